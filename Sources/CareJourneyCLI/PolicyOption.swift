@@ -1,0 +1,33 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyKit
+import Foundation
+
+/// `--policy FILE`, shared by the commands that run the journey.
+struct PolicyOption: ParsableArguments {
+    /// The policy shipped first, used when none is named.
+    static let defaultPath = "workflows/derbyshire.yaml"
+
+    @Option(name: .long, help: "A council policy file (default: the scenario's own, else \(PolicyOption.defaultPath)).")
+    var policy: String?
+
+    /// Loads the named policy, else `fallback`, else the default; prints the error and exits 1 when it is bad.
+    func load(fallback: String? = nil) throws -> Policy {
+        try loadPolicy(policy ?? fallback ?? Self.defaultPath)
+    }
+}
+
+/// Loads a policy file, printing a bad file's error (file:line: key: message, hint) and exiting 1.
+func loadPolicy(_ path: String) throws -> Policy {
+    do {
+        return try PolicyFile.load(path)
+    } catch {
+        printError(error.description)
+        throw ExitCode.failure
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The assessment of a person's needs (Care Act s9) or a carer's (s10), and what it found.
+public struct Assessment: Hashable, Codable, Sendable {
+    /// Needs assessment or carer's assessment.
+    public var kind: Kind
+    /// 1 for the first assessment; more for re-assessments after a review.
+    public var number: Int
+    public var startedAt: Date
+    public var completedAt: Date?
+    public var needs: [String]
+    public var outcomes: [String]
+
+    /// Which section of the Care Act the assessment is under.
+    public enum Kind: String, Choice {
+        /// A needs assessment, s9.
+        case needs
+        /// A carer's assessment, s10.
+        case carer
+    }
+}
+
+/// Data of `assessment-completed`.
+public struct AssessmentCompleted: Hashable, Codable, Sendable {
+    public var needs: [String]
+    public var outcomes: [String]
+    /// Whether the person relies on an unpaid carer, who should then be offered an assessment of their own.
+    public var carerReliedOn: Bool?
+}
+
+/// Data of `carer-assessment-offered`.
+public struct CarerAssessmentOffer: Hashable, Codable, Sendable {
+    public var accepted: Bool
+    public var task: TaskID?
+}
+
+/// The eligibility decision (Care Act s13).
+public struct Eligibility: Hashable, Codable, Sendable {
+    public var eligible: Bool
+    public var eligibleNeeds: [String]
+    public var decidedAt: Date
+}
+
+/// Data of `eligibility-decided`.
+public struct EligibilityDecision: Hashable, Codable, Sendable {
+    public var eligible: Bool
+    public var eligibleNeeds: [String]?
+    public var reason: String?
+}
+
+/// The personal budget: indicative from the RAS, confirmed at sign-off.
+public struct PersonalBudget: Hashable, Codable, Sendable {
+    public var points: Int
+    public var informalSupport: InformalSupport
+    /// The RAS's weekly figure, moderated by informal support. Indicative until sign-off.
+    public var indicativeWeekly: Money
+    /// The weekly budget confirmed at sign-off.
+    public var confirmedWeekly: Money?
+}
+
+/// Data of `ras-completed`.
+public struct RASResult: Hashable, Codable, Sendable {
+    public var points: Int
+    public var informalSupport: InformalSupport
+}

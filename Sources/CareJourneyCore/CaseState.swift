@@ -1,0 +1,69 @@
+import Foundation
+
+/// Everything the journey knows about one case: its stage, its side machines, and its next steps (pending
+/// timers and open tasks). It is a projection of the case's history: replaying the events rebuilds it.
+public struct CaseState: Hashable, Codable, Sendable {
+    public let id: CaseID
+    public var stage: Stage
+    public var person: Person?
+    public var openedAt: Date?
+    public var reablement: ReablementEpisode?
+    public var interimProvider: String?
+    public var assessment: Assessment?
+    public var eligibility: Eligibility?
+    public var budget: PersonalBudget?
+    public var plan: SupportPlan
+    /// When the plan was first signed off; the review cycle runs from then.
+    public var firstSignedOffAt: Date?
+    /// The plan as last signed off: what is being delivered while a revised plan is drafted.
+    public var signedOffPlan: SupportPlan?
+    /// The provider brokerage found for the council-managed part, and its weekly cost.
+    public var provider: ProviderArranged?
+    public var advocacy: Advocacy
+    public var highCost: HighCostApproval
+    public var safeguarding: Safeguarding
+    public var complaint: Complaint
+    public var directPayment: DirectPaymentAccount
+    public var reviews: ReviewCycle
+    public var transfer: Transfer?
+    public var closure: Closure?
+    /// Pending timers by name, with their due times.
+    public var timers: [TimerName: Date]
+    /// Open tasks by id.
+    public var tasks: [TaskID: CareTask]
+    /// The number the next task will get.
+    public var nextTaskNumber: Int
+
+    /// A case before its first contact.
+    public init(id: CaseID) {
+        self.id = id
+        stage = .new
+        plan = SupportPlan()
+        advocacy = .none
+        highCost = .none
+        safeguarding = .none
+        complaint = .none
+        directPayment = .none
+        reviews = .none
+        timers = [:]
+        tasks = [:]
+        nextTaskNumber = 1
+    }
+
+    /// Whether the case has a next step: a pending timer or an open task. Every open case must.
+    public var hasNextStep: Bool { !timers.isEmpty || !tasks.isEmpty }
+
+    /// The open tasks in the order they were created.
+    public var openTasks: [CareTask] { tasks.values.sorted { $0.id < $1.id } }
+
+    /// The pending timers in due order.
+    public var pendingTimers: [(name: TimerName, due: Date)] {
+        timers.map { (name: $0.key, due: $0.value) }.sorted { ($0.due, $0.name) < ($1.due, $1.name) }
+    }
+
+    /// Whether the person relies on a direct payment or council-funded services (funding continues on a move).
+    public var isFunded: Bool { budget?.confirmedWeekly != nil }
+
+    /// The first open task of a kind, oldest first.
+    public func openTask(_ kind: TaskKind) -> CareTask? { openTasks.first { $0.kind == kind } }
+}

@@ -1,0 +1,202 @@
+import Foundation
+
+extension Event: Codable {
+    /// Types an event from its name and untyped data, checking every field.
+    ///
+    /// - Parameters:
+    ///   - name: the event's name, such as `sign-off`.
+    ///   - data: the event's fields; `null` stands for none.
+    /// - Throws: `unknownEvent` for a name no event has; `invalidData` naming the field for a missing field, a
+    ///   value of the wrong type or a field the event does not know.
+    public init(name: String, data: JSONValue) throws(TransitionError) {
+        guard let eventName = EventName(rawValue: name) else {
+            throw TransitionError(
+                .unknownEvent, "there is no event '\(name)'; events are: \(EventName.allowedWords)", event: name)
+        }
+        let fields: JSONValue
+        switch data {
+        case .null: fields = .object([:])
+        case .object: fields = data
+        default:
+            throw TransitionError(
+                .invalidData, "the data of '\(name)' must be an object of fields, like {\"note\": \"…\"}",
+                event: name)
+        }
+        self = try Self.typed(eventName, fields)
+    }
+
+    private static func typed(_ name: EventName, _ data: JSONValue) throws(TransitionError) -> Event {
+        func p<P: Codable>() throws(TransitionError) -> P { try decodePayload(data, for: name) }
+        switch name {
+        case .contact: return .contact(try p())
+        case .giveInformationAndAdvice: return .giveInformationAndAdvice(try p())
+        case .offerReablement: return .offerReablement(try p())
+        case .startInterimSupport: return .startInterimSupport(try p())
+        case .interimSupportArranged: return .interimSupportArranged(try p())
+        case .startAssessment: return .startAssessment(try p())
+        case .reablementProgressChecked: return .reablementProgressChecked(try p())
+        case .reablementEnded: return .reablementEnded(try p())
+        case .involvementAssessed: return .involvementAssessed(try p())
+        case .advocateAllocated: return .advocateAllocated(try p())
+        case .assessmentCompleted: return .assessmentCompleted(try p())
+        case .carerAssessmentOffered: return .carerAssessmentOffered(try p())
+        case .eligibilityDecided: return .eligibilityDecided(try p())
+        case .rasCompleted: return .rasCompleted(try p())
+        case .planUpdated: return .planUpdated(try p())
+        case .requestHighCostApproval: return .requestHighCostApproval(try p())
+        case .highCostDecided: return .highCostDecided(try p())
+        case .signOff: return .signOff(try p())
+        case .providerFound: return .providerFound(try p())
+        case .dpAgreementSigned: return .dpAgreementSigned(try p())
+        case .dpAuditCompleted: return .dpAuditCompleted(try p())
+        case .startReview: return .startReview(try p())
+        case .reviewCompleted: return .reviewCompleted(try p())
+        case .reminderSent: return .reminderSent(try p())
+        case .notificationSent: return .notificationSent(try p())
+        case .safeguardingConcern: return .safeguardingConcern(try p())
+        case .s42Decision: return .s42Decision(try p())
+        case .safeguardingArrangementsSafe: return .safeguardingArrangementsSafe(try p())
+        case .safeguardingConcluded: return .safeguardingConcluded(try p())
+        case .complaintReceived: return .complaintReceived(try p())
+        case .complaintResolutionStarted: return .complaintResolutionStarted(try p())
+        case .complaintConcluded: return .complaintConcluded(try p())
+        case .movedToAnotherCouncil: return .movedToAnotherCouncil(try p())
+        case .handoverSent: return .handoverSent(try p())
+        case .closeCase: return .closeCase(try p())
+        case .timerFired: return .timerFired(try p())
+        }
+    }
+
+    /// The event's typed data, to be encoded.
+    private var payload: any Encodable {
+        switch self {
+        case .contact(let data): data
+        case .giveInformationAndAdvice(let data), .offerReablement(let data), .startInterimSupport(let data),
+            .reablementProgressChecked(let data), .signOff(let data), .dpAgreementSigned(let data),
+            .reminderSent(let data), .notificationSent(let data), .safeguardingConcern(let data),
+            .safeguardingArrangementsSafe(let data), .complaintReceived(let data),
+            .complaintResolutionStarted(let data), .handoverSent(let data):
+            data
+        case .interimSupportArranged(let data), .providerFound(let data): data
+        case .startAssessment(let data), .involvementAssessed(let data): data
+        case .reablementEnded(let data): data
+        case .advocateAllocated(let data): data
+        case .assessmentCompleted(let data): data
+        case .carerAssessmentOffered(let data): data
+        case .eligibilityDecided(let data): data
+        case .rasCompleted(let data): data
+        case .planUpdated(let data): data
+        case .requestHighCostApproval(let data): data
+        case .highCostDecided(let data): data
+        case .dpAuditCompleted(let data): data
+        case .startReview(let data): data
+        case .reviewCompleted(let data): data
+        case .s42Decision(let data): data
+        case .safeguardingConcluded(let data): data
+        case .complaintConcluded(let data): data
+        case .movedToAnotherCouncil(let data): data
+        case .closeCase(let data): data
+        case .timerFired(let data): data
+        }
+    }
+
+    /// The event's data as untyped JSON (the inverse of `init(name:data:)`).
+    public var data: JSONValue {
+        // Encoding our own payload types into JSON cannot fail.
+        (try? Self.decoder.decode(JSONValue.self, from: Self.encoder.encode(payload))) ?? .object([:])
+    }
+
+    private enum Key: String, CodingKey {
+        case name, data
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        let name = try container.decode(String.self, forKey: .name)
+        let data = try container.decodeIfPresent(JSONValue.self, forKey: .data) ?? .null
+        try self.init(name: name, data: data)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(data, forKey: .data)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private static func decodePayload<P: Codable>(_ data: JSONValue, for name: EventName) throws(TransitionError) -> P {
+        let value: P
+        do {
+            value = try decoder.decode(P.self, from: encoder.encode(data))
+        } catch let error as DecodingError {
+            throw TransitionError(
+                .invalidData, "the data of '\(name.rawValue)' \(error.explained)", event: name.rawValue,
+                cause: String(describing: error))
+        } catch {
+            throw TransitionError(
+                .invalidData, "the data of '\(name.rawValue)' could not be read", event: name.rawValue,
+                cause: String(describing: error))
+        }
+        let given = data.keys.filter { key in
+            if case .object(let fields) = data, fields[key] == .null { return false }
+            return true
+        }
+        let understood = (try? decoder.decode(JSONValue.self, from: encoder.encode(value)))?.keys ?? []
+        let unknown = Set(given).subtracting(understood).sorted()
+        if let first = unknown.first {
+            let known = EventCatalog.fields(of: name)
+            throw TransitionError(
+                .invalidData,
+                "the data of '\(name.rawValue)' has a field '\(first)' it does not know"
+                    + (known.isEmpty ? "; it takes no fields" : "; its fields are: \(known.joined(separator: ", "))"),
+                event: name.rawValue)
+        }
+        return value
+    }
+}
+
+extension DecodingError {
+    /// The error as the end of a sentence that names the field: "is missing the field 'weeklyCost'".
+    var explained: String {
+        func path(_ context: Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (key.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch self {
+        case .keyNotFound(let key, let context):
+            return "is missing the field '\(path(context, key))'"
+        case .typeMismatch(let type, let context):
+            return "has '\(path(context))' of the wrong type: expected \(Self.describe(type))"
+        case .valueNotFound(let type, let context):
+            return "has no value for '\(path(context))': expected \(Self.describe(type))"
+        case .dataCorrupted(let context):
+            return "has a bad value for '\(path(context))': \(context.debugDescription)"
+        @unknown default:
+            return "could not be read"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Bool.Type: "true or false"
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is [String].Type: "a list of text"
+        default: "\(type)"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Something that happened to a case: a practitioner's decision, a worker's reply, or a timer coming due.
+///
+/// Written as `{"name": "<event-name>", "data": {…}}` in scenarios, the API and the store.
+public enum Event: Hashable, Sendable {
+    case contact(Contact)
+    case giveInformationAndAdvice(Note)
+    case offerReablement(Note)
+    case startInterimSupport(Note)
+    case interimSupportArranged(ProviderArranged)
+    case startAssessment(Involvement)
+    case reablementProgressChecked(Note)
+    case reablementEnded(ReablementOutcome)
+    case involvementAssessed(Involvement)
+    case advocateAllocated(AdvocateAllocated)
+    case assessmentCompleted(AssessmentCompleted)
+    case carerAssessmentOffered(CarerAssessmentOffer)
+    case eligibilityDecided(EligibilityDecision)
+    case rasCompleted(RASResult)
+    case planUpdated(PlanUpdate)
+    case requestHighCostApproval(HighCostChecklist)
+    case highCostDecided(HighCostDecision)
+    case signOff(Note)
+    case providerFound(ProviderArranged)
+    case dpAgreementSigned(Note)
+    case dpAuditCompleted(AuditResult)
+    case startReview(ReviewStart)
+    case reviewCompleted(ReviewResult)
+    case reminderSent(Note)
+    case notificationSent(Note)
+    case safeguardingConcern(Note)
+    case s42Decision(S42Decision)
+    case safeguardingArrangementsSafe(Note)
+    case safeguardingConcluded(SafeguardingOutcome)
+    case complaintReceived(Note)
+    case complaintResolutionStarted(Note)
+    case complaintConcluded(ComplaintOutcome)
+    case movedToAnotherCouncil(Move)
+    case handoverSent(Note)
+    case closeCase(Closing)
+    case timerFired(TimerFire)
+
+    /// The event's name.
+    public var name: EventName {
+        switch self {
+        case .contact: .contact
+        case .giveInformationAndAdvice: .giveInformationAndAdvice
+        case .offerReablement: .offerReablement
+        case .startInterimSupport: .startInterimSupport
+        case .interimSupportArranged: .interimSupportArranged
+        case .startAssessment: .startAssessment
+        case .reablementProgressChecked: .reablementProgressChecked
+        case .reablementEnded: .reablementEnded
+        case .involvementAssessed: .involvementAssessed
+        case .advocateAllocated: .advocateAllocated
+        case .assessmentCompleted: .assessmentCompleted
+        case .carerAssessmentOffered: .carerAssessmentOffered
+        case .eligibilityDecided: .eligibilityDecided
+        case .rasCompleted: .rasCompleted
+        case .planUpdated: .planUpdated
+        case .requestHighCostApproval: .requestHighCostApproval
+        case .highCostDecided: .highCostDecided
+        case .signOff: .signOff
+        case .providerFound: .providerFound
+        case .dpAgreementSigned: .dpAgreementSigned
+        case .dpAuditCompleted: .dpAuditCompleted
+        case .startReview: .startReview
+        case .reviewCompleted: .reviewCompleted
+        case .reminderSent: .reminderSent
+        case .notificationSent: .notificationSent
+        case .safeguardingConcern: .safeguardingConcern
+        case .s42Decision: .s42Decision
+        case .safeguardingArrangementsSafe: .safeguardingArrangementsSafe
+        case .safeguardingConcluded: .safeguardingConcluded
+        case .complaintReceived: .complaintReceived
+        case .complaintResolutionStarted: .complaintResolutionStarted
+        case .complaintConcluded: .complaintConcluded
+        case .movedToAnotherCouncil: .movedToAnotherCouncil
+        case .handoverSent: .handoverSent
+        case .closeCase: .closeCase
+        case .timerFired: .timerFired
+        }
+    }
+
+    /// The task this event names as the one it completes, if any.
+    public var task: TaskID? {
+        switch self {
+        case .interimSupportArranged(let data), .providerFound(let data): data.task
+        case .advocateAllocated(let data): data.task
+        case .carerAssessmentOffered(let data): data.task
+        case .highCostDecided(let data): data.task
+        case .dpAuditCompleted(let data): data.task
+        case .s42Decision(let data): data.task
+        case .safeguardingConcluded(let data): data.task
+        case .complaintConcluded(let data): data.task
+        case .reablementProgressChecked(let data), .dpAgreementSigned(let data), .reminderSent(let data),
+            .notificationSent(let data), .handoverSent(let data):
+            data.task
+        default: nil
+        }
+    }
+}
+
+extension Event {
+    /// The same reply event naming `task` as the one it completes; other events are returned unchanged.
+    public func answering(_ task: TaskID?) -> Event {
+        guard let task else { return self }
+        switch self {
+        case .interimSupportArranged(var data): data.task = task; return .interimSupportArranged(data)
+        case .providerFound(var data): data.task = task; return .providerFound(data)
+        case .advocateAllocated(var data): data.task = task; return .advocateAllocated(data)
+        case .carerAssessmentOffered(var data): data.task = task; return .carerAssessmentOffered(data)
+        case .highCostDecided(var data): data.task = task; return .highCostDecided(data)
+        case .dpAuditCompleted(var data): data.task = task; return .dpAuditCompleted(data)
+        case .s42Decision(var data): data.task = task; return .s42Decision(data)
+        case .safeguardingConcluded(var data): data.task = task; return .safeguardingConcluded(data)
+        case .complaintConcluded(var data): data.task = task; return .complaintConcluded(data)
+        case .reablementProgressChecked(var data): data.task = task; return .reablementProgressChecked(data)
+        case .dpAgreementSigned(var data): data.task = task; return .dpAgreementSigned(data)
+        case .reminderSent(var data): data.task = task; return .reminderSent(data)
+        case .notificationSent(var data): data.task = task; return .notificationSent(data)
+        case .handoverSent(var data): data.task = task; return .handoverSent(data)
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// What each event means, with sample data: for documentation, error hints, API examples, and the explorer
+/// that walks every reachable state.
+public enum EventCatalog {
+    /// One line on what the event records.
+    public static func summary(of name: EventName) -> String {
+        entries[name]?.summary ?? ""
+    }
+
+    /// Sample data for the event: the first is the fullest; others take the event's other branches.
+    public static func samples(of name: EventName) -> [JSONValue] {
+        entries[name]?.samples ?? []
+    }
+
+    /// The fields the event takes, from its samples (and `task` where the event replies to a task).
+    public static func fields(of name: EventName) -> [String] {
+        var fields = Set(samples(of: name).flatMap(\.keys))
+        if TaskKind.allCases.contains(where: { $0.replyEvent == name }) { fields.insert("task") }
+        return fields.sorted()
+    }
+
+    private static let plan: JSONValue = [
+        "needs": ["personal care", "meals"], "outcomes": ["stay at home safely"],
+        "metByNetwork": ["daughter shops weekly"], "personalBudget": 320.0,
+        "councilManaged": ["services": ["home care 10h a week"], "weeklyCost": 220.0],
+        "directPayment": ["amount": 100.0, "frequency": "weekly", "purchases": ["personal-assistant"]],
+        "riskManagement": "falls sensor; carer knows the plan", "contingencyPlan": "agency cover via brokerage",
+    ]
+
+    private static let highCostPlan: JSONValue = [
+        "personalBudget": 1450.0, "removeDirectPayment": true,
+        "councilManaged": ["services": ["live-in care"], "weeklyCost": 1450.0],
+    ]
+
+    private static let entries: [EventName: (summary: String, samples: [JSONValue])] = [
+        .contact: (
+            "Someone contacts the council: who they are and how they came",
+            [
+                ["name": "Ada Example", "clientType": "adult", "route": "gp", "summary": "struggling after a fall"],
+                ["name": "Cara Example", "clientType": "carer", "route": "self-referral", "caredFor": "her husband"],
+            ]
+        ),
+        .giveInformationAndAdvice: ("Information, advice or signposting meets the need; the case closes", [["note": "signposted to the lunch club"]]),
+        .offerReablement: ("Short-term reablement is offered", [[:]]),
+        .startInterimSupport: ("Interim crisis support is arranged while an assessment follows", [[:]]),
+        .interimSupportArranged: ("Brokerage arranged the interim support", [["provider": "Rapid Response Care", "weeklyCost": 310.0]]),
+        .startAssessment: (
+            "The assessment starts (s9 for a person, s10 for a carer)",
+            [[:], ["substantialDifficulty": true, "appropriatePerson": false]]
+        ),
+        .reablementProgressChecked: ("The weekly reablement check was done", [["note": "walking to the shop"]]),
+        .reablementEnded: ("Reablement ended: independent again, or needs remain", [["outcome": "independent"], ["outcome": "needs-remain"]]),
+        .involvementAssessed: (
+            "Whether the person would have substantial difficulty being involved, and has an appropriate person",
+            [["substantialDifficulty": true, "appropriatePerson": false], ["substantialDifficulty": false]]
+        ),
+        .advocateAllocated: ("An independent advocate was allocated", [["advocate": "Advocacy Partners"]]),
+        .assessmentCompleted: (
+            "The assessment is complete",
+            [["needs": ["personal care", "meals"], "outcomes": ["stay at home safely"], "carerReliedOn": true]]
+        ),
+        .carerAssessmentOffered: ("The carer was offered their own assessment", [["accepted": true]]),
+        .eligibilityDecided: (
+            "The eligibility decision (s13)",
+            [["eligible": true, "eligibleNeeds": ["personal care"]], ["eligible": false, "reason": "needs do not meet the national threshold"]]
+        ),
+        .rasCompleted: ("The RAS gave points; the indicative budget follows", [["points": 42, "informalSupport": "some"]]),
+        .planUpdated: ("The care and support plan changed", [plan, highCostPlan]),
+        .requestHighCostApproval: (
+            "The high-cost checklist goes to panel",
+            [[
+                "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+                "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+            ]]
+        ),
+        .highCostDecided: ("The high-cost panel decided", [["approved": true], ["approved": false, "reason": "appraise a PA option"]]),
+        .signOff: ("The plan is signed off; the personal budget is confirmed", [[:]]),
+        .providerFound: ("Brokerage found a provider", [["provider": "Sunrise Home Care", "weeklyCost": 215.5]]),
+        .dpAgreementSigned: ("The direct payment agreement is signed", [[:]]),
+        .dpAuditCompleted: ("The direct payment audit is done", [["unspent": 0.0], ["unspent": 640.0]]),
+        .startReview: (
+            "A review starts",
+            [["type": "unplanned", "reason": "change-of-circumstances"], ["type": "planned", "substantialDifficulty": true, "appropriatePerson": false]]
+        ),
+        .reviewCompleted: (
+            "A review is complete, with its outcome",
+            [
+                ["outcome": "no-change", "note": "all well"], ["outcome": "plan-change"], ["outcome": "re-assessment"],
+                ["outcome": "closure", "closureReason": "needs-met"],
+            ]
+        ),
+        .reminderSent: ("The review reminder was sent", [[:]]),
+        .notificationSent: ("The written notification was sent", [[:]]),
+        .safeguardingConcern: ("A safeguarding concern was raised", [["note": "bruising seen by the carer"]]),
+        .s42Decision: ("Whether a s42 enquiry is needed", [["enquiry": true], ["enquiry": false]]),
+        .safeguardingArrangementsSafe: ("The current arrangements are recorded as safe during the enquiry", [[:]]),
+        .safeguardingConcluded: ("The s42 enquiry concluded", [["outcome": "risk-reduced", "reviewNeeded": true], ["outcome": "risk-removed"]]),
+        .complaintReceived: ("A complaint was received", [[:]]),
+        .complaintResolutionStarted: ("Local resolution of the complaint started", [[:]]),
+        .complaintConcluded: ("The complaint concluded", [["outcome": "partly-upheld"]]),
+        .movedToAnotherCouncil: ("The person moved to another council", [["council": "Nottinghamshire County Council"]]),
+        .handoverSent: ("The assessment and plan were shared with the new council", [[:]]),
+        .closeCase: ("The case closes, with a reason", [["reason": "deceased"], ["reason": "support-declined"]]),
+        .timerFired: ("A timer came due (sent by the timer service)", []),
+    ]
+}

@@ -1,0 +1,42 @@
+/// The name of an event, as written in scenarios and sent to the API. The raw values are a **contract**.
+public enum EventName: String, CaseIterable, Codable, Sendable, Comparable {
+    case contact
+    case giveInformationAndAdvice = "give-information-and-advice"
+    case offerReablement = "offer-reablement"
+    case startInterimSupport = "start-interim-support"
+    case interimSupportArranged = "interim-support-arranged"
+    case startAssessment = "start-assessment"
+    case reablementProgressChecked = "reablement-progress-checked"
+    case reablementEnded = "reablement-ended"
+    case involvementAssessed = "involvement-assessed"
+    case advocateAllocated = "advocate-allocated"
+    case assessmentCompleted = "assessment-completed"
+    case carerAssessmentOffered = "carer-assessment-offered"
+    case eligibilityDecided = "eligibility-decided"
+    case rasCompleted = "ras-completed"
+    case planUpdated = "plan-updated"
+    case requestHighCostApproval = "request-high-cost-approval"
+    case highCostDecided = "high-cost-decided"
+    case signOff = "sign-off"
+    case providerFound = "provider-found"
+    case dpAgreementSigned = "dp-agreement-signed"
+    case dpAuditCompleted = "dp-audit-completed"
+    case startReview = "start-review"
+    case reviewCompleted = "review-completed"
+    case reminderSent = "reminder-sent"
+    case notificationSent = "notification-sent"
+    case safeguardingConcern = "safeguarding-concern"
+    case s42Decision = "s42-decision"
+    case safeguardingArrangementsSafe = "safeguarding-arrangements-safe"
+    case safeguardingConcluded = "safeguarding-concluded"
+    case complaintReceived = "complaint-received"
+    case complaintResolutionStarted = "complaint-resolution-started"
+    case complaintConcluded = "complaint-concluded"
+    case movedToAnotherCouncil = "moved-to-another-council"
+    case handoverSent = "handover-sent"
+    case closeCase = "close-case"
+    /// A timer came due. Sent by the timer service (or the scenario runner's virtual clock), never by people.
+    case timerFired = "timer-fired"
+
+    public static func < (lhs: EventName, rhs: EventName) -> Bool { lhs.rawValue < rhs.rawValue }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The case journey: the pure transition function and what each state accepts.
+///
+/// `apply` is `(state, event, now, policy) -> (state, [effect])` or a typed error. It reads no clock, file or
+/// network: `now` and `policy` are inputs, and effects are returned as values for the shell to commit.
+public enum Journey {
+    /// Applies one event to a case.
+    ///
+    /// - Parameters:
+    ///   - event: what happened.
+    ///   - state: the case before it.
+    ///   - now: when it happened (for a timer, its due time).
+    ///   - policy: the council's numbers.
+    /// - Returns: the case after the event and the effects the shell must commit with it.
+    /// - Throws: `TransitionError`: `notAccepted` (naming the stage and the events it would accept),
+    ///   `guardFailed` (naming what is missing), `invalidData`, `staleTimer` or `staleTask`. The case is unchanged.
+    public static func apply(
+        _ event: Event, to state: CaseState, at now: Date, policy: Policy
+    ) throws(TransitionError) -> Transition {
+        var step = JourneyStep(state: state, now: now, policy: policy)
+        if case .timerFired(let fire) = event {
+            try step.fire(fire)
+        } else {
+            let accepted = acceptedEvents(in: state)
+            guard accepted.contains(event.name) else {
+                throw TransitionError(
+                    .notAccepted,
+                    "a case in stage '\(state.stage.rawValue)' does not accept '\(event.name.rawValue)'; it accepts: "
+                        + (accepted.isEmpty ? "nothing" : accepted.map(\.rawValue).joined(separator: ", ")),
+                    stage: state.stage, event: event.name.rawValue, accepted: accepted)
+            }
+            try step.handle(event)
+        }
+        return Transition(state: step.state, effects: step.effects)
+    }
+
+    /// The events a case accepts now (timer fires aside), in a stable order.
+    public static func acceptedEvents(in state: CaseState) -> [EventName] {
+        var names: [EventName]
+        switch state.stage {
+        case .new: return [.contact]
+        case .contact: names = [.giveInformationAndAdvice, .offerReablement, .startInterimSupport, .startAssessment]
+        case .interimSupport: names = [.startAssessment]
+        case .reablement: names = [.reablementEnded]
+        case .assessment: names = [.involvementAssessed, .assessmentCompleted]
+        case .eligibility: names = [.eligibilityDecided]
+        case .indicativeBudget: names = [.rasCompleted]
+        case .supportPlanning:
+            names = [.involvementAssessed, .planUpdated, .signOff]
+            if state.highCost.status != .pending { names.append(.requestHighCostApproval) }
+        case .delivery: names = [.startReview]
+        case .review: names = [.involvementAssessed, .reviewCompleted]
+        case .transferring, .closed: names = []
+        }
+        // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
+        let openKinds = Set(state.tasks.values.map(\.kind))
+        names += TaskKind.allCases.filter(openKinds.contains).compactMap(\.replyEvent)
+        if state.stage.isOpen {
+            if state.stage != .transferring { names.append(.movedToAnotherCouncil) }
+            names.append(.closeCase)
+        }
+        switch state.safeguarding.status {
+        case .none: if state.stage.isOpen { names.append(.safeguardingConcern) }
+        case .concern: names.append(.s42Decision)
+        case .enquiry: names += [.safeguardingArrangementsSafe, .safeguardingConcluded]
+        }
+        switch state.complaint.status {
+        case .none: names.append(.complaintReceived)
+        case .received: names += [.complaintResolutionStarted, .complaintConcluded]
+        case .localResolution: names.append(.complaintConcluded)
+        }
+        var seen = Set<EventName>()
+        return names.filter { seen.insert($0).inserted }
+    }
+}
+
+/// The result of an accepted event: the new state and the effects to commit with it.
+public struct Transition: Hashable, Sendable {
+    /// The case after the event.
+    public let state: CaseState
+    /// What the shell must do, in order.
+    public let effects: [Effect]
+}
+
+extension Stage {
+    /// The practitioner's task that stands for being in this stage, opened on entry and completed on leaving.
+    var stageTask: TaskKind? {
+        switch self {
+        case .contact: .screenContact
+        case .interimSupport: .scheduleAssessment
+        case .assessment: .assessNeeds
+        case .eligibility: .decideEligibility
+        case .indicativeBudget: .calculateBudget
+        case .supportPlanning: .planSupport
+        case .new, .reablement, .delivery, .review, .transferring, .closed: nil
+        }
+    }
+}

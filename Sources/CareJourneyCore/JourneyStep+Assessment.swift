@@ -1,0 +1,46 @@
+/// Assessment, eligibility and the indicative budget.
+extension JourneyStep {
+    mutating func completeAssessment(_ result: AssessmentCompleted) throws(TransitionError) {
+        try requireAdvocateIfReferred("the assessment", event: .assessmentCompleted)
+        state.assessment?.needs = result.needs
+        state.assessment?.outcomes = result.outcomes
+        state.assessment?.completedAt = now
+        if result.carerReliedOn == true && state.person?.clientType != .carer {
+            ensureTask(.offerCarerAssessment)
+        }
+        enter(.eligibility)
+    }
+
+    /// Eligible: on to the RAS, with the plan started from the assessment. Not eligible: information and
+    /// advice, the decision in writing (s13), and the case closes.
+    mutating func decideEligibility(_ decision: EligibilityDecision) {
+        let needs = state.assessment?.needs ?? []
+        let eligibleNeeds = decision.eligible ? (decision.eligibleNeeds ?? needs) : []
+        state.eligibility = Eligibility(eligible: decision.eligible, eligibleNeeds: eligibleNeeds, decidedAt: now)
+        guard decision.eligible else {
+            openTask(.writtenNotification, detail: "eligibility decision")
+            close(.notEligible)
+            return
+        }
+        if state.plan.needs.isEmpty { state.plan.needs = needs }
+        if state.plan.outcomes.isEmpty { state.plan.outcomes = state.assessment?.outcomes ?? [] }
+        state.plan.eligibleNeeds = eligibleNeeds
+        state.plan.ineligibleNeeds = needs.filter { !eligibleNeeds.contains($0) }
+        enter(.indicativeBudget)
+    }
+
+    mutating func completeRAS(_ result: RASResult) throws(TransitionError) {
+        let ras = policy.ras
+        guard let weekly = ras.indicativeBudget(points: result.points, support: result.informalSupport) else {
+            throw TransitionError(
+                .invalidData,
+                "\(result.points) RAS points are outside the policy's bands (\(ras.coverage)); "
+                    + "check the score or the policy's ras.bands",
+                stage: state.stage, event: EventName.rasCompleted.rawValue)
+        }
+        state.budget = PersonalBudget(
+            points: result.points, informalSupport: result.informalSupport, indicativeWeekly: weekly,
+            confirmedWeekly: state.budget?.confirmedWeekly)
+        enter(.supportPlanning)
+    }
+}

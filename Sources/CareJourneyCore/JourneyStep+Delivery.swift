@@ -1,0 +1,33 @@
+/// Delivery: direct payments and their audits, and moves to another council.
+extension JourneyStep {
+    mutating func activateDirectPayment(_ reply: Note) throws(TransitionError) {
+        try completeTask(.setUpDirectPayment, named: reply.task)
+        state.directPayment.status = .active
+        setTimer(.dpAudit, at: policy.directPayments.auditEvery.after(now))
+    }
+
+    /// Records the audit; unspent money is reclaimed and starts an unplanned review.
+    mutating func completeAudit(_ result: AuditResult) throws(TransitionError) {
+        try completeTask(.dpAudit, named: result.task)
+        state.directPayment.audits += 1
+        guard result.unspent > .zero else { return }
+        state.directPayment.reclaimed = state.directPayment.reclaimed + result.unspent
+        notify(.reclaimRecorded, "the direct payment audit found \(result.unspent) unspent; it is reclaimed")
+        startUnplannedReview(.dpAudit)
+    }
+
+    /// Funded support continues for the policy's period after the move, then the case closes; a case not yet
+    /// funded closes at once.
+    mutating func moveToAnotherCouncil(_ move: Move) {
+        guard state.isFunded else {
+            close(.movedToAnotherCouncil)
+            return
+        }
+        stopJourneyWork()
+        let ends = policy.transfer.fundingContinues.after(now)
+        state.transfer = Transfer(council: move.council, movedAt: now, fundingEndsAt: ends)
+        state.stage = .transferring
+        ensureTask(.transferHandover)
+        setTimer(.transferFundingEnds, at: ends)
+    }
+}

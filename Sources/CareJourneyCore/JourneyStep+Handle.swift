@@ -1,0 +1,89 @@
+import Foundation
+
+extension JourneyStep {
+    /// Applies an event the stage accepts (checked by `Journey.apply`).
+    mutating func handle(_ event: Event) throws(TransitionError) {
+        switch event {
+        case .contact(let contact): recordContact(contact)
+        case .giveInformationAndAdvice: close(.informationAndAdvice)
+        case .offerReablement: startReablement()
+        case .startInterimSupport:
+            enter(.interimSupport)
+            openTask(.arrangeInterimSupport)
+        case .interimSupportArranged(let reply):
+            try completeTask(.arrangeInterimSupport, named: reply.task)
+            state.interimProvider = reply.provider
+        case .startAssessment(let involvement): startAssessment(involvement)
+        case .reablementProgressChecked(let reply):
+            try completeTask(.reablementCheck, named: reply.task)
+            state.reablement?.checksRecorded += 1
+        case .reablementEnded(let outcome): endReablement(outcome)
+        case .involvementAssessed(let involvement): assessInvolvement(involvement)
+        case .advocateAllocated(let reply):
+            try completeTask(.referAdvocacy, named: reply.task)
+            state.advocacy = Advocacy(status: .involved, advocate: reply.advocate)
+        case .assessmentCompleted(let result): try completeAssessment(result)
+        case .carerAssessmentOffered(let reply): try completeTask(.offerCarerAssessment, named: reply.task)
+        case .eligibilityDecided(let decision): decideEligibility(decision)
+        case .rasCompleted(let result): try completeRAS(result)
+        case .planUpdated(let update): try updatePlan(update)
+        case .requestHighCostApproval(let checklist): try requestHighCostApproval(checklist)
+        case .highCostDecided(let decision): try decideHighCost(decision)
+        case .signOff: try signOff()
+        case .providerFound(let reply):
+            try completeTask(.findProvider, named: reply.task)
+            state.provider = reply
+        case .dpAgreementSigned(let reply): try activateDirectPayment(reply)
+        case .dpAuditCompleted(let result): try completeAudit(result)
+        case .startReview(let start): try startReview(start)
+        case .reviewCompleted(let result): try completeReview(result)
+        case .reminderSent(let reply): try completeTask(.reviewReminder, named: reply.task)
+        case .notificationSent(let reply): try completeTask(.writtenNotification, named: reply.task)
+        case .safeguardingConcern: raiseSafeguardingConcern()
+        case .s42Decision(let decision): try decideS42(decision)
+        case .safeguardingArrangementsSafe: state.safeguarding.arrangementsSafe = true
+        case .safeguardingConcluded(let outcome): try concludeSafeguarding(outcome)
+        case .complaintReceived: receiveComplaint()
+        case .complaintResolutionStarted: state.complaint.status = .localResolution
+        case .complaintConcluded(let outcome): try concludeComplaint(outcome)
+        case .movedToAnotherCouncil(let move): moveToAnotherCouncil(move)
+        case .handoverSent(let reply): try completeTask(.transferHandover, named: reply.task)
+        case .closeCase(let closing): close(closing.reason)
+        case .timerFired(let fire): try self.fire(fire)
+        }
+    }
+
+    /// Fires a pending timer: exactly once, and only for the due time it was set for.
+    mutating func fire(_ fire: TimerFire) throws(TransitionError) {
+        guard let due = state.timers[fire.timer], due == fire.due else {
+            let pending = state.timers[fire.timer].map { "it is pending for \(isoText($0))" } ?? "it is not pending"
+            throw TransitionError(
+                .staleTimer,
+                "timer '\(fire.timer.rawValue)' due \(isoText(fire.due)) does not fire on case \(state.id): \(pending)",
+                stage: state.stage, event: EventName.timerFired.rawValue)
+        }
+        state.timers[fire.timer] = nil
+        switch fire.timer {
+        case .reablementCheck: reablementCheckDue(at: due)
+        case .reablementEnd: reablementOverran()
+        case .reviewInformal: ensureTask(.conductReview, detail: ReviewType.informal.rawValue)
+        case .reviewFirstFormalOpens: ensureTask(.conductReview, detail: ReviewType.firstFormal.rawValue)
+        case .reviewFirstFormalReminder: openTask(.reviewReminder, detail: ReviewType.firstFormal.rawValue)
+        case .reviewPlannedReminder:
+            openTask(.reviewReminder, detail: ReviewType.planned.rawValue)
+            ensureTask(.conductReview, detail: ReviewType.planned.rawValue)
+        case .reviewFirstFormalDue: reviewMissed(.firstFormal, due: due)
+        case .reviewPlannedDue: reviewMissed(.planned, due: due)
+        case .reviewEscalation: escalateOverdueReview()
+        case .dpAudit:
+            openTask(.dpAudit)
+            setTimer(.dpAudit, at: policy.directPayments.auditEvery.after(due))
+        case .transferFundingEnds: close(.movedToAnotherCouncil)
+        }
+    }
+}
+
+/// A date as ISO 8601 text, for messages.
+func isoText(_ date: Date) -> String {
+    date.formatted(.iso8601)
+}

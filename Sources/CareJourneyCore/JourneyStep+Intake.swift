@@ -1,0 +1,80 @@
+import Foundation
+
+/// Contact, reablement and the start of assessment.
+extension JourneyStep {
+    mutating func recordContact(_ contact: Contact) {
+        state.person = Person(
+            name: contact.name, clientType: contact.clientType, route: contact.route, caredFor: contact.caredFor)
+        state.openedAt = now
+        enter(.contact)
+    }
+
+    mutating func startReablement() {
+        let rules = policy.reablement
+        let ends = rules.maximum.after(now)
+        state.reablement = ReablementEpisode(startedAt: now, endsAt: ends, checksDue: 0, checksRecorded: 0, overran: false)
+        enter(.reablement)
+        let firstCheck = rules.checkEvery.after(now)
+        if firstCheck < ends { setTimer(.reablementCheck, at: firstCheck) }
+        setTimer(.reablementEnd, at: ends)
+    }
+
+    mutating func reablementCheckDue(at due: Date) {
+        state.reablement?.checksDue += 1
+        openTask(.reablementCheck, detail: "check \(state.reablement?.checksDue ?? 1)")
+        let next = policy.reablement.checkEvery.after(due)
+        if let ends = state.reablement?.endsAt, next < ends { setTimer(.reablementCheck, at: next) }
+    }
+
+    /// Reablement reached its maximum without an outcome: it never silently continues.
+    mutating func reablementOverran() {
+        state.reablement?.overran = true
+        cancelTimers([.reablementCheck])
+        openTask(.escalateReablementOverrun)
+        notify(.reablementOverrun, "reablement reached its maximum of \(policy.reablement.maximum) without an outcome")
+    }
+
+    mutating func endReablement(_ outcome: ReablementOutcome) {
+        cancelTimers([.reablementCheck, .reablementEnd])
+        resolveTasks(.withdrawn) { $0.kind == .reablementCheck }
+        resolveTasks(.escalateReablementOverrun)
+        switch outcome.outcome {
+        case .independent: close(.independenceRegained)
+        case .needsRemain: startAssessment(Involvement())
+        }
+    }
+
+    /// Starts an assessment: s9 for a person, s10 for a carer; numbered so re-assessments are told apart.
+    mutating func startAssessment(_ involvement: Involvement) {
+        let kind: Assessment.Kind = state.person?.clientType == .carer ? .carer : .needs
+        state.assessment = Assessment(
+            kind: kind, number: (state.assessment?.number ?? 0) + 1, startedAt: now, completedAt: nil, needs: [],
+            outcomes: [])
+        enter(.assessment)
+        assessInvolvement(involvement)
+    }
+
+    /// Refers to advocacy where the duty applies; withdraws a referral a later finding shows is not needed.
+    mutating func assessInvolvement(_ involvement: Involvement) {
+        switch state.advocacy.status {
+        case .notRequired where involvement.needsAdvocate:
+            state.advocacy = Advocacy(status: .referred, advocate: nil)
+            openTask(.referAdvocacy)
+        case .referred where involvement.substantialDifficulty == false || involvement.appropriatePerson == true:
+            state.advocacy = .none
+            resolveTasks(.referAdvocacy, .withdrawn)
+        default: break
+        }
+    }
+
+    /// The rule at assessment, planning and review: an advocate referred must be involved before completing.
+    func requireAdvocateIfReferred(_ what: String, event: EventName) throws(TransitionError) {
+        if state.advocacy.status == .referred {
+            throw refuse(
+                "\(what) cannot complete yet",
+                missing: ["an independent advocate involved (the person would have substantial difficulty being "
+                    + "involved and has no appropriate person; the referral is on the advocacy queue)"],
+                event: event)
+        }
+    }
+}

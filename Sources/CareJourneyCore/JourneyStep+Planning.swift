@@ -1,0 +1,92 @@
+/// Care and support planning, high-cost approval and sign-off.
+extension JourneyStep {
+    mutating func updatePlan(_ update: PlanUpdate) throws(TransitionError) {
+        if let payment = update.directPayment {
+            let refusals = payment.refusals
+            if !refusals.isEmpty {
+                throw refuse("the direct payment is refused", missing: refusals, event: .planUpdated)
+            }
+        }
+        state.plan.apply(update)
+    }
+
+    mutating func requestHighCostApproval(_ checklist: HighCostChecklist) throws(TransitionError) {
+        let missing = checklist.missingItems
+        if !missing.isEmpty {
+            throw refuse("the high-cost checklist is incomplete", missing: missing, event: .requestHighCostApproval)
+        }
+        state.highCost = HighCostApproval(status: .pending, approvedWeeklyCost: nil, returnedReason: nil)
+        openTask(.highCostPanel, detail: "\(state.plan.weeklyCost) a week")
+    }
+
+    mutating func decideHighCost(_ decision: HighCostDecision) throws(TransitionError) {
+        try completeTask(.highCostPanel, named: decision.task)
+        state.highCost =
+            decision.approved
+            ? HighCostApproval(status: .approved, approvedWeeklyCost: state.plan.weeklyCost, returnedReason: nil)
+            : HighCostApproval(status: .returned, approvedWeeklyCost: nil, returnedReason: decision.reason)
+    }
+
+    /// What sign-off still needs, beyond the plan's own contents.
+    var signOffConditions: [String] {
+        var missing = state.plan.missingItems
+        let cost = state.plan.weeklyCost
+        let threshold = policy.highCost.weeklyThreshold
+        if cost > threshold, (state.highCost.approvedWeeklyCost ?? .zero) < cost {
+            missing.append("high-cost approval: the plan costs \(cost) a week, above the threshold of \(threshold)")
+        }
+        if state.safeguarding.status == .enquiry && !state.safeguarding.arrangementsSafe {
+            missing.append("the arrangements recorded as safe while the safeguarding enquiry is open")
+        }
+        return missing
+    }
+
+    /// Confirms the personal budget, starts delivery of each part, and starts (or continues) the review cycle.
+    mutating func signOff() throws(TransitionError) {
+        try requireAdvocateIfReferred("sign-off", event: .signOff)
+        let missing = signOffConditions
+        if !missing.isEmpty { throw refuse("the plan cannot be signed off yet; it needs", missing: missing, event: .signOff) }
+
+        let previous = state.signedOffPlan
+        let plan = state.plan
+        state.budget?.confirmedWeekly = plan.personalBudget
+        state.signedOffPlan = plan
+        if state.highCost.status == .pending {
+            resolveTasks(.highCostPanel, .withdrawn)
+            state.highCost = .none
+        }
+        startDelivery(of: plan, replacing: previous)
+        enter(.delivery)
+
+        let reviews = policy.reviews
+        setTimer(.reviewInformal, at: reviews.informalAfter.after(now))
+        if state.firstSignedOffAt == nil {
+            state.firstSignedOffAt = now
+            let due = reviews.firstFormalDue.after(now)
+            setTimer(.reviewFirstFormalOpens, at: reviews.firstFormalOpens.after(now))
+            setTimer(.reviewFirstFormalReminder, at: reviews.reminderLead.before(due))
+            setTimer(.reviewFirstFormalDue, at: due)
+        }
+    }
+
+    /// Brokerage for a new or changed council-managed part; a direct-payment agreement for a new direct payment.
+    mutating func startDelivery(of plan: SupportPlan, replacing previous: SupportPlan?) {
+        if plan.councilManaged != previous?.councilManaged {
+            resolveTasks(.findProvider, .withdrawn)
+            if plan.councilManaged != nil {
+                state.provider = nil
+                openTask(.findProvider, detail: plan.councilManaged.map { "\($0.weeklyCost) a week" })
+            }
+        }
+        if plan.directPayment != nil {
+            if state.directPayment.status == .none {
+                state.directPayment.status = .agreementPending
+                openTask(.setUpDirectPayment)
+            }
+        } else if state.directPayment.status != .none {
+            state.directPayment.status = .none
+            resolveTasks(.setUpDirectPayment, .withdrawn)
+            cancelTimers([.dpAudit])
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The review cycle: due dates, reminders, overdue escalation, and review outcomes.
+extension JourneyStep {
+    static let formalReviewTimers: [TimerName] = [
+        .reviewFirstFormalOpens, .reviewFirstFormalReminder, .reviewFirstFormalDue, .reviewPlannedReminder,
+        .reviewPlannedDue, .reviewEscalation,
+    ]
+
+    mutating func startReview(_ start: ReviewStart) throws(TransitionError) {
+        if start.type == .unplanned && start.reason == nil {
+            throw TransitionError(
+                .invalidData,
+                "an unplanned review needs a 'reason': one of \(UnplannedReason.allowedWords)",
+                stage: state.stage, event: EventName.startReview.rawValue)
+        }
+        beginReview(start.type, reason: start.type == .unplanned ? start.reason : nil)
+        assessInvolvement(start.involvement)
+    }
+
+    /// Starts an unplanned review where support is being delivered; elsewhere the current stage already
+    /// revisits the plan, so only the notice stands.
+    mutating func startUnplannedReview(_ reason: UnplannedReason) {
+        if state.stage == .delivery { beginReview(.unplanned, reason: reason) }
+    }
+
+    private mutating func beginReview(_ type: ReviewType, reason: UnplannedReason?) {
+        state.reviews.current = ReviewInProgress(type: type, reason: reason, startedAt: now)
+        ensureTask(.conductReview, detail: type.rawValue)
+        enter(.review)
+    }
+
+    mutating func completeReview(_ result: ReviewResult) throws(TransitionError) {
+        try requireAdvocateIfReferred("the review", event: .reviewCompleted)
+        if result.outcome == .closure && result.closureReason == nil {
+            throw TransitionError(
+                .invalidData,
+                "a review that closes the case needs a 'closureReason': one of \(ClosureReason.allowedWords)",
+                stage: state.stage, event: EventName.reviewCompleted.rawValue)
+        }
+        let type = state.reviews.current?.type ?? .unplanned
+        state.reviews.current = nil
+        state.reviews.completed += 1
+        state.reviews.lastCompletedAt = now
+        if type.isFormal {
+            // A formal review of any kind satisfies what is due, and the next planned review counts from it.
+            cancelTimers(Self.formalReviewTimers + [.reviewInformal])
+            resolveTasks { [.conductReview, .reviewReminder, .escalateOverdueReview].contains($0.kind) }
+            state.reviews.overdue = nil
+            state.reviews.formalReviewDone = true
+        } else {
+            cancelTimers([.reviewInformal])
+            resolveTasks { $0.kind == .conductReview && $0.detail == ReviewType.informal.rawValue }
+        }
+        switch result.outcome {
+        case .noChange: enter(.delivery)
+        case .planChange: enter(.supportPlanning)
+        case .reassessment: startAssessment(Involvement())
+        case .closure:
+            openTask(.writtenNotification, detail: "review outcome")
+            close(result.closureReason ?? .needsMet)
+            return
+        }
+        if type.isFormal { schedulePlannedReview(after: now) }
+    }
+
+    mutating func schedulePlannedReview(after completed: Date) {
+        let due = policy.reviews.plannedInterval.after(completed)
+        setTimer(.reviewPlannedReminder, at: policy.reviews.reminderLead.before(due))
+        setTimer(.reviewPlannedDue, at: due)
+    }
+
+    /// A formal review's due date passed without it: overdue, visible, and escalated to the team manager.
+    mutating func reviewMissed(_ type: ReviewType, due: Date) {
+        state.reviews.overdue = OverdueReview(type: type, due: due)
+        ensureTask(.conductReview, detail: type.rawValue)
+        notify(.reviewOverdue, "the \(type.rawValue) review was due \(isoText(due)) and is overdue")
+        if policy.reviews.escalateAfter.isZero {
+            escalateOverdueReview()
+        } else {
+            setTimer(.reviewEscalation, at: policy.reviews.escalateAfter.after(due))
+        }
+    }
+
+    mutating func escalateOverdueReview() {
+        ensureTask(.escalateOverdueReview, detail: state.reviews.overdue?.type.rawValue)
+    }
+}

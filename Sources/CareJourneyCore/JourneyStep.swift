@@ -1,0 +1,117 @@
+import Foundation
+
+/// One transition being worked out: the case as it becomes, and the effects that say so.
+///
+/// Every change to timers and tasks goes through these methods, which change the state and record the effect
+/// together, so the effects always match the state.
+struct JourneyStep {
+    var state: CaseState
+    var effects: [Effect] = []
+    let now: Date
+    let policy: Policy
+
+    init(state: CaseState, now: Date, policy: Policy) {
+        self.state = state
+        self.now = now
+        self.policy = policy
+    }
+
+    // MARK: Timers
+
+    mutating func setTimer(_ name: TimerName, at due: Date) {
+        state.timers[name] = due
+        effects.append(.setTimer(name, due: due))
+    }
+
+    mutating func cancelTimers(_ names: [TimerName]) {
+        for name in names where state.timers.removeValue(forKey: name) != nil {
+            effects.append(.cancelTimer(name))
+        }
+    }
+
+    // MARK: Tasks
+
+    @discardableResult
+    mutating func openTask(_ kind: TaskKind, detail: String? = nil) -> TaskID {
+        let id = TaskID(caseID: state.id, number: state.nextTaskNumber)
+        state.nextTaskNumber += 1
+        let task = CareTask(id: id, kind: kind, queue: policy.queue(for: kind), createdAt: now, detail: detail)
+        state.tasks[id] = task
+        effects.append(.enqueue(task))
+        return id
+    }
+
+    /// Opens a task of this kind and detail unless one is already open.
+    mutating func ensureTask(_ kind: TaskKind, detail: String? = nil) {
+        if !state.tasks.values.contains(where: { $0.kind == kind && $0.detail == detail }) {
+            openTask(kind, detail: detail)
+        }
+    }
+
+    /// Resolves every open task that matches.
+    mutating func resolveTasks(
+        _ resolution: TaskResolution = .completed, where matches: (CareTask) -> Bool
+    ) {
+        for task in state.openTasks where matches(task) {
+            state.tasks[task.id] = nil
+            effects.append(.resolveTask(task.id, resolution))
+        }
+    }
+
+    mutating func resolveTasks(_ kind: TaskKind, _ resolution: TaskResolution = .completed) {
+        resolveTasks(resolution) { $0.kind == kind }
+    }
+
+    /// Completes the task a reply names, or the oldest open one of its kind when it names none.
+    mutating func completeTask(_ kind: TaskKind, named id: TaskID?) throws(TransitionError) {
+        let task = id.flatMap { state.tasks[$0] } ?? (id == nil ? state.openTask(kind) : nil)
+        guard let task, task.kind == kind else {
+            throw TransitionError(
+                .staleTask,
+                "task \(id?.description ?? "of kind '\(kind.rawValue)'") is not open on case \(state.id) as a "
+                    + "'\(kind.rawValue)' task; it may have been completed already",
+                stage: state.stage, event: kind.replyEvent?.rawValue)
+        }
+        resolveTasks { $0.id == task.id }
+    }
+
+    // MARK: Stages
+
+    /// Moves to a stage: the old stage's task is done, the new stage's task is opened.
+    mutating func enter(_ stage: Stage) {
+        if let done = state.stage.stageTask, done != stage.stageTask { resolveTasks(done) }
+        state.stage = stage
+        if let next = stage.stageTask { ensureTask(next) }
+    }
+
+    mutating func notify(_ kind: Notice.Kind, _ message: String) {
+        effects.append(.notify(Notice(kind, message)))
+    }
+
+    /// Task kinds that outlive the journey: side machines and notices still to send.
+    static let survivesClosing: Set<TaskKind> = [
+        .safeguardingDecision, .safeguardingEnquiry, .complaintResolution, .writtenNotification, .transferHandover,
+    ]
+
+    /// Ends the journey's own work: every timer cancelled, every journey task withdrawn.
+    mutating func stopJourneyWork() {
+        cancelTimers(TimerName.allCases)
+        resolveTasks(.withdrawn) { !Self.survivesClosing.contains($0.kind) }
+        state.reviews.current = nil
+    }
+
+    mutating func close(_ reason: ClosureReason) {
+        stopJourneyWork()
+        if state.directPayment.status != .none { state.directPayment.status = .none }
+        state.stage = .closed
+        state.closure = Closure(reason: reason, at: now)
+        effects.append(.close(reason))
+    }
+
+    /// Refuses the event because a rule is not met, naming what is missing.
+    func refuse(_ what: String, missing: [String], event: EventName) -> TransitionError {
+        TransitionError(
+            .guardFailed, "\(what): " + missing.joined(separator: "; "), stage: state.stage, event: event.rawValue,
+            missing: missing)
+    }
+}

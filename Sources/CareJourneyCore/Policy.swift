@@ -1,0 +1,102 @@
+/// One council's numbers for the journey: the typed form of a `workflows/*.yaml` file.
+///
+/// The core never reads files; the shell loads and validates a policy file into this value.
+public struct Policy: Hashable, Codable, Sendable {
+    /// A short stable identifier (`derbyshire`).
+    public var id: String
+    /// The council's name, for people.
+    public var council: String
+    /// Reablement's length and check interval.
+    public var reablement: Reablement
+    /// Review intervals, windows, reminders and escalation.
+    public var reviews: Reviews
+    /// Direct-payment monitoring.
+    public var directPayments: DirectPayments
+    /// How long funding continues after a move to another council.
+    public var transfer: Transfer
+    /// The weekly cost above which a plan needs high-cost approval before sign-off.
+    public var highCost: HighCost
+    /// The resource allocation system's bands.
+    public var ras: ResourceAllocation
+    /// The queue each kind of task goes to.
+    public var queues: [TaskKind: String]
+
+    /// Creates a policy.
+    public init(
+        id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
+        transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String]
+    ) {
+        self.id = id
+        self.council = council
+        self.reablement = reablement
+        self.reviews = reviews
+        self.directPayments = directPayments
+        self.transfer = transfer
+        self.highCost = highCost
+        self.ras = ras
+        self.queues = queues
+    }
+
+    /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).
+    public func queue(for kind: TaskKind) -> String { queues[kind] ?? "unrouted" }
+
+    /// Reablement's numbers.
+    public struct Reablement: Hashable, Codable, Sendable {
+        /// The longest reablement episode, free of charge (6 weeks).
+        public var maximum: PolicyDuration
+        /// How often progress is checked (weekly).
+        public var checkEvery: PolicyDuration
+        public init(maximum: PolicyDuration, checkEvery: PolicyDuration) {
+            self.maximum = maximum
+            self.checkEvery = checkEvery
+        }
+    }
+
+    /// The review cycle's numbers.
+    public struct Reviews: Hashable, Codable, Sendable {
+        /// The informal review after sign-off (72 hours).
+        public var informalAfter: PolicyDuration
+        /// When the first formal review's window opens after sign-off (6 weeks).
+        public var firstFormalOpens: PolicyDuration
+        /// When the first formal review is due after sign-off (8 weeks).
+        public var firstFormalDue: PolicyDuration
+        /// The longest time from one completed review to the next planned one (12 months).
+        public var plannedInterval: PolicyDuration
+        /// How long before a due date the reminder goes out.
+        public var reminderLead: PolicyDuration
+        /// How long after a missed due date the team manager is asked to act (zero: at once).
+        public var escalateAfter: PolicyDuration
+        public init(
+            informalAfter: PolicyDuration, firstFormalOpens: PolicyDuration, firstFormalDue: PolicyDuration,
+            plannedInterval: PolicyDuration, reminderLead: PolicyDuration, escalateAfter: PolicyDuration
+        ) {
+            self.informalAfter = informalAfter
+            self.firstFormalOpens = firstFormalOpens
+            self.firstFormalDue = firstFormalDue
+            self.plannedInterval = plannedInterval
+            self.reminderLead = reminderLead
+            self.escalateAfter = escalateAfter
+        }
+    }
+
+    /// Direct-payment monitoring.
+    public struct DirectPayments: Hashable, Codable, Sendable {
+        /// How often the direct-payment account is audited (12 months).
+        public var auditEvery: PolicyDuration
+        public init(auditEvery: PolicyDuration) { self.auditEvery = auditEvery }
+    }
+
+    /// Moves to another council.
+    public struct Transfer: Hashable, Codable, Sendable {
+        /// How long this council keeps funding after the move (6 weeks).
+        public var fundingContinues: PolicyDuration
+        public init(fundingContinues: PolicyDuration) { self.fundingContinues = fundingContinues }
+    }
+
+    /// High-cost packages.
+    public struct HighCost: Hashable, Codable, Sendable {
+        /// A plan whose weekly cost is above this needs high-cost approval.
+        public var weeklyThreshold: Money
+        public init(weeklyThreshold: Money) { self.weeklyThreshold = weeklyThreshold }
+    }
+}

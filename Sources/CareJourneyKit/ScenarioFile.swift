@@ -1,0 +1,146 @@
+import CareJourneyCore
+import Foundation
+
+/// Reads scenario files (YAML) into `Scenario`s, checking every step: a malformed step is a `FileError`
+/// with its line, never a crash or a silent skip.
+public enum ScenarioFile {
+    /// Loads a scenario from disk.
+    ///
+    /// - Parameter path: the file's path; a relative `policy:` in it is resolved against the file's folder.
+    /// - Throws: `FileError` naming the line and what is wrong.
+    public static func load(_ path: String) throws(FileError) -> Scenario {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw FileError(
+                .unreadable, "cannot read the scenario file", file: path,
+                hint: "check the path; examples are in examples/scenarios/", cause: String(describing: error))
+        }
+        var scenario = try parse(text, file: path)
+        if let policy = scenario.policyPath, !policy.hasPrefix("/") {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            scenario.policyPath = folder.appendingPathComponent(policy).standardizedFileURL.path
+        }
+        return scenario
+    }
+
+    /// Parses a scenario from YAML text.
+    public static func parse(_ text: String, file: String) throws(FileError) -> Scenario {
+        let root = try YAMLValue.document(text, file: file).mapping(allowed: ["title", "policy", "start", "steps"])
+        var scenario = Scenario(
+            title: try root.required("title").string(),
+            policyPath: try root.optional("policy")?.string(),
+            start: try date(try root.required("start")),
+            steps: [])
+        for item in try root.required("steps").sequence() {
+            scenario.steps.append(try step(item))
+        }
+        return scenario
+    }
+
+    private static let stepKeys = [
+        "at", "after", "case", "event", "data", "reply", "advance", "advance-to", "actor", "reason", "expect",
+    ]
+
+    private static func step(_ value: YAMLValue) throws(FileError) -> Scenario.Step {
+        let map = try value.mapping(allowed: stepKeys)
+        let actions = ["event", "reply", "advance", "advance-to"].filter { map.optional($0) != nil }
+        guard actions.count == 1 else {
+            throw value.error(
+                .badValue,
+                actions.isEmpty ? "the step does nothing" : "the step has more than one action (\(actions.joined(separator: ", ")))",
+                hint: "give each step exactly one of: event, reply, advance, advance-to")
+        }
+        var timing = Scenario.Timing.now
+        if let at = map.optional("at") { timing = .at(try date(at)) }
+        if let after = map.optional("after") {
+            if map.optional("at") != nil { throw after.error(.badValue, "a step has `at` or `after`, not both") }
+            timing = .after(try after.duration())
+        }
+        if let advance = map.optional("advance") {
+            if map.optional("at") != nil || map.optional("after") != nil {
+                throw advance.error(.badValue, "`advance` takes its own duration", hint: "drop `at`/`after` here")
+            }
+            timing = .after(try advance.duration())
+        }
+        if let advanceTo = map.optional("advance-to") { timing = .at(try date(advanceTo)) }
+
+        let action: Scenario.Action
+        var caseID: CaseID?
+        if let event = map.optional("event") {
+            let id = try caseName(map)
+            caseID = id
+            action = .event(id, try typedEvent(name: try event.string(), data: map.optional("data"), at: event))
+        } else if let reply = map.optional("reply") {
+            let id = try caseName(map)
+            caseID = id
+            let kind = try reply.choice(TaskKind.self)
+            guard let eventName = kind.replyEvent else {
+                throw reply.error(
+                    .badValue, "'\(kind.rawValue)' tasks are completed by a practitioner's event, not a worker's reply",
+                    hint: "write the event that completes it (see docs/events.md)")
+            }
+            action = .reply(id, kind, try typedEvent(name: eventName.rawValue, data: map.optional("data"), at: reply))
+        } else {
+            if let data = map.optional("data") {
+                throw data.error(.badValue, "`data` belongs to an event or a reply", hint: "remove it from this step")
+            }
+            if let name = map.optional("case") { caseID = CaseID(try name.string()) }
+            action = .advance
+        }
+        return Scenario.Step(
+            line: value.line ?? 0, timing: timing, action: action, actor: try map.optional("actor")?.string(),
+            reason: try map.optional("reason")?.string(),
+            expectation: try map.optional("expect").map { value throws(FileError) in
+                try expectation(value, caseID: caseID)
+            })
+    }
+
+    private static func caseName(_ map: YAMLMapping) throws(FileError) -> CaseID {
+        CaseID(try map.required("case", hint: "name the case this step is about, like `case: ada`").string())
+    }
+
+    private static func typedEvent(name: String, data: YAMLValue?, at value: YAMLValue) throws(FileError) -> Event {
+        let json = try data?.json() ?? .null
+        do {
+            return try Event(name: name, data: json)
+        } catch {
+            throw FileError(
+                .badValue, error.message, file: value.file, line: (data ?? value).line, key: data?.path ?? value.path,
+                hint: error.code == .unknownEvent ? "see docs/events.md for every event and its data" : "see docs/events.md for the data of '\(name)'")
+        }
+    }
+
+    private static func expectation(_ value: YAMLValue, caseID: CaseID?) throws(FileError) -> Scenario.Expectation {
+        let map = try value.mapping(allowed: ["case", "stage", "timers", "tasks", "closed"])
+        let named = try map.optional("case").map { value throws(FileError) in CaseID(try value.string()) }
+        guard let id = named ?? caseID else {
+            throw value.error(.missingKey, "the expectation does not say which case", hint: "add `case:` to it")
+        }
+        var timers: [TimerName]?
+        if let list = map.optional("timers") {
+            timers = []
+            for item in try list.sequence() { timers?.append(try item.choice(TimerName.self)) }
+        }
+        var tasks: [TaskKind]?
+        if let list = map.optional("tasks") {
+            tasks = []
+            for item in try list.sequence() { tasks?.append(try item.choice(TaskKind.self)) }
+        }
+        return Scenario.Expectation(
+            caseID: id, stage: try map.optional("stage")?.choice(Stage.self), timers: timers, tasks: tasks,
+            closed: try map.optional("closed")?.choice(ClosureReason.self))
+    }
+
+    private static func date(_ value: YAMLValue) throws(FileError) -> Date {
+        let text = try value.string()
+        guard let date = TimelineEntry.parseDate(text) else {
+            throw value.error(
+                .badValue, "'\(text)' is not a date and time", hint: "write ISO 8601 in UTC, like 2026-01-05T09:00:00Z")
+        }
+        return date
+    }
+}
+
+extension Stage: Choice {}

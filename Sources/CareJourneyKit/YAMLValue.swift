@@ -1,0 +1,193 @@
+import CareJourneyCore
+import Foundation
+import Yams
+
+/// A YAML node that knows where it is (file, line, key path), so every read can fail with a precise `FileError`.
+struct YAMLValue {
+    let node: Node
+    let file: String
+    let path: String
+
+    var line: Int? { node.mark?.line }
+
+    /// Parses a whole document.
+    static func document(_ text: String, file: String) throws(FileError) -> YAMLValue {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw FileError(.syntax, "the file is empty", file: file, line: 1, hint: "see docs/ for the format")
+            }
+            return YAMLValue(node: node, file: file, path: "")
+        } catch let error as FileError {
+            throw error
+        } catch let error as YamlError {
+            throw FileError(
+                .syntax, "this is not valid YAML: \(error.problem)", file: file, line: error.line,
+                hint: "check the indentation and that every `key: value` has a space after the colon",
+                cause: String(describing: error))
+        } catch {
+            throw FileError(.syntax, "this is not valid YAML", file: file, cause: String(describing: error))
+        }
+    }
+
+    func error(_ code: FileError.Code, _ message: String, hint: String? = nil) -> FileError {
+        FileError(code, message, file: file, line: line, key: path.isEmpty ? nil : path, hint: hint)
+    }
+
+    private func child(_ node: Node, _ key: String) -> YAMLValue {
+        YAMLValue(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+    }
+
+    /// The node as a mapping whose keys must all be in `allowed`.
+    func mapping(allowed: [String]) throws(FileError) -> YAMLMapping {
+        guard let mapping = node.mapping else {
+            throw error(.badValue, "expected a mapping of keys (\(allowed.joined(separator: ", ")))")
+        }
+        var values: [String: YAMLValue] = [:]
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.string ?? ""
+            guard allowed.contains(key) else {
+                let where_ = YAMLValue(node: keyNode, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+                let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
+                let guess = suggestion.map { editDistance($0, key) <= 3 ? "did you mean '\($0)'? " : "" } ?? ""
+                throw where_.error(
+                    .unknownKey, "unknown key '\(key)'",
+                    hint: "\(guess)the keys here are: \(allowed.joined(separator: ", "))")
+            }
+            values[key] = child(valueNode, key)
+        }
+        return YAMLMapping(owner: self, values: values)
+    }
+
+    /// The node as a list.
+    func sequence() throws(FileError) -> [YAMLValue] {
+        guard let sequence = node.sequence else { throw error(.badValue, "expected a list") }
+        return sequence.enumerated().map { index, node in
+            YAMLValue(node: node, file: file, path: "\(path)[\(index)]")
+        }
+    }
+
+    /// The node as text.
+    func string() throws(FileError) -> String {
+        guard let scalar = node.scalar, !scalar.string.isEmpty else { throw error(.badValue, "expected text") }
+        return scalar.string
+    }
+
+    /// The node as a whole number.
+    func int() throws(FileError) -> Int {
+        guard let value = node.int else { throw error(.badValue, "expected a whole number, not '\(node.string ?? "")'") }
+        return value
+    }
+
+    /// The node as a duration (`72h`, `6w`, `12mo`).
+    func duration() throws(FileError) -> PolicyDuration {
+        let text = try string()
+        guard let value = PolicyDuration(parsing: text) else {
+            throw error(
+                .badValue, "'\(text)' is not a duration",
+                hint: "write a number and a unit: s, m, h, d, w, mo or y — for example 72h, 6w, 12mo, 30s")
+        }
+        return value
+    }
+
+    /// The node as an amount of pounds.
+    func money() throws(FileError) -> Money {
+        let text = (try string()).replacingOccurrences(of: "£", with: "").replacingOccurrences(of: ",", with: "")
+        guard let pounds = Double(text), pounds >= 0, pounds.isFinite else {
+            throw error(.badValue, "'\(node.string ?? "")' is not an amount of pounds", hint: "write it like 1000 or 412.50")
+        }
+        return Money(pounds: pounds)
+    }
+
+    /// The node as a share: `25%` or `0.25`.
+    func fraction() throws(FileError) -> Double {
+        let text = try string()
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, (0...1).contains(value) else {
+            throw error(.badValue, "'\(text)' is not a share from 0% to 100%", hint: "write it like 25% or 0.25")
+        }
+        return value
+    }
+
+    /// The node as one of a closed set of words.
+    func choice<C: Choice>(_ type: C.Type) throws(FileError) -> C {
+        let text = try string()
+        guard let value = C(rawValue: text) else {
+            throw error(.badValue, "'\(text)' is not allowed here", hint: "use one of: \(C.allowedWords)")
+        }
+        return value
+    }
+
+    /// The node as untyped JSON-shaped data (for event data).
+    func json() throws(FileError) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if node.null != nil { return .null }
+                if let value = node.bool { return .bool(value) }
+                if let value = node.int { return .number(Double(value)) }
+                if let value = node.float { return .number(value) }
+            }
+            return .string(scalar.string)
+        case .sequence:
+            var items: [JSONValue] = []
+            for item in try sequence() { items.append(try item.json()) }
+            return .array(items)
+        case .mapping(let mapping):
+            var fields: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? ""
+                fields[name] = try child(value, name).json()
+            }
+            return .object(fields)
+        case .alias:
+            throw error(.badValue, "aliases are not supported here")
+        }
+    }
+}
+
+/// A mapping read by `YAMLValue.mapping(allowed:)`.
+struct YAMLMapping {
+    let owner: YAMLValue
+    let values: [String: YAMLValue]
+
+    func required(_ key: String, hint: String? = nil) throws(FileError) -> YAMLValue {
+        guard let value = values[key] else {
+            throw owner.error(.missingKey, "the key '\(key)' is missing", hint: hint ?? "add `\(key):` here")
+        }
+        return value
+    }
+
+    func optional(_ key: String) -> YAMLValue? { values[key] }
+}
+
+extension YamlError {
+    var problem: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            problem
+        default: String(describing: self)
+        }
+    }
+
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+}
