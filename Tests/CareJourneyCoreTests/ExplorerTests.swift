@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import CareJourneyCore
+
+/// "No case forgotten": every reachable (state, event) pair, to a bounded depth, keeps every promise.
+@Suite struct ExplorerTests {
+    @Test func everyReachableStateHasANextStepAndNoDeadEnds() {
+        let report = JourneyExplorer(policy: testPolicy, maxDepth: 12).explore()
+        for violation in report.violations.prefix(10) { Issue.record("\(violation)") }
+        #expect(report.violations.isEmpty)
+        // The walk really reached the whole journey and the side machines.
+        let stages = Set(report.edges.filter { $0.machine == .journey }.flatMap { [$0.from, $0.to] })
+        #expect(stages == Set(Stage.allCases.map(\.rawValue)))
+        for machine in Machine.allCases where machine != .journey {
+            #expect(report.edges.contains { $0.machine == machine }, "\(machine.rawValue) was never exercised")
+        }
+        #expect(report.statesVisited > 500)
+    }
+
+    @Test func aPolicyThatLeavesATaskWithoutAQueueIsCaught() {
+        var broken = testPolicy
+        broken.queues[.findProvider] = nil
+        let report = JourneyExplorer(policy: broken, maxDepth: 9).explore()
+        #expect(report.violations.contains { $0.problem == "task 'find-provider' has no queue in the policy" })
+    }
+
+    @Test func theDiagramIsDrawnFromTheMachines() {
+        let diagram = JourneyDiagram(policy: testPolicy)
+        let dot = diagram.render(.dot)
+        #expect(dot.hasPrefix("digraph carejourney {"))
+        #expect(dot.contains("casejourney_support_planning -> casejourney_delivery [label=\"sign-off\"];"))
+        #expect(dot.contains("casejourney_transferring -> casejourney_closed [label=\"close-case, ⏰ transfer.funding-ends\"];"))
+        let mermaid = diagram.render(.mermaid)
+        #expect(mermaid.hasPrefix("stateDiagram-v2\n"))
+        #expect(mermaid.contains("    casejourney_new --> casejourney_contact : contact"))
+        #expect(mermaid.contains("    [*] --> safeguarding_none"))
+        // Every edge in the picture was a transition the machine accepted.
+        #expect(diagram.edges.count == Set(diagram.edges).count)
+    }
+}
