@@ -1,0 +1,215 @@
+import CareJourneyCore
+import Foundation
+import Testing
+
+@testable import CareJourneyKit
+
+/// Runs an example scenario under its own policy; records its failed expectations as test failures.
+func runExample(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> ScenarioRunner.Result {
+    let scenario = try ScenarioFile.load(Repository.path("examples/scenarios/\(name).yaml"))
+    let policy = try PolicyFile.load(try #require(scenario.policyPath))
+    let result = ScenarioRunner(policy: policy).run(scenario)
+    for problem in result.failedExpectations + result.timingErrors {
+        Issue.record("\(name): \(problem)", sourceLocation: sourceLocation)
+    }
+    return result
+}
+
+func date(_ text: String) -> Date { TimelineEntry.parseDate(text)! }
+
+extension ScenarioRunner.Result {
+    /// `kind name at` for the entries of the given kinds, in order.
+    func lines(_ kinds: Set<TimelineEntry.Kind>, case id: CaseID? = nil) -> [String] {
+        timeline.filter { kinds.contains($0.kind) && (id == nil || $0.case == id) }.map {
+            "\($0.kind.rawValue) \($0.name) \($0.due.map { "due " + $0.formatted(.iso8601) } ?? $0.at.formatted(.iso8601))"
+        }
+    }
+
+    func entries(_ kind: TimelineEntry.Kind, _ name: String) -> [TimelineEntry] {
+        timeline.filter { $0.kind == kind && $0.name == name }
+    }
+}
+
+@Suite struct ScenarioTests {
+    @Test func aTypicalYearFromContactToTheTwelveMonthReview() throws {
+        let result = try runExample("typical-year")
+        // Signed off 2026-01-20 11:00: 72 h, 6 w, 8 w − 14 d and 8 w; then 12 months from each formal review.
+        #expect(result.lines([.timerSet]) == [
+            "timer-set review.informal due 2026-01-23T11:00:00Z",
+            "timer-set review.first-formal.opens due 2026-03-03T11:00:00Z",
+            "timer-set review.first-formal.reminder due 2026-03-03T11:00:00Z",
+            "timer-set review.first-formal.due due 2026-03-17T11:00:00Z",
+            "timer-set dp.audit due 2027-01-23T11:00:00Z",
+            "timer-set review.planned.reminder due 2027-02-25T14:00:00Z",
+            "timer-set review.planned.due due 2027-03-11T14:00:00Z",
+            "timer-set dp.audit due 2028-01-23T11:00:00Z",
+            "timer-set review.planned.reminder due 2028-02-17T12:00:00Z",
+            "timer-set review.planned.due due 2028-03-02T12:00:00Z",
+        ])
+        #expect(result.lines([.task]).filter { $0.contains("review") } == [
+            "task conduct-review 2026-01-23T11:00:00Z", "task conduct-review 2026-03-03T11:00:00Z",
+            "task review-reminder 2026-03-03T11:00:00Z", "task review-reminder 2027-02-25T14:00:00Z",
+            "task conduct-review 2027-02-25T14:00:00Z",
+        ])
+        #expect(result.entries(.task, "review-reminder").allSatisfy { $0.queue == "review-reminders" })
+        #expect(result.entries(.task, "find-provider").first?.queue == "brokerage")
+        #expect(result.timeline.allSatisfy { $0.kind != .rejected })
+        let ada = try #require(result.cases["ada"])
+        #expect(ada.stage == .delivery)
+        #expect(ada.reviews.completed == 3)
+        #expect(ada.budget?.confirmedWeekly == Money(pounds: 288))
+        #expect(ada.provider?.weeklyCost == Money(pounds: 186.4))
+    }
+
+    @Test func reablementThatRestoresIndependence() throws {
+        let result = try runExample("reablement-independence")
+        #expect(result.lines([.task]) == [
+            "task screen-contact 2026-02-02T10:00:00Z", "task reablement-check 2026-02-09T11:00:00Z",
+            "task reablement-check 2026-02-16T11:00:00Z", "task reablement-check 2026-02-23T11:00:00Z",
+        ])
+        #expect(result.entries(.task, "reablement-check").allSatisfy { $0.queue == "reablement-team" })
+        #expect(result.lines([.timerCancelled, .closed]) == [
+            "timer-cancelled reablement.check 2026-02-25T11:00:00Z", "timer-cancelled reablement.end 2026-02-25T11:00:00Z",
+            "closed independence-regained 2026-02-25T11:00:00Z",
+        ])
+        #expect(result.cases["bert"]?.reablement?.checksRecorded == 3)
+    }
+
+    @Test func notEligible() throws {
+        let result = try runExample("not-eligible")
+        let refused = try #require(result.timeline.first { $0.kind == .rejected })
+        #expect(refused.name == "sign-off")
+        #expect(refused.accepted?.first == .eligibilityDecided)
+        #expect(refused.error?.contains("stage 'eligibility' does not accept 'sign-off'") == true)
+        #expect(result.lines([.task, .closed]).suffix(2) == [
+            "task written-notification 2026-03-09T09:00:00Z", "closed not-eligible 2026-03-09T09:00:00Z",
+        ])
+        #expect(result.cases["cyril"]?.tasks.isEmpty == true)
+    }
+
+    @Test func aDirectPaymentWhoseAuditFindsUnspentMoney() throws {
+        let result = try runExample("direct-payment-audit")
+        let agreement = try #require(result.entries(.event, "dp-agreement-signed").first).at
+        let audit = try #require(result.entries(.task, "dp-audit").first)
+        #expect(audit.at == PolicyDuration.months(12).after(agreement))
+        #expect(audit.queue == "dp-monitoring")
+        let finding = try #require(result.entries(.event, "dp-audit-completed").first)
+        #expect((finding.from, finding.to) == (.delivery, .review))
+        let dora = try #require(result.cases["dora"])
+        #expect(dora.directPayment.reclaimed == Money(pounds: 1460))
+        #expect(dora.directPayment.audits == 1)
+        #expect(dora.signedOffPlan?.directPayment?.amount == Money(pounds: 1100))
+        #expect(dora.stage == .delivery)
+    }
+
+    @Test func safeguardingDuringPlanning() throws {
+        let result = try runExample("safeguarding-during-planning")
+        #expect(result.timeline.filter { $0.kind == .rejected }.map(\.name) == ["assessment-completed", "sign-off"])
+        let concern = try #require(result.entries(.event, "safeguarding-concern").first)
+        #expect((concern.from, concern.to) == (.supportPlanning, .supportPlanning))
+        #expect(result.entries(.task, "safeguarding-decision").first?.queue == "safeguarding")
+        #expect(result.entries(.task, "refer-advocacy").first?.queue == "advocacy")
+        let signOffs = result.entries(.event, "sign-off")
+        #expect(signOffs.count == 1)
+        #expect(signOffs.first?.to == .delivery)
+        let outcome = try #require(result.entries(.event, "safeguarding-concluded").first)
+        #expect(outcome.to == .review)
+        #expect(result.cases["edna"]?.advocacy.advocate == "Derbyshire Advocacy Partnership")
+    }
+
+    @Test func aCarersJourney() throws {
+        let result = try runExample("carer-journey")
+        let fay = try #require(result.cases["fay"])
+        #expect(fay.person?.clientType == .carer)
+        #expect(fay.assessment?.kind == .carer)
+        #expect(fay.budget?.indicativeWeekly == Money(pounds: 126))  // £180 band less 30 % for substantial support
+        #expect(fay.directPayment.status == .active)
+        #expect(result.entries(.task, "conduct-review").allSatisfy { $0.queue == "review-team" })
+        #expect(fay.reviews.overdue == nil)
+    }
+
+    @Test func aTransferToAnotherCouncil() throws {
+        let result = try runExample("transfer")
+        let move = try #require(result.entries(.event, "moved-to-another-council").first)
+        #expect((move.from, move.to) == (.delivery, .transferring))
+        let ends = try #require(result.entries(.timerSet, "transfer.funding-ends").first?.due)
+        #expect(ends == move.at + 6 * 604_800)
+        let closed = try #require(result.timeline.last)
+        #expect(closed.kind == .closed)
+        #expect(closed.reason == "moved-to-another-council")
+        #expect(closed.at == ends)
+        // Reviews and delivery stop with the move.
+        #expect(result.entries(.timerCancelled, "review.first-formal.due").first?.at == move.at)
+        #expect(result.timeline.filter { $0.kind == .timerCancelled }.map(\.name) == [
+            "review.first-formal.opens", "review.first-formal.reminder", "review.first-formal.due",
+        ])
+    }
+
+    @Test func theJSONTimelineHasTheContractFields() throws {
+        let result = try runExample("not-eligible")
+        for entry in result.timeline {
+            let object = try JSONDecoder().decode([String: JSONValue].self, from: Data(entry.jsonLine.utf8))
+            for field in ["at", "case", "kind", "name"] { #expect(object[field] != nil, "\(field) missing") }
+            switch entry.kind {
+            case .event, .timerFired: #expect(object["from"] != nil && object["to"] != nil)
+            case .rejected: #expect(object["error"] != nil)
+            case .timerSet: #expect(object["due"] != nil)
+            case .task: #expect(object["queue"] != nil)
+            case .closed: #expect(object["reason"] != nil)
+            case .timerCancelled: break
+            }
+        }
+        #expect(result.timeline.first?.jsonLine.hasPrefix(#"{"actor":"#) == false)
+        #expect(result.timeline.first?.jsonLine.contains(#""at":"2026-03-02T09:00:00Z""#) == true)
+    }
+}
+
+@Suite struct MalformedScenarioTests {
+    func parseError(_ text: String) -> FileError? {
+        do {
+            _ = try ScenarioFile.parse(text, file: "bad.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    let header = "title: t\nstart: 2026-01-05T09:00:00Z\nsteps:\n"
+
+    @Test func anUnknownEventIsNamedWithItsLine() throws {
+        let error = try #require(parseError(header + "  - case: ada\n    event: contakt\n"))
+        #expect(error.line == 5)
+        #expect(error.message.hasPrefix("there is no event 'contakt'"))
+    }
+
+    @Test func badEventDataIsNamedWithItsLine() throws {
+        let error = try #require(parseError(header + "  - case: ada\n    event: contact\n    data: { name: Ada, clientType: adult }\n"))
+        #expect(error.line == 6)
+        #expect(error.message == "the data of 'contact' is missing the field 'route'")
+    }
+
+    @Test func aStepMustDoExactlyOneThing() throws {
+        #expect(parseError(header + "  - case: ada\n")?.message == "the step does nothing")
+        #expect(parseError(header + "  - case: ada\n    event: contact\n    advance: 1d\n")?.message.hasPrefix("the step has more than one action") == true)
+        #expect(parseError(header + "  - advance: soon\n")?.line == 4)
+        #expect(parseError(header + "  - at: yesterday\n    advance-to: 2026-01-06\n")?.message == "'yesterday' is not a date and time")
+        #expect(parseError(header + "  - advance: 1d\n    colour: red\n")?.code == .unknownKey)
+        #expect(parseError("title: t\nsteps: []\n")?.message == "the key 'start' is missing")
+    }
+
+    @Test func aPractitionersTaskCannotBeRepliedToByAWorker() throws {
+        let error = try #require(parseError(header + "  - case: ada\n    reply: plan-support\n"))
+        #expect(error.message.contains("completed by a practitioner's event"))
+    }
+
+    @Test func aStepBeforeTheClockIsReportedAndARefusedEventIsATimelineEntry() throws {
+        let scenario = try ScenarioFile.parse(
+            header + "  - case: ada\n    event: sign-off\n  - at: 2026-01-01T00:00:00Z\n    case: ada\n    event: contact\n    data: { name: Ada, clientType: adult, route: gp }\n",
+            file: "t.yaml")
+        let policy = try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))
+        let result = ScenarioRunner(policy: policy).run(scenario)
+        #expect(result.timeline.map(\.kind) == [.rejected])
+        #expect(result.timeline.first?.accepted == [.contact])
+        #expect(result.timingErrors == ["line 6: the step is at 2026-01-01 00:00, before the clock (2026-01-05 09:00)"])
+    }
+}
