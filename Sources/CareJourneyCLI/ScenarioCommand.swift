@@ -37,8 +37,10 @@ struct ScenarioCommand: ParsableCommand {
             if !json {
                 let rejected = result.timeline.filter { $0.kind == .rejected }.count
                 let open = result.cases.values.filter { $0.stage.isOpen }.count
-                print("\n\(result.cases.count) case(s), \(open) open; \(result.timeline.count) timeline entries, "
-                    + "\(rejected) refused; expectations: \(result.failedExpectations.isEmpty ? "all held" : "\(result.failedExpectations.count) failed")")
+                print(
+                    "\n\(result.cases.count) case(s), \(open) open; \(result.timeline.count) timeline entries, "
+                        + "\(rejected) refused; expectations: \(result.failedExpectations.isEmpty ? "all held" : "\(result.failedExpectations.count) failed")"
+                )
             }
             if !problems.isEmpty { throw ExitCode.failure }
         }

@@ -51,10 +51,13 @@ public struct DirectPaymentPart: Hashable, Codable, Sendable {
             reasons.append("a direct payment cannot buy services from the council itself")
         }
         if purchases.contains(.equipment) && !exceptional {
-            reasons.append("equipment comes through the community equipment service unless exceptional circumstances are recorded")
+            reasons.append(
+                "equipment comes through the community equipment service unless exceptional circumstances are recorded")
         }
         if employsCloseRelativeInHousehold == true && !exceptional {
-            reasons.append("a close relative living in the same household can be employed only in exceptional circumstances, which must be recorded")
+            reasons.append(
+                "a close relative living in the same household can be employed only in exceptional circumstances, which must be recorded"
+            )
         }
         return reasons
     }

@@ -39,16 +39,24 @@ public enum EventCatalog {
                 ["name": "Cara Example", "clientType": "carer", "route": "self-referral", "caredFor": "her husband"],
             ]
         ),
-        .giveInformationAndAdvice: ("Information, advice or signposting meets the need; the case closes", [["note": "signposted to the lunch club"]]),
+        .giveInformationAndAdvice: (
+            "Information, advice or signposting meets the need; the case closes",
+            [["note": "signposted to the lunch club"]]
+        ),
         .offerReablement: ("Short-term reablement is offered", [[:]]),
         .startInterimSupport: ("Interim crisis support is arranged while an assessment follows", [[:]]),
-        .interimSupportArranged: ("Brokerage arranged the interim support", [["provider": "Rapid Response Care", "weeklyCost": 310.0]]),
+        .interimSupportArranged: (
+            "Brokerage arranged the interim support", [["provider": "Rapid Response Care", "weeklyCost": 310.0]]
+        ),
         .startAssessment: (
             "The assessment starts (s9 for a person, s10 for a carer)",
             [[:], ["substantialDifficulty": true, "appropriatePerson": false]]
         ),
         .reablementProgressChecked: ("The weekly reablement check was done", [["note": "walking to the shop"]]),
-        .reablementEnded: ("Reablement ended: independent again, or needs remain", [["outcome": "independent"], ["outcome": "needs-remain"]]),
+        .reablementEnded: (
+            "Reablement ended: independent again, or needs remain",
+            [["outcome": "independent"], ["outcome": "needs-remain"]]
+        ),
         .involvementAssessed: (
             "Whether the person would have substantial difficulty being involved, and has an appropriate person",
             [["substantialDifficulty": true, "appropriatePerson": false], ["substantialDifficulty": false]]
@@ -61,25 +69,37 @@ public enum EventCatalog {
         .carerAssessmentOffered: ("The carer was offered their own assessment", [["accepted": true]]),
         .eligibilityDecided: (
             "The eligibility decision (s13)",
-            [["eligible": true, "eligibleNeeds": ["personal care"]], ["eligible": false, "reason": "needs do not meet the national threshold"]]
+            [
+                ["eligible": true, "eligibleNeeds": ["personal care"]],
+                ["eligible": false, "reason": "needs do not meet the national threshold"],
+            ]
         ),
-        .rasCompleted: ("The RAS gave points; the indicative budget follows", [["points": 42, "informalSupport": "some"]]),
+        .rasCompleted: (
+            "The RAS gave points; the indicative budget follows", [["points": 42, "informalSupport": "some"]]
+        ),
         .planUpdated: ("The care and support plan changed", [plan, highCostPlan]),
         .requestHighCostApproval: (
             "The high-cost checklist goes to panel",
-            [[
-                "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
-                "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
-            ]]
+            [
+                [
+                    "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+                    "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+                ]
+            ]
         ),
-        .highCostDecided: ("The high-cost panel decided", [["approved": true], ["approved": false, "reason": "appraise a PA option"]]),
+        .highCostDecided: (
+            "The high-cost panel decided", [["approved": true], ["approved": false, "reason": "appraise a PA option"]]
+        ),
         .signOff: ("The plan is signed off; the personal budget is confirmed", [[:]]),
         .providerFound: ("Brokerage found a provider", [["provider": "Sunrise Home Care", "weeklyCost": 215.5]]),
         .dpAgreementSigned: ("The direct payment agreement is signed", [[:]]),
         .dpAuditCompleted: ("The direct payment audit is done", [["unspent": 0.0], ["unspent": 640.0]]),
         .startReview: (
             "A review starts",
-            [["type": "unplanned", "reason": "change-of-circumstances"], ["type": "planned", "substantialDifficulty": true, "appropriatePerson": false]]
+            [
+                ["type": "unplanned", "reason": "change-of-circumstances"],
+                ["type": "planned", "substantialDifficulty": true, "appropriatePerson": false],
+            ]
         ),
         .reviewCompleted: (
             "A review is complete, with its outcome",
@@ -93,11 +113,16 @@ public enum EventCatalog {
         .safeguardingConcern: ("A safeguarding concern was raised", [["note": "bruising seen by the carer"]]),
         .s42Decision: ("Whether a s42 enquiry is needed", [["enquiry": true], ["enquiry": false]]),
         .safeguardingArrangementsSafe: ("The current arrangements are recorded as safe during the enquiry", [[:]]),
-        .safeguardingConcluded: ("The s42 enquiry concluded", [["outcome": "risk-reduced", "reviewNeeded": true], ["outcome": "risk-removed"]]),
+        .safeguardingConcluded: (
+            "The s42 enquiry concluded",
+            [["outcome": "risk-reduced", "reviewNeeded": true], ["outcome": "risk-removed"]]
+        ),
         .complaintReceived: ("A complaint was received", [[:]]),
         .complaintResolutionStarted: ("Local resolution of the complaint started", [[:]]),
         .complaintConcluded: ("The complaint concluded", [["outcome": "partly-upheld"]]),
-        .movedToAnotherCouncil: ("The person moved to another council", [["council": "Nottinghamshire County Council"]]),
+        .movedToAnotherCouncil: (
+            "The person moved to another council", [["council": "Nottinghamshire County Council"]]
+        ),
         .handoverSent: ("The assessment and plan were shared with the new council", [[:]]),
         .closeCase: ("The case closes, with a reason", [["reason": "deceased"], ["reason": "support-declined"]]),
         .timerFired: ("A timer came due (sent by the timer service)", []),

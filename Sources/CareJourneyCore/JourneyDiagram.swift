@@ -54,8 +54,10 @@ public struct JourneyDiagram: Sendable {
     }
 
     private func dot() -> String {
-        var lines = ["digraph carejourney {", "  rankdir=LR;", "  node [shape=box, style=rounded, fontname=\"Helvetica\"];",
-                     "  edge [fontname=\"Helvetica\", fontsize=10];"]
+        var lines = [
+            "digraph carejourney {", "  rankdir=LR;", "  node [shape=box, style=rounded, fontname=\"Helvetica\"];",
+            "  edge [fontname=\"Helvetica\", fontsize=10];",
+        ]
         for (index, machine) in Machine.allCases.enumerated() {
             lines.append("  subgraph cluster_\(index) {")
             lines.append("    label=\"\(machine.rawValue)\";")
@@ -64,7 +66,9 @@ public struct JourneyDiagram: Sendable {
                 lines.append("    \(identifier(machine, status)) [label=\"\(status)\"\(shape)];")
             }
             for edge in grouped(machine) {
-                lines.append("    \(identifier(machine, edge.from)) -> \(identifier(machine, edge.to)) [label=\"\(escape(edge.label))\"];")
+                lines.append(
+                    "    \(identifier(machine, edge.from)) -> \(identifier(machine, edge.to)) [label=\"\(escape(edge.label))\"];"
+                )
             }
             lines.append("  }")
         }

@@ -70,7 +70,9 @@ public struct JourneyExplorer: Sendable {
                 do {
                     inputs.append(try Event(name: name.rawValue, data: sample))
                 } catch {
-                    report.violations.append(Violation(problem: "sample data of '\(name.rawValue)' does not decode: \(error.message)", path: []))
+                    report.violations.append(
+                        Violation(
+                            problem: "sample data of '\(name.rawValue)' does not decode: \(error.message)", path: []))
                 }
             }
         }
@@ -140,13 +142,17 @@ public struct JourneyExplorer: Sendable {
             let listed = accepted.contains(event.name)
             do {
                 _ = try Journey.apply(event, to: state, at: later, policy: policy)
-                if !listed { violate("'\(name)' applied in stage '\(state.stage.rawValue)' but is not listed as accepted") }
+                if !listed {
+                    violate("'\(name)' applied in stage '\(state.stage.rawValue)' but is not listed as accepted")
+                }
             } catch {
                 if listed && error.code == .notAccepted {
                     violate("'\(name)' is listed as accepted in '\(state.stage.rawValue)' but refused")
                 }
                 if !listed && error.code != .notAccepted {
-                    violate("'\(name)' is not accepted in '\(state.stage.rawValue)' but refused with \(error.code) instead of not-accepted")
+                    violate(
+                        "'\(name)' is not accepted in '\(state.stage.rawValue)' but refused with \(error.code) instead of not-accepted"
+                    )
                 }
             }
         }
@@ -168,7 +174,8 @@ public struct JourneyExplorer: Sendable {
         }
         if timers != transition.state.timers || tasks != transition.state.tasks {
             report.violations.append(
-                Violation(problem: "effects of '\(label)' do not match the new timers and tasks", path: node.path + [label]))
+                Violation(
+                    problem: "effects of '\(label)' do not match the new timers and tasks", path: node.path + [label]))
         }
     }
 

@@ -12,7 +12,8 @@ extension JourneyStep {
     mutating func startReablement() {
         let rules = policy.reablement
         let ends = rules.maximum.after(now)
-        state.reablement = ReablementEpisode(startedAt: now, endsAt: ends, checksDue: 0, checksRecorded: 0, overran: false)
+        state.reablement = ReablementEpisode(
+            startedAt: now, endsAt: ends, checksDue: 0, checksRecorded: 0, overran: false)
         enter(.reablement)
         let firstCheck = rules.checkEvery.after(now)
         if firstCheck < ends { setTimer(.reablementCheck, at: firstCheck) }
@@ -72,8 +73,10 @@ extension JourneyStep {
         if state.advocacy.status == .referred {
             throw refuse(
                 "\(what) cannot complete yet",
-                missing: ["an independent advocate involved (the person would have substantial difficulty being "
-                    + "involved and has no appropriate person; the referral is on the advocacy queue)"],
+                missing: [
+                    "an independent advocate involved (the person would have substantial difficulty being "
+                        + "involved and has no appropriate person; the referral is on the advocacy queue)"
+                ],
                 event: event)
         }
     }

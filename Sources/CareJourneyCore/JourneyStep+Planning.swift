@@ -45,7 +45,9 @@ extension JourneyStep {
     mutating func signOff() throws(TransitionError) {
         try requireAdvocateIfReferred("sign-off", event: .signOff)
         let missing = signOffConditions
-        if !missing.isEmpty { throw refuse("the plan cannot be signed off yet; it needs", missing: missing, event: .signOff) }
+        if !missing.isEmpty {
+            throw refuse("the plan cannot be signed off yet; it needs", missing: missing, event: .signOff)
+        }
 
         let previous = state.signedOffPlan
         let plan = state.plan

@@ -99,7 +99,9 @@ public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertib
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = PolicyDuration(parsing: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a duration like 72h, 6w or 12mo"))
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a duration like 72h, 6w or 12mo"
+                ))
         }
         self = value
     }

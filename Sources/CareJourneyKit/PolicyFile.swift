@@ -80,7 +80,9 @@ public enum PolicyFile {
                 throw item.error(
                     .inconsistent,
                     "band \(next.minPoints)–\(next.maxPoints) does not follow on from the band before",
-                    hint: "bands start at 0 and each starts one point after the last ended (here: min-points: \(expected))")
+                    hint:
+                        "bands start at 0 and each starts one point after the last ended (here: min-points: \(expected))"
+                )
             }
             bands.append(next)
         }
@@ -113,23 +115,36 @@ public enum PolicyFile {
         func fail(_ section: String, _ key: String, _ message: String, _ hint: String) throws(FileError) {
             let sectionValue = root.optional(section)
             let line = sectionValue?.node.mapping?[key]?.mark?.line ?? sectionValue?.line
-            throw FileError(.inconsistent, message, file: root.owner.file, line: line, key: "\(section).\(key)", hint: hint)
+            throw FileError(
+                .inconsistent, message, file: root.owner.file, line: line, key: "\(section).\(key)", hint: hint)
         }
         let reviews = policy.reviews
         if policy.reablement.checkEvery.isZero || policy.reablement.maximum.isZero {
-            try fail("reablement", "check-every", "reablement's maximum and check interval must be more than zero", "for example maximum: 6w, check-every: 1w")
+            try fail(
+                "reablement", "check-every", "reablement's maximum and check interval must be more than zero",
+                "for example maximum: 6w, check-every: 1w")
         }
         if reviews.firstFormalOpens.approximateSeconds > reviews.firstFormalDue.approximateSeconds {
-            try fail("reviews", "first-formal-opens", "the first formal review's window opens (\(reviews.firstFormalOpens)) after it is due (\(reviews.firstFormalDue))", "the window opens first: for example opens 6w, due 8w")
+            try fail(
+                "reviews", "first-formal-opens",
+                "the first formal review's window opens (\(reviews.firstFormalOpens)) after it is due (\(reviews.firstFormalDue))",
+                "the window opens first: for example opens 6w, due 8w")
         }
         if reviews.plannedInterval.isZero || reviews.firstFormalDue.isZero {
-            try fail("reviews", "planned-interval", "review intervals must be more than zero", "for example planned-interval: 12mo")
+            try fail(
+                "reviews", "planned-interval", "review intervals must be more than zero",
+                "for example planned-interval: 12mo")
         }
         if reviews.reminderLead.approximateSeconds >= reviews.plannedInterval.approximateSeconds {
-            try fail("reviews", "reminder-lead", "the reminder lead (\(reviews.reminderLead)) is not shorter than the review interval (\(reviews.plannedInterval))", "a lead of a week or two is usual")
+            try fail(
+                "reviews", "reminder-lead",
+                "the reminder lead (\(reviews.reminderLead)) is not shorter than the review interval (\(reviews.plannedInterval))",
+                "a lead of a week or two is usual")
         }
         if policy.directPayments.auditEvery.isZero {
-            try fail("direct-payments", "audit-every", "the audit interval must be more than zero", "for example audit-every: 12mo")
+            try fail(
+                "direct-payments", "audit-every", "the audit interval must be more than zero",
+                "for example audit-every: 12mo")
         }
     }
 }

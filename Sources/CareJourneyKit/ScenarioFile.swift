@@ -49,7 +49,9 @@ public enum ScenarioFile {
         guard actions.count == 1 else {
             throw value.error(
                 .badValue,
-                actions.isEmpty ? "the step does nothing" : "the step has more than one action (\(actions.joined(separator: ", ")))",
+                actions.isEmpty
+                    ? "the step does nothing"
+                    : "the step has more than one action (\(actions.joined(separator: ", ")))",
                 hint: "give each step exactly one of: event, reply, advance, advance-to")
         }
         var timing = Scenario.Timing.now
@@ -108,7 +110,9 @@ public enum ScenarioFile {
         } catch {
             throw FileError(
                 .badValue, error.message, file: value.file, line: (data ?? value).line, key: data?.path ?? value.path,
-                hint: error.code == .unknownEvent ? "see docs/events.md for every event and its data" : "see docs/events.md for the data of '\(name)'")
+                hint: error.code == .unknownEvent
+                    ? "see docs/events.md for every event and its data" : "see docs/events.md for the data of '\(name)'"
+            )
         }
     }
 

@@ -36,7 +36,8 @@ public struct ScenarioRunner: Sendable {
             }
             guard target >= run.now else {
                 run.result.timingErrors.append(
-                    "line \(step.line): the step is at \(TimelineEntry.readable(target)), before the clock (\(TimelineEntry.readable(run.now)))")
+                    "line \(step.line): the step is at \(TimelineEntry.readable(target)), before the clock (\(TimelineEntry.readable(run.now)))"
+                )
                 continue
             }
             run.advance(to: target)
@@ -63,13 +64,19 @@ public struct ScenarioRunner: Sendable {
             failures.append("\(prefix) is in stage \(state.stage.rawValue), expected \(stage.rawValue)")
         }
         if let timers = expect.timers, Set(timers) != Set(state.timers.keys) {
-            failures.append("\(prefix) has timers [\(state.timers.keys.map(\.rawValue).sorted().joined(separator: ", "))], expected [\(timers.map(\.rawValue).sorted().joined(separator: ", "))]")
+            failures.append(
+                "\(prefix) has timers [\(state.timers.keys.map(\.rawValue).sorted().joined(separator: ", "))], expected [\(timers.map(\.rawValue).sorted().joined(separator: ", "))]"
+            )
         }
         if let tasks = expect.tasks, tasks.sorted() != state.openTasks.map(\.kind).sorted() {
-            failures.append("\(prefix) has tasks [\(state.openTasks.map(\.kind.rawValue).sorted().joined(separator: ", "))], expected [\(tasks.map(\.rawValue).sorted().joined(separator: ", "))]")
+            failures.append(
+                "\(prefix) has tasks [\(state.openTasks.map(\.kind.rawValue).sorted().joined(separator: ", "))], expected [\(tasks.map(\.rawValue).sorted().joined(separator: ", "))]"
+            )
         }
         if let reason = expect.closed, state.closure?.reason != reason {
-            failures.append("\(prefix) is \(state.closure.map { "closed as \($0.reason.rawValue)" } ?? "open"), expected closed as \(reason.rawValue)")
+            failures.append(
+                "\(prefix) is \(state.closure.map { "closed as \($0.reason.rawValue)" } ?? "open"), expected closed as \(reason.rawValue)"
+            )
         }
         return failures
     }

@@ -63,7 +63,8 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var readableLine: String {
         let detail: String =
             switch kind {
-            case .event, .timerFired: "\(from?.rawValue ?? "?") → \(to?.rawValue ?? "?")" + (actor.map { "  by \($0)" } ?? "")
+            case .event, .timerFired:
+                "\(from?.rawValue ?? "?") → \(to?.rawValue ?? "?")" + (actor.map { "  by \($0)" } ?? "")
             case .rejected: "refused: \(error ?? "")"
             case .timerSet: "due \(due.map(Self.readable) ?? "?")"
             case .timerCancelled: ""

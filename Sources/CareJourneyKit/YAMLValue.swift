@@ -74,7 +74,9 @@ struct YAMLValue {
 
     /// The node as a whole number.
     func int() throws(FileError) -> Int {
-        guard let value = node.int else { throw error(.badValue, "expected a whole number, not '\(node.string ?? "")'") }
+        guard let value = node.int else {
+            throw error(.badValue, "expected a whole number, not '\(node.string ?? "")'")
+        }
         return value
     }
 
@@ -93,7 +95,8 @@ struct YAMLValue {
     func money() throws(FileError) -> Money {
         let text = (try string()).replacingOccurrences(of: "£", with: "").replacingOccurrences(of: ",", with: "")
         guard let pounds = Double(text), pounds >= 0, pounds.isFinite else {
-            throw error(.badValue, "'\(node.string ?? "")' is not an amount of pounds", hint: "write it like 1000 or 412.50")
+            throw error(
+                .badValue, "'\(node.string ?? "")' is not an amount of pounds", hint: "write it like 1000 or 412.50")
         }
         return Money(pounds: pounds)
     }

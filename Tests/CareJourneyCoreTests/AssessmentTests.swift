@@ -66,7 +66,10 @@ import Testing
         var ada = Driver()
         ada.toPlanning()
         // 45 points is the £320 band; "some" informal support takes 10 % off.
-        #expect(ada.state.budget == PersonalBudget(points: 45, informalSupport: .some, indicativeWeekly: Money(pounds: 288), confirmedWeekly: nil))
+        #expect(
+            ada.state.budget
+                == PersonalBudget(
+                    points: 45, informalSupport: .some, indicativeWeekly: Money(pounds: 288), confirmedWeekly: nil))
         #expect(ada.state.stage == .supportPlanning)
         // The plan starts from the assessment and the eligibility decision.
         #expect(ada.state.plan.needs == ["personal care", "meals"])

@@ -10,11 +10,19 @@ import Testing
             do { _ = try Event(name: name, data: data); return nil } catch { return error }
         }
         #expect(error("sign-of", [:])?.code == .unknownEvent)
-        #expect(error("contact", ["name": "Ada", "clientType": "adult"])?.message == "the data of 'contact' is missing the field 'route'")
-        #expect(error("ras-completed", ["points": "many", "informalSupport": "none"])?.message == "the data of 'ras-completed' has 'points' of the wrong type: expected a whole number")
-        #expect(error("contact", ["name": "Ada", "clientType": "adult", "route": "gp", "nhsNumber": "1"])?.message
-            == "the data of 'contact' has a field 'nhsNumber' it does not know; its fields are: caredFor, clientType, name, route, summary")
-        #expect(error("contact", ["name": "Ada", "clientType": "child", "route": "gp"])?.message.contains("'child' is not one of: adult, carer") == true)
+        #expect(
+            error("contact", ["name": "Ada", "clientType": "adult"])?.message
+                == "the data of 'contact' is missing the field 'route'")
+        #expect(
+            error("ras-completed", ["points": "many", "informalSupport": "none"])?.message
+                == "the data of 'ras-completed' has 'points' of the wrong type: expected a whole number")
+        #expect(
+            error("contact", ["name": "Ada", "clientType": "adult", "route": "gp", "nhsNumber": "1"])?.message
+                == "the data of 'contact' has a field 'nhsNumber' it does not know; its fields are: caredFor, clientType, name, route, summary"
+        )
+        #expect(
+            error("contact", ["name": "Ada", "clientType": "child", "route": "gp"])?.message.contains(
+                "'child' is not one of: adult, carer") == true)
         #expect(error("sign-off", "now")?.code == .invalidData)
     }
 
@@ -44,7 +52,9 @@ import Testing
         record(&ada, "sign-off", after: days(1))
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        let recorded = try history.map { String(decoding: try encoder.encode(HistoryLine(at: $0.0, event: $0.1)), as: UTF8.self) }
+        let recorded = try history.map {
+            String(decoding: try encoder.encode(HistoryLine(at: $0.0, event: $0.1)), as: UTF8.self)
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var replayed = CaseState(id: "ada")

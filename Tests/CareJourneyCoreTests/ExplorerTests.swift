@@ -30,7 +30,9 @@ import Testing
         let dot = diagram.render(.dot)
         #expect(dot.hasPrefix("digraph carejourney {"))
         #expect(dot.contains("casejourney_support_planning -> casejourney_delivery [label=\"sign-off\"];"))
-        #expect(dot.contains("casejourney_transferring -> casejourney_closed [label=\"close-case, ⏰ transfer.funding-ends\"];"))
+        #expect(
+            dot.contains(
+                "casejourney_transferring -> casejourney_closed [label=\"close-case, ⏰ transfer.funding-ends\"];"))
         let mermaid = diagram.render(.mermaid)
         #expect(mermaid.hasPrefix("stateDiagram-v2\n"))
         #expect(mermaid.contains("    casejourney_new --> casejourney_contact : contact"))

@@ -64,7 +64,10 @@ struct Driver {
 
     /// Applies an event `after` seconds later; records the failure for the test if it is refused.
     @discardableResult
-    mutating func send(_ name: String, _ data: JSONValue = [:], after: TimeInterval = 0, sourceLocation: SourceLocation = #_sourceLocation) -> Transition? {
+    mutating func send(
+        _ name: String, _ data: JSONValue = [:], after: TimeInterval = 0,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Transition? {
         now += after
         do {
             let transition = try Journey.apply(event(name, data), to: state, at: now, policy: testPolicy)
@@ -96,7 +99,8 @@ struct Driver {
         }
         now = max(now, due)
         do {
-            let transition = try Journey.apply(.timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, policy: testPolicy)
+            let transition = try Journey.apply(
+                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, policy: testPolicy)
             state = transition.state
             effects = transition.effects
             return transition
@@ -127,7 +131,8 @@ struct Driver {
     mutating func toPlanning(clientType: String = "adult") {
         send("contact", ["name": "Ada", "clientType": .string(clientType), "route": "gp"])
         send("start-assessment", after: hours(1))
-        send("assessment-completed", ["needs": ["personal care", "meals"], "outcomes": ["stay at home"]], after: days(7))
+        send(
+            "assessment-completed", ["needs": ["personal care", "meals"], "outcomes": ["stay at home"]], after: days(7))
         send("eligibility-decided", ["eligible": true, "eligibleNeeds": ["personal care"]], after: days(1))
         send("ras-completed", ["points": 45, "informalSupport": "some"], after: days(1))
     }

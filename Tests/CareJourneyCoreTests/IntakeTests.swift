@@ -11,7 +11,8 @@ import Testing
         #expect(ada.state.stage == .contact)
         #expect(ada.state.person == Person(name: "Ada", clientType: .adult, route: .hospitalDischarge, caredFor: nil))
         #expect(ada.state.openedAt == t0)
-        let screen = CareTask(id: TaskID(caseID: "ada", number: 1), kind: .screenContact, queue: "practice", createdAt: t0)
+        let screen = CareTask(
+            id: TaskID(caseID: "ada", number: 1), kind: .screenContact, queue: "practice", createdAt: t0)
         #expect(transition?.effects == [.enqueue(screen)])
     }
 
@@ -21,7 +22,8 @@ import Testing
         ada.send("give-information-and-advice", after: hours(1))
         #expect(ada.state.stage == .closed)
         #expect(ada.state.closure == Closure(reason: .informationAndAdvice, at: t0 + hours(1)))
-        #expect(ada.effects == [.resolveTask(TaskID(caseID: "ada", number: 1), .withdrawn), .close(.informationAndAdvice)])
+        #expect(
+            ada.effects == [.resolveTask(TaskID(caseID: "ada", number: 1), .withdrawn), .close(.informationAndAdvice)])
         #expect(!ada.state.hasNextStep)
     }
 
@@ -70,7 +72,9 @@ import Testing
         #expect(ada.state.reablement?.overran == true)
         #expect(ada.state.timers.isEmpty)
         #expect(ada.enqueued == ["escalate-reablement-overrun@team-manager"])
-        #expect(ada.effects.contains(.notify(Notice(.reablementOverrun, "reablement reached its maximum of 6w without an outcome"))))
+        #expect(
+            ada.effects.contains(
+                .notify(Notice(.reablementOverrun, "reablement reached its maximum of 6w without an outcome"))))
         ada.send("reablement-ended", ["outcome": "needs-remain"], after: days(1))
         #expect(ada.state.stage == .assessment)
         #expect(ada.openTaskKinds == ["assess-needs"])
@@ -83,8 +87,13 @@ import Testing
         #expect(error.code == .notAccepted)
         #expect(error.stage == .contact)
         #expect(error.event == "sign-off")
-        #expect(error.accepted.starts(with: [.giveInformationAndAdvice, .offerReablement, .startInterimSupport, .startAssessment]))
-        #expect(error.message.contains("stage 'contact' does not accept 'sign-off'; it accepts: give-information-and-advice"))
+        #expect(
+            error.accepted.starts(with: [
+                .giveInformationAndAdvice, .offerReablement, .startInterimSupport, .startAssessment,
+            ]))
+        #expect(
+            error.message.contains(
+                "stage 'contact' does not accept 'sign-off'; it accepts: give-information-and-advice"))
     }
 
     @Test func everyCloseCarriesAReason() throws {

@@ -10,11 +10,12 @@ import Testing
         ada.toPlanning()
         let error = try #require(ada.refused("sign-off"))
         #expect(error.code == .guardFailed)
-        #expect(error.missing == [
-            "what the person's own resources and network meet", "the personal budget",
-            "how the budget is managed (direct payment, council-managed or both)", "how risks are managed",
-            "a contingency plan",
-        ])
+        #expect(
+            error.missing == [
+                "what the person's own resources and network meet", "the personal budget",
+                "how the budget is managed (direct payment, council-managed or both)", "how risks are managed",
+                "a contingency plan",
+            ])
         ada.send("plan-updated", ["directPayment": ["amount": 0, "frequency": "weekly", "purchases": []]])
         #expect(ada.refused("sign-off")?.missing.contains("the direct payment's amount and frequency") == true)
     }
@@ -29,12 +30,13 @@ import Testing
         #expect(ada.state.directPayment.status == .agreementPending)
         #expect(ada.enqueued == ["find-provider@brokerage", "set-up-direct-payment@dp-monitoring"])
         // The review cycle's contract timers.
-        #expect(ada.state.timers == [
-            .reviewInformal: signedOff + hours(72),
-            .reviewFirstFormalOpens: signedOff + weeks(6),
-            .reviewFirstFormalReminder: signedOff + weeks(8) - days(14),
-            .reviewFirstFormalDue: signedOff + weeks(8),
-        ])
+        #expect(
+            ada.state.timers == [
+                .reviewInformal: signedOff + hours(72),
+                .reviewFirstFormalOpens: signedOff + weeks(6),
+                .reviewFirstFormalReminder: signedOff + weeks(8) - days(14),
+                .reviewFirstFormalDue: signedOff + weeks(8),
+            ])
         ada.send("provider-found", ["provider": "Sunrise", "weeklyCost": 215.5], after: days(2))
         #expect(ada.state.provider?.provider == "Sunrise")
         ada.send("dp-agreement-signed", after: days(1))
@@ -48,18 +50,27 @@ import Testing
         ada.send("plan-updated", Driver.fullPlan)
         ada.send("plan-updated", ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1350]])
         let refusal = try #require(ada.refused("sign-off"))
-        #expect(refusal.missing == ["high-cost approval: the plan costs £1,450.00 a week, above the threshold of £1,000.00"])
-        let incomplete = try #require(ada.refused("request-high-cost-approval", [
-            "optionsAppraised": ["agency", "residential"], "leastRestrictive": true, "capacityConsidered": false,
-            "viewsSought": true,
-        ]))
-        #expect(incomplete.missing == [
-            "option appraised: personal-assistants", "option appraised: live-in-care", "mental capacity considered",
-        ])
-        ada.send("request-high-cost-approval", [
-            "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
-            "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
-        ])
+        #expect(
+            refusal.missing == ["high-cost approval: the plan costs £1,450.00 a week, above the threshold of £1,000.00"]
+        )
+        let incomplete = try #require(
+            ada.refused(
+                "request-high-cost-approval",
+                [
+                    "optionsAppraised": ["agency", "residential"], "leastRestrictive": true,
+                    "capacityConsidered": false,
+                    "viewsSought": true,
+                ]))
+        #expect(
+            incomplete.missing == [
+                "option appraised: personal-assistants", "option appraised: live-in-care", "mental capacity considered",
+            ])
+        ada.send(
+            "request-high-cost-approval",
+            [
+                "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+                "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+            ])
         #expect(ada.enqueued == ["high-cost-panel@high-cost-panel"])
         #expect(ada.refused("sign-off")?.code == .guardFailed)
         ada.send("high-cost-decided", ["approved": true])
@@ -81,9 +92,14 @@ import Testing
     func aDirectPaymentIsRefusedForWhatTheLawExcludes(purchase: String, reason: String) throws {
         var ada = Driver()
         ada.toPlanning()
-        let error = try #require(ada.refused("plan-updated", [
-            "directPayment": ["amount": 100, "frequency": "weekly", "purchases": ["personal-assistant", .string(purchase)]],
-        ]))
+        let error = try #require(
+            ada.refused(
+                "plan-updated",
+                [
+                    "directPayment": [
+                        "amount": 100, "frequency": "weekly", "purchases": ["personal-assistant", .string(purchase)],
+                    ]
+                ]))
         #expect(error.code == .guardFailed)
         #expect(error.message.hasPrefix("the direct payment is refused"))
         #expect(error.missing.count == 1)
@@ -114,7 +130,10 @@ import Testing
         ada.send("safeguarding-concern")
         #expect(ada.state.stage == .supportPlanning)
         ada.send("s42-decision", ["enquiry": true])
-        #expect(ada.refused("sign-off")?.missing == ["the arrangements recorded as safe while the safeguarding enquiry is open"])
+        #expect(
+            ada.refused("sign-off")?.missing == [
+                "the arrangements recorded as safe while the safeguarding enquiry is open"
+            ])
         ada.send("safeguarding-arrangements-safe")
         ada.send("sign-off")
         #expect(ada.state.stage == .delivery)

@@ -44,7 +44,13 @@ import Testing
         ada.fire(.reviewFirstFormalDue)
         #expect(ada.state.reviews.overdue == OverdueReview(type: .firstFormal, due: signedOff + weeks(8)))
         #expect(ada.enqueued == ["escalate-overdue-review@team-manager"])
-        #expect(ada.effects.contains(.notify(Notice(.reviewOverdue, "the first-formal review was due \((signedOff + weeks(8)).formatted(.iso8601)) and is overdue"))))
+        #expect(
+            ada.effects.contains(
+                .notify(
+                    Notice(
+                        .reviewOverdue,
+                        "the first-formal review was due \((signedOff + weeks(8)).formatted(.iso8601)) and is overdue"))
+            ))
         ada.send("start-review", ["type": "first-formal"], after: days(5))
         ada.send("review-completed", ["outcome": "no-change"], after: hours(1))
         #expect(ada.state.reviews.overdue == nil)
@@ -98,7 +104,9 @@ import Testing
     @Test func theAdvocacyRuleAppliesAtReview() {
         var ada = Driver()
         ada.toDelivery()
-        ada.send("start-review", ["type": "unplanned", "reason": "request", "substantialDifficulty": true, "appropriatePerson": false])
+        ada.send(
+            "start-review",
+            ["type": "unplanned", "reason": "request", "substantialDifficulty": true, "appropriatePerson": false])
         #expect(ada.refused("review-completed", ["outcome": "no-change"])?.code == .guardFailed)
         ada.send("advocate-allocated", ["advocate": "POhWER"])
         ada.send("review-completed", ["outcome": "no-change"])
@@ -112,14 +120,16 @@ import Testing
         let before = ada.state
         ada.fire(.reviewInformal)
         do {
-            _ = try Journey.apply(.timerFired(TimerFire(timer: .reviewInformal, due: due)), to: ada.state, at: due, policy: testPolicy)
+            _ = try Journey.apply(
+                .timerFired(TimerFire(timer: .reviewInformal, due: due)), to: ada.state, at: due, policy: testPolicy)
             Issue.record("a second fire was accepted")
         } catch {
             #expect(error.code == .staleTimer)
         }
         // A fire for a due time the timer no longer has is stale too.
         #expect(throws: TransitionError.self) {
-            try Journey.apply(.timerFired(TimerFire(timer: .reviewInformal, due: due + 1)), to: before, at: due, policy: testPolicy)
+            try Journey.apply(
+                .timerFired(TimerFire(timer: .reviewInformal, due: due + 1)), to: before, at: due, policy: testPolicy)
         }
     }
 }

@@ -55,7 +55,9 @@ import Testing
         #expect(ada.state.directPayment.reclaimed == Money(pounds: 640))
         #expect(ada.state.stage == .review)
         #expect(ada.state.reviews.current == ReviewInProgress(type: .unplanned, reason: .dpAudit, startedAt: ada.now))
-        #expect(ada.effects.contains(.notify(Notice(.reclaimRecorded, "the direct payment audit found £640.00 unspent; it is reclaimed"))))
+        #expect(
+            ada.effects.contains(
+                .notify(Notice(.reclaimRecorded, "the direct payment audit found £640.00 unspent; it is reclaimed"))))
     }
 
     @Test func anAuditWithNothingUnspentChangesNothingElse() {
@@ -89,11 +91,13 @@ import Testing
         ada.toDelivery()
         let task = try #require(ada.state.openTask(.findProvider)).id
         let other = try #require(ada.state.openTask(.setUpDirectPayment)).id
-        let wrongKind = try #require(ada.refused("provider-found", ["provider": "Other", "weeklyCost": 210, "task": .string(other.description)]))
+        let wrongKind = try #require(
+            ada.refused("provider-found", ["provider": "Other", "weeklyCost": 210, "task": .string(other.description)]))
         #expect(wrongKind.code == .staleTask)
         ada.send("provider-found", ["provider": "Sunrise", "weeklyCost": 200, "task": .string(task.description)])
         // The task is done, so the reply is no longer accepted at all, and the first answer stands.
-        let again = try #require(ada.refused("provider-found", ["provider": "Other", "weeklyCost": 210, "task": .string(task.description)]))
+        let again = try #require(
+            ada.refused("provider-found", ["provider": "Other", "weeklyCost": 210, "task": .string(task.description)]))
         #expect(again.code == .notAccepted)
         #expect(ada.state.provider?.provider == "Sunrise")
     }

@@ -10,7 +10,8 @@ import Testing
         let policy = try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))
         let dot = JourneyDiagram(policy: policy).render(.dot)
         #expect(dot.components(separatedBy: "{").count == dot.components(separatedBy: "}").count)
-        guard let graphviz = ["/usr/bin/dot", "/usr/local/bin/dot"].first(where: FileManager.default.isExecutableFile) else {
+        guard let graphviz = ["/usr/bin/dot", "/usr/local/bin/dot"].first(where: FileManager.default.isExecutableFile)
+        else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CI must have Graphviz installed")
             return
         }

@@ -50,7 +50,8 @@ import Testing
     }
 
     @Test func aBadDurationIsNamedWithItsLineAndTheUnitsAllowed() throws {
-        let error = try #require(try policyError(replacing: "  informal-after: 72h", with: "  informal-after: 72 hours"))
+        let error = try #require(
+            try policyError(replacing: "  informal-after: 72h", with: "  informal-after: 72 hours"))
         #expect(error.code == .badValue)
         #expect(error.line == (try line(of: "informal-after")))
         #expect(error.key == "reviews.informal-after")

@@ -34,23 +34,25 @@ extension ScenarioRunner.Result {
     @Test func aTypicalYearFromContactToTheTwelveMonthReview() throws {
         let result = try runExample("typical-year")
         // Signed off 2026-01-20 11:00: 72 h, 6 w, 8 w − 14 d and 8 w; then 12 months from each formal review.
-        #expect(result.lines([.timerSet]) == [
-            "timer-set review.informal due 2026-01-23T11:00:00Z",
-            "timer-set review.first-formal.opens due 2026-03-03T11:00:00Z",
-            "timer-set review.first-formal.reminder due 2026-03-03T11:00:00Z",
-            "timer-set review.first-formal.due due 2026-03-17T11:00:00Z",
-            "timer-set dp.audit due 2027-01-23T11:00:00Z",
-            "timer-set review.planned.reminder due 2027-02-25T14:00:00Z",
-            "timer-set review.planned.due due 2027-03-11T14:00:00Z",
-            "timer-set dp.audit due 2028-01-23T11:00:00Z",
-            "timer-set review.planned.reminder due 2028-02-17T12:00:00Z",
-            "timer-set review.planned.due due 2028-03-02T12:00:00Z",
-        ])
-        #expect(result.lines([.task]).filter { $0.contains("review") } == [
-            "task conduct-review 2026-01-23T11:00:00Z", "task conduct-review 2026-03-03T11:00:00Z",
-            "task review-reminder 2026-03-03T11:00:00Z", "task review-reminder 2027-02-25T14:00:00Z",
-            "task conduct-review 2027-02-25T14:00:00Z",
-        ])
+        #expect(
+            result.lines([.timerSet]) == [
+                "timer-set review.informal due 2026-01-23T11:00:00Z",
+                "timer-set review.first-formal.opens due 2026-03-03T11:00:00Z",
+                "timer-set review.first-formal.reminder due 2026-03-03T11:00:00Z",
+                "timer-set review.first-formal.due due 2026-03-17T11:00:00Z",
+                "timer-set dp.audit due 2027-01-23T11:00:00Z",
+                "timer-set review.planned.reminder due 2027-02-25T14:00:00Z",
+                "timer-set review.planned.due due 2027-03-11T14:00:00Z",
+                "timer-set dp.audit due 2028-01-23T11:00:00Z",
+                "timer-set review.planned.reminder due 2028-02-17T12:00:00Z",
+                "timer-set review.planned.due due 2028-03-02T12:00:00Z",
+            ])
+        #expect(
+            result.lines([.task]).filter { $0.contains("review") } == [
+                "task conduct-review 2026-01-23T11:00:00Z", "task conduct-review 2026-03-03T11:00:00Z",
+                "task review-reminder 2026-03-03T11:00:00Z", "task review-reminder 2027-02-25T14:00:00Z",
+                "task conduct-review 2027-02-25T14:00:00Z",
+            ])
         #expect(result.entries(.task, "review-reminder").allSatisfy { $0.queue == "review-reminders" })
         #expect(result.entries(.task, "find-provider").first?.queue == "brokerage")
         #expect(result.timeline.allSatisfy { $0.kind != .rejected })
@@ -63,15 +65,18 @@ extension ScenarioRunner.Result {
 
     @Test func reablementThatRestoresIndependence() throws {
         let result = try runExample("reablement-independence")
-        #expect(result.lines([.task]) == [
-            "task screen-contact 2026-02-02T10:00:00Z", "task reablement-check 2026-02-09T11:00:00Z",
-            "task reablement-check 2026-02-16T11:00:00Z", "task reablement-check 2026-02-23T11:00:00Z",
-        ])
+        #expect(
+            result.lines([.task]) == [
+                "task screen-contact 2026-02-02T10:00:00Z", "task reablement-check 2026-02-09T11:00:00Z",
+                "task reablement-check 2026-02-16T11:00:00Z", "task reablement-check 2026-02-23T11:00:00Z",
+            ])
         #expect(result.entries(.task, "reablement-check").allSatisfy { $0.queue == "reablement-team" })
-        #expect(result.lines([.timerCancelled, .closed]) == [
-            "timer-cancelled reablement.check 2026-02-25T11:00:00Z", "timer-cancelled reablement.end 2026-02-25T11:00:00Z",
-            "closed independence-regained 2026-02-25T11:00:00Z",
-        ])
+        #expect(
+            result.lines([.timerCancelled, .closed]) == [
+                "timer-cancelled reablement.check 2026-02-25T11:00:00Z",
+                "timer-cancelled reablement.end 2026-02-25T11:00:00Z",
+                "closed independence-regained 2026-02-25T11:00:00Z",
+            ])
         #expect(result.cases["bert"]?.reablement?.checksRecorded == 3)
     }
 
@@ -81,9 +86,10 @@ extension ScenarioRunner.Result {
         #expect(refused.name == "sign-off")
         #expect(refused.accepted?.first == .eligibilityDecided)
         #expect(refused.error?.contains("stage 'eligibility' does not accept 'sign-off'") == true)
-        #expect(result.lines([.task, .closed]).suffix(2) == [
-            "task written-notification 2026-03-09T09:00:00Z", "closed not-eligible 2026-03-09T09:00:00Z",
-        ])
+        #expect(
+            result.lines([.task, .closed]).suffix(2) == [
+                "task written-notification 2026-03-09T09:00:00Z", "closed not-eligible 2026-03-09T09:00:00Z",
+            ])
         #expect(result.cases["cyril"]?.tasks.isEmpty == true)
     }
 
@@ -140,9 +146,10 @@ extension ScenarioRunner.Result {
         #expect(closed.at == ends)
         // Reviews and delivery stop with the move.
         #expect(result.entries(.timerCancelled, "review.first-formal.due").first?.at == move.at)
-        #expect(result.timeline.filter { $0.kind == .timerCancelled }.map(\.name) == [
-            "review.first-formal.opens", "review.first-formal.reminder", "review.first-formal.due",
-        ])
+        #expect(
+            result.timeline.filter { $0.kind == .timerCancelled }.map(\.name) == [
+                "review.first-formal.opens", "review.first-formal.reminder", "review.first-formal.due",
+            ])
     }
 
     @Test func theJSONTimelineHasTheContractFields() throws {
@@ -183,16 +190,21 @@ extension ScenarioRunner.Result {
     }
 
     @Test func badEventDataIsNamedWithItsLine() throws {
-        let error = try #require(parseError(header + "  - case: ada\n    event: contact\n    data: { name: Ada, clientType: adult }\n"))
+        let error = try #require(
+            parseError(header + "  - case: ada\n    event: contact\n    data: { name: Ada, clientType: adult }\n"))
         #expect(error.line == 6)
         #expect(error.message == "the data of 'contact' is missing the field 'route'")
     }
 
     @Test func aStepMustDoExactlyOneThing() throws {
         #expect(parseError(header + "  - case: ada\n")?.message == "the step does nothing")
-        #expect(parseError(header + "  - case: ada\n    event: contact\n    advance: 1d\n")?.message.hasPrefix("the step has more than one action") == true)
+        #expect(
+            parseError(header + "  - case: ada\n    event: contact\n    advance: 1d\n")?.message.hasPrefix(
+                "the step has more than one action") == true)
         #expect(parseError(header + "  - advance: soon\n")?.line == 4)
-        #expect(parseError(header + "  - at: yesterday\n    advance-to: 2026-01-06\n")?.message == "'yesterday' is not a date and time")
+        #expect(
+            parseError(header + "  - at: yesterday\n    advance-to: 2026-01-06\n")?.message
+                == "'yesterday' is not a date and time")
         #expect(parseError(header + "  - advance: 1d\n    colour: red\n")?.code == .unknownKey)
         #expect(parseError("title: t\nsteps: []\n")?.message == "the key 'start' is missing")
     }
@@ -204,7 +216,8 @@ extension ScenarioRunner.Result {
 
     @Test func aStepBeforeTheClockIsReportedAndARefusedEventIsATimelineEntry() throws {
         let scenario = try ScenarioFile.parse(
-            header + "  - case: ada\n    event: sign-off\n  - at: 2026-01-01T00:00:00Z\n    case: ada\n    event: contact\n    data: { name: Ada, clientType: adult, route: gp }\n",
+            header
+                + "  - case: ada\n    event: sign-off\n  - at: 2026-01-01T00:00:00Z\n    case: ada\n    event: contact\n    data: { name: Ada, clientType: adult, route: gp }\n",
             file: "t.yaml")
         let policy = try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))
         let result = ScenarioRunner(policy: policy).run(scenario)
