@@ -1,5 +1,5 @@
 /// Why a case closed. Every close carries one.
-public enum ClosureReason: String, CaseIterable, Codable, Sendable {
+public enum ClosureReason: String, Choice {
     case informationAndAdvice = "information-and-advice"
     case notEligible = "not-eligible"
     case independenceRegained = "independence-regained"

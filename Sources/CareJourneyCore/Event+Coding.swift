@@ -10,8 +10,9 @@ extension Event: Codable {
     ///   value of the wrong type or a field the event does not know.
     public init(name: String, data: JSONValue) throws(TransitionError) {
         guard let eventName = EventName(rawValue: name) else {
+            let guess = name.closest(in: EventName.allCases.map(\.rawValue)).map { "did you mean '\($0)'? " } ?? ""
             throw TransitionError(
-                .unknownEvent, "there is no event '\(name)'; events are: \(EventName.allowedWords)", event: name)
+                .unknownEvent, "there is no event '\(name)'; \(guess)docs/events.md lists every event", event: name)
         }
         let fields: JSONValue
         switch data {

@@ -1,5 +1,5 @@
 /// The name of an event, as written in scenarios and sent to the API. The raw values are a **contract**.
-public enum EventName: String, CaseIterable, Codable, Sendable, Comparable {
+public enum EventName: String, Choice, Comparable {
     case contact
     case giveInformationAndAdvice = "give-information-and-advice"
     case offerReablement = "offer-reablement"

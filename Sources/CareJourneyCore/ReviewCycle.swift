@@ -108,7 +108,3 @@ public struct TimerFire: Hashable, Codable, Sendable {
         self.due = due
     }
 }
-
-extension TimerName: Choice {}
-extension TaskKind: Choice {}
-extension EventName: Choice {}

@@ -1,6 +1,6 @@
 /// Where a case is on the main journey. Side machines (safeguarding, complaints, advocacy, direct payment,
 /// high-cost approval, reviews) run beside it and never move it except where a rule says so.
-public enum Stage: String, CaseIterable, Codable, Sendable {
+public enum Stage: String, Choice {
     /// Before the first contact is recorded.
     case new
     /// Contact recorded; the practitioner screens it.

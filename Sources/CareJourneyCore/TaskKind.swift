@@ -1,7 +1,7 @@
 /// What a task asks of the practitioner, the team manager or a worker. The policy names the queue for each.
 ///
 /// The raw values are a **contract**: they are the keys of a policy's `queues:` map and appear in task bodies.
-public enum TaskKind: String, CaseIterable, Codable, Sendable, Comparable {
+public enum TaskKind: String, Choice, Comparable {
     case screenContact = "screen-contact"
     case scheduleAssessment = "schedule-assessment"
     case arrangeInterimSupport = "arrange-interim-support"

@@ -1,7 +1,7 @@
 /// The name of a case's timer. A case has at most one pending timer of each name.
 ///
 /// The raw values are a **contract**: scenarios, the store, dashboards and alert rules use them.
-public enum TimerName: String, CaseIterable, Codable, Sendable, Comparable {
+public enum TimerName: String, Choice, Comparable {
     /// Weekly progress check during reablement.
     case reablementCheck = "reablement.check"
     /// The end of reablement's free period: reaching it without an outcome escalates.

@@ -11,15 +11,7 @@ public enum PolicyFile {
     /// - Parameter path: the file's path, as the user wrote it (used in messages).
     /// - Throws: `FileError` when the file cannot be read or is not a valid policy.
     public static func load(_ path: String) throws(FileError) -> Policy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw FileError(
-                .unreadable, "cannot read the policy file", file: path,
-                hint: "check the path; shipped policies are in workflows/", cause: String(describing: error))
-        }
-        return try parse(text, file: path)
+        try read(YAMLValue.load(path, what: "policy file", hint: "check the path; shipped policies are in workflows/"))
     }
 
     /// Parses a policy from YAML text.
@@ -28,7 +20,11 @@ public enum PolicyFile {
     ///   - text: the YAML.
     ///   - file: the name to use in messages.
     public static func parse(_ text: String, file: String) throws(FileError) -> Policy {
-        let root = try YAMLValue.document(text, file: file).mapping(allowed: [
+        try read(YAMLValue.document(text, file: file))
+    }
+
+    private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
+        let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])

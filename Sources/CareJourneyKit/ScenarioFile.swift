@@ -9,15 +9,8 @@ public enum ScenarioFile {
     /// - Parameter path: the file's path; a relative `policy:` in it is resolved against the file's folder.
     /// - Throws: `FileError` naming the line and what is wrong.
     public static func load(_ path: String) throws(FileError) -> Scenario {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw FileError(
-                .unreadable, "cannot read the scenario file", file: path,
-                hint: "check the path; examples are in examples/scenarios/", cause: String(describing: error))
-        }
-        var scenario = try parse(text, file: path)
+        var scenario = try read(
+            YAMLValue.load(path, what: "scenario file", hint: "check the path; examples are in examples/scenarios/"))
         if let policy = scenario.policyPath, !policy.hasPrefix("/") {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             scenario.policyPath = folder.appendingPathComponent(policy).standardizedFileURL.path
@@ -27,7 +20,11 @@ public enum ScenarioFile {
 
     /// Parses a scenario from YAML text.
     public static func parse(_ text: String, file: String) throws(FileError) -> Scenario {
-        let root = try YAMLValue.document(text, file: file).mapping(allowed: ["title", "policy", "start", "steps"])
+        try read(YAMLValue.document(text, file: file))
+    }
+
+    private static func read(_ document: YAMLValue) throws(FileError) -> Scenario {
+        let root = try document.mapping(allowed: ["title", "policy", "start", "steps"])
         var scenario = Scenario(
             title: try root.required("title").string(),
             policyPath: try root.optional("policy")?.string(),
@@ -146,5 +143,3 @@ public enum ScenarioFile {
         return date
     }
 }
-
-extension Stage: Choice {}

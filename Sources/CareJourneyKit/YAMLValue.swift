@@ -10,6 +10,18 @@ struct YAMLValue {
 
     var line: Int? { node.mark?.line }
 
+    /// Reads and parses a file; `what` and `hint` describe it in the error when it cannot be read.
+    static func load(_ path: String, what: String, hint: String) throws(FileError) -> YAMLValue {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw FileError(
+                .unreadable, "cannot read the \(what)", file: path, hint: hint, cause: String(describing: error))
+        }
+        return try document(text, file: path)
+    }
+
     /// Parses a whole document.
     static func document(_ text: String, file: String) throws(FileError) -> YAMLValue {
         do {
@@ -47,8 +59,7 @@ struct YAMLValue {
             let key = keyNode.string ?? ""
             guard allowed.contains(key) else {
                 let where_ = YAMLValue(node: keyNode, file: file, path: path.isEmpty ? key : "\(path).\(key)")
-                let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
-                let guess = suggestion.map { editDistance($0, key) <= 3 ? "did you mean '\($0)'? " : "" } ?? ""
+                let guess = key.closest(in: allowed).map { "did you mean '\($0)'? " } ?? ""
                 throw where_.error(
                     .unknownKey, "unknown key '\(key)'",
                     hint: "\(guess)the keys here are: \(allowed.joined(separator: ", "))")
@@ -178,19 +189,4 @@ extension YamlError {
         default: nil
         }
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return a.isEmpty ? b.count : previous[b.count]
 }
