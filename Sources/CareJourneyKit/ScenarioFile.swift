@@ -107,9 +107,7 @@ public enum ScenarioFile {
         } catch {
             throw FileError(
                 .badValue, error.message, file: value.file, line: (data ?? value).line, key: data?.path ?? value.path,
-                hint: error.code == .unknownEvent
-                    ? "see docs/events.md for every event and its data" : "see docs/events.md for the data of '\(name)'"
-            )
+                hint: error.code == .unknownEvent ? nil : "see docs/events.md for the data of '\(name)'")
         }
     }
 
