@@ -8,12 +8,38 @@ struct PolicyOption: ParsableArguments {
     /// The policy shipped first, used when none is named.
     static let defaultPath = "workflows/derbyshire.yaml"
 
+    /// The default policy, looked for in the current folder and the folders above it, then beside the
+    /// executable and above it (so `swift run` and a built binary work from anywhere in a checkout).
+    static func findDefault() -> String? {
+        let fileManager = FileManager.default
+        let starts = [
+            URL(fileURLWithPath: fileManager.currentDirectoryPath),
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+        ]
+        for start in starts {
+            var folder = start.standardizedFileURL
+            while true {
+                let candidate = folder.appendingPathComponent(defaultPath).path
+                if fileManager.fileExists(atPath: candidate) { return candidate }
+                let parent = folder.deletingLastPathComponent()
+                if parent.path == folder.path { break }
+                folder = parent
+            }
+        }
+        return nil
+    }
+
     @Option(name: .long, help: "A council policy file (default: the scenario's own, else \(PolicyOption.defaultPath)).")
     var policy: String?
 
     /// Loads the named policy, else `fallback`, else the default; prints the error and exits 1 when it is bad.
     func load(fallback: String? = nil) throws -> Policy {
-        try loadPolicy(policy ?? fallback ?? Self.defaultPath)
+        if let path = policy ?? fallback { return try loadPolicy(path) }
+        guard let found = Self.findDefault() else {
+            printError("no policy given, and no \(Self.defaultPath) here or above\n  hint: pass --policy FILE")
+            throw ExitCode.failure
+        }
+        return try loadPolicy(found)
     }
 }
 

@@ -31,6 +31,8 @@ public struct AssessmentCompleted: Hashable, Codable, Sendable {
 /// Data of `carer-assessment-offered`.
 public struct CarerAssessmentOffer: Hashable, Codable, Sendable {
     public var accepted: Bool
+    /// The carer's name, to open their case when they accept.
+    public var carerName: String?
     public var task: TaskID?
 }
 
@@ -38,6 +40,8 @@ public struct CarerAssessmentOffer: Hashable, Codable, Sendable {
 public struct Eligibility: Hashable, Codable, Sendable {
     public var eligible: Bool
     public var eligibleNeeds: [String]
+    /// The reasons, as written to the person (required when not eligible).
+    public var reason: String?
     public var decidedAt: Date
 }
 

@@ -16,6 +16,8 @@ public enum Effect: Hashable, Codable, Sendable {
     case notify(Notice)
     /// The case closed with this reason.
     case close(ClosureReason)
+    /// Open a new case with this contact (a carer who accepted an assessment of their own).
+    case openCase(Contact)
 }
 
 /// How a task ended.
@@ -46,5 +48,6 @@ public struct Notice: Hashable, Codable, Sendable {
         case reclaimRecorded = "reclaim-recorded"
         case safeguardingOpened = "safeguarding-opened"
         case complaintOpened = "complaint-opened"
+        case reviewRequested = "review-requested"
     }
 }

@@ -64,6 +64,7 @@ extension Event: Codable {
         case .movedToAnotherCouncil: return .movedToAnotherCouncil(try p())
         case .handoverSent: return .handoverSent(try p())
         case .closeCase: return .closeCase(try p())
+        case .servicesEnded: return .servicesEnded(try p())
         case .timerFired: return .timerFired(try p())
         }
     }
@@ -76,7 +77,7 @@ extension Event: Codable {
             .reablementProgressChecked(let data), .signOff(let data), .dpAgreementSigned(let data),
             .reminderSent(let data), .notificationSent(let data), .safeguardingConcern(let data),
             .safeguardingArrangementsSafe(let data), .complaintReceived(let data),
-            .complaintResolutionStarted(let data), .handoverSent(let data):
+            .complaintResolutionStarted(let data), .handoverSent(let data), .servicesEnded(let data):
             data
         case .interimSupportArranged(let data), .providerFound(let data): data
         case .startAssessment(let data), .involvementAssessed(let data): data

@@ -39,6 +39,7 @@ public enum Event: Hashable, Sendable {
     case movedToAnotherCouncil(Move)
     case handoverSent(Note)
     case closeCase(Closing)
+    case servicesEnded(Note)
     case timerFired(TimerFire)
 
     /// The event's name.
@@ -79,6 +80,7 @@ public enum Event: Hashable, Sendable {
         case .movedToAnotherCouncil: .movedToAnotherCouncil
         case .handoverSent: .handoverSent
         case .closeCase: .closeCase
+        case .servicesEnded: .servicesEnded
         case .timerFired: .timerFired
         }
     }
@@ -95,7 +97,7 @@ public enum Event: Hashable, Sendable {
         case .safeguardingConcluded(let data): data.task
         case .complaintConcluded(let data): data.task
         case .reablementProgressChecked(let data), .dpAgreementSigned(let data), .reminderSent(let data),
-            .notificationSent(let data), .handoverSent(let data):
+            .notificationSent(let data), .handoverSent(let data), .servicesEnded(let data):
             data.task
         default: nil
         }
@@ -121,6 +123,7 @@ extension Event {
         case .reminderSent(var data): data.task = task; return .reminderSent(data)
         case .notificationSent(var data): data.task = task; return .notificationSent(data)
         case .handoverSent(var data): data.task = task; return .handoverSent(data)
+        case .servicesEnded(var data): data.task = task; return .servicesEnded(data)
         default: return self
         }
     }

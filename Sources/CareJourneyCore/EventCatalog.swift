@@ -66,7 +66,10 @@ public enum EventCatalog {
             "The assessment is complete",
             [["needs": ["personal care", "meals"], "outcomes": ["stay at home safely"], "carerReliedOn": true]]
         ),
-        .carerAssessmentOffered: ("The carer was offered their own assessment", [["accepted": true]]),
+        .carerAssessmentOffered: (
+            "The carer was offered their own assessment",
+            [["accepted": true, "carerName": "Carl Example"], ["accepted": false]]
+        ),
         .eligibilityDecided: (
             "The eligibility decision (s13)",
             [
@@ -125,6 +128,7 @@ public enum EventCatalog {
         ),
         .handoverSent: ("The assessment and plan were shared with the new council", [[:]]),
         .closeCase: ("The case closes, with a reason", [["reason": "deceased"], ["reason": "support-declined"]]),
+        .servicesEnded: ("The services and direct payment of a closed case were stopped", [[:]]),
         .timerFired: ("A timer came due (sent by the timer service)", []),
     ]
 }

@@ -35,6 +35,7 @@ public enum EventName: String, Choice, Comparable {
     case movedToAnotherCouncil = "moved-to-another-council"
     case handoverSent = "handover-sent"
     case closeCase = "close-case"
+    case servicesEnded = "services-ended"
     /// A timer came due. Sent by the timer service (or the scenario runner's virtual clock), never by people.
     case timerFired = "timer-fired"
 

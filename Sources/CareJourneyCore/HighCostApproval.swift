@@ -1,6 +1,8 @@
 /// Approval of a plan whose weekly cost is above the policy's threshold (Kent's high-cost checklist and panel).
 public struct HighCostApproval: Hashable, Codable, Sendable {
     public var status: Status
+    /// The weekly cost put to the panel.
+    public var requestedWeeklyCost: Money?
     /// The weekly cost the panel approved; a plan that costs more needs approval again.
     public var approvedWeeklyCost: Money?
     /// Why the panel returned the plan, when it did.
@@ -15,7 +17,8 @@ public struct HighCostApproval: Hashable, Codable, Sendable {
     }
 
     /// Never asked for.
-    public static let none = HighCostApproval(status: .notRequested, approvedWeeklyCost: nil, returnedReason: nil)
+    public static let none = HighCostApproval(
+        status: .notRequested, requestedWeeklyCost: nil, approvedWeeklyCost: nil, returnedReason: nil)
 }
 
 /// The options for meeting needs that a high-cost request must show were appraised.

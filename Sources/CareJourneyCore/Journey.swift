@@ -51,7 +51,8 @@ public enum Journey {
             if state.highCost.status != .pending { names.append(.requestHighCostApproval) }
         case .delivery: names = [.startReview]
         case .review: names = [.involvementAssessed, .reviewCompleted]
-        case .transferring, .closed: names = []
+        case .transferring: names = []
+        case .closed: names = [.contact]
         }
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
         let openKinds = Set(state.tasks.values.map(\.kind))
@@ -61,7 +62,7 @@ public enum Journey {
             names.append(.closeCase)
         }
         switch state.safeguarding.status {
-        case .none: if state.stage.isOpen { names.append(.safeguardingConcern) }
+        case .none: names.append(.safeguardingConcern)
         case .concern: names.append(.s42Decision)
         case .enquiry: names += [.safeguardingArrangementsSafe, .safeguardingConcluded]
         }

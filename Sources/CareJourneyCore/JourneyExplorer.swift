@@ -64,23 +64,16 @@ public struct JourneyExplorer: Sendable {
         let start = Date(timeIntervalSince1970: 1_767_600_000)  // 2026-01-05, any fixed instant does
         var frontier = [Node(state: CaseState(id: "explore"), now: start, path: [])]
         var seen: Set<Signature> = [Signature(CaseState(id: "explore"))]
-        var inputs: [Event] = []
-        for name in EventName.allCases {
-            for sample in EventCatalog.samples(of: name) {
-                do {
-                    inputs.append(try Event(name: name.rawValue, data: sample))
-                } catch {
-                    report.violations.append(
-                        Violation(
-                            problem: "sample data of '\(name.rawValue)' does not decode: \(error.message)", path: []))
-                }
-            }
-        }
+        let inputs = Self.sampleEvents  // EventCodingTests makes sure every sample decodes
         for _ in 0..<maxDepth where !frontier.isEmpty {
             var next: [Node] = []
             for node in frontier {
                 report.statesVisited += 1
-                if checking { check(node, inputs, &report) }
+                if checking {
+                    report.violations += violations(in: node.state, at: node.now, trying: inputs).map {
+                        Violation(problem: $0, path: node.path)
+                    }
+                }
                 for (event, now) in candidates(node, inputs) {
                     report.transitionsTried += 1
                     guard let transition = try? Journey.apply(event, to: node.state, at: now, policy: policy) else {
@@ -99,8 +92,12 @@ public struct JourneyExplorer: Sendable {
         return report
     }
 
+    static let alwaysAccepted: Set<EventName> = [
+        .closeCase, .movedToAnotherCouncil, .complaintReceived, .safeguardingConcern,
+    ]
+
     /// The events to try from a node: the samples of what it accepts, and a fire of each pending timer.
-    /// (Samples it does not accept are tried by `check`, which makes sure they are refused.)
+    /// (Samples it does not accept are tried by `violations(in:at:)`, which makes sure they are refused.)
     private func candidates(_ node: Node, _ inputs: [Event]) -> [(Event, Date)] {
         let later = node.now.addingTimeInterval(3600)
         let accepted = Set(Journey.acceptedEvents(in: node.state))
@@ -115,20 +112,36 @@ public struct JourneyExplorer: Sendable {
         return event.name.rawValue
     }
 
-    private func check(_ node: Node, _ inputs: [Event], _ report: inout Report) {
-        let state = node.state
-        func violate(_ problem: String) { report.violations.append(Violation(problem: problem, path: node.path)) }
+    /// The sample events, typed once.
+    public static var sampleEvents: [Event] {
+        EventName.allCases.flatMap { name in
+            EventCatalog.samples(of: name).compactMap { try? Event(name: name.rawValue, data: $0) }
+        }
+    }
+
+    /// The promises one state breaks, in words; empty when it keeps them all.
+    ///
+    /// - Parameters:
+    ///   - state: the case to check.
+    ///   - now: the time it is in.
+    ///   - inputs: the events to try on it (by default every sample event).
+    public func violations(in state: CaseState, at now: Date, trying inputs: [Event] = sampleEvents) -> [String] {
+        var problems: [String] = []
+        func violate(_ problem: String) { problems.append(problem) }
         if state.stage.isOpen && !state.hasNextStep {
             violate("open case in stage '\(state.stage.rawValue)' has no pending timer and no open task")
         }
         let accepted = Journey.acceptedEvents(in: state)
-        if state.stage.isOpen && accepted.isEmpty && state.timers.isEmpty {
-            violate("dead end: stage '\(state.stage.rawValue)' accepts nothing and has no timer")
+        // Closing, moving away, complaints and safeguarding are always possible; a case that can do nothing else
+        // and waits for no timer is stuck.
+        let progress = Set(accepted).subtracting(Self.alwaysAccepted)
+        if state.stage.isOpen && progress.isEmpty && state.timers.isEmpty {
+            violate("dead end: stage '\(state.stage.rawValue)' can only close and has no timer")
         }
         for timer in state.pendingTimers {
             let fire = Event.timerFired(TimerFire(timer: timer.name, due: timer.due))
             do {
-                _ = try Journey.apply(fire, to: state, at: max(node.now, timer.due), policy: policy)
+                _ = try Journey.apply(fire, to: state, at: max(now, timer.due), policy: policy)
             } catch {
                 violate("timer '\(timer.name.rawValue)' is pending but refused when it fires: \(error.message)")
             }
@@ -136,7 +149,7 @@ public struct JourneyExplorer: Sendable {
         for task in state.tasks.values where policy.queues[task.kind] == nil {
             violate("task '\(task.kind.rawValue)' has no queue in the policy")
         }
-        let later = node.now.addingTimeInterval(3600)
+        let later = now.addingTimeInterval(3600)
         for event in inputs {
             let name = event.name.rawValue
             let listed = accepted.contains(event.name)
@@ -156,6 +169,7 @@ public struct JourneyExplorer: Sendable {
                 }
             }
         }
+        return problems
     }
 
     /// The effects, replayed onto the old timers and tasks, must give exactly the new ones.
@@ -169,7 +183,7 @@ public struct JourneyExplorer: Sendable {
             case .cancelTimer(let name): timers[name] = nil
             case .enqueue(let task): tasks[task.id] = task
             case .resolveTask(let id, _): tasks[id] = nil
-            case .notify, .close: break
+            case .notify, .close, .openCase: break
             }
         }
         if timers != transition.state.timers || tasks != transition.state.tasks {

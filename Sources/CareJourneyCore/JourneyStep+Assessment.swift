@@ -13,20 +13,43 @@ extension JourneyStep {
 
     /// Eligible: on to the RAS, with the plan started from the assessment. Not eligible: information and
     /// advice, the decision in writing (s13), and the case closes.
-    mutating func decideEligibility(_ decision: EligibilityDecision) {
+    mutating func decideEligibility(_ decision: EligibilityDecision) throws(TransitionError) {
+        if !decision.eligible && (decision.reason?.isEmpty ?? true) {
+            throw TransitionError(
+                .invalidData,
+                "a decision that needs are not eligible must give its 'reason' (Care Act s13 written record)",
+                stage: state.stage, event: EventName.eligibilityDecided.rawValue)
+        }
         let needs = state.assessment?.needs ?? []
         let eligibleNeeds = decision.eligible ? (decision.eligibleNeeds ?? needs) : []
-        state.eligibility = Eligibility(eligible: decision.eligible, eligibleNeeds: eligibleNeeds, decidedAt: now)
+        state.eligibility = Eligibility(
+            eligible: decision.eligible, eligibleNeeds: eligibleNeeds, reason: decision.reason, decidedAt: now)
         guard decision.eligible else {
             openTask(.writtenNotification, detail: "eligibility decision")
             close(.notEligible)
             return
         }
-        if state.plan.needs.isEmpty { state.plan.needs = needs }
-        if state.plan.outcomes.isEmpty { state.plan.outcomes = state.assessment?.outcomes ?? [] }
+        // The plan follows the latest assessment, re-assessments included.
+        state.plan.needs = needs
+        state.plan.outcomes = state.assessment?.outcomes ?? []
         state.plan.eligibleNeeds = eligibleNeeds
         state.plan.ineligibleNeeds = needs.filter { !eligibleNeeds.contains($0) }
         enter(.indicativeBudget)
+    }
+
+    /// A carer who accepts is referred for an assessment of their own: the shell opens their case.
+    mutating func offerCarerAssessment(_ reply: CarerAssessmentOffer) throws(TransitionError) {
+        guard !reply.accepted || !(reply.carerName?.isEmpty ?? true) else {
+            throw TransitionError(
+                .invalidData, "a carer who accepts an assessment needs a 'carerName' to open their case",
+                stage: state.stage, event: EventName.carerAssessmentOffered.rawValue)
+        }
+        try completeTask(.offerCarerAssessment, named: reply.task)
+        if reply.accepted, let name = reply.carerName {
+            effects.append(
+                .openCase(
+                    Contact(name: name, clientType: .carer, route: .other, caredFor: state.person?.name, summary: nil)))
+        }
     }
 
     mutating func completeRAS(_ result: RASResult) throws(TransitionError) {

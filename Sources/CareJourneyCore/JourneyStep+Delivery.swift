@@ -31,3 +31,21 @@ extension JourneyStep {
         setTimer(.transferFundingEnds, at: ends)
     }
 }
+
+extension JourneyStep {
+    /// The reasons that have an event of their own, which carries their rules.
+    static let reasonsWithTheirOwnEvent: [ClosureReason: EventName] = [
+        .movedToAnotherCouncil: .movedToAnotherCouncil, .notEligible: .eligibilityDecided,
+        .independenceRegained: .reablementEnded,
+    ]
+
+    mutating func closeCase(_ closing: Closing) throws(TransitionError) {
+        if let event = Self.reasonsWithTheirOwnEvent[closing.reason] {
+            throw TransitionError(
+                .guardFailed,
+                "a case closes as '\(closing.reason.rawValue)' through the '\(event.rawValue)' event, which applies its rules",
+                stage: state.stage, event: EventName.closeCase.rawValue, missing: ["the '\(event.rawValue)' event"])
+        }
+        close(closing.reason)
+    }
+}

@@ -23,8 +23,8 @@ extension JourneyStep {
             try completeTask(.referAdvocacy, named: reply.task)
             state.advocacy = Advocacy(status: .involved, advocate: reply.advocate)
         case .assessmentCompleted(let result): try completeAssessment(result)
-        case .carerAssessmentOffered(let reply): try completeTask(.offerCarerAssessment, named: reply.task)
-        case .eligibilityDecided(let decision): decideEligibility(decision)
+        case .carerAssessmentOffered(let reply): try offerCarerAssessment(reply)
+        case .eligibilityDecided(let decision): try decideEligibility(decision)
         case .rasCompleted(let result): try completeRAS(result)
         case .planUpdated(let update): try updatePlan(update)
         case .requestHighCostApproval(let checklist): try requestHighCostApproval(checklist)
@@ -48,7 +48,8 @@ extension JourneyStep {
         case .complaintConcluded(let outcome): try concludeComplaint(outcome)
         case .movedToAnotherCouncil(let move): moveToAnotherCouncil(move)
         case .handoverSent(let reply): try completeTask(.transferHandover, named: reply.task)
-        case .closeCase(let closing): close(closing.reason)
+        case .closeCase(let closing): try closeCase(closing)
+        case .servicesEnded(let reply): try completeTask(.endServices, named: reply.task)
         case .timerFired(let fire): try self.fire(fire)
         }
     }
@@ -60,6 +61,12 @@ extension JourneyStep {
             throw TransitionError(
                 .staleTimer,
                 "timer '\(fire.timer.rawValue)' due \(isoText(fire.due)) does not fire on case \(state.id): \(pending)",
+                stage: state.stage, event: EventName.timerFired.rawValue)
+        }
+        guard now >= due else {
+            throw TransitionError(
+                .staleTimer,
+                "timer '\(fire.timer.rawValue)' is not due until \(isoText(due)); it cannot fire at \(isoText(now))",
                 stage: state.stage, event: EventName.timerFired.rawValue)
         }
         state.timers[fire.timer] = nil

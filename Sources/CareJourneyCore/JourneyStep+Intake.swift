@@ -2,7 +2,17 @@ import Foundation
 
 /// Contact, reablement and the start of assessment.
 extension JourneyStep {
+    /// Records a contact. On a closed case it is a re-referral: a new episode of the journey for the same person;
+    /// safeguarding, complaints and tasks still open carry over.
     mutating func recordContact(_ contact: Contact) {
+        if state.stage == .closed {
+            var fresh = CaseState(id: state.id)
+            fresh.safeguarding = state.safeguarding
+            fresh.complaint = state.complaint
+            fresh.tasks = state.tasks
+            fresh.nextTaskNumber = state.nextTaskNumber
+            state = fresh
+        }
         state.person = Person(
             name: contact.name, clientType: contact.clientType, route: contact.route, caredFor: contact.caredFor)
         state.openedAt = now
@@ -32,7 +42,10 @@ extension JourneyStep {
         state.reablement?.overran = true
         cancelTimers([.reablementCheck])
         openTask(.escalateReablementOverrun)
-        notify(.reablementOverrun, "reablement reached its maximum of \(policy.reablement.maximum) without an outcome")
+        notify(
+            .reablementOverrun,
+            "reablement reached its free maximum of \(policy.reablement.maximum) without an outcome; it needs a decision"
+        )
     }
 
     mutating func endReablement(_ outcome: ReablementOutcome) {

@@ -15,22 +15,28 @@ extension JourneyStep {
         if !missing.isEmpty {
             throw refuse("the high-cost checklist is incomplete", missing: missing, event: .requestHighCostApproval)
         }
-        state.highCost = HighCostApproval(status: .pending, approvedWeeklyCost: nil, returnedReason: nil)
+        state.highCost = HighCostApproval(
+            status: .pending, requestedWeeklyCost: state.plan.weeklyCost, approvedWeeklyCost: nil, returnedReason: nil)
         openTask(.highCostPanel, detail: "\(state.plan.weeklyCost) a week")
     }
 
+    /// The panel decides on the cost it was asked about; a plan that has grown since needs asking again.
     mutating func decideHighCost(_ decision: HighCostDecision) throws(TransitionError) {
         try completeTask(.highCostPanel, named: decision.task)
-        state.highCost =
-            decision.approved
-            ? HighCostApproval(status: .approved, approvedWeeklyCost: state.plan.weeklyCost, returnedReason: nil)
-            : HighCostApproval(status: .returned, approvedWeeklyCost: nil, returnedReason: decision.reason)
+        let requested = state.highCost.requestedWeeklyCost
+        state.highCost = HighCostApproval(
+            status: decision.approved ? .approved : .returned, requestedWeeklyCost: requested,
+            approvedWeeklyCost: decision.approved ? requested : nil,
+            returnedReason: decision.approved ? nil : decision.reason)
     }
 
     /// What sign-off still needs, beyond the plan's own contents.
     var signOffConditions: [String] {
         var missing = state.plan.missingItems
         let cost = state.plan.weeklyCost
+        if let budget = state.plan.personalBudget, cost > budget {
+            missing.append("the plan's weekly cost (\(cost)) within the personal budget (\(budget))")
+        }
         let threshold = policy.highCost.weeklyThreshold
         if cost > threshold, (state.highCost.approvedWeeklyCost ?? .zero) < cost {
             missing.append("high-cost approval: the plan costs \(cost) a week, above the threshold of \(threshold)")
@@ -57,6 +63,9 @@ extension JourneyStep {
             resolveTasks(.highCostPanel, .withdrawn)
             state.highCost = .none
         }
+        // Interim support ends when the planned support starts.
+        resolveTasks(.arrangeInterimSupport, .withdrawn)
+        state.interimProvider = nil
         startDelivery(of: plan, replacing: previous)
         enter(.delivery)
 

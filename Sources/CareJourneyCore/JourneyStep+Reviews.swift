@@ -14,14 +14,30 @@ extension JourneyStep {
                 "an unplanned review needs a 'reason': one of \(UnplannedReason.allowedWords)",
                 stage: state.stage, event: EventName.startReview.rawValue)
         }
+        if start.type == .firstFormal, let opens = state.timers[.reviewFirstFormalOpens] {
+            throw refuse(
+                "the first formal review cannot start yet", missing: ["its window, which opens \(isoText(opens))"],
+                event: .startReview)
+        }
+        if start.type == .planned && !state.reviews.formalReviewDone {
+            throw refuse(
+                "no planned review is due yet", missing: ["the first formal review, which comes first"],
+                event: .startReview)
+        }
         beginReview(start.type, reason: start.type == .unplanned ? start.reason : nil)
         assessInvolvement(start.involvement)
     }
 
-    /// Starts an unplanned review where support is being delivered; elsewhere the current stage already
-    /// revisits the plan, so only the notice stands.
+    /// Starts an unplanned review where support is being delivered. During a review there is nothing more to
+    /// start; anywhere else the practitioner gets a review task, to start once support is in place.
     mutating func startUnplannedReview(_ reason: UnplannedReason) {
-        if state.stage == .delivery { beginReview(.unplanned, reason: reason) }
+        switch state.stage {
+        case .delivery: beginReview(.unplanned, reason: reason)
+        case .review: break
+        default:
+            ensureTask(.conductReview, detail: ReviewType.unplanned.rawValue)
+            notify(.reviewRequested, "an unplanned review is needed (\(reason.rawValue))")
+        }
     }
 
     private mutating func beginReview(_ type: ReviewType, reason: UnplannedReason?) {
@@ -42,15 +58,20 @@ extension JourneyStep {
         state.reviews.current = nil
         state.reviews.completed += 1
         state.reviews.lastCompletedAt = now
-        if type.isFormal {
+        // A formal review satisfies what is due once the first formal window has opened; an earlier one (an
+        // unplanned review in the first weeks) leaves the 6–8-week review in place.
+        let satisfiesCycle = type.isFormal && state.timers[.reviewFirstFormalOpens] == nil
+        if satisfiesCycle {
             // A formal review of any kind satisfies what is due, and the next planned review counts from it.
             cancelTimers(Self.formalReviewTimers + [.reviewInformal])
             resolveTasks { [.conductReview, .reviewReminder, .escalateOverdueReview].contains($0.kind) }
             state.reviews.overdue = nil
             state.reviews.formalReviewDone = true
-        } else {
+        } else if type == .informal {
             cancelTimers([.reviewInformal])
             resolveTasks { $0.kind == .conductReview && $0.detail == ReviewType.informal.rawValue }
+        } else {
+            resolveTasks { $0.kind == .conductReview && $0.detail == type.rawValue }
         }
         switch result.outcome {
         case .noChange: enter(.delivery)
@@ -61,7 +82,7 @@ extension JourneyStep {
             close(result.closureReason ?? .needsMet)
             return
         }
-        if type.isFormal { schedulePlannedReview(after: now) }
+        if satisfiesCycle { schedulePlannedReview(after: now) }
     }
 
     mutating func schedulePlannedReview(after completed: Date) {

@@ -91,6 +91,7 @@ struct JourneyStep {
     /// Task kinds that outlive the journey: side machines and notices still to send.
     static let survivesClosing: Set<TaskKind> = [
         .safeguardingDecision, .safeguardingEnquiry, .complaintResolution, .writtenNotification, .transferHandover,
+        .endServices,
     ]
 
     /// Ends the journey's own work: every timer cancelled, every journey task withdrawn.
@@ -100,8 +101,11 @@ struct JourneyStep {
         state.reviews.current = nil
     }
 
+    /// Closes the case. Funded services and a direct payment are stopped through an `end-services` task.
     mutating func close(_ reason: ClosureReason) {
         stopJourneyWork()
+        state.interimProvider = nil
+        if state.isFunded { ensureTask(.endServices) }
         if state.directPayment.status != .none { state.directPayment.status = .none }
         state.stage = .closed
         state.closure = Closure(reason: reason, at: now)

@@ -34,6 +34,15 @@ public enum RouteOfAccess: String, Choice {
 
 /// Data of `contact`: the first event of every case.
 public struct Contact: Hashable, Codable, Sendable {
+    /// Creates a contact.
+    public init(name: String, clientType: ClientType, route: RouteOfAccess, caredFor: String?, summary: String?) {
+        self.name = name
+        self.clientType = clientType
+        self.route = route
+        self.caredFor = caredFor
+        self.summary = summary
+    }
+
     public var name: String
     public var clientType: ClientType
     public var route: RouteOfAccess

@@ -3,7 +3,7 @@ import Foundation
 /// A length of time written in a policy file: calendar months plus exact seconds.
 ///
 /// Text form: one or more `<number><unit>` parts, e.g. `72h`, `6w`, `12mo`, `1w 2d`, `30s`.
-/// Units: `s` (seconds), `m`/`min` (minutes), `h` (hours), `d` (days), `w` (weeks), `mo` (calendar months),
+/// Units: `s` (seconds), `min` (minutes; a bare `m` is refused as it could mean months), `h` (hours), `d` (days), `w` (weeks), `mo` (calendar months),
 /// `y` (12 calendar months). Months are added on the UTC Gregorian calendar, so "12 months after 31 January"
 /// is 31 January a year later and a month after 31 January is the last day of February.
 public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertible {
@@ -31,7 +31,7 @@ public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertib
 
     /// The units the text form accepts, in the order they are written back.
     static let units: [(suffix: String, seconds: Int64)] = [
-        ("w", 604_800), ("d", 86_400), ("h", 3600), ("min", 60), ("m", 60), ("s", 1),
+        ("w", 604_800), ("d", 86_400), ("h", 3600), ("min", 60), ("s", 1),
     ]
 
     /// Parses the text form; `nil` when the text is not a duration (for example `6 weeks`, `-1d` or `3x`).
@@ -64,7 +64,7 @@ public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertib
         var rest = seconds
         // Days only from a week up: 72h reads as 72h, as policies write it, not 3d.
         let useDays = rest >= 604_800
-        for (suffix, size) in Self.units where suffix != "min" && (suffix != "d" || useDays) && rest >= size {
+        for (suffix, size) in Self.units where (suffix != "d" || useDays) && rest >= size {
             parts.append("\(rest / size)\(suffix)")
             rest %= size
         }

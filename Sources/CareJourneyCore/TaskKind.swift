@@ -25,6 +25,7 @@ public enum TaskKind: String, Choice, Comparable {
     case writtenNotification = "written-notification"
     case offerCarerAssessment = "offer-carer-assessment"
     case transferHandover = "transfer-handover"
+    case endServices = "end-services"
 
     /// The event a worker's reply to this task becomes, where a worker (not a practitioner's decision) completes it.
     public var replyEvent: EventName? {
@@ -40,6 +41,7 @@ public enum TaskKind: String, Choice, Comparable {
         case .offerCarerAssessment: .carerAssessmentOffered
         case .transferHandover: .handoverSent
         case .highCostPanel: .highCostDecided
+        case .endServices: .servicesEnded
         case .safeguardingDecision: .s42Decision
         case .safeguardingEnquiry: .safeguardingConcluded
         case .complaintResolution: .complaintConcluded
@@ -75,6 +77,7 @@ public enum TaskKind: String, Choice, Comparable {
         case .writtenNotification: "Send the written notification of the decision"
         case .offerCarerAssessment: "Offer the carer an assessment of their own"
         case .transferHandover: "Share the assessment and plan with the new council"
+        case .endServices: "Stop the services and the direct payment of a closed case"
         }
     }
 

@@ -120,6 +120,18 @@ public enum PolicyFile {
                 "reablement", "check-every", "reablement's maximum and check interval must be more than zero",
                 "for example maximum: 6w, check-every: 1w")
         }
+        if policy.reablement.checkEvery.approximateSeconds >= policy.reablement.maximum.approximateSeconds {
+            try fail(
+                "reablement", "check-every",
+                "reablement is checked every \(policy.reablement.checkEvery), not within its maximum of \(policy.reablement.maximum)",
+                "the check interval must be shorter than the maximum, for example 1w within 6w")
+        }
+        if reviews.reminderLead.approximateSeconds >= reviews.firstFormalDue.approximateSeconds {
+            try fail(
+                "reviews", "reminder-lead",
+                "the reminder lead (\(reviews.reminderLead)) is not shorter than the first formal review's due time (\(reviews.firstFormalDue))",
+                "a lead of a week or two is usual")
+        }
         if reviews.firstFormalOpens.approximateSeconds > reviews.firstFormalDue.approximateSeconds {
             try fail(
                 "reviews", "first-formal-opens",

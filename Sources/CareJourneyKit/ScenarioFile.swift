@@ -70,7 +70,13 @@ public enum ScenarioFile {
         if let event = map.optional("event") {
             let id = try caseName(map)
             caseID = id
-            action = .event(id, try typedEvent(name: try event.string(), data: map.optional("data"), at: event))
+            let name = try event.string()
+            if name == EventName.timerFired.rawValue {
+                throw event.error(
+                    .badValue, "timers fire by themselves when the clock reaches them",
+                    hint: "use `advance:` or `advance-to:` to move the clock")
+            }
+            action = .event(id, try typedEvent(name: name, data: map.optional("data"), at: event))
         } else if let reply = map.optional("reply") {
             let id = try caseName(map)
             caseID = id
@@ -105,8 +111,10 @@ public enum ScenarioFile {
         do {
             return try Event(name: name, data: json)
         } catch {
+            // An unknown name is the event line's fault; bad data is the data's.
+            let culprit = error.code == .unknownEvent ? value : (data ?? value)
             throw FileError(
-                .badValue, error.message, file: value.file, line: (data ?? value).line, key: data?.path ?? value.path,
+                .badValue, error.message, file: value.file, line: culprit.line, key: culprit.path,
                 hint: error.code == .unknownEvent ? nil : "see docs/events.md for the data of '\(name)'")
         }
     }

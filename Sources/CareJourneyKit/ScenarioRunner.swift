@@ -155,6 +155,14 @@ private struct Run {
             var entry = TimelineEntry(at: now, case: id, kind: .closed, name: reason.rawValue)
             entry.reason = reason.rawValue
             result.timeline.append(entry)
+        case .openCase(let contact):
+            var number = 1
+            var newID = CaseID("\(id)-carer")
+            while result.cases[newID] != nil {
+                number += 1
+                newID = CaseID("\(id)-carer-\(number)")
+            }
+            apply(.contact(contact), to: newID, actor: "referral from \(id)")
         case .resolveTask, .notify:
             break
         }

@@ -31,6 +31,10 @@ struct YAMLValue {
             return YAMLValue(node: node, file: file, path: "")
         } catch let error as FileError {
             throw error
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw FileError(
+                .syntax, "a key is given twice: \(duplicates.joined(separator: ", "))", file: file,
+                line: context.mark.line, hint: "keep one of them")
         } catch let error as YamlError {
             throw FileError(
                 .syntax, "this is not valid YAML: \(error.problem)", file: file, line: error.line,
@@ -79,7 +83,10 @@ struct YAMLValue {
 
     /// The node as text.
     func string() throws(FileError) -> String {
-        guard let scalar = node.scalar, !scalar.string.isEmpty else { throw error(.badValue, "expected text") }
+        guard let scalar = node.scalar else { throw error(.badValue, "expected a single value, not a list or mapping") }
+        guard !scalar.string.isEmpty, node.null == nil || scalar.style != .plain else {
+            throw error(.missingKey, "the value is missing", hint: "write the value after the colon, on the same line")
+        }
         return scalar.string
     }
 
@@ -95,9 +102,12 @@ struct YAMLValue {
     func duration() throws(FileError) -> PolicyDuration {
         let text = try string()
         guard let value = PolicyDuration(parsing: text) else {
+            let ambiguous = text.trimmingCharacters(in: .whitespaces).hasSuffix("m")
             throw error(
                 .badValue, "'\(text)' is not a duration",
-                hint: "write a number and a unit: s, m, h, d, w, mo or y — for example 72h, 6w, 12mo, 30s")
+                hint: ambiguous
+                    ? "'m' could mean minutes or months: write min for minutes or mo for months"
+                    : "write a number and a unit: s, min, h, d, w, mo or y — for example 72h, 6w, 12mo, 30s")
         }
         return value
     }

@@ -87,4 +87,40 @@ import Testing
         #expect(error.code == .invalidData)
         #expect(error.message.contains("outside the policy's bands (0–150)"))
     }
+
+    @Test func notEligibleNeedsItsWrittenReasons() throws {
+        var ada = Driver()
+        ada.send("contact", ["name": "Ada", "clientType": "adult", "route": "gp"])
+        ada.send("start-assessment")
+        ada.send("assessment-completed", ["needs": ["shopping"], "outcomes": ["get out"]])
+        let error = try #require(ada.refused("eligibility-decided", ["eligible": false]))
+        #expect(error.code == .invalidData)
+        #expect(error.message.contains("must give its 'reason'"))
+    }
+
+    @Test func aCarerWhoAcceptsGetsACaseOfTheirOwn() throws {
+        var ada = Driver()
+        ada.send("contact", ["name": "Ada", "clientType": "adult", "route": "gp"])
+        ada.send("start-assessment")
+        ada.send("assessment-completed", ["needs": ["care"], "outcomes": ["home"], "carerReliedOn": true])
+        #expect(ada.refused("carer-assessment-offered", ["accepted": true])?.message.contains("'carerName'") == true)
+        ada.send("carer-assessment-offered", ["accepted": true, "carerName": "Carl"])
+        #expect(
+            ada.effects.last
+                == .openCase(Contact(name: "Carl", clientType: .carer, route: .other, caredFor: "Ada", summary: nil)))
+        #expect(!ada.openTaskKinds.contains("offer-carer-assessment"))
+    }
+
+    @Test func aReassessmentRefreshesThePlanFromTheNewAssessment() {
+        var ada = Driver()
+        ada.toDelivery()
+        ada.send("start-review", ["type": "unplanned", "reason": "change-of-circumstances"])
+        ada.send("review-completed", ["outcome": "re-assessment"])
+        ada.send("assessment-completed", ["needs": ["personal care", "night care"], "outcomes": ["sleep safely"]])
+        ada.send("eligibility-decided", ["eligible": true])
+        #expect(ada.state.plan.needs == ["personal care", "night care"])
+        #expect(ada.state.plan.outcomes == ["sleep safely"])
+        #expect(ada.state.plan.eligibleNeeds == ["personal care", "night care"])
+        #expect(ada.state.plan.ineligibleNeeds == [])
+    }
 }

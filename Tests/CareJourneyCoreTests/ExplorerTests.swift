@@ -41,3 +41,23 @@ import Testing
         #expect(diagram.edges.count == Set(diagram.edges).count)
     }
 }
+
+/// The explorer's checks catch the states they are there to catch.
+@Suite struct ExplorerCheckTests {
+    @Test func aCaseWithNothingToDoAndNothingToWaitForIsReported() {
+        var stuck = CaseState(id: "stuck")
+        stuck.stage = .delivery
+        let problems = JourneyExplorer(policy: testPolicy).violations(in: stuck, at: t0)
+        #expect(problems.contains("open case in stage 'delivery' has no pending timer and no open task"))
+        #expect(problems.contains("dead end: stage 'delivery' can only close and has no timer") == false)
+        stuck.stage = .transferring
+        let transferring = JourneyExplorer(policy: testPolicy).violations(in: stuck, at: t0)
+        #expect(transferring.contains("dead end: stage 'transferring' can only close and has no timer"))
+    }
+
+    @Test func aHealthyCaseHasNoViolations() {
+        var ada = Driver()
+        ada.toDelivery()
+        #expect(JourneyExplorer(policy: testPolicy).violations(in: ada.state, at: ada.now).isEmpty)
+    }
+}

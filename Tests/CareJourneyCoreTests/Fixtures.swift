@@ -26,7 +26,7 @@ let testPolicy = Policy(
             let queue: String =
                 switch kind {
                 case .referAdvocacy: "advocacy"
-                case .findProvider, .arrangeInterimSupport: "brokerage"
+                case .findProvider, .arrangeInterimSupport, .endServices: "brokerage"
                 case .setUpDirectPayment, .dpAudit: "dp-monitoring"
                 case .reviewReminder: "review-reminders"
                 case .escalateOverdueReview, .escalateReablementOverrun: "team-manager"

@@ -74,7 +74,10 @@ import Testing
         #expect(ada.enqueued == ["escalate-reablement-overrun@team-manager"])
         #expect(
             ada.effects.contains(
-                .notify(Notice(.reablementOverrun, "reablement reached its maximum of 6w without an outcome"))))
+                .notify(
+                    Notice(
+                        .reablementOverrun,
+                        "reablement reached its free maximum of 6w without an outcome; it needs a decision"))))
         ada.send("reablement-ended", ["outcome": "needs-remain"], after: days(1))
         #expect(ada.state.stage == .assessment)
         #expect(ada.openTaskKinds == ["assess-needs"])
@@ -104,5 +107,47 @@ import Testing
         #expect(error.message.contains("missing the field 'reason'"))
         ada.send("close-case", ["reason": "deceased"])
         #expect(ada.state.closure?.reason == .deceased)
+    }
+
+    @Test func reasonsWithTheirOwnEventCannotBeUsedToCloseDirectly() throws {
+        var ada = Driver()
+        ada.toDelivery()
+        let error = try #require(ada.refused("close-case", ["reason": "moved-to-another-council"]))
+        #expect(error.code == .guardFailed)
+        #expect(error.message.contains("through the 'moved-to-another-council' event"))
+        #expect(ada.refused("close-case", ["reason": "not-eligible"])?.missing == ["the 'eligibility-decided' event"])
+        ada.send("close-case", ["reason": "deceased"])
+        #expect(ada.openTaskKinds == ["end-services"])
+    }
+
+    @Test func aClosedCaseCanBeReferredAgainAsANewEpisode() {
+        var ada = Driver()
+        ada.toDelivery()
+        ada.send("complaint-received")
+        ada.send("close-case", ["reason": "support-declined"])
+        ada.send("contact", ["name": "Ada", "clientType": "adult", "route": "hospital-discharge"], after: weeks(20))
+        #expect(ada.state.stage == .contact)
+        #expect(ada.state.closure == nil)
+        #expect(ada.state.budget == nil)
+        #expect(ada.state.plan == SupportPlan())
+        #expect(ada.state.person?.route == .hospitalDischarge)
+        // Work that outlives a closure carries over: the complaint and the end of the old services.
+        #expect(ada.state.complaint.status == .received)
+        #expect(ada.openTaskKinds == ["complaint-resolution", "end-services", "screen-contact"])
+    }
+
+    @Test func aTimerNeverFiresBeforeItIsDue() throws {
+        var ada = Driver()
+        ada.send("contact", ["name": "Ada", "clientType": "adult", "route": "gp"])
+        ada.send("offer-reablement")
+        let due = try #require(ada.state.timers[.reablementEnd])
+        do {
+            _ = try Journey.apply(
+                .timerFired(TimerFire(timer: .reablementEnd, due: due)), to: ada.state, at: t0, policy: testPolicy)
+            Issue.record("the timer fired six weeks early")
+        } catch {
+            #expect(error.code == .staleTimer)
+            #expect(error.message.contains("is not due until"))
+        }
     }
 }

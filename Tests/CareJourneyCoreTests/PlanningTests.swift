@@ -48,7 +48,9 @@ import Testing
         var ada = Driver()
         ada.toPlanning()
         ada.send("plan-updated", Driver.fullPlan)
-        ada.send("plan-updated", ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1350]])
+        ada.send(
+            "plan-updated",
+            ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1350], "personalBudget": 1450])
         let refusal = try #require(ada.refused("sign-off"))
         #expect(
             refusal.missing == ["high-cost approval: the plan costs £1,450.00 a week, above the threshold of £1,000.00"]
@@ -79,7 +81,9 @@ import Testing
         #expect(ada.state.stage == .delivery)
         // A dearer plan later needs approval again.
         ada.state.stage = .supportPlanning
-        ada.send("plan-updated", ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1500]])
+        ada.send(
+            "plan-updated",
+            ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1500], "personalBudget": 1600])
         #expect(ada.refused("sign-off")?.missing.first?.hasPrefix("high-cost approval") == true)
     }
 
@@ -150,6 +154,52 @@ import Testing
         ada.send("sign-off")
         #expect(ada.state.stage == .delivery)
     }
+
+    @Test func signOffNeedsNeedsOutcomesAndEligibleNeeds() throws {
+        var ada = Driver()
+        ada.toPlanning()
+        ada.send("plan-updated", Driver.fullPlan)
+        ada.send("plan-updated", ["needs": [], "eligibleNeeds": []])
+        #expect(
+            ada.refused("sign-off")?.missing == [
+                "needs and outcomes", "eligible needs (and which needs are not eligible)",
+            ])
+    }
+
+    @Test func thePlanMustFitThePersonalBudget() throws {
+        var ada = Driver()
+        ada.toPlanning()
+        ada.send("plan-updated", Driver.fullPlan)
+        ada.send("plan-updated", ["personalBudget": 300])
+        #expect(
+            ada.refused("sign-off")?.missing == [
+                "the plan's weekly cost (£320.00) within the personal budget (£300.00)"
+            ])
+    }
+
+    @Test func thePanelApprovesTheCostItWasAskedAboutNotALaterOne() throws {
+        var ada = Driver()
+        ada.toPlanning()
+        ada.send("plan-updated", Driver.fullPlan)
+        ada.send(
+            "plan-updated",
+            ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1000], "personalBudget": 5100])
+        ada.send(
+            "request-high-cost-approval",
+            [
+                "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+                "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+            ])
+        ada.send(
+            "plan-updated", ["councilManaged": ["services": ["live-in care", "waking nights"], "weeklyCost": 5000]])
+        ada.send("high-cost-decided", ["approved": true])
+        #expect(ada.state.highCost.approvedWeeklyCost == Money(pounds: 1100))
+        #expect(
+            ada.refused("sign-off")?.missing == [
+                "high-cost approval: the plan costs £5,100.00 a week, above the threshold of £1,000.00"
+            ])
+    }
+
 }
 
 extension Calendar {

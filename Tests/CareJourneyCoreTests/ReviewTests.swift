@@ -62,12 +62,33 @@ import Testing
         ada.toDelivery()
         let error = try #require(ada.refused("start-review", ["type": "unplanned"]))
         #expect(error.message.contains("needs a 'reason'"))
+        // In the first weeks an unplanned review leaves the 6–8-week review in place.
+        let firstFormal = ada.state.timers.filter { $0.key.rawValue.hasPrefix("review.first-formal") }
         ada.send("start-review", ["type": "unplanned", "reason": "hospital"], after: weeks(3))
         #expect(ada.state.reviews.current?.reason == .hospital)
+        ada.send("review-completed", ["outcome": "no-change"], after: days(1))
+        #expect(ada.state.timers.filter { $0.key.rawValue.hasPrefix("review.first-formal") } == firstFormal)
+        #expect(ada.state.timers[.reviewPlannedDue] == nil)
+        #expect(!ada.openTaskKinds.contains("conduct-review"))
+        // Once the window is open, an unplanned review completes what is due and re-bases the next due date.
+        ada.fire(.reviewInformal)
+        ada.fire(.reviewFirstFormalOpens)
+        ada.send("start-review", ["type": "unplanned", "reason": "provider-failure"], after: days(2))
         ada.send("review-completed", ["outcome": "no-change"], after: days(1))
         let due = Calendar.utc.date(byAdding: .month, value: 12, to: ada.now)!
         #expect(ada.state.timers[.reviewPlannedDue] == due)
         #expect(ada.state.timers[.reviewFirstFormalDue] == nil)
+        #expect(ada.state.reviews.formalReviewDone)
+    }
+
+    @Test func theFirstFormalReviewWaitsForItsWindowAndPlannedReviewsForIt() throws {
+        var ada = Driver()
+        ada.toDelivery()
+        let early = try #require(ada.refused("start-review", ["type": "first-formal"]))
+        #expect(early.code == .guardFailed)
+        #expect(early.missing.first?.hasPrefix("its window, which opens") == true)
+        #expect(
+            ada.refused("start-review", ["type": "planned"])?.missing == ["the first formal review, which comes first"])
     }
 
     @Test func reviewOutcomesLeadBackToPlanningAssessmentOrClosure() {
@@ -77,7 +98,7 @@ import Testing
         planChange.send("review-completed", ["outcome": "plan-change"])
         #expect(planChange.state.stage == .supportPlanning)
         #expect(planChange.openTaskKinds.contains("plan-support"))
-        planChange.send("plan-updated", ["councilManaged": ["services": ["home care 14h"], "weeklyCost": 260]])
+        planChange.send("plan-updated", ["councilManaged": ["services": ["home care 14h"], "weeklyCost": 210]])
         planChange.send("sign-off")
         // A changed council-managed part goes back to brokerage; the informal review comes round again.
         #expect(planChange.enqueued == ["find-provider@brokerage"])
@@ -96,8 +117,9 @@ import Testing
         close.send("start-review", ["type": "unplanned", "reason": "request"])
         close.send("review-completed", ["outcome": "closure", "closureReason": "self-funding"])
         #expect(close.state.closure?.reason == .selfFunding)
-        #expect(close.enqueued == ["written-notification@notifications"])
-        #expect(close.openTaskKinds == ["written-notification"])
+        // The decision in writing, and brokerage stops the services the case was funded for.
+        #expect(close.enqueued == ["written-notification@notifications", "end-services@brokerage"])
+        #expect(close.openTaskKinds == ["end-services", "written-notification"])
         #expect(close.state.timers.isEmpty)
     }
 
@@ -131,5 +153,48 @@ import Testing
             try Journey.apply(
                 .timerFired(TimerFire(timer: .reviewInformal, due: due + 1)), to: before, at: due, policy: testPolicy)
         }
+    }
+
+    @Test func aMissedPlannedReviewIsEscalatedAfterThePolicysGraceWhenItHasOne() throws {
+        var policy = testPolicy
+        policy.reviews.escalateAfter = .days(7)
+        var state = CaseState(id: "ada")
+        var now = t0
+        func send(_ event: Event) throws {
+            let transition = try Journey.apply(event, to: state, at: now, policy: policy)
+            state = transition.state
+        }
+        func fire(_ timer: TimerName) throws -> Transition {
+            let due = try #require(state.timers[timer])
+            now = max(now, due)
+            let transition = try Journey.apply(
+                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, policy: policy)
+            state = transition.state
+            return transition
+        }
+        try send(event("contact", ["name": "Ada", "clientType": "adult", "route": "gp"]))
+        try send(event("start-assessment"))
+        try send(event("assessment-completed", ["needs": ["care"], "outcomes": ["home"]]))
+        try send(event("eligibility-decided", ["eligible": true]))
+        try send(event("ras-completed", ["points": 45, "informalSupport": "some"]))
+        try send(event("plan-updated", Driver.fullPlan))
+        try send(event("sign-off"))
+        _ = try fire(.reviewInformal)
+        _ = try fire(.reviewFirstFormalOpens)
+        try send(event("start-review", ["type": "first-formal"]))
+        try send(event("review-completed", ["outcome": "no-change"]))
+        _ = try fire(.reviewPlannedReminder)
+        let plannedDue = try #require(state.timers[.reviewPlannedDue])
+        let missed = try fire(.reviewPlannedDue)
+        #expect(state.reviews.overdue == OverdueReview(type: .planned, due: plannedDue))
+        #expect(missed.effects.contains(.setTimer(.reviewEscalation, due: plannedDue + days(7))))
+        #expect(!state.openTasks.contains { $0.kind == .escalateOverdueReview })
+        let escalation = try fire(.reviewEscalation)
+        let kinds: [TaskKind] = escalation.effects.compactMap {
+            if case .enqueue(let task) = $0 { task.kind } else { nil }
+        }
+        #expect(kinds == [.escalateOverdueReview])
+        #expect(state.openTask(.escalateOverdueReview)?.detail == "planned")
+        #expect(state.openTask(.escalateOverdueReview)?.queue == "team-manager")
     }
 }

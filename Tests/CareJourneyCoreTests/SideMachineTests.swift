@@ -45,6 +45,7 @@ import Testing
         ada.send("dp-agreement-signed")
         let firstAudit = try #require(ada.state.timers[.dpAudit])
         ada.fire(.reviewInformal)
+        ada.fire(.reviewFirstFormalOpens)
         ada.send("start-review", ["type": "first-formal"])
         ada.send("review-completed", ["outcome": "no-change"])
         ada.fire(.dpAudit)
@@ -100,5 +101,16 @@ import Testing
             ada.refused("provider-found", ["provider": "Other", "weeklyCost": 210, "task": .string(task.description)]))
         #expect(again.code == .notAccepted)
         #expect(ada.state.provider?.provider == "Sunrise")
+    }
+
+    @Test func aReviewNeededOutsideDeliveryBecomesATaskAndANotice() {
+        var ada = Driver()
+        ada.toPlanning()
+        ada.send("safeguarding-concern")
+        ada.send("s42-decision", ["enquiry": true])
+        ada.send("safeguarding-concluded", ["outcome": "risk-reduced", "reviewNeeded": true])
+        #expect(ada.state.stage == .supportPlanning)
+        #expect(ada.enqueued == ["conduct-review@practice"])
+        #expect(ada.effects.contains(.notify(Notice(.reviewRequested, "an unplanned review is needed (safeguarding)"))))
     }
 }

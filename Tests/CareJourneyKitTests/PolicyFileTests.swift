@@ -56,7 +56,7 @@ import Testing
         #expect(error.line == (try line(of: "informal-after")))
         #expect(error.key == "reviews.informal-after")
         #expect(error.message == "'72 hours' is not a duration")
-        #expect(error.hint?.contains("s, m, h, d, w, mo or y") == true)
+        #expect(error.hint?.contains("s, min, h, d, w, mo or y") == true)
     }
 
     @Test func aMissingValueIsNamed() throws {
@@ -85,5 +85,34 @@ import Testing
         #expect(error.code == .syntax)
         #expect(error.line != nil)
         #expect(throws: FileError.self) { try PolicyFile.load("/no/such/policy.yaml") }
+    }
+
+    @Test func aBareMIsRefusedAsAmbiguous() throws {
+        let error = try #require(try policyError(replacing: "  audit-every: 12mo", with: "  audit-every: 12m"))
+        #expect(error.key == "direct-payments.audit-every")
+        #expect(error.hint == "'m' could mean minutes or months: write min for minutes or mo for months")
+    }
+
+    @Test func numbersThatCannotWorkTogetherAreRefused() throws {
+        let checks = try #require(try policyError(replacing: "  check-every: 1w", with: "  check-every: 8w"))
+        #expect(checks.code == .inconsistent)
+        #expect(checks.key == "reablement.check-every")
+        #expect(checks.line == (try line(of: "check-every")))
+        let lead = try #require(try policyError(replacing: "  reminder-lead: 14d", with: "  reminder-lead: 10w"))
+        #expect(lead.key == "reviews.reminder-lead")
+        #expect(lead.message.contains("first formal review's due time (8w)"))
+    }
+
+    @Test func anEmptyValueOrATwiceGivenKeyIsNamed() throws {
+        let empty = try #require(try policyError(replacing: "  planned-interval: 12mo", with: "  planned-interval:"))
+        #expect(empty.code == .missingKey)
+        #expect(empty.message == "the value is missing")
+        #expect(empty.line == (try line(of: "planned-interval")))
+        let twice = try #require(
+            try policyError(
+                replacing: "  informal-after: 72h\n", with: "  informal-after: 72h\n  informal-after: 96h\n"))
+        #expect(twice.code == .syntax)
+        #expect(twice.message == "a key is given twice: informal-after")
+        #expect(twice.line != nil)
     }
 }

@@ -82,6 +82,8 @@ extension ScenarioRunner.Result {
 
     @Test func notEligible() throws {
         let result = try runExample("not-eligible")
+        #expect(
+            result.cases["cyril"]?.eligibility?.reason == "the need does not have a significant impact on wellbeing")
         let refused = try #require(result.timeline.first { $0.kind == .rejected })
         #expect(refused.name == "sign-off")
         #expect(refused.accepted?.first == .eligibilityDecided)
@@ -140,8 +142,9 @@ extension ScenarioRunner.Result {
         #expect((move.from, move.to) == (.delivery, .transferring))
         let ends = try #require(result.entries(.timerSet, "transfer.funding-ends").first?.due)
         #expect(ends == move.at + 6 * 604_800)
-        let closed = try #require(result.timeline.last)
-        #expect(closed.kind == .closed)
+        let closed = try #require(result.timeline.first { $0.kind == .closed })
+        #expect(result.entries(.task, "end-services").first?.at == ends)
+        #expect(result.entries(.event, "services-ended").count == 1)
         #expect(closed.reason == "moved-to-another-council")
         #expect(closed.at == ends)
         // Reviews and delivery stop with the move.
@@ -224,5 +227,50 @@ extension ScenarioRunner.Result {
         #expect(result.timeline.map(\.kind) == [.rejected])
         #expect(result.timeline.first?.accepted == [.contact])
         #expect(result.timingErrors == ["line 6: the step is at 2026-01-01 00:00, before the clock (2026-01-05 09:00)"])
+    }
+
+    @Test func peopleCannotFireTimers() throws {
+        let error = try #require(
+            parseError(
+                header
+                    + "  - case: ada\n    event: timer-fired\n    data: { timer: dp.audit, due: 2026-01-05T09:00:00Z }\n"
+            ))
+        #expect(error.line == 5)
+        #expect(error.message == "timers fire by themselves when the clock reaches them")
+    }
+
+    @Test func anUnknownEventIsReportedOnItsOwnLineEvenWithData() throws {
+        let error = try #require(parseError(header + "  - case: ada\n    event: contakt\n    data: { name: Ada }\n"))
+        #expect(error.line == 5)
+        #expect(error.key == "steps[0].event")
+        #expect(error.message.contains("did you mean 'contact'?"))
+    }
+
+    @Test func aCarerWhoAcceptsIsGivenTheirOwnCase() throws {
+        let steps = """
+              - case: ada
+                event: contact
+                data: { name: Ada, clientType: adult, route: gp }
+              - case: ada
+                event: start-assessment
+              - case: ada
+                event: assessment-completed
+                data: { needs: [personal care], outcomes: [home], carerReliedOn: true }
+              - after: 1d
+                case: ada
+                reply: offer-carer-assessment
+                data: { accepted: true, carerName: Carl }
+                expect: { case: ada-carer, stage: contact, tasks: [screen-contact] }
+
+            """
+        let scenario = try ScenarioFile.parse(header + steps, file: "carer.yaml")
+        let result = ScenarioRunner(policy: try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))).run(
+            scenario)
+        #expect(result.failedExpectations == [])
+        let carer = try #require(result.cases["ada-carer"])
+        #expect(carer.person?.name == "Carl")
+        #expect(carer.person?.clientType == .carer)
+        #expect(carer.person?.caredFor == "Ada")
+        #expect(result.timeline.first { $0.case == "ada-carer" }?.actor == "referral from ada")
     }
 }
