@@ -127,6 +127,12 @@ struct Driver {
         "riskManagement": "falls sensor", "contingencyPlan": "agency cover",
     ]
 
+    /// A high-cost checklist with every item done.
+    static let completeChecklist: JSONValue = [
+        "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+        "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+    ]
+
     /// Contact → assessment → eligible → RAS → planning.
     mutating func toPlanning(clientType: String = "adult") {
         send("contact", ["name": "Ada", "clientType": .string(clientType), "route": "gp"])

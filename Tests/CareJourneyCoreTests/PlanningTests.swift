@@ -68,11 +68,7 @@ import Testing
                 "option appraised: personal-assistants", "option appraised: live-in-care", "mental capacity considered",
             ])
         ada.send(
-            "request-high-cost-approval",
-            [
-                "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
-                "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
-            ])
+            "request-high-cost-approval", Driver.completeChecklist)
         #expect(ada.enqueued == ["high-cost-panel@high-cost-panel"])
         #expect(ada.refused("sign-off")?.code == .guardFailed)
         ada.send("high-cost-decided", ["approved": true])
@@ -185,11 +181,7 @@ import Testing
             "plan-updated",
             ["councilManaged": ["services": ["live-in care"], "weeklyCost": 1000], "personalBudget": 5100])
         ada.send(
-            "request-high-cost-approval",
-            [
-                "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
-                "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
-            ])
+            "request-high-cost-approval", Driver.completeChecklist)
         ada.send(
             "plan-updated", ["councilManaged": ["services": ["live-in care", "waking nights"], "weeklyCost": 5000]])
         ada.send("high-cost-decided", ["approved": true])
