@@ -6,12 +6,19 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "carejourney", targets: ["CareJourneyCLI"]),
+        .executable(name: "carejourney-bench", targets: ["CareJourneyBench"]),
         .library(name: "CareJourneyCore", targets: ["CareJourneyCore"]),
         .library(name: "CareJourneyKit", targets: ["CareJourneyKit"]),
+        .library(name: "CareJourneyStore", targets: ["CareJourneyStore"]),
+        .library(name: "CareJourneyServer", targets: ["CareJourneyServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The pure core: typed journey machines, policy model, effects. No I/O, no clock, no randomness.
@@ -21,19 +28,47 @@ let package = Package(
             name: "CareJourneyKit",
             dependencies: ["CareJourneyCore", .product(name: "Yams", package: "Yams")]
         ),
+        // The durable engine: event store, projections, timers and outbox in SQLite, with group commit.
+        .target(
+            name: "CareJourneyStore",
+            dependencies: [
+                "CareJourneyCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The running service: timer service, HTTP API, and `serve`'s service group.
+        .target(
+            name: "CareJourneyServer",
+            dependencies: [
+                "CareJourneyStore", "CareJourneyKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("openapi.yaml")]
+        ),
         .executableTarget(
             name: "CareJourneyCLI",
             dependencies: [
-                "CareJourneyKit",
+                "CareJourneyKit", "CareJourneyStore", "CareJourneyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Figures, not tests: durable transitions per second, start-up and memory with a million open cases.
+        .executableTarget(
+            name: "CareJourneyBench",
+            dependencies: [
+                "CareJourneyStore", "CareJourneyKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
-        .testTarget(
-            name: "CareJourneyKitTests",
-            dependencies: ["CareJourneyKit"],
-            resources: []
-        ),
+        .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
+        .testTarget(name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit"]),
+        .testTarget(name: "CareJourneyServerTests", dependencies: ["CareJourneyServer", "CareJourneyKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

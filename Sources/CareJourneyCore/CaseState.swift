@@ -15,6 +15,8 @@ public struct CaseState: Hashable, Codable, Sendable {
     public var plan: SupportPlan
     /// When the plan was first signed off; the review cycle runs from then.
     public var firstSignedOffAt: Date?
+    /// When the plan was last signed off (the informal review counts from it).
+    public var lastSignedOffAt: Date?
     /// The plan as last signed off: what is being delivered while a revised plan is drafted.
     public var signedOffPlan: SupportPlan?
     /// The provider brokerage found for the council-managed part, and its weekly cost.

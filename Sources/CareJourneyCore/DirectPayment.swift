@@ -70,6 +70,8 @@ public struct DirectPaymentAccount: Hashable, Codable, Sendable {
     public var audits: Int
     /// Unspent money reclaimed so far.
     public var reclaimed: Money
+    /// The date the next audit counts from: the agreement, then each audit's due date.
+    public var auditFrom: Date?
 
     /// Where the direct payment is.
     public enum Status: String, Choice {
@@ -79,7 +81,7 @@ public struct DirectPaymentAccount: Hashable, Codable, Sendable {
     }
 
     /// No direct payment.
-    public static let none = DirectPaymentAccount(status: .none, audits: 0, reclaimed: .zero)
+    public static let none = DirectPaymentAccount(status: .none, audits: 0, reclaimed: .zero, auditFrom: nil)
 }
 
 /// Data of `dp-audit-completed`: the monitoring worker's reply.

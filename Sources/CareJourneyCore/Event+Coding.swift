@@ -65,6 +65,7 @@ extension Event: Codable {
         case .handoverSent: return .handoverSent(try p())
         case .closeCase: return .closeCase(try p())
         case .servicesEnded: return .servicesEnded(try p())
+        case .policyApplied: return .policyApplied(try p())
         case .timerFired: return .timerFired(try p())
         }
     }
@@ -98,6 +99,7 @@ extension Event: Codable {
         case .complaintConcluded(let data): data
         case .movedToAnotherCouncil(let data): data
         case .closeCase(let data): data
+        case .policyApplied(let data): data
         case .timerFired(let data): data
         }
     }

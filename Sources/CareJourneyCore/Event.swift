@@ -40,6 +40,7 @@ public enum Event: Hashable, Sendable {
     case handoverSent(Note)
     case closeCase(Closing)
     case servicesEnded(Note)
+    case policyApplied(PolicyChange)
     case timerFired(TimerFire)
 
     /// The event's name.
@@ -81,9 +82,13 @@ public enum Event: Hashable, Sendable {
         case .handoverSent: .handoverSent
         case .closeCase: .closeCase
         case .servicesEnded: .servicesEnded
+        case .policyApplied: .policyApplied
         case .timerFired: .timerFired
         }
     }
+
+    /// Whether the event is the system's (a timer, a policy change) rather than a person's or a worker's.
+    public var isSystemEvent: Bool { name == .timerFired || name == .policyApplied }
 
     /// The task this event names as the one it completes, if any.
     public var task: TaskID? {

@@ -130,5 +130,6 @@ public enum EventCatalog {
         .closeCase: ("The case closes, with a reason", [["reason": "deceased"], ["reason": "support-declined"]]),
         .servicesEnded: ("The services and direct payment of a closed case were stopped", [[:]]),
         .timerFired: ("A timer came due (sent by the timer service)", []),
+        .policyApplied: ("The council's policy changed; pending timers were recomputed (sent by policy apply)", []),
     ]
 }

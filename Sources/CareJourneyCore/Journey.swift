@@ -19,9 +19,12 @@ public enum Journey {
         _ event: Event, to state: CaseState, at now: Date, policy: Policy
     ) throws(TransitionError) -> Transition {
         var step = JourneyStep(state: state, now: now, policy: policy)
-        if case .timerFired(let fire) = event {
+        switch event {
+        case .timerFired(let fire):
             try step.fire(fire)
-        } else {
+        case .policyApplied:
+            step.retime()
+        default:
             let accepted = acceptedEvents(in: state)
             guard accepted.contains(event.name) else {
                 throw TransitionError(

@@ -3,7 +3,8 @@ extension JourneyStep {
     mutating func activateDirectPayment(_ reply: Note) throws(TransitionError) {
         try completeTask(.setUpDirectPayment, named: reply.task)
         state.directPayment.status = .active
-        setTimer(.dpAudit, at: policy.directPayments.auditEvery.after(now))
+        state.directPayment.auditFrom = now
+        schedule(.dpAudit)
     }
 
     /// Records the audit; unspent money is reclaimed and starts an unplanned review.
@@ -24,11 +25,11 @@ extension JourneyStep {
             return
         }
         stopJourneyWork()
-        let ends = policy.transfer.fundingContinues.after(now)
-        state.transfer = Transfer(council: move.council, movedAt: now, fundingEndsAt: ends)
+        state.transfer = Transfer(
+            council: move.council, movedAt: now, fundingEndsAt: policy.transfer.fundingContinues.after(now))
         state.stage = .transferring
         ensureTask(.transferHandover)
-        setTimer(.transferFundingEnds, at: ends)
+        schedule(.transferFundingEnds)
     }
 }
 

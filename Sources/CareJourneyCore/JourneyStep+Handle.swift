@@ -51,6 +51,7 @@ extension JourneyStep {
         case .closeCase(let closing): try closeCase(closing)
         case .servicesEnded(let reply): try completeTask(.endServices, named: reply.task)
         case .timerFired(let fire): try self.fire(fire)
+        case .policyApplied: retime()
         }
     }
 
@@ -71,7 +72,7 @@ extension JourneyStep {
         }
         state.timers[fire.timer] = nil
         switch fire.timer {
-        case .reablementCheck: reablementCheckDue(at: due)
+        case .reablementCheck: reablementCheckDue()
         case .reablementEnd: reablementOverran()
         case .reviewInformal: ensureTask(.conductReview, detail: ReviewType.informal.rawValue)
         case .reviewFirstFormalOpens: ensureTask(.conductReview, detail: ReviewType.firstFormal.rawValue)
@@ -84,7 +85,8 @@ extension JourneyStep {
         case .reviewEscalation: escalateOverdueReview()
         case .dpAudit:
             openTask(.dpAudit)
-            setTimer(.dpAudit, at: policy.directPayments.auditEvery.after(due))
+            state.directPayment.auditFrom = due
+            schedule(.dpAudit)
         case .transferFundingEnds: close(.movedToAnotherCouncil)
         }
     }

@@ -20,21 +20,18 @@ extension JourneyStep {
     }
 
     mutating func startReablement() {
-        let rules = policy.reablement
-        let ends = rules.maximum.after(now)
         state.reablement = ReablementEpisode(
-            startedAt: now, endsAt: ends, checksDue: 0, checksRecorded: 0, overran: false)
+            startedAt: now, endsAt: policy.reablement.maximum.after(now), checksDue: 0, checksRecorded: 0,
+            overran: false)
         enter(.reablement)
-        let firstCheck = rules.checkEvery.after(now)
-        if firstCheck < ends { setTimer(.reablementCheck, at: firstCheck) }
-        setTimer(.reablementEnd, at: ends)
+        schedule(.reablementCheck)
+        schedule(.reablementEnd)
     }
 
-    mutating func reablementCheckDue(at due: Date) {
+    mutating func reablementCheckDue() {
         state.reablement?.checksDue += 1
         openTask(.reablementCheck, detail: "check \(state.reablement?.checksDue ?? 1)")
-        let next = policy.reablement.checkEvery.after(due)
-        if let ends = state.reablement?.endsAt, next < ends { setTimer(.reablementCheck, at: next) }
+        schedule(.reablementCheck)
     }
 
     /// Reablement reached its maximum without an outcome: it never silently continues.

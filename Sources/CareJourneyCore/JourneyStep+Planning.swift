@@ -69,14 +69,13 @@ extension JourneyStep {
         startDelivery(of: plan, replacing: previous)
         enter(.delivery)
 
-        let reviews = policy.reviews
-        setTimer(.reviewInformal, at: reviews.informalAfter.after(now))
+        state.lastSignedOffAt = now
+        schedule(.reviewInformal)
         if state.firstSignedOffAt == nil {
             state.firstSignedOffAt = now
-            let due = reviews.firstFormalDue.after(now)
-            setTimer(.reviewFirstFormalOpens, at: reviews.firstFormalOpens.after(now))
-            setTimer(.reviewFirstFormalReminder, at: reviews.reminderLead.before(due))
-            setTimer(.reviewFirstFormalDue, at: due)
+            schedule(.reviewFirstFormalOpens)
+            schedule(.reviewFirstFormalReminder)
+            schedule(.reviewFirstFormalDue)
         }
     }
 

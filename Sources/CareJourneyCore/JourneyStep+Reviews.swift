@@ -82,13 +82,11 @@ extension JourneyStep {
             close(result.closureReason ?? .needsMet)
             return
         }
-        if satisfiesCycle { schedulePlannedReview(after: now) }
-    }
-
-    mutating func schedulePlannedReview(after completed: Date) {
-        let due = policy.reviews.plannedInterval.after(completed)
-        setTimer(.reviewPlannedReminder, at: policy.reviews.reminderLead.before(due))
-        setTimer(.reviewPlannedDue, at: due)
+        if satisfiesCycle {
+            state.reviews.lastFormalCompletedAt = now
+            schedule(.reviewPlannedReminder)
+            schedule(.reviewPlannedDue)
+        }
     }
 
     /// A formal review's due date passed without it: overdue, visible, and escalated to the team manager.
@@ -99,7 +97,7 @@ extension JourneyStep {
         if policy.reviews.escalateAfter.isZero {
             escalateOverdueReview()
         } else {
-            setTimer(.reviewEscalation, at: policy.reviews.escalateAfter.after(due))
+            schedule(.reviewEscalation)
         }
     }
 

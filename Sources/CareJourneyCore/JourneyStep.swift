@@ -23,6 +23,26 @@ struct JourneyStep {
         effects.append(.setTimer(name, due: due))
     }
 
+    /// Sets the timer for when `TimerSchedule` says it is due; cancels it when it has no due time.
+    mutating func schedule(_ name: TimerName) {
+        if let due = TimerSchedule.due(of: name, in: state, policy: policy) {
+            setTimer(name, at: due)
+        } else {
+            cancelTimers([name])
+        }
+    }
+
+    /// Recomputes every pending timer under the step's policy (a policy change); returns whether any moved.
+    mutating func retime() {
+        for (name, due) in state.pendingTimers {
+            let wanted = TimerSchedule.due(of: name, in: state, policy: policy)
+            if wanted != due { schedule(name) }
+        }
+        if let episode = state.reablement, let ends = TimerSchedule.due(of: .reablementEnd, in: state, policy: policy) {
+            state.reablement?.endsAt = episode.overran ? episode.endsAt : ends
+        }
+    }
+
     mutating func cancelTimers(_ names: [TimerName]) {
         for name in names where state.timers.removeValue(forKey: name) != nil {
             effects.append(.cancelTimer(name))
@@ -106,7 +126,10 @@ struct JourneyStep {
         stopJourneyWork()
         state.interimProvider = nil
         if state.isFunded { ensureTask(.endServices) }
-        if state.directPayment.status != .none { state.directPayment.status = .none }
+        if state.directPayment.status != .none {
+            state.directPayment.status = .none
+            state.directPayment.auditFrom = nil
+        }
         state.stage = .closed
         state.closure = Closure(reason: reason, at: now)
         effects.append(.close(reason))

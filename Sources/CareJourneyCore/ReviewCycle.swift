@@ -12,12 +12,15 @@ public struct ReviewCycle: Hashable, Codable, Sendable {
     public var completed: Int
     /// When the last review was completed.
     public var lastCompletedAt: Date?
+    /// When the last review that satisfied the cycle was completed (the next planned review counts from it).
+    public var lastFormalCompletedAt: Date?
     /// The formal review whose due date passed without it being completed.
     public var overdue: OverdueReview?
 
     /// No reviews yet.
     public static let none = ReviewCycle(
-        current: nil, formalReviewDone: false, completed: 0, lastCompletedAt: nil, overdue: nil)
+        current: nil, formalReviewDone: false, completed: 0, lastCompletedAt: nil, lastFormalCompletedAt: nil,
+        overdue: nil)
 }
 
 /// The kinds of review.
@@ -94,6 +97,15 @@ public struct Transfer: Hashable, Codable, Sendable {
 /// Data of `moved-to-another-council`.
 public struct Move: Hashable, Codable, Sendable {
     public var council: String
+}
+
+/// Data of `policy-applied`.
+public struct PolicyChange: Hashable, Codable, Sendable {
+    /// The new policy's id.
+    public var policy: String
+
+    /// Creates a policy change.
+    public init(policy: String) { self.policy = policy }
 }
 
 /// Data of `timer-fired`.
