@@ -1,5 +1,7 @@
 /// A closed set of words in event data or policy files. Decoding an unknown word fails with the words allowed.
-public protocol Choice: CaseIterable, Codable, Sendable, Hashable, RawRepresentable where RawValue == String {}
+/// Being `CodingKeyRepresentable`, a dictionary keyed by one encodes as a JSON object (stable with sorted keys).
+public protocol Choice: CaseIterable, Codable, Sendable, Hashable, RawRepresentable, CodingKeyRepresentable
+where RawValue == String {}
 
 extension Choice {
     public init(from decoder: any Decoder) throws {

@@ -1,0 +1,208 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+/// Writes one batch of commands inside one transaction, each in its own savepoint.
+struct BatchWriter: Sendable {
+    let policy: Policy
+    let policyFingerprint: String
+
+    /// What one command did.
+    struct Done: Sendable {
+        let result: CommandResult
+        let committed: [CommittedEvent]
+    }
+
+    func write(_ commands: [Command], in db: Database) throws -> [Result<Done, StoreError>] {
+        var results: [Result<Done, StoreError>] = []
+        results.reserveCapacity(commands.count)
+        for command in commands {
+            var done: Done?
+            do {
+                try db.inSavepoint {
+                    done = try carryOut(command, in: db)
+                    return .commit
+                }
+                results.append(.success(done!))
+            } catch let error as StoreError {
+                results.append(.failure(error))
+            } catch {
+                results.append(.failure(StoreError(.io, "writing the command failed", cause: error)))
+            }
+        }
+        return results
+    }
+
+    private func carryOut(_ command: Command, in db: Database) throws -> Done {
+        if let key = command.idempotencyKey,
+            let row = try Row.fetchOne(
+                db, sql: "SELECT fingerprint, status, body FROM idempotency WHERE key = ?", arguments: [key])
+        {
+            let fingerprint: String = row["fingerprint"]
+            guard fingerprint == command.fingerprint else { return Done(result: .keyReused, committed: []) }
+            return Done(result: .replayed(StoredAnswer(status: row["status"], body: row["body"])), committed: [])
+        }
+        var committed: [CommittedEvent] = []
+        let outcome = try apply(command, in: db, committed: &committed)
+        let answer = command.render?(outcome)
+        if let key = command.idempotencyKey, let answer {
+            try db.cachedStatement(
+                sql: "INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                key, command.fingerprint, answer.status, answer.body, command.at.timeIntervalSince1970,
+            ])
+        }
+        return Done(result: .done(outcome, answer), committed: committed)
+    }
+
+    /// Applies the event to its case and writes the event, the state, the timers and the tasks.
+    private func apply(_ command: Command, in db: Database, committed: inout [CommittedEvent]) throws -> CommandOutcome
+    {
+        let id: CaseID
+        let number: Int64
+        var state: CaseState
+        var version: Int
+        if let existing = command.caseID {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT number, version, state FROM cases WHERE id = ?", arguments: [existing.rawValue])
+            else { return .notFound(existing) }
+            id = existing
+            number = row["number"]
+            version = row["version"]
+            state = try StateCodec.decode(CaseState.self, row["state"], what: "case \(existing)")
+        } else {
+            guard case .contact = command.event else {
+                return .rejected(
+                    TransitionError(
+                        .notAccepted, "a new case begins with 'contact'", stage: .new,
+                        event: command.event.name.rawValue,
+                        accepted: [.contact]), nil)
+            }
+            number = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM cases") ?? 1
+            id = CaseID("C-\(number)")
+            state = CaseState(id: id)
+            version = 0
+        }
+
+        let transition: Transition
+        do {
+            transition = try Journey.apply(command.event, to: state, at: command.at, policy: policy)
+        } catch {
+            return .rejected(error, command.caseID)
+        }
+        version += 1
+        let new = transition.state
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            id.rawValue, version, command.event.name.rawValue, StateCodec.eventData(command.event),
+            command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
+            Date().timeIntervalSince1970,
+        ])
+        let seq = db.lastInsertedRowID
+        try writeProjection(new, number: number, version: version, at: command.at, in: db)
+        try writeTimers(from: state, to: new, in: db)
+        try writeTasks(transition.effects, at: command.at, in: db)
+
+        var opened: [CaseID] = []
+        for effect in transition.effects {
+            guard case .openCase(let contact) = effect else { continue }
+            let referral = Command(
+                caseID: nil, event: .contact(contact), actor: "referral from \(id)", at: command.at)
+            if case .applied(let event) = try apply(referral, in: db, committed: &committed) {
+                opened.append(event.state.id)
+            }
+        }
+        let event = CommittedEvent(
+            seq: seq, version: version, state: new, from: state.stage, event: command.event,
+            effects: transition.effects, at: command.at, opened: opened)
+        committed.insert(event, at: 0)
+        return .applied(event)
+    }
+
+    private func writeProjection(_ state: CaseState, number: Int64, version: Int, at: Date, in db: Database) throws {
+        let columns = ProjectionColumns(state)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO cases (id, number, version, stage, name, client_type, opened_at, updated_at, overdue,
+                                   next_due, next_timer, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    version = excluded.version, stage = excluded.stage, name = excluded.name,
+                    client_type = excluded.client_type, opened_at = excluded.opened_at,
+                    updated_at = excluded.updated_at, overdue = excluded.overdue, next_due = excluded.next_due,
+                    next_timer = excluded.next_timer, state = excluded.state
+                """
+        ).execute(arguments: [
+            state.id.rawValue, number, version, columns.stage, columns.name, state.person?.clientType.rawValue,
+            state.openedAt?.timeIntervalSince1970, at.timeIntervalSince1970, columns.overdue, columns.nextDue,
+            columns.nextTimer, try StateCodec.encode(state),
+        ])
+    }
+
+    /// The timers table follows the state's timers: set, moved, fired or cancelled.
+    private func writeTimers(from old: CaseState, to new: CaseState, in db: Database) throws {
+        for (name, due) in new.timers where old.timers[name] != due {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO timers (case_id, name, due) VALUES (?, ?, ?)")
+                .execute(arguments: [new.id.rawValue, name.rawValue, due.timeIntervalSince1970])
+        }
+        for name in old.timers.keys where new.timers[name] == nil {
+            try db.cachedStatement(sql: "DELETE FROM timers WHERE case_id = ? AND name = ?")
+                .execute(arguments: [new.id.rawValue, name.rawValue])
+        }
+    }
+
+    /// The outbox: new tasks are written ready for their queue; resolved ones are closed.
+    private func writeTasks(_ effects: [Effect], at: Date, in db: Database) throws {
+        for effect in effects {
+            switch effect {
+            case .enqueue(let task):
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO tasks (id, case_id, kind, queue, detail, status, created_at)
+                        VALUES (?, ?, ?, ?, ?, 'open', ?)
+                        """
+                ).execute(arguments: [
+                    task.id.description, task.id.caseID.rawValue, task.kind.rawValue, task.queue, task.detail,
+                    task.createdAt.timeIntervalSince1970,
+                ])
+            case .resolveTask(let id, let resolution):
+                try db.cachedStatement(sql: "UPDATE tasks SET status = ?, resolved_at = ? WHERE id = ?")
+                    .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, id.description])
+            case .setTimer, .cancelTimer, .notify, .close, .openCase:
+                break
+            }
+        }
+    }
+}
+
+/// The columns of the `cases` table that are worked out from the state, for listing and filtering.
+struct ProjectionColumns: Equatable, CustomStringConvertible {
+    var stage: String
+    var name: String
+    var overdue: Bool
+    var nextDue: Double?
+    var nextTimer: String?
+
+    init(stage: String, name: String, overdue: Bool, nextDue: Double?, nextTimer: String?) {
+        self.stage = stage
+        self.name = name
+        self.overdue = overdue
+        self.nextDue = nextDue
+        self.nextTimer = nextTimer
+    }
+
+    init(_ state: CaseState) {
+        let next = state.pendingTimers.first
+        self.init(
+            stage: state.stage.rawValue, name: state.person?.name ?? "",
+            overdue: state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true),
+            nextDue: next?.due.timeIntervalSince1970, nextTimer: next?.name.rawValue)
+    }
+
+    var description: String { "(\(stage), overdue \(overdue), next \(nextTimer ?? "none"))" }
+}

@@ -1,0 +1,102 @@
+import CareJourneyCore
+import Foundation
+
+/// One line of a case's history: what happened, when, who did it and why.
+public struct HistoryEntry: Codable, Sendable, Equatable {
+    public let seq: Int64
+    public let version: Int
+    public let name: String
+    public let data: JSONValue
+    public let at: Date
+    public let actor: String
+    public let reason: String?
+    /// The policy the event was applied under.
+    public let policy: String
+    /// For a timer that fired late: by how many seconds.
+    public let late: Double?
+}
+
+/// A task as the outbox holds it.
+public struct TaskRecord: Codable, Sendable, Equatable {
+    public let id: String
+    public let kind: String
+    public let queue: String
+    public let detail: String?
+    /// `open`, `completed` or `withdrawn`.
+    public let status: String
+    public let createdAt: Date
+    public let resolvedAt: Date?
+    public let attempts: Int
+}
+
+/// A pending timer.
+public struct TimerRecord: Codable, Sendable, Equatable {
+    public let caseID: CaseID
+    public let name: TimerName
+    public let due: Date
+}
+
+/// Everything about one case.
+public struct CaseRecord: Sendable {
+    public let state: CaseState
+    public let version: Int
+    public let history: [HistoryEntry]
+    public let tasks: [TaskRecord]
+}
+
+/// A case in a list: enough to see where it is and what comes next.
+public struct CaseSummary: Codable, Sendable, Equatable {
+    public let id: CaseID
+    public let stage: Stage
+    public let name: String
+    public let clientType: String?
+    public let openedAt: Date?
+    public let updatedAt: Date
+    public let overdue: Bool
+    /// The next milestone: the earliest pending timer.
+    public let nextDue: Date?
+    public let nextTimer: String?
+}
+
+/// Which cases to list.
+public struct CaseFilter: Sendable, Equatable {
+    public var stage: Stage?
+    public var overdue: Bool?
+    /// Cases with an open task on this queue.
+    public var queue: String?
+    /// A case id, or part of a name.
+    public var query: String?
+    public var limit: Int
+    /// Continue after this cursor (from the previous page).
+    public var cursor: String?
+
+    /// Creates a filter; `limit` is clamped to 1…500.
+    public init(
+        stage: Stage? = nil, overdue: Bool? = nil, queue: String? = nil, query: String? = nil, limit: Int = 50,
+        cursor: String? = nil
+    ) {
+        self.stage = stage
+        self.overdue = overdue
+        self.queue = queue
+        self.query = query
+        self.limit = min(max(limit, 1), 500)
+        self.cursor = cursor
+    }
+}
+
+/// A page of cases.
+public struct CasePage: Codable, Sendable, Equatable {
+    public let cases: [CaseSummary]
+    /// Pass as `cursor` for the next page; absent on the last page.
+    public let nextCursor: String?
+}
+
+/// Counts for the dashboard and alerting.
+public struct StoreStats: Codable, Sendable, Equatable {
+    public let cases: Int
+    public let openCases: Int
+    public let byStage: [String: Int]
+    public let overdueReviews: Int
+    public let pendingTimers: Int
+    public let openTasksByQueue: [String: Int]
+}

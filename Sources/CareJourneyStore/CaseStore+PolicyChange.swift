@@ -1,0 +1,70 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+/// What applying a policy to the running cases did (or, in a dry run, would do).
+public struct PolicyChangeReport: Sendable, Equatable {
+    /// Open cases looked at.
+    public var examined = 0
+    /// Cases whose pending timers moved (each gets an audited `policy-applied` event).
+    public var changed = 0
+    /// Timers moved or cancelled, across all cases.
+    public var timersMoved = 0
+}
+
+extension CaseStore {
+    /// Recomputes the pending timers of every open case under `policy`. Each changed case gets a
+    /// `policy-applied` event (actor `policy`, with `reason`) in the same transaction as its new timers, and
+    /// `policy` becomes the store's current policy. With `dryRun`, nothing is written: the report says what would
+    /// change.
+    public func apply(
+        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000
+    ) throws(StoreError) -> PolicyChangeReport {
+        if !dryRun { try register(policy, current: true) }
+        let writer = BatchWriter(policy: policy, policyFingerprint: policy.fingerprint)
+        let event = Event.policyApplied(PolicyChange(policy: policy.id))
+        var report = PolicyChangeReport()
+        var after: Int64 = 0
+        while true {
+            let from = after
+            let rows = try read { db in
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT number, id, state FROM cases WHERE stage != 'closed' AND number > ? ORDER BY number LIMIT ?",
+                    arguments: [from, chunk]
+                ).map { (number: $0["number"] as Int64, id: $0["id"] as String, state: $0["state"] as Data) }
+            }
+            guard let last = rows.last else { break }
+            after = last.number
+            var commands: [Command] = []
+            for row in rows {
+                report.examined += 1
+                let state = try StateCodec.decode(CaseState.self, row.state, what: "case \(row.id)")
+                guard let change = try? Journey.apply(event, to: state, at: now, policy: policy),
+                    !change.effects.isEmpty
+                else { continue }
+                report.changed += 1
+                report.timersMoved += change.effects.count
+                commands.append(Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now))
+            }
+            if !dryRun && !commands.isEmpty {
+                let batch = commands
+                let failures = try write { db in
+                    var failures: [String] = []
+                    try db.inTransaction {
+                        failures = try writer.write(batch, in: db).compactMap { result in
+                            if case .failure(let error) = result { error.description } else { nil }
+                        }
+                        return .commit
+                    }
+                    return failures
+                }
+                if let first = failures.first {
+                    throw StoreError(.io, "\(failures.count) case(s) could not be retimed; the first: \(first)")
+                }
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,177 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+extension CaseStore {
+    /// A case with its whole history and every task it has had, or `nil` when there is no such case.
+    public func record(of id: CaseID) async throws(StoreError) -> CaseRecord? {
+        let rows = try await readAsync { db -> (Data, Int, [HistoryRow], [TaskRecord])? in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT version, state FROM cases WHERE id = ?", arguments: [id.rawValue])
+            else { return nil }
+            let history = try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY version", arguments: [id.rawValue]
+            ).map(HistoryRow.init)
+            let tasks = try Row.fetchAll(
+                db, sql: "SELECT * FROM tasks WHERE case_id = ? ORDER BY created_at, rowid", arguments: [id.rawValue]
+            ).map(TaskRecord.init)
+            return (row["state"], row["version"], history, tasks)
+        }
+        guard let (stateData, version, history, tasks) = rows else { return nil }
+        return CaseRecord(
+            state: try StateCodec.decode(CaseState.self, stateData, what: "case \(id)"), version: version,
+            history: try history.map { row throws(StoreError) in try row.entry() }, tasks: tasks)
+    }
+
+    /// A page of cases matching `filter`, oldest first.
+    public func cases(matching filter: CaseFilter) async throws(StoreError) -> CasePage {
+        let rows = try await readAsync { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let stage = filter.stage {
+                conditions.append("stage = ?")
+                arguments.append(stage.rawValue)
+            }
+            if let overdue = filter.overdue {
+                conditions.append("overdue = ?")
+                arguments.append(overdue)
+            }
+            if let queue = filter.queue {
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = cases.id AND t.queue = ? AND t.status = 'open')")
+                arguments.append(queue)
+            }
+            if let query = filter.query, !query.isEmpty {
+                conditions.append("(id = ? OR name LIKE ? ESCAPE '\\')")
+                let escaped = query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                    of: "%", with: "\\%"
+                )
+                .replacingOccurrences(of: "_", with: "\\_")
+                arguments += [query, "%\(escaped)%"]
+            }
+            if let cursor = filter.cursor.flatMap(Int64.init) {
+                conditions.append("number > ?")
+                arguments.append(cursor)
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let sql = """
+                SELECT number, id, stage, name, client_type, opened_at, updated_at, overdue, next_due, next_timer
+                FROM cases \(whereClause) ORDER BY number LIMIT \(filter.limit + 1)
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                (number: row["number"] as Int64, summary: CaseSummary(row: row))
+            }
+        }
+        let page = rows.prefix(filter.limit)
+        return CasePage(
+            cases: page.compactMap(\.summary),
+            nextCursor: rows.count > filter.limit ? page.last.map { String($0.number) } : nil)
+    }
+
+    /// Counts by stage, overdue reviews, pending timers and open tasks by queue.
+    public func stats() async throws(StoreError) -> StoreStats {
+        try await readAsync { db in
+            var byStage: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT stage, COUNT(*) AS n FROM cases GROUP BY stage") {
+                byStage[row["stage"]] = row["n"]
+            }
+            var byQueue: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT queue, COUNT(*) AS n FROM tasks WHERE status = 'open' GROUP BY queue")
+            {
+                byQueue[row["queue"]] = row["n"]
+            }
+            let total = byStage.values.reduce(0, +)
+            return StoreStats(
+                cases: total, openCases: total - (byStage[Stage.closed.rawValue] ?? 0), byStage: byStage,
+                overdueReviews: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE overdue = 1") ?? 0,
+                pendingTimers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0,
+                openTasksByQueue: byQueue)
+        }
+    }
+
+    /// Pending timers due by `deadline`, earliest first.
+    public func timers(dueBy deadline: Date, limit: Int) async throws(StoreError) -> [TimerRecord] {
+        try await readAsync { db in
+            try Row.fetchAll(
+                db, sql: "SELECT case_id, name, due FROM timers WHERE due <= ? ORDER BY due, case_id, name LIMIT ?",
+                arguments: [deadline.timeIntervalSince1970, limit]
+            ).compactMap { row in
+                guard let name = TimerName(rawValue: row["name"]) else { return nil }
+                return TimerRecord(
+                    caseID: CaseID(row["case_id"] as String), name: name,
+                    due: Date(timeIntervalSince1970: row["due"]))
+            }
+        }
+    }
+}
+
+/// An events row, read before its data is typed.
+struct HistoryRow: Sendable {
+    let seq: Int64
+    let caseID: String
+    let version: Int
+    let name: String
+    let data: String
+    let at: Double
+    let actor: String
+    let reason: String?
+    let policy: String
+    let late: Double?
+
+    init(row: Row) {
+        seq = row["seq"]
+        caseID = row["case_id"]
+        version = row["version"]
+        name = row["name"]
+        data = row["data"]
+        at = row["at"]
+        actor = row["actor"]
+        reason = row["reason"]
+        policy = row["policy"]
+        late = row["late"]
+    }
+
+    func entry() throws(StoreError) -> HistoryEntry {
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: Data(data.utf8))
+        } catch {
+            throw StoreError(.corrupt, "event \(seq) has data that is not JSON", cause: error)
+        }
+        return HistoryEntry(
+            seq: seq, version: version, name: name, data: json, at: Date(timeIntervalSince1970: at), actor: actor,
+            reason: reason, policy: policy, late: late)
+    }
+
+    func event() throws(StoreError) -> Event { try StateCodec.event(name: name, data: data) }
+}
+
+extension TaskRecord {
+    init(row: Row) {
+        id = row["id"]
+        kind = row["kind"]
+        queue = row["queue"]
+        detail = row["detail"]
+        status = row["status"]
+        createdAt = Date(timeIntervalSince1970: row["created_at"])
+        resolvedAt = (row["resolved_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        attempts = row["attempts"]
+    }
+}
+
+extension CaseSummary {
+    init?(row: Row) {
+        guard let stage = Stage(rawValue: row["stage"]) else { return nil }
+        id = CaseID(row["id"] as String)
+        self.stage = stage
+        name = row["name"]
+        clientType = row["client_type"]
+        openedAt = (row["opened_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+        overdue = row["overdue"]
+        nextDue = (row["next_due"] as Double?).map(Date.init(timeIntervalSince1970:))
+        nextTimer = row["next_timer"]
+    }
+}

@@ -1,0 +1,135 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+/// The SQLite store: one `DatabasePool` (WAL) per data folder, `synchronous=FULL` so committed means on disk.
+///
+/// Writes go through `Engine`, which batches them (group commit); this type opens the store, migrates it, and
+/// answers reads.
+public final class CaseStore: Sendable {
+    /// The database.
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating if needed) the store in `directory`, migrating it to this version's schema.
+    ///
+    /// - Throws: `StoreError.unavailable` when the folder or file cannot be opened or migrated.
+    public init(directory: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.unavailable, "cannot create the data folder \(directory)", cause: error)
+        }
+        path = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.sqlite").path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "carejourney"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets synchronous=NORMAL while preparing its writer: make commits durable afterwards.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try StoreSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.unavailable, "cannot open the store at \(path)", cause: error)
+        }
+    }
+
+    /// The `PRAGMA synchronous` level the writer commits with (2 is FULL).
+    public func synchronousLevel() throws(StoreError) -> Int {
+        try write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    // MARK: Access
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, "reading the store failed", cause: error)
+        }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, "writing the store failed", cause: error)
+        }
+    }
+
+    func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, "reading the store failed", cause: error)
+        }
+    }
+
+    // MARK: Policies
+
+    /// The policy the store runs under, if one was set.
+    public func currentPolicy() throws(StoreError) -> Policy? {
+        let body = try read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT p.body FROM meta m JOIN policies p ON p.fingerprint = m.value WHERE m.key = 'policy'")
+        }
+        return try body.map { text throws(StoreError) in
+            try StateCodec.decode(Policy.self, Data(text.utf8), what: "the current policy")
+        }
+    }
+
+    /// Records a policy (so history applied under it can be replayed) and, if `current`, makes it the one new
+    /// events run under.
+    public func register(_ policy: Policy, current: Bool) throws(StoreError) {
+        let body = String(decoding: try StateCodec.encode(policy), as: UTF8.self)
+        let fingerprint = policy.fingerprint
+        try write { db in
+            try db.inTransaction {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO policies (fingerprint, id, body, registered_at) VALUES (?, ?, ?, ?)",
+                    arguments: [fingerprint, policy.id, body, Date().timeIntervalSince1970])
+                if current {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", arguments: [fingerprint])
+                }
+                return .commit
+            }
+        }
+    }
+
+    /// Every policy the history was applied under, by fingerprint.
+    public func policies() throws(StoreError) -> [String: Policy] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT fingerprint, body FROM policies").map { row in
+                (fingerprint: row["fingerprint"] as String, body: row["body"] as String)
+            }
+        }
+        var policies: [String: Policy] = [:]
+        for row in rows {
+            policies[row.fingerprint] = try StateCodec.decode(Policy.self, Data(row.body.utf8), what: "a policy")
+        }
+        return policies
+    }
+
+    // MARK: Meta
+
+    /// A value kept in the store's meta table.
+    public func meta(_ key: String) throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Sets a value in the store's meta table.
+    public func setMeta(_ key: String, _ value: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import CareJourneyCore
+import Foundation
+
+/// A request to change a case: an event, who sends it and why, and (from the API) an idempotency key.
+public struct Command: Sendable {
+    /// The case, or `nil` to open a new case (the event must then be `contact`).
+    public var caseID: CaseID?
+    /// What happened.
+    public var event: Event
+    /// Who did it (a user, a worker, `timer`, `policy`).
+    public var actor: String
+    /// Why, for the audit trail.
+    public var reason: String?
+    /// When it happened, from the engine's clock.
+    public var at: Date
+    /// How late a timer fired, in seconds, when it was late.
+    public var late: TimeInterval?
+    /// A client's key: a retry with the same key is answered with the first answer and changes nothing.
+    public var idempotencyKey: String?
+    /// What the request was, so a key reused for a different request is caught.
+    public var fingerprint: String
+    /// Turns the outcome into the answer that is stored for the key (the API's HTTP response).
+    public var render: (@Sendable (CommandOutcome) -> StoredAnswer)?
+
+    /// Creates a command.
+    public init(
+        caseID: CaseID?, event: Event, actor: String, reason: String? = nil, at: Date, late: TimeInterval? = nil,
+        idempotencyKey: String? = nil, fingerprint: String = "",
+        render: (@Sendable (CommandOutcome) -> StoredAnswer)? = nil
+    ) {
+        self.caseID = caseID
+        self.event = event
+        self.actor = actor
+        self.reason = reason
+        self.at = at
+        self.late = late
+        self.idempotencyKey = idempotencyKey
+        self.fingerprint = fingerprint
+        self.render = render
+    }
+}
+
+/// What became of a command.
+public enum CommandOutcome: Sendable {
+    /// The event was accepted and committed.
+    case applied(CommittedEvent)
+    /// The case refused the event; nothing changed.
+    case rejected(TransitionError, CaseID?)
+    /// No case has this id.
+    case notFound(CaseID)
+}
+
+/// An event as committed: where it went and what it did.
+public struct CommittedEvent: Sendable {
+    /// The event's place in the whole history.
+    public let seq: Int64
+    /// The case's version after it (its number of events).
+    public let version: Int
+    /// The case's state after it.
+    public let state: CaseState
+    /// The stage before it.
+    public let from: Stage
+    /// The event.
+    public let event: Event
+    /// Its effects.
+    public let effects: [Effect]
+    /// When it happened.
+    public let at: Date
+    /// Cases it opened (a carer's case), committed in the same transaction.
+    public let opened: [CaseID]
+}
+
+/// The answer stored for an idempotency key: a status code and a body.
+public struct StoredAnswer: Sendable, Equatable {
+    public let status: Int
+    public let body: Data
+    public init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// What `submit` returns: the outcome, or the stored answer of an earlier command with the same key.
+public enum CommandResult: Sendable {
+    /// The command was carried out now.
+    case done(CommandOutcome, StoredAnswer?)
+    /// A command with this key was carried out before; this is its answer, and nothing changed now.
+    case replayed(StoredAnswer)
+    /// The key was used before for a different request.
+    case keyReused
+}

@@ -1,0 +1,134 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Applies commands to cases durably, many at a time: every command submitted while a batch is being written
+/// waits, and the next batch writes all of them in one transaction (group commit). Throughput comes from
+/// batching, never from weaker durability: `synchronous=FULL`, and an answer is given only after the commit.
+///
+/// One transaction commits each event, the case's new state, its timers and its tasks (transactional outbox):
+/// nothing is scheduled or sent before that commit. Each command runs in a savepoint, so one bad command fails
+/// alone. A `Service`: on graceful shutdown it takes no new commands, finishes those it has, then returns.
+public final class Engine: Service, Sendable {
+    /// The store written to.
+    public let store: CaseStore
+    /// The policy new events run under.
+    public let policy: Policy
+    private let policyFingerprint: String
+    private let logger: Logger
+    private let maxBatch: Int
+    private let queue = Mutex(Queue())
+    private let signals: AsyncStream<Void>
+    private let signal: AsyncStream<Void>.Continuation
+    private let observers = Mutex<[@Sendable ([CommittedEvent]) -> Void]>([])
+
+    private struct Queue {
+        var pending: [Pending] = []
+        var accepting = true
+    }
+
+    private struct Pending {
+        let command: Command
+        let continuation: CheckedContinuation<CommandResult, any Error>
+    }
+
+    /// Creates an engine that writes to `store` under `policy`, which it records in the store.
+    ///
+    /// - Parameter maxBatch: the most commands one transaction takes.
+    public init(
+        store: CaseStore, policy: Policy, logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096
+    )
+        throws(StoreError)
+    {
+        self.store = store
+        self.policy = policy
+        self.logger = logger
+        self.maxBatch = maxBatch
+        policyFingerprint = policy.fingerprint
+        (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try store.register(policy, current: true)
+    }
+
+    /// Calls `observer` after every commit with the events it committed (for the timer service, say).
+    public func observe(_ observer: @escaping @Sendable ([CommittedEvent]) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    /// Applies a command and answers once it is committed (or refused, or replayed from its idempotency key).
+    ///
+    /// - Throws: `StoreError.closed` once the engine is shutting down; `StoreError.io` when the commit failed
+    ///   (nothing was committed: retrying with the same idempotency key is safe).
+    public func submit(_ command: Command) async throws(StoreError) -> CommandResult {
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                let queued = queue.withLock { queue in
+                    guard queue.accepting else { return false }
+                    queue.pending.append(Pending(command: command, continuation: continuation))
+                    return true
+                }
+                if queued {
+                    signal.yield()
+                } else {
+                    continuation.resume(throwing: StoreError(.closed, "the engine is shutting down; try again shortly"))
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, "the command failed", cause: error)
+        }
+    }
+
+    /// Writes batches until a graceful shutdown; then finishes what it was given and returns.
+    public func run() async {
+        await withGracefulShutdownHandler {
+            for await _ in signals { await drain() }
+            await drain()
+        } onGracefulShutdown: {
+            self.stopAccepting()
+        }
+    }
+
+    /// Takes no more commands; those already submitted are still written.
+    public func stopAccepting() {
+        queue.withLock { $0.accepting = false }
+        signal.finish()
+    }
+
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { queue in
+                let batch = Array(queue.pending.prefix(maxBatch))
+                queue.pending.removeFirst(batch.count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Pending]) async {
+        let commands = batch.map(\.command)
+        let writer = BatchWriter(policy: policy, policyFingerprint: policyFingerprint)
+        do {
+            let results = try await store.pool.write { db in try writer.write(commands, in: db) }
+            for (pending, result) in zip(batch, results) {
+                switch result {
+                case .success(let done): pending.continuation.resume(returning: done.result)
+                case .failure(let error): pending.continuation.resume(throwing: error)
+                }
+            }
+            let committed = results.flatMap { (try? $0.get())?.committed ?? [] }
+            if !committed.isEmpty {
+                for observer in observers.withLock({ $0 }) { observer(committed) }
+            }
+        } catch {
+            logger.error("commit of \(batch.count) commands failed: \(error)")
+            let failure = StoreError(.io, "the commit failed; nothing was written", cause: error)
+            for pending in batch { pending.continuation.resume(throwing: failure) }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import CareJourneyCore
+import Foundation
+
+/// How states, events and policies are written into the store and read back.
+enum StateCodec {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws(StoreError) -> Data {
+        do {
+            return try encoder.encode(value)
+        } catch {
+            throw StoreError(.corrupt, "cannot encode \(T.self)", cause: error)
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws(StoreError) -> T {
+        do {
+            return try decoder.decode(type, from: data)
+        } catch {
+            throw StoreError(.corrupt, "cannot read \(what) back from the store", cause: error)
+        }
+    }
+
+    /// An event's data as stored: JSON text with ISO 8601 dates (the same form the API and scenarios use).
+    static func eventData(_ event: Event) -> String {
+        let data = (try? JSONEncoder.iso8601.encode(event.data)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads an event back from its name and stored data.
+    static func event(name: String, data: String) throws(StoreError) -> Event {
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: Data(data.utf8))
+        } catch {
+            throw StoreError(.corrupt, "event data is not JSON", cause: error)
+        }
+        do {
+            return try Event(name: name, data: json)
+        } catch {
+            throw StoreError(.corrupt, "a stored '\(name)' event no longer reads: \(error.message)", cause: error)
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys and ISO 8601 dates.
+    static let iso8601: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}
+
+extension Policy {
+    /// A short stable hash of the policy's numbers: events record it, so history replays under the right policy.
+    public var fingerprint: String {
+        let bytes = (try? StateCodec.encoder.encode(self)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return "\(id)-" + String(hash, radix: 16)
+    }
+}

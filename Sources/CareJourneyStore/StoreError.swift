@@ -1,0 +1,35 @@
+/// A problem with the store: opening it, reading or writing it, or what it holds.
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of problem it is, for code to act on.
+    public let code: Code
+    /// What went wrong, and how to put it right.
+    public let message: String
+    /// The underlying error (a SQLite extended result code and message, say).
+    public let cause: String?
+
+    /// The kinds of problem. Extensible: new codes may be added.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The store could not be opened or migrated.
+        public static let unavailable = Code(rawValue: "unavailable")
+        /// A read or write failed; nothing was committed.
+        public static let io = Code(rawValue: "io")
+        /// The store holds something it cannot read back (a bug, or a file changed by hand).
+        public static let corrupt = Code(rawValue: "corrupt")
+        /// The engine is shutting down and takes no more commands.
+        public static let closed = Code(rawValue: "closed")
+        /// The store runs under another policy than the one asked for.
+        public static let policyMismatch = Code(rawValue: "policy-mismatch")
+        public var description: String { rawValue }
+    }
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause.map { String(describing: $0) }
+    }
+
+    public var description: String { "\(code): \(message)" + (cause.map { " (\($0))" } ?? "") }
+}

@@ -1,0 +1,86 @@
+import GRDB
+
+/// The store's tables, created and upgraded by migrations: a database written by an older version opens in a
+/// newer one, which migrates it forward. Migrations are never edited once shipped; changes are new ones.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: cases, events, timers, tasks, idempotency, policies") { db in
+            // The history: every accepted event, in order, with who, when, why and under which policy.
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        case_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        reason TEXT,
+                        policy TEXT NOT NULL,
+                        late REAL,
+                        recorded_at REAL NOT NULL,
+                        UNIQUE (case_id, version)
+                    );
+                    CREATE INDEX events_by_name ON events(name);
+                    -- The projection: each case's current state, rebuilt from its events by `store verify`.
+                    CREATE TABLE cases (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        number INTEGER NOT NULL UNIQUE,
+                        version INTEGER NOT NULL,
+                        stage TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        client_type TEXT,
+                        opened_at REAL,
+                        updated_at REAL NOT NULL,
+                        overdue INTEGER NOT NULL DEFAULT 0,
+                        next_due REAL,
+                        next_timer TEXT,
+                        state BLOB NOT NULL
+                    );
+                    CREATE INDEX cases_by_stage ON cases(stage, number);
+                    CREATE INDEX cases_overdue ON cases(overdue, number);
+                    -- Pending timers: a row until it fires or is cancelled.
+                    CREATE TABLE timers (
+                        case_id TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        due REAL NOT NULL,
+                        PRIMARY KEY (case_id, name)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX timers_by_due ON timers(due);
+                    -- The outbox: tasks for queues, written with the event that created them.
+                    CREATE TABLE tasks (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        case_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        queue TEXT NOT NULL,
+                        detail TEXT,
+                        status TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        resolved_at REAL,
+                        attempts INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX tasks_by_queue ON tasks(queue, status);
+                    CREATE INDEX tasks_by_case ON tasks(case_id);
+                    -- Answers to commands with an Idempotency-Key: a retry gets the first answer.
+                    CREATE TABLE idempotency (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    -- Every policy events were applied under, so history replays under the right numbers.
+                    CREATE TABLE policies (
+                        fingerprint TEXT PRIMARY KEY NOT NULL,
+                        id TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        registered_at REAL NOT NULL
+                    );
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,126 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+/// What `store verify` found.
+public struct VerificationReport: Sendable {
+    /// Cases checked.
+    public var cases = 0
+    /// Events replayed.
+    public var events = 0
+    /// Each difference between a projection and its history, in words.
+    public var differences: [String] = []
+
+    /// Whether every projection equals its history.
+    public var isClean: Bool { differences.isEmpty }
+}
+
+extension CaseStore {
+    /// Rebuilds every case from its history (under the policy each event was applied under) and compares the
+    /// result with the stored projection, the pending timers and the open tasks. Also checks that no timer
+    /// fired twice. Reads one consistent snapshot, so it can run beside a live server.
+    ///
+    /// - Parameter limit: stop listing after this many differences.
+    public func verify(limit: Int = 100) throws(StoreError) -> VerificationReport {
+        let policies = try policies()
+        return try read { db in
+            var report = VerificationReport()
+            func differ(_ text: String) {
+                if report.differences.count < limit { report.differences.append(text) }
+            }
+            let projections = try db.cachedStatement(
+                sql: "SELECT version, stage, name, overdue, next_due, next_timer, state FROM cases WHERE id = ?")
+            let timers = try db.cachedStatement(sql: "SELECT name, due FROM timers WHERE case_id = ?")
+            let openTasks = try db.cachedStatement(sql: "SELECT id FROM tasks WHERE case_id = ? AND status = 'open'")
+
+            func check(_ id: String, replayed: CaseState, events: Int) throws {
+                report.cases += 1
+                guard let row = try Row.fetchOne(projections, arguments: [id]) else {
+                    differ("case \(id) has events but no projection")
+                    return
+                }
+                let version: Int = row["version"]
+                if version != events {
+                    differ("case \(id): projection version \(version), history has \(events) events")
+                }
+                let columns = ProjectionColumns(replayed)
+                let storedColumns = ProjectionColumns(
+                    stage: row["stage"], name: row["name"], overdue: row["overdue"], nextDue: row["next_due"],
+                    nextTimer: row["next_timer"])
+                if storedColumns != columns {
+                    differ("case \(id): projection columns \(storedColumns) differ from the history's \(columns)")
+                }
+                let stored = try StateCodec.decode(CaseState.self, row["state"], what: "case \(id)")
+                if stored != replayed {
+                    differ(
+                        "case \(id): the stored state differs from its replayed history (stage \(stored.stage.rawValue) vs \(replayed.stage.rawValue))"
+                    )
+                }
+                var storedTimers: [TimerName: Date] = [:]
+                for timer in try Row.fetchAll(timers, arguments: [id]) {
+                    if let name = TimerName(rawValue: timer["name"]) {
+                        storedTimers[name] = Date(timeIntervalSince1970: timer["due"])
+                    }
+                }
+                if storedTimers != replayed.timers {
+                    differ(
+                        "case \(id): timers table \(storedTimers.keys.map(\.rawValue).sorted()) differs from the history's \(replayed.timers.keys.map(\.rawValue).sorted())"
+                    )
+                }
+                let storedTasks = Set(try String.fetchAll(openTasks, arguments: [id]))
+                let replayedTasks = Set(replayed.tasks.keys.map(\.description))
+                if storedTasks != replayedTasks {
+                    differ(
+                        "case \(id): open tasks \(storedTasks.sorted()) differ from the history's \(replayedTasks.sorted())"
+                    )
+                }
+            }
+
+            var current: (id: String, state: CaseState, events: Int)?
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY case_id, version")
+            while let row = try cursor.next() {
+                let history = HistoryRow(row: row)
+                report.events += 1
+                if current?.id != history.caseID {
+                    if let done = current { try check(done.id, replayed: done.state, events: done.events) }
+                    current = (history.caseID, CaseState(id: CaseID(history.caseID)), 0)
+                }
+                guard let policy = policies[history.policy] else {
+                    differ(
+                        "event \(history.seq) was applied under policy \(history.policy), which the store does not hold"
+                    )
+                    continue
+                }
+                do {
+                    let event = try history.event()
+                    let at = Date(timeIntervalSince1970: history.at)
+                    if var replaying = current {
+                        replaying.state = try Journey.apply(event, to: replaying.state, at: at, policy: policy).state
+                        replaying.events += 1
+                        current = replaying
+                    }
+                } catch {
+                    differ("event \(history.seq) (\(history.name) on \(history.caseID)) does not replay: \(error)")
+                }
+            }
+            if let done = current { try check(done.id, replayed: done.state, events: done.events) }
+
+            let orphans =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM cases WHERE id NOT IN (SELECT DISTINCT case_id FROM events)") ?? 0
+            if orphans > 0 { differ("\(orphans) case projection(s) have no history") }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT case_id, data, COUNT(*) AS fires FROM events WHERE name = 'timer-fired'
+                    GROUP BY case_id, data HAVING COUNT(*) > 1
+                    """)
+            {
+                differ(
+                    "case \(row["case_id"] as String): timer \(row["data"] as String) fired \(row["fires"] as Int) times"
+                )
+            }
+            return report
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import CareJourneyCore
+import Foundation
+import Testing
+
+@testable import CareJourneyStore
+
+@Suite struct EngineTests {
+    @Test func commitsAreDurableWithSynchronousFull() throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        #expect(try store.synchronousLevel() == 2)
+        #expect(try store.count("SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1)
+    }
+
+    @Test func oneTransactionCommitsTheEventStateTimersAndTasks() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let policy = try shippedPolicy()
+        let id = try await withEngine(store, policy: policy) { engine in try await engine.caseInDelivery(at: start) }
+        #expect(id == "C-1")
+        let record = try #require(try await store.record(of: id))
+        #expect(record.version == 7)
+        #expect(
+            record.history.map(\.name) == [
+                "contact", "start-assessment", "assessment-completed", "eligibility-decided", "ras-completed",
+                "plan-updated", "sign-off",
+            ])
+        #expect(record.history.allSatisfy { $0.actor == "test" && $0.policy == policy.fingerprint })
+        #expect(record.state.stage == .delivery)
+        // The timers table and the outbox follow the state exactly.
+        let timers = try await store.timers(dueBy: .distantFuture, limit: 100)
+        #expect(Dictionary(uniqueKeysWithValues: timers.map { ($0.name, $0.due) }) == record.state.timers)
+        #expect(record.tasks.filter { $0.status == "open" }.map(\.kind) == ["find-provider"])
+        #expect(record.tasks.first { $0.kind == "find-provider" }?.queue == "brokerage")
+        #expect(
+            record.tasks.filter { $0.status == "completed" }.map(\.kind) == [
+                "screen-contact", "assess-needs", "decide-eligibility", "calculate-budget", "plan-support",
+            ])
+    }
+
+    @Test func aRefusedEventChangesNothing() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let id = try #require(
+                try await engine.send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], at: start)
+            ).state.id
+            let result = try await engine.submit(
+                Command(caseID: id, event: try event("sign-off"), actor: "test", at: start))
+            guard case .done(.rejected(let error, _), _) = result else {
+                Issue.record("sign-off was not refused: \(result)")
+                return
+            }
+            #expect(error.code == .notAccepted)
+            let missing = try await engine.submit(
+                Command(caseID: "C-99", event: try event("sign-off"), actor: "t", at: start))
+            guard case .done(.notFound("C-99"), _) = missing else {
+                Issue.record("an unknown case was not reported: \(missing)")
+                return
+            }
+        }
+        #expect(try store.count("SELECT COUNT(*) FROM events") == 1)
+    }
+
+    @Test func aRetriedCommandIsAnsweredNotAppliedTwice() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let contact: JSONValue = ["name": "Ada", "clientType": "adult", "route": "gp"]
+            let first = try await engine.submit(
+                Command(
+                    caseID: nil, event: try event("contact", contact), actor: "t", at: start, idempotencyKey: "k1",
+                    fingerprint: "same", render: { _ in StoredAnswer(status: 201, body: Data("first".utf8)) }))
+            let retry = try await engine.submit(
+                Command(
+                    caseID: nil, event: try event("contact", contact), actor: "t", at: start, idempotencyKey: "k1",
+                    fingerprint: "same", render: { _ in StoredAnswer(status: 201, body: Data("second".utf8)) }))
+            let reused = try await engine.submit(
+                Command(
+                    caseID: nil, event: try event("contact", contact), actor: "t", at: start, idempotencyKey: "k1",
+                    fingerprint: "different"))
+            guard case .done(_, let answer) = first, case .replayed(let replayed) = retry, case .keyReused = reused
+            else {
+                Issue.record("unexpected results: \(first) \(retry) \(reused)")
+                return
+            }
+            #expect(replayed == answer)
+            #expect(String(decoding: replayed.body, as: UTF8.self) == "first")
+        }
+        #expect(try store.count("SELECT COUNT(*) FROM cases") == 1)
+    }
+
+    @Test func concurrentCommandsAreGroupCommittedWithoutLosingAny() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let ids = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            try await withThrowingTaskGroup(of: CaseID?.self) { group in
+                for n in 0..<200 {
+                    group.addTask {
+                        try await engine.send(
+                            nil, "contact", ["name": .string("Person \(n)"), "clientType": "adult", "route": "gp"],
+                            at: start)?.state.id
+                    }
+                }
+                var ids: [CaseID] = []
+                for try await id in group { if let id { ids.append(id) } }
+                return ids
+            }
+        }
+        #expect(Set(ids).count == 200)
+        #expect(try store.count("SELECT COUNT(*) FROM events") == 200)
+        #expect(try store.count("SELECT MAX(number) FROM cases") == 200)
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func aCarerReferralOpensTheCarersCaseInTheSameTransaction() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let id = try #require(
+                try await engine.send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], at: start)
+            ).state.id
+            try await engine.send(id, "start-assessment", at: start)
+            try await engine.send(
+                id, "assessment-completed", ["needs": ["care"], "outcomes": ["home"], "carerReliedOn": true], at: start)
+            let offer = try await engine.send(
+                id, "carer-assessment-offered", ["accepted": true, "carerName": "Carl"], at: start)
+            #expect(offer?.opened == ["C-2"])
+        }
+        let carer = try #require(try await store.record(of: "C-2"))
+        #expect(carer.state.person?.clientType == .carer)
+        #expect(carer.history.first?.actor == "referral from C-1")
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func theEngineTakesNoCommandsAfterShuttingDown() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let engine = try await withEngine(store, policy: try shippedPolicy()) { engine in engine }
+        await #expect(throws: StoreError.self) {
+            try await engine.submit(
+                Command(
+                    caseID: nil, event: try event("contact", ["name": "A", "clientType": "adult", "route": "gp"]),
+                    actor: "t", at: start))
+        }
+    }
+}

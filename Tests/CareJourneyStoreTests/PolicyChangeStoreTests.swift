@@ -1,0 +1,37 @@
+import CareJourneyCore
+import Foundation
+import Testing
+
+@testable import CareJourneyStore
+
+@Suite struct PolicyChangeStoreTests {
+    @Test func aDryRunCountsAndTheRealRunRetimesWithAnAuditedEvent() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let policy = try shippedPolicy()
+        let ids = try await withEngine(store, policy: policy) { engine in
+            [try await engine.caseInDelivery(at: start), try await engine.caseInDelivery(at: start)]
+        }
+        var sooner = policy
+        sooner.id = "derbyshire-2027"
+        sooner.reviews.firstFormalDue = .weeks(7)
+        let dryRun = try store.apply(
+            sooner, at: start.addingTimeInterval(3600), reason: "new review standard", dryRun: true)
+        #expect(dryRun == PolicyChangeReport(examined: 2, changed: 2, timersMoved: 4))
+        #expect(try store.count("SELECT COUNT(*) FROM events WHERE name = 'policy-applied'") == 0)
+        #expect(try store.currentPolicy()?.id == "derbyshire")
+
+        let applied = try store.apply(
+            sooner, at: start.addingTimeInterval(3600), reason: "new review standard", dryRun: false)
+        #expect(applied == dryRun)
+        let record = try #require(try await store.record(of: ids[0]))
+        #expect(record.history.last?.name == "policy-applied")
+        #expect(record.history.last?.actor == "policy")
+        #expect(record.history.last?.reason == "new review standard")
+        #expect(record.state.timers[.reviewFirstFormalDue] == start.addingTimeInterval(7 * 604_800))
+        #expect(try store.currentPolicy()?.id == "derbyshire-2027")
+        // History replays under the policy each event was applied under.
+        #expect(try store.verify().isClean)
+        // Applying it again changes nothing.
+        #expect(try store.apply(sooner, at: start, reason: "again", dryRun: true).changed == 0)
+    }
+}

@@ -1,0 +1,101 @@
+import CareJourneyCore
+import CareJourneyKit
+import Foundation
+import GRDB
+import Testing
+
+@testable import CareJourneyStore
+
+/// A fresh folder for one test's store.
+func temporaryDirectory() -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-test-\(UUID().uuidString)")
+        .path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+func shippedPolicy(_ name: String = "derbyshire") throws -> Policy {
+    try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/\(name).yaml").path)
+}
+
+/// 2026-01-05T09:00:00Z.
+let start = Date(timeIntervalSince1970: 1_767_603_600)
+
+func event(_ name: String, _ data: JSONValue = [:]) throws -> Event { try Event(name: name, data: data) }
+
+/// Runs `body` with an engine whose batch loop runs beside it, then shuts the engine down.
+func withEngine<T: Sendable>(
+    _ store: CaseStore, policy: Policy, _ body: @Sendable (Engine) async throws -> T
+) async throws -> T {
+    let engine = try Engine(store: store, policy: policy)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await engine.run()
+            return nil
+        }
+        let result = try await body(engine)
+        engine.stopAccepting()
+        try await group.waitForAll()
+        return result
+    }
+}
+
+extension Engine {
+    /// Submits an event and returns what was committed; records an issue if it was not applied.
+    @discardableResult
+    func send(
+        _ id: CaseID?, _ name: String, _ data: JSONValue = [:], at: Date, key: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> CommittedEvent? {
+        let command = Command(
+            caseID: id, event: try event(name, data), actor: "test", at: at, idempotencyKey: key,
+            fingerprint: "\(id?.rawValue ?? "new") \(name)",
+            render: { outcome in
+                if case .applied(let committed) = outcome {
+                    StoredAnswer(status: 200, body: Data("\(committed.state.id) v\(committed.version)".utf8))
+                } else {
+                    StoredAnswer(status: 409, body: Data("refused".utf8))
+                }
+            })
+        switch try await submit(command) {
+        case .done(.applied(let committed), _): return committed
+        case let other:
+            Issue.record("\(name) was not applied: \(other)", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+
+    /// Contact → assessment → … → sign-off: a case in delivery with review timers pending.
+    func caseInDelivery(at time: Date) async throws -> CaseID {
+        let id = try #require(
+            try await send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], at: time)
+        ).state.id
+        try await send(id, "start-assessment", at: time)
+        try await send(id, "assessment-completed", ["needs": ["personal care"], "outcomes": ["home"]], at: time)
+        try await send(id, "eligibility-decided", ["eligible": true], at: time)
+        try await send(id, "ras-completed", ["points": 45, "informalSupport": "none"], at: time)
+        try await send(
+            id, "plan-updated",
+            [
+                "metByNetwork": ["family"], "personalBudget": 320,
+                "councilManaged": ["services": ["home care"], "weeklyCost": 320],
+                "riskManagement": "pendant", "contingencyPlan": "agency cover",
+            ], at: time)
+        try await send(id, "sign-off", at: time)
+        return id
+    }
+}
+
+extension CaseStore {
+    /// Runs raw SQL (to tamper with the store in tests).
+    func execute(_ sql: String) throws {
+        try pool.write { db in try db.execute(sql: sql) }
+    }
+
+    func count(_ sql: String) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+}

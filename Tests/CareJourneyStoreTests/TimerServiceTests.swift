@@ -1,0 +1,89 @@
+import CareJourneyCore
+import Foundation
+import Testing
+
+@testable import CareJourneyStore
+
+@Suite struct TimerServiceTests {
+    @Test func aTimerFiresOnceWhenTheClockReachesIt() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let clock = ManualClock(start)
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let id = try await engine.caseInDelivery(at: start)
+            let timers = TimerService(engine: engine, clock: clock)
+            try await timers.fireDue()
+            #expect(try store.count("SELECT COUNT(*) FROM events WHERE name = 'timer-fired'") == 0)
+            clock.advance(by: 72 * 3600)
+            try await timers.fireDue()
+            try await timers.fireDue()
+            let record = try #require(try await store.record(of: id))
+            let fires = record.history.filter { $0.name == "timer-fired" }
+            #expect(fires.count == 1)
+            #expect(fires.first?.late == nil)
+            #expect(fires.first?.actor == "timer")
+            #expect(record.state.openTask(.conductReview) != nil)
+            #expect(record.state.timers[.reviewInformal] == nil)
+        }
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func timersDueWhileTheServiceWasDownFireOnceOnStartMarkedLate() async throws {
+        let directory = temporaryDirectory()
+        let policy = try shippedPolicy()
+        let clock = ManualClock(start)
+        let id = try await withEngine(try CaseStore(directory: directory), policy: policy) { engine in
+            try await engine.caseInDelivery(at: start)
+        }
+        // Down for ten weeks: the informal review, the first formal window, its reminder and due date all pass.
+        clock.advance(by: 70 * 86_400)
+        let store = try CaseStore(directory: directory)
+        try await withEngine(store, policy: policy) { engine in
+            let timers = TimerService(engine: engine, clock: clock)
+            try await timers.fireDue()
+            try await timers.fireDue()
+        }
+        let record = try #require(try await store.record(of: id))
+        let fires = record.history.filter { $0.name == "timer-fired" }
+        #expect(Set(fires.map { $0.data }).count == fires.count)
+        #expect(fires.count == 4)
+        let informal = try #require(fires.first { $0.data.description.contains("review.informal") })
+        #expect(informal.late == Double(70 * 86_400 - 72 * 3600))
+        #expect(informal.reason == "fired 67d late")
+        #expect(fires.allSatisfy { $0.late != nil })
+        #expect(record.state.reviews.overdue?.type == .firstFormal)
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func theServiceWakesForATimerSetWhileItSleeps() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let clock = ManualClock(start)
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let timers = TimerService(engine: engine, clock: clock, window: 60)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await timers.run() }
+                let id = try await engine.caseInDelivery(at: start)
+                clock.advance(by: 72 * 3600)
+                // The service was sleeping until the end of its window; the commit rang it, the clock moved.
+                var fired = false
+                for _ in 0..<200 where !fired {
+                    try await Task.sleep(for: .milliseconds(10))
+                    fired = try await store.record(of: id)?.state.timers[.reviewInformal] == nil
+                }
+                #expect(fired)
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test func latenessIsDescribedForPeople() {
+        #expect(TimerService.describe(5) == "5s")
+        #expect(TimerService.describe(3 * 86_400 + 4 * 3600 + 12) == "3d 4h")
+        #expect(TimerService.describe(125) == "2m 5s")
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    public var description: String {
+        (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? ""
+    }
+}
