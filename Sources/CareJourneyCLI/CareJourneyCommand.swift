@@ -2,9 +2,11 @@ import ArgumentParser
 
 /// `carejourney`: runs an English council's adult social care journey as typed, durable state machines.
 @main
-struct CareJourneyCommand: ParsableCommand {
+struct CareJourneyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carejourney",
         abstract: "Runs an English council's adult social care journey as typed state machines.",
-        subcommands: [ScenarioCommand.self, PolicyCommand.self, DiagramCommand.self])
+        subcommands: [
+            ServeCommand.self, ScenarioCommand.self, PolicyCommand.self, StoreCommand.self, DiagramCommand.self,
+        ])
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneyStore
+import Foundation
 
 /// `carejourney policy check FILE`.
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "policy", abstract: "Work with council policy files.", subcommands: [Check.self])
+        commandName: "policy", abstract: "Work with council policy files.", subcommands: [Check.self, Apply.self])
 
     /// Validates policy files and prints a summary of each.
     struct Check: ParsableCommand {
@@ -40,6 +42,43 @@ struct PolicyCommand: ParsableCommand {
                 }
             }
             if failed { throw ExitCode.failure }
+        }
+    }
+
+    /// Moves the store to a new policy, recomputing the pending timers of open cases.
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the pending timers of open cases under a new policy (stop the server first).",
+            discussion: "Each changed case gets an audited policy-applied event. Try --dry-run first.")
+
+        @Argument(help: "The new policy file.")
+        var file: String
+
+        @OptionGroup var data: DataDirectoryOption
+
+        @Flag(name: .customLong("dry-run"), help: "Report what would change; write nothing.")
+        var dryRun = false
+
+        @Option(help: "Why the policy changes, for the audit trail.")
+        var reason = "council policy changed"
+
+        func run() throws {
+            let policy = try loadPolicy(file)
+            do {
+                let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
+                let store = try CaseStore(directory: data.path)
+                let now = max(Date(), try store.latestEventTime() ?? .distantPast)
+                let report = try store.apply(policy, at: now, reason: reason, dryRun: dryRun)
+                let verb = dryRun ? "would change" : "changed"
+                print(
+                    "\(report.examined) open case(s) examined; \(report.changed) \(verb) "
+                        + "(\(report.timersMoved) timer(s) moved) under policy '\(policy.id)'"
+                        + (dryRun ? " — nothing written; run again without --dry-run to apply" : ""))
+                withExtendedLifetime(lock) {}  // held until the change is written
+            } catch {
+                printError("carejourney policy apply: \(error)")
+                throw ExitCode.failure
+            }
         }
     }
 }

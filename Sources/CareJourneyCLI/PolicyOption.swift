@@ -35,7 +35,12 @@ struct PolicyOption: ParsableArguments {
     /// Loads the named policy, else `fallback`, else the default; prints the error and exits 1 when it is bad.
     func load(fallback: String? = nil) throws -> Policy {
         if let path = policy ?? fallback { return try loadPolicy(path) }
-        guard let found = Self.findDefault() else {
+        return try Self.loadDefault()
+    }
+
+    /// Loads the first shipped policy, found by `findDefault()`.
+    static func loadDefault() throws -> Policy {
+        guard let found = findDefault() else {
             printError("no policy given, and no \(Self.defaultPath) here or above\n  hint: pass --policy FILE")
             throw ExitCode.failure
         }

@@ -147,7 +147,7 @@ extension Event: Codable {
         } catch let error as DecodingError {
             throw TransitionError(
                 .invalidData, "the data of '\(name.rawValue)' \(error.explained)", event: name.rawValue,
-                cause: String(describing: error))
+                field: error.fieldPath, cause: String(describing: error))
         } catch {
             throw TransitionError(
                 .invalidData, "the data of '\(name.rawValue)' could not be read", event: name.rawValue,
@@ -165,20 +165,32 @@ extension Event: Codable {
                 .invalidData,
                 "the data of '\(name.rawValue)' has a field '\(first)' it does not know"
                     + (known.isEmpty ? "; it takes no fields" : "; its fields are: \(known.joined(separator: ", "))"),
-                event: name.rawValue)
+                event: name.rawValue, field: first)
         }
         return value
     }
 }
 
 extension DecodingError {
+    /// The path of the field at fault (`councilManaged.weeklyCost`, `needs[2]`).
+    var fieldPath: String? {
+        switch self {
+        case .keyNotFound(let key, let context): Self.path(context, key)
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            Self.path(context)
+        @unknown default: nil
+        }
+    }
+
+    private static func path(_ context: Context, _ key: (any CodingKey)? = nil) -> String {
+        let keys = context.codingPath + (key.map { [$0] } ?? [])
+        return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            .replacingOccurrences(of: ".[", with: "[")
+    }
+
     /// The error as the end of a sentence that names the field: "is missing the field 'weeklyCost'".
     var explained: String {
-        func path(_ context: Context, _ key: (any CodingKey)? = nil) -> String {
-            let keys = context.codingPath + (key.map { [$0] } ?? [])
-            return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-                .replacingOccurrences(of: ".[", with: "[")
-        }
+        func path(_ context: Context, _ key: (any CodingKey)? = nil) -> String { Self.path(context, key) }
         switch self {
         case .keyNotFound(let key, let context):
             return "is missing the field '\(path(context, key))'"

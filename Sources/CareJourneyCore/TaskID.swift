@@ -40,3 +40,16 @@ public struct TaskID: Hashable, Comparable, Codable, Sendable, CustomStringConve
         (lhs.caseID, lhs.number) < (rhs.caseID, rhs.number)
     }
 }
+
+extension TaskID: CodingKeyRepresentable {
+    public var codingKey: any CodingKey { TaskIDKey(stringValue: description) }
+
+    public init?<T: CodingKey>(codingKey: T) { self.init(codingKey.stringValue) }
+
+    private struct TaskIDKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+}

@@ -12,6 +12,8 @@ public struct TransitionError: Error, Hashable, Sendable, CustomStringConvertibl
     public let accepted: [EventName]
     /// The items still missing (for `guardFailed`, such as sign-off's plan contents).
     public let missing: [String]
+    /// The field of the event's data at fault (`weeklyCost`, `councilManaged.services`), for `invalidData`.
+    public let field: String?
     /// The underlying error's description, such as a decoding failure.
     public let cause: String?
 
@@ -35,7 +37,7 @@ public struct TransitionError: Error, Hashable, Sendable, CustomStringConvertibl
     /// Creates an error.
     public init(
         _ code: Code, _ message: String, stage: Stage? = nil, event: String? = nil, accepted: [EventName] = [],
-        missing: [String] = [], cause: String? = nil
+        missing: [String] = [], field: String? = nil, cause: String? = nil
     ) {
         self.code = code
         self.message = message
@@ -43,6 +45,7 @@ public struct TransitionError: Error, Hashable, Sendable, CustomStringConvertibl
         self.event = event
         self.accepted = accepted
         self.missing = missing
+        self.field = field
         self.cause = cause
     }
 

@@ -58,6 +58,10 @@ struct BatchWriter: Sendable {
     /// Applies the event to its case and writes the event, the state, the timers and the tasks.
     private func apply(_ command: Command, in db: Database, committed: inout [CommittedEvent]) throws -> CommandOutcome
     {
+        // Whole seconds: event data carries times as ISO 8601 text, which must read back to exactly the times the
+        // state holds (a timer fire names its due time), so no time the engine writes has a fraction of a second.
+        var command = command
+        command.at = Date(timeIntervalSince1970: command.at.timeIntervalSince1970.rounded(.down))
         let id: CaseID
         let number: Int64
         var state: CaseState

@@ -175,3 +175,12 @@ extension CaseSummary {
         nextTimer = row["next_timer"]
     }
 }
+
+extension CaseStore {
+    /// When the latest event happened (a scaled clock continues from it after a restart).
+    public func latestEventTime() throws(StoreError) -> Date? {
+        try read { db in
+            try Double.fetchOne(db, sql: "SELECT MAX(at) FROM events").map(Date.init(timeIntervalSince1970:))
+        }
+    }
+}

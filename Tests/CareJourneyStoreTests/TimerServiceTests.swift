@@ -75,6 +75,20 @@ import Testing
         }
     }
 
+    @Test func timesWithFractionsOfASecondReplayExactly() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let odd = start.addingTimeInterval(0.437)
+        let clock = ManualClock(odd)
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let id = try await engine.caseInDelivery(at: odd)
+            clock.advance(by: 72 * 3600 + 0.25)
+            try await TimerService(engine: engine, clock: clock).fireDue()
+            #expect(try await store.record(of: id)?.history.last?.name == "timer-fired")
+        }
+        let report = try store.verify()
+        #expect(report.isClean, "\(report.differences)")
+    }
+
     @Test func latenessIsDescribedForPeople() {
         #expect(TimerService.describe(5) == "5s")
         #expect(TimerService.describe(3 * 86_400 + 4 * 3600 + 12) == "3d 4h")

@@ -1,0 +1,76 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyServer
+import Foundation
+import Logging
+
+/// `carejourney serve`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the store, timers and HTTP API until SIGTERM or SIGINT (then drain and exit 0).")
+
+    @OptionGroup var data: DataDirectoryOption
+
+    @Option(help: "A council policy file (default: the store's own, else \(PolicyOption.defaultPath)).")
+    var policy: String?
+
+    @Option(help: "Where the HTTP API listens, HOST:PORT.")
+    var http = "127.0.0.1:8080"
+
+    @Option(name: .customLong("time-scale"), help: "Run the clock N times faster than the wall clock (demos, tests).")
+    var timeScale: Double?
+
+    @Option(help: "Open N sample cases if the store is empty, so there is something to see.")
+    var sample = 0
+
+    func validate() throws {
+        guard parseAddress(http) != nil else {
+            throw ValidationError("--http takes HOST:PORT, like 127.0.0.1:8080 (port 0 picks a free one)")
+        }
+        if let timeScale, !(timeScale > 0) { throw ValidationError("--time-scale must be more than 0") }
+        if sample < 0 { throw ValidationError("--sample must be 0 or more") }
+    }
+
+    func run() async throws {
+        let (host, port) = parseAddress(http)!
+        let named = try policy.map(loadPolicy)
+        let fallback = try PolicyOption.loadDefault()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let options = CareJourneyService.Options(
+            dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
+            timeScale: timeScale, sample: sample)
+        do {
+            try await CareJourneyService(options: options).run { port in
+                let banner =
+                    """
+                    CareJourney is running on http://\(host):\(port)
+                      cases:    http://\(host):\(port)/api/cases
+                      a case:   http://\(host):\(port)/api/cases/C-1
+                      figures:  http://\(host):\(port)/api/stats
+                      the API:  http://\(host):\(port)/openapi.yaml
+                    Stop with Ctrl-C: accepted commands are drained and committed first.
+
+                    """
+                FileHandle.standardOutput.write(Data(banner.utf8))
+            }
+        } catch {
+            printError("carejourney serve: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `HOST:PORT` into its parts.
+func parseAddress(_ text: String) -> (String, Int)? {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+        (0...65535).contains(port)
+    else { return nil }
+    let host = String(text[..<colon])
+    return host.isEmpty ? nil : (host, port)
+}

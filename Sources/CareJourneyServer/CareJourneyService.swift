@@ -1,0 +1,108 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `carejourney serve`: the store, the engine, the timer service and the HTTP API as services in one
+/// `ServiceGroup`. SIGTERM or SIGINT stops accepting requests, drains the commands in flight, then closes.
+public struct CareJourneyService: Sendable {
+    /// How to run.
+    public struct Options: Sendable {
+        public var dataDirectory: String
+        /// The policy named on the command line, if one was.
+        public var policy: Policy?
+        /// The policy to use when none is named and the store has none yet.
+        public var defaultPolicy: Policy
+        public var host: String
+        public var port: Int
+        /// Run the clock this many times faster than the wall clock (for demos and tests).
+        public var timeScale: Double?
+        /// Open this many sample cases in an empty store.
+        public var sample: Int
+
+        public init(
+            dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
+            timeScale: Double? = nil, sample: Int = 0
+        ) {
+            self.dataDirectory = dataDirectory
+            self.policy = policy
+            self.defaultPolicy = defaultPolicy
+            self.host = host
+            self.port = port
+            self.timeScale = timeScale
+            self.sample = sample
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+
+    /// Creates the service.
+    public init(options: Options, logger: Logger = Logger(label: "carejourney")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// The policy to run under: the one named, which must be the store's own if it has one (a change goes
+    /// through `policy apply`, which retimes running cases); otherwise the store's; otherwise the default.
+    public static func choosePolicy(named: Policy?, stored: Policy?, fallback: Policy, dataDirectory: String)
+        throws(StoreError) -> Policy
+    {
+        switch (named, stored) {
+        case (let named?, let stored?) where named.fingerprint != stored.fingerprint:
+            throw StoreError(
+                .policyMismatch,
+                "the store in \(dataDirectory) runs under policy '\(stored.id)' (\(stored.fingerprint)), not '\(named.id)' "
+                    + "(\(named.fingerprint)); to change it for running cases use `carejourney policy apply FILE "
+                    + "--data-dir \(dataDirectory) --dry-run`, then without --dry-run")
+        case (let named?, _): return named
+        case (nil, let stored?): return stored
+        case (nil, nil): return fallback
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT; `onRunning` gets the bound port once the server listens.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let lock = try DataDirectoryLock(directory: options.dataDirectory)
+        let store = try CaseStore(directory: options.dataDirectory)
+        let policy = try Self.choosePolicy(
+            named: options.policy, stored: try store.currentPolicy(), fallback: options.defaultPolicy,
+            dataDirectory: options.dataDirectory)
+        let clock = try clock(for: store)
+        let engine = try Engine(store: store, policy: policy, logger: logger)
+        let timers = TimerService(engine: engine, clock: clock, logger: logger)
+        let api = CaseAPI(engine: engine, clock: clock)
+        let sample = options.sample
+        let isEmpty = try await store.stats().cases == 0
+        let app = Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
+            onServerRunning: { channel in
+                if sample > 0 && isEmpty {
+                    _ = try? await SamplePopulation(count: sample).seed(into: engine, at: clock.now())
+                }
+                await onRunning(channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            services: [engine, timers, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        logger.info(
+            "serving",
+            metadata: [
+                "data": .string(store.path), "policy": .string(policy.id),
+                "clock": .string(options.timeScale.map { "\($0)× virtual" } ?? "wall"),
+            ])
+        try await group.run()
+        logger.info("stopped: every accepted command is committed")
+        withExtendedLifetime(lock) {}
+    }
+
+    /// The wall clock, or a scaled one that continues from the latest event in the store.
+    private func clock(for store: CaseStore) throws(StoreError) -> any CareClock {
+        guard let scale = options.timeScale else { return WallClock() }
+        let latest = try store.latestEventTime() ?? Date()
+        return ScaledClock(virtualOrigin: max(latest, Date()), scale: scale)
+    }
+}

@@ -1,0 +1,236 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The JSON API over HTTP, described by the committed `openapi.yaml` (served at `/openapi.yaml`).
+///
+/// Every POST honours an `Idempotency-Key` header: a retry with the same key gets the first answer and changes
+/// nothing. Bad input is a 4xx `application/problem+json` naming the field; nothing malformed reaches the store.
+public struct CaseAPI: Sendable {
+    let engine: Engine
+    let clock: any CareClock
+
+    /// The largest request body accepted.
+    static let maxBody = 1 << 20
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let replayed = HTTPField.Name("Idempotent-Replayed")!
+
+    /// Creates the API over an engine, reading time from `clock`.
+    public init(engine: Engine, clock: any CareClock) {
+        self.engine = engine
+        self.clock = clock
+    }
+
+    /// The routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in await self.health() }
+        router.get("/openapi.yaml") { _, _ in
+            Response.raw(OpenAPIDocument.bytes, status: 200, contentType: "application/yaml")
+        }
+        router.post("/api/cases") { request, _ in
+            await self.command(request, caseID: nil, defaultName: EventName.contact.rawValue)
+        }
+        router.post("/api/cases/:id/events") { request, context in
+            await self.command(request, caseID: CaseID(context.parameters.get("id") ?? ""), defaultName: nil)
+        }
+        router.get("/api/cases/:id") { _, context in await self.show(CaseID(context.parameters.get("id") ?? "")) }
+        router.get("/api/cases") { request, _ in
+            await self.list(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        }
+        router.get("/api/stats") { _, _ in await self.stats() }
+        return router
+    }
+
+    private func health() async -> Response {
+        do {
+            let stats = try await engine.store.stats()
+            return .json(["status": "ok", "openCases": "\(stats.openCases)", "policy": engine.policy.id])
+        } catch {
+            return Problem(error).response
+        }
+    }
+
+    // MARK: Commands
+
+    private func command(_ request: Request, caseID: CaseID?, defaultName: String?) async -> Response {
+        var request = request
+        let body: Data
+        do {
+            body = Data(buffer: try await request.collectBody(upTo: Self.maxBody))
+        } catch {
+            return Problem(413, "too-large", "The body is too large", "bodies are at most \(Self.maxBody) bytes")
+                .response
+        }
+        let input: EventRequest
+        let event: Event
+        do {
+            input = try EventRequest(body: body, defaultName: defaultName)
+            do {
+                event = try Event(name: input.name, data: input.data)
+            } catch {
+                throw Problem(error)
+            }
+            if event.isSystemEvent {
+                throw Problem(
+                    422, "system-event", "A system event",
+                    "'\(input.name)' is sent by the service itself, not by people",
+                    field: "name")
+            }
+        } catch {
+            return error.response
+        }
+        let key = request.headers[Self.idempotencyKey]
+        if let key, key.isEmpty || key.count > 200 {
+            return Problem.badRequest("the Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key")
+                .response
+        }
+        let command = Command(
+            caseID: caseID, event: event, actor: input.actor, reason: input.reason, at: clock.now(),
+            idempotencyKey: key, fingerprint: "\(request.method) \(request.uri.path) \(Self.hash(body))",
+            render: { Self.answer(for: $0, creating: caseID == nil) })
+        do {
+            switch try await engine.submit(command) {
+            case .done(_, let answer?):
+                return Self.response(answer)
+            case .done(let outcome, nil):
+                return Self.response(Self.answer(for: outcome, creating: caseID == nil))
+            case .replayed(let answer):
+                var response = Self.response(answer)
+                response.headers[Self.replayed] = "true"
+                return response
+            case .keyReused:
+                return Problem(
+                    422, "key-reused", "Idempotency-Key reused",
+                    "this Idempotency-Key was used for a different request; use a new key for a new request",
+                    field: "Idempotency-Key"
+                ).response
+            }
+        } catch {
+            return Problem(error).response
+        }
+    }
+
+    /// The answer stored for an outcome (and replayed for a retry with the same key).
+    static func answer(for outcome: CommandOutcome, creating: Bool) -> StoredAnswer {
+        let status: Int
+        let data: Data?
+        switch outcome {
+        case .applied(let committed):
+            status = creating ? 201 : 200
+            data = try? APIJSON.encoder.encode(
+                EventAnswer(
+                    id: committed.state.id, version: committed.version, event: committed.event.name.rawValue,
+                    from: committed.from, to: committed.state.stage, effects: committed.effects.map(EffectView.init),
+                    opened: committed.opened))
+        case .rejected(let error, _):
+            let problem = Problem(error)
+            status = problem.status
+            data = try? APIJSON.encoder.encode(problem)
+        case .notFound(let id):
+            let problem = Problem.noSuchCase(id.rawValue)
+            status = problem.status
+            data = try? APIJSON.encoder.encode(problem)
+        }
+        return StoredAnswer(status: status, body: data ?? Data("{}".utf8))
+    }
+
+    static func response(_ answer: StoredAnswer) -> Response {
+        .raw(
+            answer.body, status: answer.status,
+            contentType: answer.status >= 400 ? "application/problem+json" : "application/json")
+    }
+
+    /// FNV-1a of the body, to tell a retried request from a different one under the same key.
+    static func hash(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    // MARK: Reads
+
+    private func show(_ id: CaseID) async -> Response {
+        do {
+            guard let record = try await engine.store.record(of: id) else {
+                return Problem.noSuchCase(id.rawValue).response
+            }
+            return .json(CaseView(record))
+        } catch {
+            return Problem(error).response
+        }
+    }
+
+    private func list(_ query: [(String, String)]) async -> Response {
+        do {
+            let filter = try Self.filter(query)
+            return .json(try await engine.store.cases(matching: filter))
+        } catch let problem as Problem {
+            return problem.response
+        } catch let error as StoreError {
+            return Problem(error).response
+        } catch {
+            return Problem.badRequest("\(error)").response
+        }
+    }
+
+    static let listParameters = ["state", "overdue", "queue", "q", "limit", "cursor"]
+
+    /// Reads the list's query parameters, refusing any it does not know or cannot read.
+    static func filter(_ query: [(String, String)]) throws(Problem) -> CaseFilter {
+        var filter = CaseFilter()
+        for (key, value) in query {
+            switch key {
+            case "state":
+                guard let stage = Stage(rawValue: value) else {
+                    throw Problem.badRequest(
+                        "'\(value)' is not a stage; stages are: \(Stage.allowedWords)", field: "state")
+                }
+                filter.stage = stage
+            case "overdue":
+                guard let overdue = Bool(value) else {
+                    throw Problem.badRequest("overdue is true or false", field: "overdue")
+                }
+                filter.overdue = overdue
+            case "queue": filter.queue = value
+            case "q": filter.query = value
+            case "limit":
+                guard let limit = Int(value), (1...500).contains(limit) else {
+                    throw Problem.badRequest("limit is a whole number from 1 to 500", field: "limit")
+                }
+                filter.limit = limit
+            case "cursor":
+                guard Int64(value) != nil else {
+                    throw Problem.badRequest("cursor is the nextCursor of the previous page", field: "cursor")
+                }
+                filter.cursor = value
+            default:
+                throw Problem.badRequest(
+                    "unknown parameter '\(key)'; the parameters are: \(listParameters.joined(separator: ", "))",
+                    field: key)
+            }
+        }
+        return filter
+    }
+
+    private func stats() async -> Response {
+        do {
+            return .json(try await engine.store.stats())
+        } catch {
+            return Problem(error).response
+        }
+    }
+}
+
+extension Error {
+    /// A problem as a response; any other error as a 500 that says so.
+    var response: Response {
+        if let problem = self as? Problem { return problem.response }
+        return Problem(500, "internal", "Internal error", "\(self)").response
+    }
+}

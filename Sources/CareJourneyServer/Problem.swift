@@ -1,0 +1,104 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error answer in `application/problem+json` (RFC 9457): what is wrong, which field, and how to fix it.
+public struct Problem: Error, Codable, Sendable, Equatable {
+    /// A URI-like name for the kind of problem (`/problems/not-accepted`).
+    public var type: String
+    /// A short summary of the kind of problem.
+    public var title: String
+    /// The HTTP status.
+    public var status: Int
+    /// What is wrong here, and how to fix it.
+    public var detail: String
+    /// The field at fault (`data.weeklyCost`, `state`), when one is.
+    public var field: String?
+    /// For a refused event: the events the case would accept.
+    public var accepted: [String]?
+    /// For a rule not met: what is missing.
+    public var missing: [String]?
+
+    /// Creates a problem.
+    public init(
+        _ status: Int, _ code: String, _ title: String, _ detail: String, field: String? = nil,
+        accepted: [String]? = nil, missing: [String]? = nil
+    ) {
+        type = "/problems/\(code)"
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.field = field
+        self.accepted = accepted
+        self.missing = missing
+    }
+
+    /// 400: the request itself is malformed.
+    static func badRequest(_ detail: String, field: String? = nil) -> Problem {
+        Problem(400, "bad-request", "The request is malformed", detail, field: field)
+    }
+
+    /// 404: no such case.
+    static func noSuchCase(_ id: String) -> Problem {
+        Problem(
+            404, "not-found", "No such case", "there is no case '\(id)'; list cases with GET /api/cases", field: "id")
+    }
+
+    /// The answer for an event the core refused.
+    init(_ error: TransitionError) {
+        switch error.code {
+        case .unknownEvent:
+            self.init(422, error.code.rawValue, "Unknown event", error.message, field: "name")
+        case .invalidData:
+            self.init(
+                422, error.code.rawValue, "Invalid event data", error.message,
+                field: error.field.map { "data.\($0)" } ?? "data")
+        case .notAccepted:
+            self.init(
+                409, error.code.rawValue, "The case does not accept this event now", error.message, field: "name",
+                accepted: error.accepted.map(\.rawValue))
+        case .guardFailed:
+            self.init(409, error.code.rawValue, "A rule is not met", error.message, missing: error.missing)
+        default:
+            self.init(409, error.code.rawValue, "The event no longer applies", error.message)
+        }
+    }
+
+    /// The answer for a store failure: nothing was committed, so a retry with the same key is safe.
+    init(_ error: StoreError) {
+        self.init(
+            503, "unavailable", "The store could not commit",
+            "\(error.message); nothing was changed, retry with the same Idempotency-Key")
+    }
+
+    /// The problem as a response.
+    var response: Response { Response.json(self, status: status, contentType: "application/problem+json") }
+}
+
+extension Response {
+    /// A JSON response (sorted keys, ISO 8601 dates).
+    static func json<T: Encodable>(_ value: T, status: Int = 200, contentType: String = "application/json") -> Response
+    {
+        let data = (try? APIJSON.encoder.encode(value)) ?? Data("{}".utf8)
+        return raw(data, status: status, contentType: contentType)
+    }
+
+    /// A response with these bytes.
+    static func raw(_ data: Data, status: Int, contentType: String = "application/json") -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status), headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The API's JSON coders.
+enum APIJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

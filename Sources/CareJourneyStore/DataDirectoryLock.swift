@@ -1,0 +1,31 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An exclusive lock on a data folder, held by a running server, so that offline tools that rewrite cases
+/// (`policy apply`) cannot run beside it. The operating system releases it when the process ends, even on a crash.
+public final class DataDirectoryLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock, or throws when another process holds it.
+    public init(directory: String) throws(StoreError) {
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.lock").path
+        descriptor = open(path, O_CREAT | O_RDWR, 0o644)
+        guard descriptor >= 0 else {
+            throw StoreError(.unavailable, "cannot open the lock file \(path) (errno \(errno))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw StoreError(
+                .unavailable, "another carejourney process (a running server?) is using \(directory); stop it first")
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
