@@ -68,7 +68,13 @@ let package = Package(
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
         .testTarget(name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit"]),
-        .testTarget(name: "CareJourneyServerTests", dependencies: ["CareJourneyServer", "CareJourneyKit"]),
+        .testTarget(
+            name: "CareJourneyServerTests",
+            dependencies: [
+                "CareJourneyServer", "CareJourneyKit", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

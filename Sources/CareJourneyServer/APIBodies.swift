@@ -12,6 +12,8 @@ struct EventRequest: Sendable {
     var actor: String
     /// Why, for the audit trail.
     var reason: String?
+    /// The body in a canonical form (sorted keys), so a retry is recognised whatever order its keys come in.
+    var canonical: Data
 
     static let fields = ["name", "data", "actor", "reason"]
 
@@ -26,6 +28,7 @@ struct EventRequest: Sendable {
         guard case .object(let fields) = json else {
             throw Problem.badRequest("the body must be a JSON object like {\"name\": …, \"data\": {…}}")
         }
+        canonical = (try? APIJSON.encoder.encode(json)) ?? body
         if let unknown = fields.keys.sorted().first(where: { !Self.fields.contains($0) }) {
             throw Problem.badRequest(
                 "unknown field '\(unknown)'; the body's fields are: \(Self.fields.joined(separator: ", "))",

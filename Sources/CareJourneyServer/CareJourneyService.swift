@@ -99,10 +99,32 @@ public struct CareJourneyService: Sendable {
         withExtendedLifetime(lock) {}
     }
 
-    /// The wall clock, or a scaled one that continues from the latest event in the store.
+    /// The wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a restart it reads
+    /// as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never goes back.
     private func clock(for store: CaseStore) throws(StoreError) -> any CareClock {
         guard let scale = options.timeScale else { return WallClock() }
-        let latest = try store.latestEventTime() ?? Date()
-        return ScaledClock(virtualOrigin: max(latest, Date()), scale: scale)
+        if let saved = try store.meta("clock.scaled"), let clock = ScaledClock(saved: saved), clock.scale == scale,
+            clock.now() >= (try store.latestEventTime() ?? .distantPast)
+        {
+            return clock
+        }
+        let clock = ScaledClock(virtualOrigin: max(try store.latestEventTime() ?? Date(), Date()), scale: scale)
+        try store.setMeta("clock.scaled", clock.saved)
+        return clock
+    }
+}
+
+extension ScaledClock {
+    /// `scale virtualOrigin wallOrigin`, in seconds since 1970.
+    var saved: String {
+        "\(scale) \(virtualOrigin.timeIntervalSince1970) \(wallOrigin.timeIntervalSince1970)"
+    }
+
+    init?(saved: String) {
+        let parts = saved.split(separator: " ").compactMap { Double($0) }
+        guard parts.count == 3, parts[0] > 0 else { return nil }
+        self.init(
+            virtualOrigin: Date(timeIntervalSince1970: parts[1]), wallOrigin: Date(timeIntervalSince1970: parts[2]),
+            scale: parts[0])
     }
 }

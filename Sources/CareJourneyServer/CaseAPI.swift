@@ -89,7 +89,7 @@ public struct CaseAPI: Sendable {
         }
         let command = Command(
             caseID: caseID, event: event, actor: input.actor, reason: input.reason, at: clock.now(),
-            idempotencyKey: key, fingerprint: "\(request.method) \(request.uri.path) \(Self.hash(body))",
+            idempotencyKey: key, fingerprint: "\(request.method) \(request.uri.path) \(Self.hash(input.canonical))",
             render: { Self.answer(for: $0, creating: caseID == nil) })
         do {
             switch try await engine.submit(command) {

@@ -80,8 +80,8 @@ public final class TimerService: Service, Sendable {
 
     private func fire(_ timer: TimerRecord, at now: Date) async {
         let lateBy = now.timeIntervalSince(timer.due)
-        // Late means later than the service's own scheduling could explain: over two seconds of wall time.
-        let late = lateBy > 2 * clock.scale ? lateBy : nil
+        // Late means later than the service's own scheduling explains: over a quarter of a second of wall time.
+        let late = lateBy > 0.25 * clock.scale ? lateBy : nil
         let command = Command(
             caseID: timer.caseID, event: .timerFired(TimerFire(timer: timer.name, due: timer.due)), actor: "timer",
             reason: late.map { "fired \(Self.describe($0)) late" }, at: now, late: late)

@@ -1,0 +1,172 @@
+import CareJourneyCore
+import CareJourneyKit
+import Foundation
+import Testing
+import Yams
+
+@testable import CareJourneyServer
+
+@Suite struct APITests {
+    @Test func everyPostExampleInTheOpenAPIFileWorks() async throws {
+        try await LiveServer.with { server in
+            let served = try await server.get("/openapi.yaml")
+            #expect(served.status == 200)
+            let document = try #require(
+                try Yams.load(yaml: String(decoding: served.body, as: UTF8.self)) as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: Any])
+            // Every route the server has is described.
+            #expect(
+                Set(paths.keys) == [
+                    "/healthz", "/openapi.yaml", "/api/cases", "/api/cases/{id}", "/api/cases/{id}/events",
+                    "/api/stats",
+                ])
+            func examples(_ path: String) throws -> [(String, JSONValue)] {
+                let post = try #require((paths[path] as? [String: Any])?["post"] as? [String: Any])
+                let content = try #require(
+                    ((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                        as? [String: Any])
+                let named = try #require(content["examples"] as? [String: Any])
+                return try named.keys.sorted().map { name in
+                    let value = try #require((named[name] as? [String: Any])?["value"])
+                    let json = try JSONSerialization.data(withJSONObject: value)
+                    return (name, try JSONDecoder().decode(JSONValue.self, from: json))
+                }
+            }
+            var caseID = ""
+            for (name, body) in try examples("/api/cases").sorted(by: { $0.0 < $1.0 }) {
+                let reply = try await server.post("/api/cases", body)
+                #expect(reply.status == 201, "example \(name): \(String(decoding: reply.body, as: UTF8.self))")
+                if name == "adult" { caseID = reply["id"]?.string ?? "" }
+            }
+            #expect(!caseID.isEmpty)
+            // Run in the order the description gives: start, complaint, then completion.
+            let order = ["startAssessment", "complaint", "assessmentCompleted"]
+            let events = try examples("/api/cases/{id}/events")
+            #expect(Set(events.map(\.0)) == Set(order))
+            for name in order {
+                let body = try #require(events.first { $0.0 == name }?.1)
+                let reply = try await server.post("/api/cases/\(caseID)/events", body)
+                #expect(reply.status == 200, "example \(name): \(String(decoding: reply.body, as: UTF8.self))")
+            }
+            let view = try await server.get("/api/cases/\(caseID)")
+            #expect(view["stage"]?.string == "eligibility")
+            #expect(view["history"]?.array?.count == 4)
+            #expect(view["history"]?.array?.last?["reason"]?.string == "assessment visit on Tuesday")
+        }
+    }
+
+    @Test func aRetryWithTheSameKeyGetsTheFirstAnswerAndChangesNothing() async throws {
+        try await LiveServer.with { server in
+            let contact: JSONValue = ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]]
+            let first = try await server.post("/api/cases", contact, key: "open-ada")
+            let retry = try await server.post("/api/cases", contact, key: "open-ada")
+            #expect(first.status == 201)
+            #expect(retry.status == 201)
+            #expect(retry.body == first.body)
+            #expect(retry.headers["idempotent-replayed"] == "true")
+            let reused = try await server.post(
+                "/api/cases", ["data": ["name": "Bob", "clientType": "adult", "route": "gp"]], key: "open-ada")
+            #expect(reused.status == 422)
+            #expect(reused["field"]?.string == "Idempotency-Key")
+            let stats = try await server.get("/api/stats")
+            #expect(stats["cases"] == .number(1))
+            // A refusal is remembered under its key too.
+            let refused = try await server.post("/api/cases/C-1/events", ["name": "sign-off"], key: "k2")
+            let again = try await server.post("/api/cases/C-1/events", ["name": "sign-off"], key: "k2")
+            #expect(refused.status == 409)
+            #expect(again.body == refused.body)
+        }
+    }
+
+    @Test func badInputIsAProblemNamingTheFieldAndReachesNothing() async throws {
+        try await LiveServer.with { server in
+            _ = try await server.post("/api/cases", ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]])
+            let cases: [(String, JSONValue?, Data?, Int, String?)] = [
+                ("/api/cases", nil, Data("{not json".utf8), 400, nil),
+                ("/api/cases", ["data": ["name": "Ada"], "colour": "red"], nil, 400, "colour"),
+                ("/api/cases", ["data": ["name": "Ada", "clientType": "adult"]], nil, 422, "data.route"),
+                ("/api/cases", ["name": "sign-off"], nil, 400, "name"),
+                ("/api/cases/C-1/events", ["name": "sign-of"], nil, 422, "name"),
+                (
+                    "/api/cases/C-1/events", ["name": "start-assessment", "data": ["substantialDifficulty": "yes"]],
+                    nil, 422, "data.substantialDifficulty"
+                ),
+                (
+                    "/api/cases/C-1/events",
+                    ["name": "timer-fired", "data": ["timer": "dp.audit", "due": "2026-01-01T00:00:00Z"]], nil, 422,
+                    "name"
+                ),
+                ("/api/cases/C-1/events", ["name": "sign-off"], nil, 409, "name"),
+                ("/api/cases/C-9/events", ["name": "sign-off"], nil, 404, "id"),
+            ]
+            for (path, json, raw, status, field) in cases {
+                let body = try raw ?? JSONEncoder().encode(json!)
+                let reply = try await server.send("POST", path, body: body)
+                #expect(reply.status == status, "\(path) \(String(decoding: body, as: UTF8.self))")
+                #expect(reply.headers["content-type"] == "application/problem+json")
+                #expect(reply["field"]?.string == field, "\(String(decoding: reply.body, as: UTF8.self))")
+                #expect(reply["detail"]?.string?.isEmpty == false)
+            }
+            let conflict = try await server.post("/api/cases/C-1/events", ["name": "sign-off"])
+            #expect(conflict["accepted"]?.array?.first?.string == "give-information-and-advice")
+            let record = try await server.get("/api/cases/C-1")
+            #expect(record["version"] == .number(1))
+        }
+    }
+
+    @Test func casesAreListedFilteredAndPaged() async throws {
+        try await LiveServer.with(sample: 30) { server in
+            let all = try await server.get("/api/cases?limit=500")
+            #expect(all["cases"]?.array?.count == 30)
+            let page1 = try await server.get("/api/cases?limit=10")
+            let cursor = try #require(page1["nextCursor"]?.string)
+            let page2 = try await server.get("/api/cases?limit=10&cursor=\(cursor)")
+            #expect(page2["cases"]?.array?.first?["id"]?.string == "C-11")
+            let delivery = try await server.get("/api/cases?state=delivery&limit=500")
+            let stats = try await server.get("/api/stats")
+            let inDelivery: Double? = stats["byStage"]?["delivery"].flatMap {
+                if case .number(let n) = $0 { n } else { nil }
+            }
+            #expect(delivery["cases"]?.array?.count == inDelivery.map { Int($0) })
+            #expect(delivery["cases"]?.array?.allSatisfy { $0["stage"]?.string == "delivery" } == true)
+            let brokerage = try await server.get("/api/cases?queue=brokerage&limit=500")
+            let openOnBrokerage: Double? = stats["openTasksByQueue"]?["brokerage"].flatMap {
+                if case .number(let n) = $0 { n } else { nil }
+            }
+            #expect((brokerage["cases"]?.array?.count ?? 0) <= Int(openOnBrokerage ?? 0))
+            #expect((brokerage["cases"]?.array?.count ?? 0) > 0)
+            let named = try await server.get("/api/cases?q=C-3")
+            #expect(named["cases"]?.array?.map { $0["id"]?.string } == ["C-3"])
+            for (query, field) in [
+                ("state=asleep", "state"), ("limit=0", "limit"), ("overdue=maybe", "overdue"), ("colour=red", "colour"),
+            ] {
+                let bad = try await server.get("/api/cases?\(query)")
+                #expect(bad.status == 400)
+                #expect(bad["field"]?.string == field)
+            }
+            #expect(try await server.get("/api/cases/C-404").status == 404)
+            #expect(try await server.get("/healthz")["status"]?.string == "ok")
+        }
+    }
+
+    @Test func aStoreKeepsItsPolicyUnlessPolicyApplyChangesIt() throws {
+        let derbyshire = try PolicyFileFixture.load("derbyshire")
+        let wiltshire = try PolicyFileFixture.load("wiltshire")
+        #expect(
+            try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: derbyshire, dataDirectory: "d")
+                == derbyshire)
+        #expect(
+            try CareJourneyService.choosePolicy(named: nil, stored: wiltshire, fallback: derbyshire, dataDirectory: "d")
+                == wiltshire)
+        #expect(throws: Error.self) {
+            try CareJourneyService.choosePolicy(
+                named: derbyshire, stored: wiltshire, fallback: derbyshire, dataDirectory: "d")
+        }
+    }
+}
+
+enum PolicyFileFixture {
+    static func load(_ name: String) throws -> Policy {
+        try CareJourneyKit.PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/\(name).yaml").path)
+    }
+}
