@@ -60,9 +60,10 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyBench",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),

@@ -1,1 +1,37 @@
-@main struct Bench { static func main() {} }
+import ArgumentParser
+import Foundation
+
+/// `carejourney-bench`: figures for the durable engine. Run in release: `swift run -c release carejourney-bench`.
+@main
+struct CareJourneyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "carejourney-bench",
+        abstract: "Print the durable engine's figures (build with -c release).",
+        subcommands: [TransitionsBenchmark.self, MillionCasesBenchmark.self, StartupProbe.self],
+        defaultSubcommand: TransitionsBenchmark.self)
+}
+
+/// Peak resident memory of this process so far, in MiB.
+func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// A fresh folder for a benchmark's store.
+func scratchDirectory(_ name: String) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "carejourney-bench-\(name)-\(UUID().uuidString)"
+    ).path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Seconds since `start`.
+func elapsed(since start: ContinuousClock.Instant) -> Double {
+    let duration = ContinuousClock.now - start
+    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// The policy the benchmarks run under: the first shipped one, found from the working folder.
+func benchmarkPolicyPath() -> String { "workflows/derbyshire.yaml" }

@@ -104,6 +104,12 @@ extension Event: Codable {
         }
     }
 
+    /// The event's data as JSON text (sorted keys, ISO 8601 dates), encoded in one pass: what the store keeps.
+    public var dataJSON: Data {
+        // Encoding our own payload types into JSON cannot fail.
+        (try? Self.encoder.encode(payload)) ?? Data("{}".utf8)
+    }
+
     /// The event's data as untyped JSON (the inverse of `init(name:data:)`).
     public var data: JSONValue {
         // Encoding our own payload types into JSON cannot fail.

@@ -2,10 +2,30 @@ import CareJourneyCore
 import Foundation
 import GRDB
 
-/// Writes one batch of commands inside one transaction, each in its own savepoint.
+/// Writes one batch of commands inside one transaction.
+///
+/// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read) is
+/// found before that command writes anything, so it fails alone; a failing write fails the whole batch, and
+/// the caller answers every command in it with an error (nothing was committed, so retrying is safe).
 struct BatchWriter: Sendable {
     let policy: Policy
     let policyFingerprint: String
+    /// A state already known at a version (from the engine's cache).
+    let known: @Sendable (CaseID, Int) -> StateCache.Entry?
+    /// The store, to read states and older policies it does not hold in memory.
+    let store: CaseStore
+    /// States this batch wrote, for the cache once the batch commits.
+    private(set) var written: [CaseID: StateCache.Entry] = [:]
+
+    init(
+        store: CaseStore, policy: Policy, policyFingerprint: String,
+        known: @escaping @Sendable (CaseID, Int) -> StateCache.Entry? = { _, _ in nil }
+    ) {
+        self.store = store
+        self.policy = policy
+        self.policyFingerprint = policyFingerprint
+        self.known = known
+    }
 
     /// What one command did.
     struct Done: Sendable {
@@ -13,27 +33,20 @@ struct BatchWriter: Sendable {
         let committed: [CommittedEvent]
     }
 
-    func write(_ commands: [Command], in db: Database) throws -> [Result<Done, StoreError>] {
+    mutating func write(_ commands: [Command], in db: Database) throws -> [Result<Done, StoreError>] {
         var results: [Result<Done, StoreError>] = []
         results.reserveCapacity(commands.count)
         for command in commands {
-            var done: Done?
             do {
-                try db.inSavepoint {
-                    done = try carryOut(command, in: db)
-                    return .commit
-                }
-                results.append(.success(done!))
+                results.append(.success(try carryOut(command, in: db)))
             } catch let error as StoreError {
                 results.append(.failure(error))
-            } catch {
-                results.append(.failure(StoreError(.io, "writing the command failed", cause: error)))
             }
         }
         return results
     }
 
-    private func carryOut(_ command: Command, in db: Database) throws -> Done {
+    private mutating func carryOut(_ command: Command, in db: Database) throws -> Done {
         if let key = command.idempotencyKey,
             let row = try Row.fetchOne(
                 db, sql: "SELECT fingerprint, status, body FROM idempotency WHERE key = ?", arguments: [key])
@@ -56,7 +69,8 @@ struct BatchWriter: Sendable {
     }
 
     /// Applies the event to its case and writes the event, the state, the timers and the tasks.
-    private func apply(_ command: Command, in db: Database, committed: inout [CommittedEvent]) throws -> CommandOutcome
+    private mutating func apply(_ command: Command, in db: Database, committed: inout [CommittedEvent]) throws
+        -> CommandOutcome
     {
         // Whole seconds: event data carries times as ISO 8601 text, which must read back to exactly the times the
         // state holds (a timer fire names its due time), so no time the engine writes has a fraction of a second.
@@ -66,15 +80,14 @@ struct BatchWriter: Sendable {
         let number: Int64
         var state: CaseState
         var version: Int
+        var snapshotVersion = 0
         if let existing = command.caseID {
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT number, version, state FROM cases WHERE id = ?", arguments: [existing.rawValue])
-            else { return .notFound(existing) }
+            guard let entry = try load(existing, in: db) else { return .notFound(existing) }
             id = existing
-            number = row["number"]
-            version = row["version"]
-            state = try StateCodec.decode(CaseState.self, row["state"], what: "case \(existing)")
+            number = entry.number
+            version = entry.version
+            snapshotVersion = entry.snapshotVersion
+            state = entry.state
         } else {
             guard case .contact = command.event else {
                 return .rejected(
@@ -97,6 +110,10 @@ struct BatchWriter: Sendable {
         }
         version += 1
         let new = transition.state
+        // A snapshot when the case opens or closes, and every few events; otherwise only the projection columns.
+        let snapshot = version == 1 || new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
+        let encoded = snapshot ? try StateCodec.encode(new) : nil
+        if snapshot { snapshotVersion = version }
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
@@ -108,7 +125,8 @@ struct BatchWriter: Sendable {
             Date().timeIntervalSince1970,
         ])
         let seq = db.lastInsertedRowID
-        try writeProjection(new, number: number, version: version, at: command.at, in: db)
+        try writeProjection(new, encoded: encoded, number: number, version: version, at: command.at, in: db)
+        written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
         try writeTimers(from: state, to: new, in: db)
         try writeTasks(transition.effects, at: command.at, in: db)
 
@@ -128,23 +146,50 @@ struct BatchWriter: Sendable {
         return .applied(event)
     }
 
-    private func writeProjection(_ state: CaseState, number: Int64, version: Int, at: Date, in db: Database) throws {
+    /// A case's number, version and state: from this batch, from the cache at the store's version, or read.
+    private func load(_ id: CaseID, in db: Database) throws -> StateCache.Entry? {
+        if let entry = written[id] { return entry }
+        guard
+            let version = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT version FROM cases WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
+        if let entry = known(id, version) { return entry }
+        return try store.currentState(of: id, in: db)
+    }
+
+    private func writeProjection(
+        _ state: CaseState, encoded: Data?, number: Int64, version: Int, at: Date, in db: Database
+    ) throws {
         let columns = ProjectionColumns(state)
+        guard let encoded else {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE cases SET version = ?, stage = ?, name = ?, client_type = ?, opened_at = ?, updated_at = ?,
+                                     overdue = ?, next_due = ?, next_timer = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [
+                version, columns.stage, columns.name, state.person?.clientType.rawValue,
+                state.openedAt?.timeIntervalSince1970, at.timeIntervalSince1970, columns.overdue, columns.nextDue,
+                columns.nextTimer, state.id.rawValue,
+            ])
+            return
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO cases (id, number, version, stage, name, client_type, opened_at, updated_at, overdue,
-                                   next_due, next_timer, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   next_due, next_timer, state, state_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     version = excluded.version, stage = excluded.stage, name = excluded.name,
                     client_type = excluded.client_type, opened_at = excluded.opened_at,
                     updated_at = excluded.updated_at, overdue = excluded.overdue, next_due = excluded.next_due,
-                    next_timer = excluded.next_timer, state = excluded.state
+                    next_timer = excluded.next_timer, state = excluded.state, state_version = excluded.state_version
                 """
         ).execute(arguments: [
             state.id.rawValue, number, version, columns.stage, columns.name, state.person?.clientType.rawValue,
             state.openedAt?.timeIntervalSince1970, at.timeIntervalSince1970, columns.overdue, columns.nextDue,
-            columns.nextTimer, try StateCodec.encode(state),
+            columns.nextTimer, encoded, version,
         ])
     }
 

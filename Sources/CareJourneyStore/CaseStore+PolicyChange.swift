@@ -21,7 +21,7 @@ extension CaseStore {
         _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000
     ) throws(StoreError) -> PolicyChangeReport {
         if !dryRun { try register(policy, current: true) }
-        let writer = BatchWriter(policy: policy, policyFingerprint: policy.fingerprint)
+        let fingerprint = policy.fingerprint
         let event = Event.policyApplied(PolicyChange(policy: policy.id))
         var report = PolicyChangeReport()
         var after: Int64 = 0
@@ -30,17 +30,19 @@ extension CaseStore {
             let rows = try read { db in
                 try Row.fetchAll(
                     db,
-                    sql:
-                        "SELECT number, id, state FROM cases WHERE stage != 'closed' AND number > ? ORDER BY number LIMIT ?",
+                    sql: "SELECT number, id FROM cases WHERE stage != 'closed' AND number > ? ORDER BY number LIMIT ?",
                     arguments: [from, chunk]
-                ).map { (number: $0["number"] as Int64, id: $0["id"] as String, state: $0["state"] as Data) }
+                ).map { row in
+                    let id = CaseID(row["id"] as String)
+                    return (number: row["number"] as Int64, state: try self.currentState(of: id, in: db)?.state)
+                }
             }
             guard let last = rows.last else { break }
             after = last.number
             var commands: [Command] = []
             for row in rows {
                 report.examined += 1
-                let state = try StateCodec.decode(CaseState.self, row.state, what: "case \(row.id)")
+                guard let state = row.state else { continue }
                 guard let change = try? Journey.apply(event, to: state, at: now, policy: policy),
                     !change.effects.isEmpty
                 else { continue }
@@ -53,6 +55,7 @@ extension CaseStore {
                 let failures = try write { db in
                     var failures: [String] = []
                     try db.inTransaction {
+                        var writer = BatchWriter(store: self, policy: policy, policyFingerprint: fingerprint)
                         failures = try writer.write(batch, in: db).compactMap { result in
                             if case .failure(let error) = result { error.description } else { nil }
                         }

@@ -5,22 +5,19 @@ import GRDB
 extension CaseStore {
     /// A case with its whole history and every task it has had, or `nil` when there is no such case.
     public func record(of id: CaseID) async throws(StoreError) -> CaseRecord? {
-        let rows = try await readAsync { db -> (Data, Int, [HistoryRow], [TaskRecord])? in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT version, state FROM cases WHERE id = ?", arguments: [id.rawValue])
-            else { return nil }
+        let rows = try await readAsync { db -> (StateCache.Entry, [HistoryRow], [TaskRecord])? in
+            guard let current = try self.currentState(of: id, in: db) else { return nil }
             let history = try Row.fetchAll(
                 db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY version", arguments: [id.rawValue]
             ).map(HistoryRow.init)
             let tasks = try Row.fetchAll(
                 db, sql: "SELECT * FROM tasks WHERE case_id = ? ORDER BY created_at, rowid", arguments: [id.rawValue]
             ).map(TaskRecord.init)
-            return (row["state"], row["version"], history, tasks)
+            return (current, history, tasks)
         }
-        guard let (stateData, version, history, tasks) = rows else { return nil }
+        guard let (current, history, tasks) = rows else { return nil }
         return CaseRecord(
-            state: try StateCodec.decode(CaseState.self, stateData, what: "case \(id)"), version: version,
+            state: current.state, version: current.version,
             history: try history.map { row throws(StoreError) in try row.entry() }, tasks: tasks)
     }
 

@@ -1,6 +1,7 @@
 import CareJourneyCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store: one `DatabasePool` (WAL) per data folder, `synchronous=FULL` so committed means on disk.
 ///
@@ -11,6 +12,8 @@ public final class CaseStore: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
+    /// Policies read so far, by fingerprint (they never change once stored).
+    private let knownPolicies = Mutex<[String: Policy]>([:])
 
     /// Opens (creating if needed) the store in `directory`, migrating it to this version's schema.
     ///
@@ -103,6 +106,25 @@ public final class CaseStore: Sendable {
                 return .commit
             }
         }
+    }
+
+    /// The policy with this fingerprint, from memory or the store.
+    func policy(fingerprint: String, in db: Database) throws -> Policy {
+        if let policy = knownPolicies.withLock({ $0[fingerprint] }) { return policy }
+        guard
+            let body = try String.fetchOne(
+                db, sql: "SELECT body FROM policies WHERE fingerprint = ?", arguments: [fingerprint])
+        else {
+            throw StoreError(.corrupt, "the store holds events applied under policy \(fingerprint), but not the policy")
+        }
+        let policy = try StateCodec.decode(Policy.self, Data(body.utf8), what: "policy \(fingerprint)")
+        knownPolicies.withLock { $0[fingerprint] = policy }
+        return policy
+    }
+
+    /// A case's current state (snapshot plus the events after it).
+    func currentState(of id: CaseID, in db: Database) throws -> StateCache.Entry? {
+        try StateLoader.load(id, in: db) { fingerprint in try policy(fingerprint: fingerprint, in: db) }
     }
 
     /// Every policy the history was applied under, by fingerprint.

@@ -10,8 +10,8 @@ import Synchronization
 /// batching, never from weaker durability: `synchronous=FULL`, and an answer is given only after the commit.
 ///
 /// One transaction commits each event, the case's new state, its timers and its tasks (transactional outbox):
-/// nothing is scheduled or sent before that commit. Each command runs in a savepoint, so one bad command fails
-/// alone. A `Service`: on graceful shutdown it takes no new commands, finishes those it has, then returns.
+/// nothing is scheduled or sent before that commit. A command that fails on its own (an unknown case, a
+/// refusal) fails alone; a failed write fails the batch, and nothing of it is committed. A `Service`: on graceful shutdown it takes no new commands, finishes those it has, then returns.
 public final class Engine: Service, Sendable {
     /// The store written to.
     public let store: CaseStore
@@ -24,6 +24,7 @@ public final class Engine: Service, Sendable {
     private let signals: AsyncStream<Void>
     private let signal: AsyncStream<Void>.Continuation
     private let observers = Mutex<[@Sendable ([CommittedEvent]) -> Void]>([])
+    private let cache: Mutex<StateCache>
 
     private struct Queue {
         var pending: [Pending] = []
@@ -38,11 +39,12 @@ public final class Engine: Service, Sendable {
     /// Creates an engine that writes to `store` under `policy`, which it records in the store.
     ///
     /// - Parameter maxBatch: the most commands one transaction takes.
+    /// - Parameter cacheCapacity: how many recently written case states to keep in memory.
     public init(
-        store: CaseStore, policy: Policy, logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096
-    )
-        throws(StoreError)
-    {
+        store: CaseStore, policy: Policy, logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096,
+        cacheCapacity: Int = 50_000
+    ) throws(StoreError) {
+        cache = Mutex(StateCache(capacity: cacheCapacity))
         self.store = store
         self.policy = policy
         self.logger = logger
@@ -112,9 +114,17 @@ public final class Engine: Service, Sendable {
 
     private func commit(_ batch: [Pending]) async {
         let commands = batch.map(\.command)
-        let writer = BatchWriter(policy: policy, policyFingerprint: policyFingerprint)
+        let known: @Sendable (CaseID, Int) -> StateCache.Entry? = { [self] id, version in
+            cache.withLock { $0.state(of: id, at: version) }
+        }
+        let (policy, fingerprint) = (policy, policyFingerprint)
         do {
-            let results = try await store.pool.write { db in try writer.write(commands, in: db) }
+            let (results, written) = try await store.pool.write { db in
+                var writer = BatchWriter(store: store, policy: policy, policyFingerprint: fingerprint, known: known)
+                let results = try writer.write(commands, in: db)
+                return (results, writer.written)
+            }
+            cache.withLock { $0.store(written) }
             for (pending, result) in zip(batch, results) {
                 switch result {
                 case .success(let done): pending.continuation.resume(returning: done.result)

@@ -34,8 +34,7 @@ enum StateCodec {
 
     /// An event's data as stored: JSON text with ISO 8601 dates (the same form the API and scenarios use).
     static func eventData(_ event: Event) -> String {
-        let data = (try? JSONEncoder.iso8601.encode(event.data)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: event.dataJSON, as: UTF8.self)
     }
 
     /// Reads an event back from its name and stored data.

@@ -81,6 +81,12 @@ enum StoreSchema {
                     CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v2: state snapshots every few events") { db in
+            // The state is now a snapshot as of `state_version`; later events are replayed on top when read.
+            // Stores written before this version have a snapshot at every version.
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "UPDATE cases SET state_version = version")
+        }
         return migrator
     }
 }

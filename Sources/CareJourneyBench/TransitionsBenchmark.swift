@@ -1,0 +1,127 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyStore
+import Foundation
+import GRDB
+
+/// Durable transitions per second through the engine (group commit, synchronous=FULL), beside the same
+/// machine's plain batched-insert rate measured in the same run.
+struct TransitionsBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transitions", abstract: "Durable transitions per second, against a plain batched insert.")
+
+    @Option(help: "Cases to take from contact to sign-off (7 transitions each).")
+    var cases = 20_000
+
+    @Option(help: "Clients submitting at once.")
+    var clients = 256
+
+    @Option(help: "The policy file.")
+    var policy = benchmarkPolicyPath()
+
+    static let journey: [(String, JSONValue)] = [
+        ("start-assessment", [:]),
+        ("assessment-completed", ["needs": ["personal care", "meals"], "outcomes": ["stay at home"]]),
+        ("eligibility-decided", ["eligible": true]),
+        ("ras-completed", ["points": 45, "informalSupport": "none"]),
+        (
+            "plan-updated",
+            [
+                "metByNetwork": ["family"], "personalBudget": 320,
+                "councilManaged": ["services": ["home care"], "weeklyCost": 320], "riskManagement": "pendant",
+                "contingencyPlan": "agency cover",
+            ]
+        ),
+        ("sign-off", [:]),
+    ]
+
+    func run() async throws {
+        let rules = try PolicyFile.load(policy)
+        let events = try Self.journey.map { try Event(name: $0.0, data: $0.1) }
+        let contact = try Event(name: "contact", data: ["name": "Bench Person", "clientType": "adult", "route": "gp"])
+        let store = try CaseStore(directory: scratchDirectory("transitions"))
+        let engine = try Engine(store: store, policy: rules)
+        let now = Date(timeIntervalSince1970: 1_767_603_600)
+        print(
+            "carejourney-bench transitions: \(cases) cases × 7 transitions, \(clients) clients, synchronous=\(try store.synchronousLevel()) (2 = FULL)"
+        )
+
+        let start = ContinuousClock.now
+        let transitions = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                await engine.run()
+                return 0
+            }
+            let perClient = (cases + clients - 1) / clients
+            var submitters: [Task<Int, any Error>] = []
+            for client in 0..<clients {
+                let count = min(perClient, max(0, cases - client * perClient))
+                submitters.append(
+                    Task {
+                        var done = 0
+                        for _ in 0..<count {
+                            guard
+                                case .done(.applied(let opened), _) = try await engine.submit(
+                                    Command(caseID: nil, event: contact, actor: "bench", at: now))
+                            else { continue }
+                            done += 1
+                            for event in events {
+                                if case .done(.applied, _) = try await engine.submit(
+                                    Command(caseID: opened.state.id, event: event, actor: "bench", at: now))
+                                {
+                                    done += 1
+                                }
+                            }
+                        }
+                        return done
+                    })
+            }
+            var total = 0
+            for submitter in submitters { total += try await submitter.value }
+            engine.stopAccepting()
+            try await group.waitForAll()
+            return total
+        }
+        let seconds = elapsed(since: start)
+        let rate = Double(transitions) / seconds
+        print(String(format: "  durable transitions: %d in %.2f s = %.0f transitions/s", transitions, seconds, rate))
+        print(String(format: "  peak memory so far: %.0f MiB", peakMemoryMiB()))
+
+        let baseline = try Self.batchedInsertRate(rows: 200_000, batch: 1000)
+        print(
+            String(
+                format: "  plain batched insert, same machine, synchronous=FULL, 1000 rows a transaction: %.0f rows/s",
+                baseline))
+        print(
+            String(
+                format:
+                    "  each transition writes ~5 rows (event, case, timers, tasks): engine = %.0f%% of the raw row rate",
+                rate * 5 / baseline * 100))
+        print(String(format: "  goal on 2 cores: >= 30,000 transitions/s — %@", rate >= 30_000 ? "met" : "not met"))
+        print(String(format: "  peak memory: %.0f MiB", peakMemoryMiB()))
+    }
+
+    /// Rows per second for plain inserts of ~600-byte rows, `batch` rows a transaction, synchronous=FULL, WAL.
+    static func batchedInsertRate(rows: Int, batch: Int) throws -> Double {
+        let path = URL(fileURLWithPath: scratchDirectory("baseline")).appendingPathComponent("baseline.sqlite").path
+        let pool = try DatabasePool(path: path)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, k TEXT NOT NULL, body BLOB NOT NULL)")
+        }
+        let body = Data(repeating: 42, count: 600)
+        let start = ContinuousClock.now
+        var written = 0
+        while written < rows {
+            let count = min(batch, rows - written)
+            let first = written
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO rows (k, body) VALUES (?, ?)")
+                for n in first..<(first + count) { try statement.execute(arguments: ["row-\(n)", body]) }
+            }
+            written += count
+        }
+        return Double(rows) / elapsed(since: start)
+    }
+}

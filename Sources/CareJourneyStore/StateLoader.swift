@@ -1,0 +1,52 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+/// Reads a case's current state: its snapshot, with the events after it replayed under the policies they were
+/// applied under. The store writes a snapshot every `snapshotEvery` events (and when a case opens or closes),
+/// so at most that many events are replayed.
+enum StateLoader {
+    /// How many events may follow a snapshot before the next is written.
+    static let snapshotEvery = 16
+
+    /// A case as stored: its number, version and snapshot version, and its current state.
+    static func load(
+        _ id: CaseID, in db: Database, policies: (String) throws -> Policy
+    ) throws -> StateCache.Entry? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT number, version, state_version, state FROM cases WHERE id = ?"),
+                arguments: [id.rawValue])
+        else { return nil }
+        let version: Int = row["version"]
+        let snapshotVersion: Int = row["state_version"]
+        var state = try StateCodec.decode(CaseState.self, row["state"], what: "case \(id)")
+        if version > snapshotVersion {
+            let tail = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT * FROM events WHERE case_id = ? AND version > ? ORDER BY version"),
+                arguments: [id.rawValue, snapshotVersion]
+            ).map(HistoryRow.init)
+            for event in tail {
+                state = try replay(event, onto: state, policies: policies)
+            }
+        }
+        return StateCache.Entry(number: row["number"], version: version, snapshotVersion: snapshotVersion, state: state)
+    }
+
+    /// Applies one stored event to a state, as it was applied when it happened.
+    static func replay(_ row: HistoryRow, onto state: CaseState, policies: (String) throws -> Policy) throws
+        -> CaseState
+    {
+        let policy = try policies(row.policy)
+        do {
+            return try Journey.apply(
+                try row.event(), to: state, at: Date(timeIntervalSince1970: row.at), policy: policy
+            ).state
+        } catch let error as TransitionError {
+            throw StoreError(
+                .corrupt, "event \(row.seq) (\(row.name) on \(row.caseID)) does not replay: \(error.message)",
+                cause: error)
+        }
+    }
+}
