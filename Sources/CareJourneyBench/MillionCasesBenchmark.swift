@@ -26,6 +26,11 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         try Self.populate(directory: directory, cases: cases, policy: rules)
         print(String(format: "  populated in %.0f s (bulk load, not part of the figure)", elapsed(since: start)))
+        let store = try CaseStore(directory: directory)
+        let stats = try await store.stats()
+        print(
+            "  \(stats.openCases) open cases, \(stats.pendingTimers) timers pending, \(stats.openTasksByQueue.values.reduce(0, +)) open tasks"
+        )
 
         // Start-up is measured in a fresh process, as an operator would start the service.
         let probe = Process()
@@ -36,14 +41,15 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
         if probe.terminationStatus != 0 { throw ExitCode(probe.terminationStatus) }
     }
 
-    /// Writes `cases` cases in delivery (7 events each, review timers pending), sign-offs spread over a year.
+    /// Writes `cases` cases in delivery (7 events each, review timers pending), signed off over the last 70
+    /// hours so that every timer is still pending, the earliest (72-hour reviews) spread over the next 70 hours.
     static func populate(directory: String, cases: Int, policy: Policy) throws {
         let store = try CaseStore(directory: directory)
         try store.register(policy, current: true)
         let now = Date()
-        // One template a day: each case's timers are its own template's, so state and timers agree.
-        let templates = try (0..<365).map { day in
-            try Template(signedOff: now.addingTimeInterval(Double(-day) * 86_400), policy: policy)
+        // One template a minute: each case's timers are its own template's, so state and timers agree.
+        let templates = try (1...(70 * 60)).map { minute in
+            try Template(signedOff: now.addingTimeInterval(Double(-minute) * 60), policy: policy)
         }
         let pool = try DatabasePool(path: store.path)
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = OFF") }

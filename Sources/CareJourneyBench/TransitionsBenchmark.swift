@@ -15,7 +15,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
     var cases = 20_000
 
     @Option(help: "Clients submitting at once.")
-    var clients = 256
+    var clients = 1024
 
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()

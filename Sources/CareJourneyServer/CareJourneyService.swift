@@ -75,7 +75,7 @@ public struct CareJourneyService: Sendable {
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let api = CaseAPI(engine: engine, clock: clock)
         let sample = options.sample
-        let isEmpty = try await store.stats().cases == 0
+        let isEmpty = try await store.isEmpty()
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),

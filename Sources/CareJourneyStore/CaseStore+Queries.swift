@@ -177,7 +177,13 @@ extension CaseStore {
     /// When the latest event happened (a scaled clock continues from it after a restart).
     public func latestEventTime() throws(StoreError) -> Date? {
         try read { db in
-            try Double.fetchOne(db, sql: "SELECT MAX(at) FROM events").map(Date.init(timeIntervalSince1970:))
+            try Double.fetchOne(db, sql: "SELECT at FROM events ORDER BY seq DESC LIMIT 1")
+                .map(Date.init(timeIntervalSince1970:))
         }
+    }
+
+    /// Whether the store has no cases yet (cheap, whatever its size).
+    public func isEmpty() async throws(StoreError) -> Bool {
+        try await readAsync { db in try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cases)") ?? false) }
     }
 }

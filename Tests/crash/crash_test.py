@@ -2,7 +2,7 @@
 """Crash test for `carejourney serve`: commands survive SIGKILL exactly once.
 
 Clients send commands with Idempotency-Keys while the server is killed with SIGKILL several times and
-restarted. A command whose connection broke is retried with the same key until it is answered. Afterwards:
+restarted, then stopped with SIGTERM under load (it must drain and exit 0) and started once more. A command whose connection broke is retried with the same key until it is answered. Afterwards:
 every command answered 2xx is in the store exactly once (its event at the version it was given, and no
 duplicates from retries), `store verify` is clean, and no timer fired twice. Timers run on a fast virtual clock
 so reviews come due, and fire late after restarts, during the test.
@@ -142,13 +142,18 @@ def main():
         time.sleep(rng.uniform(0.5, 1.0))  # down: virtual days pass, timers come due
         server.start()
     time.sleep(1.5)
+    # A graceful stop under load: commands in flight are drained and committed, and serve exits 0.
+    problems = []
+    code = server.stop()
+    if code != 0:
+        problems.append(f"serve exited {code} on SIGTERM under load, not 0")
+    server.start()  # clients whose connection closed retry with the same key
+    time.sleep(1.0)
     stop.set()
     for c in clients:
         c.join(timeout=120)
     time.sleep(2.0)  # let the timers due by now fire
     code = server.stop()
-
-    problems = []
     if code != 0:
         problems.append(f"serve exited {code} on SIGTERM, not 0")
     verify = subprocess.run([binary, "store", "verify", "--data-dir", data_dir], capture_output=True, text=True)
