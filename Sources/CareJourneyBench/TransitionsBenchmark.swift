@@ -86,7 +86,11 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         let seconds = elapsed(since: start)
         let rate = Double(transitions) / seconds
         print(String(format: "  durable transitions: %d in %.2f s = %.0f transitions/s", transitions, seconds, rate))
-        print(String(format: "  peak memory so far: %.0f MiB", peakMemoryMiB()))
+        let batching = engine.statistics
+        print(
+            String(
+                format: "  group commit: %d transactions, %.0f commands each on average (largest %d)",
+                batching.batches, Double(batching.commands) / Double(max(batching.batches, 1)), batching.largestBatch))
 
         let baseline = try Self.batchedInsertRate(rows: 200_000, batch: 1000)
         print(

@@ -25,6 +25,20 @@ public final class Engine: Service, Sendable {
     private let signal: AsyncStream<Void>.Continuation
     private let observers = Mutex<[@Sendable ([CommittedEvent]) -> Void]>([])
     private let cache: Mutex<StateCache>
+    private let counters = Mutex(Statistics())
+
+    /// How the engine has batched its work so far.
+    public struct Statistics: Sendable, Equatable {
+        /// Transactions committed.
+        public var batches = 0
+        /// Commands carried out in them.
+        public var commands = 0
+        /// The largest batch.
+        public var largestBatch = 0
+    }
+
+    /// How the engine has batched its work so far (group commit: commands per transaction).
+    public var statistics: Statistics { counters.withLock { $0 } }
 
     private struct Queue {
         var pending: [Pending] = []
@@ -125,6 +139,11 @@ public final class Engine: Service, Sendable {
                 return (results, writer.written)
             }
             cache.withLock { $0.store(written) }
+            counters.withLock { counters in
+                counters.batches += 1
+                counters.commands += batch.count
+                counters.largestBatch = max(counters.largestBatch, batch.count)
+            }
             for (pending, result) in zip(batch, results) {
                 switch result {
                 case .success(let done): pending.continuation.resume(returning: done.result)

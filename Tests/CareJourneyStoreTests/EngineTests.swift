@@ -88,8 +88,8 @@ import Testing
 
     @Test func concurrentCommandsAreGroupCommittedWithoutLosingAny() async throws {
         let store = try CaseStore(directory: temporaryDirectory())
-        let ids = try await withEngine(store, policy: try shippedPolicy()) { engine in
-            try await withThrowingTaskGroup(of: CaseID?.self) { group in
+        let (ids, batching) = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            let ids = try await withThrowingTaskGroup(of: CaseID?.self) { group in
                 for n in 0..<200 {
                     group.addTask {
                         try await engine.send(
@@ -101,8 +101,13 @@ import Testing
                 for try await id in group { if let id { ids.append(id) } }
                 return ids
             }
+            return (ids, engine.statistics)
         }
         #expect(Set(ids).count == 200)
+        // Group commit: fewer transactions than commands, every command in one of them.
+        #expect(batching.commands == 200)
+        #expect(batching.batches < 200)
+        #expect(batching.largestBatch > 1)
         #expect(try store.count("SELECT COUNT(*) FROM events") == 200)
         #expect(try store.count("SELECT MAX(number) FROM cases") == 200)
         #expect(try store.verify().isClean)
