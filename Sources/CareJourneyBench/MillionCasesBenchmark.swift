@@ -125,8 +125,7 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
                 let event = try Event(name: name, data: data)
                 let transition = try Journey.apply(event, to: state, at: signedOff, policy: policy)
                 state = transition.state
-                let json = try JSONEncoder.sortedISO.encode(event.data)
-                events.append((name, String(decoding: json, as: UTF8.self)))
+                events.append((name, String(decoding: event.dataJSON, as: UTF8.self)))
                 for effect in transition.effects {
                     switch effect {
                     case .enqueue(let task):
@@ -137,9 +136,7 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
                     }
                 }
             }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .secondsSince1970
-            stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
+            stateJSON = String(decoding: try state.storedForm, as: UTF8.self)
             self.events = events
             timers = state.timers.map { ($0.key.rawValue, $0.value.timeIntervalSince1970) }
             self.tasks = Array(tasks.values)
@@ -147,13 +144,4 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
             nextTimer = state.pendingTimers.first?.name.rawValue
         }
     }
-}
-
-extension JSONEncoder {
-    static let sortedISO: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 }

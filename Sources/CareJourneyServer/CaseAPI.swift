@@ -90,7 +90,8 @@ public struct CaseAPI: Sendable {
         }
         let command = Command(
             caseID: caseID, event: event, actor: input.actor, reason: input.reason, at: clock.now(),
-            idempotencyKey: key, fingerprint: "\(request.method) \(request.uri.path) \(Self.hash(input.canonical))",
+            idempotencyKey: key,
+            fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))",
             render: { Self.answer(for: $0, creating: caseID == nil) })
         do {
             switch try await engine.submit(command) {
@@ -142,16 +143,6 @@ public struct CaseAPI: Sendable {
         .raw(
             answer.body, status: answer.status,
             contentType: answer.status >= 400 ? "application/problem+json" : "application/json")
-    }
-
-    /// FNV-1a of the body, to tell a retried request from a different one under the same key.
-    static func hash(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 
     // MARK: Reads

@@ -53,25 +53,29 @@ enum StateCodec {
     }
 }
 
-extension JSONEncoder {
-    /// Sorted keys and ISO 8601 dates.
-    static let iso8601: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-}
-
 extension Policy {
     /// A short stable hash of the policy's numbers: events record it, so history replays under the right policy.
     public var fingerprint: String {
-        let bytes = (try? StateCodec.encoder.encode(self)) ?? Data()
+        "\(id)-" + StableHash.hex((try? StateCodec.encoder.encode(self)) ?? Data())
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash of bytes (the same on every machine and run), for fingerprints.
+public enum StableHash {
+    /// The hash of `bytes` in hexadecimal.
+    public static func hex(_ bytes: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3
         }
-        return "\(id)-" + String(hash, radix: 16)
+        return String(hash, radix: 16)
+    }
+}
+
+extension CaseState {
+    /// The state as the store keeps it (a snapshot): for tools that write stores directly, such as benchmarks.
+    public var storedForm: Data {
+        get throws(StoreError) { try StateCodec.encode(self) }
     }
 }

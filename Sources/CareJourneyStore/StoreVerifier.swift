@@ -91,23 +91,25 @@ extension CaseStore {
                     }
                     current = (history.caseID, CaseState(id: CaseID(history.caseID)), 0, [:])
                 }
-                guard let policy = policies[history.policy] else {
-                    differ(
-                        "event \(history.seq) was applied under policy \(history.policy), which the store does not hold"
-                    )
-                    continue
-                }
                 do {
-                    let event = try history.event()
-                    let at = Date(timeIntervalSince1970: history.at)
                     if var replaying = current {
-                        replaying.state = try Journey.apply(event, to: replaying.state, at: at, policy: policy).state
+                        replaying.state = try StateLoader.replay(history, onto: replaying.state) { fingerprint in
+                            guard let policy = policies[fingerprint] else {
+                                throw StoreError(
+                                    .corrupt,
+                                    "event \(history.seq) was applied under policy \(fingerprint), which the store does not hold"
+                                )
+                            }
+                            return policy
+                        }
                         replaying.events += 1
                         replaying.states[history.version] = replaying.state
                         current = replaying
                     }
                 } catch {
-                    differ("event \(history.seq) (\(history.name) on \(history.caseID)) does not replay: \(error)")
+                    // StateLoader.replay says which event failed and why (it does not read, the policy is missing,
+                    // or the case refuses it).
+                    differ((error as? StoreError)?.message ?? "event \(history.seq) does not replay: \(error)")
                 }
             }
             if let done = current { try check(done.id, replayed: done.state, events: done.events, states: done.states) }
