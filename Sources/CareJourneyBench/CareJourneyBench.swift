@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyKit
 import Foundation
 
 /// `carejourney-bench`: figures for the durable engine. Run in release: `swift run -c release carejourney-bench`.
@@ -33,5 +34,5 @@ func elapsed(since start: ContinuousClock.Instant) -> Double {
     return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
-/// The policy the benchmarks run under: the first shipped one, found from the working folder.
-func benchmarkPolicyPath() -> String { "workflows/derbyshire.yaml" }
+/// The policy the benchmarks run under: the first shipped one, found from the working folder or the executable.
+func benchmarkPolicyPath() -> String { PolicyFile.findShipped() ?? PolicyFile.shippedPath }

@@ -91,6 +91,12 @@ struct TransitionsBenchmark: AsyncParsableCommand {
             String(
                 format: "  group commit: %d transactions, %.0f commands each on average (largest %d)",
                 batching.batches, Double(batching.commands) / Double(max(batching.batches, 1)), batching.largestBatch))
+        print(
+            String(
+                format: "  writer thread: %.1f µs of processor time a transition, busy %.0f%% of the run",
+                batching.writerCPUSeconds / Double(max(transitions, 1)) * 1e6, batching.writerCPUSeconds / seconds * 100
+            )
+        )
 
         let baseline = try Self.batchedInsertRate(rows: 200_000, batch: 1000)
         print(

@@ -6,28 +6,7 @@ import Foundation
 /// `--policy FILE`, shared by the commands that run the journey.
 struct PolicyOption: ParsableArguments {
     /// The policy shipped first, used when none is named.
-    static let defaultPath = "workflows/derbyshire.yaml"
-
-    /// The default policy, looked for in the current folder and the folders above it, then beside the
-    /// executable and above it (so `swift run` and a built binary work from anywhere in a checkout).
-    static func findDefault() -> String? {
-        let fileManager = FileManager.default
-        let starts = [
-            URL(fileURLWithPath: fileManager.currentDirectoryPath),
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-        ]
-        for start in starts {
-            var folder = start.standardizedFileURL
-            while true {
-                let candidate = folder.appendingPathComponent(defaultPath).path
-                if fileManager.fileExists(atPath: candidate) { return candidate }
-                let parent = folder.deletingLastPathComponent()
-                if parent.path == folder.path { break }
-                folder = parent
-            }
-        }
-        return nil
-    }
+    static let defaultPath = PolicyFile.shippedPath
 
     @Option(name: .long, help: "A council policy file (default: the scenario's own, else \(PolicyOption.defaultPath)).")
     var policy: String?
@@ -38,9 +17,9 @@ struct PolicyOption: ParsableArguments {
         return try Self.loadDefault()
     }
 
-    /// Loads the first shipped policy, found by `findDefault()`.
+    /// Loads the first shipped policy, found by `PolicyFile.findShipped()`.
     static func loadDefault() throws -> Policy {
-        guard let found = findDefault() else {
+        guard let found = PolicyFile.findShipped() else {
             printError("no policy given, and no \(Self.defaultPath) here or above\n  hint: pass --policy FILE")
             throw ExitCode.failure
         }

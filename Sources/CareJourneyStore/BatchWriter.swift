@@ -110,22 +110,24 @@ struct BatchWriter: Sendable {
         }
         version += 1
         let new = transition.state
-        // A snapshot when the case opens or closes, and every few events; otherwise only the projection columns.
-        let snapshot = version == 1 || new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
-        let encoded = snapshot ? try StateCodec.encode(new) : nil
-        if snapshot { snapshotVersion = version }
+        // A snapshot every few events and when the case closes; otherwise only the projection columns. A case
+        // without one (snapshot version 0) is read by replaying its few events from the start.
+        let snapshotDue = new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
+        let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
+        if snapshotDue { snapshotVersion = version }
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            id.rawValue, version, command.event.name.rawValue, StateCodec.eventData(command.event),
+            id.rawValue, version, command.event.name.rawValue, command.eventData,
             command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
             Date().timeIntervalSince1970,
         ])
         let seq = db.lastInsertedRowID
-        try writeProjection(new, encoded: encoded, number: number, version: version, at: command.at, in: db)
+        try writeProjection(
+            new, previous: state, snapshot: snapshot, number: number, version: version, at: command.at, in: db)
         written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
         try writeTimers(from: state, to: new, in: db)
         try writeTasks(transition.effects, at: command.at, in: db)
@@ -157,40 +159,37 @@ struct BatchWriter: Sendable {
         return try store.currentState(of: id, in: db)
     }
 
+    /// A new case's row is inserted, with its snapshot (or none yet); a known case's row gets its version and only
+    /// the projection columns that changed, and its snapshot when one is due.
     private func writeProjection(
-        _ state: CaseState, encoded: Data?, number: Int64, version: Int, at: Date, in db: Database
+        _ state: CaseState, previous: CaseState, snapshot: Data?, number: Int64, version: Int, at: Date,
+        in db: Database
     ) throws {
         let columns = ProjectionColumns(state)
-        guard let encoded else {
-            try db.cachedStatement(
-                sql: """
-                    UPDATE cases SET version = ?, stage = ?, name = ?, client_type = ?, opened_at = ?, updated_at = ?,
-                                     overdue = ?, next_due = ?, next_timer = ?
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [
-                version, columns.stage, columns.name, state.person?.clientType.rawValue,
-                state.openedAt?.timeIntervalSince1970, at.timeIntervalSince1970, columns.overdue, columns.nextDue,
-                columns.nextTimer, state.id.rawValue,
-            ])
+        guard let snapshot else {
+            let changes = columns.changes(since: ProjectionColumns(previous))
+            try db.cachedStatement(sql: ProjectionColumns.updates[changes]).execute(
+                arguments: StatementArguments(
+                    [version.databaseValue, at.timeIntervalSince1970.databaseValue] + columns.values(in: changes)
+                        + [state.id.rawValue.databaseValue]))
             return
         }
+        let names = ProjectionColumns.names
         try db.cachedStatement(
             sql: """
-                INSERT INTO cases (id, number, version, stage, name, client_type, opened_at, updated_at, overdue,
-                                   next_due, next_timer, state, state_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO cases (id, number, version, updated_at, state, state_version, \(names.joined(separator: ", ")))
+                VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: names.count)))
                 ON CONFLICT (id) DO UPDATE SET
-                    version = excluded.version, stage = excluded.stage, name = excluded.name,
-                    client_type = excluded.client_type, opened_at = excluded.opened_at,
-                    updated_at = excluded.updated_at, overdue = excluded.overdue, next_due = excluded.next_due,
-                    next_timer = excluded.next_timer, state = excluded.state, state_version = excluded.state_version
+                    version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
+                    state_version = excluded.state_version, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
                 """
-        ).execute(arguments: [
-            state.id.rawValue, number, version, columns.stage, columns.name, state.person?.clientType.rawValue,
-            state.openedAt?.timeIntervalSince1970, at.timeIntervalSince1970, columns.overdue, columns.nextDue,
-            columns.nextTimer, encoded, version,
-        ])
+        ).execute(
+            arguments: StatementArguments(
+                [
+                    state.id.rawValue.databaseValue, number.databaseValue, version.databaseValue,
+                    at.timeIntervalSince1970.databaseValue, snapshot.databaseValue,
+                    (snapshot.isEmpty ? 0 : version).databaseValue,
+                ] + columns.values))
     }
 
     /// The timers table follows the state's timers: set, moved, fired or cancelled.
@@ -227,31 +226,4 @@ struct BatchWriter: Sendable {
             }
         }
     }
-}
-
-/// The columns of the `cases` table that are worked out from the state, for listing and filtering.
-struct ProjectionColumns: Equatable, CustomStringConvertible {
-    var stage: String
-    var name: String
-    var overdue: Bool
-    var nextDue: Double?
-    var nextTimer: String?
-
-    init(stage: String, name: String, overdue: Bool, nextDue: Double?, nextTimer: String?) {
-        self.stage = stage
-        self.name = name
-        self.overdue = overdue
-        self.nextDue = nextDue
-        self.nextTimer = nextTimer
-    }
-
-    init(_ state: CaseState) {
-        let next = state.pendingTimers.first
-        self.init(
-            stage: state.stage.rawValue, name: state.person?.name ?? "",
-            overdue: state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true),
-            nextDue: next?.due.timeIntervalSince1970, nextTimer: next?.name.rawValue)
-    }
-
-    var description: String { "(\(stage), overdue \(overdue), next \(nextTimer ?? "none"))" }
 }

@@ -6,7 +6,10 @@ public struct Command: Sendable {
     /// The case, or `nil` to open a new case (the event must then be `contact`).
     public var caseID: CaseID?
     /// What happened.
-    public var event: Event
+    public let event: Event
+    /// The event's data as the store writes it, encoded when the command is made, by the caller's task, so the
+    /// single writer does not spend its time encoding.
+    let eventData: String
     /// Who did it (a user, a worker, `timer`, `policy`).
     public var actor: String
     /// Why, for the audit trail.
@@ -30,6 +33,7 @@ public struct Command: Sendable {
     ) {
         self.caseID = caseID
         self.event = event
+        self.eventData = StateCodec.eventData(event)
         self.actor = actor
         self.reason = reason
         self.at = at
@@ -50,8 +54,9 @@ public enum CommandOutcome: Sendable {
     case notFound(CaseID)
 }
 
-/// An event as committed: where it went and what it did.
-public struct CommittedEvent: Sendable {
+/// An event as committed: where it went and what it did. A class, so that handing it to the command's caller
+/// and to every observer shares one copy of the case's state.
+public final class CommittedEvent: Sendable {
     /// The event's place in the whole history.
     public let seq: Int64
     /// The case's version after it (its number of events).
@@ -68,6 +73,20 @@ public struct CommittedEvent: Sendable {
     public let at: Date
     /// Cases it opened (a carer's case), committed in the same transaction.
     public let opened: [CaseID]
+
+    init(
+        seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, effects: [Effect], at: Date,
+        opened: [CaseID]
+    ) {
+        self.seq = seq
+        self.version = version
+        self.state = state
+        self.from = from
+        self.event = event
+        self.effects = effects
+        self.at = at
+        self.opened = opened
+    }
 }
 
 /// The answer stored for an idempotency key: a status code and a body.

@@ -11,7 +11,11 @@ import Synchronization
 ///
 /// One transaction commits each event, the case's new state, its timers and its tasks (transactional outbox):
 /// nothing is scheduled or sent before that commit. A command that fails on its own (an unknown case, a
-/// refusal) fails alone; a failed write fails the batch, and nothing of it is committed. A `Service`: on graceful shutdown it takes no new commands, finishes those it has, then returns.
+/// refusal) fails alone; a failed write fails the batch, and nothing of it is committed.
+///
+/// The writer is a thread of its own: its commits block on `fsync`, and between two commits it must not wait
+/// for a turn in the cooperative pool behind the tasks that submit. A `Service`: on graceful shutdown (or
+/// cancellation) it takes no new commands, finishes those it has, then returns.
 public final class Engine: Service, Sendable {
     /// The store written to.
     public let store: CaseStore
@@ -20,9 +24,7 @@ public final class Engine: Service, Sendable {
     private let policyFingerprint: String
     private let logger: Logger
     private let maxBatch: Int
-    private let queue = Mutex(Queue())
-    private let signals: AsyncStream<Void>
-    private let signal: AsyncStream<Void>.Continuation
+    private let queue = CommandQueue<Pending>()
     private let observers = Mutex<[@Sendable ([CommittedEvent]) -> Void]>([])
     private let cache: Mutex<StateCache>
     private let counters = Mutex(Statistics())
@@ -35,15 +37,13 @@ public final class Engine: Service, Sendable {
         public var commands = 0
         /// The largest batch.
         public var largestBatch = 0
+        /// Processor time the writer thread has used, in seconds (waiting for the disk is not counted): what
+        /// each command costs the single writer, the part that does not batch away.
+        public var writerCPUSeconds = 0.0
     }
 
     /// How the engine has batched its work so far (group commit: commands per transaction).
     public var statistics: Statistics { counters.withLock { $0 } }
-
-    private struct Queue {
-        var pending: [Pending] = []
-        var accepting = true
-    }
 
     private struct Pending {
         let command: Command
@@ -64,7 +64,6 @@ public final class Engine: Service, Sendable {
         self.logger = logger
         self.maxBatch = maxBatch
         policyFingerprint = policy.fingerprint
-        (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         try store.register(policy, current: true)
     }
 
@@ -80,14 +79,7 @@ public final class Engine: Service, Sendable {
     public func submit(_ command: Command) async throws(StoreError) -> CommandResult {
         do {
             return try await withCheckedThrowingContinuation { continuation in
-                let queued = queue.withLock { queue in
-                    guard queue.accepting else { return false }
-                    queue.pending.append(Pending(command: command, continuation: continuation))
-                    return true
-                }
-                if queued {
-                    signal.yield()
-                } else {
+                if !queue.add(Pending(command: command, continuation: continuation)) {
                     continuation.resume(throwing: StoreError(.closed, "the engine is shutting down; try again shortly"))
                 }
             }
@@ -98,42 +90,52 @@ public final class Engine: Service, Sendable {
         }
     }
 
-    /// Writes batches until a graceful shutdown; then finishes what it was given and returns.
+    /// Writes batches on the writer thread until a graceful shutdown or cancellation; then finishes what it was
+    /// given and returns.
     public func run() async {
         await withGracefulShutdownHandler {
-            for await _ in signals { await drain() }
-            await drain()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                    let writer = Thread {
+                        while let batch = self.queue.take(upTo: self.maxBatch) {
+                            self.commit(batch)
+                            let used = Self.threadCPUSeconds()
+                            self.counters.withLock { $0.writerCPUSeconds = used }
+                        }
+                        finished.resume()
+                    }
+                    writer.name = "carejourney.engine"
+                    writer.start()
+                }
+            } onCancel: {
+                self.stopAccepting()
+            }
         } onGracefulShutdown: {
             self.stopAccepting()
         }
     }
 
+    /// Processor time the calling thread has used, in seconds.
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     /// Takes no more commands; those already submitted are still written.
     public func stopAccepting() {
-        queue.withLock { $0.accepting = false }
-        signal.finish()
+        queue.close()
     }
 
-    private func drain() async {
-        while true {
-            let batch = queue.withLock { queue in
-                let batch = Array(queue.pending.prefix(maxBatch))
-                queue.pending.removeFirst(batch.count)
-                return batch
-            }
-            if batch.isEmpty { return }
-            await commit(batch)
-        }
-    }
-
-    private func commit(_ batch: [Pending]) async {
+    /// Writes one batch in one transaction, then answers each command in it (on the writer thread).
+    private func commit(_ batch: [Pending]) {
         let commands = batch.map(\.command)
         let known: @Sendable (CaseID, Int) -> StateCache.Entry? = { [self] id, version in
             cache.withLock { $0.state(of: id, at: version) }
         }
         let (policy, fingerprint) = (policy, policyFingerprint)
         do {
-            let (results, written) = try await store.pool.write { db in
+            let (results, written) = try store.pool.write { db in
                 var writer = BatchWriter(store: store, policy: policy, policyFingerprint: fingerprint, known: known)
                 let results = try writer.write(commands, in: db)
                 return (results, writer.written)

@@ -3,11 +3,20 @@ import Foundation
 import GRDB
 
 /// Reads a case's current state: its snapshot, with the events after it replayed under the policies they were
-/// applied under. The store writes a snapshot every `snapshotEvery` events (and when a case opens or closes),
-/// so at most that many events are replayed.
+/// applied under. The store writes a snapshot every `snapshotEvery` events (and when a case closes), so at most
+/// that many events are replayed. A case with fewer events has no snapshot yet (version 0): it is replayed from
+/// its first event.
 enum StateLoader {
     /// How many events may follow a snapshot before the next is written.
     static let snapshotEvery = 16
+
+    /// The stored form of "no snapshot yet": an empty state column with snapshot version 0.
+    static let noSnapshot = Data()
+
+    /// The state a case's snapshot holds: the new case itself at version 0, otherwise the stored state.
+    static func snapshot(of id: CaseID, version: Int, stored: Data) throws(StoreError) -> CaseState {
+        version == 0 ? CaseState(id: id) : try StateCodec.decode(CaseState.self, stored, what: "case \(id)")
+    }
 
     /// A case as stored: its number, version and snapshot version, and its current state.
     static func load(
@@ -20,7 +29,7 @@ enum StateLoader {
         else { return nil }
         let version: Int = row["version"]
         let snapshotVersion: Int = row["state_version"]
-        var state = try StateCodec.decode(CaseState.self, row["state"], what: "case \(id)")
+        var state = try snapshot(of: id, version: snapshotVersion, stored: row["state"])
         if version > snapshotVersion {
             let tail = try Row.fetchAll(
                 db.cachedStatement(

@@ -87,6 +87,10 @@ enum StoreSchema {
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "UPDATE cases SET state_version = version")
         }
+        migrator.registerMigration("v3: no index of events by name") { db in
+            // Every event paid for an index nothing needs: history is read by case, and the reports scan it whole.
+            try db.execute(sql: "DROP INDEX IF EXISTS events_by_name")
+        }
         return migrator
     }
 }

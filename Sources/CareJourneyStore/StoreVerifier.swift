@@ -29,8 +29,7 @@ extension CaseStore {
                 if report.differences.count < limit { report.differences.append(text) }
             }
             let projections = try db.cachedStatement(
-                sql:
-                    "SELECT version, stage, name, overdue, next_due, next_timer, state, state_version FROM cases WHERE id = ?"
+                sql: "SELECT * FROM cases WHERE id = ?"
             )
             let timers = try db.cachedStatement(sql: "SELECT name, due FROM timers WHERE case_id = ?")
             let openTasks = try db.cachedStatement(sql: "SELECT id FROM tasks WHERE case_id = ? AND status = 'open'")
@@ -46,15 +45,14 @@ extension CaseStore {
                     differ("case \(id): projection version \(version), history has \(events) events")
                 }
                 let columns = ProjectionColumns(replayed)
-                let storedColumns = ProjectionColumns(
-                    stage: row["stage"], name: row["name"], overdue: row["overdue"], nextDue: row["next_due"],
-                    nextTimer: row["next_timer"])
+                let storedColumns = ProjectionColumns(row: row)
                 if storedColumns != columns {
                     differ("case \(id): projection columns \(storedColumns) differ from the history's \(columns)")
                 }
                 // The stored snapshot must equal the history replayed up to the snapshot's version.
                 let snapshotVersion: Int = row["state_version"]
-                let stored = try StateCodec.decode(CaseState.self, row["state"], what: "case \(id)")
+                let stored = try StateLoader.snapshot(
+                    of: CaseID(id), version: snapshotVersion, stored: row["state"])
                 if stored != states[snapshotVersion] {
                     differ(
                         "case \(id): the stored state (snapshot at version \(snapshotVersion)) differs from its replayed history"
@@ -89,7 +87,8 @@ extension CaseStore {
                     if let done = current {
                         try check(done.id, replayed: done.state, events: done.events, states: done.states)
                     }
-                    current = (history.caseID, CaseState(id: CaseID(history.caseID)), 0, [:])
+                    let opened = CaseState(id: CaseID(history.caseID))
+                    current = (history.caseID, opened, 0, [0: opened])
                 }
                 do {
                     if var replaying = current {

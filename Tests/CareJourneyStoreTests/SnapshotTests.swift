@@ -6,7 +6,8 @@ import Testing
 @testable import CareJourneyStore
 
 @Suite struct SnapshotTests {
-    @Test func aLongHistoryIsReadFromItsLatestSnapshotAndTheEventsAfterIt() async throws {
+    /// A case in delivery (7 events) followed by 12 complaints received and concluded: 31 events.
+    func storeWithALongHistory() async throws -> (CaseStore, CaseID, CaseState) {
         let store = try CaseStore(directory: temporaryDirectory())
         let (id, live) = try await withEngine(store, policy: try shippedPolicy()) { engine in
             let id = try await engine.caseInDelivery(at: start)
@@ -20,11 +21,32 @@ import Testing
             }
             return (id, try #require(last))
         }
-        // 7 + 24 events: snapshots at 1, 17 and 31 (its 16th after the last).
-        let snapshot = try await store.pool.read { db in
+        return (store, id, live)
+    }
+
+    func snapshotVersion(of id: CaseID, in store: CaseStore) async throws -> Int? {
+        try await store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT state_version FROM cases WHERE id = ?", arguments: [id.rawValue])
         }
-        #expect(snapshot == 17)
+    }
+
+    @Test func aShortHistoryHasNoSnapshotAndIsReplayedFromItsFirstEvent() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let id = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            try await engine.caseInDelivery(at: start)
+        }
+        #expect(try await snapshotVersion(of: id, in: store) == 0)
+        let record = try #require(try await store.record(of: id))
+        #expect(record.version == 7)
+        #expect(record.state.stage == .delivery)
+        #expect(record.state.person?.name == "Ada")
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func aLongHistoryIsReadFromItsLatestSnapshotAndTheEventsAfterIt() async throws {
+        let (store, id, live) = try await storeWithALongHistory()
+        // 7 + 24 events: a snapshot at 16; the next is due at 32.
+        #expect(try await snapshotVersion(of: id, in: store) == 16)
         let record = try #require(try await store.record(of: id))
         #expect(record.version == 31)
         #expect(record.state == live)
@@ -32,18 +54,30 @@ import Testing
         #expect(try store.verify().isClean)
     }
 
-    @Test func aStoreWrittenBeforeSnapshotsOpensAndMigrates() async throws {
+    @Test func aTamperedSnapshotIsFound() async throws {
+        let (store, _, _) = try await storeWithALongHistory()
+        try store.execute(
+            #"UPDATE cases SET state = CAST(REPLACE(CAST(state AS TEXT), '"name":"Ada"', '"name":"Eve"') AS BLOB)"#)
+        let report = try store.verify()
+        #expect(
+            report.differences.contains { $0.contains("the stored state (snapshot at version 16) differs") },
+            "\(report.differences)")
+    }
+
+    @Test func aVersion1StoreOpensAndMigrates() async throws {
         let directory = temporaryDirectory()
         let store = try CaseStore(directory: directory)
         let id = try await withEngine(store, policy: try shippedPolicy()) { engine in
             try await engine.caseInDelivery(at: start)
         }
         let live = try #require(try await store.record(of: id)?.state)
-        // Make it a version-1 store: the full state in every row, no snapshot column, v2 not applied.
+        // Make it a version-1 store: the full state in every row, no snapshot column, an index of events by name,
+        // and neither v2 nor v3 applied.
         try store.execute(
             """
             ALTER TABLE cases DROP COLUMN state_version;
-            DELETE FROM grdb_migrations WHERE identifier LIKE 'v2%';
+            CREATE INDEX events_by_name ON events(name);
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v2%' OR identifier LIKE 'v3%';
             """)
         let old = try DatabaseQueue(path: store.path)
         try await old.write { db in
@@ -57,6 +91,8 @@ import Testing
                 .map { [$0["version"] as Int, $0["state_version"] as Int] }
         }
         #expect(versions == [7, 7])
+        let indexes = try await reopened.pool.read { db in try db.indexes(on: "events").map(\.name) }
+        #expect(!indexes.contains("events_by_name"))
         #expect(try await reopened.record(of: id)?.state == live)
         #expect(try reopened.verify().isClean)
     }

@@ -1,0 +1,58 @@
+import CareJourneyCore
+import GRDB
+
+/// The columns of the `cases` table that are worked out from the state, for listing and filtering.
+///
+/// One list serves every use: the writer inserts them all for a new case and updates only those that changed
+/// for a known one (an unchanged indexed column then costs no index write); `store verify` compares them with
+/// the history's.
+struct ProjectionColumns: Equatable, CustomStringConvertible {
+    /// The column names, in the order of `values`.
+    static let names = ["stage", "name", "client_type", "opened_at", "overdue", "next_due", "next_timer"]
+
+    /// Each column's value, in the order of `names`.
+    let values: [DatabaseValue]
+
+    init(_ state: CaseState) {
+        let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
+        let overdue = state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true)
+        values = [
+            state.stage.rawValue.databaseValue,
+            (state.person?.name ?? "").databaseValue,
+            state.person?.clientType.rawValue.databaseValue ?? .null,
+            state.openedAt?.timeIntervalSince1970.databaseValue ?? .null,
+            overdue.databaseValue,
+            next?.value.timeIntervalSince1970.databaseValue ?? .null,
+            next?.key.rawValue.databaseValue ?? .null,
+        ]
+    }
+
+    /// The columns as stored in a row of `cases`.
+    init(row: Row) {
+        values = Self.names.map { name in row[name] as DatabaseValue }
+    }
+
+    /// The columns whose values differ from `other`'s: one bit per column, in the order of `names`.
+    func changes(since other: ProjectionColumns) -> Int {
+        var mask = 0
+        for index in values.indices where values[index] != other.values[index] { mask |= 1 << index }
+        return mask
+    }
+
+    /// The values of the columns in `mask`, in order.
+    func values(in mask: Int) -> [DatabaseValue] {
+        values.indices.filter { mask & (1 << $0) != 0 }.map { values[$0] }
+    }
+
+    /// For each mask of changed columns, the statement that sets a case's version, update time and those columns.
+    static let updates: [String] = (0..<(1 << names.count)).map { mask in
+        "UPDATE cases SET version = ?, updated_at = ?"
+            + names.indices.filter { mask & (1 << $0) != 0 }.map { ", \(names[$0]) = ?" }.joined() + " WHERE id = ?"
+    }
+
+    static func == (lhs: ProjectionColumns, rhs: ProjectionColumns) -> Bool { lhs.values == rhs.values }
+
+    var description: String {
+        "(" + zip(Self.names, values).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
+    }
+}
