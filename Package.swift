@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "CareJourneyKit", targets: ["CareJourneyKit"]),
         .library(name: "CareJourneyStore", targets: ["CareJourneyStore"]),
         .library(name: "CareJourneyServer", targets: ["CareJourneyServer"]),
+        // The worker SDK: serve a CareJourney queue (or any MDP service) from Swift.
+        .library(name: "CareJourneyWorker", targets: ["CareJourneyWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +23,30 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // libzmq from Debian's libzmq3-dev.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // A small Swift face on libzmq: context, sockets, poller, CURVE keys, a mailbox for socket threads.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The wire contract with workers: the Majordomo Protocol (MDP/0.1, MDP/0.2, MMI) and task bodies. Pure.
+        .target(name: "CareJourneyWire", dependencies: ["CareJourneyCore"]),
+        // The worker SDK: connect, serve a queue, heartbeat, reconnect with backoff, stop gracefully.
+        .target(
+            name: "CareJourneyWorker",
+            dependencies: [
+                "CareJourneyWire", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The broker: MDP on a ROUTER socket, the engine's tasks dispatched and leased, events on a PUB socket.
+        .target(
+            name: "CareJourneyBroker",
+            dependencies: [
+                "CareJourneyStore", "CareJourneyWire", "ZeroMQ", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The pure core: typed journey machines, policy model, effects. No I/O, no clock, no randomness.
         .target(name: "CareJourneyCore"),
         // The shell around the core that does not need a server: policy files, scenarios, diagrams.
@@ -42,7 +68,7 @@ let package = Package(
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,6 +92,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Example workers, each runnable with one command (`swift run brokerage-worker`).
+        .executableTarget(name: "brokerage-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/brokerage"),
+        .executableTarget(name: "advocacy-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/advocacy"),
+        .executableTarget(
+            name: "dp-monitoring-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/dp-monitoring"),
+        .executableTarget(
+            name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
+            path: "examples/workers/review-reminders"),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
         .testTarget(name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit"]),

@@ -26,7 +26,8 @@ struct StartupProbe: AsyncParsableCommand {
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { finished.finish() }
-                try await CareJourneyService(options: options, logger: logger).run { port in
+                try await CareJourneyService(options: options, logger: logger).run { listening in
+                    let port = listening.httpPort
                     let listening = elapsed(since: start)
                     // The first timer window: timers due in the next five minutes, as the timer service loads it.
                     // (Measured after listening; the service loads the same window beside it.)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyServer
@@ -9,7 +10,8 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the store, timers and HTTP API until SIGTERM or SIGINT (then drain and exit 0).")
+        abstract:
+            "Run the store, timers, task broker and HTTP API until SIGTERM or SIGINT (then drain and exit 0).")
 
     @OptionGroup var data: DataDirectoryOption
 
@@ -25,12 +27,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Open N sample cases if the store is empty, so there is something to see.")
     var sample = 0
 
+    @Option(help: "Where the task broker listens for MDP workers and clients (a ZeroMQ endpoint).")
+    var zmq = "tcp://127.0.0.1:5555"
+
+    @Option(help: "Where committed case events are published (a ZeroMQ endpoint), or 'off'.")
+    var events = "tcp://127.0.0.1:5556"
+
+    @Option(
+        name: .customLong("curve-keys"),
+        help: "A CURVE key file: the broker then requires CURVE and admits only the listed keys (see docs/tasks.md).")
+    var curveKeys: String?
+
+    @Option(help: "Seconds a worker may hold a task before it is offered to another.")
+    var lease = 300
+
     func validate() throws {
         guard parseAddress(http) != nil else {
             throw ValidationError("--http takes HOST:PORT, like 127.0.0.1:8080 (port 0 picks a free one)")
         }
         if let timeScale, !(timeScale > 0) { throw ValidationError("--time-scale must be more than 0") }
         if sample < 0 { throw ValidationError("--sample must be 0 or more") }
+        if lease < 1 { throw ValidationError("--lease must be at least 1 second") }
     }
 
     func run() async throws {
@@ -42,11 +59,21 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
+        let curve: CurveKeyFile?
+        do {
+            curve = try curveKeys.map(CurveKeyFile.load)
+        } catch {
+            printError("carejourney serve: \(error)")
+            throw ExitCode.failure
+        }
+        let broker = BrokerOptions(
+            endpoint: zmq, events: events == "off" ? nil : events, curve: curve, lease: .seconds(lease))
         let options = CareJourneyService.Options(
             dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
-            timeScale: timeScale, sample: sample)
+            timeScale: timeScale, sample: sample, broker: broker)
         do {
-            try await CareJourneyService(options: options).run { port in
+            try await CareJourneyService(options: options).run { listening in
+                let port = listening.httpPort
                 let banner =
                     """
                     CareJourney is running on http://\(host):\(port)
@@ -54,6 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
                       a case:   http://\(host):\(port)/api/cases/C-1
                       figures:  http://\(host):\(port)/api/stats
                       the API:  http://\(host):\(port)/openapi.yaml
+                      workers:  MDP on \(listening.mdp ?? "(broker not running)")\(curve == nil ? "" : " (CURVE)")
+                      events:   \(listening.events ?? "not published")
                     Stop with Ctrl-C: accepted commands are drained and committed first.
 
                     """

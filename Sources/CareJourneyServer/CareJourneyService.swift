@@ -1,3 +1,4 @@
+import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
@@ -5,8 +6,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// `carejourney serve`: the store, the engine, the timer service and the HTTP API as services in one
-/// `ServiceGroup`. SIGTERM or SIGINT stops accepting requests, drains the commands in flight, then closes.
+/// `carejourney serve`: the store, the engine, the timer service, the task broker and the HTTP API as services in
+/// one `ServiceGroup`. SIGTERM or SIGINT stops accepting requests, drains the commands in flight, then closes.
 public struct CareJourneyService: Sendable {
     /// How to run.
     public struct Options: Sendable {
@@ -21,10 +22,12 @@ public struct CareJourneyService: Sendable {
         public var timeScale: Double?
         /// Open this many sample cases in an empty store.
         public var sample: Int
+        /// The task broker, or none.
+        public var broker: BrokerOptions?
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
-            timeScale: Double? = nil, sample: Int = 0
+            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -33,6 +36,7 @@ public struct CareJourneyService: Sendable {
             self.port = port
             self.timeScale = timeScale
             self.sample = sample
+            self.broker = broker
         }
     }
 
@@ -63,8 +67,16 @@ public struct CareJourneyService: Sendable {
         }
     }
 
-    /// Runs until SIGTERM or SIGINT; `onRunning` gets the bound port once the server listens.
-    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Where a running service listens.
+    public struct Listening: Sendable {
+        public let httpPort: Int
+        /// The broker's MDP and PUB endpoints, when it runs.
+        public let mdp: String?
+        public let events: String?
+    }
+
+    /// Runs until SIGTERM or SIGINT; `onRunning` is told where it listens once the server (and broker) are up.
+    public func run(onRunning: @escaping @Sendable (Listening) async -> Void = { _ in }) async throws {
         let lock = try DataDirectoryLock(directory: options.dataDirectory)
         let store = try CaseStore(directory: options.dataDirectory)
         let policy = try Self.choosePolicy(
@@ -74,6 +86,7 @@ public struct CareJourneyService: Sendable {
         let engine = try Engine(store: store, policy: policy, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let api = CaseAPI(engine: engine, clock: clock)
+        let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
         let sample = options.sample
         let isEmpty = try await store.isEmpty()
         let app = Application(
@@ -83,11 +96,15 @@ public struct CareJourneyService: Sendable {
                 if sample > 0 && isEmpty {
                     _ = try? await SamplePopulation(count: sample).seed(into: engine, at: clock.now())
                 }
-                await onRunning(channel.localAddress?.port ?? 0)
+                let endpoints = await broker?.boundEndpoints()
+                await onRunning(
+                    Listening(httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events))
             },
             logger: logger)
-        let group = ServiceGroup(
-            services: [engine, timers, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [any Service] = [engine, timers]
+        if let broker { services.append(broker) }
+        services.append(app)
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         logger.info(
             "serving",
             metadata: [

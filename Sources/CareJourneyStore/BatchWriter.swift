@@ -142,8 +142,8 @@ struct BatchWriter: Sendable {
             }
         }
         let event = CommittedEvent(
-            seq: seq, version: version, state: new, from: state.stage, event: command.event,
-            effects: transition.effects, at: command.at, opened: opened)
+            seq: seq, version: version, state: new, from: state.stage, event: command.event, actor: command.actor,
+            reason: command.reason, effects: transition.effects, at: command.at, opened: opened)
         committed.insert(event, at: 0)
         return .applied(event)
     }
@@ -219,10 +219,42 @@ struct BatchWriter: Sendable {
                     task.createdAt.timeIntervalSince1970,
                 ])
             case .resolveTask(let id, let resolution):
-                try db.cachedStatement(sql: "UPDATE tasks SET status = ?, resolved_at = ? WHERE id = ?")
+                try db.cachedStatement(
+                    sql: "UPDATE tasks SET status = ?, resolved_at = ?, leased_to = NULL, lease_expires = NULL WHERE id = ?"
+                )
                     .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, id.description])
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
+            }
+        }
+    }
+
+    /// Notes on tasks' dispatch: attempts, leases, progress, failures. Only a task still open (or failed, for a
+    /// retry) is touched: a note never reopens a completed task.
+    static func write(_ notes: [TaskNote], in db: Database) throws {
+        for note in notes {
+            switch note {
+            case .dispatched(let id, let attempt, let worker, let leaseExpires):
+                try db.cachedStatement(
+                    sql: "UPDATE tasks SET attempts = ?, leased_to = ?, lease_expires = ? WHERE id = ? AND status = 'open'"
+                ).execute(arguments: [attempt, worker, leaseExpires.timeIntervalSince1970, id])
+            case .progress(let id, let progress):
+                try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")
+                    .execute(arguments: [progress, id])
+            case .released(let id, let reason):
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE tasks SET leased_to = NULL, lease_expires = NULL, last_error = ?
+                        WHERE id = ? AND status = 'open'
+                        """
+                ).execute(arguments: [reason, id])
+            case .failed(let id, let reason):
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE tasks SET status = 'failed', leased_to = NULL, lease_expires = NULL, last_error = ?
+                        WHERE id = ? AND status = 'open'
+                        """
+                ).execute(arguments: [reason, id])
             }
         }
     }

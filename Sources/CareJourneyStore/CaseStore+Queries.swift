@@ -104,6 +104,39 @@ extension CaseStore {
     }
 }
 
+extension CaseStore {
+    /// An open task waiting on its queue, with the state of its case (for the worker's brief).
+    public struct OpenTask: Sendable {
+        public let task: CareTask
+        /// How many times it has been dispatched before.
+        public let attempts: Int
+        public let state: CaseState
+    }
+
+    /// Open tasks on `queue`, oldest first, skipping those in `excluding` (the broker's own): up to `limit`.
+    public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError) -> [OpenTask] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, case_id, attempts FROM tasks WHERE queue = ? AND status = 'open'
+                    ORDER BY created_at, id LIMIT ?
+                    """,
+                arguments: [queue, limit + excluding.count])
+            var found: [OpenTask] = []
+            for row in rows where found.count < limit {
+                let id: String = row["id"]
+                guard !excluding.contains(id),
+                    let state = try self.currentState(of: CaseID(row["case_id"] as String), in: db)?.state,
+                    let task = state.tasks.values.first(where: { $0.id.description == id })
+                else { continue }
+                found.append(OpenTask(task: task, attempts: row["attempts"], state: state))
+            }
+            return found
+        }
+    }
+}
+
 /// An events row, read before its data is typed.
 struct HistoryRow: Sendable {
     let seq: Int64

@@ -67,6 +67,9 @@ public final class CommittedEvent: Sendable {
     public let from: Stage
     /// The event.
     public let event: Event
+    /// Who sent it, and why (for the audit trail).
+    public let actor: String
+    public let reason: String?
     /// Its effects.
     public let effects: [Effect]
     /// When it happened.
@@ -75,14 +78,16 @@ public final class CommittedEvent: Sendable {
     public let opened: [CaseID]
 
     init(
-        seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, effects: [Effect], at: Date,
-        opened: [CaseID]
+        seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, actor: String, reason: String?,
+        effects: [Effect], at: Date, opened: [CaseID]
     ) {
         self.seq = seq
         self.version = version
         self.state = state
         self.from = from
         self.event = event
+        self.actor = actor
+        self.reason = reason
         self.effects = effects
         self.at = at
         self.opened = opened

@@ -24,7 +24,7 @@ public final class Engine: Service, Sendable {
     private let policyFingerprint: String
     private let logger: Logger
     private let maxBatch: Int
-    private let queue = CommandQueue<Pending>()
+    private let queue = CommandQueue<Work>()
     private let observers = Mutex<[@Sendable ([CommittedEvent]) -> Void]>([])
     private let cache: Mutex<StateCache>
     private let counters = Mutex(Statistics())
@@ -45,9 +45,10 @@ public final class Engine: Service, Sendable {
     /// How the engine has batched its work so far (group commit: commands per transaction).
     public var statistics: Statistics { counters.withLock { $0 } }
 
-    private struct Pending {
-        let command: Command
-        let continuation: CheckedContinuation<CommandResult, any Error>
+    /// What the writer is given: a command to answer, or a note on a task's dispatch to write.
+    private enum Work {
+        case command(Command, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
+        case note(TaskNote)
     }
 
     /// Creates an engine that writes to `store` under `policy`, which it records in the store.
@@ -77,17 +78,24 @@ public final class Engine: Service, Sendable {
     /// - Throws: `StoreError.closed` once the engine is shutting down; `StoreError.io` when the commit failed
     ///   (nothing was committed: retrying with the same idempotency key is safe).
     public func submit(_ command: Command) async throws(StoreError) -> CommandResult {
-        do {
-            return try await withCheckedThrowingContinuation { continuation in
-                if !queue.add(Pending(command: command, continuation: continuation)) {
-                    continuation.resume(throwing: StoreError(.closed, "the engine is shutting down; try again shortly"))
-                }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.io, "the command failed", cause: error)
+        let result = await withCheckedContinuation { continuation in
+            submit(command) { continuation.resume(returning: $0) }
         }
+        return try result.get()
+    }
+
+    /// Applies a command and calls `answer` once it is committed (or refused, or replayed), on the writer thread:
+    /// for callers that are threads rather than tasks (the broker). `answer` must return quickly.
+    public func submit(_ command: Command, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void) {
+        if !queue.add(.command(command, answer: answer)) {
+            answer(.failure(StoreError(.closed, "the engine is shutting down; try again shortly")))
+        }
+    }
+
+    /// Writes a note on a task's dispatch (attempt, lease, progress, failure) with the next commit. Nobody waits
+    /// for it: a note lost in a crash loses nothing that matters, since leases end with the broker anyway.
+    public func record(_ note: TaskNote) {
+        _ = queue.add(.note(note))
     }
 
     /// Writes batches on the writer thread until a graceful shutdown or cancellation; then finishes what it was
@@ -128,8 +136,19 @@ public final class Engine: Service, Sendable {
     }
 
     /// Writes one batch in one transaction, then answers each command in it (on the writer thread).
-    private func commit(_ batch: [Pending]) {
-        let commands = batch.map(\.command)
+    private func commit(_ batch: [Work]) {
+        var commands: [Command] = []
+        var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
+        var notes: [TaskNote] = []
+        for work in batch {
+            switch work {
+            case .command(let command, let answer):
+                commands.append(command)
+                answers.append(answer)
+            case .note(let note):
+                notes.append(note)
+            }
+        }
         let known: @Sendable (CaseID, Int) -> StateCache.Entry? = { [self] id, version in
             cache.withLock { $0.state(of: id, at: version) }
         }
@@ -137,29 +156,25 @@ public final class Engine: Service, Sendable {
         do {
             let (results, written) = try store.pool.write { db in
                 var writer = BatchWriter(store: store, policy: policy, policyFingerprint: fingerprint, known: known)
+                try BatchWriter.write(notes, in: db)
                 let results = try writer.write(commands, in: db)
                 return (results, writer.written)
             }
             cache.withLock { $0.store(written) }
             counters.withLock { counters in
                 counters.batches += 1
-                counters.commands += batch.count
-                counters.largestBatch = max(counters.largestBatch, batch.count)
+                counters.commands += commands.count
+                counters.largestBatch = max(counters.largestBatch, commands.count)
             }
-            for (pending, result) in zip(batch, results) {
-                switch result {
-                case .success(let done): pending.continuation.resume(returning: done.result)
-                case .failure(let error): pending.continuation.resume(throwing: error)
-                }
-            }
+            for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
             let committed = results.flatMap { (try? $0.get())?.committed ?? [] }
             if !committed.isEmpty {
                 for observer in observers.withLock({ $0 }) { observer(committed) }
             }
         } catch {
-            logger.error("commit of \(batch.count) commands failed: \(error)")
+            logger.error("commit of \(commands.count) commands and \(notes.count) task notes failed: \(error)")
             let failure = StoreError(.io, "the commit failed; nothing was written", cause: error)
-            for pending in batch { pending.continuation.resume(throwing: failure) }
+            for answer in answers { answer(.failure(failure)) }
         }
     }
 }

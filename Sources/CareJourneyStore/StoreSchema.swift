@@ -91,6 +91,17 @@ enum StoreSchema {
             // Every event paid for an index nothing needs: history is read by case, and the reports scan it whole.
             try db.execute(sql: "DROP INDEX IF EXISTS events_by_name")
         }
+        migrator.registerMigration("v4: task dispatch (lease, progress, failure)") { db in
+            // Who holds a task and until when, the last progress a worker reported, and why the last attempt
+            // failed. A task that cannot be done is `failed` (still open in its case) until retried or cancelled.
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks ADD COLUMN leased_to TEXT;
+                    ALTER TABLE tasks ADD COLUMN lease_expires REAL;
+                    ALTER TABLE tasks ADD COLUMN progress TEXT;
+                    ALTER TABLE tasks ADD COLUMN last_error TEXT;
+                    """)
+        }
         return migrator
     }
 }

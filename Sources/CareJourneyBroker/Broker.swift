@@ -1,0 +1,299 @@
+import CZeroMQ
+import CareJourneyCore
+import CareJourneyStore
+import CareJourneyWire
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// The task broker: a Majordomo broker (MDP/0.1, MDP/0.2 and MMI) on a ROUTER socket through which the engine's
+/// tasks reach workers, and a PUB socket on which every committed case event is published.
+///
+/// A task committed in the outbox is dispatched as a REQUEST to a ready worker of its queue, leased, and
+/// completed when the worker's final reply is committed as an event on the case (exactly once: the reply's
+/// idempotency key is the task's id). Tasks wait in the store while no worker is connected.
+///
+/// The sockets live on one thread of their own; the engine and everything else talk to it through a mailbox.
+/// Heartbeats and leases run on wall time (a worker's work takes real time); events are dated by the engine's
+/// clock. A `Service`: graceful shutdown stops taking messages, closes the sockets and returns.
+public final class Broker: Service, Sendable {
+    public let options: BrokerOptions
+    private let engine: Engine
+    private let clock: any CareClock
+    private let logger: Logger
+    private let context: ZMQContext
+    private let mailbox = Mailbox<Mail>()
+    private let state = Mutex(Published())
+
+    private struct Published {
+        var snapshot = BrokerSnapshot.empty
+        var endpoint: String?
+        var eventsEndpoint: String?
+        var failure: String?
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private enum Mail: Sendable {
+        case committed([CommittedEvent])
+        case completed(QueuedTask, Result<CommandResult, StoreError>)
+        case loaded(service: String, [QueuedTask], exhausted: Bool)
+        case stop
+    }
+
+    /// A broker for `engine`'s tasks; it starts listening when run.
+    public init(
+        engine: Engine, clock: any CareClock, options: BrokerOptions, context: ZMQContext = ZMQContext(),
+        logger: Logger = Logger(label: "carejourney.broker")
+    ) {
+        self.engine = engine
+        self.clock = clock
+        self.options = options
+        self.context = context
+        self.logger = logger
+        let mailbox = self.mailbox
+        engine.observe { committed in mailbox.post(.committed(committed)) }
+    }
+
+    /// The MDP endpoint as bound (with the port chosen for `:*`), once listening; `nil` if it failed.
+    public func boundEndpoints() async -> (mdp: String, events: String?)? {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.endpoint != nil || state.failure != nil { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+        return state.withLock { state in state.endpoint.map { ($0, state.eventsEndpoint) } }
+    }
+
+    /// Queues and workers as they stand.
+    public var snapshot: BrokerSnapshot { state.withLock { $0.snapshot } }
+
+    public func run() async throws {
+        let needCurve = options.endpointsNeedingCurve()
+        guard needCurve.isEmpty else {
+            throw BrokerError(
+                "refusing to bind \(needCurve.joined(separator: ", ")) without CURVE: workers would be unauthenticated",
+                hint: "bind to 127.0.0.1, or pass --curve-keys FILE")
+        }
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+                    let thread = Thread {
+                        do {
+                            try self.serve()
+                            finished.resume()
+                        } catch {
+                            self.published { $0.failure = "\(error)" }
+                            finished.resume(throwing: error)
+                        }
+                    }
+                    thread.name = "carejourney.broker"
+                    thread.start()
+                }
+            } onCancel: {
+                self.mailbox.post(.stop)
+            }
+        } onGracefulShutdown: {
+            self.mailbox.post(.stop)
+        }
+    }
+
+    private func published(_ change: (inout Published) -> Void) {
+        let waiters = state.withLock { state in
+            change(&state)
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    // MARK: - The socket thread
+
+    private func serve() throws {
+        var zap: ZMQSocket?
+        if options.curve != nil {
+            // The ZAP handler must be bound before any CURVE server socket.
+            let handler = try ZMQSocket(context, .rep)
+            try handler.bind("inproc://zeromq.zap.01")
+            zap = handler
+        }
+        let router = try ZMQSocket(context, .router)
+        try router.set(ZMQ_ROUTER_MANDATORY, Int32(1))
+        try router.set64(ZMQ_MAXMSGSIZE, Int64(options.maxMessageBytes) * 4)
+        try secure(router)
+        try router.bind(options.endpoint)
+        var publisher: ZMQSocket?
+        if let events = options.events {
+            let socket = try ZMQSocket(context, .pub)
+            try secure(socket)
+            try socket.bind(events)
+            publisher = socket
+        }
+        published {
+            $0.endpoint = router.lastEndpoint
+            $0.eventsEndpoint = publisher?.lastEndpoint
+        }
+        logger.info(
+            "broker listening",
+            metadata: [
+                "mdp": "\(router.lastEndpoint)", "events": "\(publisher?.lastEndpoint ?? "off")",
+                "curve": "\(options.curve != nil)",
+            ])
+        defer {
+            router.close()
+            publisher?.close()
+            zap?.close()
+        }
+
+        let routing = BrokerRouting(options: options, logger: logger, now: Date())
+        var lastSnapshot = Date.distantPast
+        while true {
+            var poller = ZMQPoller()
+            poller.add(router)
+            poller.add(fileDescriptor: mailbox.fileDescriptor)
+            if let zap { poller.add(zap) }
+            let wait = max(0, min(1000, Int(routing.nextDeadline().timeIntervalSinceNow * 1000) + 1))
+            let ready = try poller.wait(milliseconds: wait)
+            if ready[1] {
+                for mail in mailbox.drain() {
+                    switch mail {
+                    case .stop:
+                        logger.info("broker stopping")
+                        published { $0.snapshot = routing.snapshot() }
+                        return
+                    case .committed(let events):
+                        take(events, into: routing, publisher: publisher)
+                    case .completed(let queued, let result):
+                        routing.completed(queued, result: result, now: Date())
+                    case .loaded(let service, let tasks, let exhausted):
+                        routing.loaded(tasks, service: service, exhausted: exhausted, now: Date())
+                    }
+                }
+            }
+            if let zap, ready[2] { authenticate(zap) }
+            if ready[0] {
+                // Up to a batch of messages, then the mailbox and timers get their turn.
+                for _ in 0..<256 {
+                    guard let message = try router.receive(dontWait: true, limit: options.maxMessageBytes) else { break }
+                    guard let identity = message.frames.first, !message.oversized else {
+                        logger.warning("dropped: a message of \(message.size) bytes (the limit is \(options.maxMessageBytes))")
+                        continue
+                    }
+                    routing.received(
+                        from: identity, frames: Array(message.frames.dropFirst()), user: message.userID, now: Date())
+                }
+            }
+            routing.tick(now: Date())
+            carryOut(routing.takeActions(), on: router)
+            if -lastSnapshot.timeIntervalSinceNow > 0.2 {
+                lastSnapshot = Date()
+                let snapshot = routing.snapshot()
+                published { $0.snapshot = snapshot }
+            }
+        }
+    }
+
+    private func secure(_ socket: ZMQSocket) throws {
+        guard let curve = options.curve else { return }
+        try socket.set(ZMQ_CURVE_SERVER, Int32(1))
+        try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.serverSecretKey.utf8))
+        try socket.set(ZMQ_ZAP_DOMAIN, Array("carejourney".utf8))
+    }
+
+    /// New tasks join their queues, resolved ones leave, and every event is published.
+    private func take(_ events: [CommittedEvent], into routing: BrokerRouting, publisher: ZMQSocket?) {
+        let now = Date()
+        for committed in events {
+            for effect in committed.effects {
+                switch effect {
+                case .enqueue(let task):
+                    routing.taskReady(
+                        QueuedTask(task: task, brief: TaskBrief(for: task, in: committed.state), attempts: 0), now: now)
+                case .resolveTask(let id, _):
+                    routing.taskResolved(id.description)
+                default:
+                    break
+                }
+            }
+            if let publisher {
+                let topic = Array("\(committed.event.name.rawValue) \(committed.state.id.rawValue)".utf8)
+                try? publisher.send([topic, PublishedEvent(committed).encoded()], dontWait: true)
+            }
+        }
+    }
+
+    private func carryOut(_ actions: [BrokerRouting.Action], on router: ZMQSocket) {
+        for action in actions {
+            switch action {
+            case .send(let identity, let frames):
+                do {
+                    try router.send([identity] + frames, dontWait: true)
+                } catch {
+                    // The peer is gone (ROUTER_MANDATORY) or its queue is full: liveness will tell.
+                    logger.debug("could not send to \(hex(identity)): \(error)")
+                }
+            case .note(let note):
+                engine.record(note)
+            case .complete(let queued, let event, let worker, let fingerprint):
+                let command = Command(
+                    caseID: queued.task.id.caseID, event: event, actor: "worker \(worker)", at: clock.now(),
+                    idempotencyKey: "task-final:\(queued.id)", fingerprint: fingerprint)
+                let mailbox = self.mailbox
+                engine.submit(command) { result in mailbox.post(.completed(queued, result)) }
+            case .load(let service, let excluding):
+                let store = engine.store
+                let mailbox = self.mailbox
+                let logger = self.logger
+                // Read beside the socket thread, so a large queue does not hold up heartbeats.
+                Thread.detachNewThread {
+                    do {
+                        let found = try store.openTasks(on: service, excluding: excluding, limit: 500)
+                        let tasks = found.map {
+                            QueuedTask(task: $0.task, brief: TaskBrief(for: $0.task, in: $0.state), attempts: $0.attempts)
+                        }
+                        mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < 500))
+                    } catch {
+                        logger.error("could not load the open tasks of '\(service)': \(error)")
+                        mailbox.post(.loaded(service: service, [], exhausted: false))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Answers one ZAP request (RFC 27): CURVE keys listed in the key file are admitted, by their peer name.
+    private func authenticate(_ zap: ZMQSocket) {
+        guard let request = try? zap.receive(dontWait: true) else { return }
+        let frames = request.frames
+        guard frames.count >= 6 else { return }
+        let requestID = frames[1]
+        var status = "400"
+        var text = "not admitted"
+        var user = ""
+        if String(decoding: frames[5], as: UTF8.self) == "CURVE", frames.count >= 7, frames[6].count == 32,
+            let peer = options.curve?.peers[ZMQCurve.encode(frames[6])]
+        {
+            status = "200"
+            text = "OK"
+            user = peer.name
+        } else {
+            logger.warning("refused a connection: its CURVE key is not in the key file")
+        }
+        try? zap.send([Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), Array(user.utf8), []])
+    }
+}
+
+/// A broker that cannot start: what and how to fix it.
+public struct BrokerError: Error, CustomStringConvertible {
+    public let message: String
+    public let hint: String
+    init(_ message: String, hint: String) {
+        self.message = message
+        self.hint = hint
+    }
+    public var description: String { "\(message)\n  hint: \(hint)" }
+}

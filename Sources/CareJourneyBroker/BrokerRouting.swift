@@ -1,0 +1,491 @@
+import CareJourneyCore
+import CareJourneyStore
+import CareJourneyWire
+import Foundation
+import Logging
+
+/// The broker's rules, without sockets: messages and ticks in, actions out (frames to send, task outcomes to
+/// commit, notes to write, tasks to load). Runs on the broker's thread only.
+///
+/// MDP/0.1 and MDP/0.2 peers are told apart by each message's header and answered in their own version. A
+/// worker holds at most one request: a client's, or one of the engine's tasks (leased). A reply is accepted only
+/// from the worker holding that request, so a reply from an unknown worker, a duplicate final reply, or a late
+/// reply after the lease was taken back is dropped with a log line and never applied twice.
+final class BrokerRouting {
+    enum Action {
+        /// Frames for the peer with this identity.
+        case send(identity: [UInt8], frames: [[UInt8]])
+        /// A worker's outcome for a task, to become an event on its case.
+        case complete(QueuedTask, event: Event, worker: String, fingerprint: String)
+        case note(TaskNote)
+        /// The service's queue ran dry while the store may hold more of its open tasks.
+        case load(service: String, excluding: Set<String>)
+    }
+
+    private struct Worker {
+        let identity: [UInt8]
+        let version: MDP.Version
+        let service: String
+        /// Who the worker is: its CURVE peer name, or its identity in hex.
+        let name: String
+        var expiry: Date
+        var holding: Holding?
+    }
+
+    private enum Holding {
+        case client(address: [UInt8], version: MDP.Version)
+        case task(QueuedTask, leaseExpires: Date)
+        /// The lease ended while the worker still worked on it: its reply will be dropped.
+        case lapsed(address: [UInt8])
+
+        var address: [UInt8] {
+            switch self {
+            case .client(let address, _), .lapsed(let address): address
+            case .task(let task, _): Array("task:\(task.id)".utf8)
+            }
+        }
+    }
+
+    private enum Work {
+        case client(address: [UInt8], version: MDP.Version, body: [[UInt8]])
+        case task(QueuedTask)
+    }
+
+    private struct ServiceQueue {
+        var waitingWorkers: [[UInt8]] = []
+        var work: [Work] = []
+        var head = 0
+        /// The store may hold open tasks of this queue that the broker has not loaded.
+        var mayHaveMore = true
+        var loading = false
+
+        var pending: Int { work.count - head }
+
+        mutating func popWork() -> Work? {
+            guard head < work.count else { return nil }
+            defer {
+                head += 1
+                if head > 1024 && head * 2 > work.count {
+                    work.removeFirst(head)
+                    head = 0
+                }
+            }
+            return work[head]
+        }
+
+        mutating func pushFront(_ item: Work) {
+            if head > 0 {
+                head -= 1
+                work[head] = item
+            } else {
+                work.insert(item, at: 0)
+            }
+        }
+    }
+
+    let options: BrokerOptions
+    private let logger: Logger
+    private var workers: [[UInt8]: Worker] = [:]
+    private var services: [String: ServiceQueue] = [:]
+    /// Every task the broker holds (queued, leased or being completed), by id, with its service.
+    private var known: [String: String] = [:]
+    private var nextHeartbeat: Date
+    private(set) var actions: [Action] = []
+    /// Messages dropped, by reason, for tests and metrics.
+    private(set) var dropped: [String: Int] = [:]
+
+    init(options: BrokerOptions, logger: Logger, now: Date) {
+        self.options = options
+        self.logger = logger
+        nextHeartbeat = now.addingTimeInterval(options.heartbeat.seconds)
+    }
+
+    /// Takes the actions gathered so far.
+    func takeActions() -> [Action] {
+        defer { actions.removeAll(keepingCapacity: true) }
+        return actions
+    }
+
+    // MARK: - Messages
+
+    /// A message from the peer `identity` (its frames after the identity frame), authenticated as `user` when
+    /// CURVE is on.
+    func received(from identity: [UInt8], frames: [[UInt8]], user: String?, now: Date) {
+        switch MDP.parse(frames) {
+        case .failure(let malformed):
+            drop("malformed", "\(malformed) from \(hex(identity))")
+            // A known worker that sends garbage is no longer trusted with work.
+            if let worker = workers[identity] { remove(worker, reason: "sent a malformed message", disconnect: true) }
+        case .success(.request(let version, let service, let body)):
+            request(from: identity, version: version, service: service, body: body)
+        case .success(.ready(let version, let service)):
+            ready(identity, version: version, service: service, user: user, now: now)
+        case .success(.reply(_, let client, let body, let final)):
+            reply(from: identity, client: client, body: body, final: final, now: now)
+        case .success(.heartbeat(let version)):
+            guard workers[identity] != nil else {
+                drop("unknown worker", "heartbeat from unknown worker \(hex(identity))")
+                actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
+                return
+            }
+            workers[identity]?.expiry = expiry(now)
+        case .success(.disconnect):
+            guard let worker = workers[identity] else { return }
+            remove(worker, reason: "the worker disconnected", disconnect: false)
+        }
+    }
+
+    private func request(from identity: [UInt8], version: MDP.Version, service: String, body: [[UInt8]]) {
+        if service.hasPrefix(MMI.prefix) {
+            let answer: String
+            if service == MMI.service, let name = body.first.map({ String(decoding: $0, as: UTF8.self) }) {
+                answer = workers.values.contains { $0.service == name } ? "200" : "404"
+            } else {
+                answer = MMI.notImplemented
+            }
+            actions.append(
+                .send(
+                    identity: identity,
+                    frames: MDP.reply(version, service: service, body: [Array(answer.utf8)], final: true)))
+            return
+        }
+        var queue = services[service, default: ServiceQueue()]
+        let waitingClients = queue.work[queue.head...].filter { if case .client = $0 { true } else { false } }.count
+        if waitingClients >= options.maxWaitingRequests {
+            drop("too many waiting requests", "service '\(service)' has \(waitingClients) requests waiting")
+            return
+        }
+        queue.work.append(.client(address: identity, version: version, body: body))
+        services[service] = queue
+        dispatch(service, now: nil)
+    }
+
+    private func ready(_ identity: [UInt8], version: MDP.Version, service: String, user: String?, now: Date) {
+        if let existing = workers[identity] {
+            // READY from a worker already registered breaks the protocol: it is disconnected.
+            remove(existing, reason: "sent READY twice", disconnect: true)
+            return
+        }
+        if service.hasPrefix(MMI.prefix) {
+            drop("reserved service", "worker \(hex(identity)) offered to serve '\(service)', which the broker answers")
+            actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
+            return
+        }
+        if let curve = options.curve {
+            let peer = curve.peers.values.first { $0.name == user }
+            guard let peer, peer.services.contains(service) else {
+                drop("service not allowed", "CURVE peer '\(user ?? "?")' may not serve '\(service)'")
+                actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
+                return
+            }
+        }
+        let worker = Worker(
+            identity: identity, version: version, service: service, name: user ?? hex(identity),
+            expiry: expiry(now), holding: nil)
+        workers[identity] = worker
+        services[service, default: ServiceQueue()].waitingWorkers.append(identity)
+        logger.info("worker ready", metadata: ["worker": "\(worker.name)", "service": "\(service)", "protocol": "\(version)"])
+        dispatch(service, now: now)
+    }
+
+    private func reply(from identity: [UInt8], client: [UInt8], body: [[UInt8]], final: Bool, now: Date) {
+        guard var worker = workers[identity] else {
+            drop("unknown worker", "reply from unknown worker \(hex(identity))")
+            // The worker is told to reconnect; its task (if any) was already taken back.
+            actions.append(.send(identity: identity, frames: MDP.disconnect(.v02)))
+            return
+        }
+        worker.expiry = expiry(now)
+        guard let holding = worker.holding, holding.address == client else {
+            workers[identity] = worker
+            drop("no such request", "worker \(worker.name) replied for a request it does not hold (duplicate or late)")
+            return
+        }
+        if final {
+            worker.holding = nil
+            workers[identity] = worker
+            services[worker.service, default: ServiceQueue()].waitingWorkers.append(identity)
+        } else {
+            workers[identity] = worker
+        }
+        switch holding {
+        case .client(let address, let version):
+            guard final || version == .v02 else { break }
+            actions.append(
+                .send(identity: address, frames: MDP.reply(version, service: worker.service, body: body, final: final)))
+        case .task(let queued, _):
+            taskReply(queued, worker: worker, body: body, final: final, now: now)
+        case .lapsed:
+            if final { drop("late reply", "worker \(worker.name) replied after its lease ended: ignored") }
+        }
+        if final { dispatch(worker.service, now: now) }
+    }
+
+    private func taskReply(_ queued: QueuedTask, worker: Worker, body: [[UInt8]], final: Bool, now: Date) {
+        guard let bytes = body.first, let reply = try? TaskReply.decode(bytes) else {
+            if final { release(queued, reason: "worker \(worker.name) sent a reply that is not a TaskReply", now: now) }
+            else { drop("malformed", "worker \(worker.name) sent progress that is not a TaskReply") }
+            return
+        }
+        if reply.task != queued.id {
+            logger.warning("a reply names task \(reply.task) but answers \(queued.id): taken as \(queued.id)")
+        }
+        guard final else {
+            if let progress = reply.progress { actions.append(.note(.progress(task: queued.id, progress))) }
+            return
+        }
+        if let error = reply.error {
+            if reply.retry == true {
+                release(queued, reason: "worker \(worker.name): \(error)", now: now)
+            } else {
+                fail(queued, reason: "worker \(worker.name): \(error)")
+            }
+            return
+        }
+        guard let name = reply.event ?? queued.task.kind.replyEvent?.rawValue else {
+            fail(queued, reason: "a '\(queued.task.kind.rawValue)' task has no reply event; the reply must name one")
+            return
+        }
+        var data = reply.data ?? [:]
+        data["task"] = .string(queued.id)
+        let event: Event
+        do {
+            event = try Event(name: name, data: .object(data))
+        } catch {
+            fail(queued, reason: "worker \(worker.name)'s reply is not a valid '\(name)': \(error.message)")
+            return
+        }
+        actions.append(
+            .complete(
+                queued, event: event, worker: worker.name,
+                fingerprint: String(decoding: bytes.prefix(4096), as: UTF8.self)))
+    }
+
+    // MARK: - Tasks from the engine and the store
+
+    /// A task committed in the outbox (or found in the store) is ready for its queue.
+    func taskReady(_ queued: QueuedTask, now: Date) {
+        guard known[queued.id] == nil else { return }
+        known[queued.id] = queued.task.queue
+        services[queued.task.queue, default: ServiceQueue()].work.append(.task(queued))
+        dispatch(queued.task.queue, now: now)
+    }
+
+    /// The store's open tasks for a service, loaded on request.
+    func loaded(_ tasks: [QueuedTask], service: String, exhausted: Bool, now: Date) {
+        services[service, default: ServiceQueue()].loading = false
+        services[service, default: ServiceQueue()].mayHaveMore = !exhausted
+        for task in tasks where known[task.id] == nil {
+            known[task.id] = service
+            services[service, default: ServiceQueue()].work.append(.task(task))
+        }
+        dispatch(service, now: now)
+    }
+
+    /// A task was resolved by an event (done by a practitioner, withdrawn): it leaves its queue. A lease on it
+    /// runs out on its own; the reply will be refused by the case as stale.
+    func taskResolved(_ id: String) {
+        guard let service = known[id], var queue = services[service] else { return }
+        if let index = queue.work[queue.head...].firstIndex(where: {
+            if case .task(let queued) = $0 { queued.id == id } else { false }
+        }) {
+            queue.work.remove(at: index)
+            known[id] = nil
+        }
+        services[service] = queue
+    }
+
+    /// The engine's answer to a task's outcome.
+    func completed(_ queued: QueuedTask, result: Result<CommandResult, StoreError>, now: Date) {
+        switch result {
+        case .success(.done(.applied, _)):
+            known[queued.id] = nil
+        case .success(.done(.rejected(let error, _), _)) where error.code == .staleTask || error.code == .notAccepted:
+            known[queued.id] = nil
+            drop("stale reply", "task \(queued.id): the case no longer waits for it (\(error.message)); reply ignored")
+        case .success(.done(.rejected(let error, _), _)):
+            fail(queued, reason: "the case refused the reply: \(error.message)")
+        case .success(.done(.notFound(let id), _)):
+            fail(queued, reason: "case \(id) does not exist")
+        case .success(.replayed), .success(.keyReused):
+            known[queued.id] = nil
+            drop("duplicate reply", "task \(queued.id) was completed before; this reply is ignored")
+        case .failure(let error):
+            release(queued, reason: "the outcome could not be committed: \(error.message)", now: now)
+        }
+    }
+
+    // MARK: - Time
+
+    /// Heartbeats, dead workers and lapsed leases.
+    func tick(now: Date) {
+        if now >= nextHeartbeat {
+            for worker in workers.values {
+                actions.append(.send(identity: worker.identity, frames: MDP.heartbeat(worker.version)))
+            }
+            nextHeartbeat = now.addingTimeInterval(options.heartbeat.seconds)
+        }
+        for worker in workers.values {
+            if worker.expiry < now {
+                remove(worker, reason: "no heartbeat for \(options.liveness) intervals", disconnect: true)
+            } else if case .task(let queued, let leaseExpires) = worker.holding, leaseExpires < now {
+                workers[worker.identity]?.holding = .lapsed(address: Holding.task(queued, leaseExpires: now).address)
+                release(queued, reason: "the lease of worker \(worker.name) ran out", now: now)
+            }
+        }
+    }
+
+    /// When `tick` next has something to do.
+    func nextDeadline() -> Date {
+        var deadline = nextHeartbeat
+        for worker in workers.values {
+            deadline = min(deadline, worker.expiry)
+            if case .task(_, let leaseExpires) = worker.holding { deadline = min(deadline, leaseExpires) }
+        }
+        return deadline
+    }
+
+    // MARK: - Dispatch
+
+    private func dispatch(_ service: String, now: Date?) {
+        guard var queue = services[service] else { return }
+        let now = now ?? Date()
+        while !queue.waitingWorkers.isEmpty, let work = queue.popWork() {
+            let identity = queue.waitingWorkers.removeFirst()
+            guard var worker = workers[identity], worker.holding == nil else {
+                queue.pushFront(work)
+                continue
+            }
+            switch work {
+            case .client(let address, let version, let body):
+                worker.holding = .client(address: address, version: version)
+                actions.append(
+                    .send(identity: identity, frames: MDP.request(worker.version, client: address, body: body)))
+            case .task(var queued):
+                queued.attempts += 1
+                let leaseExpires = now.addingTimeInterval(options.lease.seconds)
+                let holding = Holding.task(queued, leaseExpires: leaseExpires)
+                worker.holding = holding
+                actions.append(
+                    .send(
+                        identity: identity,
+                        frames: MDP.request(
+                            worker.version, client: holding.address,
+                            body: [queued.request(attempt: queued.attempts).encoded()])))
+                actions.append(
+                    .note(
+                        .dispatched(
+                            task: queued.id, attempt: queued.attempts, worker: worker.name,
+                            leaseExpires: leaseExpires)))
+            }
+            workers[identity] = worker
+        }
+        if queue.pending == 0 && queue.mayHaveMore && !queue.loading && !queue.waitingWorkers.isEmpty {
+            queue.loading = true
+            let mine = Set(known.filter { $0.value == service }.keys)
+            actions.append(.load(service: service, excluding: mine))
+        }
+        services[service] = queue
+    }
+
+    /// Takes a worker out: it is told to disconnect (unless it said so itself), and its task is offered again.
+    private func remove(_ worker: Worker, reason: String, disconnect: Bool) {
+        workers[worker.identity] = nil
+        services[worker.service]?.waitingWorkers.removeAll { $0 == worker.identity }
+        if disconnect { actions.append(.send(identity: worker.identity, frames: MDP.disconnect(worker.version))) }
+        logger.info("worker removed: \(reason)", metadata: ["worker": "\(worker.name)", "service": "\(worker.service)"])
+        if case .task(let queued, _) = worker.holding {
+            release(queued, reason: "worker \(worker.name): \(reason)", now: Date())
+        }
+    }
+
+    /// The attempt ended without an outcome: the task goes back to the front of its queue, or is marked failed
+    /// once it has had its attempts.
+    private func release(_ queued: QueuedTask, reason: String, now: Date) {
+        guard queued.attempts < options.maxAttempts else {
+            fail(queued, reason: "gave up after \(queued.attempts) attempts; the last: \(reason)")
+            return
+        }
+        logger.info("task offered again: \(reason)", metadata: ["task": "\(queued.id)"])
+        actions.append(.note(.released(task: queued.id, reason: reason)))
+        known[queued.id] = queued.task.queue
+        services[queued.task.queue, default: ServiceQueue()].pushFront(.task(queued))
+        dispatch(queued.task.queue, now: now)
+    }
+
+    private func fail(_ queued: QueuedTask, reason: String) {
+        logger.warning("task failed: \(reason)", metadata: ["task": "\(queued.id)"])
+        known[queued.id] = nil
+        actions.append(.note(.failed(task: queued.id, reason: reason)))
+    }
+
+    private func drop(_ kind: String, _ line: String) {
+        dropped[kind, default: 0] += 1
+        logger.warning("dropped: \(line)")
+    }
+
+    private func expiry(_ now: Date) -> Date {
+        now.addingTimeInterval(options.heartbeat.seconds * Double(options.liveness))
+    }
+
+    // MARK: - Figures
+
+    /// Queues and workers as they stand.
+    func snapshot() -> BrokerSnapshot {
+        var queues: [String: BrokerSnapshot.Queue] = [:]
+        for (name, queue) in services {
+            let tasks = queue.work[queue.head...].filter { if case .task = $0 { true } else { false } }.count
+            queues[name] = BrokerSnapshot.Queue(
+                waitingTasks: tasks, waitingRequests: queue.pending - tasks, leased: 0, workers: 0,
+                idleWorkers: queue.waitingWorkers.count)
+        }
+        var list: [BrokerSnapshot.Worker] = []
+        for worker in workers.values {
+            queues[worker.service, default: .init(waitingTasks: 0, waitingRequests: 0, leased: 0, workers: 0, idleWorkers: 0)]
+                .workers += 1
+            var task: String?
+            if case .task(let queued, _) = worker.holding {
+                queues[worker.service]?.leased += 1
+                task = queued.id
+            }
+            list.append(
+                BrokerSnapshot.Worker(
+                    name: worker.name, service: worker.service, protocolVersion: worker.version.description,
+                    task: task, expires: worker.expiry))
+        }
+        return BrokerSnapshot(queues: queues, workers: list.sorted { $0.name < $1.name }, dropped: dropped)
+    }
+}
+
+/// The broker's queues and workers at one moment: for the dashboard, metrics and tests.
+public struct BrokerSnapshot: Sendable, Equatable, Codable {
+    public struct Queue: Sendable, Equatable, Codable {
+        /// Tasks ready for a worker (loaded; more may wait in the store).
+        public var waitingTasks: Int
+        /// Client requests waiting for a worker.
+        public var waitingRequests: Int
+        /// Tasks leased to a worker now.
+        public var leased: Int
+        public var workers: Int
+        public var idleWorkers: Int
+    }
+
+    public struct Worker: Sendable, Equatable, Codable {
+        public var name: String
+        public var service: String
+        public var protocolVersion: String
+        /// The task it holds, if any.
+        public var task: String?
+        /// When it is taken for dead without a heartbeat.
+        public var expires: Date
+    }
+
+    public var queues: [String: Queue]
+    public var workers: [Worker]
+    public var dropped: [String: Int]
+
+    public static let empty = BrokerSnapshot(queues: [:], workers: [], dropped: [:])
+}
+
+/// An identity as hex, for log lines.
+func hex(_ bytes: [UInt8]) -> String { MDP.printable(bytes) }

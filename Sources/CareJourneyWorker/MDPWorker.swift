@@ -1,0 +1,191 @@
+import CZeroMQ
+import CareJourneyWire
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// A request as a worker receives it.
+public struct WorkerRequest: Sendable {
+    /// The body frames.
+    public let body: [[UInt8]]
+    /// Sends a partial reply (MDP/0.2; ignored under 0.1): progress while the work goes on.
+    public let progress: @Sendable ([[UInt8]]) -> Void
+}
+
+/// An MDP worker (RFC 7 and RFC 18): connects to the broker, says READY for one service, answers one request at
+/// a time with `handler`, heartbeats, reconnects with backoff when the broker goes quiet, and on graceful
+/// shutdown finishes the request in hand, says DISCONNECT and returns.
+///
+/// The socket lives on a thread of its own (a libzmq socket is not thread-safe, and its blocking poll must not
+/// hold one of the cooperative pool's few threads); the handler runs as a task, and its reply is handed back to
+/// the socket thread through a mailbox.
+public final class MDPWorker: Service, Sendable {
+    public let options: WorkerOptions
+    private let context: ZMQContext
+    private let logger: Logger
+    private let handler: @Sendable (WorkerRequest) async -> [[UInt8]]
+    private let mailbox = Mailbox<Mail>()
+    private let counters = Mutex(Statistics())
+
+    /// What the worker has done so far.
+    public struct Statistics: Sendable, Equatable {
+        public var requests = 0
+        public var replies = 0
+        public var connections = 0
+    }
+
+    public var statistics: Statistics { counters.withLock { $0 } }
+
+    private enum Mail: Sendable {
+        case reply(generation: Int, client: [UInt8], body: [[UInt8]], final: Bool)
+        case stop
+    }
+
+    /// A worker for `options.service`; `handler` turns a request into the final reply's body frames.
+    public init(
+        options: WorkerOptions, context: ZMQContext = ZMQContext(), logger: Logger = Logger(label: "carejourney.worker"),
+        handler: @escaping @Sendable (WorkerRequest) async -> [[UInt8]]
+    ) {
+        self.options = options
+        self.context = context
+        self.logger = logger
+        self.handler = handler
+    }
+
+    /// Serves until a graceful shutdown or cancellation (or `stop()`).
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+                    let thread = Thread {
+                        do {
+                            try self.serve()
+                            finished.resume()
+                        } catch {
+                            finished.resume(throwing: error)
+                        }
+                    }
+                    thread.name = "mdp-worker \(self.options.service)"
+                    thread.start()
+                }
+            } onCancel: {
+                self.stop()
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    /// Finishes the request in hand, says DISCONNECT and stops.
+    public func stop() { mailbox.post(.stop) }
+
+    private func connect() throws(ZMQError) -> ZMQSocket {
+        let socket = try ZMQSocket(context, .dealer)
+        if let curve = options.curve {
+            try socket.set(ZMQ_CURVE_SERVERKEY, Array(curve.serverPublicKey.utf8))
+            try socket.set(ZMQ_CURVE_PUBLICKEY, Array(curve.publicKey.utf8))
+            try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.secretKey.utf8))
+        }
+        try socket.connect(options.broker)
+        try socket.send(MDP.fromWorker(options.version, .ready, service: options.service))
+        counters.withLock { $0.connections += 1 }
+        logger.debug("worker connected", metadata: ["service": "\(options.service)", "broker": "\(options.broker)"])
+        return socket
+    }
+
+    private func serve() throws {
+        let version = options.version
+        let interval = options.heartbeat.milliseconds
+        let silenceLimit = Double(interval * options.liveness) / 1000
+        var socket = try connect()
+        var heard = Date()
+        var nextHeartbeat = Date().addingTimeInterval(Double(interval) / 1000)
+        var delay = options.reconnectDelay
+        // Each connection is a generation: a reply finished after a reconnect belongs to a lease the broker has
+        // already taken back, so it is dropped rather than sent on the new connection.
+        var generation = 0
+        var busy = false
+        var stopping = false
+        while true {
+            var poller = ZMQPoller()
+            poller.add(socket)
+            poller.add(fileDescriptor: mailbox.fileDescriptor)
+            let wait = max(0, Int(nextHeartbeat.timeIntervalSinceNow * 1000))
+            let ready = try poller.wait(milliseconds: wait)
+            if ready[1] {
+                for mail in mailbox.drain() {
+                    switch mail {
+                    case .reply(let replyGeneration, let client, let body, let final):
+                        guard replyGeneration == generation else { continue }
+                        let command: MDP.WorkerCommand = final ? .final : .partial
+                        guard final || version == .v02 else { continue }
+                        try socket.send(MDP.fromWorker(version, command, client: client, body: body))
+                        if final {
+                            busy = false
+                            counters.withLock { $0.replies += 1 }
+                        }
+                    case .stop:
+                        stopping = true
+                    }
+                }
+            }
+            if stopping && !busy {
+                try? socket.send(MDP.fromWorker(version, .disconnect), dontWait: true)
+                socket.close()
+                return
+            }
+            if ready[0] {
+                while let message = try socket.receive(dontWait: true) {
+                    heard = Date()
+                    delay = options.reconnectDelay
+                    switch MDP.parseForWorker(message.frames, version: version) {
+                    case .success(.request(let client, let body)):
+                        if busy || stopping {
+                            logger.warning("request while busy or stopping: dropped (the broker will re-lease it)")
+                            continue
+                        }
+                        busy = true
+                        counters.withLock { $0.requests += 1 }
+                        let current = generation
+                        let mailbox = self.mailbox
+                        let request = WorkerRequest(body: body) { progress in
+                            mailbox.post(.reply(generation: current, client: client, body: progress, final: false))
+                        }
+                        let handler = self.handler
+                        Task {
+                            let reply = await handler(request)
+                            mailbox.post(.reply(generation: current, client: client, body: reply, final: true))
+                        }
+                    case .success(.heartbeat):
+                        break
+                    case .success(.disconnect):
+                        logger.info("the broker asked this worker to reconnect", metadata: ["service": "\(options.service)"])
+                        heard = .distantPast
+                    case .failure(let malformed):
+                        logger.warning("dropped a malformed message from the broker: \(malformed)")
+                    }
+                }
+            }
+            if -heard.timeIntervalSinceNow > silenceLimit {
+                if heard != .distantPast {
+                    logger.warning(
+                        "the broker went quiet; reconnecting",
+                        metadata: ["service": "\(options.service)", "after": "\(delay)"])
+                }
+                socket.close()
+                Thread.sleep(forTimeInterval: Double(delay.milliseconds) / 1000)
+                delay = min(delay * 2, options.maxReconnectDelay)
+                generation += 1
+                busy = false
+                socket = try connect()
+                heard = Date()
+            }
+            if nextHeartbeat.timeIntervalSinceNow <= 0 {
+                try socket.send(MDP.fromWorker(version, .heartbeat))
+                nextHeartbeat = Date().addingTimeInterval(Double(interval) / 1000)
+            }
+        }
+    }
+}

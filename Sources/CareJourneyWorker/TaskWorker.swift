@@ -1,0 +1,50 @@
+import CareJourneyCore
+import CareJourneyWire
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+/// What a task handler decides.
+public enum TaskOutcome: Sendable, Equatable {
+    /// Done: the data of the task's reply event (or of `event`, where the worker names another).
+    case done([String: JSONValue], event: String? = nil)
+    /// Not done: why; with `retry`, the task is offered again, otherwise the operations team sees it failed.
+    case failed(String, retry: Bool)
+}
+
+/// A worker for CareJourney's task queues: it reads each request as a `TaskRequest` and answers with a
+/// `TaskReply`, so a handler deals only in tasks and outcomes.
+public final class TaskWorker: Service, Sendable {
+    private let worker: MDPWorker
+
+    /// A worker for `options.service`. `handle` gets the task and a way to report progress.
+    public init(
+        options: WorkerOptions, context: ZMQContext = ZMQContext(),
+        logger: Logger = Logger(label: "carejourney.worker"),
+        handle: @escaping @Sendable (TaskRequest, _ progress: @Sendable (String) -> Void) async -> TaskOutcome
+    ) {
+        worker = MDPWorker(options: options, context: context, logger: logger) { request in
+            guard let body = request.body.first, let task = try? TaskRequest.decode(body) else {
+                logger.warning("a request that is not a CareJourney task: answered with an error")
+                return [TaskReply(task: "", error: "not a CareJourney task request", retry: false).encoded()]
+            }
+            let outcome = await handle(task) { note in
+                request.progress([TaskReply(task: task.task, progress: note).encoded()])
+            }
+            switch outcome {
+            case .done(let data, let event):
+                return [TaskReply(task: task.task, event: event, data: data).encoded()]
+            case .failed(let reason, let retry):
+                return [TaskReply(task: task.task, error: reason, retry: retry).encoded()]
+            }
+        }
+    }
+
+    /// Requests and replies so far.
+    public var statistics: MDPWorker.Statistics { worker.statistics }
+
+    public func run() async throws { try await worker.run() }
+
+    /// Finishes the task in hand, says DISCONNECT and stops.
+    public func stop() { worker.stop() }
+}

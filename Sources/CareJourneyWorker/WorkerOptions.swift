@@ -1,0 +1,55 @@
+import CareJourneyWire
+import Foundation
+
+/// How a worker reaches the broker and keeps its place there.
+public struct WorkerOptions: Sendable {
+    /// The broker's MDP endpoint.
+    public var broker: String
+    /// The service (queue) served.
+    public var service: String
+    /// The protocol spoken: MDP/0.2 (partial replies) by default.
+    public var version: MDP.Version
+    /// How often heartbeats go to the broker; the broker is taken for dead after `liveness` of them in silence.
+    public var heartbeat: Duration
+    public var liveness: Int
+    /// The first wait before reconnecting; it doubles after each failed attempt, up to `maxReconnectDelay`.
+    public var reconnectDelay: Duration
+    public var maxReconnectDelay: Duration
+    /// CURVE keys, when the broker requires them.
+    public var curve: CurveClientKeys?
+
+    public init(
+        broker: String = "tcp://127.0.0.1:5555", service: String, version: MDP.Version = .v02,
+        heartbeat: Duration = .milliseconds(2500), liveness: Int = 3, reconnectDelay: Duration = .milliseconds(100),
+        maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil
+    ) {
+        self.broker = broker
+        self.service = service
+        self.version = version
+        self.heartbeat = heartbeat
+        self.liveness = liveness
+        self.reconnectDelay = reconnectDelay
+        self.maxReconnectDelay = maxReconnectDelay
+        self.curve = curve
+    }
+}
+
+/// A CURVE client's keys (Z85 text): its own pair and the broker's public key.
+public struct CurveClientKeys: Sendable {
+    public var serverPublicKey: String
+    public var publicKey: String
+    public var secretKey: String
+
+    public init(serverPublicKey: String, publicKey: String, secretKey: String) {
+        self.serverPublicKey = serverPublicKey
+        self.publicKey = publicKey
+        self.secretKey = secretKey
+    }
+}
+
+extension Duration {
+    /// In milliseconds, for libzmq's timeouts.
+    var milliseconds: Int {
+        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}

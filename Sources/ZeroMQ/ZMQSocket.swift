@@ -1,0 +1,136 @@
+import CZeroMQ
+import Foundation
+
+/// One libzmq socket. Not thread-safe: create it, use it and close it on one thread.
+public final class ZMQSocket {
+    /// The socket types used here.
+    public enum Kind: Int32, Sendable {
+        case router, dealer, pub, sub, req, rep, push, pull, pair
+
+        var value: Int32 {
+            switch self {
+            case .router: ZMQ_ROUTER
+            case .dealer: ZMQ_DEALER
+            case .pub: ZMQ_PUB
+            case .sub: ZMQ_SUB
+            case .req: ZMQ_REQ
+            case .rep: ZMQ_REP
+            case .push: ZMQ_PUSH
+            case .pull: ZMQ_PULL
+            case .pair: ZMQ_PAIR
+            }
+        }
+    }
+
+    let handle: UnsafeMutableRawPointer
+    private var closed = false
+    /// The context, kept alive while the socket is open.
+    private let context: ZMQContext
+
+    /// A new socket of `kind`; it lingers for no time on close (unsent messages are dropped, never waited for).
+    public init(_ context: ZMQContext, _ kind: Kind) throws(ZMQError) {
+        guard let handle = zmq_socket(context.handle, kind.value) else { throw ZMQError("zmq_socket") }
+        self.handle = handle
+        self.context = context
+        try set(ZMQ_LINGER, Int32(0))
+    }
+
+    deinit { close() }
+
+    /// Closes the socket (again is harmless).
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        zmq_close(handle)
+    }
+
+    public func bind(_ endpoint: String) throws(ZMQError) {
+        guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError("cannot bind \(endpoint)") }
+    }
+
+    public func connect(_ endpoint: String) throws(ZMQError) {
+        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("cannot connect to \(endpoint)") }
+    }
+
+    /// The endpoint actually bound (with the port chosen for `tcp://host:*` or `:0`).
+    public var lastEndpoint: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        var size = buffer.count
+        zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Sets an integer option.
+    public func set(_ option: Int32, _ value: Int32) throws(ZMQError) {
+        var value = value
+        guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size) == 0 else {
+            throw ZMQError("cannot set socket option \(option)")
+        }
+    }
+
+    /// Sets a 64-bit integer option (`ZMQ_MAXMSGSIZE`).
+    public func set64(_ option: Int32, _ value: Int64) throws(ZMQError) {
+        var value = value
+        guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int64>.size) == 0 else {
+            throw ZMQError("cannot set socket option \(option)")
+        }
+    }
+
+    /// Sets a bytes option (identity, subscription, keys, ZAP domain).
+    public func set(_ option: Int32, _ bytes: [UInt8]) throws(ZMQError) {
+        let result = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
+        guard result == 0 else { throw ZMQError("cannot set socket option \(option)") }
+    }
+
+    /// Sends one message of several frames. With `dontWait`, throws an error that `wouldBlock` when it cannot
+    /// be queued now; a ROUTER with `ZMQ_ROUTER_MANDATORY` throws `EHOSTUNREACH` for an unknown peer.
+    public func send(_ frames: [[UInt8]], dontWait: Bool = false) throws(ZMQError) {
+        for (index, frame) in frames.enumerated() {
+            var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+            if index < frames.count - 1 { flags |= ZMQ_SNDMORE }
+            let sent = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+            guard sent >= 0 else { throw ZMQError("cannot send") }
+        }
+    }
+
+    /// A message as received: its frames, and the peer's authenticated user id (from ZAP) when there is one.
+    public struct Message {
+        public var frames: [[UInt8]]
+        public var userID: String?
+        /// Bytes in all frames.
+        public var size: Int
+        /// More than `limit` bytes arrived: the frames were dropped (only their count and size are known).
+        public var oversized: Bool
+    }
+
+    /// Receives one whole message. Returns `nil` when nothing is waiting and `dontWait` is set. Frames beyond
+    /// `limit` bytes in all are read and dropped, so the message is consumed whole and marked `oversized`.
+    public func receive(dontWait: Bool = false, limit: Int = .max) throws(ZMQError) -> Message? {
+        var message = Message(frames: [], userID: nil, size: 0, oversized: false)
+        var part = zmq_msg_t()
+        zmq_msg_init(&part)
+        defer { zmq_msg_close(&part) }
+        var first = true
+        while true {
+            let received = zmq_msg_recv(&part, handle, first && dontWait ? ZMQ_DONTWAIT : 0)
+            if received < 0 {
+                if first && zmq_errno() == EAGAIN { return nil }
+                throw ZMQError("cannot receive")
+            }
+            if first, let user = zmq_msg_gets(&part, "User-Id") { message.userID = String(cString: user) }
+            first = false
+            let size = zmq_msg_size(&part)
+            message.size += size
+            if message.size > limit {
+                message.oversized = true
+                message.frames = []
+            } else if size > 0 {
+                let bytes = zmq_msg_data(&part).assumingMemoryBound(to: UInt8.self)
+                message.frames.append(Array(UnsafeBufferPointer(start: bytes, count: size)))
+            } else {
+                message.frames.append([])
+            }
+            if zmq_msg_more(&part) == 0 { return message }
+        }
+    }
+}

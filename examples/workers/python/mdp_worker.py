@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""A CareJourney task worker in Python, speaking the Majordomo Protocol straight from the RFCs.
+
+MDP/0.2 (rfc.zeromq.org/spec/18) by default, MDP/0.1 (spec/7) with --protocol 0.1: a DEALER socket, READY for
+one service, heartbeats every 2.5 s, the broker taken for dead after 3 silent intervals (then reconnect), and
+one request at a time answered with a FINAL (0.2) or REPLY (0.1).
+
+Task bodies are JSON (docs/tasks.md): the request names the task, case, queue, kind and attempt and carries a
+brief; the reply names the task and the data of its reply event.
+
+    python3 examples/workers/python/mdp_worker.py --service brokerage
+"""
+import argparse
+import json
+import sys
+import time
+
+import zmq
+
+HEARTBEAT_INTERVAL = 2.5
+HEARTBEAT_LIVENESS = 3
+
+# Command codes by protocol version (RFC 7 and RFC 18).
+COMMANDS = {
+    "0.1": {"header": b"MDPW01", "READY": b"\x01", "REQUEST": b"\x02", "FINAL": b"\x03",
+            "HEARTBEAT": b"\x04", "DISCONNECT": b"\x05"},
+    "0.2": {"header": b"MDPW02", "READY": b"\x01", "REQUEST": b"\x02", "PARTIAL": b"\x03", "FINAL": b"\x04",
+            "HEARTBEAT": b"\x05", "DISCONNECT": b"\x06"},
+}
+
+
+def outcome(task):
+    """What this example worker does with a task: a provider for brokerage, an advocate for advocacy, …"""
+    kind = task["kind"]
+    if kind in ("find-provider", "arrange-interim-support"):
+        budget = task["brief"].get("weeklyBudget", 200.0)
+        return {"provider": "Python Home Care", "weeklyCost": min(budget, 250.0)}
+    if kind == "refer-advocacy":
+        return {"advocate": "Python Advocacy"}
+    if kind == "dp-audit":
+        return {"unspent": 0.0}
+    return {}
+
+
+class Worker:
+    def __init__(self, endpoint, service, protocol, handler, fail_after=None):
+        self.endpoint, self.service, self.handler = endpoint, service, handler
+        self.c = COMMANDS[protocol]
+        self.protocol = protocol
+        self.context = zmq.Context()
+        self.socket = None
+        self.handled = 0
+        self.fail_after = fail_after
+
+    def send(self, command, *frames):
+        # MDP/0.1 starts every message with an empty frame; MDP/0.2 does not.
+        start = [b""] if self.protocol == "0.1" else []
+        self.socket.send_multipart([*start, self.c["header"], self.c[command], *frames])
+
+    def connect(self):
+        if self.socket is not None:
+            self.socket.close(linger=0)
+        self.socket = self.context.socket(zmq.DEALER)
+        self.socket.linger = 0
+        self.socket.connect(self.endpoint)
+        self.send("READY", self.service.encode())
+        self.liveness = HEARTBEAT_LIVENESS
+        self.next_heartbeat = time.time() + HEARTBEAT_INTERVAL
+
+    def run(self):
+        self.connect()
+        poller = zmq.Poller()
+        while True:
+            poller = zmq.Poller()
+            poller.register(self.socket, zmq.POLLIN)
+            events = dict(poller.poll(HEARTBEAT_INTERVAL * 1000))
+            if self.socket in events:
+                frames = self.socket.recv_multipart()
+                self.liveness = HEARTBEAT_LIVENESS
+                if self.protocol == "0.1":
+                    if not frames or frames[0] != b"":
+                        print("dropped a malformed message", file=sys.stderr)
+                        continue
+                    frames = frames[1:]
+                if len(frames) < 2 or frames[0] != self.c["header"]:
+                    print("dropped a malformed message", file=sys.stderr)
+                    continue
+                command = frames[1]
+                if command == self.c["REQUEST"]:
+                    client, body = frames[2], frames[4:]
+                    task = json.loads(body[0])
+                    if self.fail_after is not None and self.handled >= self.fail_after:
+                        print(f"taking task {task['task']} and dying without a reply", flush=True)
+                        time.sleep(60)
+                    if self.protocol == "0.2":
+                        progress = {"task": task["task"], "progress": "looking"}
+                        self.send("PARTIAL", client, b"", json.dumps(progress).encode())
+                    reply = {"task": task["task"], "data": self.handler(task)}
+                    self.send("FINAL", client, b"", json.dumps(reply).encode())
+                    self.handled += 1
+                    print(f"done {task['task']} ({task['kind']}, attempt {task['attempt']})", flush=True)
+                elif command == self.c["DISCONNECT"]:
+                    self.connect()
+            else:
+                self.liveness -= 1
+                if self.liveness == 0:
+                    time.sleep(1)
+                    self.connect()
+            if time.time() > self.next_heartbeat:
+                self.send("HEARTBEAT")
+                self.next_heartbeat = time.time() + HEARTBEAT_INTERVAL
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--broker", default="tcp://127.0.0.1:5555")
+    parser.add_argument("--service", default="brokerage")
+    parser.add_argument("--protocol", choices=["0.1", "0.2"], default="0.2")
+    parser.add_argument("--die-after", type=int, default=None,
+                        help="for tests: take the next task after N and never answer it")
+    args = parser.parse_args()
+    try:
+        Worker(args.broker, args.service, args.protocol, outcome, args.die_after).run()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
