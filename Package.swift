@@ -101,6 +101,13 @@ let package = Package(
             name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
             path: "examples/workers/review-reminders"),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
+        .testTarget(
+            name: "CareJourneyBrokerTests",
+            dependencies: [
+                "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore", "CareJourneyKit",
+                "ZeroMQ", "CZeroMQ", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
         .testTarget(name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit"]),
         .testTarget(

@@ -120,7 +120,7 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
             var tasks: [String: (id: String, kind: String, queue: String, status: String)] = [:]
             let all =
                 [("contact", ["name": "Person", "clientType": "adult", "route": "gp"] as JSONValue)]
-                + TransitionsBenchmark.journey
+                + EventCatalog.pathToDelivery.map { ($0.name.rawValue, $0.data) }
             for (name, data) in all {
                 let event = try Event(name: name, data: data)
                 let transition = try Journey.apply(event, to: state, at: signedOff, policy: policy)

@@ -20,25 +20,9 @@ struct TransitionsBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
-    static let journey: [(String, JSONValue)] = [
-        ("start-assessment", [:]),
-        ("assessment-completed", ["needs": ["personal care", "meals"], "outcomes": ["stay at home"]]),
-        ("eligibility-decided", ["eligible": true]),
-        ("ras-completed", ["points": 45, "informalSupport": "none"]),
-        (
-            "plan-updated",
-            [
-                "metByNetwork": ["family"], "personalBudget": 320,
-                "councilManaged": ["services": ["home care"], "weeklyCost": 320], "riskManagement": "pendant",
-                "contingencyPlan": "agency cover",
-            ]
-        ),
-        ("sign-off", [:]),
-    ]
-
     func run() async throws {
         let rules = try PolicyFile.load(policy)
-        let events = try Self.journey.map { try Event(name: $0.0, data: $0.1) }
+        let events = try EventCatalog.pathToDelivery.map { try Event(name: $0.name.rawValue, data: $0.data) }
         let contact = try Event(name: "contact", data: ["name": "Bench Person", "clientType": "adult", "route": "gp"])
         let store = try CaseStore(directory: scratchDirectory("transitions"))
         let engine = try Engine(store: store, policy: rules)

@@ -18,6 +18,24 @@ public enum EventCatalog {
         return fields.sorted()
     }
 
+    /// A contact's way to delivery with council-managed home care (which opens a `find-provider` task): the
+    /// events after `contact`, in order, for tests, benchmarks and demos.
+    public static let pathToDelivery: [(name: EventName, data: JSONValue)] = [
+        (.startAssessment, [:]),
+        (.assessmentCompleted, ["needs": ["personal care"], "outcomes": ["home"]]),
+        (.eligibilityDecided, ["eligible": true]),
+        (.rasCompleted, ["points": 45, "informalSupport": "none"]),
+        (
+            .planUpdated,
+            [
+                "metByNetwork": ["family"], "personalBudget": 320,
+                "councilManaged": ["services": ["home care"], "weeklyCost": 320], "riskManagement": "pendant",
+                "contingencyPlan": "agency cover",
+            ]
+        ),
+        (.signOff, [:]),
+    ]
+
     private static let plan: JSONValue = [
         "needs": ["personal care", "meals"], "outcomes": ["stay at home safely"],
         "metByNetwork": ["daughter shops weekly"], "personalBudget": 320.0,

@@ -113,6 +113,11 @@ extension CaseStore {
         public let state: CaseState
     }
 
+    /// A task's status (`open`, `completed`, `withdrawn`, `failed`), or `nil` if there is no such task.
+    public func taskStatus(_ id: String) throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT status FROM tasks WHERE id = ?", arguments: [id]) }
+    }
+
     /// Open tasks on `queue`, oldest first, skipping those in `excluding` (the broker's own): up to `limit`.
     public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError) -> [OpenTask] {
         try read { db in

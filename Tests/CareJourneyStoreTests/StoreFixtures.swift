@@ -73,18 +73,7 @@ extension Engine {
         let id = try #require(
             try await send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], at: time)
         ).state.id
-        try await send(id, "start-assessment", at: time)
-        try await send(id, "assessment-completed", ["needs": ["personal care"], "outcomes": ["home"]], at: time)
-        try await send(id, "eligibility-decided", ["eligible": true], at: time)
-        try await send(id, "ras-completed", ["points": 45, "informalSupport": "none"], at: time)
-        try await send(
-            id, "plan-updated",
-            [
-                "metByNetwork": ["family"], "personalBudget": 320,
-                "councilManaged": ["services": ["home care"], "weeklyCost": 320],
-                "riskManagement": "pendant", "contingencyPlan": "agency cover",
-            ], at: time)
-        try await send(id, "sign-off", at: time)
+        for step in EventCatalog.pathToDelivery { try await send(id, step.name.rawValue, step.data, at: time) }
         return id
     }
 }

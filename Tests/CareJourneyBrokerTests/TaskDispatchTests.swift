@@ -1,0 +1,155 @@
+import CareJourneyBroker
+import CareJourneyCore
+import CareJourneyWire
+import CareJourneyWorker
+import Foundation
+import Testing
+import ZeroMQ
+
+/// The engine's tasks through the broker, with real sockets.
+@Suite(.serialized) struct TaskDispatchTests {
+    @Test func aTaskReachesAWorkerAndItsFinalReplyBecomesOneEvent() async throws {
+        let harness = try await BrokerHarness()
+        let (id, task) = try await harness.caseWithABrokerageTask()
+        let worker = try RawPeer(harness.endpoint)
+        try worker.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
+        let request = try #require(try worker.receive())
+        // MDP/0.2: header, REQUEST, client address, empty frame, body.
+        #expect(String(request[0]) == "MDPW02")
+        #expect(request[1] == [0x02])
+        #expect(request[3].isEmpty)
+        let body = try TaskRequest.decode(request[4])
+        #expect(body.task == task)
+        #expect(body.caseID == id.rawValue)
+        #expect(body.kind == "find-provider")
+        #expect(body.queue == "brokerage")
+        #expect(body.attempt == 1)
+        #expect(body.brief["weeklyBudget"] == .number(320))
+        #expect(body.brief["name"] == nil, "brokerage is not told who the person is")
+
+        let client = request[2]
+        try worker.send(
+            MDP.fromWorker(.v02, .partial, client: client, body: [TaskReply(task: task, progress: "matching").encoded()]))
+        let final = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5]).encoded()
+        try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
+        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+        // The same final reply again is dropped by the broker and changes nothing.
+        try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
+        #expect(try await harness.eventually { harness.broker.snapshot.dropped["no such request"] == 1 })
+        #expect(try await harness.count("provider-found", in: id) == 1)
+        let record = try #require(try await harness.store.record(of: id))
+        #expect(record.state.provider?.provider == "Sunrise Home Care")
+        #expect(record.history.last?.actor.hasPrefix("worker ") == true)
+        #expect(record.tasks.first { $0.id == task }?.attempts == 1)
+        worker.close()
+        try await harness.stop()
+        #expect(try harness.store.verify().isClean)
+    }
+
+    @Test func aWorkerKilledMidTaskHasItsTaskRedeliveredAndCompletedOnce() async throws {
+        let harness = try await BrokerHarness()
+        let (id, task) = try await harness.caseWithABrokerageTask()
+        // A Python worker (MDP/0.1 from the RFC) takes the task and never answers; then it is killed.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", repositoryRoot.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
+            "--broker", harness.endpoint, "--service", "brokerage", "--protocol", "0.1", "--die-after", "0",
+        ]
+        let output = Pipe()
+        python.standardOutput = output
+        try python.run()
+        #expect(try await harness.eventually { harness.broker.snapshot.queues["brokerage"]?.leased == 1 })
+        kill(python.processIdentifier, SIGKILL)
+        python.waitUntilExit()
+
+        // Another worker (the Swift SDK, MDP/0.2) gets it as attempt 2 once the first is taken for dead.
+        let attempts = Attempts()
+        let sdk = TaskWorker(
+            options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
+        ) { request, _ in
+            attempts.add(request.attempt)
+            return .done(["provider": "Peak District Support", "weeklyCost": 260])
+        }
+        let serving = Task { try await sdk.run() }
+        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+        #expect(attempts.all == [2])
+        #expect(try await harness.count("provider-found", in: id) == 1)
+        sdk.stop()
+        try await serving.value
+        try await harness.stop()
+        #expect(try harness.store.verify().isClean)
+    }
+
+    @Test func aLeaseThatRunsOutOffersTheTaskAgainAndTheLateReplyIsIgnored() async throws {
+        let harness = try await BrokerHarness(options: fastOptions(lease: .milliseconds(400)))
+        let (id, task) = try await harness.caseWithABrokerageTask()
+        let slow = try RawPeer(harness.endpoint)
+        try slow.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
+        let first = try #require(try slow.receive())
+        // The slow worker keeps heartbeating, but holds the task past its lease.
+        let quick = try RawPeer(harness.endpoint)
+        try quick.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
+        var second: [[UInt8]]?
+        for _ in 0..<10 where second == nil {
+            try slow.send(MDP.fromWorker(.v02, .heartbeat))
+            try quick.send(MDP.fromWorker(.v02, .heartbeat))
+            second = try quick.receive(within: 0.1)
+        }
+        let request = try #require(second)
+        #expect(try TaskRequest.decode(request[4]).attempt == 2)
+        try quick.send(
+            MDP.fromWorker(
+                .v02, .final, client: request[2],
+                body: [TaskReply(task: task, data: ["provider": "Quick Care", "weeklyCost": 200]).encoded()]))
+        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+        try slow.send(
+            MDP.fromWorker(
+                .v02, .final, client: first[2],
+                body: [TaskReply(task: task, data: ["provider": "Slow Care", "weeklyCost": 100]).encoded()]))
+        #expect(try await harness.eventually { harness.broker.snapshot.dropped["late reply"] == 1 })
+        #expect(try await harness.store.record(of: id)?.state.provider?.provider == "Quick Care")
+        #expect(try await harness.count("provider-found", in: id) == 1)
+        try await harness.stop()
+    }
+
+    @Test func theBrokerRestartsAndWorkersReconnectWithNothingLost() async throws {
+        let directory = temporaryDirectory()
+        let first = try await BrokerHarness(directory: directory)
+        let endpoint = first.endpoint
+        let done = Attempts()
+        let sdk = TaskWorker(
+            options: WorkerOptions(
+                broker: endpoint, service: "brokerage", heartbeat: .milliseconds(100),
+                reconnectDelay: .milliseconds(50), maxReconnectDelay: .milliseconds(200))
+        ) { request, _ in
+            done.add(request.attempt)
+            return .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5])
+        }
+        let serving = Task { try await sdk.run() }
+        let (_, before) = try await first.caseWithABrokerageTask(name: "Before")
+        #expect(try await first.eventually { try first.status(of: before) == "completed" })
+        try await first.stop()
+
+        // While the broker is down, a task is committed: it waits in the store.
+        let meanwhile = try await BrokerHarness(directory: directory, options: fastOptions())
+        let (_, during) = try await meanwhile.caseWithABrokerageTask(name: "During")
+        try await meanwhile.stop()
+        #expect(try meanwhile.status(of: during) == "open")
+        let second = try await BrokerHarness(directory: directory, options: fastOptions(endpoint: endpoint))
+        #expect(try await second.eventually(10) { try second.status(of: during) == "completed" })
+        #expect(sdk.statistics.connections >= 2, "the worker reconnected")
+        sdk.stop()
+        try await serving.value
+        try await second.stop()
+        #expect(try second.store.verify().isClean)
+    }
+}
+
+/// Attempt numbers seen by a worker, from any task.
+final class Attempts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [Int] = []
+    func add(_ attempt: Int) { lock.withLock { seen.append(attempt) } }
+    var all: [Int] { lock.withLock { seen } }
+}
