@@ -178,9 +178,12 @@ public final class Broker: Service, Sendable {
             if ready[0] {
                 // Up to a batch of messages, then the mailbox and timers get their turn.
                 for _ in 0..<256 {
-                    guard let message = try router.receive(dontWait: true, limit: options.maxMessageBytes) else { break }
+                    guard let message = try router.receive(dontWait: true, limit: options.maxMessageBytes) else {
+                        break
+                    }
                     guard let identity = message.frames.first, !message.oversized else {
-                        logger.warning("dropped: a message of \(message.size) bytes (the limit is \(options.maxMessageBytes))")
+                        routing.dropped(
+                            "oversized", "a message of \(message.size) bytes (the limit is \(options.maxMessageBytes))")
                         continue
                     }
                     routing.received(
@@ -253,7 +256,8 @@ public final class Broker: Service, Sendable {
                     do {
                         let found = try store.openTasks(on: service, excluding: excluding, limit: 500)
                         let tasks = found.map {
-                            QueuedTask(task: $0.task, brief: TaskBrief(for: $0.task, in: $0.state), attempts: $0.attempts)
+                            QueuedTask(
+                                task: $0.task, brief: TaskBrief(for: $0.task, in: $0.state), attempts: $0.attempts)
                         }
                         mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < 500))
                     } catch {

@@ -184,7 +184,8 @@ final class BrokerRouting {
             expiry: expiry(now), holding: nil)
         workers[identity] = worker
         services[service, default: ServiceQueue()].waitingWorkers.append(identity)
-        logger.info("worker ready", metadata: ["worker": "\(worker.name)", "service": "\(service)", "protocol": "\(version)"])
+        logger.info(
+            "worker ready", metadata: ["worker": "\(worker.name)", "service": "\(service)", "protocol": "\(version)"])
         dispatch(service, now: now)
     }
 
@@ -223,8 +224,11 @@ final class BrokerRouting {
 
     private func taskReply(_ queued: QueuedTask, worker: Worker, body: [[UInt8]], final: Bool, now: Date) {
         guard let bytes = body.first, let reply = try? TaskReply.decode(bytes) else {
-            if final { release(queued, reason: "worker \(worker.name) sent a reply that is not a TaskReply", now: now) }
-            else { drop("malformed", "worker \(worker.name) sent progress that is not a TaskReply") }
+            if final {
+                release(queued, reason: "worker \(worker.name) sent a reply that is not a TaskReply", now: now)
+            } else {
+                drop("malformed", "worker \(worker.name) sent progress that is not a TaskReply")
+            }
             return
         }
         if reply.task != queued.id {
@@ -393,7 +397,8 @@ final class BrokerRouting {
         workers[worker.identity] = nil
         services[worker.service]?.waitingWorkers.removeAll { $0 == worker.identity }
         if disconnect { actions.append(.send(identity: worker.identity, frames: MDP.disconnect(worker.version))) }
-        logger.info("worker removed: \(reason)", metadata: ["worker": "\(worker.name)", "service": "\(worker.service)"])
+        logger.info(
+            "worker removed: \(reason)", metadata: ["worker": "\(worker.name)", "service": "\(worker.service)"])
         if case .task(let queued, _) = worker.holding {
             release(queued, reason: "worker \(worker.name): \(reason)", now: Date())
         }
@@ -419,6 +424,9 @@ final class BrokerRouting {
         actions.append(.note(.failed(task: queued.id, reason: reason)))
     }
 
+    /// Counts and logs a message dropped before it reached the rules (too large to read).
+    func dropped(_ kind: String, _ line: String) { drop(kind, line) }
+
     private func drop(_ kind: String, _ line: String) {
         dropped[kind, default: 0] += 1
         logger.warning("dropped: \(line)")
@@ -441,8 +449,11 @@ final class BrokerRouting {
         }
         var list: [BrokerSnapshot.Worker] = []
         for worker in workers.values {
-            queues[worker.service, default: .init(waitingTasks: 0, waitingRequests: 0, leased: 0, workers: 0, idleWorkers: 0)]
-                .workers += 1
+            queues[
+                worker.service,
+                default: .init(waitingTasks: 0, waitingRequests: 0, leased: 0, workers: 0, idleWorkers: 0)
+            ]
+            .workers += 1
             var task: String?
             if case .task(let queued, _) = worker.holding {
                 queues[worker.service]?.leased += 1

@@ -48,7 +48,8 @@ public struct CurveKeyFile: Sendable, Equatable {
         guard let root = yaml as? [String: Any], let server = root["server"] as? [String: Any],
             let secret = server["secret"] as? String
         else {
-            throw Problem(description: "\(path): needs 'server:' with 'secret:' (and 'public:')\n  hint: see docs/tasks.md")
+            throw Problem(
+                description: "\(path): needs 'server:' with 'secret:' (and 'public:')\n  hint: see docs/tasks.md")
         }
         guard ZMQCurve.decode(secret) != nil, let derived = try? ZMQCurve.publicKey(forSecret: secret) else {
             throw Problem(description: "\(path): server.secret is not a 40-character Z85 CURVE key")

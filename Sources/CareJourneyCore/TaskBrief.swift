@@ -16,9 +16,13 @@ public struct TaskBrief: Hashable, Sendable {
         switch task.kind {
         case .findProvider, .arrangeInterimSupport, .endServices:
             // Brokerage matches services and cost; it needs no name until a provider is agreed.
-            var fields: [String: JSONValue] = ["services": .array((plan.councilManaged?.services ?? []).map(JSONValue.string))]
+            var fields: [String: JSONValue] = [
+                "services": .array((plan.councilManaged?.services ?? []).map(JSONValue.string))
+            ]
             if let cost = plan.councilManaged?.weeklyCost { fields["weeklyBudget"] = .number(cost.pounds) }
-            if task.kind == .endServices, let provider = state.provider?.provider { fields["provider"] = .string(provider) }
+            if task.kind == .endServices, let provider = state.provider?.provider {
+                fields["provider"] = .string(provider)
+            }
             self.init(due: nil, fields: fields)
         case .referAdvocacy:
             var fields = name

@@ -98,7 +98,8 @@ public struct CareJourneyService: Sendable {
                 }
                 let endpoints = await broker?.boundEndpoints()
                 await onRunning(
-                    Listening(httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events))
+                    Listening(httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events)
+                )
             },
             logger: logger)
         var services: [any Service] = [engine, timers]

@@ -220,9 +220,10 @@ struct BatchWriter: Sendable {
                 ])
             case .resolveTask(let id, let resolution):
                 try db.cachedStatement(
-                    sql: "UPDATE tasks SET status = ?, resolved_at = ?, leased_to = NULL, lease_expires = NULL WHERE id = ?"
+                    sql:
+                        "UPDATE tasks SET status = ?, resolved_at = ?, leased_to = NULL, lease_expires = NULL WHERE id = ?"
                 )
-                    .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, id.description])
+                .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, id.description])
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
             }
@@ -236,7 +237,8 @@ struct BatchWriter: Sendable {
             switch note {
             case .dispatched(let id, let attempt, let worker, let leaseExpires):
                 try db.cachedStatement(
-                    sql: "UPDATE tasks SET attempts = ?, leased_to = ?, lease_expires = ? WHERE id = ? AND status = 'open'"
+                    sql:
+                        "UPDATE tasks SET attempts = ?, leased_to = ?, lease_expires = ? WHERE id = ? AND status = 'open'"
                 ).execute(arguments: [attempt, worker, leaseExpires.timeIntervalSince1970, id])
             case .progress(let id, let progress):
                 try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")

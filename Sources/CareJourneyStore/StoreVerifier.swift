@@ -32,7 +32,8 @@ extension CaseStore {
                 sql: "SELECT * FROM cases WHERE id = ?"
             )
             let timers = try db.cachedStatement(sql: "SELECT name, due FROM timers WHERE case_id = ?")
-            let openTasks = try db.cachedStatement(sql: "SELECT id FROM tasks WHERE case_id = ? AND status IN ('open', 'failed')")
+            let openTasks = try db.cachedStatement(
+                sql: "SELECT id FROM tasks WHERE case_id = ? AND status IN ('open', 'failed')")
 
             func check(_ id: String, replayed: CaseState, events: Int, states: [Int: CaseState]) throws {
                 report.cases += 1

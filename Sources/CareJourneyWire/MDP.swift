@@ -170,7 +170,8 @@ public enum MDP {
         case .heartbeat: return .success(.heartbeat)
         case .disconnect: return .success(.disconnect)
         default:
-            return .failure(Malformed(reason: "\(version) command 0x\(String(rest[0][0], radix: 16)) is not for a worker"))
+            return .failure(
+                Malformed(reason: "\(version) command 0x\(String(rest[0][0], radix: 16)) is not for a worker"))
         }
     }
 

@@ -45,7 +45,8 @@ public final class MDPWorker: Service, Sendable {
 
     /// A worker for `options.service`; `handler` turns a request into the final reply's body frames.
     public init(
-        options: WorkerOptions, context: ZMQContext = ZMQContext(), logger: Logger = Logger(label: "carejourney.worker"),
+        options: WorkerOptions, context: ZMQContext = ZMQContext(),
+        logger: Logger = Logger(label: "carejourney.worker"),
         handler: @escaping @Sendable (WorkerRequest) async -> [[UInt8]]
     ) {
         self.options = options
@@ -161,7 +162,8 @@ public final class MDPWorker: Service, Sendable {
                     case .success(.heartbeat):
                         break
                     case .success(.disconnect):
-                        logger.info("the broker asked this worker to reconnect", metadata: ["service": "\(options.service)"])
+                        logger.info(
+                            "the broker asked this worker to reconnect", metadata: ["service": "\(options.service)"])
                         heard = .distantPast
                     case .failure(let malformed):
                         logger.warning("dropped a malformed message from the broker: \(malformed)")

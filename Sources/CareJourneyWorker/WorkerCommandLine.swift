@@ -24,7 +24,9 @@ public enum WorkerCommandLine {
             case "--protocol": options.version = rest.popFirst() == "0.1" ? .v01 : .v02
             case "--verbose": verbose = true
             case "--help", "-h":
-                print("usage: [--broker tcp://127.0.0.1:5555] [--service \(defaultService)] [--protocol 0.1|0.2] [--verbose]")
+                print(
+                    "usage: [--broker tcp://127.0.0.1:5555] [--service \(defaultService)] [--protocol 0.1|0.2] [--verbose]"
+                )
                 return
             default:
                 FileHandle.standardError.write(Data("unknown argument '\(argument)' (try --help)\n".utf8))
@@ -40,7 +42,8 @@ public enum WorkerCommandLine {
         let logger = Logger(label: "carejourney.worker.\(options.service)")
         let worker = TaskWorker(options: options, logger: logger) { task, progress in
             let outcome = await handle(task, progress)
-            logger.info("task answered", metadata: ["task": "\(task.task)", "kind": "\(task.kind)", "outcome": "\(outcome)"])
+            logger.info(
+                "task answered", metadata: ["task": "\(task.task)", "kind": "\(task.kind)", "outcome": "\(outcome)"])
             return outcome
         }
         logger.info("serving '\(options.service)' from \(options.broker) (\(options.version))")

@@ -117,7 +117,10 @@ public final class ZMQSocket {
                 if first && zmq_errno() == EAGAIN { return nil }
                 throw ZMQError("cannot receive")
             }
-            if first, let user = zmq_msg_gets(&part, "User-Id") { message.userID = String(cString: user) }
+            // A ROUTER's identity frame carries no metadata: the user id is read from the first frame that has it.
+            if message.userID == nil, let user = zmq_msg_gets(&part, "User-Id") {
+                message.userID = String(cString: user)
+            }
             first = false
             let size = zmq_msg_size(&part)
             message.size += size

@@ -24,8 +24,10 @@ func temporaryDirectory() -> String {
 }
 
 /// Options with fast heartbeats (100 ms, liveness 3), so a dead worker is noticed within a test.
-func fastOptions(endpoint: String = "tcp://127.0.0.1:*", lease: Duration = .seconds(30)) -> BrokerOptions {
-    BrokerOptions(endpoint: endpoint, events: nil, heartbeat: .milliseconds(100), liveness: 3, lease: lease)
+func fastOptions(
+    endpoint: String = "tcp://127.0.0.1:*", lease: Duration = .seconds(30), heartbeat: Duration = .milliseconds(100)
+) -> BrokerOptions {
+    BrokerOptions(endpoint: endpoint, events: nil, heartbeat: heartbeat, liveness: 3, lease: lease)
 }
 
 /// A store, an engine and a broker running on it; `stop()` shuts them down gracefully.
@@ -62,15 +64,17 @@ final class BrokerHarness: Sendable {
     /// Opens a case and takes it to delivery: it then has an open `find-provider` task on `brokerage`.
     func caseWithABrokerageTask(name: String = "Ada") async throws -> (CaseID, String) {
         let contact = try Event(name: "contact", data: ["name": .string(name), "clientType": "adult", "route": "gp"])
-        guard case .done(.applied(let opened), _) = try await engine.submit(
-            Command(caseID: nil, event: contact, actor: "test", at: Date()))
+        guard
+            case .done(.applied(let opened), _) = try await engine.submit(
+                Command(caseID: nil, event: contact, actor: "test", at: Date()))
         else { throw TestFailure("contact was not applied") }
         let id = opened.state.id
         var last = opened
         for step in EventCatalog.pathToDelivery {
             let event = try Event(name: step.name.rawValue, data: step.data)
-            guard case .done(.applied(let committed), _) = try await engine.submit(
-                Command(caseID: id, event: event, actor: "test", at: Date()))
+            guard
+                case .done(.applied(let committed), _) = try await engine.submit(
+                    Command(caseID: id, event: event, actor: "test", at: Date()))
             else { throw TestFailure("\(step.name) was not applied") }
             last = committed
         }
@@ -108,7 +112,10 @@ struct TestFailure: Error, CustomStringConvertible {
 final class RawPeer {
     let socket: ZMQSocket
 
-    init(_ endpoint: String, context: ZMQContext = ZMQContext(), curve: (server: String, public: String, secret: String)? = nil)
+    init(
+        _ endpoint: String, context: ZMQContext = ZMQContext(),
+        curve: (server: String, public: String, secret: String)? = nil
+    )
         throws
     {
         socket = try ZMQSocket(context, .dealer)

@@ -9,7 +9,8 @@ import ZeroMQ
 /// The engine's tasks through the broker, with real sockets.
 @Suite(.serialized) struct TaskDispatchTests {
     @Test func aTaskReachesAWorkerAndItsFinalReplyBecomesOneEvent() async throws {
-        let harness = try await BrokerHarness()
+        // Slow heartbeats: the raw worker here does not send its own.
+        let harness = try await BrokerHarness(options: fastOptions(heartbeat: .seconds(10)))
         let (id, task) = try await harness.caseWithABrokerageTask()
         let worker = try RawPeer(harness.endpoint)
         try worker.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
@@ -29,7 +30,8 @@ import ZeroMQ
 
         let client = request[2]
         try worker.send(
-            MDP.fromWorker(.v02, .partial, client: client, body: [TaskReply(task: task, progress: "matching").encoded()]))
+            MDP.fromWorker(
+                .v02, .partial, client: client, body: [TaskReply(task: task, progress: "matching").encoded()]))
         let final = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5]).encoded()
         try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
         #expect(try await harness.eventually { try harness.status(of: task) == "completed" })

@@ -29,7 +29,9 @@ struct LiveServer {
             group.addTask {
                 var logger = Logger(label: "test")
                 logger.logLevel = .critical  // cancelling the server at the end of a test logs noise
-                try await CareJourneyService(options: options, logger: logger).run { listening in portSink.yield(listening.httpPort) }
+                try await CareJourneyService(options: options, logger: logger).run { listening in
+                    portSink.yield(listening.httpPort)
+                }
                 return nil
             }
             var iterator = ports.makeAsyncIterator()

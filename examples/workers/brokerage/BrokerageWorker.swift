@@ -16,7 +16,8 @@ struct BrokerageWorker {
 
     static let providers = [
         Provider(name: "Sunrise Home Care", offers: ["home care", "personal care", "meals"], weeklyRate: 215.5),
-        Provider(name: "Peak District Support", offers: ["home care", "day activities", "personal care"], weeklyRate: 260),
+        Provider(
+            name: "Peak District Support", offers: ["home care", "day activities", "personal care"], weeklyRate: 260),
         Provider(name: "Derwent Live-in Care", offers: ["live-in care", "home care"], weeklyRate: 980),
         Provider(name: "Rapid Response Care", offers: ["interim support", "home care"], weeklyRate: 310),
     ]
@@ -24,7 +25,9 @@ struct BrokerageWorker {
     /// The provider for these services and budget.
     static func match(services: [String], budget: Double?) -> Provider {
         let wanted = Set(services.map { $0.lowercased() })
-        let able = providers.filter { provider in wanted.allSatisfy { need in provider.offers.contains { need.contains($0) } } }
+        let able = providers.filter { provider in
+            wanted.allSatisfy { need in provider.offers.contains { need.contains($0) } }
+        }
         let candidates = able.isEmpty ? providers : able
         if let budget, let affordable = candidates.first(where: { $0.weeklyRate <= budget }) { return affordable }
         return candidates.min { $0.weeklyRate < $1.weeklyRate }!
@@ -34,7 +37,9 @@ struct BrokerageWorker {
         await WorkerCommandLine.run(defaultService: "brokerage") { task, progress in
             switch task.kind {
             case "find-provider", "arrange-interim-support":
-                progress("matching \(task.brief["services"].map { "\($0)" } ?? "services") against \(providers.count) providers")
+                progress(
+                    "matching \(task.brief["services"].map { "\($0)" } ?? "services") against \(providers.count) providers"
+                )
                 let services = task.brief["services"]?.arrayOfStrings ?? []
                 let provider = match(services: services, budget: task.brief["weeklyBudget"]?.number)
                 return .done(["provider": .string(provider.name), "weeklyCost": .number(provider.weeklyRate)])

@@ -32,7 +32,9 @@ struct ReviewReminderWorker {
     static func append(_ line: [String: JSONValue], to path: String) throws {
         var data = try WireJSON.encoder.encode(line)
         data.append(0x0a)
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()
