@@ -86,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyBench",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyServer",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyServer", "CareJourneyBroker", "CareJourneyWorker",
+                "ZeroMQ", "CZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

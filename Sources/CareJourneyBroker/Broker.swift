@@ -254,12 +254,12 @@ public final class Broker: Service, Sendable {
                 // Read beside the socket thread, so a large queue does not hold up heartbeats.
                 Thread.detachNewThread {
                     do {
-                        let found = try store.openTasks(on: service, excluding: excluding, limit: 500)
+                        let found = try store.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
                         let tasks = found.map {
                             QueuedTask(
                                 task: $0.task, brief: TaskBrief(for: $0.task, in: $0.state), attempts: $0.attempts)
                         }
-                        mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < 500))
+                        mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < BrokerRouting.page))
                     } catch {
                         logger.error("could not load the open tasks of '\(service)': \(error)")
                         mailbox.post(.loaded(service: service, [], exhausted: false))

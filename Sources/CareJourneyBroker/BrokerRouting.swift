@@ -83,6 +83,11 @@ final class BrokerRouting {
         }
     }
 
+    /// Below this many queued tasks, the next page of a service's backlog is loaded from the store.
+    static let loadAhead = 500
+    /// Tasks in one page of backlog.
+    static let page = 1000
+
     let options: BrokerOptions
     private let logger: Logger
     private var workers: [[UInt8]: Worker] = [:]
@@ -384,7 +389,10 @@ final class BrokerRouting {
             }
             workers[identity] = worker
         }
-        if queue.pending == 0 && queue.mayHaveMore && !queue.loading && !queue.waitingWorkers.isEmpty {
+        // The next page of the store's backlog is asked for before the queue runs dry, so workers never wait for it.
+        if queue.pending < Self.loadAhead && queue.mayHaveMore && !queue.loading
+            && workers.values.contains(where: { $0.service == service })
+        {
             queue.loading = true
             let mine = Set(known.filter { $0.value == service }.keys)
             actions.append(.load(service: service, excluding: mine))

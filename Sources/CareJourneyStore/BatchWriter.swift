@@ -49,7 +49,8 @@ struct BatchWriter: Sendable {
     private mutating func carryOut(_ command: Command, in db: Database) throws -> Done {
         if let key = command.idempotencyKey,
             let row = try Row.fetchOne(
-                db, sql: "SELECT fingerprint, status, body FROM idempotency WHERE key = ?", arguments: [key])
+                db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE key = ?"),
+                arguments: [key])
         {
             let fingerprint: String = row["fingerprint"]
             guard fingerprint == command.fingerprint else { return Done(result: .keyReused, committed: []) }
@@ -96,7 +97,8 @@ struct BatchWriter: Sendable {
                         event: command.event.name.rawValue,
                         accepted: [.contact]), nil)
             }
-            number = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM cases") ?? 1
+            number =
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM cases")) ?? 1
             id = CaseID("C-\(number)")
             state = CaseState(id: id)
             version = 0

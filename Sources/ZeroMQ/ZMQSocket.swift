@@ -1,8 +1,9 @@
 import CZeroMQ
 import Foundation
 
-/// One libzmq socket. Not thread-safe: create it, use it and close it on one thread.
-public final class ZMQSocket {
+/// One libzmq socket. Not thread-safe: it may be handed to the thread that owns it (libzmq allows a socket to
+/// move between threads), but never used from two threads at once.
+public final class ZMQSocket: @unchecked Sendable {
     /// The socket types used here.
     public enum Kind: Int32, Sendable {
         case router, dealer, pub, sub, req, rep, push, pull, pair

@@ -179,7 +179,9 @@ final class Attempts: @unchecked Sendable {
             let body = try JSONDecoder().decode([String: JSONValue].self, from: Data(message.frames[1]))
             received.append((String(message.frames[0]), body))
         }
-        #expect(received.map(\.topic) == ["contact \(id)"] + EventCatalog.pathToDelivery.map { "\($0.name.rawValue) \(id)" })
+        #expect(
+            received.map(\.topic) == ["contact \(id)"] + EventCatalog.pathToDelivery.map { "\($0.name.rawValue) \(id)" }
+        )
         #expect(received.last?.body["stage"] == "delivery")
         #expect(received.last?.body["case"] == .string(id.rawValue))
         #expect(received.last?.body["actor"] == "test")

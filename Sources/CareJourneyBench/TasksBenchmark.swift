@@ -1,0 +1,328 @@
+import ArgumentParser
+import CZeroMQ
+import CareJourneyBroker
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyStore
+import CareJourneyWire
+import CareJourneyWorker
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// Tasks end to end through the broker (commit → dispatch → worker → reply → committed event), pipelined with
+/// several workers and lock-step, beside the raw libzmq figure for one broker hop measured in the same run.
+struct TasksBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks", abstract: "End-to-end tasks per second and lock-step latency through the MDP broker.")
+
+    @Option(help: "Tasks in each pipelined run.")
+    var tasks = 20_000
+
+    @Option(help: "Workers serving the queue at once.")
+    var workers = 8
+
+    @Option(help: "Round trips in the lock-step runs.")
+    var lockStep = 2_000
+
+    @Option(help: "The policy file.")
+    var policy = benchmarkPolicyPath()
+
+    func run() async throws {
+        let rules = try PolicyFile.load(policy)
+        print(
+            "carejourney-bench tasks: \(tasks) tasks, \(workers) workers, synchronous=FULL, libzmq \(ZMQContext.version)"
+        )
+        let raw = try RawHop.measure(roundTrips: lockStep, inFlight: 100)
+        print(
+            String(
+                format:
+                    "  raw libzmq, one broker hop (DEALER→ROUTER→DEALER and back): lock-step p50 %.0f µs, p99 %.0f µs; %.0f round trips/s with 100 in flight",
+                raw.p50 * 1e6, raw.p99 * 1e6, raw.rate))
+
+        let bench = try await Setup(policy: rules)
+        defer { Task { try? await bench.stop() } }
+
+        // Pipelined, from a backlog: tasks committed while no worker was connected, then drained.
+        let backlog = try await bench.openCases(tasks, withConcerns: true)
+        let before = bench.engine.statistics
+        let cpuBefore = processorSeconds()
+        let drained = try await bench.timeCompletions(backlog) { try await bench.startWorkers(workers) }
+        let after = bench.engine.statistics
+        let cpu = processorSeconds() - cpuBefore
+        print(
+            String(
+                format:
+                    "  (while draining: %d commits of %.0f commands on average; writer thread busy %.0f%%; the process used %.1f of 2 cores, %.0f µs of processor time a task)",
+                after.batches - before.batches,
+                Double(after.commands - before.commands) / Double(max(after.batches - before.batches, 1)),
+                (after.writerCPUSeconds - before.writerCPUSeconds) / drained * 100, cpu / drained,
+                cpu / Double(tasks) * 1e6))
+        print(
+            String(
+                format:
+                    "  pipelined, a committed backlog drained by %d workers: %d tasks in %.2f s = %.0f tasks/s (goal >= 20,000)",
+                workers, tasks, drained, Double(tasks) / drained))
+
+        // Pipelined, tasks created while workers serve: the creating commit is inside the measured path.
+        let fresh = try await bench.openCases(tasks, withConcerns: false)
+        let flowing = try await bench.timeCompletions(fresh) { try await bench.raiseConcerns(on: fresh, clients: 512) }
+        print(
+            String(
+                format:
+                    "  pipelined, each task created by a command while %d workers serve (2 commits a task): %.0f tasks/s",
+                workers, Double(tasks) / flowing))
+
+        // Lock-step: one task at a time, from the commit that creates it to the commit of its outcome.
+        let single = try await bench.openCases(lockStep, withConcerns: false)
+        var latencies: [Double] = []
+        for id in single {
+            latencies.append(try await bench.lockStep(id))
+        }
+        latencies.sort()
+        print(
+            String(
+                format:
+                    "  lock-step, commit of the task → committed outcome: p50 %.2f ms, p99 %.2f ms (goal p50 <= 1 ms)",
+                latencies[latencies.count / 2] * 1e3, latencies[latencies.count * 99 / 100] * 1e3))
+        print(String(format: "  peak memory: %.0f MiB", peakMemoryMiB()))
+        try await bench.stop()
+    }
+}
+
+/// A store, engine, broker and in-process workers for the tasks benchmark.
+private final class Setup: Sendable {
+    let engine: Engine
+    let broker: Broker
+    let endpoint: String
+    private let running: Task<Void, any Error>
+    private let workers = Mutex<[(TaskWorker, Task<Void, any Error>)]>([])
+    private let completed = Mutex(Completions())
+
+    struct Completions {
+        var waiting: Set<CaseID> = []
+        var done: [CaseID: ContinuousClock.Instant] = [:]
+        var whenAllDone: CheckedContinuation<Void, Never>?
+    }
+
+    init(policy: Policy) async throws {
+        let store = try CaseStore(directory: scratchDirectory("tasks"))
+        engine = try Engine(store: store, policy: policy)
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        broker = Broker(
+            engine: engine, clock: WallClock(), options: BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil),
+            logger: quiet)
+        let (engine, broker) = (engine, broker)
+        running = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await engine.run() }
+                group.addTask { try await broker.run() }
+                try await group.waitForAll()
+            }
+        }
+        guard let bound = await broker.boundEndpoints() else { throw ValidationError("the broker did not start") }
+        endpoint = bound.mdp
+        engine.observe { [self] events in
+            let now = ContinuousClock.now
+            let resume = self.completed.withLock { state -> CheckedContinuation<Void, Never>? in
+                for event in events where event.event.name == .s42Decision {
+                    state.done[event.state.id] = now
+                    state.waiting.remove(event.state.id)
+                }
+                guard state.waiting.isEmpty, let waiter = state.whenAllDone else { return nil }
+                state.whenAllDone = nil
+                return waiter
+            }
+            resume?.resume()
+        }
+    }
+
+    func stop() async throws {
+        for (worker, serving) in workers.withLock({ $0 }) {
+            worker.stop()
+            try? await serving.value
+        }
+        running.cancel()
+        try await running.value
+    }
+
+    /// Opens `count` cases (and, with `withConcerns`, raises a safeguarding concern on each: a task for the
+    /// `safeguarding` queue), from many clients at once.
+    func openCases(_ count: Int, withConcerns: Bool) async throws -> [CaseID] {
+        let contact = try Event(name: "contact", data: ["name": "Bench Person", "clientType": "adult", "route": "gp"])
+        let ids = try await withThrowingTaskGroup(of: [CaseID].self) { group in
+            let clients = 512
+            for client in 0..<clients {
+                let mine = count / clients + (client < count % clients ? 1 : 0)
+                group.addTask {
+                    var ids: [CaseID] = []
+                    for _ in 0..<mine {
+                        if case .done(.applied(let opened), _) = try await self.engine.submit(
+                            Command(caseID: nil, event: contact, actor: "bench", at: Date()))
+                        {
+                            ids.append(opened.state.id)
+                        }
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        if withConcerns { try await raiseConcerns(on: ids, clients: 512) }
+        return ids
+    }
+
+    func raiseConcerns(on ids: [CaseID], clients: Int) async throws {
+        let concern = try Event(name: "safeguarding-concern", data: ["note": "benchmark"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    for id in stride(from: client, to: ids.count, by: clients).map({ ids[$0] }) {
+                        _ = try await self.engine.submit(
+                            Command(caseID: id, event: concern, actor: "bench", at: Date()))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func startWorkers(_ count: Int) async throws {
+        for _ in 0..<count {
+            let worker = TaskWorker(
+                options: WorkerOptions(broker: endpoint, service: "safeguarding"),
+                logger: Logger(label: "bench.worker")
+            ) { _, _ in .done(["enquiry": false]) }
+            let serving = Task { try await worker.run() }
+            workers.withLock { $0.append((worker, serving)) }
+        }
+    }
+
+    /// Seconds from `start` until the outcome of every case in `ids` is committed.
+    func timeCompletions(_ ids: [CaseID], start: () async throws -> Void) async throws -> Double {
+        completed.withLock { $0.waiting = Set(ids) }
+        let began = ContinuousClock.now
+        try await start()
+        await withCheckedContinuation { continuation in
+            let now = completed.withLock { state in
+                if state.waiting.isEmpty { return true }
+                state.whenAllDone = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        return elapsed(since: began)
+    }
+
+    /// Seconds from the commit that creates one task to the commit of its outcome.
+    func lockStep(_ id: CaseID) async throws -> Double {
+        let concern = try Event(name: "safeguarding-concern", data: ["note": "benchmark"])
+        completed.withLock { $0.waiting = [id] }
+        let waited = Task {
+            await withCheckedContinuation { continuation in
+                let now = completed.withLock { state in
+                    if state.waiting.isEmpty { return true }
+                    state.whenAllDone = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        }
+        _ = try await engine.submit(Command(caseID: id, event: concern, actor: "bench", at: Date()))
+        let committed = ContinuousClock.now
+        await waited.value
+        let done = completed.withLock { $0.done[id] } ?? ContinuousClock.now
+        let duration = done - committed
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// Processor time (user and system) this process has used, in seconds.
+private func processorSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// The raw libzmq figure: a client DEALER, a ROUTER that forwards (the broker's one hop), a worker DEALER.
+private enum RawHop {
+    struct Figures {
+        let p50: Double
+        let p99: Double
+        let rate: Double
+    }
+
+    static func measure(roundTrips: Int, inFlight: Int) throws -> Figures {
+        let context = ZMQContext()
+        let router = try ZMQSocket(context, .router)
+        try router.bind("tcp://127.0.0.1:*")
+        let endpoint = router.lastEndpoint
+        let stop = Mutex(false)
+        let forwarder = Thread {
+            // Client messages are [client, body] → [worker, client, body]; worker replies come back the same way.
+            var worker: [UInt8]?
+            while !stop.withLock({ $0 }) {
+                var poller = ZMQPoller()
+                poller.add(router)
+                guard (try? poller.wait(milliseconds: 50))?.first == true else { continue }
+                while let message = try? router.receive(dontWait: true) {
+                    let frames = message.frames
+                    if frames.count == 2, frames[1] == Array("ready".utf8) {
+                        worker = frames[0]
+                    } else if frames.count == 3, let worker, frames[0] == worker {
+                        try? router.send([frames[1], frames[2]])
+                    } else if let worker {
+                        try? router.send([worker, frames[0]] + frames.dropFirst())
+                    }
+                }
+            }
+            router.close()
+        }
+        forwarder.start()
+        let echo = Thread {
+            guard let socket = try? ZMQSocket(context, .dealer) else { return }
+            try? socket.connect(endpoint)
+            try? socket.send([Array("ready".utf8)])
+            while !stop.withLock({ $0 }) {
+                var poller = ZMQPoller()
+                poller.add(socket)
+                guard (try? poller.wait(milliseconds: 50))?.first == true else { continue }
+                while let message = try? socket.receive(dontWait: true) { try? socket.send(message.frames) }
+            }
+            socket.close()
+        }
+        echo.start()
+        let client = try ZMQSocket(context, .dealer)
+        try client.connect(endpoint)
+        Thread.sleep(forTimeInterval: 0.2)
+        let body = [UInt8](repeating: 1, count: 300)
+        var latencies: [Double] = []
+        for _ in 0..<roundTrips {
+            let start = ContinuousClock.now
+            try client.send([body])
+            _ = try client.receive()
+            latencies.append(elapsed(since: start))
+        }
+        latencies.sort()
+        let began = ContinuousClock.now
+        var sent = 0
+        var received = 0
+        let total = roundTrips * 10
+        while received < total {
+            while sent < total && sent - received < inFlight {
+                try client.send([body])
+                sent += 1
+            }
+            _ = try client.receive()
+            received += 1
+        }
+        let rate = Double(total) / elapsed(since: began)
+        stop.withLock { $0 = true }
+        client.close()
+        while forwarder.isExecuting || echo.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
+        return Figures(p50: latencies[latencies.count / 2], p99: latencies[latencies.count * 99 / 100], rate: rate)
+    }
+}
