@@ -58,11 +58,18 @@ import ZeroMQ
         python.arguments = [
             "python3", repositoryRoot.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
             "--broker", harness.endpoint, "--service", "brokerage", "--protocol", "0.1", "--die-after", "0",
+            "--heartbeat", "0.1",
         ]
         let output = Pipe()
         python.standardOutput = output
         try python.run()
-        #expect(try await harness.eventually { harness.broker.snapshot.queues["brokerage"]?.leased == 1 })
+        // It says when it has taken the task; then it is killed, holding it.
+        var said = ""
+        let deadline = Date().addingTimeInterval(10)
+        while !said.contains("taking task \(task)") && Date() < deadline {
+            said += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(said.contains("taking task \(task) and dying"), "the Python worker said: \(said)")
         kill(python.processIdentifier, SIGKILL)
         python.waitUntilExit()
 

@@ -43,7 +43,7 @@ def outcome(task):
 
 
 class Worker:
-    def __init__(self, endpoint, service, protocol, handler, fail_after=None):
+    def __init__(self, endpoint, service, protocol, handler, fail_after=None, heartbeat=HEARTBEAT_INTERVAL):
         self.endpoint, self.service, self.handler = endpoint, service, handler
         self.c = COMMANDS[protocol]
         self.protocol = protocol
@@ -51,6 +51,7 @@ class Worker:
         self.socket = None
         self.handled = 0
         self.fail_after = fail_after
+        self.heartbeat = heartbeat
 
     def send(self, command, *frames):
         # MDP/0.1 starts every message with an empty frame; MDP/0.2 does not.
@@ -65,7 +66,7 @@ class Worker:
         self.socket.connect(self.endpoint)
         self.send("READY", self.service.encode())
         self.liveness = HEARTBEAT_LIVENESS
-        self.next_heartbeat = time.time() + HEARTBEAT_INTERVAL
+        self.next_heartbeat = time.time() + self.heartbeat
 
     def run(self):
         self.connect()
@@ -73,7 +74,7 @@ class Worker:
         while True:
             poller = zmq.Poller()
             poller.register(self.socket, zmq.POLLIN)
-            events = dict(poller.poll(HEARTBEAT_INTERVAL * 1000))
+            events = dict(poller.poll(self.heartbeat * 1000))
             if self.socket in events:
                 frames = self.socket.recv_multipart()
                 self.liveness = HEARTBEAT_LIVENESS
@@ -108,7 +109,7 @@ class Worker:
                     self.connect()
             if time.time() > self.next_heartbeat:
                 self.send("HEARTBEAT")
-                self.next_heartbeat = time.time() + HEARTBEAT_INTERVAL
+                self.next_heartbeat = time.time() + self.heartbeat
 
 
 def main():
@@ -116,11 +117,13 @@ def main():
     parser.add_argument("--broker", default="tcp://127.0.0.1:5555")
     parser.add_argument("--service", default="brokerage")
     parser.add_argument("--protocol", choices=["0.1", "0.2"], default="0.2")
+    parser.add_argument("--heartbeat", type=float, default=HEARTBEAT_INTERVAL,
+                        help="seconds between heartbeats (the broker's own interval)")
     parser.add_argument("--die-after", type=int, default=None,
                         help="for tests: take the next task after N and never answer it")
     args = parser.parse_args()
     try:
-        Worker(args.broker, args.service, args.protocol, outcome, args.die_after).run()
+        Worker(args.broker, args.service, args.protocol, outcome, args.die_after, args.heartbeat).run()
     except KeyboardInterrupt:
         pass
 
