@@ -125,8 +125,8 @@ final class BrokerRouting {
             request(from: identity, version: version, service: service, body: body)
         case .success(.ready(let version, let service)):
             ready(identity, version: version, service: service, user: user, now: now)
-        case .success(.reply(_, let client, let body, let final)):
-            reply(from: identity, client: client, body: body, final: final, now: now)
+        case .success(.reply(let version, let client, let body, let final)):
+            reply(from: identity, version: version, client: client, body: body, final: final, now: now)
         case .success(.heartbeat(let version)):
             guard workers[identity] != nil else {
                 drop("unknown worker", "heartbeat from unknown worker \(hex(identity))")
@@ -194,11 +194,13 @@ final class BrokerRouting {
         dispatch(service, now: now)
     }
 
-    private func reply(from identity: [UInt8], client: [UInt8], body: [[UInt8]], final: Bool, now: Date) {
+    private func reply(
+        from identity: [UInt8], version: MDP.Version, client: [UInt8], body: [[UInt8]], final: Bool, now: Date
+    ) {
         guard var worker = workers[identity] else {
             drop("unknown worker", "reply from unknown worker \(hex(identity))")
             // The worker is told to reconnect; its task (if any) was already taken back.
-            actions.append(.send(identity: identity, frames: MDP.disconnect(.v02)))
+            actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
             return
         }
         worker.expiry = expiry(now)
