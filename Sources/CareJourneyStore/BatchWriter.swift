@@ -144,7 +144,8 @@ struct BatchWriter: Sendable {
             }
         }
         let event = CommittedEvent(
-            seq: seq, version: version, state: new, from: state.stage, event: command.event, actor: command.actor,
+            seq: seq, version: version, state: new, from: state.stage, event: command.event, data: command.eventData,
+            actor: command.actor,
             reason: command.reason, effects: transition.effects, at: command.at, opened: opened)
         committed.insert(event, at: 0)
         return .applied(event)

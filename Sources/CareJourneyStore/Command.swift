@@ -67,6 +67,8 @@ public final class CommittedEvent: Sendable {
     public let from: Stage
     /// The event.
     public let event: Event
+    /// The event's data as stored: JSON text.
+    public let data: String
     /// Who sent it, and why (for the audit trail).
     public let actor: String
     public let reason: String?
@@ -78,14 +80,15 @@ public final class CommittedEvent: Sendable {
     public let opened: [CaseID]
 
     init(
-        seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, actor: String, reason: String?,
-        effects: [Effect], at: Date, opened: [CaseID]
+        seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, data: String, actor: String,
+        reason: String?, effects: [Effect], at: Date, opened: [CaseID]
     ) {
         self.seq = seq
         self.version = version
         self.state = state
         self.from = from
         self.event = event
+        self.data = data
         self.actor = actor
         self.reason = reason
         self.effects = effects

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A **contract** with workers in any language (docs/tasks.md): ids, the queue and kind, which attempt this is,
 /// and only the personal data the worker needs for this kind of task (`brief`).
-public struct TaskRequest: Codable, Sendable, Equatable {
+public struct TaskRequest: Sendable, Equatable {
     /// The task's id; a reply names it.
     public var task: String
     /// The case the task belongs to.
@@ -25,10 +25,6 @@ public struct TaskRequest: Codable, Sendable, Equatable {
     /// The personal data this kind of task needs, and no more.
     public var brief: [String: JSONValue]
 
-    enum CodingKeys: String, CodingKey {
-        case task, caseID = "case", queue, kind, attempt, createdAt, due, detail, brief
-    }
-
     public init(
         task: String, caseID: String, queue: String, kind: String, attempt: Int, createdAt: Date, due: Date?,
         detail: String?, brief: [String: JSONValue]
@@ -45,16 +41,38 @@ public struct TaskRequest: Codable, Sendable, Equatable {
     }
 
     /// The JSON body.
-    public func encoded() -> [UInt8] { Array((try? WireJSON.encoder.encode(self)) ?? Data()) }
+    public func encoded() -> [UInt8] {
+        JSONValue.object([
+            "task": .string(task), "case": .string(caseID), "queue": .string(queue), "kind": .string(kind),
+            "attempt": .number(Double(attempt)), "createdAt": .string(ISO8601Text.format(createdAt)),
+            "due": due.map { .string(ISO8601Text.format($0)) } ?? .null,
+            "detail": detail.map(JSONValue.string) ?? .null,
+            "brief": .object(brief),
+        ]).serialized()
+    }
 
     /// Reads a request body.
-    public static func decode(_ body: [UInt8]) throws -> TaskRequest {
-        try WireJSON.decoder.decode(TaskRequest.self, from: Data(body))
+    public static func decode(_ body: [UInt8]) throws(WireError) -> TaskRequest {
+        let fields = try WireError.object(body, what: "a task request")
+        let created = try fields.string("createdAt")
+        guard let createdAt = ISO8601Text.parse(created) else {
+            throw WireError("a task request's createdAt is not an ISO 8601 time: \(created)")
+        }
+        guard case .number(let attempt)? = fields["attempt"], attempt >= 1, attempt == attempt.rounded() else {
+            throw WireError("a task request needs a whole number 'attempt' of 1 or more")
+        }
+        var brief: [String: JSONValue] = [:]
+        if case .object(let given)? = fields["brief"] { brief = given }
+        return TaskRequest(
+            task: try fields.string("task"), caseID: try fields.string("case"), queue: try fields.string("queue"),
+            kind: try fields.string("kind"), attempt: Int(attempt), createdAt: createdAt,
+            due: fields.optionalString("due").flatMap(ISO8601Text.parse), detail: fields.optionalString("detail"),
+            brief: brief)
     }
 }
 
 /// A worker's answer to a task: the body of an MDP PARTIAL (progress) or FINAL (the outcome), as JSON.
-public struct TaskReply: Codable, Sendable, Equatable {
+public struct TaskReply: Sendable, Equatable {
     /// The task answered.
     public var task: String
     /// The event the outcome is, if not the task kind's own reply event (`provider-found` for `find-provider`).
@@ -80,27 +98,60 @@ public struct TaskReply: Codable, Sendable, Equatable {
         self.retry = retry
     }
 
-    /// The JSON body.
-    public func encoded() -> [UInt8] { Array((try? WireJSON.encoder.encode(self)) ?? Data()) }
+    /// The JSON body (fields that are not set are left out).
+    public func encoded() -> [UInt8] {
+        var fields: [String: JSONValue] = ["task": .string(task)]
+        if let event { fields["event"] = .string(event) }
+        if let data { fields["data"] = .object(data) }
+        if let progress { fields["progress"] = .string(progress) }
+        if let error { fields["error"] = .string(error) }
+        if let retry { fields["retry"] = .bool(retry) }
+        return JSONValue.object(fields).serialized()
+    }
 
     /// Reads a reply body.
-    public static func decode(_ body: [UInt8]) throws -> TaskReply {
-        try WireJSON.decoder.decode(TaskReply.self, from: Data(body))
+    public static func decode(_ body: [UInt8]) throws(WireError) -> TaskReply {
+        let fields = try WireError.object(body, what: "a task reply")
+        var data: [String: JSONValue]?
+        switch fields["data"] {
+        case .object(let given)?: data = given
+        case nil, .null?: data = nil
+        default: throw WireError("a task reply's 'data' must be an object of the event's fields")
+        }
+        var retry: Bool?
+        if case .bool(let given)? = fields["retry"] { retry = given }
+        return TaskReply(
+            task: try fields.string("task"), event: fields.optionalString("event"), data: data,
+            progress: fields.optionalString("progress"), error: fields.optionalString("error"), retry: retry)
     }
 }
 
-/// JSON as task bodies use it: ISO 8601 dates, sorted keys.
-public enum WireJSON {
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+/// A task body that does not read: what is wrong with it.
+public struct WireError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 
-    public static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    /// The body's fields, or why it is not a JSON object.
+    static func object(_ body: [UInt8], what: String) throws(WireError) -> [String: JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(body)
+        } catch {
+            throw WireError("\(what) is not JSON: \(error)")
+        }
+        guard case .object(let fields) = value else { throw WireError("\(what) must be a JSON object") }
+        return fields
+    }
+}
+
+extension [String: JSONValue] {
+    func string(_ key: String) throws(WireError) -> String {
+        guard case .string(let text)? = self[key] else { throw WireError("the field '\(key)' must be a string") }
+        return text
+    }
+
+    func optionalString(_ key: String) -> String? {
+        if case .string(let text)? = self[key] { text } else { nil }
+    }
 }

@@ -17,7 +17,7 @@ struct ReviewReminderWorker {
             }
             let line: [String: JSONValue] = [
                 "task": .string(task.task), "case": .string(task.caseID), "review": .string(task.detail ?? "review"),
-                "due": task.due.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null,
+                "due": task.due.map { .string(ISO8601Text.format($0)) } ?? .null,
                 "to": task.brief["name"] ?? .null,
             ]
             do {
@@ -30,8 +30,7 @@ struct ReviewReminderWorker {
     }
 
     static func append(_ line: [String: JSONValue], to path: String) throws {
-        var data = try WireJSON.encoder.encode(line)
-        data.append(0x0a)
+        let data = Data(JSONValue.object(line).serialized() + [0x0a])
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
         }

@@ -1,0 +1,271 @@
+import Foundation
+
+/// JSON text for `JSONValue` without Foundation's coders: the task broker and its workers read and write a
+/// body for every task, and Foundation's `JSONEncoder`/`JSONDecoder` were most of their processor time.
+/// RFC 8259: objects are written with their keys sorted; numbers that are whole are written without a fraction.
+extension JSONValue {
+    /// The value as UTF-8 JSON text.
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out += Array("null".utf8)
+        case .bool(let value): out += Array((value ? "true" : "false").utf8)
+        case .number(let value):
+            if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
+                out += Array(String(Int64(value)).utf8)
+            } else if value.isFinite {
+                out += Array("\(value)".utf8)
+            } else {
+                out += Array("null".utf8)
+            }
+        case .string(let value): Self.write(string: value, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in fields.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.write(string: key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                fields[key]!.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func write(string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0a: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0d: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Why JSON text did not read: what and at which byte.
+    public struct SyntaxError: Error, Equatable, CustomStringConvertible {
+        public let message: String
+        public let offset: Int
+        public var description: String { "\(message) at byte \(offset)" }
+    }
+
+    /// Reads UTF-8 JSON text (one value, with optional whitespace around it).
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+        var parser = Parser(bytes: bytes)
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.at == bytes.count else { throw SyntaxError(message: "text after the value", offset: parser.at) }
+        return value
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var at = 0
+
+        mutating func skipSpace() {
+            while at < bytes.count, [0x20, 0x0a, 0x0d, 0x09].contains(bytes[at]) { at += 1 }
+        }
+
+        func fail(_ message: String) -> SyntaxError { SyntaxError(message: message, offset: at) }
+
+        mutating func value(depth: Int) throws(SyntaxError) -> JSONValue {
+            guard depth < 64 else { throw fail("nested more than 64 deep") }
+            skipSpace()
+            guard at < bytes.count else { throw fail("a value was expected") }
+            switch bytes[at] {
+            case UInt8(ascii: "{"):
+                at += 1
+                var fields: [String: JSONValue] = [:]
+                skipSpace()
+                if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
+                    at += 1
+                    return .object(fields)
+                }
+                while true {
+                    skipSpace()
+                    guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("a key was expected") }
+                    let key = try string()
+                    skipSpace()
+                    guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail("':' was expected") }
+                    at += 1
+                    fields[key] = try value(depth: depth + 1)
+                    skipSpace()
+                    guard at < bytes.count else { throw fail("'}' was expected") }
+                    if bytes[at] == UInt8(ascii: ",") {
+                        at += 1
+                    } else if bytes[at] == UInt8(ascii: "}") {
+                        at += 1
+                        return .object(fields)
+                    } else {
+                        throw fail("',' or '}' was expected")
+                    }
+                }
+            case UInt8(ascii: "["):
+                at += 1
+                var items: [JSONValue] = []
+                skipSpace()
+                if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
+                    at += 1
+                    return .array(items)
+                }
+                while true {
+                    items.append(try value(depth: depth + 1))
+                    skipSpace()
+                    guard at < bytes.count else { throw fail("']' was expected") }
+                    if bytes[at] == UInt8(ascii: ",") {
+                        at += 1
+                    } else if bytes[at] == UInt8(ascii: "]") {
+                        at += 1
+                        return .array(items)
+                    } else {
+                        throw fail("',' or ']' was expected")
+                    }
+                }
+            case UInt8(ascii: "\""):
+                return .string(try string())
+            case UInt8(ascii: "t"): return try literal("true", .bool(true))
+            case UInt8(ascii: "f"): return try literal("false", .bool(false))
+            case UInt8(ascii: "n"): return try literal("null", .null)
+            default:
+                return .number(try number())
+            }
+        }
+
+        mutating func literal(_ word: String, _ value: JSONValue) throws(SyntaxError) -> JSONValue {
+            let text = Array(word.utf8)
+            guard at + text.count <= bytes.count, Array(bytes[at..<at + text.count]) == text else {
+                throw fail("'\(word)' was expected")
+            }
+            at += text.count
+            return value
+        }
+
+        mutating func number() throws(SyntaxError) -> Double {
+            let start = at
+            if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+            while at < bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[at]) || bytes[at] == UInt8(ascii: ".")
+                    || bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E")
+                    || bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-")
+            {
+                at += 1
+            }
+            guard at > start, let value = Double(String(decoding: bytes[start..<at], as: UTF8.self)) else {
+                at = start
+                throw fail("a value was expected")
+            }
+            return value
+        }
+
+        mutating func string() throws(SyntaxError) -> String {
+            at += 1  // the opening quote
+            var out: [UInt8] = []
+            while at < bytes.count {
+                let byte = bytes[at]
+                at += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return String(decoding: out, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard at < bytes.count else { break }
+                    let escaped = bytes[at]
+                    at += 1
+                    switch escaped {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
+                    case UInt8(ascii: "b"): out.append(0x08)
+                    case UInt8(ascii: "f"): out.append(0x0c)
+                    case UInt8(ascii: "n"): out.append(0x0a)
+                    case UInt8(ascii: "r"): out.append(0x0d)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var scalar = try hex4()
+                        if (0xd800..<0xdc00).contains(scalar), at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"),
+                            bytes[at + 1] == UInt8(ascii: "u")
+                        {
+                            at += 2
+                            let low = try hex4()
+                            scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
+                        }
+                        out += Array(String(Unicode.Scalar(scalar) ?? "\u{fffd}").utf8)
+                    default:
+                        throw fail("an unknown escape")
+                    }
+                case 0..<0x20:
+                    throw fail("a control character in a string")
+                default:
+                    out.append(byte)
+                }
+            }
+            throw fail("a string is not closed")
+        }
+
+        mutating func hex4() throws(SyntaxError) -> UInt32 {
+            guard at + 4 <= bytes.count,
+                let value = UInt32(String(decoding: bytes[at..<at + 4], as: UTF8.self), radix: 16)
+            else { throw fail("four hex digits were expected") }
+            at += 4
+            return value
+        }
+    }
+}
+
+/// Dates as task bodies write them: ISO 8601 in UTC, whole seconds (`2026-01-05T09:00:00Z`).
+public enum ISO8601Text {
+    /// `date` as `yyyy-MM-ddTHH:mm:ssZ`.
+    public static func format(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    /// Reads `yyyy-MM-ddTHH:mm:ss` with an optional fraction and `Z` (or `+00:00`); `nil` for anything else.
+    public static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int32? { Int32(String(decoding: bytes[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        else { return nil }
+        var rest = bytes[19...]
+        var fraction = 0.0
+        if rest.first == UInt8(ascii: ".") {
+            let digits = rest.dropFirst().prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            fraction = Double("0." + String(decoding: digits, as: UTF8.self)) ?? 0
+            rest = rest.dropFirst(1 + digits.count)
+        }
+        guard Array(rest) == Array("Z".utf8) || Array(rest) == Array("+00:00".utf8) else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        return Date(timeIntervalSince1970: Double(timegm(&parts)) + fraction)
+    }
+}
