@@ -241,9 +241,10 @@ public final class Broker: Service, Sendable {
                 }
             case .note(let note):
                 engine.record(note)
-            case .complete(let queued, let event, let worker, let fingerprint):
+            case .complete(let queued, let event, let data, let worker, let fingerprint):
                 let command = Command(
-                    caseID: queued.task.id.caseID, event: event, actor: "worker \(worker)", at: clock.now(),
+                    caseID: queued.task.id.caseID, event: event, eventData: data, actor: "worker \(worker)",
+                    at: clock.now(),
                     idempotencyKey: "task-final:\(queued.id)", fingerprint: fingerprint)
                 let mailbox = self.mailbox
                 engine.submit(command) { result in mailbox.post(.completed(queued, result)) }

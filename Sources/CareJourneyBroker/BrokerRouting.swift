@@ -15,8 +15,8 @@ final class BrokerRouting {
     enum Action {
         /// Frames for the peer with this identity.
         case send(identity: [UInt8], frames: [[UInt8]])
-        /// A worker's outcome for a task, to become an event on its case.
-        case complete(QueuedTask, event: Event, worker: String, fingerprint: String)
+        /// A worker's outcome for a task, to become an event on its case (with its data as JSON text).
+        case complete(QueuedTask, event: Event, data: String, worker: String, fingerprint: String)
         case note(TaskNote)
         /// The service's queue ran dry while the store may hold more of its open tasks.
         case load(service: String, excluding: Set<String>)
@@ -268,7 +268,8 @@ final class BrokerRouting {
         }
         actions.append(
             .complete(
-                queued, event: event, worker: worker.name,
+                queued, event: event, data: String(decoding: JSONValue.object(data).serialized(), as: UTF8.self),
+                worker: worker.name,
                 fingerprint: String(decoding: bytes.prefix(4096), as: UTF8.self)))
     }
 

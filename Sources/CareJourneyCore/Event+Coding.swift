@@ -149,7 +149,7 @@ extension Event: Codable {
     private static func decodePayload<P: Codable>(_ data: JSONValue, for name: EventName) throws(TransitionError) -> P {
         let value: P
         do {
-            value = try decoder.decode(P.self, from: encoder.encode(data))
+            value = try decoder.decode(P.self, from: Data(data.serialized()))
         } catch let error as DecodingError {
             throw TransitionError(
                 .invalidData, "the data of '\(name.rawValue)' \(error.explained)", event: name.rawValue,
@@ -163,7 +163,7 @@ extension Event: Codable {
             if case .object(let fields) = data, fields[key] == .null { return false }
             return true
         }
-        let understood = (try? decoder.decode(JSONValue.self, from: encoder.encode(value)))?.keys ?? []
+        let understood = (try? JSONValue.parse(Array(encoder.encode(value))))?.keys ?? []
         let unknown = Set(given).subtracting(understood).sorted()
         if let first = unknown.first {
             let known = EventCatalog.fields(of: name)

@@ -25,15 +25,16 @@ public struct Command: Sendable {
     /// Turns the outcome into the answer that is stored for the key (the API's HTTP response).
     public var render: (@Sendable (CommandOutcome) -> StoredAnswer)?
 
-    /// Creates a command.
+    /// Creates a command. `eventData` is the event's data as JSON text when the caller already has it (the text
+    /// the event was read from); otherwise it is encoded here.
     public init(
-        caseID: CaseID?, event: Event, actor: String, reason: String? = nil, at: Date, late: TimeInterval? = nil,
-        idempotencyKey: String? = nil, fingerprint: String = "",
+        caseID: CaseID?, event: Event, eventData: String? = nil, actor: String, reason: String? = nil, at: Date,
+        late: TimeInterval? = nil, idempotencyKey: String? = nil, fingerprint: String = "",
         render: (@Sendable (CommandOutcome) -> StoredAnswer)? = nil
     ) {
         self.caseID = caseID
         self.event = event
-        self.eventData = StateCodec.eventData(event)
+        self.eventData = eventData ?? StateCodec.eventData(event)
         self.actor = actor
         self.reason = reason
         self.at = at
