@@ -25,7 +25,7 @@ public final class MDPWorker: Service, Sendable {
     public let options: WorkerOptions
     private let context: ZMQContext
     private let logger: Logger
-    private let handler: @Sendable (WorkerRequest) async -> [[UInt8]]
+    private let handler: Handler
     private let mailbox = Mailbox<Mail>()
     private let counters = Mutex(Statistics())
 
@@ -38,16 +38,31 @@ public final class MDPWorker: Service, Sendable {
 
     public var statistics: Statistics { counters.withLock { $0 } }
 
+    /// How requests are answered: by a task (for work that waits on anything), or right on the socket thread
+    /// (for quick work that never blocks: no hop through the cooperative pool).
+    public enum Handler: Sendable {
+        case async(@Sendable (WorkerRequest) async -> [[UInt8]])
+        case onSocketThread(@Sendable (WorkerRequest) -> [[UInt8]])
+    }
+
     private enum Mail: Sendable {
         case reply(generation: Int, client: [UInt8], body: [[UInt8]], final: Bool)
         case stop
     }
 
     /// A worker for `options.service`; `handler` turns a request into the final reply's body frames.
-    public init(
+    public convenience init(
         options: WorkerOptions, context: ZMQContext = ZMQContext(),
         logger: Logger = Logger(label: "carejourney.worker"),
         handler: @escaping @Sendable (WorkerRequest) async -> [[UInt8]]
+    ) {
+        self.init(options: options, context: context, logger: logger, answering: .async(handler))
+    }
+
+    /// A worker for `options.service` that answers as `handler` says.
+    public init(
+        options: WorkerOptions, context: ZMQContext = ZMQContext(),
+        logger: Logger = Logger(label: "carejourney.worker"), answering handler: Handler
     ) {
         self.options = options
         self.context = context
@@ -147,17 +162,32 @@ public final class MDPWorker: Service, Sendable {
                             logger.warning("request while busy or stopping: dropped (the broker will re-lease it)")
                             continue
                         }
-                        busy = true
                         counters.withLock { $0.requests += 1 }
                         let current = generation
                         let mailbox = self.mailbox
                         let request = WorkerRequest(body: body) { progress in
                             mailbox.post(.reply(generation: current, client: client, body: progress, final: false))
                         }
-                        let handler = self.handler
-                        Task {
-                            let reply = await handler(request)
-                            mailbox.post(.reply(generation: current, client: client, body: reply, final: true))
+                        switch handler {
+                        case .async(let handle):
+                            busy = true
+                            Task {
+                                let reply = await handle(request)
+                                mailbox.post(.reply(generation: current, client: client, body: reply, final: true))
+                            }
+                        case .onSocketThread(let handle):
+                            let reply = handle(request)
+                            // Progress reported while answering goes first (it is in the mailbox).
+                            for mail in mailbox.drain() {
+                                switch mail {
+                                case .reply(current, client, let progress, false) where version == .v02:
+                                    try socket.send(MDP.fromWorker(version, .partial, client: client, body: progress))
+                                case .stop: stopping = true
+                                default: break
+                                }
+                            }
+                            try socket.send(MDP.fromWorker(version, .final, client: client, body: reply))
+                            counters.withLock { $0.replies += 1 }
                         }
                     case .success(.heartbeat):
                         break
