@@ -12,8 +12,8 @@ import ZeroMQ
 /// tasks reach workers, and a PUB socket on which every committed case event is published.
 ///
 /// A task committed in the outbox is dispatched as a REQUEST to a ready worker of its queue, leased, and
-/// completed when the worker's final reply is committed as an event on the case (exactly once: the reply's
-/// idempotency key is the task's id). Tasks wait in the store while no worker is connected.
+/// completed when the worker's final reply is committed as an event on the case (exactly once: a case accepts
+/// a task's reply only while the task is open, and the broker takes a reply only from the worker holding it). Tasks wait in the store while no worker is connected.
 ///
 /// The sockets live on one thread of their own; the engine and everything else talk to it through a mailbox.
 /// Heartbeats and leases run on wall time (a worker's work takes real time); events are dated by the engine's
@@ -241,11 +241,11 @@ public final class Broker: Service, Sendable {
                 }
             case .note(let note):
                 engine.record(note)
-            case .complete(let queued, let event, let data, let worker, let fingerprint):
+            case .complete(let queued, let event, let data, let worker):
+                // No idempotency key is needed: a case accepts a task's reply only while the task is open.
                 let command = Command(
                     caseID: queued.task.id.caseID, event: event, eventData: data, actor: "worker \(worker)",
-                    at: clock.now(),
-                    idempotencyKey: "task-final:\(queued.id)", fingerprint: fingerprint)
+                    at: clock.now())
                 let mailbox = self.mailbox
                 engine.submit(command) { result in mailbox.post(.completed(queued, result)) }
             case .load(let service, let excluding):

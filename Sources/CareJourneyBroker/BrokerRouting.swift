@@ -16,7 +16,7 @@ final class BrokerRouting {
         /// Frames for the peer with this identity.
         case send(identity: [UInt8], frames: [[UInt8]])
         /// A worker's outcome for a task, to become an event on its case (with its data as JSON text).
-        case complete(QueuedTask, event: Event, data: String, worker: String, fingerprint: String)
+        case complete(QueuedTask, event: Event, data: String, worker: String)
         case note(TaskNote)
         /// The service's queue ran dry while the store may hold more of its open tasks.
         case load(service: String, excluding: Set<String>)
@@ -269,8 +269,7 @@ final class BrokerRouting {
         actions.append(
             .complete(
                 queued, event: event, data: String(decoding: JSONValue.object(data).serialized(), as: UTF8.self),
-                worker: worker.name,
-                fingerprint: String(decoding: bytes.prefix(4096), as: UTF8.self)))
+                worker: worker.name))
     }
 
     // MARK: - Tasks from the engine and the store
