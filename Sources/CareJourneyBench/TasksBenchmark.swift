@@ -48,13 +48,9 @@ struct TasksBenchmark: AsyncParsableCommand {
         let backlog = try await bench.openCases(tasks, withConcerns: true)
         let before = bench.engine.statistics
         let cpuBefore = processorSeconds()
-        var ts = timespec(); clock_gettime(CLOCK_MONOTONIC, &ts);
-        FileHandle.standardError.write(Data("PERF-START \(ts.tv_sec).\(String(format: "%09d", ts.tv_nsec))\n".utf8))
         let drained = try await bench.timeCompletions(backlog) { try await bench.startWorkers(workers) }
         let after = bench.engine.statistics
         let cpu = processorSeconds() - cpuBefore
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        FileHandle.standardError.write(Data("PERF-END \(ts.tv_sec).\(String(format: "%09d", ts.tv_nsec))\n".utf8))
         print(
             String(
                 format:
