@@ -5,11 +5,19 @@ import ServiceLifecycle
 import ZeroMQ
 
 /// What a task handler decides.
-public enum TaskOutcome: Sendable, Equatable {
+public enum TaskOutcome: Sendable, Equatable, CustomStringConvertible {
     /// Done: the data of the task's reply event (or of `event`, where the worker names another).
     case done([String: JSONValue], event: String? = nil)
     /// Not done: why; with `retry`, the task is offered again, otherwise the operations team sees it failed.
     case failed(String, retry: Bool)
+
+    public var description: String {
+        switch self {
+        case .done(let data, let event):
+            "done\(event.map { " as \($0)" } ?? ""): " + String(decoding: JSONValue.object(data).serialized(), as: UTF8.self)
+        case .failed(let reason, let retry): "failed\(retry ? " (to be retried)" : ""): \(reason)"
+        }
+    }
 }
 
 /// A worker for CareJourney's task queues: it reads each request as a `TaskRequest` and answers with a
