@@ -249,13 +249,13 @@ public final class Broker: Service, Sendable {
                 let mailbox = self.mailbox
                 engine.submit(command) { result in mailbox.post(.completed(queued, result)) }
             case .load(let service, let excluding):
-                let store = engine.store
+                let engine = self.engine
                 let mailbox = self.mailbox
                 let logger = self.logger
                 // Read beside the socket thread, so a large queue does not hold up heartbeats.
                 Thread.detachNewThread {
                     do {
-                        let found = try store.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
+                        let found = try engine.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
                         let tasks = found.map {
                             QueuedTask(
                                 task: $0.task, brief: TaskBrief(for: $0.task, in: $0.state), attempts: $0.attempts)

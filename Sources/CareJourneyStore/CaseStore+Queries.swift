@@ -119,20 +119,27 @@ extension CaseStore {
     }
 
     /// Open tasks on `queue`, oldest first, skipping those in `excluding` (the broker's own): up to `limit`.
-    public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError) -> [OpenTask] {
+    /// `known` gives a case's state at a version when it is already in memory (the engine's cache).
+    public func openTasks(
+        on queue: String, excluding: Set<String>, limit: Int,
+        known: @escaping @Sendable (CaseID, Int) -> CaseState? = { _, _ in nil }
+    ) throws(StoreError) -> [OpenTask] {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, case_id, attempts FROM tasks WHERE queue = ? AND status = 'open'
-                    ORDER BY created_at, id LIMIT ?
+                    SELECT tasks.id, tasks.case_id, tasks.attempts, cases.version FROM tasks
+                    JOIN cases ON cases.id = tasks.case_id
+                    WHERE tasks.queue = ? AND tasks.status = 'open'
+                    ORDER BY tasks.created_at, tasks.id LIMIT ?
                     """,
                 arguments: [queue, limit + excluding.count])
             var found: [OpenTask] = []
             for row in rows where found.count < limit {
                 let id: String = row["id"]
+                let caseID = CaseID(row["case_id"] as String)
                 guard !excluding.contains(id),
-                    let state = try self.currentState(of: CaseID(row["case_id"] as String), in: db)?.state,
+                    let state = try known(caseID, row["version"]) ?? self.currentState(of: caseID, in: db)?.state,
                     let task = state.tasks.values.first(where: { $0.id.description == id })
                 else { continue }
                 found.append(OpenTask(task: task, attempts: row["attempts"], state: state))

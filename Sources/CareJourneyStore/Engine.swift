@@ -130,6 +130,16 @@ public final class Engine: Service, Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
+    /// Open tasks on `queue`, oldest first, skipping `excluding`: up to `limit`, with their cases' states (from
+    /// memory where the engine holds them).
+    public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError)
+        -> [CaseStore.OpenTask]
+    {
+        try store.openTasks(on: queue, excluding: excluding, limit: limit) { [self] id, version in
+            cache.withLock { $0.state(of: id, at: version)?.state }
+        }
+    }
+
     /// Takes no more commands; those already submitted are still written.
     public func stopAccepting() {
         queue.close()

@@ -14,7 +14,8 @@ public enum TaskOutcome: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .done(let data, let event):
-            "done\(event.map { " as \($0)" } ?? ""): " + String(decoding: JSONValue.object(data).serialized(), as: UTF8.self)
+            "done\(event.map { " as \($0)" } ?? ""): "
+                + String(decoding: JSONValue.object(data).serialized(), as: UTF8.self)
         case .failed(let reason, let retry): "failed\(retry ? " (to be retried)" : ""): \(reason)"
         }
     }
