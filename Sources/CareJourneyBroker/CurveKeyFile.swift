@@ -69,4 +69,45 @@ public struct CurveKeyFile: Sendable, Equatable {
         }
         return CurveKeyFile(serverPublicKey: derived, serverSecretKey: secret, peers: peers)
     }
+
+    /// A new key file: a fresh server key pair and no peers yet.
+    public static func generate() throws(Problem) -> CurveKeyFile {
+        guard let pair = try? ZMQCurve.keyPair() else {
+            throw Problem(description: "libzmq could not make a CURVE key pair")
+        }
+        return CurveKeyFile(serverPublicKey: pair.publicKey, serverSecretKey: pair.secretKey, peers: [:])
+    }
+
+    /// Admits a new peer named `name` for `services`: returns its key pair (Z85), whose secret goes to the peer
+    /// only, never into this file.
+    public mutating func admit(_ name: String, services: [String]) throws(Problem) -> (
+        publicKey: String, secretKey: String
+    ) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
+        else { throw Problem(description: "a peer's name takes letters, digits, '-', '_' and '.': '\(name)' does not") }
+        guard !peers.values.contains(where: { $0.name == name }) else {
+            throw Problem(description: "a peer named '\(name)' is already admitted\n  hint: choose another name")
+        }
+        guard let pair = try? ZMQCurve.keyPair() else {
+            throw Problem(description: "libzmq could not make a CURVE key pair")
+        }
+        peers[pair.publicKey] = Peer(name: name, services: Set(services))
+        return pair
+    }
+
+    /// The file's text (YAML), peers in name order.
+    public var text: String {
+        var lines = [
+            "# CareJourney broker CURVE keys: keep this file readable by the service account only.", "server:",
+        ]
+        lines.append("  public: \"\(serverPublicKey)\"")
+        lines.append("  secret: \"\(serverSecretKey)\"")
+        lines.append(peers.isEmpty ? "peers: {}" : "peers:")
+        for (key, peer) in peers.sorted(by: { $0.value.name < $1.value.name }) {
+            lines.append("  \(peer.name):")
+            lines.append("    public: \"\(key)\"")
+            lines.append("    services: [\(peer.services.sorted().joined(separator: ", "))]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
 }

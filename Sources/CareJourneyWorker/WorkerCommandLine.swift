@@ -9,6 +9,7 @@ import ZeroMQ
 /// stops gracefully on SIGTERM or SIGINT (finishing the task in hand). For the example workers and for small
 /// workers of a council's own.
 public enum WorkerCommandLine {
+    /// `--curve-server KEY --curve-public KEY --curve-secret KEY` (from `carejourney keys admit`) turn on CURVE.
     /// Parses the command line and serves `defaultService` (or `--service`) with `handle` until stopped.
     public static func run(
         defaultService: String, _ arguments: [String] = Array(CommandLine.arguments.dropFirst()),
@@ -16,6 +17,7 @@ public enum WorkerCommandLine {
     ) async {
         var options = WorkerOptions(service: defaultService)
         var verbose = false
+        var curve: [String: String] = [:]
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             switch argument {
@@ -23,6 +25,7 @@ public enum WorkerCommandLine {
             case "--service": options.service = rest.popFirst() ?? options.service
             case "--protocol": options.version = rest.popFirst() == "0.1" ? .v01 : .v02
             case "--verbose": verbose = true
+            case "--curve-server", "--curve-public", "--curve-secret": curve[argument] = rest.popFirst()
             case "--help", "-h":
                 print(
                     "usage: [--broker tcp://127.0.0.1:5555] [--service \(defaultService)] [--protocol 0.1|0.2] [--verbose]"
@@ -32,6 +35,16 @@ public enum WorkerCommandLine {
                 FileHandle.standardError.write(Data("unknown argument '\(argument)' (try --help)\n".utf8))
                 exit(64)
             }
+        }
+        if !curve.isEmpty {
+            guard let server = curve["--curve-server"], let mine = curve["--curve-public"],
+                let secret = curve["--curve-secret"]
+            else {
+                FileHandle.standardError.write(
+                    Data("CURVE needs all three of --curve-server, --curve-public and --curve-secret\n".utf8))
+                exit(64)
+            }
+            options.curve = CurveClientKeys(serverPublicKey: server, publicKey: mine, secretKey: secret)
         }
         let level: Logger.Level = verbose ? .debug : .info
         LoggingSystem.bootstrap { label in

@@ -93,20 +93,16 @@ import ZeroMQ
     }
 
     @Test func onlyListedCurveKeysAreAdmittedEachForItsOwnServices() async throws {
-        let server = try ZMQCurve.keyPair()
-        let listed = try ZMQCurve.keyPair()
-        let stranger = try ZMQCurve.keyPair()
+        // The key file as `carejourney keys init` and `keys admit` write it, read back as `serve` reads it.
+        var generated = try CurveKeyFile.generate()
+        let listed = try generated.admit("brokerage-1", services: ["brokerage"])
+        #expect(throws: CurveKeyFile.Problem.self) { try generated.admit("brokerage-1", services: []) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).yaml").path
-        try """
-        server:
-          public: "\(server.publicKey)"
-          secret: "\(server.secretKey)"
-        peers:
-          brokerage-1:
-            public: "\(listed.publicKey)"
-            services: [brokerage]
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try generated.text.write(toFile: file, atomically: true, encoding: .utf8)
         let keys = try CurveKeyFile.load(file)
+        #expect(keys == generated)
+        let server = (publicKey: keys.serverPublicKey, secretKey: keys.serverSecretKey)
+        let stranger = try ZMQCurve.keyPair()
         var options = fastOptions()
         options.curve = keys
         let harness = try await BrokerHarness(options: options)
