@@ -16,7 +16,8 @@ public struct WorkerRequest: Sendable {
 
 /// An MDP worker (RFC 7 and RFC 18): connects to the broker, says READY for one service, answers one request at
 /// a time with `handler`, heartbeats, reconnects with backoff when the broker goes quiet, and on graceful
-/// shutdown finishes the request in hand, says DISCONNECT and returns.
+/// shutdown finishes the request in hand, says DISCONNECT and returns. With `options.slots` above 1 it is that
+/// many MDP workers (a connection each) served from one thread, for several requests at once.
 ///
 /// The socket lives on a thread of its own (a libzmq socket is not thread-safe, and its blocking poll must not
 /// hold one of the cooperative pool's few threads); the handler runs as a task, and its reply is handed back to
@@ -46,7 +47,7 @@ public final class MDPWorker: Service, Sendable {
     }
 
     private enum Mail: Sendable {
-        case reply(generation: Int, client: [UInt8], body: [[UInt8]], final: Bool)
+        case reply(slot: Int, generation: Int, client: [UInt8], body: [[UInt8]], final: Bool)
         case stop
     }
 
@@ -111,35 +112,40 @@ public final class MDPWorker: Service, Sendable {
         return socket
     }
 
+    /// One MDP worker's connection: a process serves `options.slots` of them from this one thread.
+    private struct Slot {
+        var socket: ZMQSocket
+        /// When the broker was last heard from on it.
+        var heard = Date()
+        /// Each connection is a generation: a reply finished after a reconnect belongs to a lease the broker has
+        /// already taken back, so it is dropped rather than sent on the new connection.
+        var generation = 0
+        var busy = false
+    }
+
     private func serve() throws {
         let version = options.version
         let interval = options.heartbeat.milliseconds
         let silenceLimit = Double(interval * options.liveness) / 1000
-        var socket = try connect()
-        var heard = Date()
+        var slots = try (0..<max(1, options.slots)).map { _ in Slot(socket: try connect()) }
         var nextHeartbeat = Date().addingTimeInterval(Double(interval) / 1000)
         var delay = options.reconnectDelay
-        // Each connection is a generation: a reply finished after a reconnect belongs to a lease the broker has
-        // already taken back, so it is dropped rather than sent on the new connection.
-        var generation = 0
-        var busy = false
         var stopping = false
         while true {
             var poller = ZMQPoller()
-            poller.add(socket)
+            for slot in slots { poller.add(slot.socket) }
             poller.add(fileDescriptor: mailbox.fileDescriptor)
             let wait = max(0, Int(nextHeartbeat.timeIntervalSinceNow * 1000))
             let ready = try poller.wait(milliseconds: wait)
-            if ready[1] {
+            if ready[slots.count] {
                 for mail in mailbox.drain() {
                     switch mail {
-                    case .reply(let replyGeneration, let client, let body, let final):
-                        guard replyGeneration == generation else { continue }
-                        let command: MDP.WorkerCommand = final ? .final : .partial
-                        guard final || version == .v02 else { continue }
-                        try socket.send(MDP.fromWorker(version, command, client: client, body: body))
+                    case .reply(let index, let replyGeneration, let client, let body, let final):
+                        guard slots[index].generation == replyGeneration, final || version == .v02 else { continue }
+                        try slots[index].socket.send(
+                            MDP.fromWorker(version, final ? .final : .partial, client: client, body: body))
                         if final {
-                            busy = false
+                            slots[index].busy = false
                             counters.withLock { $0.replies += 1 }
                         }
                     case .stop:
@@ -147,77 +153,90 @@ public final class MDPWorker: Service, Sendable {
                     }
                 }
             }
-            if stopping && !busy {
-                try? socket.send(MDP.fromWorker(version, .disconnect), dontWait: true)
-                socket.close()
+            if stopping && slots.allSatisfy({ !$0.busy }) {
+                for slot in slots {
+                    try? slot.socket.send(MDP.fromWorker(version, .disconnect), dontWait: true)
+                    slot.socket.close()
+                }
                 return
             }
-            if ready[0] {
-                while let message = try socket.receive(dontWait: true) {
-                    heard = Date()
+            for index in slots.indices where ready[index] {
+                while let message = try slots[index].socket.receive(dontWait: true) {
+                    slots[index].heard = Date()
                     delay = options.reconnectDelay
                     switch MDP.parseForWorker(message.frames, version: version) {
                     case .success(.request(let client, let body)):
-                        if busy || stopping {
+                        if slots[index].busy || stopping {
                             logger.warning("request while busy or stopping: dropped (the broker will re-lease it)")
                             continue
                         }
                         counters.withLock { $0.requests += 1 }
-                        let current = generation
-                        let mailbox = self.mailbox
-                        let request = WorkerRequest(body: body) { progress in
-                            mailbox.post(.reply(generation: current, client: client, body: progress, final: false))
-                        }
-                        switch handler {
-                        case .async(let handle):
-                            busy = true
-                            Task {
-                                let reply = await handle(request)
-                                mailbox.post(.reply(generation: current, client: client, body: reply, final: true))
-                            }
-                        case .onSocketThread(let handle):
-                            let reply = handle(request)
-                            // Progress reported while answering goes first (it is in the mailbox).
-                            for mail in mailbox.drain() {
-                                switch mail {
-                                case .reply(current, client, let progress, false) where version == .v02:
-                                    try socket.send(MDP.fromWorker(version, .partial, client: client, body: progress))
-                                case .stop: stopping = true
-                                default: break
-                                }
-                            }
-                            try socket.send(MDP.fromWorker(version, .final, client: client, body: reply))
-                            counters.withLock { $0.replies += 1 }
-                        }
+                        try answer(client: client, body: body, slot: index, in: &slots, stopping: &stopping)
                     case .success(.heartbeat):
                         break
                     case .success(.disconnect):
                         logger.info(
                             "the broker asked this worker to reconnect", metadata: ["service": "\(options.service)"])
-                        heard = .distantPast
+                        slots[index].heard = .distantPast
                     case .failure(let malformed):
                         logger.warning("dropped a malformed message from the broker: \(malformed)")
                     }
                 }
             }
-            if -heard.timeIntervalSinceNow > silenceLimit {
-                if heard != .distantPast {
+            let silent = slots.indices.filter { -slots[$0].heard.timeIntervalSinceNow > silenceLimit }
+            if !silent.isEmpty {
+                if silent.contains(where: { slots[$0].heard != .distantPast }) {
                     logger.warning(
                         "the broker went quiet; reconnecting",
                         metadata: ["service": "\(options.service)", "after": "\(delay)"])
                 }
-                socket.close()
+                for index in silent { slots[index].socket.close() }
                 Thread.sleep(forTimeInterval: Double(delay.milliseconds) / 1000)
                 delay = min(delay * 2, options.maxReconnectDelay)
-                generation += 1
-                busy = false
-                socket = try connect()
-                heard = Date()
+                for index in silent {
+                    slots[index].socket = try connect()
+                    slots[index].generation += 1
+                    slots[index].busy = false
+                    slots[index].heard = Date()
+                }
             }
             if nextHeartbeat.timeIntervalSinceNow <= 0 {
-                try socket.send(MDP.fromWorker(version, .heartbeat))
+                for slot in slots { try slot.socket.send(MDP.fromWorker(version, .heartbeat)) }
                 nextHeartbeat = Date().addingTimeInterval(Double(interval) / 1000)
             }
+        }
+    }
+
+    /// Starts answering a request on a slot: as a task (the reply comes back through the mailbox), or right here.
+    private func answer(
+        client: [UInt8], body: [[UInt8]], slot index: Int, in slots: inout [Slot], stopping: inout Bool
+    ) throws {
+        let version = options.version
+        let current = slots[index].generation
+        let mailbox = self.mailbox
+        let request = WorkerRequest(body: body) { progress in
+            mailbox.post(.reply(slot: index, generation: current, client: client, body: progress, final: false))
+        }
+        switch handler {
+        case .async(let handle):
+            slots[index].busy = true
+            Task {
+                let reply = await handle(request)
+                mailbox.post(.reply(slot: index, generation: current, client: client, body: reply, final: true))
+            }
+        case .onSocketThread(let handle):
+            let reply = handle(request)
+            // Progress reported while answering goes first (it is in the mailbox).
+            for mail in mailbox.drain() {
+                switch mail {
+                case .reply(index, current, client, let progress, false) where version == .v02:
+                    try slots[index].socket.send(MDP.fromWorker(version, .partial, client: client, body: progress))
+                case .stop: stopping = true
+                default: break
+                }
+            }
+            try slots[index].socket.send(MDP.fromWorker(version, .final, client: client, body: reply))
+            counters.withLock { $0.replies += 1 }
         }
     }
 }

@@ -17,11 +17,13 @@ public struct WorkerOptions: Sendable {
     public var maxReconnectDelay: Duration
     /// CURVE keys, when the broker requires them.
     public var curve: CurveClientKeys?
+    /// Requests served at once: each slot is an MDP worker with a connection of its own, all on one thread.
+    public var slots: Int
 
     public init(
         broker: String = "tcp://127.0.0.1:5555", service: String, version: MDP.Version = .v02,
         heartbeat: Duration = .milliseconds(2500), liveness: Int = 3, reconnectDelay: Duration = .milliseconds(100),
-        maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil
+        maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil, slots: Int = 1
     ) {
         self.broker = broker
         self.service = service
@@ -31,6 +33,7 @@ public struct WorkerOptions: Sendable {
         self.reconnectDelay = reconnectDelay
         self.maxReconnectDelay = maxReconnectDelay
         self.curve = curve
+        self.slots = slots
     }
 }
 

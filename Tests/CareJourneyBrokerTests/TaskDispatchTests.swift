@@ -156,6 +156,32 @@ import ZeroMQ
     }
 }
 
+@Suite(.serialized) struct WorkerSlotsTests {
+    @Test func oneWorkerThreadServesSeveralMDPWorkersAtOnce() async throws {
+        let harness = try await BrokerHarness()
+        var tasks: [String] = []
+        for n in 0..<6 { tasks.append(try await harness.caseWithABrokerageTask(name: "Person \(n)").1) }
+        let answered = Attempts()
+        let sdk = TaskWorker(
+            options: WorkerOptions(
+                broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100), slots: 3),
+            answer: { request, progress in
+                progress("matching")
+                answered.add(request.attempt)
+                return .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5])
+            })
+        let serving = Task { try await sdk.run() }
+        #expect(try await harness.eventually { harness.broker.snapshot.queues["brokerage"]?.workers == 3 })
+        #expect(try await harness.eventually { try tasks.allSatisfy { try harness.status(of: $0) == "completed" } })
+        #expect(answered.all == Array(repeating: 1, count: 6))
+        #expect(sdk.statistics.connections == 3)
+        sdk.stop()
+        try await serving.value
+        #expect(try await harness.eventually { harness.broker.snapshot.workers.isEmpty }, "each slot said DISCONNECT")
+        try await harness.stop()
+    }
+}
+
 /// Attempt numbers seen by a worker, from any task.
 final class Attempts: @unchecked Sendable {
     private let lock = NSLock()
