@@ -75,9 +75,11 @@ public final class Broker: Service, Sendable {
     public func run() async throws {
         let needCurve = options.endpointsNeedingCurve()
         guard needCurve.isEmpty else {
-            throw BrokerError(
+            let error = BrokerError(
                 "refusing to bind \(needCurve.joined(separator: ", ")) without CURVE: workers would be unauthenticated",
                 hint: "bind to 127.0.0.1, or pass --curve-keys FILE")
+            published { $0.failure = error.description }
+            throw error
         }
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
@@ -125,12 +127,12 @@ public final class Broker: Service, Sendable {
         try router.set(ZMQ_ROUTER_MANDATORY, Int32(1))
         try router.set64(ZMQ_MAXMSGSIZE, Int64(options.maxMessageBytes) * 4)
         try secure(router)
-        try router.bind(options.endpoint)
+        try bind(router, options.endpoint, option: "--zmq")
         var publisher: ZMQSocket?
         if let events = options.events {
             let socket = try ZMQSocket(context, .pub)
             try secure(socket)
-            try socket.bind(events)
+            try bind(socket, events, option: "--events")
             publisher = socket
         }
         published {
@@ -197,6 +199,15 @@ public final class Broker: Service, Sendable {
                 let snapshot = routing.snapshot()
                 published { $0.snapshot = snapshot }
             }
+        }
+    }
+
+    private func bind(_ socket: ZMQSocket, _ endpoint: String, option: String) throws {
+        do {
+            try socket.bind(endpoint)
+        } catch {
+            throw BrokerError(
+                "\(error)", hint: "is another carejourney serve running? choose another address with \(option)")
         }
     }
 
