@@ -208,11 +208,8 @@ private final class Setup: Sendable {
         }
     }
 
-    /// Seconds from `start` until the outcome of every case in `ids` is committed.
-    func timeCompletions(_ ids: [CaseID], start: () async throws -> Void) async throws -> Double {
-        completed.withLock { $0.waiting = Set(ids) }
-        let began = ContinuousClock.now
-        try await start()
+    /// Returns once the outcome of every case waited for is committed.
+    private func allDone() async {
         await withCheckedContinuation { continuation in
             let now = completed.withLock { state in
                 if state.waiting.isEmpty { return true }
@@ -221,6 +218,14 @@ private final class Setup: Sendable {
             }
             if now { continuation.resume() }
         }
+    }
+
+    /// Seconds from `start` until the outcome of every case in `ids` is committed.
+    func timeCompletions(_ ids: [CaseID], start: () async throws -> Void) async throws -> Double {
+        completed.withLock { $0.waiting = Set(ids) }
+        let began = ContinuousClock.now
+        try await start()
+        await allDone()
         return elapsed(since: began)
     }
 
@@ -228,16 +233,7 @@ private final class Setup: Sendable {
     func lockStep(_ id: CaseID) async throws -> Double {
         let concern = try Event(name: "safeguarding-concern", data: ["note": "benchmark"])
         completed.withLock { $0.waiting = [id] }
-        let waited = Task {
-            await withCheckedContinuation { continuation in
-                let now = completed.withLock { state in
-                    if state.waiting.isEmpty { return true }
-                    state.whenAllDone = continuation
-                    return false
-                }
-                if now { continuation.resume() }
-            }
-        }
+        let waited = Task { await allDone() }
         _ = try await engine.submit(Command(caseID: id, event: concern, actor: "bench", at: Date()))
         let committed = ContinuousClock.now
         await waited.value
