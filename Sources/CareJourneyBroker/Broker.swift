@@ -256,7 +256,7 @@ public final class Broker: Service, Sendable {
                 // No idempotency key is needed: a case accepts a task's reply only while the task is open.
                 let command = Command(
                     caseID: queued.task.id.caseID, event: event, eventData: data, actor: "worker \(worker)",
-                    at: clock.now())
+                    at: clock.now(), answers: Command.Answer(task: queued.id, attempt: queued.attempts))
                 let mailbox = self.mailbox
                 engine.submit(command) { result in mailbox.post(.completed(queued, result)) }
             case .load(let service, let excluding):

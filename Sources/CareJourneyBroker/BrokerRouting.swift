@@ -383,11 +383,6 @@ final class BrokerRouting {
                         frames: MDP.request(
                             worker.version, client: holding.address,
                             body: [queued.request(attempt: queued.attempts).encoded()])))
-                actions.append(
-                    .note(
-                        .dispatched(
-                            task: queued.id, attempt: queued.attempts, worker: worker.name,
-                            leaseExpires: leaseExpires)))
             }
             workers[identity] = worker
         }
@@ -422,7 +417,7 @@ final class BrokerRouting {
             return
         }
         logger.info("task offered again: \(reason)", metadata: ["task": "\(queued.id)"])
-        actions.append(.note(.released(task: queued.id, reason: reason)))
+        actions.append(.note(.released(task: queued.id, attempts: queued.attempts, reason: reason)))
         known[queued.id] = queued.task.queue
         services[queued.task.queue, default: ServiceQueue()].pushFront(.task(queued))
         dispatch(queued.task.queue, now: now)
@@ -431,7 +426,7 @@ final class BrokerRouting {
     private func fail(_ queued: QueuedTask, reason: String) {
         logger.warning("task failed: \(reason)", metadata: ["task": "\(queued.id)"])
         known[queued.id] = nil
-        actions.append(.note(.failed(task: queued.id, reason: reason)))
+        actions.append(.note(.failed(task: queued.id, attempts: queued.attempts, reason: reason)))
     }
 
     /// Counts and logs a message dropped before it reached the rules (too large to read).

@@ -132,7 +132,7 @@ struct BatchWriter: Sendable {
             new, previous: state, snapshot: snapshot, number: number, version: version, at: command.at, in: db)
         written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
         try writeTimers(from: state, to: new, in: db)
-        try writeTasks(transition.effects, at: command.at, in: db)
+        try writeTasks(transition.effects, at: command.at, answering: command.answers, in: db)
 
         var opened: [CaseID] = []
         for effect in transition.effects {
@@ -207,8 +207,9 @@ struct BatchWriter: Sendable {
         }
     }
 
-    /// The outbox: new tasks are written ready for their queue; resolved ones are closed.
-    private func writeTasks(_ effects: [Effect], at: Date, in db: Database) throws {
+    /// The outbox: new tasks are written ready for their queue; resolved ones are closed, the task a worker's
+    /// reply answers with the attempts it took.
+    private func writeTasks(_ effects: [Effect], at: Date, answering: Command.Answer?, in db: Database) throws {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
@@ -222,44 +223,36 @@ struct BatchWriter: Sendable {
                     task.createdAt.timeIntervalSince1970,
                 ])
             case .resolveTask(let id, let resolution):
+                let attempts = answering.flatMap { $0.task == id.description ? $0.attempt : nil }
                 try db.cachedStatement(
-                    sql:
-                        "UPDATE tasks SET status = ?, resolved_at = ?, leased_to = NULL, lease_expires = NULL WHERE id = ?"
+                    sql: "UPDATE tasks SET status = ?, resolved_at = ?, attempts = COALESCE(?, attempts) WHERE id = ?"
                 )
-                .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, id.description])
+                .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, attempts, id.description])
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
             }
         }
     }
 
-    /// Notes on tasks' dispatch: attempts, leases, progress, failures. Only a task still open (or failed, for a
-    /// retry) is touched: a note never reopens a completed task.
+    /// Notes on tasks' dispatch: attempts, progress, failures. Only a task still open (or failed, for a retry) is
+    /// touched: a note never reopens a completed task.
     static func write(_ notes: [TaskNote], in db: Database) throws {
         for note in notes {
             switch note {
-            case .dispatched(let id, let attempt, let worker, let leaseExpires):
-                try db.cachedStatement(
-                    sql:
-                        "UPDATE tasks SET attempts = ?, leased_to = ?, lease_expires = ? WHERE id = ? AND status = 'open'"
-                ).execute(arguments: [attempt, worker, leaseExpires.timeIntervalSince1970, id])
             case .progress(let id, let progress):
                 try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")
                     .execute(arguments: [progress, id])
-            case .released(let id, let reason):
+            case .released(let id, let attempts, let reason):
+                try db.cachedStatement(
+                    sql: "UPDATE tasks SET attempts = ?, last_error = ? WHERE id = ? AND status = 'open'"
+                ).execute(arguments: [attempts, reason, id])
+            case .failed(let id, let attempts, let reason):
                 try db.cachedStatement(
                     sql: """
-                        UPDATE tasks SET leased_to = NULL, lease_expires = NULL, last_error = ?
+                        UPDATE tasks SET status = 'failed', attempts = ?, last_error = ?
                         WHERE id = ? AND status = 'open'
                         """
-                ).execute(arguments: [reason, id])
-            case .failed(let id, let reason):
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE tasks SET status = 'failed', leased_to = NULL, lease_expires = NULL, last_error = ?
-                        WHERE id = ? AND status = 'open'
-                        """
-                ).execute(arguments: [reason, id])
+                ).execute(arguments: [attempts, reason, id])
             }
         }
     }

@@ -22,11 +22,16 @@ public struct TaskRecord: Codable, Sendable, Equatable {
     public let kind: String
     public let queue: String
     public let detail: String?
-    /// `open`, `completed` or `withdrawn`.
+    /// `open`, `completed`, `withdrawn`, or `failed` (still open in its case, for the operations team).
     public let status: String
     public let createdAt: Date
     public let resolvedAt: Date?
+    /// Attempts that have ended (a task in a worker's hands is counted when its attempt ends).
     public let attempts: Int
+    /// The last progress a worker reported.
+    public let progress: String?
+    /// Why the last attempt ended without an outcome, or why the task failed.
+    public let lastError: String?
 }
 
 /// A pending timer.

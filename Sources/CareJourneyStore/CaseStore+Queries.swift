@@ -200,6 +200,8 @@ extension TaskRecord {
         createdAt = Date(timeIntervalSince1970: row["created_at"])
         resolvedAt = (row["resolved_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         attempts = row["attempts"]
+        progress = row["progress"]
+        lastError = row["last_error"]
     }
 }
 

@@ -24,13 +24,25 @@ public struct Command: Sendable {
     public var fingerprint: String
     /// Turns the outcome into the answer that is stored for the key (the API's HTTP response).
     public var render: (@Sendable (CommandOutcome) -> StoredAnswer)?
+    /// For a worker's reply: the task it answers and which attempt it is, written on the task as it is resolved.
+    public var answers: Answer?
+
+    /// The task a worker's reply answers, and the attempt that answered it.
+    public struct Answer: Sendable {
+        public let task: String
+        public let attempt: Int
+        public init(task: String, attempt: Int) {
+            self.task = task
+            self.attempt = attempt
+        }
+    }
 
     /// Creates a command. `eventData` is the event's data as JSON text when the caller already has it (the text
     /// the event was read from); otherwise it is encoded here.
     public init(
         caseID: CaseID?, event: Event, eventData: String? = nil, actor: String, reason: String? = nil, at: Date,
         late: TimeInterval? = nil, idempotencyKey: String? = nil, fingerprint: String = "",
-        render: (@Sendable (CommandOutcome) -> StoredAnswer)? = nil
+        render: (@Sendable (CommandOutcome) -> StoredAnswer)? = nil, answers: Answer? = nil
     ) {
         self.caseID = caseID
         self.event = event
@@ -42,6 +54,7 @@ public struct Command: Sendable {
         self.idempotencyKey = idempotencyKey
         self.fingerprint = fingerprint
         self.render = render
+        self.answers = answers
     }
 }
 

@@ -102,6 +102,15 @@ enum StoreSchema {
                     ALTER TABLE tasks ADD COLUMN last_error TEXT;
                     """)
         }
+        migrator.registerMigration("v5: leases live in the broker") { db in
+            // A lease ends with the broker that granted it, so the store kept a copy nobody could use after a
+            // restart, and paid a write for every dispatch. Attempts are written when an attempt ends.
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks DROP COLUMN leased_to;
+                    ALTER TABLE tasks DROP COLUMN lease_expires;
+                    """)
+        }
         return migrator
     }
 }

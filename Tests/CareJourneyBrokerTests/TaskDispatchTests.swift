@@ -44,6 +44,7 @@ import ZeroMQ
         #expect(record.state.provider?.provider == "Sunrise Home Care")
         #expect(record.history.last?.actor.hasPrefix("worker ") == true)
         #expect(record.tasks.first { $0.id == task }?.attempts == 1)
+        #expect(record.tasks.first { $0.id == task }?.progress == "matching")
         worker.close()
         try await harness.stop()
         #expect(try harness.store.verify().isClean)
@@ -85,6 +86,9 @@ import ZeroMQ
         #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
         #expect(attempts.all == [2])
         #expect(try await harness.count("provider-found", in: id) == 1)
+        let record = try #require(try await harness.store.record(of: id)?.tasks.first { $0.id == task })
+        #expect(record.attempts == 2)
+        #expect(record.lastError?.contains("no heartbeat") == true, "\(record.lastError ?? "no reason")")
         sdk.stop()
         try await serving.value
         try await harness.stop()

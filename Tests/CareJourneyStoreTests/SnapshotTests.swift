@@ -96,4 +96,20 @@ import Testing
         #expect(try await reopened.record(of: id)?.state == live)
         #expect(try reopened.verify().isClean)
     }
+
+    @Test func aVersion4StoreDropsItsLeaseColumns() async throws {
+        let directory = temporaryDirectory()
+        let store = try CaseStore(directory: directory)
+        // Make it a version-4 store: leases kept on the task rows, v5 not applied.
+        try store.execute(
+            """
+            ALTER TABLE tasks ADD COLUMN leased_to TEXT;
+            ALTER TABLE tasks ADD COLUMN lease_expires REAL;
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v5%';
+            """)
+        let reopened = try CaseStore(directory: directory)
+        let columns = try await reopened.pool.read { db in try db.columns(in: "tasks").map(\.name) }
+        #expect(!columns.contains("leased_to") && !columns.contains("lease_expires"))
+        #expect(columns.contains("attempts") && columns.contains("last_error"))
+    }
 }
