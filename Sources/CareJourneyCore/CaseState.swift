@@ -29,6 +29,8 @@ public struct CaseState: Hashable, Codable, Sendable {
     public var reviews: ReviewCycle
     public var transfer: Transfer?
     public var closure: Closure?
+    /// The team and practitioner looking after the case (set by `reassign`).
+    public var allocation: Allocation?
     /// Pending timers by name, with their due times.
     public var timers: [TimerName: Date]
     /// Open tasks by id.

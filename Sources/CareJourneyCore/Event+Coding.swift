@@ -65,6 +65,9 @@ extension Event: Codable {
         case .handoverSent: return .handoverSent(try p())
         case .closeCase: return .closeCase(try p())
         case .servicesEnded: return .servicesEnded(try p())
+        case .reassign: return .reassign(try p())
+        case .retryTask: return .retryTask(try p())
+        case .cancelTask: return .cancelTask(try p())
         case .policyApplied: return .policyApplied(try p())
         case .timerFired: return .timerFired(try p())
         }
@@ -99,6 +102,8 @@ extension Event: Codable {
         case .complaintConcluded(let data): data
         case .movedToAnotherCouncil(let data): data
         case .closeCase(let data): data
+        case .reassign(let data): data
+        case .retryTask(let data), .cancelTask(let data): data
         case .policyApplied(let data): data
         case .timerFired(let data): data
         }

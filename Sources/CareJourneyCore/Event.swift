@@ -40,6 +40,9 @@ public enum Event: Hashable, Sendable {
     case handoverSent(Note)
     case closeCase(Closing)
     case servicesEnded(Note)
+    case reassign(Reassignment)
+    case retryTask(TaskAction)
+    case cancelTask(TaskAction)
     case policyApplied(PolicyChange)
     case timerFired(TimerFire)
 
@@ -82,6 +85,9 @@ public enum Event: Hashable, Sendable {
         case .handoverSent: .handoverSent
         case .closeCase: .closeCase
         case .servicesEnded: .servicesEnded
+        case .reassign: .reassign
+        case .retryTask: .retryTask
+        case .cancelTask: .cancelTask
         case .policyApplied: .policyApplied
         case .timerFired: .timerFired
         }

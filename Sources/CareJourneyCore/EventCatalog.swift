@@ -147,6 +147,15 @@ public enum EventCatalog {
         .handoverSent: ("The assessment and plan were shared with the new council", [[:]]),
         .closeCase: ("The case closes, with a reason", [["reason": "deceased"], ["reason": "support-declined"]]),
         .servicesEnded: ("The services and direct payment of a closed case were stopped", [[:]]),
+        .reassign: (
+            "The case moves to another team or practitioner",
+            [["team": "north-east", "worker": "sw.jones"], ["worker": ""]]
+        ),
+        .retryTask: ("The operations team offers a worker's task again (after it failed)", [["task": "C-12#6"]]),
+        .cancelTask: (
+            "The operations team cancels a worker's task; refused when the case would be left without a next step",
+            [["task": "C-12#6"]]
+        ),
         .timerFired: ("A timer came due (sent by the timer service)", []),
         .policyApplied: ("The council's policy changed; pending timers were recomputed (sent by policy apply)", []),
     ]

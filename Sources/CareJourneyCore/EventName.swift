@@ -36,6 +36,9 @@ public enum EventName: String, Choice, Comparable {
     case handoverSent = "handover-sent"
     case closeCase = "close-case"
     case servicesEnded = "services-ended"
+    case reassign
+    case retryTask = "retry-task"
+    case cancelTask = "cancel-task"
     /// The council's policy changed: pending timers are recomputed. Sent by `policy apply`, never by people.
     case policyApplied = "policy-applied"
     /// A timer came due. Sent by the timer service (or the scenario runner's virtual clock), never by people.

@@ -60,9 +60,11 @@ public enum Journey {
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
         let openKinds = Set(state.tasks.values.map(\.kind))
         names += TaskKind.allCases.filter(openKinds.contains).compactMap(\.replyEvent)
+        // The operations team may retry or cancel a worker's task whenever one is open.
+        if state.tasks.values.contains(where: { $0.kind.replyEvent != nil }) { names += [.retryTask, .cancelTask] }
         if state.stage.isOpen {
             if state.stage != .transferring { names.append(.movedToAnotherCouncil) }
-            names.append(.closeCase)
+            names += [.closeCase, .reassign]
         }
         switch state.safeguarding.status {
         case .none: names.append(.safeguardingConcern)

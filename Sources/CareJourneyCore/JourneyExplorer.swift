@@ -93,18 +93,23 @@ public struct JourneyExplorer: Sendable {
     }
 
     static let alwaysAccepted: Set<EventName> = [
-        .closeCase, .movedToAnotherCouncil, .complaintReceived, .safeguardingConcern,
+        .closeCase, .movedToAnotherCouncil, .complaintReceived, .safeguardingConcern, .reassign, .retryTask,
+        .cancelTask,
     ]
 
-    /// The events to try from a node: the samples of what it accepts, and a fire of each pending timer.
-    /// (Samples it does not accept are tried by `violations(in:at:)`, which makes sure they are refused.)
+    /// The events to try from a node: the samples of what it accepts, a fire of each pending timer, and a retry
+    /// and a cancel of each open worker's task. (Samples it does not accept are tried by `violations(in:at:)`,
+    /// which makes sure they are refused.)
     private func candidates(_ node: Node, _ inputs: [Event]) -> [(Event, Date)] {
         let later = node.now.addingTimeInterval(3600)
         let accepted = Set(Journey.acceptedEvents(in: node.state))
         let timers = node.state.pendingTimers.map { timer in
             (Event.timerFired(TimerFire(timer: timer.name, due: timer.due)), max(node.now, timer.due))
         }
-        return inputs.filter { accepted.contains($0.name) }.map { ($0, later) } + timers
+        let operations = node.state.openTasks.filter { $0.kind.replyEvent != nil }.flatMap { task in
+            [Event.retryTask(TaskAction(task: task.id)), .cancelTask(TaskAction(task: task.id))].map { ($0, later) }
+        }
+        return inputs.filter { accepted.contains($0.name) }.map { ($0, later) } + timers + operations
     }
 
     private func label(of event: Event) -> String {

@@ -50,6 +50,9 @@ extension JourneyStep {
         case .handoverSent(let reply): try completeTask(.transferHandover, named: reply.task)
         case .closeCase(let closing): try closeCase(closing)
         case .servicesEnded(let reply): try completeTask(.endServices, named: reply.task)
+        case .reassign(let change): reassign(change)
+        case .retryTask(let action): try retryTask(action.task)
+        case .cancelTask(let action): try cancelTask(action.task)
         case .timerFired(let fire): try self.fire(fire)
         case .policyApplied: retime()
         }

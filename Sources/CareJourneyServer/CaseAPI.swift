@@ -171,7 +171,7 @@ public struct CaseAPI: Sendable {
         }
     }
 
-    static let listParameters = ["state", "overdue", "queue", "q", "limit", "cursor"]
+    static let listParameters = ["state", "overdue", "queue", "q", "team", "worker", "limit", "cursor"]
 
     /// Reads the list's query parameters, refusing any it does not know or cannot read.
     static func filter(_ query: [(String, String)]) throws(Problem) -> CaseFilter {
@@ -191,6 +191,8 @@ public struct CaseAPI: Sendable {
                 filter.overdue = overdue
             case "queue": filter.queue = value
             case "q": filter.query = value
+            case "team": filter.team = value
+            case "worker": filter.worker = value
             case "limit":
                 guard let limit = Int(value), (1...500).contains(limit) else {
                     throw Problem.badRequest("limit is a whole number from 1 to 500", field: "limit")

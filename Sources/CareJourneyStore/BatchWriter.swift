@@ -213,10 +213,13 @@ struct BatchWriter: Sendable {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
+                // A task put on its queue again (`retry-task`) is reopened as new, a failed one too.
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO tasks (id, case_id, kind, queue, detail, status, created_at)
                         VALUES (?, ?, ?, ?, ?, 'open', ?)
+                        ON CONFLICT (id) DO UPDATE SET
+                            status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL
                         """
                 ).execute(arguments: [
                     task.id.description, task.id.caseID.rawValue, task.kind.rawValue, task.queue, task.detail,

@@ -61,6 +61,9 @@ public struct CaseSummary: Codable, Sendable, Equatable {
     /// The next milestone: the earliest pending timer.
     public let nextDue: Date?
     public let nextTimer: String?
+    /// The team and allocated practitioner, when set.
+    public let team: String?
+    public let worker: String?
 }
 
 /// Which cases to list.
@@ -71,19 +74,25 @@ public struct CaseFilter: Sendable, Equatable {
     public var queue: String?
     /// A case id, or part of a name.
     public var query: String?
+    /// Cases of this team.
+    public var team: String?
+    /// Cases allocated to this practitioner.
+    public var worker: String?
     public var limit: Int
     /// Continue after this cursor (from the previous page).
     public var cursor: String?
 
     /// Creates a filter; `limit` is clamped to 1…500.
     public init(
-        stage: Stage? = nil, overdue: Bool? = nil, queue: String? = nil, query: String? = nil, limit: Int = 50,
-        cursor: String? = nil
+        stage: Stage? = nil, overdue: Bool? = nil, queue: String? = nil, query: String? = nil, team: String? = nil,
+        worker: String? = nil, limit: Int = 50, cursor: String? = nil
     ) {
         self.stage = stage
         self.overdue = overdue
         self.queue = queue
         self.query = query
+        self.team = team
+        self.worker = worker
         self.limit = min(max(limit, 1), 500)
         self.cursor = cursor
     }

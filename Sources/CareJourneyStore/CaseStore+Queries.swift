@@ -47,13 +47,19 @@ extension CaseStore {
                 .replacingOccurrences(of: "_", with: "\\_")
                 arguments += [query, "%\(escaped)%"]
             }
+            for (column, value) in [("team", filter.team), ("worker", filter.worker)] {
+                guard let value else { continue }
+                conditions.append("\(column) = ?")
+                arguments.append(value)
+            }
             if let cursor = filter.cursor.flatMap(Int64.init) {
                 conditions.append("number > ?")
                 arguments.append(cursor)
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let sql = """
-                SELECT number, id, stage, name, client_type, opened_at, updated_at, overdue, next_due, next_timer
+                SELECT number, id, stage, name, client_type, opened_at, updated_at, overdue, next_due, next_timer,
+                    team, worker
                 FROM cases \(whereClause) ORDER BY number LIMIT \(filter.limit + 1)
                 """
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
@@ -217,6 +223,8 @@ extension CaseSummary {
         overdue = row["overdue"]
         nextDue = (row["next_due"] as Double?).map(Date.init(timeIntervalSince1970:))
         nextTimer = row["next_timer"]
+        team = row["team"]
+        worker = row["worker"]
     }
 }
 

@@ -8,7 +8,9 @@ import GRDB
 /// the history's.
 struct ProjectionColumns: Equatable, CustomStringConvertible {
     /// The column names, in the order of `values`.
-    static let names = ["stage", "name", "client_type", "opened_at", "overdue", "next_due", "next_timer"]
+    static let names = [
+        "stage", "name", "client_type", "opened_at", "overdue", "next_due", "next_timer", "team", "worker",
+    ]
 
     /// Each column's value, in the order of `names`.
     let values: [DatabaseValue]
@@ -24,6 +26,8 @@ struct ProjectionColumns: Equatable, CustomStringConvertible {
             overdue.databaseValue,
             next?.value.timeIntervalSince1970.databaseValue ?? .null,
             next?.key.rawValue.databaseValue ?? .null,
+            state.allocation?.team?.databaseValue ?? .null,
+            state.allocation?.worker?.databaseValue ?? .null,
         ]
     }
 

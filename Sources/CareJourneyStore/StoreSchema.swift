@@ -111,6 +111,17 @@ enum StoreSchema {
                     ALTER TABLE tasks DROP COLUMN lease_expires;
                     """)
         }
+        migrator.registerMigration("v7: allocation") { db in
+            // The team and practitioner looking after a case, for the dashboard's filters. Existing cases have
+            // none until they are reassigned.
+            try db.execute(
+                sql: """
+                    ALTER TABLE cases ADD COLUMN team TEXT;
+                    ALTER TABLE cases ADD COLUMN worker TEXT;
+                    CREATE INDEX cases_by_team ON cases(team, number);
+                    CREATE INDEX cases_by_worker ON cases(worker, number);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import CZeroMQ
 import CareJourneyBroker
 import CareJourneyCore
+import CareJourneyStore
 import CareJourneyWire
 import CareJourneyWorker
 import Foundation
@@ -78,9 +79,9 @@ import ZeroMQ
         try await harness.stop()
     }
 
-    @Test func aReplyTheCaseRefusesMarksTheTaskFailedForTheOperationsTeam() async throws {
+    @Test func aReplyTheCaseRefusesMarksTheTaskFailedUntilTheOperationsTeamRetriesIt() async throws {
         let harness = try await BrokerHarness()
-        let (_, task) = try await harness.caseWithABrokerageTask()
+        let (id, task) = try await harness.caseWithABrokerageTask()
         let worker = try RawPeer(harness.endpoint)
         try worker.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
         let request = try #require(try worker.receive())
@@ -88,8 +89,21 @@ import ZeroMQ
         try worker.send(
             MDP.fromWorker(.v02, .final, client: request[2], body: [TaskReply(task: task, data: [:]).encoded()]))
         #expect(try await harness.eventually { try harness.status(of: task) == "failed" })
-        try await harness.stop()
         #expect(try harness.store.verify().isClean, "a failed task is still open in its case")
+
+        // The operations team retries it: it is open again, offered anew, and this time answered.
+        let retry = try Event(name: "retry-task", data: ["task": .string(task)])
+        let retried = try await harness.engine.submit(
+            Command(caseID: id, event: retry, actor: "tm.ali", reason: "provider list fixed", at: Date()))
+        guard case .done(.applied, _) = retried else { throw TestFailure("retry-task was not applied: \(retried)") }
+        let again = try #require(try worker.receive())
+        #expect(try TaskRequest.decode(again[4]).attempt == 1, "a retried task counts its attempts from zero")
+        let found = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5])
+        try worker.send(MDP.fromWorker(.v02, .final, client: again[2], body: [found.encoded()]))
+        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+        #expect(try await harness.count("provider-found", in: id) == 1)
+        try await harness.stop()
+        #expect(try harness.store.verify().isClean)
     }
 
     @Test func onlyListedCurveKeysAreAdmittedEachForItsOwnServices() async throws {

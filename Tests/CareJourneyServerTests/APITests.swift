@@ -149,6 +149,26 @@ import Yams
         }
     }
 
+    @Test func casesAreFilteredByTeamAndAllocatedPractitioner() async throws {
+        try await LiveServer.with(sample: 8) { server in
+            let open = try await server.get("/api/cases").cases.filter { $0["stage"]?.string != "closed" }
+            let ids = open.compactMap { $0["id"]?.string }.prefix(2)
+            try #require(ids.count == 2)
+            for (id, worker) in zip(ids, ["sw.jones", "sw.patel"]) {
+                let reassigned = try await server.post(
+                    "/api/cases/\(id)/events",
+                    ["name": "reassign", "data": ["team": "north-east", "worker": .string(worker)], "actor": "tm.ali"])
+                #expect(reassigned.status == 200, "\(reassigned)")
+            }
+            let team = try await server.get("/api/cases?team=north-east")
+            #expect(team.cases.map { $0["id"]?.string } == ids.map { $0 })
+            #expect(team["cases"]?.array?.first?["worker"]?.string == "sw.jones")
+            let mine = try await server.get("/api/cases?worker=sw.patel&team=north-east")
+            #expect(mine.cases.map { $0["id"]?.string } == [ids.last])
+            #expect(try await server.get("/api/cases?team=south")["cases"]?.array?.isEmpty == true)
+        }
+    }
+
     @Test func aStoreKeepsItsPolicyUnlessPolicyApplyChangesIt() throws {
         let derbyshire = try PolicyFileFixture.load("derbyshire")
         let wiltshire = try PolicyFileFixture.load("wiltshire")

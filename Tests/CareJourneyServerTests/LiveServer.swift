@@ -53,6 +53,9 @@ struct LiveServer {
         subscript(_ key: String) -> JSONValue? {
             if case .object(let fields) = json { fields[key] } else { nil }
         }
+
+        /// The cases of a page of `/api/cases`.
+        var cases: [JSONValue] { self["cases"]?.array ?? [] }
     }
 
     func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
