@@ -460,14 +460,18 @@ final class BrokerRouting {
             ]
             .workers += 1
             var task: String?
-            if case .task(let queued, _) = worker.holding {
+            var leaseExpires: Date?
+            if case .task(let queued, let expires) = worker.holding {
                 queues[worker.service]?.leased += 1
                 task = queued.id
+                leaseExpires = expires
             }
             list.append(
                 BrokerSnapshot.Worker(
                     name: worker.name, service: worker.service, protocolVersion: worker.version.description,
-                    task: task, expires: worker.expiry))
+                    task: task, leaseExpires: leaseExpires,
+                    lastHeard: worker.expiry.addingTimeInterval(-options.heartbeat.seconds * Double(options.liveness)),
+                    expires: worker.expiry))
         }
         return BrokerSnapshot(queues: queues, workers: list.sorted { $0.name < $1.name }, dropped: dropped)
     }
@@ -490,8 +494,11 @@ public struct BrokerSnapshot: Sendable, Equatable, Codable {
         public var name: String
         public var service: String
         public var protocolVersion: String
-        /// The task it holds, if any.
+        /// The task it holds, if any, and when its lease runs out.
         public var task: String?
+        public var leaseExpires: Date?
+        /// When the broker last heard from it (a heartbeat or any other message).
+        public var lastHeard: Date
         /// When it is taken for dead without a heartbeat.
         public var expires: Date
     }

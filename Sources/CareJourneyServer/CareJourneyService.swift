@@ -89,8 +89,11 @@ public struct CareJourneyService: Sendable {
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
         let sample = options.sample
         let isEmpty = try await store.isEmpty()
+        let live = LiveEvents(engine: engine)
+        let router = api.router()
+        Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: router) { _, _ in .local }
         let app = Application(
-            router: api.router(),
+            router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
             onServerRunning: { channel in
                 if sample > 0 && isEmpty {
@@ -104,7 +107,8 @@ public struct CareJourneyService: Sendable {
             logger: logger)
         var services: [any Service] = [engine, timers]
         if let broker { services.append(broker) }
-        services.append(app)
+        // The live stream is stopped before the server, so that its open responses end and the server can drain.
+        services += [app, live]
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         logger.info(
             "serving",

@@ -133,6 +133,7 @@ struct BatchWriter: Sendable {
         written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
         try writeTimers(from: state, to: new, in: db)
         try writeTasks(transition.effects, at: command.at, answering: command.answers, in: db)
+        try ReviewRecord(from: state, to: new, at: command.at)?.write(for: id, in: db)
 
         var opened: [CaseID] = []
         for effect in transition.effects {

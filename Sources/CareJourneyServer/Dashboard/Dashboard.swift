@@ -1,0 +1,283 @@
+import CareJourneyBroker
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// The operations dashboard: plain HTML pages over the engine (overview, cases, a case, queues and workers),
+/// live updates through server-sent events, and the actions operations staff take, each an audited event on its
+/// case with who did it and why.
+final class Dashboard: Sendable {
+    let engine: Engine
+    let clock: any CareClock
+    let broker: Broker?
+    let live: LiveEvents
+    private let map = Mutex<JourneyMap?>(nil)
+
+    /// The dashboard over `engine`; the journey map is drawn in the background (it explores the machines).
+    init(engine: Engine, clock: any CareClock, broker: Broker?, live: LiveEvents) {
+        self.engine = engine
+        self.clock = clock
+        self.broker = broker
+        self.live = live
+        let policy = engine.policy
+        Thread.detachNewThread { [self] in
+            let drawn = JourneyMap(policy: policy)
+            map.withLock { $0 = drawn }
+        }
+    }
+
+    /// The largest form accepted.
+    static let maxForm = 64 * 1024
+    /// Failed tasks shown on the queues page, and acted on by one bulk action at most.
+    static let failedShown = 200
+    static let bulkLimit = 10_000
+
+    /// Adds the pages, the live stream and the actions to `router`; `viewer` says who is asking.
+    func addRoutes<Context: RequestContext>(
+        to router: Router<Context>, viewer: @escaping @Sendable (Request, Context) -> Viewer
+    ) {
+        router.get("/") { request, context in await self.overview(viewer(request, context)) }
+        router.get("/api/overview") { _, _ in await self.figures().map { Response.json($0) } ?? Self.unavailable }
+        router.get("/cases") { request, context in
+            await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
+        }
+        router.get("/cases/:id") { request, context in
+            await self.showCase(
+                CaseID(context.parameters.get("id") ?? ""), viewer(request, context),
+                notice: FormData(request.uri.query ?? "")["notice"])
+        }
+        router.get("/queues") { request, context in
+            await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
+        }
+        router.get("/live") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                body: ResponseBody(asyncSequence: self.live.subscribe()))
+        }
+        router.get("/assets/:name") { _, context in
+            guard let asset = DashboardAssets.named(context.parameters.get("name") ?? "") else {
+                return Response(status: .notFound)
+            }
+            var response = Response.raw(asset.data, status: 200, contentType: asset.contentType)
+            response.headers[.cacheControl] = "max-age=300"
+            return response
+        }
+        for action in CaseAction.allCases {
+            router.post("/cases/:id/\(action.path)") { request, context in
+                let id = CaseID(context.parameters.get("id") ?? "")
+                let form = await Self.form(request)
+                return await self.act(action, on: id, form: form, viewer(request, context))
+            }
+        }
+        router.post("/bulk/tasks") { request, context in
+            await self.bulk(await Self.form(request), viewer(request, context))
+        }
+    }
+
+    // MARK: Pages
+
+    private static var unavailable: Response {
+        Problem(503, "unavailable", "The store could not be read", "try again shortly").response
+    }
+
+    private func figures() async -> OverviewFigures? {
+        try? await OverviewFigures.read(store: engine.store, broker: broker?.snapshot, at: clock.now())
+    }
+
+    private func overview(_ viewer: Viewer) async -> Response {
+        guard let figures = await figures() else { return Self.unavailable }
+        return .html(OverviewPage.render(figures, map: map.withLock { $0 }, viewer: viewer))
+    }
+
+    private func cases(_ query: FormData, _ viewer: Viewer) async -> Response {
+        let given = query.fields.compactMap { key, _ in query[key].map { (key, $0) } }
+        var errors: [String] = []
+        var filter = CaseFilter()
+        do {
+            filter = try CaseAPI.filter(given)
+        } catch {
+            errors.append(error.detail)
+        }
+        do {
+            let page = try await engine.store.cases(matching: filter)
+            let queues = Set(engine.policy.queues.values).sorted()
+            return .html(
+                CasesPage.render(page, filter: filter, queues: queues, viewer: viewer, errors: errors),
+                status: errors.isEmpty ? 200 : 400)
+        } catch {
+            return Self.unavailable
+        }
+    }
+
+    private func showCase(
+        _ id: CaseID, _ viewer: Viewer, notice: String? = nil, errors: [String] = [], status: Int = 200
+    ) async -> Response {
+        do {
+            guard let record = try await engine.store.record(of: id) else {
+                return .html(
+                    PageLayout.page(
+                        title: "No case \(id.rawValue)", section: .cases, viewer: viewer,
+                        main: "<p>There is no case with this id. <a href=\"/cases\">Find a case</a>.</p>"),
+                    status: 404)
+            }
+            return .html(
+                CaseDetailPage.render(
+                    record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, notice: notice,
+                    errors: errors), status: status)
+        } catch {
+            return Self.unavailable
+        }
+    }
+
+    private func queues(_ queue: String?, _ viewer: Viewer) async -> Response {
+        guard let figures = await figures(),
+            let failed = try? await engine.store.tasks(on: queue, status: "failed", limit: Self.failedShown)
+        else { return Self.unavailable }
+        return .html(
+            QueuesPage.render(
+                figures, failed: failed, workers: broker?.snapshot.workers ?? [], queue: queue, viewer: viewer))
+    }
+
+    // MARK: Actions
+
+    /// What staff do to one case, each an event with who and why.
+    enum CaseAction: String, CaseIterable, Sendable {
+        case reassign, review, retryTask, cancelTask
+
+        var path: String {
+            switch self {
+            case .reassign: "reassign"
+            case .review: "review"
+            case .retryTask: "tasks/retry"
+            case .cancelTask: "tasks/cancel"
+            }
+        }
+
+        /// The event the form asks for.
+        func event(_ form: FormData) throws(TransitionError) -> Event {
+            switch self {
+            case .reassign:
+                return .reassign(Reassignment(team: form["team"] ?? "", worker: form["worker"] ?? ""))
+            case .review:
+                return try Event(
+                    name: EventName.startReview.rawValue,
+                    data: ["type": "unplanned", "reason": .string(form["kind"] ?? "")])
+            case .retryTask, .cancelTask:
+                let name = self == .retryTask ? EventName.retryTask : .cancelTask
+                return try Event(name: name.rawValue, data: ["task": .string(form["task"] ?? "")])
+            }
+        }
+
+        var done: String {
+            switch self {
+            case .reassign: "The case was reassigned."
+            case .review: "The unplanned review has started."
+            case .retryTask: "The task is on its queue again."
+            case .cancelTask: "The task was cancelled."
+            }
+        }
+    }
+
+    private func act(_ action: CaseAction, on id: CaseID, form: FormData, _ viewer: Viewer) async -> Response {
+        guard viewer.canAct else { return forbidden(viewer, "Only practitioners and above can act on a case.") }
+        guard let reason = form["reason"] else {
+            return await showCase(id, viewer, errors: ["Say why: the reason is recorded on the case."], status: 422)
+        }
+        let event: Event
+        do {
+            event = try action.event(form)
+        } catch {
+            return await showCase(id, viewer, errors: [error.message], status: 422)
+        }
+        switch await submit(event, to: id, reason: reason, viewer) {
+        case .success:
+            return Response(
+                status: .seeOther,
+                headers: [.location: "/cases/\(id.rawValue)?notice=\(FormData.encode(action.done))"])
+        case .failure(let message):
+            return await showCase(id, viewer, errors: [message], status: 409)
+        }
+    }
+
+    private enum Outcome { case success, failure(String) }
+
+    private func submit(_ event: Event, to id: CaseID, reason: String, _ viewer: Viewer) async -> Outcome {
+        let command = Command(caseID: id, event: event, actor: viewer.name, reason: reason, at: clock.now())
+        do {
+            switch try await engine.submit(command) {
+            case .done(.applied, _): return .success
+            case .done(.rejected(let error, _), _): return .failure(error.message)
+            case .done(.notFound, _): return .failure("There is no case \(id.rawValue).")
+            case .replayed, .keyReused: return .failure("This was done already.")
+            }
+        } catch {
+            return .failure(error.message)
+        }
+    }
+
+    /// A bulk retry or cancel of a queue's failed tasks: first the count and a confirmation, then the events.
+    private func bulk(_ form: FormData, _ viewer: Viewer) async -> Response {
+        guard viewer.canBulk else { return forbidden(viewer, "Only managers and above can act on many tasks at once.") }
+        guard let queue = form["queue"], let action = form["action"], ["retry", "cancel"].contains(action),
+            let reason = form["reason"]
+        else {
+            return .html(
+                PageLayout.page(
+                    title: "Bulk action", section: .queues, viewer: viewer,
+                    main:
+                        "\(PageLayout.errors(["Choose a queue and what to do, and say why."]))<p><a href=\"/queues\">Back</a></p>"
+                ),
+                status: 422)
+        }
+        guard let tasks = try? await engine.store.tasks(on: queue, status: "failed", limit: Self.bulkLimit) else {
+            return Self.unavailable
+        }
+        guard form["confirmed"] == "yes", form["expected"] == String(tasks.count) else {
+            return .html(
+                QueuesPage.confirm(action: action, queue: queue, reason: reason, count: tasks.count, viewer: viewer))
+        }
+        let name = action == "retry" ? EventName.retryTask : .cancelTask
+        let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
+            for task in tasks {
+                group.addTask {
+                    guard let event = try? Event(name: name.rawValue, data: ["task": .string(task.id)]) else {
+                        return (task.id, .failure("not a task id"))
+                    }
+                    return (task.id, await self.submit(event, to: task.caseID, reason: reason, viewer))
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let refused = outcomes.compactMap { id, outcome -> String? in
+            if case .failure(let message) = outcome { "\(id): \(message)" } else { nil }
+        }
+        return .html(
+            QueuesPage.done(
+                action: action, queue: queue, applied: outcomes.count - refused.count, refused: refused.sorted(),
+                viewer: viewer))
+    }
+
+    private func forbidden(_ viewer: Viewer, _ message: String) -> Response {
+        .html(
+            PageLayout.page(
+                title: "Not allowed", section: nil, viewer: viewer,
+                main: "<p>\(message) You are signed in as \(viewer.name) (\(viewer.role)).</p>"),
+            status: 403)
+    }
+
+    private static func form(_ request: Request) async -> FormData {
+        var request = request
+        guard let body = try? await request.collectBody(upTo: maxForm) else { return FormData("") }
+        return FormData(String(buffer: body))
+    }
+}
+
+extension Response {
+    /// An HTML page.
+    static func html(_ page: HTML, status: Int = 200) -> Response {
+        raw(Data(page.description.utf8), status: status, contentType: "text/html; charset=utf-8")
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The dashboard's stylesheet and script, shipped with the server as resources (no build step, no external
+/// assets).
+enum DashboardAssets {
+    /// The file's bytes and content type, by name; `nil` for anything else.
+    static func named(_ name: String) -> (data: Data, contentType: String)? {
+        switch name {
+        case "dashboard.css": (css, "text/css; charset=utf-8")
+        case "dashboard.js": (script, "text/javascript; charset=utf-8")
+        default: nil
+        }
+    }
+
+    private static let css = load("dashboard", "css")
+    private static let script = load("dashboard", "js")
+
+    private static func load(_ name: String, _ ext: String) -> Data {
+        guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "assets"),
+            let data = try? Data(contentsOf: url)
+        else { return Data() }
+        return data
+    }
+}
