@@ -27,7 +27,7 @@ extension Event: Codable {
     }
 
     private static func typed(_ name: EventName, _ data: JSONValue) throws(TransitionError) -> Event {
-        func p<P: Codable>() throws(TransitionError) -> P { try decodePayload(data, for: name) }
+        func p<P: Decodable>() throws(TransitionError) -> P { try decodePayload(data, for: name) }
         switch name {
         case .contact: return .contact(try p())
         case .giveInformationAndAdvice: return .giveInformationAndAdvice(try p())
@@ -151,10 +151,13 @@ extension Event: Codable {
         return decoder
     }()
 
-    private static func decodePayload<P: Codable>(_ data: JSONValue, for name: EventName) throws(TransitionError) -> P {
-        let value: P
+    /// The typed payload, read straight from `data` as `decoder` would read its JSON text; a field the payload type
+    /// does not ask for is refused.
+    private static func decodePayload<P: Decodable>(_ data: JSONValue, for name: EventName) throws(TransitionError) -> P
+    {
+        let decoded: (value: P, askedKeys: Set<String>)
         do {
-            value = try decoder.decode(P.self, from: Data(data.serialized()))
+            decoded = try JSONValueDecoder.decode(P.self, from: data)
         } catch let error as DecodingError {
             throw TransitionError(
                 .invalidData, "the data of '\(name.rawValue)' \(error.explained)", event: name.rawValue,
@@ -168,8 +171,7 @@ extension Event: Codable {
             if case .object(let fields) = data, fields[key] == .null { return false }
             return true
         }
-        let understood = (try? JSONValue.parse(Array(encoder.encode(value))))?.keys ?? []
-        let unknown = Set(given).subtracting(understood).sorted()
+        let unknown = Set(given).subtracting(decoded.askedKeys).sorted()
         if let first = unknown.first {
             let known = EventCatalog.fields(of: name)
             throw TransitionError(
@@ -178,7 +180,7 @@ extension Event: Codable {
                     + (known.isEmpty ? "; it takes no fields" : "; its fields are: \(known.joined(separator: ", "))"),
                 event: name.rawValue, field: first)
         }
-        return value
+        return decoded.value
     }
 }
 

@@ -16,14 +16,7 @@ extension JSONValue {
         switch self {
         case .null: out += Array("null".utf8)
         case .bool(let value): out += Array((value ? "true" : "false").utf8)
-        case .number(let value):
-            if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-                out += Array(String(Int64(value)).utf8)
-            } else if value.isFinite {
-                out += Array("\(value)".utf8)
-            } else {
-                out += Array("null".utf8)
-            }
+        case .number(let value): out += Array((value.isFinite ? Self.text(ofNumber: value) : "null").utf8)
         case .string(let value): Self.write(string: value, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -42,6 +35,12 @@ extension JSONValue {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A finite number as JSON text: whole numbers below 10^15 without a fraction (`3`), others as Swift writes
+    /// them (`0.5`, `1e+20`).
+    static func text(ofNumber value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     private static func write(string: String, into out: inout [UInt8]) {
