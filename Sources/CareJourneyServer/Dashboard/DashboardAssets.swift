@@ -8,12 +8,14 @@ enum DashboardAssets {
         switch name {
         case "dashboard.css": (css, "text/css; charset=utf-8")
         case "dashboard.js": (script, "text/javascript; charset=utf-8")
+        case "favicon.svg": (icon, "image/svg+xml")
         default: nil
         }
     }
 
     private static let css = load("dashboard", "css")
     private static let script = load("dashboard", "js")
+    private static let icon = load("favicon", "svg")
 
     private static func load(_ name: String, _ ext: String) -> Data {
         guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "assets"),

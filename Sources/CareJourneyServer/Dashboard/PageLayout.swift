@@ -43,6 +43,7 @@ enum PageLayout {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) – CareJourney</title>
+            <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/assets/dashboard.css">
             <script src="/assets/dashboard.js" defer></script>
             </head>

@@ -35,13 +35,23 @@
     window.setTimeout(refresh, Math.max(0, 1000 - (Date.now() - lastRefresh)));
   }
 
-  var source = new EventSource("/live");
-  source.addEventListener("case", function (message) {
-    if (caseFilter) {
-      try { if (JSON.parse(message.data).case !== caseFilter) { return; } } catch (e) { return; }
-    }
-    schedule();
-  });
-  source.onopen = function () { say("Live: updates appear as they happen."); };
-  source.onerror = function () { say("Live updates reconnecting…"); };
+  var source = null;
+
+  function listen() {
+    source = new EventSource("/live");
+    source.addEventListener("case", function (message) {
+      if (caseFilter) {
+        try { if (JSON.parse(message.data).case !== caseFilter) { return; } } catch (e) { return; }
+      }
+      schedule();
+    });
+    source.onopen = function () { say("Live: updates appear as they happen."); };
+    source.onerror = function () { say("Live updates reconnecting…"); };
+  }
+
+  // A page left (or kept in the back-forward cache) gives its connection back: browsers allow only a few per
+  // server, and an open stream would hold one.
+  window.addEventListener("pagehide", function () { if (source) { source.close(); source = null; } });
+  window.addEventListener("pageshow", function () { if (!source) { listen(); schedule(); } });
+  listen();
 })();
