@@ -20,6 +20,8 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     public var accepted: [String]?
     /// For a rule not met: what is missing.
     public var missing: [String]?
+    /// For a bulk action to confirm: how many items it would affect.
+    public var count: Int?
 
     /// Creates a problem.
     public init(

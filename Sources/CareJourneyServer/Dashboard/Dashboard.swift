@@ -75,6 +75,7 @@ final class Dashboard: Sendable {
         router.post("/bulk/tasks") { request, context in
             await self.bulk(await Self.form(request), viewer(request, context))
         }
+        router.post("/api/bulk/tasks") { request, context in await self.bulkAPI(request, viewer(request, context)) }
     }
 
     // MARK: Pages
@@ -239,7 +240,64 @@ final class Dashboard: Sendable {
             return .html(
                 QueuesPage.confirm(action: action, queue: queue, reason: reason, count: tasks.count, viewer: viewer))
         }
-        let name = action == "retry" ? EventName.retryTask : .cancelTask
+        let (applied, refused) = await carryOut(action == "retry" ? .retryTask : .cancelTask, on: tasks, reason, viewer)
+        return .html(
+            QueuesPage.done(action: action, queue: queue, applied: applied, refused: refused, viewer: viewer))
+    }
+
+    /// `POST /api/bulk/tasks`: the same as the page's bulk action, for scripts. Without `expected` (or with a
+    /// count that no longer matches) nothing is done and the answer says how many tasks it would affect.
+    private func bulkAPI(_ request: Request, _ viewer: Viewer) async -> Response {
+        guard viewer.canBulk else {
+            return Problem(403, "forbidden", "Not allowed", "bulk actions need the manager role or above").response
+        }
+        var request = request
+        guard let body = try? await request.collectBody(upTo: Self.maxForm),
+            let input = try? JSONDecoder().decode(BulkRequest.self, from: Data(buffer: body))
+        else {
+            return Problem.badRequest(
+                "the body is {\"queue\": …, \"action\": \"retry\" or \"cancel\", \"reason\": …, \"expected\": N}"
+            ).response
+        }
+        guard input.action == "retry" || input.action == "cancel" else {
+            return Problem.badRequest("action is retry or cancel", field: "action").response
+        }
+        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return Problem.badRequest("say why: the reason is recorded on every case", field: "reason").response
+        }
+        guard let tasks = try? await engine.store.tasks(on: input.queue, status: "failed", limit: Self.bulkLimit) else {
+            return Self.unavailable
+        }
+        guard input.expected == tasks.count else {
+            var problem = Problem(
+                409, "confirm-count", "Confirm the number of tasks",
+                "\(tasks.count) failed tasks on '\(input.queue)' would be affected; send \"expected\": \(tasks.count) to go ahead",
+                field: "expected")
+            problem.count = tasks.count
+            return problem.response
+        }
+        let (applied, refused) = await carryOut(
+            input.action == "retry" ? .retryTask : .cancelTask, on: tasks, input.reason, viewer)
+        return .json(BulkAnswer(applied: applied, refused: refused))
+    }
+
+    private struct BulkRequest: Decodable {
+        let queue: String
+        let action: String
+        let reason: String
+        let expected: Int?
+    }
+
+    private struct BulkAnswer: Encodable {
+        let applied: Int
+        let refused: [String]
+    }
+
+    /// Retries or cancels each task as an event on its case (many at once, through the engine's group commit);
+    /// returns how many were done and why the others were not.
+    private func carryOut(_ name: EventName, on tasks: [TaskListing], _ reason: String, _ viewer: Viewer) async
+        -> (applied: Int, refused: [String])
+    {
         let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
             for task in tasks {
                 group.addTask {
@@ -254,10 +312,7 @@ final class Dashboard: Sendable {
         let refused = outcomes.compactMap { id, outcome -> String? in
             if case .failure(let message) = outcome { "\(id): \(message)" } else { nil }
         }
-        return .html(
-            QueuesPage.done(
-                action: action, queue: queue, applied: outcomes.count - refused.count, refused: refused.sorted(),
-                viewer: viewer))
+        return (outcomes.count - refused.count, refused.sorted())
     }
 
     private func forbidden(_ viewer: Viewer, _ message: String) -> Response {
