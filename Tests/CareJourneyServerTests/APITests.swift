@@ -112,6 +112,14 @@ import Yams
             let history = try await server.get("/api/cases/C-1")["history"]?.array
             #expect(history?.map { $0["actor"]?.string } == ["local", "sw.jones"])
             #expect(try await server.get("/api/cases/C-1/views").status == 200)
+            let signIn = try await server.get("/sign-in?next=/cases")
+            #expect(String(decoding: signIn.body, as: UTF8.self).contains("No sign-in needed"))
+            let posted = try await server.send(
+                "POST", "/sign-in", body: Data("token=x&next=%2Fcases".utf8),
+                headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(posted.status == 303)
+            #expect(posted.headers["location"] == "/cases")
+            #expect(posted.headers["set-cookie"] == nil)
         }
     }
 
