@@ -24,7 +24,7 @@ struct SignInRoutes: Sendable {
             guard access.requiresSignIn else { return SignInPage.noSignInNeeded(next: next).response(status: 200) }
             return SignInPage.form(next: next, signedIn: context.principal).response(status: 200)
         }
-        router.post("/sign-in") { request, context in try await signIn(request, context) }
+        router.post("/sign-in") { request, context in await signIn(request, context) }
         router.post("/sign-out") { request, _ in
             if let session = request.cookies[AccessControl.cookie]?.value { access.sessions.close(session) }
             var response = Response.redirect(to: "/sign-in", type: .normal)
@@ -33,7 +33,7 @@ struct SignInRoutes: Sendable {
         }
     }
 
-    private func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func signIn(_ request: Request, _ context: AppRequestContext) async -> Response {
         guard Self.isSameOrigin(request) else {
             return SignInPage.form(next: "/", error: "Sign in from this service's own sign-in page")
                 .response(status: 403)
