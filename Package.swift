@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev.
@@ -49,10 +50,13 @@ let package = Package(
         ),
         // The pure core: typed journey machines, policy model, effects. No I/O, no clock, no randomness.
         .target(name: "CareJourneyCore"),
-        // The shell around the core that does not need a server: policy files, scenarios, diagrams.
+        // The shell around the core that does not need a server: policy, scenario and token files, diagrams.
         .target(
             name: "CareJourneyKit",
-            dependencies: ["CareJourneyCore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CareJourneyCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The durable engine: event store, projections, timers and outbox in SQLite, with group commit.
         .target(

@@ -251,7 +251,7 @@ public final class Broker: Service, Sendable {
                     logger.debug("could not send to \(hex(identity)): \(error)")
                 }
             case .note(let note):
-                engine.record(note)
+                engine.record(.task(note))
             case .complete(let queued, let event, let data, let worker):
                 // No idempotency key is needed: a case accepts a task's reply only while the task is open.
                 let command = Command(

@@ -46,8 +46,8 @@ public struct BrokerOptions: Sendable {
     static func isLoopback(_ endpoint: String) -> Bool {
         if endpoint.hasPrefix("inproc://") || endpoint.hasPrefix("ipc://") { return true }
         guard endpoint.hasPrefix("tcp://") else { return false }
-        let host = endpoint.dropFirst("tcp://".count).split(separator: ":").dropLast().joined(separator: ":")
-        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+        return Loopback.contains(
+            host: endpoint.dropFirst("tcp://".count).split(separator: ":").dropLast().joined(separator: ":"))
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareJourneyBroker
+import CareJourneyKit
 import Foundation
 
 /// `carejourney keys`: the broker's CURVE key file.
@@ -72,10 +73,10 @@ struct KeysCommand: ParsableCommand {
 
 /// Writes `text` to `path`, readable and writable by the owner only.
 private func write(_ text: String, to path: String) throws {
-    guard
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-    else {
-        printError("cannot write \(path)\n  hint: check the folder exists and is writable")
+    do {
+        try OwnerOnlyFile.write(text, to: path)
+    } catch {
+        printError("carejourney keys: \(error)")
         throw ExitCode.failure
     }
 }

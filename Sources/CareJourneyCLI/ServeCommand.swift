@@ -41,6 +41,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a worker may hold a task before it is offered to another.")
     var lease = 300
 
+    @Option(
+        help: """
+            A token file (`carejourney tokens add`): every request then needs a token or a signed-in session. \
+            Without it --http must be a loopback address, and anyone on this machine is the admin 'local'.
+            """)
+    var tokens: String?
+
     func validate() throws {
         guard parseAddress(http) != nil else {
             throw ValidationError("--http takes HOST:PORT, like 127.0.0.1:8080 (port 0 picks a free one)")
@@ -66,11 +73,18 @@ struct ServeCommand: AsyncParsableCommand {
             printError("carejourney serve: \(error)")
             throw ExitCode.failure
         }
+        let people: TokenFile?
+        do {
+            people = try tokens.map(TokenFile.load)
+        } catch {
+            printError("carejourney serve: \(error)")
+            throw ExitCode.failure
+        }
         let broker = BrokerOptions(
             endpoint: zmq, events: events == "off" ? nil : events, curve: curve, lease: .seconds(lease))
         let options = CareJourneyService.Options(
             dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
-            timeScale: timeScale, sample: sample, broker: broker)
+            timeScale: timeScale, sample: sample, broker: broker, tokens: people)
         do {
             try await CareJourneyService(options: options).run { listening in
                 let port = listening.httpPort
@@ -83,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
                       the API:  http://\(host):\(port)/openapi.yaml
                       workers:  MDP on \(listening.mdp ?? "(broker not running)")\(curve == nil ? "" : " (CURVE)")
                       events:   \(listening.events ?? "not published")
+                      access:   \(Self.access(people, signIn: "http://\(host):\(port)/sign-in"))
                     Stop with Ctrl-C: accepted commands are drained and committed first.
 
                     """
@@ -92,6 +107,17 @@ struct ServeCommand: AsyncParsableCommand {
             printError("carejourney serve: \(error)")
             throw ExitCode.failure
         }
+    }
+}
+
+extension ServeCommand {
+    /// The banner's line on who may use the service.
+    static func access(_ people: TokenFile?, signIn: String) -> String {
+        guard let people else {
+            return "no token file: anyone on this machine is the admin 'local' "
+                + "(add people with `carejourney tokens add FILE NAME --role ROLE`, then serve --tokens FILE)"
+        }
+        return "\(people.entries.count) people from \(people.path); sign in at \(signIn) or send Authorization: Bearer"
     }
 }
 

@@ -1,4 +1,4 @@
-/// A problem in an input file (a policy or a scenario): what is wrong, where, and how to fix it.
+/// A problem in an input file (a policy, a scenario or a token file): what is wrong, where, and how to fix it.
 public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of problem it is, for code to act on.
     public let code: Code
@@ -25,6 +25,10 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let missingKey = Code(rawValue: "missing-key")
         public static let badValue = Code(rawValue: "bad-value")
         public static let inconsistent = Code(rawValue: "inconsistent")
+        /// The file could not be written.
+        public static let unwritable = Code(rawValue: "unwritable")
+        /// The file's permissions let others change what it decides (who may sign in, say).
+        public static let insecure = Code(rawValue: "insecure")
         public var description: String { rawValue }
     }
 

@@ -73,6 +73,16 @@ struct YAMLValue {
         return YAMLMapping(owner: self, values: values)
     }
 
+    /// The node as a mapping whose keys are names the file's author chose (people, say), in the file's order; each
+    /// name comes with its key's node, for errors about the name itself.
+    func namedEntries() throws(FileError) -> [(name: String, key: YAMLValue, value: YAMLValue)] {
+        guard let mapping = node.mapping else { throw error(.badValue, "expected a mapping of names") }
+        return mapping.map { key, value in
+            let name = key.string ?? ""
+            return (name, child(key, name), child(value, name))
+        }
+    }
+
     /// The node as a list.
     func sequence() throws(FileError) -> [YAMLValue] {
         guard let sequence = node.sequence else { throw error(.badValue, "expected a list") }

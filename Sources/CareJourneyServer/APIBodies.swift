@@ -8,27 +8,27 @@ struct EventRequest: Sendable {
     /// The event's name (`contact` for a new case).
     var name: String
     var data: JSONValue
-    /// Who is acting, for the audit trail.
+    /// Who is acting, for the audit trail: the signed-in name (see `Principal.actor(stated:)`).
     var actor: String
     /// Why, for the audit trail.
     var reason: String?
-    /// The body in a canonical form (sorted keys), so a retry is recognised whatever order its keys come in.
+    /// The body in a canonical form (sorted keys, with its actor), so a retry is recognised whatever order its keys
+    /// come in, and another person's request with the same key and body is not taken for a retry.
     var canonical: Data
 
     static let fields = ["name", "data", "actor", "reason"]
 
-    /// Reads a request body; `defaultName` is the event when the body may leave `name` out.
-    init(body: Data, defaultName: String?) throws(Problem) {
+    /// Reads a request body from `principal`; `defaultName` is the event when the body may leave `name` out.
+    init(body: Data, defaultName: String?, by principal: Principal) throws(Problem) {
         let json: JSONValue
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: body.isEmpty ? Data("{}".utf8) : body)
         } catch {
             throw Problem.badRequest("the body is not JSON: \(error.localizedDescription)")
         }
-        guard case .object(let fields) = json else {
+        guard case .object(var fields) = json else {
             throw Problem.badRequest("the body must be a JSON object like {\"name\": …, \"data\": {…}}")
         }
-        canonical = (try? APIJSON.encoder.encode(json)) ?? body
         if let unknown = fields.keys.sorted().first(where: { !Self.fields.contains($0) }) {
             throw Problem.badRequest(
                 "unknown field '\(unknown)'; the body's fields are: \(Self.fields.joined(separator: ", "))",
@@ -49,8 +49,15 @@ struct EventRequest: Sendable {
         }
         self.name = name
         data = fields["data"] ?? .null
-        actor = try text("actor") ?? "api"
+        let stated = try text("actor")
+        do {
+            actor = try principal.actor(stated: stated)
+        } catch {
+            throw Problem(error)
+        }
         reason = try text("reason")
+        fields["actor"] = .string(actor)
+        canonical = (try? APIJSON.encoder.encode(JSONValue.object(fields))) ?? body
     }
 }
 
@@ -103,6 +110,12 @@ struct EffectView: Codable, Sendable, Equatable {
         self.kind = kind
         self.name = name
     }
+}
+
+/// `GET /api/cases/{id}/views`: who has viewed the case, and when, oldest first.
+struct CaseViews: Codable, Sendable {
+    let id: CaseID
+    let views: [CaseViewRecord]
 }
 
 /// `GET /api/cases/{id}`: the case's state, next steps and whole history.

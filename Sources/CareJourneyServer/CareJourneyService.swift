@@ -1,5 +1,6 @@
 import CareJourneyBroker
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyStore
 import Foundation
 import Hummingbird
@@ -24,10 +25,13 @@ public struct CareJourneyService: Sendable {
         public var sample: Int
         /// The task broker, or none.
         public var broker: BrokerOptions?
+        /// Who may sign in (`--tokens`). Without a token file the service listens on loopback only and everyone
+        /// who can reach it is the local admin.
+        public var tokens: TokenFile?
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
-            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil
+            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil, tokens: TokenFile? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -37,6 +41,7 @@ public struct CareJourneyService: Sendable {
             self.timeScale = timeScale
             self.sample = sample
             self.broker = broker
+            self.tokens = tokens
         }
     }
 
@@ -76,7 +81,11 @@ public struct CareJourneyService: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT; `onRunning` is told where it listens once the server (and broker) are up.
+    ///
+    /// - Throws: `AccessError.notLoopback` before anything starts when there is no token file and the HTTP host
+    ///   is not a loopback address; otherwise what the store, the broker or the server throws.
     public func run(onRunning: @escaping @Sendable (Listening) async -> Void = { _ in }) async throws {
+        let access = try accessControl()
         let lock = try DataDirectoryLock(directory: options.dataDirectory)
         let store = try CaseStore(directory: options.dataDirectory)
         let policy = try Self.choosePolicy(
@@ -90,8 +99,10 @@ public struct CareJourneyService: Sendable {
         let sample = options.sample
         let isEmpty = try await store.isEmpty()
         let live = LiveEvents(engine: engine)
-        let router = api.router()
-        Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: router) { _, _ in .local }
+        let router = api.router(access: access)
+        Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: router) { _, context in
+            Viewer(context.principal)
+        }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
@@ -119,6 +130,25 @@ public struct CareJourneyService: Sendable {
         try await group.run()
         logger.info("stopped: every accepted command is committed")
         withExtendedLifetime(lock) {}
+    }
+
+    /// Access for the token file's people; without one, for the local admin, on loopback only.
+    private func accessControl() throws(AccessError) -> AccessControl {
+        guard options.tokens == nil else { return AccessControl(tokens: options.tokens) }
+        guard Loopback.contains(host: options.host) else {
+            throw AccessError(
+                .notLoopback,
+                "refusing to serve HTTP on \(options.host) without a token file: anyone who can reach it would act "
+                    + "as admin",
+                hint: "bind to 127.0.0.1, or give people tokens with `carejourney tokens add FILE NAME --role ROLE` "
+                    + "and pass --tokens FILE")
+        }
+        logger.warning(
+            """
+            no token file: anyone on this machine acts as the admin 'local'; give people their own sign-in with \
+            `carejourney tokens add FILE NAME --role ROLE` and `serve --tokens FILE`
+            """)
+        return AccessControl(tokens: nil)
     }
 
     /// The wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a restart it reads

@@ -23,26 +23,40 @@ public struct CaseAPI: Sendable {
         self.clock = clock
     }
 
-    /// The routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The routes, behind `access`: every request is identified and refused unless its role allows its route
+    /// (`RouteAccess`); the sign-in pages come with them.
+    public func router(access: AccessControl) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: AccessMiddleware(access: access))
+        SignInRoutes(access: access).add(to: router)
         router.get("/healthz") { _, _ in await self.health() }
         router.get("/openapi.yaml") { _, _ in
             Response.raw(OpenAPIDocument.bytes, status: 200, contentType: "application/yaml")
         }
-        router.post("/api/cases") { request, _ in
-            await self.command(request, caseID: nil, defaultName: EventName.contact.rawValue)
+        router.get("/api/me") { _, context in Response.json(try context.require(.viewer)) }
+        router.post("/api/cases") { request, context in
+            await self.command(
+                request, by: try context.require(.practitioner), caseID: nil, defaultName: EventName.contact.rawValue)
         }
         router.post("/api/cases/:id/events") { request, context in
-            await self.command(request, caseID: CaseID(context.parameters.get("id") ?? ""), defaultName: nil)
+            await self.command(
+                request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil)
         }
-        router.get("/api/cases/:id") { _, context in await self.show(CaseID(context.parameters.get("id") ?? "")) }
+        router.get("/api/cases/:id") { _, context in
+            await self.show(Self.caseID(context), to: try context.require(.viewer))
+        }
+        router.get("/api/cases/:id/views") { _, context in
+            try context.require(.manager)
+            return await self.views(of: Self.caseID(context))
+        }
         router.get("/api/cases") { request, _ in
             await self.list(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
         }
         router.get("/api/stats") { _, _ in await self.stats() }
         return router
     }
+
+    private static func caseID(_ context: AppRequestContext) -> CaseID { CaseID(context.parameters.get("id") ?? "") }
 
     /// Cheap whatever the store's size: one indexed read.
     private func health() async -> Response {
@@ -56,7 +70,9 @@ public struct CaseAPI: Sendable {
 
     // MARK: Commands
 
-    private func command(_ request: Request, caseID: CaseID?, defaultName: String?) async -> Response {
+    private func command(_ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?) async
+        -> Response
+    {
         var request = request
         let body: Data
         do {
@@ -68,7 +84,7 @@ public struct CaseAPI: Sendable {
         let input: EventRequest
         let event: Event
         do {
-            input = try EventRequest(body: body, defaultName: defaultName)
+            input = try EventRequest(body: body, defaultName: defaultName, by: principal)
             do {
                 event = try Event(name: input.name, data: input.data)
             } catch {
@@ -147,12 +163,25 @@ public struct CaseAPI: Sendable {
 
     // MARK: Reads
 
-    private func show(_ id: CaseID) async -> Response {
+    /// The case, for `principal`: the view is recorded (who, when) with the engine's next commit, without waiting.
+    private func show(_ id: CaseID, to principal: Principal) async -> Response {
         do {
             guard let record = try await engine.store.record(of: id) else {
                 return Problem.noSuchCase(id.rawValue).response
             }
+            engine.record(.caseViewed(id, viewer: principal.name, at: clock.now()))
             return .json(CaseView(record))
+        } catch {
+            return Problem(error).response
+        }
+    }
+
+    private func views(of id: CaseID) async -> Response {
+        do {
+            guard let views = try await engine.store.caseViews(of: id) else {
+                return Problem.noSuchCase(id.rawValue).response
+            }
+            return .json(CaseViews(id: id, views: views))
         } catch {
             return Problem(error).response
         }

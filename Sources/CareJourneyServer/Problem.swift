@@ -75,6 +75,19 @@ public struct Problem: Error, Codable, Sendable, Equatable {
             "\(error.message); nothing was changed, retry with the same Idempotency-Key")
     }
 
+    /// The answer for a request its principal may not make: 401 when signing in would answer it, else 403.
+    init(_ error: AccessError) {
+        let detail = error.message + (error.hint.map { "; \($0)" } ?? "")
+        switch error.code {
+        case .unauthenticated, .invalidCredentials:
+            self.init(401, error.code.rawValue, "Sign-in required", detail)
+        case .actorMismatch:
+            self.init(403, error.code.rawValue, "You cannot act as someone else", detail, field: "actor")
+        default:
+            self.init(403, error.code.rawValue, "Your role does not allow this", detail)
+        }
+    }
+
     /// The problem as a response.
     var response: Response { Response.json(self, status: status, contentType: "application/problem+json") }
 }

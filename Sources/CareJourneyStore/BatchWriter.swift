@@ -238,26 +238,37 @@ struct BatchWriter: Sendable {
         }
     }
 
-    /// Notes on tasks' dispatch: attempts, progress, failures. Only a task still open (or failed, for a retry) is
-    /// touched: a note never reopens a completed task.
-    static func write(_ notes: [TaskNote], in db: Database) throws {
+    /// Notes that no one waits for: on tasks' dispatch, and views of cases.
+    static func write(_ notes: [StoreNote], in db: Database) throws {
         for note in notes {
             switch note {
-            case .progress(let id, let progress):
-                try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")
-                    .execute(arguments: [progress, id])
-            case .released(let id, let attempts, let reason):
-                try db.cachedStatement(
-                    sql: "UPDATE tasks SET attempts = ?, last_error = ? WHERE id = ? AND status = 'open'"
-                ).execute(arguments: [attempts, reason, id])
-            case .failed(let id, let attempts, let reason):
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE tasks SET status = 'failed', attempts = ?, last_error = ?
-                        WHERE id = ? AND status = 'open'
-                        """
-                ).execute(arguments: [attempts, reason, id])
+            case .task(let note):
+                try write(note, in: db)
+            case .caseViewed(let id, let viewer, let at):
+                try db.cachedStatement(sql: "INSERT INTO case_views (case_id, viewer, at) VALUES (?, ?, ?)")
+                    .execute(arguments: [id.rawValue, viewer, at.timeIntervalSince1970])
             }
+        }
+    }
+
+    /// A note on a task's dispatch: attempts, progress, failures. Only a task still open (or failed, for a retry)
+    /// is touched: a note never reopens a completed task.
+    private static func write(_ note: TaskNote, in db: Database) throws {
+        switch note {
+        case .progress(let id, let progress):
+            try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")
+                .execute(arguments: [progress, id])
+        case .released(let id, let attempts, let reason):
+            try db.cachedStatement(
+                sql: "UPDATE tasks SET attempts = ?, last_error = ? WHERE id = ? AND status = 'open'"
+            ).execute(arguments: [attempts, reason, id])
+        case .failed(let id, let attempts, let reason):
+            try db.cachedStatement(
+                sql: """
+                    UPDATE tasks SET status = 'failed', attempts = ?, last_error = ?
+                    WHERE id = ? AND status = 'open'
+                    """
+            ).execute(arguments: [attempts, reason, id])
         }
     }
 }

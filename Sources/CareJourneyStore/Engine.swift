@@ -45,10 +45,10 @@ public final class Engine: Service, Sendable {
     /// How the engine has batched its work so far (group commit: commands per transaction).
     public var statistics: Statistics { counters.withLock { $0 } }
 
-    /// What the writer is given: a command to answer, or a note on a task's dispatch to write.
+    /// What the writer is given: a command to answer, or a note to write with the next commit.
     private enum Work {
         case command(Command, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
-        case note(TaskNote)
+        case note(StoreNote)
     }
 
     /// Creates an engine that writes to `store` under `policy`, which it records in the store.
@@ -92,9 +92,11 @@ public final class Engine: Service, Sendable {
         }
     }
 
-    /// Writes a note on a task's dispatch (attempt, lease, progress, failure) with the next commit. Nobody waits
-    /// for it: a note lost in a crash loses nothing that matters, since leases end with the broker anyway.
-    public func record(_ note: TaskNote) {
+    /// Writes a note with the next commit (one is made for it if no command is waiting), without making the caller
+    /// wait: a task's attempt, progress or failure, or a view of a case. A crash can lose only the notes of the
+    /// last moments before it; a lost task note loses nothing that matters, since leases end with the broker.
+    /// Once the engine is shutting down, notes are dropped.
+    public func record(_ note: StoreNote) {
         _ = queue.add(.note(note))
     }
 
@@ -149,7 +151,7 @@ public final class Engine: Service, Sendable {
     private func commit(_ batch: [Work]) {
         var commands: [Command] = []
         var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
-        var notes: [TaskNote] = []
+        var notes: [StoreNote] = []
         for work in batch {
             switch work {
             case .command(let command, let answer):
@@ -182,7 +184,7 @@ public final class Engine: Service, Sendable {
                 for observer in observers.withLock({ $0 }) { observer(committed) }
             }
         } catch {
-            logger.error("commit of \(commands.count) commands and \(notes.count) task notes failed: \(error)")
+            logger.error("commit of \(commands.count) commands and \(notes.count) notes failed: \(error)")
             let failure = StoreError(.io, "the commit failed; nothing was written", cause: error)
             for answer in answers { answer(.failure(failure)) }
         }

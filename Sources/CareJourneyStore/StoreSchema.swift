@@ -111,6 +111,18 @@ enum StoreSchema {
                     ALTER TABLE tasks DROP COLUMN lease_expires;
                     """)
         }
+        migrator.registerMigration("v6: case views") { db in
+            // Who looked at a person's case, and when: written with the engine's next commit, read by case.
+            try db.execute(
+                sql: """
+                    CREATE TABLE case_views (
+                        case_id TEXT NOT NULL,
+                        viewer TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX case_views_by_case ON case_views(case_id, at);
+                    """)
+        }
         migrator.registerMigration("v7: allocation") { db in
             // The team and practitioner looking after a case, for the dashboard's filters. Existing cases have
             // none until they are reassigned.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A note on a task's dispatch, written by the engine with its next commit (see `Engine.record`).
+/// A note on a task's dispatch, written by the engine with its next commit (`Engine.record(.task(…))`).
 ///
 /// A lease lives in the broker, not the store: a dispatch writes nothing, so a task costs the writer only its
 /// outcome. What the store keeps is how each attempt ended (its count, the reason, progress), written when it ends.

@@ -8,7 +8,9 @@ import Yams
 
 @Suite struct APITests {
     @Test func everyPostExampleInTheOpenAPIFileWorks() async throws {
-        try await LiveServer.with { server in
+        let people = try People([("sw.jones", .practitioner)])
+        try await LiveServer.with(tokens: people.file) { server in
+            let server = server.signedIn(as: people["sw.jones"])
             let served = try await server.get("/openapi.yaml")
             #expect(served.status == 200)
             let document = try #require(
@@ -17,8 +19,8 @@ import Yams
             // Every route the server has is described.
             #expect(
                 Set(paths.keys) == [
-                    "/healthz", "/openapi.yaml", "/api/cases", "/api/cases/{id}", "/api/cases/{id}/events",
-                    "/api/stats",
+                    "/healthz", "/openapi.yaml", "/sign-in", "/sign-out", "/api/me", "/api/cases", "/api/cases/{id}",
+                    "/api/cases/{id}/events", "/api/cases/{id}/views", "/api/stats",
                 ])
             func examples(_ path: String) throws -> [(String, JSONValue)] {
                 let post = try #require((paths[path] as? [String: Any])?["post"] as? [String: Any])
@@ -52,6 +54,72 @@ import Yams
             #expect(view["stage"]?.string == "eligibility")
             #expect(view["history"]?.array?.count == 4)
             #expect(view["history"]?.array?.last?["reason"]?.string == "assessment visit on Tuesday")
+            // With a token file, every event is recorded as the signed-in person.
+            #expect(view["history"]?.array?.allSatisfy { $0["actor"]?.string == "sw.jones" } == true)
+        }
+    }
+
+    @Test func eachOperationNeedsTheRoleTheOpenAPIFileNames() async throws {
+        let people = try People()
+        let names: [Role: String] = [
+            .viewer: "v.iewer", .practitioner: "sw.jones", .manager: "m.patel", .admin: "a.dmin",
+        ]
+        try await LiveServer.with(tokens: people.file) { server in
+            let admin = server.signedIn(as: people["a.dmin"])
+            _ = try await admin.post("/api/cases", ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]])
+            let document = try #require(
+                try Yams.load(yaml: String(decoding: try await admin.get("/openapi.yaml").body, as: UTF8.self))
+                    as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var checked = 0
+            for (path, operations) in paths {
+                let concrete = path.replacingOccurrences(of: "{id}", with: "C-1")
+                for (method, operation) in operations {
+                    let operation = try #require(operation as? [String: Any])
+                    let method = method.uppercased()
+                    let body = method == "GET" ? nil : Data("{}".utf8)
+                    let anonymous = try await server.send(method, concrete, body: body)
+                    guard let word = operation["x-required-role"] as? String else {
+                        #expect((operation["security"] as? [Any])?.isEmpty == true, "\(method) \(path) names no role")
+                        #expect(anonymous["type"]?.string != "/problems/unauthenticated", "\(method) \(path)")
+                        continue
+                    }
+                    let role = try #require(Role(rawValue: word))
+                    #expect(anonymous.status == 401, "\(method) \(path) without a token")
+                    let allowed = try await server.signedIn(as: people[names[role]!]).send(method, concrete, body: body)
+                    #expect(![401, 403].contains(allowed.status), "\(method) \(path) as \(word)")
+                    if let below = Role.allCases.last(where: { $0 < role }) {
+                        let refused = try await server.signedIn(as: people[names[below]!]).send(
+                            method, concrete, body: body)
+                        #expect(refused.status == 403, "\(method) \(path) as \(below)")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked >= 8)
+        }
+    }
+
+    @Test func withoutATokenFileEveryoneIsTheLocalAdminAndTheBodyNamesTheActor() async throws {
+        try await LiveServer.with { server in
+            let me = try await server.get("/api/me")
+            #expect(me.json == ["name": "local", "role": "admin", "isLocal": true])
+            let contact: JSONValue = ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]]
+            #expect(try await server.post("/api/cases", contact).status == 201)
+            let named = try await server.post(
+                "/api/cases/C-1/events", ["name": "start-assessment", "actor": "sw.jones"])
+            #expect(named.status == 200)
+            let history = try await server.get("/api/cases/C-1")["history"]?.array
+            #expect(history?.map { $0["actor"]?.string } == ["local", "sw.jones"])
+            #expect(try await server.get("/api/cases/C-1/views").status == 200)
+            let signIn = try await server.get("/sign-in?next=/cases")
+            #expect(String(decoding: signIn.body, as: UTF8.self).contains("No sign-in needed"))
+            let posted = try await server.send(
+                "POST", "/sign-in", body: Data("token=x&next=%2Fcases".utf8),
+                headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(posted.status == 303)
+            #expect(posted.headers["location"] == "/cases")
+            #expect(posted.headers["set-cookie"] == nil)
         }
     }
 

@@ -14,29 +14,37 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent()
 
 /// A real server on a free loopback port, in its own temporary data folder, for one test.
+///
+/// Requests carry `token` as a bearer token when it is set (`signedIn(as:)`); cookies are neither kept nor sent
+/// unless a test sends them, and redirects are not followed, so tests see them.
 struct LiveServer {
     let base: URL
+    /// A bearer token sent with every request.
+    var token: String?
 
-    /// Starts a server, runs `body` against it, then stops it.
-    static func with<T: Sendable>(sample: Int = 0, _ body: @Sendable (LiveServer) async throws -> T) async throws -> T {
+    /// Starts a server (with `tokens`, if given), runs `body` against it, then stops it.
+    static func with<T: Sendable>(
+        sample: Int = 0, tokens: TokenFile? = nil, logger: Logger? = nil,
+        _ body: @Sendable (LiveServer) async throws -> T
+    ) async throws -> T {
         let policy = try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
             .path
         let options = CareJourneyService.Options(
-            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample)
+            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample, tokens: tokens)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                var logger = Logger(label: "test")
-                logger.logLevel = .critical  // cancelling the server at the end of a test logs noise
-                try await CareJourneyService(options: options, logger: logger).run { listening in
+                var quiet = Logger(label: "test")
+                quiet.logLevel = .critical  // cancelling the server at the end of a test logs noise
+                try await CareJourneyService(options: options, logger: logger ?? quiet).run { listening in
                     portSink.yield(listening.httpPort)
                 }
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body(LiveServer(base: URL(string: "http://127.0.0.1:\(port)")!))
+            let result = try await body(LiveServer(base: URL(string: "http://127.0.0.1:\(port)")!, token: nil))
             group.cancelAll()
             return result
         }
@@ -58,15 +66,19 @@ struct LiveServer {
         var cases: [JSONValue] { self["cases"]?.array ?? [] }
     }
 
+    /// The same server, with `token` as the bearer token of every request.
+    func signedIn(as token: String) -> LiveServer { LiveServer(base: base, token: token) }
+
     func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
         -> Reply
     {
-        var request = URLRequest(url: URL(string: path, relativeTo: base)!)
+        var request = URLRequest(url: URL(string: base.absoluteString + path)!)
         request.httpMethod = method
         request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await Self.session.data(for: request)
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields { fields["\(name)".lowercased()] = "\(value)" }
@@ -79,6 +91,39 @@ struct LiveServer {
     }
 
     func get(_ path: String) async throws -> Reply { try await send("GET", path) }
+
+    /// No shared cookie store (servers of parallel tests share a host) and no redirects followed.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
+
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+}
+
+/// A token file of one person for each role, and their tokens.
+struct People {
+    var file = TokenFile(path: "tokens.yaml")
+    var tokens: [String: String] = [:]
+
+    init(
+        _ people: [(String, Role)] = [
+            ("v.iewer", .viewer), ("sw.jones", .practitioner), ("m.patel", .manager), ("a.dmin", .admin),
+        ]
+    ) throws {
+        for (name, role) in people { tokens[name] = try file.add(name, role: role) }
+    }
+
+    subscript(_ name: String) -> String { tokens[name] ?? "" }
 }
 
 extension JSONValue {

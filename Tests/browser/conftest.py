@@ -36,16 +36,26 @@ def binary():
     return os.path.join(path.stdout.strip(), "carejourney")
 
 
+PEOPLE = {"tm.ali": "manager", "sw.jones": "practitioner", "ob.reader": "viewer"}
+
+
 class Server:
-    """A running `carejourney serve` with a seeded sample population."""
+    """A running `carejourney serve` with a seeded sample population and a token file: `tokens` holds each
+    person's token (see PEOPLE); API calls are made as the manager."""
 
     def __init__(self, data_dir, sample=60):
+        token_file = os.path.join(data_dir, "tokens.yaml")
+        self.tokens = {}
+        for name, role in PEOPLE.items():
+            made = subprocess.run([binary(), "tokens", "add", token_file, name, "--role", role], check=True,
+                                  capture_output=True, text=True)
+            self.tokens[name] = made.stdout.strip()
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(data_dir, "serve.log"), "w")
         self.process = subprocess.Popen(
             [binary(), "serve", "--data-dir", data_dir, "--sample", str(sample), "--http", f"127.0.0.1:{self.port}",
-             "--zmq", f"tcp://127.0.0.1:{free_port()}", "--events", "off"],
+             "--zmq", f"tcp://127.0.0.1:{free_port()}", "--events", "off", "--tokens", token_file],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -58,9 +68,11 @@ class Server:
         else:
             raise RuntimeError("carejourney serve did not start; see " + self.log.name)
 
-    def request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None, as_person="tm.ali"):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers or {})
+        headers = dict(headers or {})
+        headers.setdefault("Authorization", f"Bearer {self.tokens[as_person]}")
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
@@ -78,6 +90,14 @@ class Server:
         status, answer = self.request("POST", path, body)
         return status, json.loads(answer or b"{}")
 
+    def sign_in(self, browser, name):
+        """Signs `browser` in as `name` through the sign-in page."""
+        from selenium.webdriver.common.by import By
+        browser.delete_all_cookies()
+        browser.get(self.base + "/sign-in")
+        browser.find_element(By.ID, "token").send_keys(self.tokens[name])
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -94,7 +114,7 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(server):
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1280,1000"]:
@@ -103,6 +123,7 @@ def browser():
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(30)
+    server.sign_in(driver, "sw.jones")
     yield driver
     driver.quit()
 

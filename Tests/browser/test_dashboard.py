@@ -109,6 +109,7 @@ def test_an_action_appears_in_the_case_timeline(browser, server):
     assert browser.find_element(By.CSS_SELECTOR, "[data-field=team]").text == "hospital-discharge"
     history = server.get_json(f"/api/cases/{case}")["history"]
     assert history[-1]["name"] == "reassign" and history[-1]["reason"] == "caseload balancing"
+    assert history[-1]["actor"] == "sw.jones"
     assert console_errors(browser) == []
 
 
@@ -117,14 +118,36 @@ def test_the_case_page_updates_live_without_a_reload(browser, server):
     open_page(browser, server, f"/cases/{case}")
     WebDriverWait(browser, 10).until(lambda driver: "Live" in driver.find_element(By.ID, "live-status").text)
     browser.execute_script("window.notReloaded = true;")
-    status, _ = server.post_json(
-        f"/api/cases/{case}/events", {"name": "reassign", "data": {"team": "live-team"}, "actor": "tm.test"})
+    status, _ = server.post_json(f"/api/cases/{case}/events", {"name": "reassign", "data": {"team": "live-team"}})
     assert status == 200
     # The live region is swapped while it is read: a stale element is read again.
     WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-field=team]").text == "live-team")
     assert browser.execute_script("return window.notReloaded === true;")
     assert browser.find_element(By.CSS_SELECTOR, "ol.timeline li").get_attribute("data-event") == "reassign"
+
+
+def test_a_viewer_sees_no_actions_and_cannot_act(browser, server):
+    case = open_case(server)
+    server.sign_in(browser, "ob.reader")
+    try:
+        open_page(browser, server, f"/cases/{case}")
+        assert "ob.reader" in browser.find_element(By.CSS_SELECTOR, "header .who").text
+        assert browser.find_elements(By.XPATH, "//h2[normalize-space()='Actions']") == []
+        assert browser.find_elements(By.CSS_SELECTOR, "form[action*='/tasks/']") == []
+        # Sent anyway, from the viewer's own signed-in page, the action is refused and nothing is recorded.
+        status = browser.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "fetch('/cases/%s/reassign', {method: 'POST', credentials: 'same-origin',"
+            " headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+            " body: 'team=viewers&worker=&reason=trying'}).then(function (r) { done(r.status); });" % case)
+        assert status == 403
+        history = server.get_json(f"/api/cases/{case}")["history"]
+        assert not any(entry["name"] == "reassign" and entry["actor"] == "ob.reader" for entry in history)
+        open_page(browser, server, "/queues")
+        assert browser.find_elements(By.CSS_SELECTOR, "form[action='/bulk/tasks']") == []
+    finally:
+        server.sign_in(browser, "sw.jones")
 
 
 def test_pages_stay_readable_at_200_percent_zoom(browser, server, artifacts):

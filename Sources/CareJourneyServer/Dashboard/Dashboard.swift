@@ -124,6 +124,8 @@ final class Dashboard: Sendable {
                         main: "<p>There is no case with this id. <a href=\"/cases\">Find a case</a>.</p>"),
                     status: 404)
             }
+            // Every view of a person's case is recorded: who and when.
+            engine.record(.caseViewed(id, viewer: viewer.name, at: clock.now()))
             return .html(
                 CaseDetailPage.render(
                     record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, notice: notice,

@@ -1,3 +1,5 @@
+import CareJourneyKit
+
 /// Who is looking at a page, and what they may do there: the dashboard shows actions only to those allowed them
 /// (the server refuses them to anyone else regardless).
 struct Viewer: Sendable, Equatable {
@@ -14,6 +16,14 @@ struct Viewer: Sendable, Equatable {
 }
 
 extension Viewer {
-    /// Anyone on this machine when the server runs without tokens (it then listens on loopback only).
-    static let local = Viewer(name: "local", role: "admin", canAct: true, canBulk: true, signedIn: false)
+    /// The viewer a signed-in principal is; nobody, with no rights, when there is none.
+    init(_ principal: Principal?) {
+        guard let principal else {
+            self.init(name: "nobody", role: "signed out", canAct: false, canBulk: false, signedIn: false)
+            return
+        }
+        self.init(
+            name: principal.name, role: principal.role.rawValue, canAct: principal.role >= .practitioner,
+            canBulk: principal.role >= .manager, signedIn: !principal.isLocal)
+    }
 }
