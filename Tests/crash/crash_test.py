@@ -50,13 +50,15 @@ def free_port():
 class Server:
     def __init__(self, binary, data_dir, port):
         self.binary, self.data_dir, self.port = binary, data_dir, port
+        # The broker on a port of its own, so another serve on this machine (a demo, say) does not collide.
+        self.mdp = f"tcp://127.0.0.1:{free_port()}"
         self.process = None
         self.log = open(os.path.join(os.path.dirname(data_dir), "serve.log"), "ab")
 
     def start(self):
         self.process = subprocess.Popen(
             [self.binary, "serve", "--data-dir", self.data_dir, "--http", f"127.0.0.1:{self.port}",
-             "--time-scale", TIME_SCALE],
+             "--time-scale", TIME_SCALE, "--zmq", self.mdp, "--events", "off"],
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
