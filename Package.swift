@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyServer", "CareJourneyKit", .product(name: "Yams", package: "Yams"),
+                "CareJourneyServer", "CareJourneyKit", "CareJourneyWorker", "CareJourneyBroker", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

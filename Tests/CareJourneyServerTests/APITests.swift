@@ -8,9 +8,9 @@ import Yams
 
 @Suite struct APITests {
     @Test func everyPostExampleInTheOpenAPIFileWorks() async throws {
-        let people = try People([("sw.jones", .practitioner)])
-        try await LiveServer.with(tokens: people.file) { server in
-            let server = server.signedIn(as: people["sw.jones"])
+        let people = try People([("sw.jones", .practitioner), ("tm.ali", .manager)])
+        try await LiveServer.with(tokens: people.file) { unsigned in
+            let server = unsigned.signedIn(as: people["sw.jones"])
             let served = try await server.get("/openapi.yaml")
             #expect(served.status == 200)
             let document = try #require(
@@ -20,7 +20,8 @@ import Yams
             #expect(
                 Set(paths.keys) == [
                     "/healthz", "/openapi.yaml", "/sign-in", "/sign-out", "/api/me", "/api/cases", "/api/cases/{id}",
-                    "/api/cases/{id}/events", "/api/cases/{id}/views", "/api/stats",
+                    "/api/cases/{id}/events", "/api/cases/{id}/views", "/api/stats", "/api/overview",
+                    "/api/bulk/tasks",
                 ])
             func examples(_ path: String) throws -> [(String, JSONValue)] {
                 let post = try #require((paths[path] as? [String: Any])?["post"] as? [String: Any])
@@ -50,6 +51,17 @@ import Yams
                 let reply = try await server.post("/api/cases/\(caseID)/events", body)
                 #expect(reply.status == 200, "example \(name): \(String(decoding: reply.body, as: UTF8.self))")
             }
+            // The bulk example, as a manager: no failed tasks, so nothing to do, and said so.
+            let manager = unsigned.signedIn(as: people["tm.ali"])
+            for (name, body) in try examples("/api/bulk/tasks") {
+                let reply = try await manager.post("/api/bulk/tasks", body)
+                #expect(reply.status == 200, "example \(name): \(String(decoding: reply.body, as: UTF8.self))")
+                #expect(reply["applied"] == 0)
+            }
+            let unconfirmed = try await manager.post(
+                "/api/bulk/tasks", ["queue": "brokerage", "action": "cancel", "reason": "test"])
+            #expect(unconfirmed.status == 409)
+            #expect(unconfirmed["count"] == 0)
             let view = try await server.get("/api/cases/\(caseID)")
             #expect(view["stage"]?.string == "eligibility")
             #expect(view["history"]?.array?.count == 4)

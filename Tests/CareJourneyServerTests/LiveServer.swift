@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyBroker
 import CareJourneyKit
 import Foundation
 import Logging
@@ -21,30 +22,35 @@ struct LiveServer {
     let base: URL
     /// A bearer token sent with every request.
     var token: String?
+    /// The task broker's MDP endpoint, when the server runs one.
+    var mdp: String?
 
     /// Starts a server (with `tokens`, if given), runs `body` against it, then stops it.
     static func with<T: Sendable>(
-        sample: Int = 0, tokens: TokenFile? = nil, logger: Logger? = nil,
+        sample: Int = 0, tokens: TokenFile? = nil, broker: Bool = false, logger: Logger? = nil,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         let policy = try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
             .path
         let options = CareJourneyService.Options(
-            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample, tokens: tokens)
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
+            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample,
+            broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, tokens: tokens)
+        let (ports, portSink) = AsyncStream<CareJourneyService.Listening>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 var quiet = Logger(label: "test")
                 quiet.logLevel = .critical  // cancelling the server at the end of a test logs noise
                 try await CareJourneyService(options: options, logger: logger ?? quiet).run { listening in
-                    portSink.yield(listening.httpPort)
+                    portSink.yield(listening)
                 }
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body(LiveServer(base: URL(string: "http://127.0.0.1:\(port)")!, token: nil))
+            guard let listening = await iterator.next() else { throw CancellationError() }
+            let result = try await body(
+                LiveServer(
+                    base: URL(string: "http://127.0.0.1:\(listening.httpPort)")!, token: nil, mdp: listening.mdp))
             group.cancelAll()
             return result
         }
@@ -64,10 +70,13 @@ struct LiveServer {
 
         /// The cases of a page of `/api/cases`.
         var cases: [JSONValue] { self["cases"]?.array ?? [] }
+
+        /// The body as text (a page).
+        var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// The same server, with `token` as the bearer token of every request.
-    func signedIn(as token: String) -> LiveServer { LiveServer(base: base, token: token) }
+    func signedIn(as token: String) -> LiveServer { LiveServer(base: base, token: token, mdp: mdp) }
 
     func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
         -> Reply
@@ -91,6 +100,16 @@ struct LiveServer {
     }
 
     func get(_ path: String) async throws -> Reply { try await send("GET", path) }
+
+    /// Posts an HTML form, as a browser does.
+    func postForm(_ path: String, _ fields: [String: String]) async throws -> Reply {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = fields.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+        return try await send(
+            "POST", path, body: Data(body.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"])
+    }
 
     /// No shared cookie store (servers of parallel tests share a host) and no redirects followed.
     static let session: URLSession = {
@@ -129,5 +148,6 @@ struct People {
 extension JSONValue {
     var string: String? { if case .string(let value) = self { value } else { nil } }
     var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    var number: Double? { if case .number(let value) = self { value } else { nil } }
     subscript(_ key: String) -> JSONValue? { if case .object(let fields) = self { fields[key] } else { nil } }
 }

@@ -1,0 +1,114 @@
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyWorker
+import Foundation
+import Logging
+import Testing
+
+/// The dashboard's pages and actions over a live server, as the operations team uses them (the browser tests in
+/// Tests/browser drive the same pages in Chromium).
+@Suite(.serialized) struct DashboardTests {
+    @Test func failedTasksAreRetriedInBulkAfterACountAndAConfirmation() async throws {
+        let people = try People([("tm.ali", .manager), ("sw.jones", .practitioner)])
+        try await LiveServer.with(sample: 30, tokens: people.file, broker: true) { unsigned in
+            let manager = unsigned.signedIn(as: people["tm.ali"])
+            let endpoint = try #require(unsigned.mdp)
+            // A brokerage worker that cannot find anyone: every task it takes fails for the team.
+            let open = try await openBrokerageTasks(manager)
+            try #require(!open.isEmpty, "the sample has brokerage tasks")
+            let failing = TaskWorker(
+                options: WorkerOptions(broker: endpoint, service: "brokerage"), logger: quiet,
+                answer: { _, _ in .failed("no provider has capacity", retry: false) })
+            let serving = Task { try await failing.run() }
+            #expect(try await eventually { try await failedOnBrokerage(manager) == open.count })
+            failing.stop()
+            try await serving.value
+
+            // A practitioner may not act in bulk; a manager is first told how many tasks it affects.
+            let practitioner = unsigned.signedIn(as: people["sw.jones"])
+            let form = ["queue": "brokerage", "action": "retry", "reason": "new provider list"]
+            #expect(try await practitioner.postForm("/bulk/tasks", form).status == 403)
+            let confirm = try await manager.postForm("/bulk/tasks", form)
+            #expect(confirm.status == 200)
+            #expect(confirm.text.contains("This will retry <strong>\(open.count)</strong> failed"))
+            // A stale count (another manager acted meanwhile) asks again rather than acting.
+            let stale = try await manager.postForm(
+                "/bulk/tasks", form.merging(["confirmed": "yes", "expected": "\(open.count + 1)"]) { $1 })
+            #expect(stale.text.contains("This will retry"))
+            #expect(try await failedOnBrokerage(manager) == open.count)
+
+            let done = try await manager.postForm(
+                "/bulk/tasks", form.merging(["confirmed": "yes", "expected": "\(open.count)"]) { $1 })
+            #expect(done.text.contains("\(open.count) tasks on brokerage: retry done."), "\(done.text)")
+            #expect(try await failedOnBrokerage(manager) == 0)
+
+            // Each case's timeline says who retried its task, and why; a working worker then completes them.
+            let (caseID, task) = try #require(open.first)
+            let history = try #require(try await manager.get("/api/cases/\(caseID)")["history"]?.array)
+            let retried = try #require(history.last)
+            #expect(retried["name"]?.string == "retry-task")
+            #expect(retried["actor"]?.string == "tm.ali")
+            #expect(retried["reason"]?.string == "new provider list")
+            #expect(retried["data"]?["task"]?.string == task)
+            let working = TaskWorker(
+                options: WorkerOptions(broker: endpoint, service: "brokerage"), logger: quiet,
+                answer: { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) })
+            let workingServes = Task { try await working.run() }
+            #expect(try await eventually { try await openBrokerageTasks(manager).isEmpty })
+            working.stop()
+            try await workingServes.value
+        }
+    }
+
+    @Test func theOverviewAPIAndPageAgreeWithTheStore() async throws {
+        try await LiveServer.with(sample: 25) { server in
+            let figures = try await server.get("/api/overview")
+            let stats = try await server.get("/api/stats")
+            let stages = try #require(figures["stages"]?.array)
+            let open = stages.compactMap { $0["cases"]?.number }.reduce(0, +)
+            #expect(open == stats["openCases"]?.number)
+            let page = try await server.get("/").text
+            #expect(page.contains("data-figure=\"open-cases\">\(Int(open))</span>"))
+            #expect(page.contains("<html lang=\"en-GB\">"))
+            let first = try #require(stages.first)
+            let stage = try #require(first["stage"]?.string)
+            #expect(page.contains("data-stage=\"\(stage)\">\(Int(first["cases"]?.number ?? -1))</td>"))
+        }
+    }
+
+    private var quiet: Logger {
+        var logger = Logger(label: "test.worker")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Open tasks on the brokerage queue, by case (from the cases with one).
+    private func openBrokerageTasks(_ server: LiveServer) async throws -> [(CaseID, String)] {
+        var found: [(CaseID, String)] = []
+        for summary in try await server.get("/api/cases?queue=brokerage&limit=500").cases {
+            guard let id = summary["id"]?.string else { continue }
+            let tasks = try await server.get("/api/cases/\(id)")["tasks"]?.array ?? []
+            for task in tasks
+            where task["queue"]?.string == "brokerage" && task["status"]?.string != "completed"
+                && task["status"]?.string != "withdrawn"
+            {
+                if let taskID = task["id"]?.string { found.append((CaseID(id), taskID)) }
+            }
+        }
+        return found
+    }
+
+    private func failedOnBrokerage(_ server: LiveServer) async throws -> Int {
+        let queues = try await server.get("/api/overview")["queues"]?.array ?? []
+        return Int(queues.first { $0["queue"]?.string == "brokerage" }?["failed"]?.number ?? 0)
+    }
+
+    private func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+}
