@@ -15,6 +15,9 @@ final class Dashboard: Sendable {
     let broker: Broker?
     let live: LiveEvents
     private let map = Mutex<JourneyMap?>(nil)
+    /// The last overview read, and when: pages that refresh live, many at once, share one read a second.
+    private let lastFigures = Mutex<(read: ContinuousClock.Instant, figures: OverviewFigures)?>(nil)
+    private static let figuresFreshFor = Duration.seconds(1)
 
     /// The dashboard over `engine`; the journey map is drawn in the background (it explores the machines).
     init(engine: Engine, clock: any CareClock, broker: Broker?, live: LiveEvents) {
@@ -84,8 +87,17 @@ final class Dashboard: Sendable {
         Problem(503, "unavailable", "The store could not be read", "try again shortly").response
     }
 
+    /// The overview's figures: read again once those last read are a second old (on a store of a million cases
+    /// the stage figures are a pass over the cases table).
     private func figures() async -> OverviewFigures? {
-        try? await OverviewFigures.read(store: engine.store, broker: broker?.snapshot, at: clock.now())
+        if let last = lastFigures.withLock({ $0 }), ContinuousClock.now - last.read < Self.figuresFreshFor {
+            return last.figures
+        }
+        let started = ContinuousClock.now
+        guard let figures = try? await OverviewFigures.read(store: engine.store, broker: broker?.snapshot, at: clock.now())
+        else { return nil }
+        lastFigures.withLock { $0 = (started, figures) }
+        return figures
     }
 
     private func overview(_ viewer: Viewer) async -> Response {
