@@ -114,21 +114,8 @@ struct SignInPage: Sendable {
         return response
     }
 
-    /// Text made safe to put in HTML, in an element or a quoted attribute.
-    static func escape(_ text: some StringProtocol) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// Text made safe to put in HTML, in an element or a quoted attribute (as the dashboard's pages do).
+    static func escape(_ text: some StringProtocol) -> String { HTML.escape(String(text)) }
 
     /// GOV.UK-like: Arial, black on white, a yellow focus ring, a green button, red for errors.
     private static let styles = """
