@@ -24,10 +24,12 @@ public struct CareJourneyService: Sendable {
         public var sample: Int
         /// The task broker, or none.
         public var broker: BrokerOptions?
+        /// The clock to run on instead of the wall clock or a scaled one (tests: a `ManualClock`).
+        public var clock: (any CareClock)?
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
-            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil
+            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil, clock: (any CareClock)? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -37,6 +39,7 @@ public struct CareJourneyService: Sendable {
             self.timeScale = timeScale
             self.sample = sample
             self.broker = broker
+            self.clock = clock
         }
     }
 
@@ -87,10 +90,13 @@ public struct CareJourneyService: Sendable {
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let api = CaseAPI(engine: engine, clock: clock)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
+        // GET /metrics, and every request timed: see ServiceMetrics.
+        let metrics = ServiceMetrics(engine: engine, broker: broker, logger: logger)
+        let router = metrics.serving(api.router())
         let sample = options.sample
         let isEmpty = try await store.isEmpty()
         let app = Application(
-            router: api.router(),
+            router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
             onServerRunning: { channel in
                 if sample > 0 && isEmpty {
@@ -102,7 +108,7 @@ public struct CareJourneyService: Sendable {
                 )
             },
             logger: logger)
-        var services: [any Service] = [engine, timers]
+        var services: [any Service] = [engine, timers, metrics]
         if let broker { services.append(broker) }
         services.append(app)
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -117,9 +123,11 @@ public struct CareJourneyService: Sendable {
         withExtendedLifetime(lock) {}
     }
 
-    /// The wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a restart it reads
-    /// as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never goes back.
+    /// The clock given, the wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a
+    /// restart it reads as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never
+    /// goes back.
     private func clock(for store: CaseStore) throws(StoreError) -> any CareClock {
+        if let clock = options.clock { return clock }
         guard let scale = options.timeScale else { return WallClock() }
         if let saved = try store.meta("clock.scaled"), let clock = ScaledClock(saved: saved), clock.scale == scale,
             clock.now() >= (try store.latestEventTime() ?? .distantPast)

@@ -1,5 +1,7 @@
+import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneyStore
 import Foundation
 import Logging
 import Testing
@@ -17,13 +19,18 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 struct LiveServer {
     let base: URL
 
-    /// Starts a server, runs `body` against it, then stops it.
-    static func with<T: Sendable>(sample: Int = 0, _ body: @Sendable (LiveServer) async throws -> T) async throws -> T {
+    /// Starts a server (on `clock`, with a broker on a free loopback port if `broker`), runs `body` against it,
+    /// then stops it.
+    static func with<T: Sendable>(
+        sample: Int = 0, clock: (any CareClock)? = nil, broker: Bool = false,
+        _ body: @Sendable (LiveServer) async throws -> T
+    ) async throws -> T {
         let policy = try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
             .path
         let options = CareJourneyService.Options(
-            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample)
+            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample,
+            broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, clock: clock)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -76,6 +83,17 @@ struct LiveServer {
     }
 
     func get(_ path: String) async throws -> Reply { try await send("GET", path) }
+
+    /// `GET /metrics`, asked again (up to two seconds) until `ready` says the figures are in.
+    func metrics(until ready: (MetricsText) -> Bool = { _ in true }) async throws -> MetricsText {
+        var metrics = MetricsText("")
+        for _ in 0..<200 {
+            metrics = MetricsText(String(decoding: try await get("/metrics").body, as: UTF8.self))
+            if ready(metrics) { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return metrics
+    }
 }
 
 extension JSONValue {
