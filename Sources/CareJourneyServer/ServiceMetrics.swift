@@ -12,7 +12,7 @@ import Synchronization
 /// line (`MetricFamily` lists them; docs/operations.md says what each means).
 ///
 /// A scrape reads no table, whatever the store's size. Cases, timers and tasks are the engine's `figures`: counted
-/// once through indexes when the service starts (`run`: about half a second on a million cases, beside the other
+/// once through indexes when the service starts (`run`: about a second on a million cases, beside the other
 /// services; until then those series are absent), then kept from every commit's changes. Timer lateness and task
 /// latency are recorded from committed events as the engine commits them, on its writer thread. Workers and dropped
 /// messages come from the broker's snapshot (refreshed five times a second); commits and commands from the engine's

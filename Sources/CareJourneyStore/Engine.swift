@@ -137,9 +137,9 @@ public final class Engine: Service, Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    /// Counts the store's figures once, from a snapshot taken between two commits, through indexes (about half a
-    /// second on a million cases); from then on `figures` keeps them up to date from each commit's changes, without
-    /// reading the store again. Commits go on while it counts.
+    /// Counts the store's figures once, from a snapshot taken between two commits, through indexes (about a second
+    /// on a million cases); from then on `figures` keeps them up to date from each commit's changes, without reading
+    /// the store again. Commits go on while it counts.
     ///
     /// - Throws: `StoreError.io` when the store cannot be read.
     public func countFigures() async throws(StoreError) {

@@ -36,7 +36,8 @@ public struct StoreFigures: Sendable, Equatable {
     /// No cases, no timers, no tasks.
     public init() {}
 
-    /// Counts everything in `db`, through indexes (covering scans: about half a second on a million cases).
+    /// Counts everything in `db`, through indexes (covering scans: about a second on a million cases with their
+    /// history, docs/operations.md#figures).
     static func count(in db: Database) throws -> StoreFigures {
         var figures = StoreFigures()
         for row in try Row.fetchAll(db, sql: "SELECT stage, COUNT(*) AS n FROM cases GROUP BY stage") {
