@@ -5,7 +5,8 @@ import Prometheus
 ///
 /// The route is the pattern the router matched (`/api/cases/{id}`, as openapi.yaml names it), never the path, so
 /// case ids make no new series; a path no route matches is `NotFound`. The time runs from receipt to the response
-/// (bodies here are built whole before they are written). A thrown error counts with its HTTP status, or 500.
+/// (bodies here are built whole before they are written). A thrown error counts with its HTTP status, or 500. A
+/// method outside HTTP's usual ones is `other`, so that clients cannot make new series at will.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let registry: PrometheusCollectorRegistry
 
@@ -32,11 +33,17 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let family = MetricFamily.httpDuration
         registry.makeValueHistogram(
             descriptor: family.descriptor,
-            labels: [("method", method.rawValue), ("route", route ?? "NotFound"), ("status", String(status.code))],
+            labels: [
+                ("method", usualMethods.contains(method) ? method.rawValue : "other"), ("route", route ?? "NotFound"),
+                ("status", String(status.code)),
+            ],
             buckets: family.buckets
         ).record((ContinuousClock.now - start) / .seconds(1))
     }
 }
+
+/// The methods timed under their own names; any other is `other`.
+private let usualMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .delete, .patch, .options]
 
 /// A router whose every request an `HTTPMetricsMiddleware` times, from outside the router: it sees the route the
 /// router matched, and the requests no route matches.
