@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev.
@@ -68,13 +69,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The running service: timer service, HTTP API, and `serve`'s service group.
+        // The running service: timer service, HTTP API, /metrics, and `serve`'s service group.
         .target(
             name: "CareJourneyServer",
             dependencies: [
                 "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("openapi.yaml"), .copy("assets")]
@@ -118,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyServer", "CareJourneyKit", "CareJourneyWorker", "CareJourneyBroker", .product(name: "Yams", package: "Yams"),
+                "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWorker",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -5,10 +5,11 @@ import CareJourneyStore
 import Foundation
 import GRDB
 
-/// A million open cases with their timers pending: how long `serve` takes to start on them, and its memory.
+/// A million open cases with their timers pending: how long `serve` takes to start on them, its memory, and when
+/// `/metrics` has their figures.
 struct MillionCasesBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "million", abstract: "Start-up time and memory of serve over a million open cases.")
+        commandName: "million", abstract: "Start-up time, memory and /metrics of serve over a million open cases.")
 
     @Option(help: "How many open cases.")
     var cases = 1_000_000

@@ -273,7 +273,9 @@ public final class Broker: Service, Sendable {
                         }
                         mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < BrokerRouting.page))
                     } catch {
-                        logger.error("could not load the open tasks of '\(service)': \(error)")
+                        logger.error(
+                            "could not load the open tasks of '\(service)': \(error)", metadata: ["queue": "\(service)"]
+                        )
                         mailbox.post(.loaded(service: service, [], exhausted: false))
                     }
                 }

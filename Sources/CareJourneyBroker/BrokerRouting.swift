@@ -239,7 +239,9 @@ final class BrokerRouting {
             return
         }
         if reply.task != queued.id {
-            logger.warning("a reply names task \(reply.task) but answers \(queued.id): taken as \(queued.id)")
+            logger.warning(
+                "a reply names another task: taken as the one it answers",
+                metadata: queued.logMetadata.merging(["named": "\(reply.task)"]) { $1 })
         }
         guard final else {
             if let progress = reply.progress { actions.append(.note(.progress(task: queued.id, progress))) }
@@ -313,14 +315,16 @@ final class BrokerRouting {
             known[queued.id] = nil
         case .success(.done(.rejected(let error, _), _)) where error.code == .staleTask || error.code == .notAccepted:
             known[queued.id] = nil
-            drop("stale reply", "task \(queued.id): the case no longer waits for it (\(error.message)); reply ignored")
+            drop(
+                "stale reply", "task \(queued.id): the case no longer waits for it (\(error.message)); reply ignored",
+                about: queued)
         case .success(.done(.rejected(let error, _), _)):
             fail(queued, reason: "the case refused the reply: \(error.message)")
         case .success(.done(.notFound(let id), _)):
             fail(queued, reason: "case \(id) does not exist")
         case .success(.replayed), .success(.keyReused):
             known[queued.id] = nil
-            drop("duplicate reply", "task \(queued.id) was completed before; this reply is ignored")
+            drop("duplicate reply", "task \(queued.id) was completed before; this reply is ignored", about: queued)
         case .failure(let error):
             release(queued, reason: "the outcome could not be committed: \(error.message)", now: now)
         }
@@ -416,7 +420,7 @@ final class BrokerRouting {
             fail(queued, reason: "gave up after \(queued.attempts) attempts; the last: \(reason)")
             return
         }
-        logger.info("task offered again: \(reason)", metadata: ["task": "\(queued.id)"])
+        logger.info("task offered again: \(reason)", metadata: queued.logMetadata)
         actions.append(.note(.released(task: queued.id, attempts: queued.attempts, reason: reason)))
         known[queued.id] = queued.task.queue
         services[queued.task.queue, default: ServiceQueue()].pushFront(.task(queued))
@@ -424,7 +428,7 @@ final class BrokerRouting {
     }
 
     private func fail(_ queued: QueuedTask, reason: String) {
-        logger.warning("task failed: \(reason)", metadata: ["task": "\(queued.id)"])
+        logger.warning("task failed: \(reason)", metadata: queued.logMetadata)
         known[queued.id] = nil
         actions.append(.note(.failed(task: queued.id, attempts: queued.attempts, reason: reason)))
     }
@@ -432,9 +436,10 @@ final class BrokerRouting {
     /// Counts and logs a message dropped before it reached the rules (too large to read).
     func dropped(_ kind: String, _ line: String) { drop(kind, line) }
 
-    private func drop(_ kind: String, _ line: String) {
+    /// Counts and logs a dropped message, with the task it was `about` when there is one.
+    private func drop(_ kind: String, _ line: String, about queued: QueuedTask? = nil) {
         dropped[kind, default: 0] += 1
-        logger.warning("dropped: \(line)")
+        logger.warning("dropped: \(line)", metadata: (queued?.logMetadata ?? [:]).merging(["reason": "\(kind)"]) { $1 })
     }
 
     private func expiry(_ now: Date) -> Date {

@@ -95,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
                       a case:   http://\(host):\(port)/api/cases/C-1
                       figures:  http://\(host):\(port)/api/stats
                       the API:  http://\(host):\(port)/openapi.yaml
+                      metrics:  http://\(host):\(port)/metrics
                       workers:  MDP on \(listening.mdp ?? "(broker not running)")\(curve == nil ? "" : " (CURVE)")
                       events:   \(listening.events ?? "not published")
                       access:   \(Self.access(people, signIn: "http://\(host):\(port)/sign-in"))

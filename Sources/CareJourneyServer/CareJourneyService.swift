@@ -28,10 +28,13 @@ public struct CareJourneyService: Sendable {
         /// Who may sign in (`--tokens`). Without a token file the service listens on loopback only and everyone
         /// who can reach it is the local admin.
         public var tokens: TokenFile?
+        /// The clock to run on instead of the wall clock or a scaled one (tests: a `ManualClock`).
+        public var clock: (any CareClock)?
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
-            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil, tokens: TokenFile? = nil
+            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil, tokens: TokenFile? = nil,
+            clock: (any CareClock)? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -42,6 +45,7 @@ public struct CareJourneyService: Sendable {
             self.sample = sample
             self.broker = broker
             self.tokens = tokens
+            self.clock = clock
         }
     }
 
@@ -99,10 +103,13 @@ public struct CareJourneyService: Sendable {
         let sample = options.sample
         let isEmpty = try await store.isEmpty()
         let live = LiveEvents(engine: engine)
-        let router = api.router(access: access)
-        Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: router) { _, context in
+        let routes = api.router(access: access)
+        Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: routes) { _, context in
             Viewer(context.principal)
         }
+        // GET /metrics, and every request timed: see ServiceMetrics.
+        let metrics = ServiceMetrics(engine: engine, broker: broker, logger: logger)
+        let router = metrics.serving(routes)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
@@ -116,7 +123,7 @@ public struct CareJourneyService: Sendable {
                 )
             },
             logger: logger)
-        var services: [any Service] = [engine, timers]
+        var services: [any Service] = [engine, timers, metrics]
         if let broker { services.append(broker) }
         // The live stream is stopped before the server, so that its open responses end and the server can drain.
         services += [app, live]
@@ -151,9 +158,11 @@ public struct CareJourneyService: Sendable {
         return AccessControl(tokens: nil)
     }
 
-    /// The wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a restart it reads
-    /// as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never goes back.
+    /// The clock given, the wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a
+    /// restart it reads as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never
+    /// goes back.
     private func clock(for store: CaseStore) throws(StoreError) -> any CareClock {
+        if let clock = options.clock { return clock }
         guard let scale = options.timeScale else { return WallClock() }
         if let saved = try store.meta("clock.scaled"), let clock = ScaledClock(saved: saved), clock.scale == scale,
             clock.now() >= (try store.latestEventTime() ?? .distantPast)

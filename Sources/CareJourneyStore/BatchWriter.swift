@@ -16,6 +16,8 @@ struct BatchWriter: Sendable {
     let store: CaseStore
     /// States this batch wrote, for the cache once the batch commits.
     private(set) var written: [CaseID: StateCache.Entry] = [:]
+    /// How this batch changed the store's figures, for `Engine.figures` once the batch commits.
+    private(set) var changes = StoreFigures()
 
     init(
         store: CaseStore, policy: Policy, policyFingerprint: String,
@@ -134,6 +136,7 @@ struct BatchWriter: Sendable {
         try writeTimers(from: state, to: new, in: db)
         try writeTasks(transition.effects, at: command.at, answering: command.answers, in: db)
         try ReviewRecord(from: state, to: new, at: command.at)?.write(for: id, in: db)
+        changes.moved(from: state, to: new)
 
         var opened: [CaseID] = []
         for effect in transition.effects {
@@ -210,36 +213,66 @@ struct BatchWriter: Sendable {
 
     /// The outbox: new tasks are written ready for their queue; resolved ones are closed, the task a worker's
     /// reply answers with the attempts it took.
-    private func writeTasks(_ effects: [Effect], at: Date, answering: Command.Answer?, in db: Database) throws {
+    private mutating func writeTasks(_ effects: [Effect], at: Date, answering: Command.Answer?, in db: Database)
+        throws
+    {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
-                // A task put on its queue again (`retry-task`) is reopened as new, a failed one too.
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO tasks (id, case_id, kind, queue, detail, status, created_at)
+                        INSERT OR IGNORE INTO tasks (id, case_id, kind, queue, detail, status, created_at)
                         VALUES (?, ?, ?, ?, ?, 'open', ?)
-                        ON CONFLICT (id) DO UPDATE SET
-                            status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL
                         """
                 ).execute(arguments: [
                     task.id.description, task.id.caseID.rawValue, task.kind.rawValue, task.queue, task.detail,
                     task.createdAt.timeIntervalSince1970,
                 ])
+                if db.changesCount > 0 {
+                    changes.task(on: task.queue, from: nil, to: .open)
+                } else {
+                    try reopen(task, in: db)
+                }
             case .resolveTask(let id, let resolution):
                 let attempts = answering.flatMap { $0.task == id.description ? $0.attempt : nil }
-                try db.cachedStatement(
-                    sql: "UPDATE tasks SET status = ?, resolved_at = ?, attempts = COALESCE(?, attempts) WHERE id = ?"
-                )
-                .execute(arguments: [resolution.rawValue, at.timeIntervalSince1970, attempts, id.description])
+                // A task open in its case is `open` in the outbox, or `failed` (rarely, so tried second).
+                let resolve = try db.cachedStatement(
+                    sql: """
+                        UPDATE tasks SET status = ?, resolved_at = ?, attempts = COALESCE(?, attempts)
+                        WHERE id = ? AND status = ? RETURNING queue
+                        """)
+                for old in [TaskStatus.open, .failed] {
+                    let arguments: StatementArguments = [
+                        resolution.rawValue, at.timeIntervalSince1970, attempts, id.description, old.rawValue,
+                    ]
+                    if let queue = try String.fetchOne(resolve, arguments: arguments) {
+                        changes.task(on: queue, from: old, to: TaskStatus(resolution))
+                        break
+                    }
+                }
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
             }
         }
     }
 
+    /// A task put on its queue again (`retry-task`), a failed one too, is reopened as new: attempts from zero.
+    private mutating func reopen(_ task: CareTask, in db: Database) throws {
+        let reopen = try db.cachedStatement(
+            sql: """
+                UPDATE tasks SET status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL
+                WHERE id = ? AND status = ? RETURNING queue
+                """)
+        for old in [TaskStatus.failed, .open] {
+            if let queue = try String.fetchOne(reopen, arguments: [task.id.description, old.rawValue]) {
+                changes.task(on: queue, from: old, to: .open)
+                return
+            }
+        }
+    }
+
     /// Notes that no one waits for: on tasks' dispatch, and views of cases.
-    static func write(_ notes: [StoreNote], in db: Database) throws {
+    mutating func write(_ notes: [StoreNote], in db: Database) throws {
         for note in notes {
             switch note {
             case .task(let note):
@@ -253,7 +286,7 @@ struct BatchWriter: Sendable {
 
     /// A note on a task's dispatch: attempts, progress, failures. Only a task still open (or failed, for a retry)
     /// is touched: a note never reopens a completed task.
-    private static func write(_ note: TaskNote, in db: Database) throws {
+    private mutating func write(_ note: TaskNote, in db: Database) throws {
         switch note {
         case .progress(let id, let progress):
             try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")
@@ -263,12 +296,14 @@ struct BatchWriter: Sendable {
                 sql: "UPDATE tasks SET attempts = ?, last_error = ? WHERE id = ? AND status = 'open'"
             ).execute(arguments: [attempts, reason, id])
         case .failed(let id, let attempts, let reason):
-            try db.cachedStatement(
-                sql: """
-                    UPDATE tasks SET status = 'failed', attempts = ?, last_error = ?
-                    WHERE id = ? AND status = 'open'
-                    """
-            ).execute(arguments: [attempts, reason, id])
+            let queue = try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE tasks SET status = 'failed', attempts = ?, last_error = ?
+                        WHERE id = ? AND status = 'open' RETURNING queue
+                        """),
+                arguments: [attempts, reason, id])
+            if let queue { changes.task(on: queue, from: .open, to: .failed) }
         }
     }
 }

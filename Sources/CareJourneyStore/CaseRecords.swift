@@ -120,4 +120,14 @@ public struct StoreStats: Codable, Sendable, Equatable {
     public let overdueReviews: Int
     public let pendingTimers: Int
     public let openTasksByQueue: [String: Int]
+
+    init(_ figures: StoreFigures) {
+        let byStage = figures.cases.filter { $0.value > 0 }
+        cases = byStage.values.reduce(0, +)
+        openCases = cases - (byStage[.closed] ?? 0)
+        self.byStage = Dictionary(uniqueKeysWithValues: byStage.map { ($0.key.rawValue, $0.value) })
+        overdueReviews = figures.overdue
+        pendingTimers = figures.pendingTimers
+        openTasksByQueue = figures.tasks.compactMapValues { statuses in statuses[.open].flatMap { $0 > 0 ? $0 : nil } }
+    }
 }

@@ -85,25 +85,26 @@ extension CaseStore {
             nextCursor: rows.count > filter.limit ? page.last.map { String($0.number) } : nil)
     }
 
-    /// Counts by stage, overdue reviews, pending timers and open tasks by queue.
+    /// Counts by stage, overdue reviews, pending timers and open tasks by queue, read from the store now.
     public func stats() async throws(StoreError) -> StoreStats {
-        try await readAsync { db in
-            var byStage: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT stage, COUNT(*) AS n FROM cases GROUP BY stage") {
-                byStage[row["stage"]] = row["n"]
-            }
-            var byQueue: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT queue, COUNT(*) AS n FROM tasks WHERE status = 'open' GROUP BY queue")
-            {
-                byQueue[row["queue"]] = row["n"]
-            }
-            let total = byStage.values.reduce(0, +)
-            return StoreStats(
-                cases: total, openCases: total - (byStage[Stage.closed.rawValue] ?? 0), byStage: byStage,
-                overdueReviews: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE overdue = 1") ?? 0,
-                pendingTimers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0,
-                openTasksByQueue: byQueue)
+        StoreStats(try await readAsync { db in try StoreFigures.count(in: db) })
+    }
+
+    /// A read transaction held open on the store as it is now, for reading later.
+    func snapshot() throws(StoreError) -> DatabaseSnapshot {
+        do {
+            return try pool.makeSnapshot()
+        } catch {
+            throw StoreError(.io, "cannot take a snapshot of the store", cause: error)
+        }
+    }
+
+    /// The figures as they stood when `snapshot` was taken.
+    func figures(in snapshot: DatabaseSnapshot) async throws(StoreError) -> StoreFigures {
+        do {
+            return try await snapshot.read { db in try StoreFigures.count(in: db) }
+        } catch {
+            throw StoreError(.io, "reading the store's figures failed", cause: error)
         }
     }
 

@@ -17,18 +17,22 @@ struct ProjectionColumns: Equatable, CustomStringConvertible {
 
     init(_ state: CaseState) {
         let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
-        let overdue = state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true)
         values = [
             state.stage.rawValue.databaseValue,
             (state.person?.name ?? "").databaseValue,
             state.person?.clientType.rawValue.databaseValue ?? .null,
             state.openedAt?.timeIntervalSince1970.databaseValue ?? .null,
-            overdue.databaseValue,
+            Self.isOverdue(state).databaseValue,
             next?.value.timeIntervalSince1970.databaseValue ?? .null,
             next?.key.rawValue.databaseValue ?? .null,
             state.allocation?.team?.databaseValue ?? .null,
             state.allocation?.worker?.databaseValue ?? .null,
         ]
+    }
+
+    /// Whether a case is flagged overdue: a review overdue, or reablement past its maximum.
+    static func isOverdue(_ state: CaseState) -> Bool {
+        state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true)
     }
 
     /// The columns as stored in a row of `cases`.

@@ -85,15 +85,16 @@ public final class TimerService: Service, Sendable {
         let command = Command(
             caseID: timer.caseID, event: .timerFired(TimerFire(timer: timer.name, due: timer.due)), actor: "timer",
             reason: late.map { "fired \(Self.describe($0)) late" }, at: now, late: late)
+        let about: Logger.Metadata = ["case": "\(timer.caseID)", "timer": "\(timer.name.rawValue)"]
         do {
             switch try await engine.submit(command) {
             case .done(.rejected(let error, _), _):
-                logger.info("timer \(timer.name.rawValue) on \(timer.caseID) not fired: \(error.message)")
+                logger.info("timer not fired: \(error.message)", metadata: about)
             case .done, .replayed, .keyReused:
                 break
             }
         } catch {
-            logger.warning("timer \(timer.name.rawValue) on \(timer.caseID) will be retried: \(error)")
+            logger.warning("timer will be retried: \(error)", metadata: about)
         }
     }
 

@@ -11,11 +11,13 @@ public enum TaskOutcome: Sendable, Equatable, CustomStringConvertible {
     /// Not done: why; with `retry`, the task is offered again, otherwise the operations team sees it failed.
     case failed(String, retry: Bool)
 
+    /// For log lines: what was decided, with the reply's field names but never their values, which may be personal
+    /// data (a name, an address).
     public var description: String {
         switch self {
         case .done(let data, let event):
-            "done\(event.map { " as \($0)" } ?? ""): "
-                + String(decoding: JSONValue.object(data).serialized(), as: UTF8.self)
+            "done\(event.map { " as \($0)" } ?? "")"
+                + (data.isEmpty ? "" : " with " + data.keys.sorted().joined(separator: ", "))
         case .failed(let reason, let retry): "failed\(retry ? " (to be retried)" : ""): \(reason)"
         }
     }

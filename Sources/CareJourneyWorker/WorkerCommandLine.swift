@@ -56,7 +56,10 @@ public enum WorkerCommandLine {
         let worker = TaskWorker(options: options, logger: logger) { task, progress in
             let outcome = await handle(task, progress)
             logger.info(
-                "task answered", metadata: ["task": "\(task.task)", "kind": "\(task.kind)", "outcome": "\(outcome)"])
+                "task answered",
+                metadata: [
+                    "task": "\(task.task)", "case": "\(task.caseID)", "kind": "\(task.kind)", "outcome": "\(outcome)",
+                ])
             return outcome
         }
         logger.info("serving '\(options.service)' from \(options.broker) (\(options.version))")

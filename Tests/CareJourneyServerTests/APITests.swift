@@ -21,8 +21,17 @@ import Yams
                 Set(paths.keys) == [
                     "/healthz", "/openapi.yaml", "/sign-in", "/sign-out", "/api/me", "/api/cases", "/api/cases/{id}",
                     "/api/cases/{id}/events", "/api/cases/{id}/views", "/api/stats", "/api/overview",
-                    "/api/bulk/tasks",
+                    "/api/bulk/tasks", "/metrics",
                 ])
+            // Every GET without parameters answers 200 in the content type described.
+            for (path, item) in paths where !path.contains("{") {
+                guard let get = (item as? [String: Any])?["get"] as? [String: Any] else { continue }
+                let ok = try #require((get["responses"] as? [String: Any])?["200"] as? [String: Any])
+                let described = try #require((ok["content"] as? [String: Any])?.keys.first)
+                let reply = try await server.get(path)
+                #expect(reply.status == 200, "\(path)")
+                #expect(reply.headers["content-type"]?.hasPrefix(described) == true, "\(path)")
+            }
             func examples(_ path: String) throws -> [(String, JSONValue)] {
                 let post = try #require((paths[path] as? [String: Any])?["post"] as? [String: Any])
                 let content = try #require(

@@ -1,6 +1,8 @@
+import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyBroker
 import CareJourneyKit
+import CareJourneyStore
 import Foundation
 import Logging
 import Testing
@@ -25,9 +27,11 @@ struct LiveServer {
     /// The task broker's MDP endpoint, when the server runs one.
     var mdp: String?
 
-    /// Starts a server (with `tokens`, if given), runs `body` against it, then stops it.
+    /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`),
+    /// runs `body` against it, then stops it.
     static func with<T: Sendable>(
-        sample: Int = 0, tokens: TokenFile? = nil, broker: Bool = false, logger: Logger? = nil,
+        sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
+        logger: Logger? = nil,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         let policy = try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
@@ -35,7 +39,8 @@ struct LiveServer {
             .path
         let options = CareJourneyService.Options(
             dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample,
-            broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, tokens: tokens)
+            broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, tokens: tokens,
+            clock: clock)
         let (ports, portSink) = AsyncStream<CareJourneyService.Listening>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -109,6 +114,17 @@ struct LiveServer {
         }.joined(separator: "&")
         return try await send(
             "POST", path, body: Data(body.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"])
+    }
+
+    /// `GET /metrics`, asked again (up to two seconds) until `ready` says the figures are in.
+    func metrics(until ready: (MetricsText) -> Bool = { _ in true }) async throws -> MetricsText {
+        var metrics = MetricsText("")
+        for _ in 0..<200 {
+            metrics = MetricsText(String(decoding: try await get("/metrics").body, as: UTF8.self))
+            if ready(metrics) { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return metrics
     }
 
     /// No shared cookie store (servers of parallel tests share a host) and no redirects followed.

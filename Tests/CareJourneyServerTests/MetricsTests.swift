@@ -1,0 +1,150 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import CareJourneyServer
+
+@Suite struct MetricsTests {
+    /// A number in a JSON object, by key.
+    func number(_ json: JSONValue?, _ key: String) -> Double? {
+        if case .number(let value) = json?[key] { value } else { nil }
+    }
+
+    @Test func caseTimerAndTaskCountsEqualTheStatsAfterCommands() async throws {
+        try await LiveServer.with(sample: 30) { server in
+            let opened = try await server.post(
+                "/api/cases", ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]])
+            let id = try #require(opened["id"]?.string)
+            #expect(try await server.post("/api/cases/\(id)/events", ["name": "start-assessment"]).status == 200)
+            #expect(
+                try await server.post("/api/cases/C-1/events", ["name": "close-case", "data": ["reason": "deceased"]])
+                    .status == 200)
+            let metrics = try await server.metrics { $0.value("carejourney_pending_timers") != nil }
+            let stats = try await server.get("/api/stats").json
+            for stage in Stage.allCases where stage.isOpen {
+                #expect(
+                    metrics.value("carejourney_open_cases", ["stage": stage.rawValue])
+                        == number(stats["byStage"], stage.rawValue) ?? 0, "\(stage)")
+            }
+            #expect(metrics.all("carejourney_open_cases").map(\.value).reduce(0, +) == number(stats, "openCases"))
+            #expect(metrics.value("carejourney_closed_cases") == number(stats["byStage"], "closed"))
+            #expect(metrics.value("carejourney_overdue_reviews") == number(stats, "overdueReviews"))
+            #expect(metrics.value("carejourney_pending_timers") == number(stats, "pendingTimers"))
+            let open = metrics.all("carejourney_tasks").filter { $0.labels["status"] == "open" && $0.value > 0 }
+            #expect(
+                open.count
+                    == (stats["openTasksByQueue"].flatMap { if case .object(let o) = $0 { o } else { nil } }?.count))
+            for series in open {
+                #expect(series.value == number(stats["openTasksByQueue"], series.labels["queue"] ?? ""))
+            }
+            #expect(metrics.value("carejourney_engine_commands_total") ?? 0 >= 33)
+            // Every family exported says what it is.
+            for name in Set(metrics.samples.map { $0.name.replacing(/_(bucket|sum|count)$/, with: "") }) {
+                #expect(metrics.help[name]?.isEmpty == false, "\(name) has no HELP")
+            }
+        }
+    }
+
+    @Test func aTimerThatFiresLateIsInTheLatenessHistogram() async throws {
+        let start = Date(timeIntervalSince1970: 1_767_603_600)
+        let clock = ManualClock(start)
+        try await LiveServer.with(clock: clock) { server in
+            let opened = try await server.post(
+                "/api/cases", ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]])
+            let id = try #require(opened["id"]?.string)
+            for step in EventCatalog.pathToDelivery {
+                let reply = try await server.post(
+                    "/api/cases/\(id)/events", ["name": .string(step.name.rawValue), "data": step.data])
+                #expect(reply.status == 200, "\(step.name)")
+            }
+            let before = try await server.metrics()
+            #expect(before.value("carejourney_timer_lateness_seconds_count") == 0)
+            // The 72-hour informal review fires three hours late.
+            clock.advance(by: 75 * 3600)
+            let after = try await server.metrics { $0.value("carejourney_timer_lateness_seconds_count") == 1 }
+            #expect(after.value("carejourney_timer_lateness_seconds_count") == 1)
+            #expect(after.value("carejourney_timer_lateness_seconds_sum") == 10_800)
+            let buckets = after.all("carejourney_timer_lateness_seconds_bucket")
+            #expect(
+                buckets.filter { Double($0.labels["le"] ?? "") ?? .infinity < 3 * 3600 }.allSatisfy { $0.value == 0 })
+            #expect(
+                buckets.filter { Double($0.labels["le"] ?? "") ?? .infinity >= 3 * 3600 }.allSatisfy { $0.value == 1 })
+        }
+    }
+
+    @Test func requestsAreTimedByMethodRoutePatternAndStatus() async throws {
+        try await LiveServer.with { server in
+            _ = try await server.post("/api/cases", ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]])
+            _ = try await server.get("/api/cases/C-1")
+            _ = try await server.get("/api/cases/C-1")
+            _ = try await server.get("/api/cases/C-404")
+            _ = try await server.get("/no/such/page")
+            _ = try await server.send("PROPFIND", "/api/stats")
+            let metrics = try await server.metrics()
+            let name = "carejourney_http_request_duration_seconds_count"
+            #expect(metrics.value(name, ["method": "GET", "route": "/api/cases/{id}", "status": "200"]) == 2)
+            #expect(metrics.value(name, ["method": "GET", "route": "/api/cases/{id}", "status": "404"]) == 1)
+            #expect(metrics.value(name, ["method": "POST", "route": "/api/cases", "status": "201"]) == 1)
+            #expect(metrics.value(name, ["method": "GET", "route": "NotFound", "status": "404"]) == 1)
+            #expect(metrics.all(name).contains { $0.labels["method"] == "other" })
+            #expect(!metrics.all(name).contains { $0.labels["method"] == "PROPFIND" })
+            #expect(metrics.all(name).allSatisfy { $0.labels["route"]?.contains("C-") == false })
+            let sum = metrics.value(
+                "carejourney_http_request_duration_seconds_sum",
+                ["method": "GET", "route": "/api/cases/{id}", "status": "200"])
+            #expect(sum.map { $0 > 0 && $0 < 5 } == true)
+        }
+    }
+
+    @Test func taskLatencyRunsFromATasksCommitToItsCompletions() async throws {
+        let policy = try PolicyFileFixture.load("derbyshire")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-metrics-\(UUID().uuidString)")
+        let engine = try Engine(store: try CaseStore(directory: directory.path), policy: policy)
+        let origin = ContinuousClock.now
+        let now = Mutex(origin)
+        let metrics = ServiceMetrics(
+            engine: engine, broker: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
+        // Observers run in turn after each commit: this one, after the metrics', says the commit was recorded.
+        let (recorded, sink) = AsyncStream<Void>.makeStream()
+        engine.observe { _ in sink.yield() }
+        var commits = recorded.makeAsyncIterator()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await engine.run() }
+            func send(_ id: CaseID?, _ name: String, _ data: JSONValue = [:], after seconds: Double) async throws {
+                now.withLock { $0 = origin + .milliseconds(Int(seconds * 1000)) }
+                let command = Command(caseID: id, event: try Event(name: name, data: data), actor: "test", at: Date())
+                guard case .done(.applied, _) = try await engine.submit(command) else {
+                    Issue.record("\(name) was not applied")
+                    return
+                }
+                await commits.next()
+            }
+            // The contact opens a screening task; starting the assessment completes it 2.5 s later and opens the
+            // assessment's; closing the case withdraws that one, which is no completion.
+            try await send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], after: 0)
+            try await send("C-1", "start-assessment", after: 2.5)
+            try await send("C-1", "close-case", ["reason": "deceased"], after: 40)
+            engine.stopAccepting()
+            try await group.waitForAll()
+        }
+        let text = MetricsText(String(decoding: metrics.exposition(), as: UTF8.self))
+        let practice = ["queue": "practice"]
+        #expect(text.value("carejourney_task_latency_seconds_count", practice) == 1)
+        #expect(text.value("carejourney_task_latency_seconds_sum", practice) == 2.5)
+        #expect(text.value("carejourney_task_latency_seconds_bucket", practice.merging(["le": "0.5"]) { $1 }) == 0)
+        #expect(text.value("carejourney_task_latency_seconds_bucket", practice.merging(["le": "2.5"]) { $1 }) == 1)
+        #expect(text.all("carejourney_task_latency_seconds_count").count == 1)
+    }
+
+    @Test func docsDescribeEveryMetric() throws {
+        let docs = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        let after = try #require(docs.components(separatedBy: "\n## Metrics\n").dropFirst().first)
+        let section = after.components(separatedBy: "\n## ").first ?? after
+        for family in MetricFamily.all {
+            #expect(section.contains("`\(family.name)`"), "docs/operations.md does not describe \(family.name)")
+        }
+    }
+}
