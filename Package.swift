@@ -93,13 +93,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The example workers' answers, served by their own executables and in-process by `carejourney demo`.
+        .target(
+            name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
+            path: "examples/workers/Shared"),
         // Example workers, each runnable with one command (`swift run brokerage-worker`).
-        .executableTarget(name: "brokerage-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/brokerage"),
-        .executableTarget(name: "advocacy-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/advocacy"),
         .executableTarget(
-            name: "dp-monitoring-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/dp-monitoring"),
+            name: "brokerage-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
+            path: "examples/workers/brokerage"),
         .executableTarget(
-            name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
+            name: "advocacy-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
+            path: "examples/workers/advocacy"),
+        .executableTarget(
+            name: "dp-monitoring-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
+            path: "examples/workers/dp-monitoring"),
+        .executableTarget(
+            name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
             path: "examples/workers/review-reminders"),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
         .testTarget(
