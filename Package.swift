@@ -64,11 +64,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The running service: timer service, HTTP API, and `serve`'s service group.
+        // The running service: timer service, HTTP API, dashboard, `serve`'s service group, and a seeded sample
+        // population (its brokerage, advocacy and direct-payment replies are the example workers').
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker", "CareJourneyWorker",
+                "CareJourneyExampleWorkers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

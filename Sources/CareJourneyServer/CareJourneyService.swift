@@ -20,14 +20,18 @@ public struct CareJourneyService: Sendable {
         public var port: Int
         /// Run the clock this many times faster than the wall clock (for demos and tests).
         public var timeScale: Double?
-        /// Open this many sample cases in an empty store.
-        public var sample: Int
+        /// Seed this population into an empty store before serving, so there is something to see.
+        public var population: SamplePopulation?
+        /// Told how seeding is going.
+        public var onSeedingProgress: @Sendable (SamplePopulation.Progress) -> Void
         /// The task broker, or none.
         public var broker: BrokerOptions?
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
-            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil
+            timeScale: Double? = nil, population: SamplePopulation? = nil,
+            onSeedingProgress: @escaping @Sendable (SamplePopulation.Progress) -> Void = { _ in },
+            broker: BrokerOptions? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -35,7 +39,8 @@ public struct CareJourneyService: Sendable {
             self.host = host
             self.port = port
             self.timeScale = timeScale
-            self.sample = sample
+            self.population = population
+            self.onSeedingProgress = onSeedingProgress
             self.broker = broker
         }
     }
@@ -73,36 +78,40 @@ public struct CareJourneyService: Sendable {
         /// The broker's MDP and PUB endpoints, when it runs.
         public let mdp: String?
         public let events: String?
+        /// What seeding did, when this run seeded the store.
+        public let seeded: SamplePopulation.Report?
     }
 
-    /// Runs until SIGTERM or SIGINT; `onRunning` is told where it listens once the server (and broker) are up.
+    /// Runs until SIGTERM or SIGINT; `onRunning` is told where it listens once the server (and broker) are up. A
+    /// population is seeded first, into an empty store, before any timer can fire.
     public func run(onRunning: @escaping @Sendable (Listening) async -> Void = { _ in }) async throws {
         let lock = try DataDirectoryLock(directory: options.dataDirectory)
         let store = try CaseStore(directory: options.dataDirectory)
         let policy = try Self.choosePolicy(
             named: options.policy, stored: try store.currentPolicy(), fallback: options.defaultPolicy,
             dataDirectory: options.dataDirectory)
+        var seeded: SamplePopulation.Report?
+        if let population = options.population, try await store.isEmpty() {
+            seeded = try await seed(population, into: store, policy: policy)
+        }
         let clock = try clock(for: store)
         let engine = try Engine(store: store, policy: policy, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let api = CaseAPI(engine: engine, clock: clock)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
-        let sample = options.sample
-        let isEmpty = try await store.isEmpty()
         let live = LiveEvents(engine: engine)
         let router = api.router()
         Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: router) { _, _ in .local }
+        let report = seeded
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
             onServerRunning: { channel in
-                if sample > 0 && isEmpty {
-                    _ = try? await SamplePopulation(count: sample).seed(into: engine, at: clock.now())
-                }
                 let endpoints = await broker?.boundEndpoints()
                 await onRunning(
-                    Listening(httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events)
-                )
+                    Listening(
+                        httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events,
+                        seeded: report))
             },
             logger: logger)
         var services: [any Service] = [engine, timers]
@@ -119,6 +128,37 @@ public struct CareJourneyService: Sendable {
         try await group.run()
         logger.info("stopped: every accepted command is committed")
         withExtendedLifetime(lock) {}
+    }
+
+    /// Seeds `population` through an engine of its own, which is drained and stopped before serving starts, and
+    /// notes in the store's meta table what was seeded.
+    private func seed(_ population: SamplePopulation, into store: CaseStore, policy: Policy) async throws
+        -> SamplePopulation.Report
+    {
+        let engine = try Engine(store: store, policy: policy, logger: logger)
+        let progress = options.onSeedingProgress
+        return try await withThrowingTaskGroup(of: SamplePopulation.Report?.self) { group in
+            group.addTask {
+                await engine.run()
+                return nil
+            }
+            group.addTask {
+                defer { engine.stopAccepting() }
+                return try await population.seed(into: engine, at: Date(), progress: progress)
+            }
+            var report: SamplePopulation.Report?
+            for try await done in group where done != nil { report = done }
+            guard let report else { throw CancellationError() }
+            let seededAt = ISO8601Text.format(Date())
+            try store.setMeta(
+                SamplePopulation.metaKey,
+                "\(report.cases) cases, seed \(population.seed), \(report.events) events, seeded \(seededAt)")
+            logger.info(
+                "seeded",
+                metadata: ["cases": "\(report.cases)", "events": "\(report.events)", "seconds": "\(report.seconds)"])
+            for refusal in report.refusals { logger.warning("a sample event was refused: \(refusal)") }
+            return report
+        }
     }
 
     /// The wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a restart it reads

@@ -23,7 +23,8 @@ struct LiveServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
             .path
         let options = CareJourneyService.Options(
-            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample)
+            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,
+            population: sample > 0 ? SamplePopulation(count: sample) : nil)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
