@@ -76,7 +76,10 @@ struct Persona: Sendable {
             ? "hospital-discharge" : random.pick(Self.teams.filter { $0 != "hospital-discharge" }, "team")
         practitioner = random.chance(0.85, "allocated") ? random.pick(Self.practitioners[team] ?? [], "worker") : nil
         screening = Self.screening(for: target, random: random)
-        needsAdvocate = target == .assessmentAwaitingAdvocate || (!carer && random.chance(0.06, "advocacy"))
+        // Some cases at the indicative budget had an advocate through their assessment: every deck shows one involved.
+        needsAdvocate =
+            [.assessmentAwaitingAdvocate, .indicativeBudget].contains(target)
+            || (!carer && random.chance(0.05, "advocacy"))
         carerReliedOn = !carer && random.chance(0.2, "carer-relied-on")
         eligible = target != .notEligible
         let highCost =
