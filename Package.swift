@@ -64,13 +64,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The running service: timer service, HTTP API, dashboard, `serve`'s service group, and a seeded sample
-        // population (its brokerage, advocacy and direct-payment replies are the example workers').
+        // The running service: timer service, HTTP API, dashboard, `serve`'s service group, a seeded sample
+        // population, and the demo (the example workers in-process).
         .target(
             name: "CareJourneyServer",
             dependencies: [
                 "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker", "CareJourneyWorker",
-                "CareJourneyExampleWorkers",
+                "CareJourneyExampleWorkers", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyServer", "CareJourneyKit", .product(name: "Yams", package: "Yams"),
+                "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire", "CareJourneyWorker",
+                "CareJourneyExampleWorkers", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `carejourney serve`: the store, the engine, the timer service, the task broker and the HTTP API as services in
 /// one `ServiceGroup`. SIGTERM or SIGINT stops accepting requests, drains the commands in flight, then closes.
@@ -26,12 +27,14 @@ public struct CareJourneyService: Sendable {
         public var onSeedingProgress: @Sendable (SamplePopulation.Progress) -> Void
         /// The task broker, or none.
         public var broker: BrokerOptions?
+        /// Workers served inside this process, connected to its broker once it listens (the demo's).
+        public var workers: [InProcessWorker]
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
             timeScale: Double? = nil, population: SamplePopulation? = nil,
             onSeedingProgress: @escaping @Sendable (SamplePopulation.Progress) -> Void = { _ in },
-            broker: BrokerOptions? = nil
+            broker: BrokerOptions? = nil, workers: [InProcessWorker] = []
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -42,6 +45,7 @@ public struct CareJourneyService: Sendable {
             self.population = population
             self.onSeedingProgress = onSeedingProgress
             self.broker = broker
+            self.workers = workers
         }
     }
 
@@ -72,7 +76,7 @@ public struct CareJourneyService: Sendable {
         }
     }
 
-    /// Where a running service listens.
+    /// Where a running service listens, and a way to stop it.
     public struct Listening: Sendable {
         public let httpPort: Int
         /// The broker's MDP and PUB endpoints, when it runs.
@@ -80,10 +84,15 @@ public struct CareJourneyService: Sendable {
         public let events: String?
         /// What seeding did, when this run seeded the store.
         public let seeded: SamplePopulation.Report?
+        fileprivate let group: GroupHandle
+
+        /// Stops the service as SIGTERM does: requests stop, commands in flight are drained and committed, then
+        /// `run` returns.
+        public func stop() async { await group.stop() }
     }
 
-    /// Runs until SIGTERM or SIGINT; `onRunning` is told where it listens once the server (and broker) are up. A
-    /// population is seeded first, into an empty store, before any timer can fire.
+    /// Runs until SIGTERM or SIGINT (or `Listening.stop()`); `onRunning` is told where it listens once the server
+    /// (and broker) are up. A population is seeded first, into an empty store, before any timer can fire.
     public func run(onRunning: @escaping @Sendable (Listening) async -> Void = { _ in }) async throws {
         let lock = try DataDirectoryLock(directory: options.dataDirectory)
         let store = try CaseStore(directory: options.dataDirectory)
@@ -102,6 +111,7 @@ public struct CareJourneyService: Sendable {
         let live = LiveEvents(engine: engine)
         let router = api.router()
         Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: router) { _, _ in .local }
+        let handle = GroupHandle()
         let report = seeded
         let app = Application(
             router: router,
@@ -111,14 +121,20 @@ public struct CareJourneyService: Sendable {
                 await onRunning(
                     Listening(
                         httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events,
-                        seeded: report))
+                        seeded: report, group: handle))
             },
             logger: logger)
         var services: [any Service] = [engine, timers]
-        if let broker { services.append(broker) }
+        if let broker {
+            services.append(broker)
+            if !options.workers.isEmpty {
+                services.append(InProcessWorkers(broker: broker, workers: options.workers, logger: logger))
+            }
+        }
         // The live stream is stopped before the server, so that its open responses end and the server can drain.
         services += [app, live]
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        handle.set(group)
         logger.info(
             "serving",
             metadata: [
@@ -189,4 +205,13 @@ extension ScaledClock {
             virtualOrigin: Date(timeIntervalSince1970: parts[1]), wallOrigin: Date(timeIntervalSince1970: parts[2]),
             scale: parts[0])
     }
+}
+
+/// The running service group, for `Listening.stop()`.
+final class GroupHandle: Sendable {
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    func set(_ group: ServiceGroup) { self.group.withLock { $0 = group } }
+
+    func stop() async { await group.withLock { $0 }?.triggerGracefulShutdown() }
 }
