@@ -10,13 +10,15 @@ struct DemoBanner {
         let base = "http://\(options.host):\(running.listening.httpPort)"
         let day = 86_400 / options.timeScale
         let oneIn = options.failureRate > 0 ? Int((1 / options.failureRate).rounded()) : 0
-        let failures = oneIn > 0 ? "about 1 reply in \(oneIn) fails, to retry or cancel on \(base)/queues" : "none fail"
+        let failures =
+            oneIn > 0
+            ? "about 1 reply in \(oneIn) fails, for you to retry or cancel at \(base)/queues" : "none on purpose"
         return """
             \(seeding)
               dashboard: \(base)/
               the API:   \(base)/api/cases (described at \(base)/openapi.yaml)
-              workers:   MDP on \(running.listening.mdp ?? "(broker not running)"); brokerage, advocacy, dp-monitoring and
-                         review-reminders run in this process, and \(failures)
+              workers:   MDP on \(running.listening.mdp ?? "(broker not running)"); in this process: brokerage, advocacy, dp-monitoring, review-reminders
+              failures:  \(failures)
               events:    \(running.listening.events ?? "not published")
               clock:     \(grouped(Int(options.timeScale)))× the wall clock: a day every \(Self.seconds(day)), so 72-hour informal reviews come due in \(Self.seconds(3 * day))
               data:      \(options.dataDirectory) (kept for next time; --fresh starts over)

@@ -172,7 +172,9 @@ public struct CareJourneyService: Sendable {
             logger.info(
                 "seeded",
                 metadata: ["cases": "\(report.cases)", "events": "\(report.events)", "seconds": "\(report.seconds)"])
-            for refusal in report.refusals { logger.warning("a sample event was refused: \(refusal)") }
+            for refusal in report.refusals {
+                logger.error("a sample event was refused (a bug in the sample): \(refusal)")
+            }
             return report
         }
     }

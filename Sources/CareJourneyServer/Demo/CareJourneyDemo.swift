@@ -13,10 +13,12 @@ public struct CareJourneyDemo: Sendable {
         public var dataDirectory = "./carejourney-demo"
         /// Start over even when the folder holds an earlier demo.
         public var fresh = false
+        /// How many cases a new demo seeds, and from what seed (the same seed gives the same cases).
         public var cases = 3000
         public var seed: UInt64 = 2026
         /// The clock runs this many times faster than the wall clock (1,800: a day in 48 seconds).
         public var timeScale = 1800.0
+        /// Where the dashboard and the HTTP API listen (port 0 picks a free one).
         public var host = "127.0.0.1"
         public var port = 8080
         /// The broker's MDP endpoint, and where case events are published (or nowhere).
@@ -35,7 +37,9 @@ public struct CareJourneyDemo: Sendable {
 
     /// A running demo: where it listens, and what it found in its folder.
     public struct Running: Sendable {
+        /// Where the service listens, and how to stop it.
         public let listening: CareJourneyService.Listening
+        /// What the demo found in its folder, and how people sign in.
         public let folder: DemoDataDirectory.Prepared
     }
 

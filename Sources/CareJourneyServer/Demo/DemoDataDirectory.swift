@@ -36,7 +36,9 @@ public struct DemoDataDirectory: Sendable {
 
     /// The folder, ready for a run.
     public struct Prepared: Sendable, Equatable {
+        /// Whether the demo is new or carried on.
         public let contents: Contents
+        /// How people sign in to its dashboard.
         public let access: Access
     }
 

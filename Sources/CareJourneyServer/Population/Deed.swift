@@ -2,7 +2,7 @@ import CareJourneyCore
 import Foundation
 
 /// Something a sample case's people do, planned for a time and resolved against the case as it stands then.
-enum Deed: Sendable, Equatable {
+enum Deed: Sendable {
     /// The team manager allocates the case to the team and a practitioner.
     case allocate
     /// The contact is screened: information and advice, reablement, interim support or an assessment.

@@ -4,7 +4,6 @@ import Foundation
 /// Who one sample case is for and how their journey goes. Every choice is drawn from the seed; the target (where
 /// the case should stand today) fixes the choices it depends on.
 struct Persona: Sendable {
-    let target: PopulationTarget
     let random: KeyedRandom
     let contact: Contact
     let team: String
@@ -67,7 +66,6 @@ struct Persona: Sendable {
     /// The persona of case `index` (from 0) of the population seeded with `seed`, aiming at `target`.
     init(index: Int, seed: UInt64, target: PopulationTarget, policy: Policy) {
         let random = KeyedRandom(seed: seed, stream: UInt64(index))
-        self.target = target
         self.random = random
         let carer = target == .carerAssessment || (target != .assessmentAwaitingAdvocate && random.chance(0.1, "carer"))
         contact = Self.contact(carer: carer, random: random)

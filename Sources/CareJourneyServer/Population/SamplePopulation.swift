@@ -28,7 +28,9 @@ public struct SamplePopulation: Sendable {
 
     /// How far seeding has got: cases written of all of them.
     public struct Progress: Sendable, Equatable {
+        /// Cases whose histories are written.
         public let written: Int
+        /// Cases in the population.
         public let total: Int
     }
 

@@ -9,7 +9,9 @@ public struct BrokerageDesk: ExampleWorker {
     /// A provider in the sample list.
     public struct Provider: Sendable, Equatable {
         public let name: String
+        /// The services it offers: a service asked for matches when it contains one of these words.
         public let offers: Set<String>
+        /// Its weekly charge, in pounds.
         public let weeklyRate: Double
     }
 
