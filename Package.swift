@@ -69,11 +69,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The running service: timer service, HTTP API, /metrics, and `serve`'s service group.
+        // The running service: timer service, HTTP API, /metrics, dashboard, `serve`'s service group, a seeded
+        // sample population, and the demo (the example workers in-process).
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker", "CareJourneyWorker",
+                "CareJourneyExampleWorkers", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -99,13 +101,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The example workers' answers, served by their own executables and in-process by `carejourney demo`.
+        .target(
+            name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
+            path: "examples/workers/Shared"),
         // Example workers, each runnable with one command (`swift run brokerage-worker`).
-        .executableTarget(name: "brokerage-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/brokerage"),
-        .executableTarget(name: "advocacy-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/advocacy"),
         .executableTarget(
-            name: "dp-monitoring-worker", dependencies: ["CareJourneyWorker"], path: "examples/workers/dp-monitoring"),
+            name: "brokerage-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
+            path: "examples/workers/brokerage"),
         .executableTarget(
-            name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
+            name: "advocacy-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
+            path: "examples/workers/advocacy"),
+        .executableTarget(
+            name: "dp-monitoring-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
+            path: "examples/workers/dp-monitoring"),
+        .executableTarget(
+            name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
             path: "examples/workers/review-reminders"),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
         .testTarget(
@@ -120,8 +131,8 @@ let package = Package(
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWorker",
-                .product(name: "Yams", package: "Yams"),
+                "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
+                "CareJourneyWorker", "CareJourneyExampleWorkers", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

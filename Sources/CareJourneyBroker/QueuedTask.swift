@@ -17,8 +17,6 @@ struct QueuedTask: Sendable {
 
     /// The request body for the next attempt.
     func request(attempt: Int) -> TaskRequest {
-        TaskRequest(
-            task: id, caseID: task.id.caseID.rawValue, queue: task.queue, kind: task.kind.rawValue, attempt: attempt,
-            createdAt: task.createdAt, due: brief.due, detail: task.detail, brief: brief.fields)
+        TaskRequest(task, brief: brief, attempt: attempt)
     }
 }

@@ -7,7 +7,7 @@ struct CareJourneyCommand: AsyncParsableCommand {
         commandName: "carejourney",
         abstract: "Runs an English council's adult social care journey as typed state machines.",
         subcommands: [
-            ServeCommand.self, ScenarioCommand.self, PolicyCommand.self, StoreCommand.self, DiagramCommand.self,
-            KeysCommand.self, TokensCommand.self,
+            DemoCommand.self, ServeCommand.self, ScenarioCommand.self, PolicyCommand.self, StoreCommand.self,
+            DiagramCommand.self, KeysCommand.self, TokensCommand.self,
         ])
 }

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "Run the clock N times faster than the wall clock (demos, tests).")
     var timeScale: Double?
 
-    @Option(help: "Open N sample cases if the store is empty, so there is something to see.")
+    @Option(help: "Open N sample cases with a year of history if the store is empty, so there is something to see.")
     var sample = 0
 
     @Option(help: "Where the task broker listens for MDP workers and clients (a ZeroMQ endpoint).")
@@ -84,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
             endpoint: zmq, events: events == "off" ? nil : events, curve: curve, lease: .seconds(lease))
         let options = CareJourneyService.Options(
             dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
-            timeScale: timeScale, sample: sample, broker: broker, tokens: people)
+            timeScale: timeScale, population: sample > 0 ? SamplePopulation(count: sample) : nil, broker: broker,
+            tokens: people)
         do {
             try await CareJourneyService(options: options).run { listening in
                 let port = listening.httpPort

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `carejourney serve`: the store, the engine, the timer service, the task broker and the HTTP API as services in
 /// one `ServiceGroup`. SIGTERM or SIGINT stops accepting requests, drains the commands in flight, then closes.
@@ -21,8 +22,10 @@ public struct CareJourneyService: Sendable {
         public var port: Int
         /// Run the clock this many times faster than the wall clock (for demos and tests).
         public var timeScale: Double?
-        /// Open this many sample cases in an empty store.
-        public var sample: Int
+        /// Seed this population into an empty store before serving, so there is something to see.
+        public var population: SamplePopulation?
+        /// Told how seeding is going.
+        public var onSeedingProgress: @Sendable (SamplePopulation.Progress) -> Void
         /// The task broker, or none.
         public var broker: BrokerOptions?
         /// Who may sign in (`--tokens`). Without a token file the service listens on loopback only and everyone
@@ -30,11 +33,15 @@ public struct CareJourneyService: Sendable {
         public var tokens: TokenFile?
         /// The clock to run on instead of the wall clock or a scaled one (tests: a `ManualClock`).
         public var clock: (any CareClock)?
+        /// Workers served inside this process, connected to its broker once it listens (the demo's).
+        public var workers: [InProcessWorker]
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
-            timeScale: Double? = nil, sample: Int = 0, broker: BrokerOptions? = nil, tokens: TokenFile? = nil,
-            clock: (any CareClock)? = nil
+            timeScale: Double? = nil, population: SamplePopulation? = nil,
+            onSeedingProgress: @escaping @Sendable (SamplePopulation.Progress) -> Void = { _ in },
+            broker: BrokerOptions? = nil, tokens: TokenFile? = nil, clock: (any CareClock)? = nil,
+            workers: [InProcessWorker] = []
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -42,10 +49,12 @@ public struct CareJourneyService: Sendable {
             self.host = host
             self.port = port
             self.timeScale = timeScale
-            self.sample = sample
+            self.population = population
+            self.onSeedingProgress = onSeedingProgress
             self.broker = broker
             self.tokens = tokens
             self.clock = clock
+            self.workers = workers
         }
     }
 
@@ -82,9 +91,17 @@ public struct CareJourneyService: Sendable {
         /// The broker's MDP and PUB endpoints, when it runs.
         public let mdp: String?
         public let events: String?
+        /// What seeding did, when this run seeded the store.
+        public let seeded: SamplePopulation.Report?
+        fileprivate let group: GroupHandle
+
+        /// Stops the service as SIGTERM does: requests stop, commands in flight are drained and committed, then
+        /// `run` returns.
+        public func stop() async { await group.stop() }
     }
 
-    /// Runs until SIGTERM or SIGINT; `onRunning` is told where it listens once the server (and broker) are up.
+    /// Runs until SIGTERM or SIGINT (or `Listening.stop()`); `onRunning` is told where it listens once the server
+    /// (and broker) are up. A population is seeded first, into an empty store, before any timer can fire.
     ///
     /// - Throws: `AccessError.notLoopback` before anything starts when there is no token file and the HTTP host
     ///   is not a loopback address; otherwise what the store, the broker or the server throws.
@@ -95,13 +112,15 @@ public struct CareJourneyService: Sendable {
         let policy = try Self.choosePolicy(
             named: options.policy, stored: try store.currentPolicy(), fallback: options.defaultPolicy,
             dataDirectory: options.dataDirectory)
+        var seeded: SamplePopulation.Report?
+        if let population = options.population, try await store.isEmpty() {
+            seeded = try await seed(population, into: store, policy: policy)
+        }
         let clock = try clock(for: store)
         let engine = try Engine(store: store, policy: policy, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let api = CaseAPI(engine: engine, clock: clock)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
-        let sample = options.sample
-        let isEmpty = try await store.isEmpty()
         let live = LiveEvents(engine: engine)
         let routes = api.router(access: access)
         Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: routes) { _, context in
@@ -110,24 +129,30 @@ public struct CareJourneyService: Sendable {
         // GET /metrics, and every request timed: see ServiceMetrics.
         let metrics = ServiceMetrics(engine: engine, broker: broker, logger: logger)
         let router = metrics.serving(routes)
+        let handle = GroupHandle()
+        let report = seeded
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
             onServerRunning: { channel in
-                if sample > 0 && isEmpty {
-                    _ = try? await SamplePopulation(count: sample).seed(into: engine, at: clock.now())
-                }
                 let endpoints = await broker?.boundEndpoints()
                 await onRunning(
-                    Listening(httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events)
-                )
+                    Listening(
+                        httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events,
+                        seeded: report, group: handle))
             },
             logger: logger)
         var services: [any Service] = [engine, timers, metrics]
-        if let broker { services.append(broker) }
+        if let broker {
+            services.append(broker)
+            if !options.workers.isEmpty {
+                services.append(InProcessWorkers(broker: broker, workers: options.workers, logger: logger))
+            }
+        }
         // The live stream is stopped before the server, so that its open responses end and the server can drain.
         services += [app, live]
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        handle.set(group)
         logger.info(
             "serving",
             metadata: [
@@ -137,6 +162,39 @@ public struct CareJourneyService: Sendable {
         try await group.run()
         logger.info("stopped: every accepted command is committed")
         withExtendedLifetime(lock) {}
+    }
+
+    /// Seeds `population` through an engine of its own, which is drained and stopped before serving starts, and
+    /// notes in the store's meta table what was seeded.
+    private func seed(_ population: SamplePopulation, into store: CaseStore, policy: Policy) async throws
+        -> SamplePopulation.Report
+    {
+        let engine = try Engine(store: store, policy: policy, logger: logger)
+        let progress = options.onSeedingProgress
+        return try await withThrowingTaskGroup(of: SamplePopulation.Report?.self) { group in
+            group.addTask {
+                await engine.run()
+                return nil
+            }
+            group.addTask {
+                defer { engine.stopAccepting() }
+                return try await population.seed(into: engine, at: Date(), progress: progress)
+            }
+            var report: SamplePopulation.Report?
+            for try await done in group where done != nil { report = done }
+            guard let report else { throw CancellationError() }
+            let seededAt = ISO8601Text.format(Date())
+            try store.setMeta(
+                SamplePopulation.metaKey,
+                "\(report.cases) cases, seed \(population.seed), \(report.events) events, seeded \(seededAt)")
+            logger.info(
+                "seeded",
+                metadata: ["cases": "\(report.cases)", "events": "\(report.events)", "seconds": "\(report.seconds)"])
+            for refusal in report.refusals {
+                logger.error("a sample event was refused (a bug in the sample): \(refusal)")
+            }
+            return report
+        }
     }
 
     /// Access for the token file's people; without one, for the local admin, on loopback only.
@@ -188,4 +246,13 @@ extension ScaledClock {
             virtualOrigin: Date(timeIntervalSince1970: parts[1]), wallOrigin: Date(timeIntervalSince1970: parts[2]),
             scale: parts[0])
     }
+}
+
+/// The running service group, for `Listening.stop()`.
+final class GroupHandle: Sendable {
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    func set(_ group: ServiceGroup) { self.group.withLock { $0 = group } }
+
+    func stop() async { await group.withLock { $0 }?.triggerGracefulShutdown() }
 }

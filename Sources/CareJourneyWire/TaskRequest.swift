@@ -40,6 +40,13 @@ public struct TaskRequest: Sendable, Equatable {
         self.brief = brief
     }
 
+    /// The request for one of a case's tasks, with the brief of its case: what the broker sends on `attempt`.
+    public init(_ task: CareTask, brief: TaskBrief, attempt: Int) {
+        self.init(
+            task: task.id.description, caseID: task.id.caseID.rawValue, queue: task.queue, kind: task.kind.rawValue,
+            attempt: attempt, createdAt: task.createdAt, due: brief.due, detail: task.detail, brief: brief.fields)
+    }
+
     /// The JSON body.
     public func encoded() -> [UInt8] {
         JSONValue.object([

@@ -38,7 +38,8 @@ struct LiveServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
             .path
         let options = CareJourneyService.Options(
-            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0, sample: sample,
+            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,
+            population: sample > 0 ? SamplePopulation(count: sample) : nil,
             broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, tokens: tokens,
             clock: clock)
         let (ports, portSink) = AsyncStream<CareJourneyService.Listening>.makeStream()

@@ -52,13 +52,12 @@ final class LiveEvents: Service, Sendable {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: .seconds(15))
-                send(ByteBuffer(string: ": keep-alive\n\n"))
+        // The keep-alive's sleep is cut short by a graceful shutdown: the streams end at once, not up to 15 s later.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(15))
+                self.send(ByteBuffer(string: ": keep-alive\n\n"))
             }
-        } onGracefulShutdown: {
-            self.close()
         }
         close()
     }
