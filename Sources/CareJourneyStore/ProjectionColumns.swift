@@ -15,6 +15,9 @@ struct ProjectionColumns: Equatable, CustomStringConvertible {
     /// Each column's value, in the order of `names`.
     let values: [DatabaseValue]
 
+    /// The `name` column's value (what the name search indexes).
+    var name: DatabaseValue { values[1] }
+
     init(_ state: CaseState) {
         let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
         let overdue = state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true)
