@@ -63,3 +63,11 @@ struct ProjectionColumns: Equatable, CustomStringConvertible {
         "(" + zip(Self.names, values).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
     }
 }
+
+extension CaseState {
+    /// The `cases` table's projection columns (for listing and filtering) with this state's values, as the writer
+    /// stores them: for tools that write stores directly, such as benchmarks.
+    public var storedColumns: [(name: String, value: DatabaseValue)] {
+        zip(ProjectionColumns.names, ProjectionColumns(self).values).map { (name: $0, value: $1) }
+    }
+}
