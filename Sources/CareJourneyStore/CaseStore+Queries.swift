@@ -24,7 +24,7 @@ extension CaseStore {
     /// A page of cases matching `filter`, oldest first (by case number), found through indexes whatever the
     /// store's size (see `CaseSearch`).
     ///
-    /// A name query of one or two characters examines at most 10,000 cases a page: such a page may hold fewer
+    /// A name query of one or two characters examines at most 2,000 cases a page: such a page may hold fewer
     /// cases than the limit, or none, with a `nextCursor` to go on from; the pages together hold the same cases.
     public func cases(matching filter: CaseFilter) async throws(StoreError) -> CasePage {
         try await cases(matching: filter, window: CaseSearch.shortQueryWindow)

@@ -36,7 +36,7 @@ extension CaseStore {
             let openTasks = try db.cachedStatement(
                 sql: "SELECT id FROM tasks WHERE case_id = ? AND status IN ('open', 'failed')")
             let nameSearch = try db.cachedStatement(
-                sql: "SELECT count(*) FROM cases_name WHERE cases_name MATCH ? AND rowid = ?")
+                sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")
 
             func check(_ id: String, replayed: CaseState, events: Int, states: [Int: CaseState]) throws {
                 report.cases += 1
@@ -75,7 +75,7 @@ extension CaseStore {
                 }
                 let name: String = row["name"]
                 if name.unicodeScalars.count >= 3,
-                    try Int.fetchOne(nameSearch, arguments: [Condition.phrase(name), row["number"]]) != 1
+                    try Int.fetchOne(nameSearch, arguments: [name, row["number"]]) != 1
                 {
                     differ("case \(id): the name search does not find its name '\(name)'")
                 }

@@ -218,17 +218,21 @@ import Testing
 
     @Test func aStoreFromBeforeNameSearchFindsItsCasesOnceMigrated() async throws {
         let store = try await Self.population(count: 40)
-        // Make it a version-7 store: no name index, tasks without their case's number, neither v8 nor v9 applied.
+        // Make it a version-7 store: no name index, tasks without their case's number and indexed by queue and
+        // status, neither v8 nor v9 applied.
         try store.execute(
             """
             DROP TABLE cases_name;
             DROP INDEX tasks_open_by_queue;
+            CREATE INDEX tasks_by_queue ON tasks(queue, status);
             DROP INDEX cases_overdue_by_stage;
             ALTER TABLE tasks DROP COLUMN case_number;
             DELETE FROM grdb_migrations WHERE identifier LIKE 'v8%' OR identifier LIKE 'v9%';
             """)
         let migrated = try CaseStore(directory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
         #expect(try migrated.count("SELECT COUNT(*) FROM tasks WHERE case_number IS NULL") == 0)
+        let indexes = try await migrated.pool.read { db in try db.indexes(on: "tasks").map(\.name) }
+        #expect(indexes.contains("tasks_open_by_queue") && !indexes.contains("tasks_by_queue"))
         for filter in [
             CaseFilter(query: "Ada", limit: 3), CaseFilter(query: "smith"), CaseFilter(queue: "practice", limit: 5),
             CaseFilter(stage: .delivery, overdue: true), CaseFilter(query: "ñez", team: "south"),

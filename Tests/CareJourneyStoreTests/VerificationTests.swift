@@ -29,7 +29,7 @@ import Testing
         ("UPDATE tasks SET status = 'completed' WHERE kind = 'find-provider'", "open tasks"),
         ("UPDATE tasks SET case_number = case_number + 1", "do not carry their case's number"),
         (
-            "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, name FROM cases",
+            "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, lower(name) FROM cases",
             "the name search does not find its name 'Ada'"
         ),
         ("DELETE FROM events WHERE version = 7", "projection version 7, history has 6 events"),
