@@ -5,9 +5,9 @@ import GRDB
 
 /// Writes many cases straight into a store's tables, far faster than through the engine: each a copy of a
 /// template (a case taken once through the journey) under its own id, name and allocation, with its snapshot,
-/// projection columns, name search entry, history, timers and tasks, written through the store's own encoders
-/// and columns.
-/// 20,000 cases a transaction, `synchronous=OFF`; for benchmarks that need a large store.
+/// projection columns, history, timers and tasks, written through the store's own encoders and columns (the
+/// name search indexed once all are written). 20,000 cases a transaction, `synchronous=OFF`; for benchmarks
+/// that need a large store.
 enum CasePopulation {
     /// What a template leaves open, filled in for each copy.
     enum Slot: String, CaseIterable {
@@ -172,7 +172,6 @@ enum CasePopulation {
                         INSERT INTO events (case_id, version, name, data, at, actor, policy, recorded_at)
                         VALUES (?, ?, ?, ?, ?, 'bench', ?, ?)
                         """)
-                let insertName = try db.cachedStatement(sql: "INSERT INTO cases_name (rowid, name) VALUES (?, ?)")
                 let insertTimer = try db.cachedStatement(
                     sql: "INSERT INTO timers (case_id, name, due) VALUES (?, ?, ?)")
                 let insertTask = try db.cachedStatement(
@@ -196,7 +195,6 @@ enum CasePopulation {
                                 template.updatedAt.databaseValue, Data(template.state.filled(json).utf8).databaseValue,
                                 template.events.count.databaseValue,
                             ] + values))
-                    try insertName.execute(arguments: [number, copy.name])
                     for (version, event) in template.events.enumerated() {
                         try insertEvent.execute(arguments: [
                             id, version + 1, event.name, event.data.filled(json), event.at, policy.fingerprint,
@@ -216,6 +214,7 @@ enum CasePopulation {
             }
             written = last
         }
+        try store.rebuildNameSearch()
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 

@@ -97,7 +97,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     static func overHTTP(_ mix: SearchMix, store: CaseStore, policy: Policy) async throws -> SearchMix.Timings {
         let api = CaseAPI(engine: try Engine(store: store, policy: policy), clock: WallClock())
         var logger = Logger(label: "bench")
-        logger.logLevel = .error
+        logger.logLevel = .critical  // stopping the server at the end logs noise
         let (ports, port) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -10,7 +10,7 @@ struct SearchPopulation {
     let seed: UInt64
 
     /// Written to the store's meta table, so that a data folder filled once is known again.
-    var label: String { "search population 1: \(count) cases, seed \(seed)" }
+    var label: String { "search population 2: \(count) cases, seed \(seed)" }
 
     static let teams = [
         "north-east", "north-west", "south", "east", "west", "central", "hospital-discharge", "learning-disability",
@@ -41,7 +41,9 @@ struct SearchPopulation {
             (10, delivered + [.event(.safeguardingConcern, ["note": "bruising seen by the carer"])]),
             (2, delivered + [.event(.movedToAnotherCouncil, ["council": "Nottinghamshire County Council"])]),
             (300, [.event(.giveInformationAndAdvice, ["note": "signposted to the lunch club"])]),
-            (140, delivered + [.event(.closeCase, ["reason": "deceased"])]),
+            // Closed after support, the services mostly stopped already (brokerage's `end-services` task done).
+            (125, delivered + [.event(.closeCase, ["reason": "deceased"]), .event(.servicesEnded, [:])]),
+            (15, delivered + [.event(.closeCase, ["reason": "deceased"])]),
         ]
     }()
 
