@@ -90,13 +90,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Figures, not tests: durable transitions per second, start-up and memory with a million open cases.
+        // Figures, not tests: durable transitions per second, start-up and memory with a million open cases,
+        // case search over a million cases.
         .executableTarget(
             name: "CareJourneyBench",
             dependencies: [
                 "CareJourneyStore", "CareJourneyKit", "CareJourneyServer", "CareJourneyBroker", "CareJourneyWorker",
                 "ZeroMQ", "CZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -8,7 +8,10 @@ struct CareJourneyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carejourney-bench",
         abstract: "Print the durable engine's figures (build with -c release).",
-        subcommands: [TransitionsBenchmark.self, MillionCasesBenchmark.self, TasksBenchmark.self, StartupProbe.self],
+        subcommands: [
+            TransitionsBenchmark.self, MillionCasesBenchmark.self, SearchBenchmark.self, TasksBenchmark.self,
+            StartupProbe.self,
+        ],
         defaultSubcommand: TransitionsBenchmark.self)
 }
 

@@ -79,7 +79,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var overdue: Bool?
     /// Cases with an open task on this queue.
     public var queue: String?
-    /// A case id, or part of a name.
+    /// A case id, or part of a name (letters in either case as SQL `LIKE` matches them: ASCII only). One or two
+    /// characters are matched a window of cases a page (see `CaseStore.cases(matching:)`).
     public var query: String?
     /// Cases of this team.
     public var team: String?

@@ -34,55 +34,23 @@ extension CaseStore {
         }
     }
 
-    /// A page of cases matching `filter`, oldest first.
+    /// A page of cases matching `filter`, oldest first (by case number), found through indexes whatever the
+    /// store's size (see `CaseSearch`).
+    ///
+    /// A name query of one or two characters examines at most 2,000 cases a page: such a page may hold fewer
+    /// cases than the limit, or none, with a `nextCursor` to go on from; the pages together hold the same cases.
     public func cases(matching filter: CaseFilter) async throws(StoreError) -> CasePage {
-        let rows = try await readAsync { db in
-            var conditions: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            if let stage = filter.stage {
-                conditions.append("stage = ?")
-                arguments.append(stage.rawValue)
-            }
-            if let overdue = filter.overdue {
-                conditions.append("overdue = ?")
-                arguments.append(overdue)
-            }
-            if let queue = filter.queue {
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = cases.id AND t.queue = ? AND t.status = 'open')")
-                arguments.append(queue)
-            }
-            if let query = filter.query, !query.isEmpty {
-                conditions.append("(id = ? OR name LIKE ? ESCAPE '\\')")
-                let escaped = query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                    of: "%", with: "\\%"
-                )
-                .replacingOccurrences(of: "_", with: "\\_")
-                arguments += [query, "%\(escaped)%"]
-            }
-            for (column, value) in [("team", filter.team), ("worker", filter.worker)] {
-                guard let value else { continue }
-                conditions.append("\(column) = ?")
-                arguments.append(value)
-            }
-            if let cursor = filter.cursor.flatMap(Int64.init) {
-                conditions.append("number > ?")
-                arguments.append(cursor)
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let sql = """
-                SELECT number, id, stage, name, client_type, opened_at, updated_at, overdue, next_due, next_timer,
-                    team, worker
-                FROM cases \(whereClause) ORDER BY number LIMIT \(filter.limit + 1)
-                """
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                (number: row["number"] as Int64, summary: CaseSummary(row: row))
-            }
-        }
-        let page = rows.prefix(filter.limit)
+        try await cases(matching: filter, window: CaseSearch.shortQueryWindow)
+    }
+
+    /// A page of cases matching `filter`, a short name query examining at most `window` cases.
+    func cases(matching filter: CaseFilter, window: Int) async throws(StoreError) -> CasePage {
+        let found = try await readAsync { db in try CaseSearch(filter, window: window).run(in: db) }
+        let page = found.cases.prefix(filter.limit)
         return CasePage(
             cases: page.compactMap(\.summary),
-            nextCursor: rows.count > filter.limit ? page.last.map { String($0.number) } : nil)
+            nextCursor: found.cases.count > filter.limit
+                ? page.last.map { String($0.number) } : found.examinedTo.map { String($0) })
     }
 
     /// Counts by stage, overdue reviews, pending timers and open tasks by queue, read from the store now.

@@ -15,6 +15,9 @@ struct ProjectionColumns: Equatable, CustomStringConvertible {
     /// Each column's value, in the order of `names`.
     let values: [DatabaseValue]
 
+    /// The `name` column's value (what the name search indexes).
+    var name: DatabaseValue { values[1] }
+
     init(_ state: CaseState) {
         let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
         values = [
@@ -62,5 +65,13 @@ struct ProjectionColumns: Equatable, CustomStringConvertible {
 
     var description: String {
         "(" + zip(Self.names, values).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
+    }
+}
+
+extension CaseState {
+    /// The `cases` table's projection columns (for listing and filtering) with this state's values, as the writer
+    /// stores them: for tools that write stores directly, such as benchmarks.
+    public var storedColumns: [(name: String, value: DatabaseValue)] {
+        zip(ProjectionColumns.names, ProjectionColumns(self).values).map { (name: $0, value: $1) }
     }
 }

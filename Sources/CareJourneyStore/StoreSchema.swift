@@ -134,6 +134,18 @@ enum StoreSchema {
                     CREATE INDEX cases_by_worker ON cases(worker, number);
                     """)
         }
+        migrator.registerMigration("v8: name search") { db in
+            // Search by part of a name without reading every case: an index of each name's three-character
+            // sequences (FTS5 trigram), keyed by case number so that it yields matches in the list's order, of the
+            // name with ASCII letters in lower case, matched case-sensitively: exactly what `LIKE` matches (see
+            // `NameSearch`). The writer keeps it in step; existing names are indexed here.
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE cases_name USING fts5(
+                        name, content = '', tokenize = 'trigram case_sensitive 1');
+                    INSERT INTO cases_name (rowid, name) SELECT number, lower(name) FROM cases;
+                    """)
+        }
         migrator.registerMigration("v9: reviews done") { db in
             // Each review that satisfied the cycle, on time or late, for the dashboard's on-time rates. Reviews
             // completed before this migration are not listed.
@@ -148,6 +160,19 @@ enum StoreSchema {
                     );
                     CREATE INDEX reviews_done_by_time ON reviews_done(completed_at);
                     CREATE INDEX reviews_done_by_case ON reviews_done(case_id);
+                    """)
+        }
+        migrator.registerMigration("v10: queue and overdue filters") { db in
+            // The dashboard lists a queue's cases, and a stage's overdue ones, by case number: each task row
+            // carries its case's number, and two partial indexes hold only open tasks and overdue cases (the
+            // others cost them nothing). The index of every task by queue and status stays: the dashboard and the
+            // figures count a queue's failed tasks too.
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks ADD COLUMN case_number INTEGER;
+                    UPDATE tasks SET case_number = (SELECT number FROM cases WHERE cases.id = tasks.case_id);
+                    CREATE INDEX tasks_open_by_queue ON tasks(queue, case_number) WHERE status = 'open';
+                    CREATE INDEX cases_overdue_by_stage ON cases(stage, number) WHERE overdue = 1;
                     """)
         }
         return migrator

@@ -17,8 +17,9 @@ public struct VerificationReport: Sendable {
 
 extension CaseStore {
     /// Rebuilds every case from its history (under the policy each event was applied under) and compares the
-    /// result with the stored projection, the pending timers and the open tasks. Also checks that no timer
-    /// fired twice. Reads one consistent snapshot, so it can run beside a live server.
+    /// result with the stored projection, the pending timers and the open tasks. Also checks that the name
+    /// search finds each case by its name, that tasks carry their case's number, and that no timer fired twice.
+    /// Reads one consistent snapshot, so it can run beside a live server.
     ///
     /// - Parameter limit: stop listing after this many differences.
     public func verify(limit: Int = 100) throws(StoreError) -> VerificationReport {
@@ -34,6 +35,8 @@ extension CaseStore {
             let timers = try db.cachedStatement(sql: "SELECT name, due FROM timers WHERE case_id = ?")
             let openTasks = try db.cachedStatement(
                 sql: "SELECT id FROM tasks WHERE case_id = ? AND status IN ('open', 'failed')")
+            let nameSearch = try db.cachedStatement(
+                sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")
 
             func check(_ id: String, replayed: CaseState, events: Int, states: [Int: CaseState]) throws {
                 report.cases += 1
@@ -69,6 +72,12 @@ extension CaseStore {
                     differ(
                         "case \(id): timers table \(storedTimers.keys.map(\.rawValue).sorted()) differs from the history's \(replayed.timers.keys.map(\.rawValue).sorted())"
                     )
+                }
+                let name: String = row["name"]
+                if name.unicodeScalars.count >= 3,
+                    try Int.fetchOne(nameSearch, arguments: [name, row["number"]]) != 1
+                {
+                    differ("case \(id): the name search does not find its name '\(name)'")
                 }
                 let storedTasks = Set(try String.fetchAll(openTasks, arguments: [id]))
                 let replayedTasks = Set(replayed.tasks.keys.map(\.description))
@@ -118,6 +127,14 @@ extension CaseStore {
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM cases WHERE id NOT IN (SELECT DISTINCT case_id FROM events)") ?? 0
             if orphans > 0 { differ("\(orphans) case projection(s) have no history") }
+            let misnumbered =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM tasks LEFT JOIN cases ON cases.id = tasks.case_id
+                        WHERE tasks.case_number IS NOT cases.number
+                        """) ?? 0
+            if misnumbered > 0 { differ("\(misnumbered) task(s) do not carry their case's number") }
             for row in try Row.fetchAll(
                 db,
                 sql: """

@@ -27,6 +27,11 @@ import Testing
         ("UPDATE cases SET next_due = next_due + 1", "projection columns"),
         ("DELETE FROM timers WHERE name = 'review.informal'", "timers table"),
         ("UPDATE tasks SET status = 'completed' WHERE kind = 'find-provider'", "open tasks"),
+        ("UPDATE tasks SET case_number = case_number + 1", "do not carry their case's number"),
+        (
+            "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, lower(name) FROM cases",
+            "the name search does not find its name 'Ada'"
+        ),
         ("DELETE FROM events WHERE version = 7", "projection version 7, history has 6 events"),
         (
             "INSERT INTO events (case_id, version, name, data, at, actor, policy, recorded_at) SELECT case_id, 8, name, data, at, actor, policy, recorded_at FROM events WHERE version = 1",

@@ -1,0 +1,135 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyServer
+import CareJourneyStore
+import Foundation
+import Hummingbird
+import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The dashboard's case search and filters over a million cases: latency of `CaseStore.cases(matching:)` (and of
+/// `GET /api/cases` on a live server) for a fixed, seeded mix of searches, by query shape.
+struct SearchBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Case search and filter latency over a million cases, by query shape.")
+
+    @Option(help: "How many cases.")
+    var cases = 1_000_000
+
+    @Option(help: "First pages of the mix (later pages follow some of them).")
+    var searches = 3_000
+
+    @Option(help: "Searches of the mix sent again through GET /api/cases (0: none).")
+    var httpSearches = 1_000
+
+    @Option(help: "The seed of the population and of the mix.")
+    var seed: UInt64 = 2026
+
+    @Option(help: "Keep the store here and fill it once: a later run on the same folder reuses it.")
+    var dataDir: String?
+
+    @Option(help: "The policy file.")
+    var policy = benchmarkPolicyPath()
+
+    /// The goal at the 95th percentile, in milliseconds.
+    static let goal = 50.0
+
+    func run() async throws {
+        let rules = try PolicyFile.load(policy)
+        let directory = dataDir ?? scratchDirectory("search")
+        let population = SearchPopulation(count: cases, seed: seed)
+        print("carejourney-bench search: \(cases) cases in \(directory)")
+        try await populate(population, in: directory, policy: rules)
+        let store = try CaseStore(directory: directory)
+        let stats = try await store.stats()
+        let overdue = stats.overdueReviews
+        print(
+            "  \(stats.openCases) open, \(stats.byStage[Stage.closed.rawValue] ?? 0) closed, \(overdue) overdue, \(stats.openTasksByQueue.values.reduce(0, +)) open tasks on \(stats.openTasksByQueue.count) queues"
+        )
+
+        let mix = SearchMix(population: population, queues: Array(Set(rules.queues.values)).sorted(), count: searches)
+        // The first pass reads the store into memory as a dashboard's first searches would; the second is measured.
+        let cold = try await mix.run { filter in try await store.cases(matching: filter).nextCursor }
+        print(String(format: "  first pass (store not yet in memory): overall p95 %.1f ms", cold.percentile(0.95)))
+        let warm = try await mix.run { filter in try await store.cases(matching: filter).nextCursor }
+        warm.print(title: "CaseStore.cases(matching:), after the first pass", goal: Self.goal)
+
+        if httpSearches > 0 {
+            let http = try await Self.overHTTP(SearchMix(mix, first: httpSearches), store: store, policy: rules)
+            http.print(title: "GET /api/cases on a live server (loopback, one client)", goal: Self.goal)
+        }
+    }
+
+    /// Fills the store in `directory`, unless a run with the same population already did.
+    func populate(_ population: SearchPopulation, in directory: String, policy: Policy) async throws {
+        let store = try CaseStore(directory: directory)
+        let key = "bench.search.population"
+        if let label = try store.meta(key) {
+            guard label == population.label else {
+                throw ValidationError(
+                    "\(directory) holds another \(label); give an empty folder, or --cases and --seed")
+            }
+            print("  reusing the population in \(directory)")
+            return
+        }
+        guard try await store.isEmpty() else {
+            throw ValidationError("\(directory) holds a store; give an empty folder")
+        }
+        let start = ContinuousClock.now
+        let templates = try SearchPopulation.templates(policy: policy, now: Date())
+        try CasePopulation.write(count: population.count, into: directory, policy: policy) { number in
+            population.copy(number, of: templates)
+        }
+        try store.setMeta(key, population.label)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
+        print(
+            String(
+                format: "  populated in %.0f s (bulk load, once per --data-dir): %.1f GiB", elapsed(since: start),
+                Double(bytes) / Double(1 << 30)))
+    }
+
+    /// The mix through `GET /api/cases` on a server over the store, in this process: the API alone, without the
+    /// timer service, so that nothing writes while it runs.
+    static func overHTTP(_ mix: SearchMix, store: CaseStore, policy: Policy) async throws -> SearchMix.Timings {
+        let api = CaseAPI(engine: try Engine(store: store, policy: policy), clock: WallClock())
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical  // stopping the server at the end logs noise
+        let (ports, port) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: api.router(access: AccessControl(tokens: nil)),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        return try await withThrowingTaskGroup(of: SearchMix.Timings?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let timings = try await mix.run { filter in try await Self.get(filter, port: port) }
+            group.cancelAll()
+            return timings
+        }
+    }
+
+    /// `GET /api/cases` with the filter's parameters; the page's `nextCursor`.
+    static func get(_ filter: CaseFilter, port: Int) async throws -> String? {
+        var url = URLComponents(string: "http://127.0.0.1:\(port)/api/cases")!
+        let parameters: [(String, String?)] = [
+            ("state", filter.stage?.rawValue), ("overdue", filter.overdue.map(String.init)), ("queue", filter.queue),
+            ("q", filter.query), ("team", filter.team), ("worker", filter.worker), ("limit", String(filter.limit)),
+            ("cursor", filter.cursor),
+        ]
+        url.queryItems = parameters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        let (body, response) = try await URLSession.shared.data(from: url.url!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw ValidationError("GET \(url) answered \(String(decoding: body, as: UTF8.self))")
+        }
+        struct Page: Decodable { let nextCursor: String? }
+        return try JSONDecoder().decode(Page.self, from: body).nextCursor
+    }
+}
