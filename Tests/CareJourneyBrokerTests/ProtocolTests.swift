@@ -80,7 +80,9 @@ import ZeroMQ
     }
 
     @Test func aReplyTheCaseRefusesMarksTheTaskFailedUntilTheOperationsTeamRetriesIt() async throws {
-        let harness = try await BrokerHarness()
+        // The raw worker sends no heartbeats: a liveness of seconds, not the fast one, keeps it from being taken for
+        // dead while the store is verified on a busy machine.
+        let harness = try await BrokerHarness(options: fastOptions(heartbeat: .seconds(5)))
         let (id, task) = try await harness.caseWithABrokerageTask()
         let worker = try RawPeer(harness.endpoint)
         try worker.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
