@@ -96,7 +96,8 @@ import ZeroMQ
     }
 
     @Test func aLeaseThatRunsOutOffersTheTaskAgainAndTheLateReplyIsIgnored() async throws {
-        let harness = try await BrokerHarness(options: fastOptions(lease: .milliseconds(400)))
+        // Heartbeats of seconds: the slow worker must outlive its lease, not be taken for dead on a busy machine.
+        let harness = try await BrokerHarness(options: fastOptions(lease: .milliseconds(400), heartbeat: .seconds(2)))
         let (id, task) = try await harness.caseWithABrokerageTask()
         let slow = try RawPeer(harness.endpoint)
         try slow.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
