@@ -45,7 +45,8 @@ enum CasePopulation {
         /// The journey from a contact at `start` through `steps`, allocated by a `reassign` after the contact.
         init(steps: [Step], allocation: Allocation, at start: Date, policy: Policy) throws {
             var state = CaseState(id: CaseID(Slot.id.rawValue))
-            var now = start
+            // Whole seconds, as the engine writes them: event data carries times as ISO 8601 text.
+            var now = Date(timeIntervalSince1970: start.timeIntervalSince1970.rounded(.down))
             var events: [(String, Text, Double)] = []
             var tasks:
                 [String: (id: Text, kind: String, queue: String, status: String, created: Double, resolved: Double?)] =
