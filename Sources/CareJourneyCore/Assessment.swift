@@ -10,6 +10,8 @@ public struct Assessment: Hashable, Codable, Sendable {
     public var completedAt: Date?
     public var needs: [String]
     public var outcomes: [String]
+    /// How it was carried out, when recorded at completion.
+    public var method: AssessmentMethod?
 
     /// Which section of the Care Act the assessment is under.
     public enum Kind: String, Choice {
@@ -26,6 +28,21 @@ public struct AssessmentCompleted: Hashable, Codable, Sendable {
     public var outcomes: [String]
     /// Whether the person relies on an unpaid carer, who should then be offered an assessment of their own.
     public var carerReliedOn: Bool?
+    /// How the assessment was carried out.
+    public var method: AssessmentMethod?
+    /// The main reason the person needs support, as the assessment found it.
+    public var primarySupportReason: PrimarySupportReason?
+}
+
+/// How an assessment or a review was carried out.
+public enum AssessmentMethod: String, Choice {
+    case faceToFace = "face-to-face"
+    case telephone
+    case video
+    /// The person completed it themselves, online or on paper.
+    case selfAssessment = "self-assessment"
+    /// The person completed it themselves with a practitioner's help.
+    case supportedSelfAssessment = "supported-self-assessment"
 }
 
 /// Data of `carer-assessment-offered`.

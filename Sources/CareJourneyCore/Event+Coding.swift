@@ -66,6 +66,7 @@ extension Event: Codable {
         case .closeCase: return .closeCase(try p())
         case .servicesEnded: return .servicesEnded(try p())
         case .reassign: return .reassign(try p())
+        case .recordPersonDetails: return .recordPersonDetails(try p())
         case .retryTask: return .retryTask(try p())
         case .cancelTask: return .cancelTask(try p())
         case .policyApplied: return .policyApplied(try p())
@@ -103,6 +104,7 @@ extension Event: Codable {
         case .movedToAnotherCouncil(let data): data
         case .closeCase(let data): data
         case .reassign(let data): data
+        case .recordPersonDetails(let data): data
         case .retryTask(let data), .cancelTask(let data): data
         case .policyApplied(let data): data
         case .timerFired(let data): data

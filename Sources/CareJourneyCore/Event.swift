@@ -41,6 +41,7 @@ public enum Event: Hashable, Sendable {
     case closeCase(Closing)
     case servicesEnded(Note)
     case reassign(Reassignment)
+    case recordPersonDetails(PersonDetails)
     case retryTask(TaskAction)
     case cancelTask(TaskAction)
     case policyApplied(PolicyChange)
@@ -86,6 +87,7 @@ public enum Event: Hashable, Sendable {
         case .closeCase: .closeCase
         case .servicesEnded: .servicesEnded
         case .reassign: .reassign
+        case .recordPersonDetails: .recordPersonDetails
         case .retryTask: .retryTask
         case .cancelTask: .cancelTask
         case .policyApplied: .policyApplied

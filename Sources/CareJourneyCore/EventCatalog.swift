@@ -39,21 +39,25 @@ public enum EventCatalog {
     private static let plan: JSONValue = [
         "needs": ["personal care", "meals"], "outcomes": ["stay at home safely"],
         "metByNetwork": ["daughter shops weekly"], "personalBudget": 320.0,
-        "councilManaged": ["services": ["home care 10h a week"], "weeklyCost": 220.0],
+        "councilManaged": ["services": ["home care 10h a week"], "weeklyCost": 220.0, "component": "home-care"],
         "directPayment": ["amount": 100.0, "frequency": "weekly", "purchases": ["personal-assistant"]],
         "riskManagement": "falls sensor; carer knows the plan", "contingencyPlan": "agency cover via brokerage",
     ]
 
     private static let highCostPlan: JSONValue = [
         "personalBudget": 1450.0, "removeDirectPayment": true,
-        "councilManaged": ["services": ["live-in care"], "weeklyCost": 1450.0],
+        "councilManaged": ["services": ["live-in care"], "weeklyCost": 1450.0, "component": "live-in-care"],
     ]
 
     private static let entries: [EventName: (summary: String, samples: [JSONValue])] = [
         .contact: (
             "Someone contacts the council: who they are and how they came",
             [
-                ["name": "Ada Example", "clientType": "adult", "route": "gp", "summary": "struggling after a fall"],
+                [
+                    "name": "Ada Example", "clientType": "adult", "route": "gp", "summary": "struggling after a fall",
+                    "nhsNumber": "943 476 5919", "birthMonth": "1941-03", "gender": "female",
+                    "ethnicity": "white-british", "postcode": "de1 2ab",
+                ],
                 ["name": "Cara Example", "clientType": "carer", "route": "self-referral", "caredFor": "her husband"],
             ]
         ),
@@ -82,7 +86,12 @@ public enum EventCatalog {
         .advocateAllocated: ("An independent advocate was allocated", [["advocate": "Advocacy Partners"]]),
         .assessmentCompleted: (
             "The assessment is complete",
-            [["needs": ["personal care", "meals"], "outcomes": ["stay at home safely"], "carerReliedOn": true]]
+            [
+                [
+                    "needs": ["personal care", "meals"], "outcomes": ["stay at home safely"], "carerReliedOn": true,
+                    "method": "face-to-face", "primarySupportReason": "physical-personal-care",
+                ]
+            ]
         ),
         .carerAssessmentOffered: (
             "The carer was offered their own assessment",
@@ -125,7 +134,10 @@ public enum EventCatalog {
         .reviewCompleted: (
             "A review is complete, with its outcome",
             [
-                ["outcome": "no-change", "note": "all well"], ["outcome": "plan-change"], ["outcome": "re-assessment"],
+                [
+                    "outcome": "no-change", "note": "all well", "method": "telephone", "outcomesAchieved": "met",
+                ],
+                ["outcome": "plan-change"], ["outcome": "re-assessment"],
                 ["outcome": "closure", "closureReason": "needs-met"],
             ]
         ),
@@ -150,6 +162,15 @@ public enum EventCatalog {
         .reassign: (
             "The case moves to another team or practitioner",
             [["team": "north-east", "worker": "sw.jones"], ["worker": ""]]
+        ),
+        .recordPersonDetails: (
+            "What is known about the person was recorded or put right (a field left out keeps its value)",
+            [
+                [
+                    "nhsNumber": "9434765919", "birthMonth": "1941-03", "gender": "female", "ethnicity": "white-british",
+                    "postcode": "DE1 2AB", "primarySupportReason": "physical-personal-care",
+                ]
+            ]
         ),
         .retryTask: ("The operations team offers a worker's task again (after it failed)", [["task": "C-12#6"]]),
         .cancelTask: (

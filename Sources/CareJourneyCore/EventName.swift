@@ -37,6 +37,7 @@ public enum EventName: String, Choice, Comparable {
     case closeCase = "close-case"
     case servicesEnded = "services-ended"
     case reassign
+    case recordPersonDetails = "record-person-details"
     case retryTask = "retry-task"
     case cancelTask = "cancel-task"
     /// The council's policy changed: pending timers are recomputed. Sent by `policy apply`, never by people.

@@ -66,6 +66,8 @@ public enum Journey {
             if state.stage != .transferring { names.append(.movedToAnotherCouncil) }
             names += [.closeCase, .reassign]
         }
+        // Person details can be put right at any time, after closing too (statutory returns cover closed cases).
+        names.append(.recordPersonDetails)
         switch state.safeguarding.status {
         case .none: names.append(.safeguardingConcern)
         case .concern: names.append(.s42Decision)

@@ -94,7 +94,7 @@ public struct JourneyExplorer: Sendable {
 
     static let alwaysAccepted: Set<EventName> = [
         .closeCase, .movedToAnotherCouncil, .complaintReceived, .safeguardingConcern, .reassign, .retryTask,
-        .cancelTask,
+        .cancelTask, .recordPersonDetails,
     ]
 
     /// The events to try from a node: the samples of what it accepts, a fire of each pending timer, and a retry

@@ -5,6 +5,8 @@ extension JourneyStep {
         state.assessment?.needs = result.needs
         state.assessment?.outcomes = result.outcomes
         state.assessment?.completedAt = now
+        state.assessment?.method = result.method
+        try recordDetails(PersonDetails(primarySupportReason: result.primarySupportReason), event: .assessmentCompleted)
         if result.carerReliedOn == true && state.person?.clientType != .carer {
             ensureTask(.offerCarerAssessment)
         }

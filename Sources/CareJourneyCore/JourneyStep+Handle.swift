@@ -4,7 +4,7 @@ extension JourneyStep {
     /// Applies an event the stage accepts (checked by `Journey.apply`).
     mutating func handle(_ event: Event) throws(TransitionError) {
         switch event {
-        case .contact(let contact): recordContact(contact)
+        case .contact(let contact): try recordContact(contact)
         case .giveInformationAndAdvice: close(.informationAndAdvice)
         case .offerReablement: startReablement()
         case .startInterimSupport:
@@ -51,6 +51,7 @@ extension JourneyStep {
         case .closeCase(let closing): try closeCase(closing)
         case .servicesEnded(let reply): try completeTask(.endServices, named: reply.task)
         case .reassign(let change): reassign(change)
+        case .recordPersonDetails(let details): try recordDetails(details, event: .recordPersonDetails)
         case .retryTask(let action): try retryTask(action.task)
         case .cancelTask(let action): try cancelTask(action.task)
         case .timerFired(let fire): try self.fire(fire)

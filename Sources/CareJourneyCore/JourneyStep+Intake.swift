@@ -4,7 +4,8 @@ import Foundation
 extension JourneyStep {
     /// Records a contact. On a closed case it is a re-referral: a new episode of the journey for the same person;
     /// safeguarding, complaints and tasks still open carry over.
-    mutating func recordContact(_ contact: Contact) {
+    mutating func recordContact(_ contact: Contact) throws(TransitionError) {
+        let known = state.person?.details ?? PersonDetails()
         if state.stage == .closed {
             var fresh = CaseState(id: state.id)
             fresh.safeguarding = state.safeguarding
@@ -14,7 +15,9 @@ extension JourneyStep {
             state = fresh
         }
         state.person = Person(
-            name: contact.name, clientType: contact.clientType, route: contact.route, caredFor: contact.caredFor)
+            name: contact.name, clientType: contact.clientType, route: contact.route, caredFor: contact.caredFor,
+            details: known.isEmpty ? nil : known)
+        try recordDetails(contact.details, event: .contact)
         state.openedAt = now
         enter(.contact)
     }

@@ -12,6 +12,21 @@ extension JourneyStep {
         state.allocation = team == nil && worker == nil ? nil : Allocation(team: team, worker: worker)
     }
 
+    /// Records what is newly known about the person (a re-referral keeps what was known before); a field left out
+    /// keeps its value.
+    mutating func recordDetails(_ details: PersonDetails, event: EventName) throws(TransitionError) {
+        switch details.normalised() {
+        case .failure(let problem):
+            throw TransitionError(
+                .invalidData, "the '\(problem.field)' in the data of '\(event.rawValue)' cannot be recorded: \(problem.problem)",
+                stage: state.stage, event: event.rawValue, field: problem.field)
+        case .success(let normalised):
+            guard !normalised.isEmpty, var person = state.person else { return }
+            person.details = (person.details ?? PersonDetails()).merging(normalised)
+            state.person = person
+        }
+    }
+
     /// Puts a worker's task on its queue again, as new: the store reopens it (a failed task too) with its attempts
     /// counted from zero.
     mutating func retryTask(_ id: TaskID) throws(TransitionError) {

@@ -8,6 +8,8 @@ public struct Person: Hashable, Codable, Sendable {
     public var route: RouteOfAccess
     /// For a carer: whom they care for (a name or a case id), when given.
     public var caredFor: String?
+    /// NHS number, birth month, gender, ethnicity, postcode and primary support reason, as far as known.
+    public var details: PersonDetails?
 }
 
 /// A person needing care and support, or an unpaid carer (whose assessment is under s10).
@@ -35,12 +37,20 @@ public enum RouteOfAccess: String, Choice {
 /// Data of `contact`: the first event of every case.
 public struct Contact: Hashable, Codable, Sendable {
     /// Creates a contact.
-    public init(name: String, clientType: ClientType, route: RouteOfAccess, caredFor: String?, summary: String?) {
+    public init(
+        name: String, clientType: ClientType, route: RouteOfAccess, caredFor: String?, summary: String?,
+        details: PersonDetails = PersonDetails()
+    ) {
         self.name = name
         self.clientType = clientType
         self.route = route
         self.caredFor = caredFor
         self.summary = summary
+        nhsNumber = details.nhsNumber
+        birthMonth = details.birthMonth
+        gender = details.gender
+        ethnicity = details.ethnicity
+        postcode = details.postcode
     }
 
     public var name: String
@@ -48,6 +58,17 @@ public struct Contact: Hashable, Codable, Sendable {
     public var route: RouteOfAccess
     public var caredFor: String?
     public var summary: String?
+    public var nhsNumber: String?
+    public var birthMonth: String?
+    public var gender: Gender?
+    public var ethnicity: Ethnicity?
+    public var postcode: String?
+
+    /// The person's details the contact gives.
+    public var details: PersonDetails {
+        PersonDetails(
+            nhsNumber: nhsNumber, birthMonth: birthMonth, gender: gender, ethnicity: ethnicity, postcode: postcode)
+    }
 }
 
 /// Data of events that need nothing but an optional note, and of task replies that carry only the task.

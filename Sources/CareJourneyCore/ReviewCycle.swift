@@ -44,6 +44,13 @@ public enum UnplannedReason: String, Choice {
     case dpAudit = "dp-audit"
 }
 
+/// How far a review found the plan's outcomes achieved.
+public enum OutcomesAchieved: String, Choice {
+    case met
+    case partiallyMet = "partially-met"
+    case notMet = "not-met"
+}
+
 /// A review in progress.
 public struct ReviewInProgress: Hashable, Codable, Sendable {
     public var type: ReviewType
@@ -77,6 +84,10 @@ public struct ReviewResult: Hashable, Codable, Sendable {
     /// Required when the outcome is closure.
     public var closureReason: ClosureReason?
     public var note: String?
+    /// How the review was carried out.
+    public var method: AssessmentMethod?
+    /// How far the outcomes in the plan were achieved.
+    public var outcomesAchieved: OutcomesAchieved?
 
     /// What the review decided.
     public enum Outcome: String, Choice {

@@ -82,4 +82,26 @@ public struct PlanUpdate: Hashable, Codable, Sendable {
 public struct CouncilManagedPart: Hashable, Codable, Sendable {
     public var services: [String]
     public var weeklyCost: Money
+    /// The main kind of service arranged (statutory returns count services by it).
+    public var component: ServiceComponent?
+}
+
+/// The kinds of service a council arranges; residential and nursing care are long-term support in a care home,
+/// the rest in the community.
+public enum ServiceComponent: String, Choice {
+    case homeCare = "home-care"
+    case dayCare = "day-care"
+    case supportedLiving = "supported-living"
+    case sharedLives = "shared-lives"
+    case extraCareHousing = "extra-care-housing"
+    case liveInCare = "live-in-care"
+    case shortTermResidential = "short-term-residential"
+    case respite
+    case residentialCare = "residential-care"
+    case nursingCare = "nursing-care"
+    case equipment
+    case meals
+    case transport
+    case professionalSupport = "professional-support"
+    case other
 }

@@ -17,8 +17,9 @@ import Testing
             error("ras-completed", ["points": "many", "informalSupport": "none"])?.message
                 == "the data of 'ras-completed' has 'points' of the wrong type: expected a whole number")
         #expect(
-            error("contact", ["name": "Ada", "clientType": "adult", "route": "gp", "nhsNumber": "1"])?.message
-                == "the data of 'contact' has a field 'nhsNumber' it does not know; its fields are: caredFor, clientType, name, route, summary"
+            error("contact", ["name": "Ada", "clientType": "adult", "route": "gp", "religion": "1"])?.message
+                == "the data of 'contact' has a field 'religion' it does not know; its fields are: birthMonth, caredFor, "
+                + "clientType, ethnicity, gender, name, nhsNumber, postcode, route, summary"
         )
         #expect(
             error("contact", ["name": "Ada", "clientType": "child", "route": "gp"])?.message.contains(

@@ -80,4 +80,52 @@ import Testing
         #expect(!Journey.acceptedEvents(in: ada.state).contains(.retryTask))
         #expect(ada.refused("retry-task", ["task": "ada#1"])?.code == .notAccepted)
     }
+
+    @Test func personDetailsAreCheckedNormalisedAndKeptAcrossARereferral() {
+        var ada = Driver()
+        ada.send(
+            "contact",
+            ["name": "Ada", "clientType": "adult", "route": "gp", "nhsNumber": "943 476 5919", "postcode": "de1  2ab"])
+        #expect(ada.state.person?.details == PersonDetails(nhsNumber: "9434765919", postcode: "DE1 2AB"))
+        #expect(ada.effects.contains { if case .enqueue = $0 { true } else { false } })
+
+        // Each field is checked; the refusal names the field and what is wrong, and the case is unchanged.
+        let badNumber = ada.refused("record-person-details", ["nhsNumber": "9434765918"])
+        #expect(badNumber?.code == .invalidData)
+        #expect(badNumber?.field == "nhsNumber")
+        #expect(
+            badNumber?.message
+                == "the 'nhsNumber' in the data of 'record-person-details' cannot be recorded: '9434765918' is not "
+                + "an NHS number: 10 digits whose last is the modulus 11 check digit")
+        #expect(ada.refused("record-person-details", ["birthMonth": "1941-13"])?.field == "birthMonth")
+        #expect(ada.refused("record-person-details", ["birthMonth": "03/1941"])?.field == "birthMonth")
+        #expect(ada.refused("record-person-details", ["postcode": "DE1"])?.field == "postcode")
+        #expect(ada.refused("record-person-details", ["gender": "m"])?.code == .invalidData)
+        #expect(
+            Driver("bo").refused("contact", ["name": "Bo", "clientType": "adult", "route": "gp", "nhsNumber": "12"])?
+                .field == "nhsNumber")
+
+        // A field left out keeps its value; the assessment records the primary support reason.
+        ada.send("record-person-details", ["birthMonth": "1941-03", "gender": "female"])
+        #expect(ada.effects.isEmpty)
+        ada.send("start-assessment")
+        ada.send(
+            "assessment-completed",
+            ["needs": ["meals"], "outcomes": ["eat well"], "primarySupportReason": "memory-and-cognition"])
+        let known = PersonDetails(
+            nhsNumber: "9434765919", birthMonth: "1941-03", gender: .female, postcode: "DE1 2AB",
+            primarySupportReason: .memoryAndCognition)
+        #expect(ada.state.person?.details == known)
+
+        // Closed cases still take corrections (returns cover them), and a re-referral keeps what was known.
+        ada.send("close-case", ["reason": "support-declined"])
+        ada.send("record-person-details", ["ethnicity": "white-irish"])
+        #expect(ada.state.person?.details?.ethnicity == .whiteIrish)
+        ada.send("contact", ["name": "Ada", "clientType": "adult", "route": "self-referral", "postcode": "DE22 1AA"])
+        var moved = known
+        moved.ethnicity = .whiteIrish
+        moved.postcode = "DE22 1AA"
+        #expect(ada.state.person?.details == moved)
+        #expect(ada.state.person?.route == .selfReferral)
+    }
 }
