@@ -18,6 +18,8 @@ public struct ScenarioRunner: Sendable {
         public var timeline: [TimelineEntry] = []
         /// Every case as it ended.
         public var cases: [CaseID: CaseState] = [:]
+        /// Every case's accepted events with the case after each (what reports read).
+        public var histories: [CaseID: CaseHistory] = [:]
         /// Expectations that did not hold, each with its line.
         public var failedExpectations: [String] = []
         /// Steps that could not be placed in time (a time before the clock), each with its line.
@@ -117,6 +119,7 @@ private struct Run {
         do {
             let transition = try Journey.apply(event, to: state, at: now, policy: policy)
             result.cases[id] = transition.state
+            result.histories[id, default: CaseHistory(id: id)].append(event, at: now, state: transition.state)
             var entry: TimelineEntry
             if case .timerFired(let fire) = event {
                 entry = TimelineEntry(at: now, case: id, kind: .timerFired, name: fire.timer.rawValue)

@@ -37,7 +37,7 @@ enum StateLoader {
                 arguments: [id.rawValue, snapshotVersion]
             ).map(HistoryRow.init)
             for event in tail {
-                state = try replay(event, onto: state, policies: policies)
+                state = try replay(event, onto: state, policies: policies).state
             }
         }
         return StateCache.Entry(number: row["number"], version: version, snapshotVersion: snapshotVersion, state: state)
@@ -45,14 +45,14 @@ enum StateLoader {
 
     /// Applies one stored event to a state, as it was applied when it happened.
     static func replay(_ row: HistoryRow, onto state: CaseState, policies: (String) throws -> Policy) throws
-        -> CaseState
+        -> (event: Event, state: CaseState)
     {
         let policy = try policies(row.policy)
+        let event = try row.event()
         do {
-            return try Journey.apply(
-                try row.event(), to: state, at: Date(timeIntervalSince1970: row.at), policy: policy
-            ).state
-        } catch let error as TransitionError {
+            let after = try Journey.apply(event, to: state, at: Date(timeIntervalSince1970: row.at), policy: policy)
+            return (event, after.state)
+        } catch {
             throw StoreError(
                 .corrupt, "event \(row.seq) (\(row.name) on \(row.caseID)) does not replay: \(error.message)",
                 cause: error)

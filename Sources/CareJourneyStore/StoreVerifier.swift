@@ -38,15 +38,18 @@ extension CaseStore {
             let nameSearch = try db.cachedStatement(
                 sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")
 
-            func check(_ id: String, replayed: CaseState, events: Int, states: [Int: CaseState]) throws {
+            func check(_ history: CaseHistory) throws {
+                let id = history.id.rawValue
+                let replayed = history.latest
                 report.cases += 1
+                report.events += history.steps.count
                 guard let row = try Row.fetchOne(projections, arguments: [id]) else {
                     differ("case \(id) has events but no projection")
                     return
                 }
                 let version: Int = row["version"]
-                if version != events {
-                    differ("case \(id): projection version \(version), history has \(events) events")
+                if version != history.steps.count {
+                    differ("case \(id): projection version \(version), history has \(history.steps.count) events")
                 }
                 let columns = ProjectionColumns(replayed)
                 let storedColumns = ProjectionColumns(row: row)
@@ -57,7 +60,10 @@ extension CaseStore {
                 let snapshotVersion: Int = row["state_version"]
                 let stored = try StateLoader.snapshot(
                     of: CaseID(id), version: snapshotVersion, stored: row["state"])
-                if stored != states[snapshotVersion] {
+                let replayedSnapshot =
+                    snapshotVersion == 0
+                    ? CaseState(id: history.id) : history.steps.last { $0.version == snapshotVersion }?.state
+                if stored != replayedSnapshot {
                     differ(
                         "case \(id): the stored state (snapshot at version \(snapshotVersion)) differs from its replayed history"
                     )
@@ -88,40 +94,9 @@ extension CaseStore {
                 }
             }
 
-            var current: (id: String, state: CaseState, events: Int, states: [Int: CaseState])?
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY case_id, version")
-            while let row = try cursor.next() {
-                let history = HistoryRow(row: row)
-                report.events += 1
-                if current?.id != history.caseID {
-                    if let done = current {
-                        try check(done.id, replayed: done.state, events: done.events, states: done.states)
-                    }
-                    let opened = CaseState(id: CaseID(history.caseID))
-                    current = (history.caseID, opened, 0, [0: opened])
-                }
-                do {
-                    if var replaying = current {
-                        replaying.state = try StateLoader.replay(history, onto: replaying.state) { fingerprint in
-                            guard let policy = policies[fingerprint] else {
-                                throw StoreError(
-                                    .corrupt,
-                                    "event \(history.seq) was applied under policy \(fingerprint), which the store does not hold"
-                                )
-                            }
-                            return policy
-                        }
-                        replaying.events += 1
-                        replaying.states[history.version] = replaying.state
-                        current = replaying
-                    }
-                } catch {
-                    // StateLoader.replay says which event failed and why (it does not read, the policy is missing,
-                    // or the case refuses it).
-                    differ((error as? StoreError)?.message ?? "event \(history.seq) does not replay: \(error)")
-                }
-            }
-            if let done = current { try check(done.id, replayed: done.state, events: done.events, states: done.states) }
+            try HistoryReplay.forEachCase(
+                in: db, sql: "SELECT * FROM events ORDER BY case_id, version", policies: policies,
+                onFailure: { differ($0.message) }, check)
 
             let orphans =
                 try Int.fetchOne(

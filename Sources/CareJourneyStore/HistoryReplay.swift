@@ -1,0 +1,79 @@
+import CareJourneyCore
+import Foundation
+import GRDB
+
+/// Replays stored histories case by case, each event under the policy it was applied under: what `store verify`
+/// compares with the projections and what reports read.
+enum HistoryReplay {
+    /// Replays the events `sql` selects (ordered by case, then version) and hands over each case's history when
+    /// its last event is read.
+    ///
+    /// - Parameters:
+    ///   - onFailure: called with an event that does not replay (it is left out and the case goes on); throw to
+    ///     stop.
+    static func forEachCase(
+        in db: Database, sql: String, arguments: StatementArguments = [], policies: [String: Policy],
+        onFailure: (StoreError) throws -> Void, _ body: (CaseHistory) throws -> Void
+    ) throws {
+        var current: CaseHistory?
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() {
+            let history = HistoryRow(row: row)
+            if current?.id.rawValue != history.caseID {
+                if let done = current { try body(done) }
+                current = CaseHistory(id: CaseID(history.caseID))
+            }
+            do {
+                let replayed = try StateLoader.replay(history, onto: current?.latest ?? CaseState(id: "")) {
+                    fingerprint in
+                    guard let policy = policies[fingerprint] else {
+                        throw StoreError(
+                            .corrupt,
+                            "event \(history.seq) was applied under policy \(fingerprint), which the store does not hold")
+                    }
+                    return policy
+                }
+                current?.append(
+                    replayed.event, at: Date(timeIntervalSince1970: history.at), state: replayed.state,
+                    version: history.version)
+            } catch {
+                // StateLoader.replay says which event failed and why (it does not read, the policy is missing, or
+                // the case refuses it).
+                try onFailure(
+                    error as? StoreError
+                        ?? StoreError(.corrupt, "event \(history.seq) does not replay", cause: error))
+            }
+        }
+        if let done = current { try body(done) }
+    }
+}
+
+extension CaseStore {
+    /// Folds, from one consistent read, the replayed history of every case that may have something to report from
+    /// `from` on: every case not closed before it. Runs beside a live server.
+    ///
+    /// - Parameters:
+    ///   - initial: the accumulator to start from.
+    ///   - update: folds one case's history into the accumulator.
+    /// - Throws: `corrupt` if an event does not replay; `io` if the store cannot be read.
+    public func reduceHistories<Accumulator: Sendable>(
+        activeFrom from: Date, into initial: Accumulator,
+        _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
+    ) throws(StoreError) -> Accumulator {
+        let policies = try policies()
+        return try read { db in
+            var accumulator = initial
+            try HistoryReplay.forEachCase(
+                in: db,
+                sql: """
+                    SELECT events.* FROM cases JOIN events ON events.case_id = cases.id
+                    WHERE cases.stage != 'closed' OR cases.updated_at >= ?
+                    ORDER BY events.case_id, events.version
+                    """,
+                arguments: [from.timeIntervalSince1970], policies: policies,
+                onFailure: { throw $0 }
+            ) { history in update(&accumulator, history) }
+            return accumulator
+        }
+    }
+}
