@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CareJourneyCore", targets: ["CareJourneyCore"]),
         .library(name: "CareJourneyKit", targets: ["CareJourneyKit"]),
         .library(name: "CareJourneyStore", targets: ["CareJourneyStore"]),
+        .library(name: "CareJourneyReports", targets: ["CareJourneyReports"]),
         .library(name: "CareJourneyServer", targets: ["CareJourneyServer"]),
         // The worker SDK: serve a CareJourney queue (or any MDP service) from Swift.
         .library(name: "CareJourneyWorker", targets: ["CareJourneyWorker"]),
@@ -59,6 +60,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Statutory reports read from replayed histories: the CLD return, review timeliness, request outcomes. Pure.
+        .target(name: "CareJourneyReports", dependencies: ["CareJourneyCore"]),
         // The durable engine: event store, projections, timers and outbox in SQLite, with group commit.
         .target(
             name: "CareJourneyStore",
@@ -129,6 +132,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
+        .testTarget(name: "CareJourneyReportsTests", dependencies: ["CareJourneyReports", "CareJourneyKit"]),
         .testTarget(name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit"]),
         .testTarget(
             name: "CareJourneyServerTests",

@@ -1,0 +1,67 @@
+import CareJourneyCore
+import Foundation
+
+/// The CLD return for a period: the rows that count in it, and the rows a mandatory field is missing from.
+///
+/// Counting rules: requests, assessments and reviews count if they end in the period; services if they are open
+/// in it (started by its end and not ended before its start).
+public struct CLDReturn: Sendable {
+    /// A row that lacks a mandatory field.
+    public struct Problem: Hashable, Sendable, CustomStringConvertible {
+        public let caseID: CaseID
+        public let reference: String
+        public let column: CLDColumn
+        public let rule: String
+
+        public var description: String {
+            "\(caseID) \(reference): '\(column.rawValue)' is empty; it is \(rule). To fix: \(column.fix)"
+        }
+    }
+
+    public let period: ReportPeriod
+    /// The rows, in case then start order.
+    public private(set) var events: [CLDEvent] = []
+    /// Each missing mandatory field, row by row.
+    public private(set) var problems: [Problem] = []
+    private let extractor: CLDEventExtractor
+
+    /// An empty return for `period`.
+    public init(period: ReportPeriod, laCode: String) {
+        self.period = period
+        extractor = CLDEventExtractor(laCode: laCode, until: period.end)
+    }
+
+    /// Adds the rows of one case that count in the period.
+    public mutating func add(_ history: CaseHistory) {
+        for event in extractor.events(of: history) where counts(event) {
+            events.append(event)
+            problems += event.missing.map {
+                Problem(caseID: event.caseID, reference: event.values[.eventReference] ?? "", column: $0.column, rule: $0.rule)
+            }
+        }
+    }
+
+    /// Whether the event counts in the period.
+    public func counts(_ event: CLDEvent) -> Bool {
+        switch event.type {
+        case .request, .assessment, .review: event.end.map(period.contains) ?? false
+        case .service: event.start < period.end && (event.end.map { $0 >= period.start } ?? true)
+        }
+    }
+
+    /// The rows that lack a mandatory field.
+    public var incompleteCount: Int { Set(problems.map(\.reference)).count }
+
+    /// The return as CSV (RFC 4180: a header line, CRLF line ends, fields quoted where they must be).
+    public var csv: String {
+        let lines = [CLDColumn.allCases.map(\.rawValue)] + events.map { event in
+            CLDColumn.allCases.map { event.values[$0] ?? "" }
+        }
+        return lines.map { $0.map(Self.quoted).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,125 @@
+import CareJourneyCore
+import Foundation
+
+/// Review timeliness for a period, read from the histories: first formal (6–8-week) reviews due in the period on
+/// time, late or missing; yearly reviews overdue at its end; unplanned reviews started in it by reason. Overall
+/// and by team (the team the case had when the review was due, or started).
+public struct ReviewTimeliness: Codable, Hashable, Sendable {
+    /// The figures for all cases or one team.
+    public struct Figures: Codable, Hashable, Sendable {
+        /// First formal reviews due in the period and completed by their due date.
+        public var firstOnTime = 0
+        /// … completed after their due date (by the period's end).
+        public var firstLate = 0
+        /// … not completed by the period's end.
+        public var firstMissing = 0
+        /// Yearly reviews past their due date and not done at the period's end.
+        public var yearlyOverdue = 0
+        /// The longest-overdue yearly review.
+        public var oldestOverdue: Overdue?
+        /// Unplanned reviews started in the period, by reason.
+        public var unplannedByReason: [String: Int] = [:]
+
+        /// First formal reviews due in the period.
+        public var firstDue: Int { firstOnTime + firstLate + firstMissing }
+    }
+
+    /// An overdue review: whose, due when, and by how many days at the period's end.
+    public struct Overdue: Codable, Hashable, Sendable {
+        public let caseID: String
+        public let due: String
+        public let daysOverdue: Int
+    }
+
+    /// The days the figures cover.
+    public let period: ReportPeriod
+    public private(set) var total = Figures()
+    /// By team; cases with no team are under `unallocated`.
+    public private(set) var byTeam: [String: Figures] = [:]
+
+    /// The team name figures for cases without a team go under.
+    public static let unallocated = "unallocated"
+
+    /// Empty figures for `period`.
+    public init(period: ReportPeriod) { self.period = period }
+
+    /// Adds one case's reviews.
+    public mutating func add(_ history: CaseHistory) {
+        let (start, end) = (period.start, period.end)
+        var firstDue: Date?
+        for (index, step) in history.steps.enumerated() where step.at < end {
+            let before = history.state(before: index)
+            let after = step.state
+            if let due = after.timers[.reviewFirstFormalDue] { firstDue = due }
+            if let due = firstDue {
+                if !before.reviews.formalReviewDone && after.reviews.formalReviewDone {
+                    if start <= due && due < end {
+                        count(history, at: due) { step.at <= due ? ($0.firstOnTime += 1) : ($0.firstLate += 1) }
+                    }
+                    firstDue = nil
+                } else if after.stage == .closed && after.timers[.reviewFirstFormalDue] == nil {
+                    // Closed before the review was done: missing if it was already due, not needed otherwise.
+                    if start <= due && due < end && step.at > due { count(history, at: due) { $0.firstMissing += 1 } }
+                    firstDue = nil
+                }
+            }
+            if let review = after.reviews.current, review.startedAt != before.reviews.current?.startedAt,
+                review.type == .unplanned, step.at >= start
+            {
+                let reason = review.reason?.rawValue ?? "not-given"
+                count(history, at: step.at) { $0.unplannedByReason[reason, default: 0] += 1 }
+            }
+        }
+        if let due = firstDue, start <= due, due < end { count(history, at: due) { $0.firstMissing += 1 } }
+
+        let atEnd = history.steps.last { $0.at < end }?.state ?? CaseState(id: history.id)
+        let yearlyDue =
+            atEnd.reviews.overdue?.type == .planned
+            ? atEnd.reviews.overdue?.due : atEnd.timers[.reviewPlannedDue].flatMap { $0 < end ? $0 : nil }
+        if atEnd.stage.isOpen, let due = yearlyDue {
+            let overdue = Overdue(
+                caseID: history.id.rawValue, due: ReportPeriod.day(of: due),
+                daysOverdue: Int(end.timeIntervalSince(due) / 86_400))
+            count(history, at: end.addingTimeInterval(-1)) { (figures: inout Figures) in
+                figures.yearlyOverdue += 1
+                if overdue.daysOverdue > (figures.oldestOverdue?.daysOverdue ?? -1) { figures.oldestOverdue = overdue }
+            }
+        }
+    }
+
+    private mutating func count(_ history: CaseHistory, at date: Date, _ change: (inout Figures) -> Void) {
+        change(&total)
+        let team = history.state(at: date).allocation?.team ?? Self.unallocated
+        change(&byTeam[team, default: Figures()])
+    }
+
+    /// The figures as lines of text: overall, then each team.
+    public var text: String {
+        var lines = ["Review timeliness, \(period)", ""]
+        let rows = [("all teams", total)] + byTeam.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        lines.append(
+            "team                      first reviews due  on time  late  missing  on-time %  yearly overdue  oldest overdue"
+        )
+        for (team, figures) in rows {
+            let rate = figures.firstDue == 0 ? "-" : String(format: "%.0f%%", 100.0 * Double(figures.firstOnTime) / Double(figures.firstDue))
+            let oldest = figures.oldestOverdue.map { "\($0.caseID), due \($0.due) (\($0.daysOverdue) days)" } ?? "-"
+            lines.append(
+                team.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + [
+                        String(figures.firstDue).leftPadded(17), String(figures.firstOnTime).leftPadded(8),
+                        String(figures.firstLate).leftPadded(5), String(figures.firstMissing).leftPadded(8),
+                        rate.leftPadded(10), String(figures.yearlyOverdue).leftPadded(15),
+                    ].joined(separator: " ") + "  " + oldest)
+        }
+        lines += ["", "Unplanned reviews started, by reason"]
+        for (team, figures) in rows where !figures.unplannedByReason.isEmpty || team == "all teams" {
+            let reasons = figures.unplannedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            lines.append("  \(team): " + (reasons.isEmpty ? "none" : reasons.joined(separator: ", ")))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
