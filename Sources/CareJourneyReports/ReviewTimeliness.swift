@@ -20,6 +20,9 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
         /// Unplanned reviews started in the period, by reason.
         public var unplannedByReason: [String: Int] = [:]
 
+        /// No reviews counted yet.
+        public init() {}
+
         /// First formal reviews due in the period.
         public var firstDue: Int { firstOnTime + firstLate + firstMissing }
     }

@@ -1,0 +1,100 @@
+import CareJourneyCore
+import CareJourneyReports
+import Testing
+
+/// Seven cases whose 6–8-week reviews fall around the second quarter of 2026 (the window opens 6 weeks after
+/// sign-off, the review is due at 8):
+/// - ada (north): due 27 April, done 20 April: on time. bo (north): due 4 May, done 18 May: late.
+/// - cy (south): due 27 May; an unplanned review on 20 April, before the window opened, does not stand for it:
+///   missing.
+/// - dee (south): signed off in 2025, first formal review on 24 March 2025, so her yearly review was due on
+///   24 March 2026 and is not done.
+/// - eve (north, then south from 20 June): an unplanned review on 1 June; her first review is due on 6 July (the
+///   third quarter) and never done.
+/// - fay (no team): due 15 June, done 3 July, after the quarter: missing in it, and in no count of the next.
+/// - gus (north): died on 25 April, before his review was due: not counted.
+let reviewsScenario = scenario(
+    "Review timeliness around a quarter",
+    [
+        toSignOff("ada", contactOn: "2026-02-24", signOffOn: "2026-03-02", team: "north"),
+        review("ada", at: "2026-04-20", "{ type: first-formal }"),
+        toSignOff("bo", contactOn: "2026-03-03", signOffOn: "2026-03-09", team: "north"),
+        review("bo", at: "2026-05-18", "{ type: first-formal }"),
+        toSignOff("cy", contactOn: "2026-03-26", signOffOn: "2026-04-01", team: "south"),
+        review("cy", at: "2026-04-20", "{ type: unplanned, reason: hospital }"),
+        toSignOff("dee", contactOn: "2025-01-28", signOffOn: "2025-02-03", team: "south"),
+        review("dee", at: "2025-03-24", "{ type: first-formal }"),
+        toSignOff("eve", contactOn: "2026-05-05", signOffOn: "2026-05-11", team: "north"),
+        review("eve", at: "2026-06-01", "{ type: unplanned, reason: change-of-circumstances }"),
+        [TimedStep("2026-06-20T09:00:00Z", "eve", "event: reassign, data: { team: south }")],
+        toSignOff("fay", contactOn: "2026-04-14", signOffOn: "2026-04-20"),
+        review("fay", at: "2026-07-03", "{ type: first-formal }"),
+        toSignOff("gus", contactOn: "2026-03-10", signOffOn: "2026-03-16", team: "north"),
+        [TimedStep("2026-04-25T09:00:00Z", "gus", "event: close-case, data: { reason: deceased }")],
+        [TimedStep(advanceTo: "2026-10-01T00:00:00Z")],
+    ])
+
+@Suite struct ReviewTimelinessTests {
+    func timeliness(_ period: ReportPeriod) throws -> ReviewTimeliness {
+        var figures = ReviewTimeliness(period: period)
+        for history in try histories(reviewsScenario) { figures.add(history) }
+        return figures
+    }
+
+    func figures(
+        onTime: Int = 0, late: Int = 0, missing: Int = 0, yearlyOverdue: Int = 0, unplanned: [String: Int] = [:]
+    ) -> ReviewTimeliness.Figures {
+        var figures = ReviewTimeliness.Figures()
+        figures.firstOnTime = onTime
+        figures.firstLate = late
+        figures.firstMissing = missing
+        figures.yearlyOverdue = yearlyOverdue
+        figures.unplannedByReason = unplanned
+        return figures
+    }
+
+    /// The figures without the oldest overdue review, which the tests check by its parts.
+    func counts(_ figures: ReviewTimeliness.Figures?) -> ReviewTimeliness.Figures? {
+        var counted = figures
+        counted?.oldestOverdue = nil
+        return counted
+    }
+
+    @Test func countsFirstReviewsDueInTheQuarterYearlyOverdueAndUnplannedByTeam() throws {
+        let q2 = try timeliness(try quarter())
+        #expect(
+            counts(q2.total)
+                == figures(
+                    onTime: 1, late: 1, missing: 2, yearlyOverdue: 1,
+                    unplanned: ["hospital": 1, "change-of-circumstances": 1]))
+        #expect(q2.total.firstDue == 4)
+        #expect(q2.byTeam.keys.sorted() == ["north", "south", "unallocated"])
+        #expect(counts(q2.byTeam["north"]) == figures(onTime: 1, late: 1, unplanned: ["change-of-circumstances": 1]))
+        #expect(counts(q2.byTeam["south"]) == figures(missing: 1, yearlyOverdue: 1, unplanned: ["hospital": 1]))
+        #expect(counts(q2.byTeam["unallocated"]) == figures(missing: 1))
+        // Due 24 March 2026 at 11:00 UTC; the quarter ends at midnight in London (23:00 UTC) on 30 June.
+        let oldest = try #require(q2.total.oldestOverdue)
+        #expect((oldest.caseID, oldest.due, oldest.daysOverdue) == ("dee", "2026-03-24", 98))
+        #expect(q2.byTeam["south"]?.oldestOverdue == oldest)
+        #expect(q2.byTeam["north"]?.oldestOverdue == nil)
+    }
+
+    @Test func aReviewDueInOneQuarterCountsThereOnlyAndTheTeamIsTheOneAtTheDueDate() throws {
+        let q3 = try timeliness(try ReportPeriod(from: "2026-07-01", to: "2026-09-30"))
+        // Fay's review, done in July, was due in June; eve's, due in July, was never done, and she was south's.
+        #expect(counts(q3.total) == figures(missing: 1, yearlyOverdue: 1))
+        #expect(q3.byTeam.keys.sorted() == ["south"])
+        #expect(counts(q3.byTeam["south"]) == figures(missing: 1, yearlyOverdue: 1))
+        #expect(q3.total.oldestOverdue?.daysOverdue == 190)
+    }
+
+    @Test func printsOneLinePerTeamAndTheUnplannedReasons() throws {
+        let lines = try timeliness(try quarter()).text.components(separatedBy: "\n")
+        #expect(lines.first == "Review timeliness, 2026-04-01 to 2026-06-30")
+        let north = try #require(lines.first { $0.hasPrefix("north ") })
+        #expect(north.split(separator: " ") == ["north", "2", "1", "1", "0", "50%", "0", "-"])
+        let south = try #require(lines.first { $0.hasPrefix("south ") })
+        #expect(south.hasSuffix("dee, due 2026-03-24 (98 days)"))
+        #expect(lines.contains("  all teams: change-of-circumstances 1, hospital 1"))
+    }
+}
