@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyBroker", "CareJourneyWorker",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyBroker", "CareJourneyWorker",
                 "CareJourneyExampleWorkers", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyCLI",
             dependencies: [
-                "CareJourneyKit", "CareJourneyStore", "CareJourneyServer",
+                "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

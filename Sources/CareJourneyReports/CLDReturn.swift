@@ -41,6 +41,19 @@ public struct CLDReturn: Sendable {
         }
     }
 
+    /// `text` as an LA code (the ONS code of a council with social services responsibilities, like `E10000007`),
+    /// or why it is not one.
+    public static func laCode(_ text: String) throws(ReportError) -> String {
+        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard code.count == 9, code.first == "E", code.dropFirst().allSatisfy(\.isASCII), code.dropFirst().allSatisfy(\.isNumber)
+        else {
+            throw ReportError(
+                .invalidOption,
+                "'\(text)' is not an LA code: give the council's 9-character ONS code, an E and 8 digits (E10000007)")
+        }
+        return code
+    }
+
     /// Whether the event counts in the period.
     public func counts(_ event: CLDEvent) -> Bool {
         switch event.type {

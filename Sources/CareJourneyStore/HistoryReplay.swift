@@ -50,7 +50,7 @@ enum HistoryReplay {
 
 extension CaseStore {
     /// Folds, from one consistent read, the replayed history of every case that may have something to report from
-    /// `from` on: every case not closed before it. Runs beside a live server.
+    /// `from` on: every case not closed before it. Runs beside a live server, off the caller's thread.
     ///
     /// - Parameters:
     ///   - initial: the accumulator to start from.
@@ -59,9 +59,9 @@ extension CaseStore {
     public func reduceHistories<Accumulator: Sendable>(
         activeFrom from: Date, into initial: Accumulator,
         _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
-    ) throws(StoreError) -> Accumulator {
+    ) async throws(StoreError) -> Accumulator {
         let policies = try policies()
-        return try read { db in
+        return try await readAsync { db in
             var accumulator = initial
             try HistoryReplay.forEachCase(
                 in: db,

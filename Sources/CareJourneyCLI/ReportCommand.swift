@@ -1,0 +1,107 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyReports
+import Foundation
+
+/// `carejourney report cld|reviews|requests`: statutory returns and management figures, read from the histories.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Statutory returns and review figures, read from the case histories.",
+        discussion: "The code lists, the mapping from events to them and the counting rules: docs/reporting.md.",
+        subcommands: [CLD.self, Reviews.self, Requests.self])
+
+    /// The CLD return as CSV.
+    struct CLD: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cld",
+            abstract: "Write the DHSC Client Level Data return (CSV) for a period.",
+            discussion: """
+                Lists every row that lacks a mandatory field (case, field, rule, how to fix it) and writes nothing, \
+                exiting 1, unless --allow-incomplete is given.
+                """)
+
+        @OptionGroup var source: ReportSourceOptions
+
+        @Option(name: .customLong("la-code"), help: "The council's ONS code (E and 8 digits, like E10000007).")
+        var laCode: String
+
+        @Option(help: "Write the CSV to this file (default: standard output).")
+        var out: String?
+
+        @Flag(help: "Write the return even when rows lack a mandatory field.")
+        var allowIncomplete = false
+
+        func run() async throws {
+            let code: String
+            do {
+                code = try CLDReturn.laCode(laCode)
+            } catch {
+                printError("carejourney report cld: --la-code: \(error.message)")
+                throw ExitCode.failure
+            }
+            let cld = try await source.fill(CLDReturn(period: try source.period(), laCode: code))
+            for problem in cld.problems { printError("incomplete: \(problem)") }
+            let counts = CLDEvent.EventType.allCases.map { type in
+                "\(type.rawValue) \(cld.events.filter { $0.type == type }.count)"
+            }
+            let summary = "\(cld.events.count) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
+            if !cld.problems.isEmpty && !allowIncomplete {
+                printError(
+                    "carejourney report cld: \(cld.incompleteCount) of \(summary) lack a mandatory field (listed "
+                        + "above); nothing written.\n  hint: record the missing details, or pass --allow-incomplete")
+                throw ExitCode.failure
+            }
+            if let out {
+                do {
+                    try Data(cld.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
+                    printError("carejourney report cld: cannot write \(out): \(error.localizedDescription)")
+                    throw ExitCode.failure
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(cld.csv.utf8))
+            }
+            let incomplete = cld.problems.isEmpty ? "" : ", \(cld.incompleteCount) incomplete"
+            printError("wrote \(summary)\(incomplete)\(out.map { " to \($0)" } ?? "")")
+        }
+    }
+
+    /// Review timeliness.
+    struct Reviews: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "6–8-week reviews on time, late and missing; 12-month reviews overdue; unplanned reviews, by team.")
+
+        @OptionGroup var source: ReportSourceOptions
+
+        @Flag(help: "Print the figures as JSON.")
+        var json = false
+
+        func run() async throws {
+            let figures = try await source.fill(ReviewTimeliness(period: try source.period()))
+            print(json ? try ReportCommand.json(figures) : figures.text)
+        }
+    }
+
+    /// What followed new clients' requests.
+    struct Requests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What followed the requests from new clients that ended in a period (the sequel).")
+
+        @OptionGroup var source: ReportSourceOptions
+
+        @Flag(help: "Print the figures as JSON.")
+        var json = false
+
+        func run() async throws {
+            let outcomes = try await source.fill(RequestOutcomes(period: try source.period()))
+            print(json ? try ReportCommand.json(outcomes) : outcomes.text)
+        }
+    }
+
+    /// `value` as pretty JSON with sorted keys.
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

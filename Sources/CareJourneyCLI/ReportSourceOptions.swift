@@ -1,0 +1,74 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyReports
+import CareJourneyStore
+import Foundation
+
+/// The period of a report and where its histories come from: the store (`--data-dir`), or a scenario run on a
+/// virtual clock (`--scenario`), which needs no store and is how the examples are reported on.
+struct ReportSourceOptions: ParsableArguments {
+    @Option(help: "The first day of the period, YYYY-MM-DD (days are UK days).")
+    var from: String
+
+    @Option(help: "The last day of the period, YYYY-MM-DD, included.")
+    var to: String
+
+    @Option(name: .customLong("data-dir"), help: "The folder holding the store.")
+    var dataDirectory = "./carejourney-data"
+
+    @Option(help: "Report on the cases of this scenario file instead of the store.")
+    var scenario: String?
+
+    @OptionGroup var policy: PolicyOption
+
+    /// The period, or the error printed and exit 1.
+    func period() throws -> ReportPeriod {
+        do {
+            return try ReportPeriod(from: from, to: to)
+        } catch {
+            printError("carejourney report: \(error.message)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// `report` with every case that may have something in its period added; prints what went wrong and exits 1
+    /// when the histories cannot be read.
+    func fill<Report: CaseHistoryReport>(_ report: Report) async throws -> Report {
+        if let scenario { return try run(scenario, into: report) }
+        let file = URL(fileURLWithPath: dataDirectory).appendingPathComponent("carejourney.sqlite").path
+        guard FileManager.default.fileExists(atPath: file) else {
+            printError(
+                "carejourney report: there is no store in \(dataDirectory) (no carejourney.sqlite)\n"
+                    + "  hint: pass --data-dir with the folder `carejourney serve` uses, or --scenario FILE")
+            throw ExitCode.failure
+        }
+        do {
+            return try await CaseStore(directory: dataDirectory).reduceHistories(
+                activeFrom: report.period.start, into: report
+            ) { report, history in report.add(history) }
+        } catch {
+            printError("carejourney report: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func run<Report: CaseHistoryReport>(_ path: String, into report: Report) throws -> Report {
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioFile.load(path)
+        } catch {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+        let result = ScenarioRunner(policy: try policy.load(fallback: scenario.policyPath)).run(scenario)
+        let problems = result.timingErrors + result.failedExpectations
+        for problem in problems { printError("\(path): \(problem)") }
+        if !problems.isEmpty { throw ExitCode.failure }
+        var report = report
+        for id in result.histories.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            if let history = result.histories[id] { report.add(history) }
+        }
+        return report
+    }
+}
