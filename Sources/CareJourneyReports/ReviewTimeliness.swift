@@ -2,8 +2,9 @@ import CareJourneyCore
 import Foundation
 
 /// Review timeliness for a period, read from the histories: first formal (6–8-week) reviews due in the period on
-/// time, late or missing; yearly reviews overdue at its end; unplanned reviews started in it by reason. Overall
-/// and by team (the team the case had when the review was due, or started).
+/// time, late or missing; yearly reviews overdue at its end; unplanned reviews started in it by reason. Overall and
+/// by team (the team the case had when the review was due, or started). A period that has not ended yet is counted
+/// as it stands at `asOf`: what happens later, and a review due later, are not counted.
 public struct ReviewTimeliness: Codable, Hashable, Sendable {
     /// The figures for all cases or one team.
     public struct Figures: Codable, Hashable, Sendable {
@@ -43,26 +44,33 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
     /// The team name figures for cases without a team go under.
     public static let unallocated = "unallocated"
 
-    /// Empty figures for `period`.
-    public init(period: ReportPeriod) { self.period = period }
+    /// When overdue reviews are counted: the period's end, or the time the figures are read when that is
+    /// earlier (the dashboard's rolling year ends now).
+    public let asOf: Date
+
+    /// Empty figures for `period`, with overdue reviews counted at its end or at `asOf` if that is earlier.
+    public init(period: ReportPeriod, asOf: Date? = nil) {
+        self.period = period
+        self.asOf = min(period.end, asOf ?? period.end)
+    }
 
     /// Adds one case's reviews.
     public mutating func add(_ history: CaseHistory) {
-        let (start, end) = (period.start, period.end)
+        let start = period.start
         var firstDue: Date?
-        for (index, step) in history.steps.enumerated() where step.at < end {
+        for (index, step) in history.steps.enumerated() where step.at < asOf {
             let before = history.state(before: index)
             let after = step.state
             if let due = after.timers[.reviewFirstFormalDue] { firstDue = due }
             if let due = firstDue {
                 if !before.reviews.formalReviewDone && after.reviews.formalReviewDone {
-                    if start <= due && due < end {
+                    if start <= due && due < asOf {
                         count(history, at: due) { step.at <= due ? ($0.firstOnTime += 1) : ($0.firstLate += 1) }
                     }
                     firstDue = nil
                 } else if after.stage == .closed && after.timers[.reviewFirstFormalDue] == nil {
                     // Closed before the review was done: missing if it was already due, not needed otherwise.
-                    if start <= due && due < end && step.at > due { count(history, at: due) { $0.firstMissing += 1 } }
+                    if start <= due && due < asOf && step.at > due { count(history, at: due) { $0.firstMissing += 1 } }
                     firstDue = nil
                 }
             }
@@ -73,17 +81,17 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
                 count(history, at: step.at) { $0.unplannedByReason[reason, default: 0] += 1 }
             }
         }
-        if let due = firstDue, start <= due, due < end { count(history, at: due) { $0.firstMissing += 1 } }
+        if let due = firstDue, start <= due, due < asOf { count(history, at: due) { $0.firstMissing += 1 } }
 
-        let atEnd = history.steps.last { $0.at < end }?.state ?? CaseState(id: history.id)
+        let atEnd = history.steps.last { $0.at < asOf }?.state ?? CaseState(id: history.id)
         let yearlyDue =
             atEnd.reviews.overdue?.type == .planned
-            ? atEnd.reviews.overdue?.due : atEnd.timers[.reviewPlannedDue].flatMap { $0 < end ? $0 : nil }
+            ? atEnd.reviews.overdue?.due : atEnd.timers[.reviewPlannedDue].flatMap { $0 < asOf ? $0 : nil }
         if atEnd.stage.isOpen, let due = yearlyDue {
             let overdue = Overdue(
                 caseID: history.id.rawValue, due: ReportPeriod.day(of: due),
-                daysOverdue: Int(end.timeIntervalSince(due) / 86_400))
-            count(history, at: end.addingTimeInterval(-1)) { (figures: inout Figures) in
+                daysOverdue: Int(asOf.timeIntervalSince(due) / 86_400))
+            count(history, at: asOf.addingTimeInterval(-1)) { (figures: inout Figures) in
                 figures.yearlyOverdue += 1
                 if overdue.daysOverdue > (figures.oldestOverdue?.daysOverdue ?? -1) { figures.oldestOverdue = overdue }
             }

@@ -123,7 +123,10 @@ public struct CareJourneyService: Sendable {
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
         let live = LiveEvents(engine: engine)
         let routes = api.router(access: access)
-        Dashboard(engine: engine, clock: clock, broker: broker, live: live).addRoutes(to: routes) { _, context in
+        let timeliness = ReviewTimelinessService(store: store, clock: clock, logger: logger)
+        Dashboard(engine: engine, clock: clock, broker: broker, live: live, reviews: timeliness).addRoutes(
+            to: routes
+        ) { _, context in
             Viewer(context.principal)
         }
         // GET /metrics, and every request timed: see ServiceMetrics.
@@ -142,7 +145,7 @@ public struct CareJourneyService: Sendable {
                         seeded: report, group: handle))
             },
             logger: logger)
-        var services: [any Service] = [engine, timers, metrics]
+        var services: [any Service] = [engine, timers, metrics, timeliness]
         if let broker {
             services.append(broker)
             if !options.workers.isEmpty {

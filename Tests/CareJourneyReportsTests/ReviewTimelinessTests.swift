@@ -1,5 +1,6 @@
 import CareJourneyCore
 import CareJourneyReports
+import Foundation
 import Testing
 
 /// Seven cases whose 6–8-week reviews fall around the second quarter of 2026 (the window opens 6 weeks after
@@ -35,8 +36,8 @@ let reviewsScenario = scenario(
     ])
 
 @Suite struct ReviewTimelinessTests {
-    func timeliness(_ period: ReportPeriod) throws -> ReviewTimeliness {
-        var figures = ReviewTimeliness(period: period)
+    func timeliness(_ period: ReportPeriod, asOf: Date? = nil) throws -> ReviewTimeliness {
+        var figures = ReviewTimeliness(period: period, asOf: asOf)
         for history in try histories(reviewsScenario) { figures.add(history) }
         return figures
     }
@@ -96,5 +97,16 @@ let reviewsScenario = scenario(
         let south = try #require(lines.first { $0.hasPrefix("south ") })
         #expect(south.hasSuffix("dee, due 2026-03-24 (98 days)"))
         #expect(lines.contains("  all teams: change-of-circumstances 1, hospital 1"))
+    }
+
+    @Test func aPeriodNotYetOverCountsWhatStandsAtTheTimeOfAsking() throws {
+        // 20 May 2026 at midnight UTC: cy's and fay's reviews are not yet due, eve's unplanned review not yet begun.
+        let may20 = Date(timeIntervalSince1970: 1_779_235_200)
+        let early = try timeliness(try quarter(), asOf: may20)
+        #expect(counts(early.total) == figures(onTime: 1, late: 1, yearlyOverdue: 1, unplanned: ["hospital": 1]))
+        #expect(early.total.oldestOverdue?.daysOverdue == 56)
+        // A time after the period's end counts as its end.
+        let later = try timeliness(try quarter(), asOf: may20.addingTimeInterval(365 * 86_400))
+        #expect(later == (try timeliness(try quarter())))
     }
 }

@@ -77,6 +77,39 @@ import Testing
         }
     }
 
+    @Test func reviewTimelinessFromTheHistoriesIsChartedOnTheOverview() async throws {
+        try await LiveServer.with(sample: 120) { server in
+            // Read in the background at start: not ready is a 503 that says so, then the figures.
+            #expect(try await eventually { try await server.get("/api/reports/reviews").status == 200 })
+            let figures = try await server.get("/api/reports/reviews")
+            let total = try #require(figures["total"])
+            let (onTime, late, missing) = (
+                Int(total["firstOnTime"]?.number ?? -1), Int(total["firstLate"]?.number ?? -1),
+                Int(total["firstMissing"]?.number ?? -1)
+            )
+            // The sample has first reviews done on time and late over the last year.
+            #expect(onTime > 0 && late > 0)
+            guard case .object(let teams) = figures["byTeam"] else {
+                Issue.record("no figures by team")
+                return
+            }
+            let byTeam = teams.values.compactMap { $0["firstOnTime"]?.number }.reduce(0, +)
+            #expect(Int(byTeam) == onTime)
+
+            let page = try await server.get("/").text
+            #expect(page.components(separatedBy: "<svg class=\"chart\"").count == 4)
+            #expect(page.contains("aria-label=\"6–8-week reviews due \(figures["period"]?["from"]?.string ?? "?") to "))
+            let due = onTime + late + missing
+            let overdue = Int(total["yearlyOverdue"]?.number ?? -1)
+            #expect(
+                page.contains(
+                    "<tr data-team=\"All teams\"><th scope=\"row\">All teams</th><td class=\"num\">\(due)</td>"
+                        + "<td class=\"num\">\(onTime)</td><td class=\"num\">\(late)</td>"
+                        + "<td class=\"num\">\(missing)</td><td class=\"num\">\(overdue)</td>"))
+            #expect(page.contains("\(onTime) on time, \(late) late, \(missing) missing"))
+        }
+    }
+
     private var quiet: Logger {
         var logger = Logger(label: "test.worker")
         logger.logLevel = .critical

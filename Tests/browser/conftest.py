@@ -44,6 +44,7 @@ class Server:
     person's token (see PEOPLE); API calls are made as the manager."""
 
     def __init__(self, data_dir, sample=60):
+        self.data_dir = data_dir
         token_file = os.path.join(data_dir, "tokens.yaml")
         self.tokens = {}
         for name, role in PEOPLE.items():

@@ -1,8 +1,11 @@
 """The operations dashboard in a real headless Chromium: pages load cleanly, show the API's numbers, filter,
 act (with the action in the case's audit timeline), update live, and stay usable at 200 % zoom."""
+import json
 import re
+import subprocess
 import time
 
+from conftest import binary
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
@@ -75,6 +78,34 @@ def test_the_overview_shows_the_same_numbers_as_the_api(browser, server):
         row = browser.find_element(By.CSS_SELECTOR, f"tr[data-queue='{queue['queue']}']")
         assert number(row.find_element(By.CSS_SELECTOR, "[data-column=open]")) == queue["open"]
         assert queue["open"] == stats["openTasksByQueue"].get(queue["queue"], 0)
+
+
+def test_review_timeliness_is_charted_with_the_reports_figures(browser, server, artifacts):
+    deadline = time.time() + 30
+    while server.request("GET", "/api/reports/reviews")[0] != 200 and time.time() < deadline:
+        time.sleep(0.5)
+    figures = server.get_json("/api/reports/reviews")
+    open_page(browser, server, "/")
+    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    assert len(charts) == 3
+    assert all(chart.size["width"] > 300 and chart.size["height"] > 20 for chart in charts)
+    assert charts[0].get_attribute("aria-label").startswith("6–8-week reviews due " + figures["period"]["from"])
+    # One bar a team, plus all teams; the bars' segments are drawn in proportion.
+    assert len(charts[0].find_elements(By.TAG_NAME, "text")) == 2 * (1 + len(figures["byTeam"]))
+    row = browser.find_element(By.CSS_SELECTOR, "#review-timeliness tr[data-team='All teams']")
+    cells = [int(cell.text) for cell in row.find_elements(By.CSS_SELECTOR, "td.num")]
+    total = figures["total"]
+    assert cells == [total["firstOnTime"] + total["firstLate"] + total["firstMissing"], total["firstOnTime"],
+                     total["firstLate"], total["firstMissing"], total["yearlyOverdue"]]
+    browser.execute_script("document.querySelector('svg.chart').scrollIntoView()")
+    browser.save_screenshot(str(artifacts / "overview-reviews.png"))
+
+    # The command reads the same store beside the running server.
+    made = subprocess.run(
+        [binary(), "report", "reviews", "--json", "--data-dir", server.data_dir,
+         "--from", figures["period"]["from"], "--to", figures["period"]["to"]], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["total"]["unplannedByReason"] == total["unplannedByReason"]
 
 
 def test_a_filter_narrows_the_case_list(browser, server):

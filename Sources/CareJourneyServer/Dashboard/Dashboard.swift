@@ -14,17 +14,20 @@ final class Dashboard: Sendable {
     let clock: any CareClock
     let broker: Broker?
     let live: LiveEvents
+    /// Review timeliness from the histories, made in the background.
+    let reviews: ReviewTimelinessService
     private let map = Mutex<JourneyMap?>(nil)
     /// The last overview read, and when: pages that refresh live, many at once, share one read a second.
     private let lastFigures = Mutex<(read: ContinuousClock.Instant, figures: OverviewFigures)?>(nil)
     private static let figuresFreshFor = Duration.seconds(1)
 
     /// The dashboard over `engine`; the journey map is drawn in the background (it explores the machines).
-    init(engine: Engine, clock: any CareClock, broker: Broker?, live: LiveEvents) {
+    init(engine: Engine, clock: any CareClock, broker: Broker?, live: LiveEvents, reviews: ReviewTimelinessService) {
         self.engine = engine
         self.clock = clock
         self.broker = broker
         self.live = live
+        self.reviews = reviews
         let policy = engine.policy
         Thread.detachNewThread { [self] in
             let drawn = JourneyMap(policy: policy)
@@ -44,6 +47,11 @@ final class Dashboard: Sendable {
     ) {
         router.get("/") { request, context in await self.overview(viewer(request, context)) }
         router.get("/api/overview") { _, _ in await self.figures().map { Response.json($0) } ?? Self.unavailable }
+        router.get("/api/reports/reviews") { _, _ in
+            self.reviews.figures.map { Response.json($0) }
+                ?? Problem(503, "not-ready", "Review timeliness is still being read", "try again in a few seconds")
+                .response
+        }
         router.get("/cases") { request, context in
             await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
         }
@@ -102,7 +110,8 @@ final class Dashboard: Sendable {
 
     private func overview(_ viewer: Viewer) async -> Response {
         guard let figures = await figures() else { return Self.unavailable }
-        return .html(OverviewPage.render(figures, map: map.withLock { $0 }, viewer: viewer))
+        return .html(
+            OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, viewer: viewer))
     }
 
     private func cases(_ query: FormData, _ viewer: Viewer) async -> Response {

@@ -1,10 +1,14 @@
 import CareJourneyCore
+import CareJourneyReports
 import CareJourneyStore
 import Foundation
 
-/// The overview: the journey map with open cases and waits, the queues, and the reviews.
+/// The overview: the journey map with open cases and waits, the queues, and the reviews (due, overdue, and their
+/// timeliness over the last 12 months).
 enum OverviewPage {
-    static func render(_ figures: OverviewFigures, map: JourneyMap?, viewer: Viewer) -> HTML {
+    static func render(
+        _ figures: OverviewFigures, map: JourneyMap?, timeliness: ReviewTimeliness?, viewer: Viewer
+    ) -> HTML {
         let open = figures.stages.reduce(0) { $0 + $1.cases }
         let mapSection: HTML =
             map.map { map in
@@ -30,6 +34,7 @@ enum OverviewPage {
                 \(stageTable(figures))
                 <h2>Reviews</h2>
                 \(reviews(figures.reviews))
+                \(ReviewTimelinessSection.render(timeliness))
                 <h2>Queues</h2>
                 \(QueuesPage.queueTable(figures.queues))
                 </div>
@@ -55,15 +60,6 @@ enum OverviewPage {
     }
 
     private static func reviews(_ reviews: ReviewFigures) -> HTML {
-        func rate(_ figures: ReviewFigures.OnTime) -> HTML {
-            guard let rate = figures.rate else { return "no reviews were due" }
-            let percent = Int((rate * 100).rounded())
-            return """
-                <span class="figure">\(percent)%</span> on time (\(figures.onTime) on time, \(figures.late) late)\
-                <svg width="200" height="14" role="presentation" aria-hidden="true"><rect width="200" height="14" \
-                fill="#f3f2f1" stroke="#505a5f"/><rect class="bar" width="\(percent * 2)" height="14"/></svg>
-                """
-        }
         let due = ["informal", "first-formal", "planned"].map { reviews.dueThisWeek[$0] ?? 0 }
         return """
             <div class="grid">
@@ -72,8 +68,6 @@ enum OverviewPage {
             (\(due[0]) informal, \(due[1]) first formal, \(due[2]) planned)</p></div>
             <div class="panel"><h3>Overdue now</h3><p><span class="figure">\(reviews.overdue)</span> \
             <a href="/cases?overdue=true">see the cases</a></p></div>
-            <div class="panel"><h3>6–8-week reviews, last 12 months</h3><p>\(rate(reviews.firstFormal))</p></div>
-            <div class="panel"><h3>12-month reviews, last 12 months</h3><p>\(rate(reviews.planned))</p></div>
             </div>
             """
     }

@@ -1,0 +1,53 @@
+import CareJourneyReports
+import CareJourneyStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps the overview's review timeliness for the last 12 months, read from the case histories as
+/// `carejourney report reviews` reads them: once at start, then again every `interval` of wall time. Replaying
+/// histories is a pass over the events of every case not closed a year ago, so it is done in the background and
+/// the pages show the last figures made.
+final class ReviewTimelinessService: Service, Sendable {
+    private let store: CaseStore
+    private let clock: any CareClock
+    private let interval: Duration
+    private let logger: Logger
+    private let latest = Mutex<ReviewTimeliness?>(nil)
+
+    /// The figures for `store`, made every `interval`.
+    init(store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// The last figures made, or `nil` before the first are ready.
+    var figures: ReviewTimeliness? { latest.withLock { $0 } }
+
+    /// Makes the figures now and keeps them; a store that cannot be read leaves the last figures in place.
+    func refresh() async {
+        let now = clock.now()
+        let period = ReportPeriod.year(endingAt: now)
+        do {
+            let figures = try await store.reduceHistories(
+                activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now)
+            ) { figures, history in figures.add(history) }
+            latest.withLock { $0 = figures }
+        } catch {
+            logger.warning("review timeliness not refreshed", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    func run() async throws {
+        // A graceful shutdown cuts the wait short; a refresh under way finishes its read first.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.refresh()
+                try await Task.sleep(for: self.interval)
+            }
+        }
+    }
+}
