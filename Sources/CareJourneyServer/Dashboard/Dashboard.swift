@@ -48,7 +48,7 @@ final class Dashboard: Sendable {
         router.get("/") { request, context in await self.overview(viewer(request, context)) }
         router.get("/api/overview") { _, _ in await self.figures().map { Response.json($0) } ?? Self.unavailable }
         router.get("/api/reports/reviews") { _, _ in
-            self.reviews.figures.map { Response.json($0) }
+            await self.reviews.figures(waitingUpTo: .seconds(5)).map { Response.json($0) }
                 ?? Problem(503, "not-ready", "Review timeliness is still being read", "try again in a few seconds")
                 .response
         }

@@ -27,6 +27,15 @@ final class ReviewTimelinessService: Service, Sendable {
     /// The last figures made, or `nil` before the first are ready.
     var figures: ReviewTimeliness? { latest.withLock { $0 } }
 
+    /// The last figures made, waiting up to `patience` for the first after start-up.
+    func figures(waitingUpTo patience: Duration) async -> ReviewTimeliness? {
+        let deadline = ContinuousClock.now + patience
+        while figures == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return figures
+    }
+
     /// Makes the figures now and keeps them; a store that cannot be read leaves the last figures in place.
     func refresh() async {
         let now = clock.now()
