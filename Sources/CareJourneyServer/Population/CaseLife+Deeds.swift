@@ -22,13 +22,12 @@ extension CaseLife {
         case .completeAssessment:
             guard state.stage == .assessment else { return .skip }
             guard state.advocacy.status != .referred else { return .retry(after: 3 * 86_400) }
-            return act(
-                .assessmentCompleted,
-                [
-                    "needs": .array(persona.needs.map(JSONValue.string)),
-                    "outcomes": .array(persona.outcomes.map(JSONValue.string)),
-                    "carerReliedOn": .bool(persona.carerReliedOn),
-                ])
+            let found: [String: JSONValue] = [
+                "needs": .array(persona.needs.map(JSONValue.string)),
+                "outcomes": .array(persona.outcomes.map(JSONValue.string)),
+                "carerReliedOn": .bool(persona.carerReliedOn),
+            ]
+            return act(.assessmentCompleted, .object(found.merging(persona.assessmentRecord) { $1 }))
         case .decideEligibility:
             guard state.stage == .eligibility else { return .skip }
             return persona.eligible

@@ -90,7 +90,10 @@ extension CaseLife {
         case .informal: outcome = .noChange
         case .firstFormal:
             if persona.ending == .atFirstReview {
-                return ["outcome": "closure", "closureReason": "needs-met", "note": "outcomes met; support ends"]
+                return [
+                    "outcome": "closure", "closureReason": "needs-met", "note": "outcomes met; support ends",
+                    "method": "face-to-face", "outcomesAchieved": "met",
+                ]
             }
             outcome = draw < 0.12 ? .planChange : .noChange
         case .planned: outcome = draw < 0.15 ? .planChange : .noChange
@@ -101,6 +104,7 @@ extension CaseLife {
                 outcome = draw < 0.06 ? .reassessment : draw < 0.5 ? .planChange : .noChange
             }
         }
-        return ["outcome": .string(outcome.rawValue)]
+        let result: [String: JSONValue] = ["outcome": .string(outcome.rawValue)]
+        return .object(review.type == .informal ? result : result.merging(persona.reviewRecord(key("review"))) { $1 })
     }
 }

@@ -38,12 +38,13 @@ extension Persona {
         let name = "\(random.pick(firstNames, "first-name")) \(random.pick(surnames, "surname"))"
         guard carer else {
             return Contact(
-                name: name, clientType: .adult, route: random.pick(routes, "route"), caredFor: nil, summary: nil)
+                name: name, clientType: .adult, route: random.pick(routes, "route"), caredFor: nil, summary: nil,
+                details: details(carer: false, random: random))
         }
         let caredFor = "\(random.pick(firstNames, "cared-for")) \(name.split(separator: " ").last ?? "")"
         return Contact(
             name: name, clientType: .carer, route: random.pick([.selfReferral, .gp, .familyOrFriend], "route"),
-            caredFor: caredFor, summary: "caring for \(caredFor) most days")
+            caredFor: caredFor, summary: "caring for \(caredFor) most days", details: details(carer: true, random: random))
     }
 
     /// Who acts on the case: the allocated practitioner, or the team's duty desk.

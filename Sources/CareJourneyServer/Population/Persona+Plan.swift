@@ -47,6 +47,7 @@ extension Persona {
         if funding.hasCouncilManaged {
             plan["councilManaged"] = [
                 "services": .array(services.map(JSONValue.string)), "weeklyCost": .number(councilManagedCost.pounds),
+                "component": .string(Self.component(of: services).rawValue),
             ]
         }
         if funding.hasDirectPayment {
@@ -68,6 +69,7 @@ extension Persona {
         [
             "councilManaged": [
                 "services": ["home care", "personal care"], "weeklyCost": .number(threshold.scaled(by: 0.9).pounds),
+                "component": .string(ServiceComponent.homeCare.rawValue),
             ]
         ]
     }
