@@ -69,7 +69,8 @@ struct ReportCommand: AsyncParsableCommand {
     /// Review timeliness.
     struct Reviews: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "6–8-week reviews on time, late and missing; 12-month reviews overdue; unplanned reviews, by team.")
+            abstract:
+                "6–8-week reviews on time, late and missing; 12-month reviews overdue; unplanned reviews, by team.")
 
         @OptionGroup var source: ReportSourceOptions
 

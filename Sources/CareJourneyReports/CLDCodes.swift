@@ -85,8 +85,8 @@ public enum CLDCodes {
     /// The outcome of an event the person's case closed or moved away with.
     public static func outcome(closedAs reason: ClosureReason) -> String {
         switch reason {
-        case .informationAndAdvice: "NFA - Information & Advice / Signposting only"
-        case .notEligible: "NFA - No services provided: other reason"
+        case .informationAndAdvice: informationAndAdvice
+        case .notEligible: notEligible
         case .independenceRegained: "NFA - Support ended: other reason"
         case .needsMet: "NFA - Support ended: other reason"
         case .supportDeclined: "NFA - Support declined"

@@ -83,7 +83,9 @@ private struct Walk {
     mutating func read(_ step: CaseHistory.Step, before: CaseState) {
         let after = step.state
         let clientType = after.person?.clientType ?? before.person?.clientType ?? .adult
-        let leftOutcome = after.stage == .closed ? after.closure.map { CLDCodes.outcome(closedAs: $0.reason) }
+        let leftOutcome =
+            after.stage == .closed
+            ? after.closure.map { CLDCodes.outcome(closedAs: $0.reason) }
             : after.stage == .transferring ? CLDCodes.movedAway : nil
 
         // Requests: from each contact to the decision that ends the contact stage.
@@ -114,7 +116,8 @@ private struct Walk {
             event.assessmentCompleted = after.assessment?.completedAt != nil
             if case .eligibilityDecided(let decision) = step.event {
                 event.values[.eligibleNeeds] = CLDCodes.eligibleNeeds(decision.eligible)
-                event.finish(at: step.at, outcome: decision.eligible ? CLDCodes.toSupportPlanning : CLDCodes.notEligible)
+                event.finish(
+                    at: step.at, outcome: decision.eligible ? CLDCodes.toSupportPlanning : CLDCodes.notEligible)
                 done.append(event)
                 assessment = nil
             } else if let outcome = leftOutcome {
@@ -187,11 +190,13 @@ private struct ServiceLine: Hashable {
         guard state.stage != .closed else { return [] }
         var lines: Set<ServiceLine> = []
         if state.stage == .reablement {
-            lines.insert(ServiceLine(type: .reablement, component: nil, mechanism: .commissioned, unitCost: nil, frequency: nil))
+            lines.insert(
+                ServiceLine(type: .reablement, component: nil, mechanism: .commissioned, unitCost: nil, frequency: nil))
         }
         if state.interimProvider != nil && state.firstSignedOffAt == nil {
             lines.insert(
-                ServiceLine(type: .otherShortTerm, component: nil, mechanism: .commissioned, unitCost: nil, frequency: nil))
+                ServiceLine(
+                    type: .otherShortTerm, component: nil, mechanism: .commissioned, unitCost: nil, frequency: nil))
         }
         if let part = state.signedOffPlan?.councilManaged, let provider = state.provider,
             state.openTask(.findProvider) == nil

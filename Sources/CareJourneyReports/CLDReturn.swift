@@ -36,7 +36,9 @@ public struct CLDReturn: Sendable {
         for event in extractor.events(of: history) where counts(event) {
             events.append(event)
             problems += event.missing.map {
-                Problem(caseID: event.caseID, reference: event.values[.eventReference] ?? "", column: $0.column, rule: $0.rule)
+                Problem(
+                    caseID: event.caseID, reference: event.values[.eventReference] ?? "", column: $0.column,
+                    rule: $0.rule)
             }
         }
     }
@@ -45,7 +47,8 @@ public struct CLDReturn: Sendable {
     /// or why it is not one.
     public static func laCode(_ text: String) throws(ReportError) -> String {
         let code = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard code.count == 9, code.first == "E", code.dropFirst().allSatisfy(\.isASCII), code.dropFirst().allSatisfy(\.isNumber)
+        guard code.count == 9, code.first == "E", code.dropFirst().allSatisfy(\.isASCII),
+            code.dropFirst().allSatisfy(\.isNumber)
         else {
             throw ReportError(
                 .invalidOption,
@@ -67,9 +70,11 @@ public struct CLDReturn: Sendable {
 
     /// The return as CSV (RFC 4180: a header line, CRLF line ends, fields quoted where they must be).
     public var csv: String {
-        let lines = [CLDColumn.allCases.map(\.rawValue)] + events.map { event in
-            CLDColumn.allCases.map { event.values[$0] ?? "" }
-        }
+        let lines =
+            [CLDColumn.allCases.map(\.rawValue)]
+            + events.map { event in
+                CLDColumn.allCases.map { event.values[$0] ?? "" }
+            }
         return lines.map { $0.map(Self.quoted).joined(separator: ",") + "\r\n" }.joined()
     }
 

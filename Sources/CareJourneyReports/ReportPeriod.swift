@@ -33,7 +33,8 @@ public struct ReportPeriod: Hashable, Sendable, Codable, CustomStringConvertible
     /// Written as `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(from: container.decode(String.self, forKey: .from), to: container.decode(String.self, forKey: .to))
+        try self.init(
+            from: container.decode(String.self, forKey: .from), to: container.decode(String.self, forKey: .to))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -46,7 +47,8 @@ public struct ReportPeriod: Hashable, Sendable, Codable, CustomStringConvertible
     public static func year(endingAt now: Date) -> ReportPeriod {
         let last = day(of: now)
         let lastStart = startOfDay(last) ?? now
-        let first = calendar.date(byAdding: .day, value: 1, to: calendar.date(byAdding: .year, value: -1, to: lastStart)!)!
+        let first = calendar.date(
+            byAdding: .day, value: 1, to: calendar.date(byAdding: .year, value: -1, to: lastStart)!)!
         // Both days come from the calendar, so they are valid dates in order.
         return try! ReportPeriod(from: day(of: first), to: last)
     }

@@ -112,7 +112,9 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
             "team                      first reviews due  on time  late  missing  on-time %  yearly overdue  oldest overdue"
         )
         for (team, figures) in rows {
-            let rate = figures.firstDue == 0 ? "-" : String(format: "%.0f%%", 100.0 * Double(figures.firstOnTime) / Double(figures.firstDue))
+            let rate =
+                figures.firstDue == 0
+                ? "-" : String(format: "%.0f%%", 100.0 * Double(figures.firstOnTime) / Double(figures.firstDue))
             let oldest = figures.oldestOverdue.map { "\($0.caseID), due \($0.due) (\($0.daysOverdue) days)" } ?? "-"
             lines.append(
                 team.padding(toLength: 26, withPad: " ", startingAt: 0)

@@ -29,7 +29,8 @@ enum HistoryReplay {
                     guard let policy = policies[fingerprint] else {
                         throw StoreError(
                             .corrupt,
-                            "event \(history.seq) was applied under policy \(fingerprint), which the store does not hold")
+                            "event \(history.seq) was applied under policy \(fingerprint), which the store does not hold"
+                        )
                     }
                     return policy
                 }

@@ -150,17 +150,20 @@ let quarterScenario = """
         let cld = try quarterReturn()
         #expect(cld.incompleteCount == 1)
         #expect(
-            cld.problems.map(\.description) == [
-                "nhsNumber", "gender", "birthMonth", "ethnicity", "postcode",
-            ].map { field in
-                let column = [
-                    "nhsNumber": "NHS Number", "gender": "Person Stated Gender Code", "birthMonth": "Person Birth Month",
-                    "ethnicity": "Ethnicity", "postcode": "Postcode",
-                ][field]!
-                let hint = field == "ethnicity" ? "ethnicity; not-stated if the person declines" : field
-                return "bo bo/REQ/20260406/serviceuser/selfreferral: '\(column)' is empty; it is mandatory on every row "
-                    + "(person field). To fix: record it with record-person-details (\(hint))"
-            })
+            cld.problems.map(\.description)
+                == [
+                    "nhsNumber", "gender", "birthMonth", "ethnicity", "postcode",
+                ].map { field in
+                    let column = [
+                        "nhsNumber": "NHS Number", "gender": "Person Stated Gender Code",
+                        "birthMonth": "Person Birth Month",
+                        "ethnicity": "Ethnicity", "postcode": "Postcode",
+                    ][field]!
+                    let hint = field == "ethnicity" ? "ethnicity; not-stated if the person declines" : field
+                    return
+                        "bo bo/REQ/20260406/serviceuser/selfreferral: '\(column)' is empty; it is mandatory on every row "
+                        + "(person field). To fix: record it with record-person-details (\(hint))"
+                })
     }
 
     @Test func theNextQuarterEndsWhatEndedInItAndLeavesOutWhatEndedBefore() throws {

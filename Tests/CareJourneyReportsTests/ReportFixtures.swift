@@ -43,7 +43,8 @@ struct TimedStep {
 func scenario(_ title: String, _ steps: [[TimedStep]]) -> String {
     let ordered = steps.joined().enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
     let start = ordered.first?.element.at ?? "2026-01-01T00:00:00Z"
-    return "title: \(title)\nstart: \(start)\nsteps:\n" + ordered.map { "  - \($0.element.body)" }.joined(separator: "\n")
+    return "title: \(title)\nstart: \(start)\nsteps:\n"
+        + ordered.map { "  - \($0.element.body)" }.joined(separator: "\n")
 }
 
 /// The steps that take `id` from contact on `day` (at 09:00 UTC) to a signed-off plan of `component` (home care
@@ -55,7 +56,8 @@ func toSignOff(
     var steps = [
         TimedStep("\(day)T09:00:00Z", id, "event: contact, data: { name: \(id), clientType: adult, route: gp }"),
         TimedStep("\(day)T09:30:00Z", id, "event: start-assessment"),
-        TimedStep("\(day)T11:00:00Z", id, "event: assessment-completed, data: { needs: [personal care], outcomes: [home] }"),
+        TimedStep(
+            "\(day)T11:00:00Z", id, "event: assessment-completed, data: { needs: [personal care], outcomes: [home] }"),
         TimedStep("\(day)T12:00:00Z", id, "event: eligibility-decided, data: { eligible: true }"),
         TimedStep("\(day)T13:00:00Z", id, "event: ras-completed, data: { points: 46, informalSupport: some }"),
         TimedStep(

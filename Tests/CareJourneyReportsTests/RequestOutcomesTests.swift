@@ -9,7 +9,8 @@ let requestsScenario = scenario(
     "Request outcomes around a quarter",
     [
         [
-            TimedStep("2026-04-02T09:00:00Z", "ann", "event: contact, data: { name: Ann, clientType: adult, route: gp }"),
+            TimedStep(
+                "2026-04-02T09:00:00Z", "ann", "event: contact, data: { name: Ann, clientType: adult, route: gp }"),
             TimedStep("2026-04-02T10:00:00Z", "ann", "event: give-information-and-advice"),
             TimedStep(
                 "2026-04-07T09:00:00Z", "ben",
@@ -28,10 +29,13 @@ let requestsScenario = scenario(
                 "event: assessment-completed, data: { needs: [a break], outcomes: [keep caring] }"),
             TimedStep(
                 "2026-05-20T10:00:00Z", "dan",
-                "event: eligibility-decided, data: { eligible: false, reason: his wellbeing is not significantly affected }"),
-            TimedStep("2026-06-01T09:00:00Z", "hal", "event: contact, data: { name: Hal, clientType: adult, route: police }"),
+                "event: eligibility-decided, data: { eligible: false, reason: his wellbeing is not significantly affected }"
+            ),
+            TimedStep(
+                "2026-06-01T09:00:00Z", "hal", "event: contact, data: { name: Hal, clientType: adult, route: police }"),
             TimedStep("2026-06-01T10:00:00Z", "hal", "event: start-interim-support"),
-            TimedStep("2026-06-10T09:00:00Z", "gil", "event: contact, data: { name: Gil, clientType: adult, route: gp }"),
+            TimedStep(
+                "2026-06-10T09:00:00Z", "gil", "event: contact, data: { name: Gil, clientType: adult, route: gp }"),
             TimedStep("2026-06-10T15:00:00Z", "gil", "event: close-case, data: { reason: deceased }"),
         ],
         toSignOff("ed", contactOn: "2026-06-29", signOffOn: "2026-07-03"),

@@ -7,14 +7,16 @@ enum ReviewTimelinessSection {
         guard let figures else {
             return "<p class=\"hint\">Review timeliness is being read from the case histories; it appears shortly.</p>"
         }
-        let teams = [("All teams", figures.total)] + figures.byTeam.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let teams =
+            [("All teams", figures.total)] + figures.byTeam.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let first = BarChart(
             title: "6–8-week reviews due \(figures.period): on time, late and missing, by team",
             rows: teams.map { team, counts in
                 BarChart.Row(
                     label: team,
                     segments: [
-                        .init(value: counts.firstOnTime, style: "on-time"), .init(value: counts.firstLate, style: "late"),
+                        .init(value: counts.firstOnTime, style: "on-time"),
+                        .init(value: counts.firstLate, style: "late"),
                         .init(value: counts.firstMissing, style: "missing"),
                     ],
                     note: "\(counts.firstOnTime) on time, \(counts.firstLate) late, \(counts.firstMissing) missing")
