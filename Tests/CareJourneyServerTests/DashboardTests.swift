@@ -110,6 +110,40 @@ import Testing
         }
     }
 
+    @Test func aCasePageNamesThePersonsDetailsAndThoseNotYetRecorded() async throws {
+        try await LiveServer.with { server in
+            let contact: JSONValue = [
+                "data": [
+                    "name": "Ada", "clientType": "adult", "route": "gp", "nhsNumber": "943 476 5919",
+                    "postcode": "de1 2ab",
+                ]
+            ]
+            #expect(try await server.post("/api/cases", contact).status == 201)
+            let first = try await server.get("/cases/C-1").text
+            #expect(
+                first.contains(
+                    "<dd data-field=\"details\">NHS number 9434765919, postcode DE1 2AB; not recorded: born, gender, "
+                        + "ethnicity, primary support reason</dd>"))
+            // A wrong NHS number is refused naming the field; the page still shows what was recorded.
+            let wrong = try await server.post(
+                "/api/cases/C-1/events", ["name": "record-person-details", "data": ["nhsNumber": "9434765918"]])
+            #expect(wrong.status == 422)
+            #expect(wrong.text.contains("nhsNumber"))
+            let put = try await server.post(
+                "/api/cases/C-1/events",
+                [
+                    "name": "record-person-details",
+                    "data": ["birthMonth": "1941-03", "gender": "female", "ethnicity": "not-stated"],
+                ])
+            #expect(put.status == 200)
+            let page = try await server.get("/cases/C-1").text
+            #expect(
+                page.contains(
+                    "NHS number 9434765919, born 1941-03, gender female, ethnicity not-stated, postcode DE1 2AB; "
+                        + "not recorded: primary support reason</dd>"))
+        }
+    }
+
     private var quiet: Logger {
         var logger = Logger(label: "test.worker")
         logger.logLevel = .critical

@@ -43,6 +43,7 @@ enum CaseDetailPage {
             <dt>Stage</dt><dd data-field="stage">\(state.stage.rawValue)\(overdue)</dd>
             <dt>Person</dt><dd>\(state.person?.name ?? "—") (\(state.person?.clientType.rawValue ?? "—"), \
             came by \(state.person?.route.rawValue ?? "—"))</dd>
+            <dt>Recorded details</dt><dd data-field="details">\(details(state.person?.details))</dd>
             <dt>Opened</dt><dd>\(state.openedAt.map { UKTime.element($0) })</dd>
             <dt>Team</dt><dd data-field="team">\(state.allocation?.team ?? "none")</dd>
             <dt>Allocated to</dt><dd data-field="worker">\(state.allocation?.worker ?? "nobody")</dd>
@@ -55,6 +56,20 @@ enum CaseDetailPage {
             \(closure)
             </dl>
             """
+    }
+
+    /// The person's details for statutory returns, naming those not yet known (docs/reporting.md).
+    private static func details(_ details: PersonDetails?) -> String {
+        let known = details ?? PersonDetails()
+        let fields: [(String, String?)] = [
+            ("NHS number", known.nhsNumber), ("born", known.birthMonth), ("gender", known.gender?.rawValue),
+            ("ethnicity", known.ethnicity?.rawValue), ("postcode", known.postcode),
+            ("primary support reason", known.primarySupportReason?.rawValue),
+        ]
+        let given = fields.compactMap { name, value in value.map { "\(name) \($0)" } }
+        let missing = fields.filter { $0.1 == nil }.map(\.0)
+        return (given.isEmpty ? "none" : given.joined(separator: ", "))
+            + (missing.isEmpty ? "" : "; not recorded: \(missing.joined(separator: ", "))")
     }
 
     private static func timers(_ state: CaseState) -> HTML {
