@@ -98,7 +98,8 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyBench",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyServer", "CareJourneyBroker", "CareJourneyWorker",
+                "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer", "CareJourneyBroker",
+                "CareJourneyWorker",
                 "ZeroMQ", "CZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

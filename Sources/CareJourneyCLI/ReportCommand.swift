@@ -42,9 +42,9 @@ struct ReportCommand: AsyncParsableCommand {
             let cld = try await source.fill(CLDReturn(period: try source.period(), laCode: code))
             for problem in cld.problems { printError("incomplete: \(problem)") }
             let counts = CLDEvent.EventType.allCases.map { type in
-                "\(type.rawValue) \(cld.events.filter { $0.type == type }.count)"
+                "\(type.rawValue) \(cld.rowsByType[type] ?? 0)"
             }
-            let summary = "\(cld.events.count) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
+            let summary = "\(cld.rows.count) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
             if !cld.problems.isEmpty && !allowIncomplete {
                 printError(
                     "carejourney report cld: \(cld.incompleteCount) of \(summary) lack a mandatory field (listed "

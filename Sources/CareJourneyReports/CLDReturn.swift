@@ -19,10 +19,15 @@ public struct CLDReturn: Sendable {
     }
 
     public let period: ReportPeriod
-    /// The rows, in case then start order.
-    public private(set) var events: [CLDEvent] = []
+    /// The rows as CSV lines (without their line ends), in case then start order: kept as text, not as events, so
+    /// that a return of millions of rows fits in memory.
+    public private(set) var rows: [String] = []
+    /// How many rows there are of each type.
+    public private(set) var rowsByType: [CLDEvent.EventType: Int] = [:]
     /// Each missing mandatory field, row by row.
     public private(set) var problems: [Problem] = []
+    /// How many rows lack a mandatory field.
+    public private(set) var incompleteCount = 0
     private let extractor: CLDEventExtractor
 
     /// An empty return for `period`.
@@ -34,8 +39,11 @@ public struct CLDReturn: Sendable {
     /// Adds the rows of one case that count in the period.
     public mutating func add(_ history: CaseHistory) {
         for event in extractor.events(of: history) where counts(event) {
-            events.append(event)
-            problems += event.missing.map {
+            rows.append(CLDColumn.allCases.map { Self.quoted(event.values[$0] ?? "") }.joined(separator: ","))
+            rowsByType[event.type, default: 0] += 1
+            let missing = event.missing
+            if !missing.isEmpty { incompleteCount += 1 }
+            problems += missing.map {
                 Problem(
                     caseID: event.caseID, reference: event.values[.eventReference] ?? "", column: $0.column,
                     rule: $0.rule)
@@ -65,17 +73,10 @@ public struct CLDReturn: Sendable {
         }
     }
 
-    /// The rows that lack a mandatory field.
-    public var incompleteCount: Int { Set(problems.map(\.reference)).count }
-
     /// The return as CSV (RFC 4180: a header line, CRLF line ends, fields quoted where they must be).
     public var csv: String {
-        let lines =
-            [CLDColumn.allCases.map(\.rawValue)]
-            + events.map { event in
-                CLDColumn.allCases.map { event.values[$0] ?? "" }
-            }
-        return lines.map { $0.map(Self.quoted).joined(separator: ",") + "\r\n" }.joined()
+        ([CLDColumn.allCases.map { Self.quoted($0.rawValue) }.joined(separator: ",")] + rows).map { $0 + "\r\n" }
+            .joined()
     }
 
     static func quoted(_ field: String) -> String {

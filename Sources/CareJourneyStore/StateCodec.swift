@@ -41,7 +41,9 @@ enum StateCodec {
     static func event(name: String, data: String) throws(StoreError) -> Event {
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: Data(data.utf8))
+            // The core's own reader: it reads JSON as Foundation does (JSONTextTests), several times faster, which
+            // replaying a million histories for a report or a verify needs.
+            json = try JSONValue.parse(Array(data.utf8))
         } catch {
             throw StoreError(.corrupt, "event data is not JSON", cause: error)
         }

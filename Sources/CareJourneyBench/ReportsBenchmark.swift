@@ -1,0 +1,72 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyKit
+import CareJourneyReports
+import CareJourneyStore
+import Foundation
+
+/// The statutory reports over a large store: how long the CLD return, review timeliness and request outcomes
+/// take to read from the histories, and the memory they need.
+struct ReportsBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reports", abstract: "The CLD return and the review figures over many cases' histories.")
+
+    @Option(help: "How many open cases.")
+    var cases = 1_000_000
+
+    @Option(help: "Keep the store here (default: a scratch folder); an existing store is used as it is.")
+    var dataDir: String?
+
+    @Option(help: "The policy file.")
+    var policy = benchmarkPolicyPath()
+
+    func run() async throws {
+        let rules = try PolicyFile.load(policy)
+        let directory = dataDir ?? scratchDirectory("reports")
+        let file = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.sqlite").path
+        if !FileManager.default.fileExists(atPath: file) {
+            let start = ContinuousClock.now
+            try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules)
+            print(String(format: "  populated in %.0f s (bulk load, not part of the figures)", elapsed(since: start)))
+        }
+        let store = try CaseStore(directory: directory)
+        let stats = try await store.stats()
+        let year = ReportPeriod.year(endingAt: Date())
+        print("carejourney-bench reports: \(stats.cases) cases in \(directory)")
+        // The replay alone, which every report pays, and the number of events read.
+        var start = ContinuousClock.now
+        let events = try await store.reduceHistories(activeFrom: year.start, into: 0) { $0 += $1.steps.count }
+        print(
+            String(
+                format: "  replay only: %d events in %.1f s, %.0f events/s", events, elapsed(since: start),
+                Double(events) / elapsed(since: start)))
+
+        let cld = try await measure("CLD return, 12 months", events: events) {
+            try await store.reduceHistories(
+                activeFrom: year.start, into: CLDReturn(period: year, laCode: "E10000007")
+            ) { $0.add($1) }
+        }
+        let csv = cld.csv
+        print("    \(cld.rows.count) rows, \(csv.utf8.count / 1_048_576) MiB of CSV, \(cld.incompleteCount) incomplete")
+        let reviews = try await measure("review timeliness, 12 months", events: events) {
+            try await store.reduceHistories(activeFrom: year.start, into: ReviewTimeliness(period: year)) { $0.add($1) }
+        }
+        print("    \(reviews.total.firstDue) first reviews due, \(reviews.byTeam.count) team(s)")
+        let requests = try await measure("request outcomes, 12 months", events: events) {
+            try await store.reduceHistories(activeFrom: year.start, into: RequestOutcomes(period: year)) { $0.add($1) }
+        }
+        print("    \(requests.requests) requests")
+        print(String(format: "  peak memory %.0f MiB", peakMemoryMiB()))
+    }
+
+    private func measure<T>(_ name: String, events: Int, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        let result = try await body()
+        let seconds = elapsed(since: start)
+        print(
+            String(
+                format: "  %@: %.1f s, %.0f events/s, peak memory so far %.0f MiB", name, seconds,
+                Double(events) / seconds, peakMemoryMiB()))
+        return result
+    }
+}
