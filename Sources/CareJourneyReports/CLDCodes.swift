@@ -8,7 +8,7 @@ public enum CLDCodes {
     public static func clientType(_ type: ClientType) -> String {
         switch type {
         case .adult: "Service User"
-        case .carer: "Carer"
+        case .carer: "Unpaid Carer"
         }
     }
 
@@ -134,10 +134,10 @@ public enum CLDCodes {
     public static func reviewReason(_ type: ReviewType, _ reason: UnplannedReason?) -> String {
         guard type == .unplanned else { return "Planned" }
         switch reason {
-        case .hospital: return "Unplanned - Hospital"
-        case .safeguarding: return "Unplanned - Safeguarding"
-        case .providerFailure: return "Unplanned - Provider failure"
-        case .changeOfCircumstances, .request, .dpAudit, nil: return "Unplanned - Other reason"
+        case .hospital: return "Unplanned – Hospital"
+        case .safeguarding: return "Unplanned – Safeguarding"
+        case .providerFailure: return "Unplanned – Provider failure"
+        case .changeOfCircumstances, .request, .dpAudit, nil: return "Unplanned – Other reason"
         }
     }
 

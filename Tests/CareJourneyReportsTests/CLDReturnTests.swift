@@ -185,6 +185,52 @@ let quarterScenario = """
         #expect(cld.problems.isEmpty)
     }
 
+    @Test func carersRowsAndUnplannedReviewsCarryTheirOwnCodes() throws {
+        let yaml = scenario(
+            "A carer's assessment and an unplanned review",
+            [
+                [
+                    TimedStep(
+                        "2026-05-04T09:00:00Z", "dot",
+                        "event: contact, data: { name: Dot, clientType: carer, route: self-referral, caredFor: Len, "
+                            + "nhsNumber: '4010232137', birthMonth: 1950-02, gender: female, ethnicity: not-stated, "
+                            + "postcode: de22 1ab }"),
+                    TimedStep("2026-05-04T10:00:00Z", "dot", "event: start-assessment"),
+                    TimedStep(
+                        "2026-05-11T10:00:00Z", "dot",
+                        "event: assessment-completed, data: { needs: [a break], outcomes: [rest], method: telephone }"),
+                    TimedStep(
+                        "2026-05-12T10:00:00Z", "dot",
+                        "event: eligibility-decided, data: { eligible: false, reason: wellbeing not affected }"),
+                ],
+                toSignOff("eli", contactOn: "2026-03-02", signOffOn: "2026-03-09"),
+                [
+                    TimedStep(
+                        "2026-05-20T10:00:00Z", "eli",
+                        "event: start-review, data: { type: unplanned, reason: hospital }"),
+                    TimedStep(
+                        "2026-05-20T12:00:00Z", "eli",
+                        "event: review-completed, data: { outcome: plan-change, method: video, "
+                            + "outcomesAchieved: partially-met }"),
+                ],
+            ])
+        var cld = CLDReturn(period: try quarter(), laCode: "E10000007")
+        for history in try histories(yaml) { cld.add(history) }
+        let dot = "E10000007,dot,4010232137,2,1950-02,Z,DE22 1AB,Unpaid Carer,,"
+        #expect(
+            cld.rows == [
+                dot + "Request,dot/REQ/20260504/unpaidcarer/selfreferral,2026-05-04,2026-05-04,Progress to Assessment,"
+                    + "Self-Referral,,,,,,,,,,,",
+                // A carer's rows need no primary support reason.
+                dot + "Assessment,dot/ASS/20260504/unpaidcarer/carerassessment,2026-05-04,2026-05-12,"
+                    + "NFA - No services provided: other reason,,Carer Assessment,No,Telephone,,,,,,,,",
+                "E10000007,eli,,,,,,Service User,,Review,eli/REV/20260520/serviceuser/unplannedhospital,2026-05-20,"
+                    + "2026-05-20,Change in package,,,,,,,,,,Unplanned – Hospital,Outcomes partially met,Video call",
+            ])
+        #expect(Set(cld.problems.map(\.caseID)) == ["eli"])
+        #expect(cld.problems.map(\.column).contains(.primarySupportReason))
+    }
+
     @Test func referencesAreTheSameOnEveryRunAndUniqueWithinOne() throws {
         // No field of these rows holds a comma, so the 11th field is the Event Reference.
         func references() throws -> [String] {
