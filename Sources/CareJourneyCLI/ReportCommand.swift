@@ -40,12 +40,26 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             let cld = try await source.fill(CLDReturn(period: try source.period(), laCode: code))
-            for problem in cld.problems { printError("incomplete: \(problem)") }
+            var listing = ""
+            for row in cld.incompleteRows {
+                for problem in row.problems { listing += "incomplete: \(problem)\n" }
+                if listing.utf8.count >= 1 << 16 {
+                    FileHandle.standardError.write(Data(listing.utf8))
+                    listing = ""
+                }
+            }
+            FileHandle.standardError.write(Data(listing.utf8))
+            if !cld.missingByColumn.isEmpty {
+                let byField = CLDColumn.allCases.compactMap { column in
+                    cld.missingByColumn[column].map { "\(column.rawValue) \($0)" }
+                }
+                printError("incomplete rows by field: \(byField.joined(separator: ", "))")
+            }
             let counts = CLDEvent.EventType.allCases.map { type in
                 "\(type.rawValue) \(cld.rowsByType[type] ?? 0)"
             }
             let summary = "\(cld.rows.count) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
-            if !cld.problems.isEmpty && !allowIncomplete {
+            if cld.incompleteCount > 0 && !allowIncomplete {
                 printError(
                     "carejourney report cld: \(cld.incompleteCount) of \(summary) lack a mandatory field (listed "
                         + "above); nothing written.\n  hint: record the missing details, or pass --allow-incomplete")
@@ -53,16 +67,34 @@ struct ReportCommand: AsyncParsableCommand {
             }
             if let out {
                 do {
-                    try Data(cld.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                    try Self.write(cld, to: out)
                 } catch {
                     printError("carejourney report cld: cannot write \(out): \(error.localizedDescription)")
                     throw ExitCode.failure
                 }
             } else {
-                FileHandle.standardOutput.write(Data(cld.csv.utf8))
+                cld.csvPieces { FileHandle.standardOutput.write(Data($0.utf8)) }
             }
-            let incomplete = cld.problems.isEmpty ? "" : ", \(cld.incompleteCount) incomplete"
+            let incomplete = cld.incompleteCount == 0 ? "" : ", \(cld.incompleteCount) incomplete"
             printError("wrote \(summary)\(incomplete)\(out.map { " to \($0)" } ?? "")")
+        }
+
+        /// Writes the CSV to a file beside `path`, then renames it into place: a reader never sees half a return,
+        /// and a failure leaves what was there before.
+        static func write(_ cld: CLDReturn, to path: String) throws {
+            let partial = path + ".partial"
+            guard FileManager.default.createFile(atPath: partial, contents: nil),
+                let handle = FileHandle(forWritingAtPath: partial)
+            else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partial]) }
+            do {
+                try cld.csvPieces { try handle.write(contentsOf: Data($0.utf8)) }
+                try handle.synchronize()
+                try handle.close()
+                guard rename(partial, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            }
         }
     }
 

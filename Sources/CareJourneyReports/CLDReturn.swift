@@ -24,10 +24,28 @@ public struct CLDReturn: Sendable {
     public private(set) var rows: [String] = []
     /// How many rows there are of each type.
     public private(set) var rowsByType: [CLDEvent.EventType: Int] = [:]
-    /// Each missing mandatory field, row by row.
-    public private(set) var problems: [Problem] = []
+    /// The rows that lack a mandatory field, in row order, each with the fields and their rules.
+    public private(set) var incompleteRows: [IncompleteRow] = []
+    /// How many rows lack each mandatory field.
+    public private(set) var missingByColumn: [CLDColumn: Int] = [:]
+
+    /// A row and the mandatory fields it lacks (kept once a row: a return may have millions).
+    public struct IncompleteRow: Sendable {
+        public let caseID: CaseID
+        public let reference: String
+        public let missing: [(column: CLDColumn, rule: String)]
+
+        /// One problem for each field it lacks.
+        public var problems: [Problem] {
+            missing.map { Problem(caseID: caseID, reference: reference, column: $0.column, rule: $0.rule) }
+        }
+    }
+
     /// How many rows lack a mandatory field.
-    public private(set) var incompleteCount = 0
+    public var incompleteCount: Int { incompleteRows.count }
+
+    /// Each missing mandatory field, row by row.
+    public var problems: [Problem] { incompleteRows.flatMap(\.problems) }
     private let extractor: CLDEventExtractor
 
     /// An empty return for `period`.
@@ -42,12 +60,10 @@ public struct CLDReturn: Sendable {
             rows.append(CLDColumn.allCases.map { Self.quoted(event.values[$0] ?? "") }.joined(separator: ","))
             rowsByType[event.type, default: 0] += 1
             let missing = event.missing
-            if !missing.isEmpty { incompleteCount += 1 }
-            problems += missing.map {
-                Problem(
-                    caseID: event.caseID, reference: event.values[.eventReference] ?? "", column: $0.column,
-                    rule: $0.rule)
-            }
+            guard !missing.isEmpty else { continue }
+            incompleteRows.append(
+                IncompleteRow(caseID: event.caseID, reference: event.values[.eventReference] ?? "", missing: missing))
+            for field in missing { missingByColumn[field.column, default: 0] += 1 }
         }
     }
 
@@ -75,8 +91,23 @@ public struct CLDReturn: Sendable {
 
     /// The return as CSV (RFC 4180: a header line, CRLF line ends, fields quoted where they must be).
     public var csv: String {
-        ([CLDColumn.allCases.map { Self.quoted($0.rawValue) }.joined(separator: ",")] + rows).map { $0 + "\r\n" }
-            .joined()
+        var text = ""
+        csvPieces { text += $0 }
+        return text
+    }
+
+    /// The CSV in order, in pieces of about `size` bytes: a large return is written without a second copy of it.
+    public func csvPieces(of size: Int = 1 << 20, _ body: (String) throws -> Void) rethrows {
+        var piece = CLDColumn.allCases.map { Self.quoted($0.rawValue) }.joined(separator: ",") + "\r\n"
+        for row in rows {
+            piece += row
+            piece += "\r\n"
+            if piece.utf8.count >= size {
+                try body(piece)
+                piece = ""
+            }
+        }
+        if !piece.isEmpty { try body(piece) }
     }
 
     static func quoted(_ field: String) -> String {

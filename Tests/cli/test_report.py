@@ -52,15 +52,30 @@ def test_incomplete_rows_are_listed_and_nothing_is_written(tmp_path):
         "on every row (person field). To fix: record it with record-person-details (nhsNumber)" in problems
     assert any("cyril/ASS/20260303/serviceuser/longtermsupportassessment: 'Method of Assessment' is empty" in line
                for line in problems)
+    assert "incomplete rows by field: NHS Number 2, Person Stated Gender Code 2, Person Birth Month 2, Ethnicity 2, " \
+        "Postcode 2, Primary Support Reason 1, Method of Assessment 1" in done.stderr.splitlines()
     assert "2 of 2 row(s)" in done.stderr and "--allow-incomplete" in done.stderr
 
     allowed = report("cld", "--scenario", NOT_ELIGIBLE, *YEAR, "--la-code", "E10000007", "--out", str(out),
                      "--allow-incomplete")
     assert allowed.returncode == 0, allowed.stderr
     assert "2 incomplete" in allowed.stderr
+    assert not (tmp_path / "cld.csv.partial").exists()
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [(row["Event Type"], row["Event Outcome"], row["NHS Number"]) for row in rows] == [
         ("Request", "Progress to Assessment", ""), ("Assessment", "NFA - No services provided: other reason", "")]
+
+
+def test_a_return_that_cannot_be_written_leaves_the_old_one(tmp_path):
+    out = tmp_path / "cld.csv"
+    out.write_text("last quarter's\n")
+    written = report("cld", "--scenario", TYPICAL, *YEAR, "--la-code", "E10000007", "--out", str(out))
+    assert written.returncode == 0 and out.read_text().startswith("LA Code,")
+    out.write_text("last quarter's\n")
+    missing = report("cld", "--scenario", TYPICAL, *YEAR, "--la-code", "E10000007",
+                     "--out", str(tmp_path / "no-such-folder" / "cld.csv"))
+    assert missing.returncode == 1 and "cannot write" in missing.stderr
+    assert out.read_text() == "last quarter's\n"
 
 
 def test_bad_options_are_named_with_how_to_fix_them(tmp_path):
