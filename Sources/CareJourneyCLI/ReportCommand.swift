@@ -69,7 +69,8 @@ struct ReportCommand: AsyncParsableCommand {
                 do {
                     try Self.write(cld, to: out)
                 } catch {
-                    printError("carejourney report cld: cannot write \(out): \(error.localizedDescription)")
+                    let reason = (error as? ReportError)?.message ?? error.localizedDescription
+                    printError("carejourney report cld: cannot write \(out): \(reason)")
                     throw ExitCode.failure
                 }
             } else {
@@ -82,6 +83,15 @@ struct ReportCommand: AsyncParsableCommand {
         /// Writes the CSV to a file beside `path`, then renames it into place: a reader never sees half a return,
         /// and a failure leaves what was there before.
         static func write(_ cld: CLDReturn, to path: String) throws {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ReportError(
+                    .invalidOption, "the folder \(folder) does not exist; create it or give another --out")
+            }
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw ReportError(.invalidOption, "the folder \(folder) is not writable by this user")
+            }
             let partial = path + ".partial"
             guard FileManager.default.createFile(atPath: partial, contents: nil),
                 let handle = FileHandle(forWritingAtPath: partial)

@@ -74,7 +74,9 @@ def test_a_return_that_cannot_be_written_leaves_the_old_one(tmp_path):
     out.write_text("last quarter's\n")
     missing = report("cld", "--scenario", TYPICAL, *YEAR, "--la-code", "E10000007",
                      "--out", str(tmp_path / "no-such-folder" / "cld.csv"))
-    assert missing.returncode == 1 and "cannot write" in missing.stderr
+    assert missing.returncode == 1
+    assert f"cannot write {tmp_path}/no-such-folder/cld.csv: the folder {tmp_path}/no-such-folder does not exist" \
+        in missing.stderr
     assert out.read_text() == "last quarter's\n"
 
 
