@@ -6,9 +6,10 @@ import ServiceLifecycle
 import Synchronization
 
 /// Keeps the overview's review timeliness for the last 12 months, read from the case histories as
-/// `carejourney report reviews` reads them: once at start, then again every `interval` of wall time. Replaying
-/// histories is a pass over the events of every case not closed a year ago, so it is done in the background and
-/// the pages show the last figures made.
+/// `carejourney report reviews` reads them: once at start, then again every `interval` of wall time, or ten
+/// times as long as the last read took if that is longer. Replaying histories is a pass over the events of every
+/// case not closed a year ago (about a minute of one core for a million cases), so it is done in the background
+/// and the pages show the last figures made.
 final class ReviewTimelinessService: Service, Sendable {
     private let store: CaseStore
     private let clock: any CareClock
@@ -54,8 +55,11 @@ final class ReviewTimelinessService: Service, Sendable {
         // A graceful shutdown cuts the wait short; a refresh under way finishes its read first.
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                let started = ContinuousClock.now
                 await self.refresh()
-                try await Task.sleep(for: self.interval)
+                // On a large store a refresh is a long replay: wait at least ten times as long as it took, so that
+                // it never takes more than a tenth of a core.
+                try await Task.sleep(for: max(self.interval, (ContinuousClock.now - started) * 10))
             }
         }
     }
