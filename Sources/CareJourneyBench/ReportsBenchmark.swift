@@ -34,7 +34,7 @@ struct ReportsBenchmark: AsyncParsableCommand {
         let year = ReportPeriod.year(endingAt: Date())
         print("carejourney-bench reports: \(stats.cases) cases in \(directory)")
         // The replay alone, which every report pays, and the number of events read.
-        var start = ContinuousClock.now
+        let start = ContinuousClock.now
         let events = try await store.reduceHistories(activeFrom: year.start, into: 0) { $0 += $1.steps.count }
         print(
             String(
