@@ -36,34 +36,30 @@ struct ReportsBenchmark: AsyncParsableCommand {
         // The replay alone, which every report pays, and the number of events read.
         let start = ContinuousClock.now
         let events = try await store.reduceHistories(activeFrom: year.start, into: 0) { $0 += $1.steps.count }
+        let seconds = elapsed(since: start)
         print(
             String(
-                format: "  replay only: %d events in %.1f s, %.0f events/s", events, elapsed(since: start),
-                Double(events) / elapsed(since: start)))
+                format: "  replay only: %d events in %.1f s, %.0f events/s", events, seconds,
+                Double(events) / seconds))
 
-        let cld = try await measure("CLD return, 12 months", events: events) {
-            try await store.reduceHistories(
-                activeFrom: year.start, into: CLDReturn(period: year, laCode: "E10000007")
-            ) { $0.add($1) }
-        }
+        let cld = try await measure("CLD return, 12 months", CLDReturn(period: year, laCode: "E10000007"), store, events)
         // Counted in the pieces `report cld` writes, without the whole text in memory at once.
         var bytes = 0
         cld.csvPieces { bytes += $0.utf8.count }
         print("    \(cld.rows.count) rows, \(bytes / 1_048_576) MiB of CSV, \(cld.incompleteCount) incomplete")
-        let reviews = try await measure("review timeliness, 12 months", events: events) {
-            try await store.reduceHistories(activeFrom: year.start, into: ReviewTimeliness(period: year)) { $0.add($1) }
-        }
+        let reviews = try await measure("review timeliness, 12 months", ReviewTimeliness(period: year), store, events)
         print("    \(reviews.total.firstDue) first reviews due, \(reviews.byTeam.count) team(s)")
-        let requests = try await measure("request outcomes, 12 months", events: events) {
-            try await store.reduceHistories(activeFrom: year.start, into: RequestOutcomes(period: year)) { $0.add($1) }
-        }
+        let requests = try await measure("request outcomes, 12 months", RequestOutcomes(period: year), store, events)
         print("    \(requests.requests) requests")
         print(String(format: "  peak memory %.0f MiB", peakMemoryMiB()))
     }
 
-    private func measure<T>(_ name: String, events: Int, _ body: () async throws -> T) async throws -> T {
+    /// `report` filled from every history of `store` that may count in its period, timed and printed.
+    private func measure<Report: CaseHistoryReport>(
+        _ name: String, _ report: Report, _ store: CaseStore, _ events: Int
+    ) async throws -> Report {
         let start = ContinuousClock.now
-        let result = try await body()
+        let result = try await store.reduceHistories(activeFrom: report.period.start, into: report) { $0.add($1) }
         let seconds = elapsed(since: start)
         print(
             String(
