@@ -52,7 +52,7 @@ enum CasePopulation {
                 [String: (id: Text, kind: String, queue: String, status: String, created: Double, resolved: Double?)] =
                     [:]
             func apply(_ event: Event) throws {
-                let transition = try Journey.apply(event, to: state, at: now, policy: policy)
+                let transition = try Journey.apply(event, to: state, at: now, by: "bench", policy: policy)
                 state = transition.state
                 events.append(
                     (

@@ -17,6 +17,9 @@ public struct CaseState: Hashable, Codable, Sendable {
     public var firstSignedOffAt: Date?
     /// When the plan was last signed off (the informal review counts from it).
     public var lastSignedOffAt: Date?
+    /// Who has written the plan since it was last signed off, in order: none of them may approve it at the
+    /// high-cost panel (four eyes). `nil` when no one has.
+    public var planWriters: [String]?
     /// The plan as last signed off: what is being delivered while a revised plan is drafted.
     public var signedOffPlan: SupportPlan?
     /// The provider brokerage found for the council-managed part, and its weekly cost.

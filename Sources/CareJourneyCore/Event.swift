@@ -96,7 +96,10 @@ public enum Event: Hashable, Sendable {
     }
 
     /// Whether the event is the system's (a timer, a policy change) rather than a person's or a worker's.
-    public var isSystemEvent: Bool { name == .timerFired || name == .policyApplied }
+    public var isSystemEvent: Bool { Self.systemEvents.contains(name) }
+
+    /// The events the service sends itself (timers, policy changes), never people or workers.
+    public static let systemEvents: Set<EventName> = [.timerFired, .policyApplied]
 
     /// The task this event names as the one it completes, if any.
     public var task: TaskID? {

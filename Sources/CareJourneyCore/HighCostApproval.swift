@@ -7,6 +7,8 @@ public struct HighCostApproval: Hashable, Codable, Sendable {
     public var approvedWeeklyCost: Money?
     /// Why the panel returned the plan, when it did.
     public var returnedReason: String?
+    /// Who asked for the approval: they may not approve it (four eyes).
+    public var requestedBy: String?
 
     /// Where the approval is.
     public enum Status: String, Choice {
@@ -18,7 +20,8 @@ public struct HighCostApproval: Hashable, Codable, Sendable {
 
     /// Never asked for.
     public static let none = HighCostApproval(
-        status: .notRequested, requestedWeeklyCost: nil, approvedWeeklyCost: nil, returnedReason: nil)
+        status: .notRequested, requestedWeeklyCost: nil, approvedWeeklyCost: nil, returnedReason: nil,
+        requestedBy: nil)
 }
 
 /// The options for meeting needs that a high-cost request must show were appraised.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The case journey: the pure transition function and what each state accepts.
 ///
-/// `apply` is `(state, event, now, policy) -> (state, [effect])` or a typed error. It reads no clock, file or
+/// `apply` is `(state, event, now, actor, policy) -> (state, [effect])` or a typed error. It reads no clock, file or
 /// network: `now` and `policy` are inputs, and effects are returned as values for the shell to commit.
 public enum Journey {
     /// Applies one event to a case.
@@ -11,14 +11,16 @@ public enum Journey {
     ///   - event: what happened.
     ///   - state: the case before it.
     ///   - now: when it happened (for a timer, its due time).
+    ///   - actor: who sent it, as the audit trail records them (`sw.jones`, `worker brokerage-1`, `timer`): the
+    ///     four-eyes rules compare it with who asked for a decision.
     ///   - policy: the council's numbers.
     /// - Returns: the case after the event and the effects the shell must commit with it.
     /// - Throws: `TransitionError`: `notAccepted` (naming the stage and the events it would accept),
     ///   `guardFailed` (naming what is missing), `invalidData`, `staleTimer` or `staleTask`. The case is unchanged.
     public static func apply(
-        _ event: Event, to state: CaseState, at now: Date, policy: Policy
+        _ event: Event, to state: CaseState, at now: Date, by actor: String, policy: Policy
     ) throws(TransitionError) -> Transition {
-        var step = JourneyStep(state: state, now: now, policy: policy)
+        var step = JourneyStep(state: state, now: now, actor: actor, policy: policy)
         switch event {
         case .timerFired(let fire):
             try step.fire(fire)

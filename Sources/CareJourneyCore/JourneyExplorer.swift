@@ -76,7 +76,8 @@ public struct JourneyExplorer: Sendable {
                 }
                 for (event, now) in candidates(node, inputs) {
                     report.transitionsTried += 1
-                    guard let transition = try? Journey.apply(event, to: node.state, at: now, policy: policy) else {
+                    guard let transition = try? Journey.apply(event, to: node.state, at: now, by: Self.actor(of: event), policy: policy)
+                    else {
                         continue
                     }
                     let label = label(of: event)
@@ -112,6 +113,10 @@ public struct JourneyExplorer: Sendable {
         return inputs.filter { accepted.contains($0.name) }.map { ($0, later) } + timers + operations
     }
 
+    /// Who sends each event in the walk: a person of its own per event name, so that a decision is never taken by
+    /// the person who asked for it (the four-eyes rules would refuse it, and the walk would miss its states).
+    static func actor(of event: Event) -> String { "explorer:\(event.name.rawValue)" }
+
     private func label(of event: Event) -> String {
         if case .timerFired(let fire) = event { return "⏰ \(fire.timer.rawValue)" }
         return event.name.rawValue
@@ -146,7 +151,7 @@ public struct JourneyExplorer: Sendable {
         for timer in state.pendingTimers {
             let fire = Event.timerFired(TimerFire(timer: timer.name, due: timer.due))
             do {
-                _ = try Journey.apply(fire, to: state, at: max(now, timer.due), policy: policy)
+                _ = try Journey.apply(fire, to: state, at: max(now, timer.due), by: Self.actor(of: fire), policy: policy)
             } catch {
                 violate("timer '\(timer.name.rawValue)' is pending but refused when it fires: \(error.message)")
             }
@@ -159,7 +164,7 @@ public struct JourneyExplorer: Sendable {
             let name = event.name.rawValue
             let listed = accepted.contains(event.name)
             do {
-                _ = try Journey.apply(event, to: state, at: later, policy: policy)
+                _ = try Journey.apply(event, to: state, at: later, by: Self.actor(of: event), policy: policy)
                 if !listed {
                     violate("'\(name)' applied in stage '\(state.stage.rawValue)' but is not listed as accepted")
                 }

@@ -8,6 +8,7 @@ extension JourneyStep {
             }
         }
         state.plan.apply(update)
+        if !(state.planWriters ?? []).contains(actor) { state.planWriters = (state.planWriters ?? []) + [actor] }
     }
 
     mutating func requestHighCostApproval(_ checklist: HighCostChecklist) throws(TransitionError) {
@@ -16,18 +17,32 @@ extension JourneyStep {
             throw refuse("the high-cost checklist is incomplete", missing: missing, event: .requestHighCostApproval)
         }
         state.highCost = HighCostApproval(
-            status: .pending, requestedWeeklyCost: state.plan.weeklyCost, approvedWeeklyCost: nil, returnedReason: nil)
+            status: .pending, requestedWeeklyCost: state.plan.weeklyCost, approvedWeeklyCost: nil, returnedReason: nil,
+            requestedBy: actor)
         openTask(.highCostPanel, detail: "\(state.plan.weeklyCost) a week")
     }
 
     /// The panel decides on the cost it was asked about; a plan that has grown since needs asking again.
+    ///
+    /// Four eyes (Kent's high-cost guidance: the request goes to a panel, not back to its author): whoever asked
+    /// for the approval or wrote the plan may not approve it.
     mutating func decideHighCost(_ decision: HighCostDecision) throws(TransitionError) {
+        if decision.approved {
+            var conflicts: [String] = []
+            if state.highCost.requestedBy == actor { conflicts.append("\(actor) asked for this approval") }
+            if state.planWriters?.contains(actor) == true { conflicts.append("\(actor) wrote the plan") }
+            if !conflicts.isEmpty {
+                throw refuse(
+                    "four eyes: someone other than the plan's writers and the person who asked must approve it",
+                    missing: conflicts, event: .highCostDecided)
+            }
+        }
         try completeTask(.highCostPanel, named: decision.task)
         let requested = state.highCost.requestedWeeklyCost
         state.highCost = HighCostApproval(
             status: decision.approved ? .approved : .returned, requestedWeeklyCost: requested,
             approvedWeeklyCost: decision.approved ? requested : nil,
-            returnedReason: decision.approved ? nil : decision.reason)
+            returnedReason: decision.approved ? nil : decision.reason, requestedBy: state.highCost.requestedBy)
     }
 
     /// What sign-off still needs, beyond the plan's own contents.
@@ -59,6 +74,7 @@ extension JourneyStep {
         let plan = state.plan
         state.budget?.confirmedWeekly = plan.personalBudget
         state.signedOffPlan = plan
+        state.planWriters = nil
         if state.highCost.status == .pending {
             resolveTasks(.highCostPanel, .withdrawn)
             state.highCost = .none

@@ -4,11 +4,19 @@ extension JourneyStep {
         state.safeguarding.status = .concern
         state.safeguarding.concernsRaised += 1
         state.safeguarding.arrangementsSafe = false
+        state.safeguarding.raisedBy = actor
         openTask(.safeguardingDecision)
         notify(.safeguardingOpened, "a safeguarding concern was raised")
     }
 
+    /// Four eyes: deciding that no enquiry is needed ends the concern, so its raiser may not decide that alone.
     mutating func decideS42(_ decision: S42Decision) throws(TransitionError) {
+        if !decision.enquiry, let raiser = state.safeguarding.raisedBy, raiser == actor {
+            throw refuse(
+                "four eyes: the person who raised a safeguarding concern cannot end it alone",
+                missing: ["someone other than \(raiser), who raised the concern, to decide that no enquiry is needed"],
+                event: .s42Decision)
+        }
         try completeTask(.safeguardingDecision, named: decision.task)
         if decision.enquiry {
             state.safeguarding.status = .enquiry
@@ -16,13 +24,23 @@ extension JourneyStep {
         } else {
             state.safeguarding.status = .none
             state.safeguarding.lastOutcome = .noFurtherAction
+            state.safeguarding.raisedBy = nil
         }
     }
 
     /// Ends the enquiry; an outcome that needs it starts an unplanned review.
+    ///
+    /// Four eyes: whoever raised the concern may not conclude the enquiry alone; someone else concludes it.
     mutating func concludeSafeguarding(_ outcome: SafeguardingOutcome) throws(TransitionError) {
+        if let raiser = state.safeguarding.raisedBy, raiser == actor {
+            throw refuse(
+                "four eyes: the person who raised a safeguarding concern cannot conclude its enquiry alone",
+                missing: ["someone other than \(raiser), who raised the concern, to conclude it"],
+                event: .safeguardingConcluded)
+        }
         try completeTask(.safeguardingEnquiry, named: outcome.task)
         state.safeguarding.status = .none
+        state.safeguarding.raisedBy = nil
         state.safeguarding.arrangementsSafe = false
         state.safeguarding.lastOutcome = outcome.outcome
         if outcome.reviewNeeded == true { startUnplannedReview(.safeguarding) }

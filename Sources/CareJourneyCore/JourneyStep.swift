@@ -8,11 +8,14 @@ struct JourneyStep {
     var state: CaseState
     var effects: [Effect] = []
     let now: Date
+    /// Who sent the event (for the four-eyes rules).
+    let actor: String
     let policy: Policy
 
-    init(state: CaseState, now: Date, policy: Policy) {
+    init(state: CaseState, now: Date, actor: String, policy: Policy) {
         self.state = state
         self.now = now
+        self.actor = actor
         self.policy = policy
     }
 

@@ -39,13 +39,41 @@ public struct Money: Hashable, Comparable, Codable, Sendable, CustomStringConver
     public static func - (lhs: Money, rhs: Money) -> Money { Money(pence: lhs.pence - rhs.pence) }
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.pence < rhs.pence }
 
+    /// The most any one amount may be (£1,000,000): more is a slip of the decimal point, not a care package.
+    public static let largest = Money(pence: 100_000_000)
+
+    /// Why a number is not an amount of money this service takes.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// An amount of pounds as people, files and workers give it, refusing what no amount can be: not a number,
+    /// below zero, above `largest`, or finer than a penny.
+    public static func checked(pounds: Double) throws(Problem) -> Money {
+        guard pounds.isFinite else { throw Problem(description: "\(pounds) is not an amount of pounds") }
+        guard pounds >= 0 else {
+            throw Problem(description: "\(Money(pounds: pounds)) is below zero: amounts are never negative")
+        }
+        guard pounds <= largest.pounds else {
+            throw Problem(
+                description: "\(Money(pounds: pounds)) is more than \(largest), the most any one amount may be: "
+                    + "check the decimal point")
+        }
+        let pence = pounds * 100
+        guard abs(pence - pence.rounded()) < 1e-6 else {
+            throw Problem(description: "\(pounds) has a fraction of a penny: give pounds and pence, like 412.50")
+        }
+        return Money(pence: Int(pence.rounded()))
+    }
+
+    /// Reads an amount of pounds, refusing what `checked(pounds:)` refuses.
     public init(from decoder: any Decoder) throws {
         let pounds = try decoder.singleValueContainer().decode(Double.self)
-        guard pounds.isFinite, abs(pounds) < 1e12 else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "\(pounds) is not an amount of pounds"))
+        do {
+            self = try Self.checked(pounds: pounds)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
-        self.init(pounds: pounds)
     }
 
     public func encode(to encoder: any Encoder) throws {

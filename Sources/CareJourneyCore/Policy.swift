@@ -20,11 +20,15 @@ public struct Policy: Hashable, Codable, Sendable {
     public var ras: ResourceAllocation
     /// The queue each kind of task goes to.
     public var queues: [TaskKind: String]
+    /// Minimum roles the council raises above the catalog's (`EventCatalog.minimumRole(of:)`); never lower.
+    /// `nil` when the policy raises none (so that a policy file without `roles:` keeps its fingerprint).
+    public var minimumRoles: [EventName: Role]?
 
     /// Creates a policy.
     public init(
         id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
-        transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String]
+        transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String],
+        minimumRoles: [EventName: Role]? = nil
     ) {
         self.id = id
         self.council = council
@@ -35,6 +39,7 @@ public struct Policy: Hashable, Codable, Sendable {
         self.highCost = highCost
         self.ras = ras
         self.queues = queues
+        self.minimumRoles = minimumRoles
     }
 
     /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).

@@ -7,6 +7,8 @@ public struct Safeguarding: Hashable, Codable, Sendable {
     public var concernsRaised: Int
     /// The outcome of the last finished enquiry or concern.
     public var lastOutcome: SafeguardingOutcome.Result?
+    /// Who raised the open concern: they may not conclude its enquiry alone (four eyes).
+    public var raisedBy: String?
 
     /// Where safeguarding is.
     public enum Status: String, Choice {
@@ -16,7 +18,8 @@ public struct Safeguarding: Hashable, Codable, Sendable {
     }
 
     /// No safeguarding open.
-    public static let none = Safeguarding(status: .none, arrangementsSafe: false, concernsRaised: 0, lastOutcome: nil)
+    public static let none = Safeguarding(
+        status: .none, arrangementsSafe: false, concernsRaised: 0, lastOutcome: nil, raisedBy: nil)
 }
 
 /// Data of `s42-decision`.

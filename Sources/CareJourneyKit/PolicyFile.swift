@@ -26,6 +26,7 @@ public enum PolicyFile {
     private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
         let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
+            "roles",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])
         let reablement = Policy.Reablement(
@@ -44,7 +45,8 @@ public enum PolicyFile {
             transfer: .init(fundingContinues: try transfer.required("funding-continues").duration()),
             highCost: .init(weeklyThreshold: try highCost.required("weekly-threshold").money()),
             ras: try readRAS(try root.required("ras")),
-            queues: try readQueues(try root.required("queues")))
+            queues: try readQueues(try root.required("queues")),
+            minimumRoles: try root.optional("roles").map(readRoles))
         try check(policy, root)
         return policy
     }
@@ -104,6 +106,25 @@ public enum PolicyFile {
             queues[kind] = name
         }
         return queues
+    }
+
+    /// `roles:`: events whose minimum role the council raises, each at least the catalog's minimum.
+    private static func readRoles(_ value: YAMLValue) throws(FileError) -> [EventName: Role] {
+        let people = EventName.allCases.filter { !Event.systemEvents.contains($0) }
+        let map = try value.mapping(allowed: people.map(\.rawValue))
+        var roles: [EventName: Role] = [:]
+        for name in people {
+            guard let entry = map.optional(name.rawValue) else { continue }
+            let role = try entry.choice(Role.self)
+            let least = EventCatalog.minimumRole(of: name)
+            guard role >= least else {
+                throw entry.error(
+                    .badValue, "'\(name.rawValue)' needs at least the \(least.rawValue) role; a policy may raise a minimum, never lower it",
+                    hint: "use \(Role.allCases.filter { $0 >= least }.map(\.rawValue).joined(separator: " or ")), or leave it out")
+            }
+            roles[name] = role
+        }
+        return roles
     }
 
     /// Numbers that are each fine but wrong together.

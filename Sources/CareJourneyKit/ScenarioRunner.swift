@@ -117,7 +117,9 @@ private struct Run {
     mutating func apply(_ event: Event, to id: CaseID, actor: String?) {
         let state = result.cases[id] ?? CaseState(id: id)
         do {
-            let transition = try Journey.apply(event, to: state, at: now, policy: policy)
+            // A step that names no actor is taken by "scenario"; timers fire as "timer", as the engine records them.
+            let who = actor ?? (event.isSystemEvent ? "timer" : "scenario")
+            let transition = try Journey.apply(event, to: state, at: now, by: who, policy: policy)
             result.cases[id] = transition.state
             result.histories[id, default: CaseHistory(id: id)].append(event, at: now, state: transition.state)
             var entry: TimelineEntry

@@ -1,3 +1,4 @@
+import CareJourneyCore
 import Foundation
 
 /// The people who may sign in to `carejourney serve --tokens FILE`: each by name, with a role and the SHA-256 of

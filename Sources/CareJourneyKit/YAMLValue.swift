@@ -125,11 +125,15 @@ struct YAMLValue {
     /// The node as an amount of pounds.
     func money() throws(FileError) -> Money {
         let text = (try string()).replacingOccurrences(of: "£", with: "").replacingOccurrences(of: ",", with: "")
-        guard let pounds = Double(text), pounds >= 0, pounds.isFinite else {
+        guard let pounds = Double(text) else {
             throw error(
                 .badValue, "'\(node.string ?? "")' is not an amount of pounds", hint: "write it like 1000 or 412.50")
         }
-        return Money(pounds: pounds)
+        do {
+            return try Money.checked(pounds: pounds)
+        } catch {
+            throw self.error(.badValue, error.description, hint: "write it like 1000 or 412.50")
+        }
     }
 
     /// The node as a share: `25%` or `0.25`.

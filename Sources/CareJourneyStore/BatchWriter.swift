@@ -108,7 +108,7 @@ struct BatchWriter: Sendable {
 
         let transition: Transition
         do {
-            transition = try Journey.apply(command.event, to: state, at: command.at, policy: policy)
+            transition = try Journey.apply(command.event, to: state, at: command.at, by: command.actor, policy: policy)
         } catch {
             return .rejected(error, command.caseID)
         }

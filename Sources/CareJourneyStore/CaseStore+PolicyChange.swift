@@ -43,7 +43,7 @@ extension CaseStore {
             for row in rows {
                 report.examined += 1
                 guard let state = row.state else { continue }
-                guard let change = try? Journey.apply(event, to: state, at: now, policy: policy),
+                guard let change = try? Journey.apply(event, to: state, at: now, by: "policy", policy: policy),
                     !change.effects.isEmpty
                 else { continue }
                 report.changed += 1

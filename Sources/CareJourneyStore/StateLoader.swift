@@ -50,7 +50,8 @@ enum StateLoader {
         let policy = try policies(row.policy)
         let event = try row.event()
         do {
-            let after = try Journey.apply(event, to: state, at: Date(timeIntervalSince1970: row.at), policy: policy)
+            let after = try Journey.apply(
+                event, to: state, at: Date(timeIntervalSince1970: row.at), by: row.actor, policy: policy)
             return (event, after.state)
         } catch {
             throw StoreError(

@@ -61,7 +61,7 @@ import Testing
         var replayed = CaseState(id: "ada")
         for line in recorded {
             let entry = try decoder.decode(HistoryLine.self, from: Data(line.utf8))
-            replayed = try Journey.apply(entry.event, to: replayed, at: entry.at, policy: testPolicy).state
+            replayed = try Journey.apply(entry.event, to: replayed, at: entry.at, by: "test", policy: testPolicy).state
         }
         #expect(replayed == ada.state)
     }

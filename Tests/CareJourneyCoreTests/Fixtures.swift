@@ -57,6 +57,9 @@ struct Driver {
     var now: Date
     var effects: [Effect] = []
 
+    /// Who sends events unless a test says otherwise.
+    static let practitioner = "sw.test"
+
     init(_ id: CaseID = "ada", at now: Date = t0) {
         state = CaseState(id: id)
         self.now = now
@@ -65,12 +68,12 @@ struct Driver {
     /// Applies an event `after` seconds later; records the failure for the test if it is refused.
     @discardableResult
     mutating func send(
-        _ name: String, _ data: JSONValue = [:], after: TimeInterval = 0,
+        _ name: String, _ data: JSONValue = [:], after: TimeInterval = 0, by actor: String = practitioner,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Transition? {
         now += after
         do {
-            let transition = try Journey.apply(event(name, data), to: state, at: now, policy: testPolicy)
+            let transition = try Journey.apply(event(name, data), to: state, at: now, by: actor, policy: testPolicy)
             state = transition.state
             effects = transition.effects
             return transition
@@ -81,9 +84,9 @@ struct Driver {
     }
 
     /// Tries an event that should be refused; returns the error.
-    func refused(_ name: String, _ data: JSONValue = [:]) -> TransitionError? {
+    func refused(_ name: String, _ data: JSONValue = [:], by actor: String = practitioner) -> TransitionError? {
         do {
-            _ = try Journey.apply(try Event(name: name, data: data), to: state, at: now, policy: testPolicy)
+            _ = try Journey.apply(try Event(name: name, data: data), to: state, at: now, by: actor, policy: testPolicy)
             return nil
         } catch {
             return error
@@ -100,7 +103,7 @@ struct Driver {
         now = max(now, due)
         do {
             let transition = try Journey.apply(
-                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, policy: testPolicy)
+                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, by: "timer", policy: testPolicy)
             state = transition.state
             effects = transition.effects
             return transition

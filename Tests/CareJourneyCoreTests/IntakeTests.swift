@@ -143,7 +143,7 @@ import Testing
         let due = try #require(ada.state.timers[.reablementEnd])
         do {
             _ = try Journey.apply(
-                .timerFired(TimerFire(timer: .reablementEnd, due: due)), to: ada.state, at: t0, policy: testPolicy)
+                .timerFired(TimerFire(timer: .reablementEnd, due: due)), to: ada.state, at: t0, by: "timer", policy: testPolicy)
             Issue.record("the timer fired six weeks early")
         } catch {
             #expect(error.code == .staleTimer)

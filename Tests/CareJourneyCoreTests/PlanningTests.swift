@@ -71,7 +71,7 @@ import Testing
             "request-high-cost-approval", Driver.completeChecklist)
         #expect(ada.enqueued == ["high-cost-panel@high-cost-panel"])
         #expect(ada.refused("sign-off")?.code == .guardFailed)
-        ada.send("high-cost-decided", ["approved": true])
+        ada.send("high-cost-decided", ["approved": true], by: "tm.panel")
         #expect(ada.state.highCost.approvedWeeklyCost == Money(pounds: 1450))
         ada.send("sign-off")
         #expect(ada.state.stage == .delivery)
@@ -184,7 +184,7 @@ import Testing
             "request-high-cost-approval", Driver.completeChecklist)
         ada.send(
             "plan-updated", ["councilManaged": ["services": ["live-in care", "waking nights"], "weeklyCost": 5000]])
-        ada.send("high-cost-decided", ["approved": true])
+        ada.send("high-cost-decided", ["approved": true], by: "tm.panel")
         #expect(ada.state.highCost.approvedWeeklyCost == Money(pounds: 1100))
         #expect(
             ada.refused("sign-off")?.missing == [

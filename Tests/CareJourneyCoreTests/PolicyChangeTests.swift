@@ -17,7 +17,7 @@ import Testing
         stricter.reviews.firstFormalDue = .weeks(6)
         stricter.directPayments.auditEvery = .months(6)
         let change = try Journey.apply(
-            .policyApplied(PolicyChange(policy: "stricter")), to: ada.state, at: ada.now, policy: stricter)
+            .policyApplied(PolicyChange(policy: "stricter")), to: ada.state, at: ada.now, by: "policy", policy: stricter)
         #expect(
             change.state.timers == [
                 .reviewFirstFormalOpens: signedOff + weeks(4),
@@ -29,7 +29,7 @@ import Testing
         #expect(change.state.stage == ada.state.stage)
         // The same policy again changes nothing.
         let again = try Journey.apply(
-            .policyApplied(PolicyChange(policy: "stricter")), to: change.state, at: ada.now, policy: stricter)
+            .policyApplied(PolicyChange(policy: "stricter")), to: change.state, at: ada.now, by: "policy", policy: stricter)
         #expect(again.effects.isEmpty)
     }
 
@@ -42,7 +42,7 @@ import Testing
         fortnightly.reablement.checkEvery = .weeks(2)
         fortnightly.reablement.maximum = .weeks(8)
         let change = try Journey.apply(
-            .policyApplied(PolicyChange(policy: "f")), to: ada.state, at: ada.now, policy: fortnightly)
+            .policyApplied(PolicyChange(policy: "f")), to: ada.state, at: ada.now, by: "policy", policy: fortnightly)
         #expect(change.state.timers == [.reablementCheck: t0 + weeks(4), .reablementEnd: t0 + weeks(8)])
         #expect(change.state.reablement?.endsAt == t0 + weeks(8))
     }

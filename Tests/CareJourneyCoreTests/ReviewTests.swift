@@ -143,7 +143,7 @@ import Testing
         ada.fire(.reviewInformal)
         do {
             _ = try Journey.apply(
-                .timerFired(TimerFire(timer: .reviewInformal, due: due)), to: ada.state, at: due, policy: testPolicy)
+                .timerFired(TimerFire(timer: .reviewInformal, due: due)), to: ada.state, at: due, by: "timer", policy: testPolicy)
             Issue.record("a second fire was accepted")
         } catch {
             #expect(error.code == .staleTimer)
@@ -151,7 +151,7 @@ import Testing
         // A fire for a due time the timer no longer has is stale too.
         #expect(throws: TransitionError.self) {
             try Journey.apply(
-                .timerFired(TimerFire(timer: .reviewInformal, due: due + 1)), to: before, at: due, policy: testPolicy)
+                .timerFired(TimerFire(timer: .reviewInformal, due: due + 1)), to: before, at: due, by: "timer", policy: testPolicy)
         }
     }
 
@@ -161,14 +161,14 @@ import Testing
         var state = CaseState(id: "ada")
         var now = t0
         func send(_ event: Event) throws {
-            let transition = try Journey.apply(event, to: state, at: now, policy: policy)
+            let transition = try Journey.apply(event, to: state, at: now, by: "test", policy: policy)
             state = transition.state
         }
         func fire(_ timer: TimerName) throws -> Transition {
             let due = try #require(state.timers[timer])
             now = max(now, due)
             let transition = try Journey.apply(
-                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, policy: policy)
+                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, by: "timer", policy: policy)
             state = transition.state
             return transition
         }

@@ -12,7 +12,7 @@ import Testing
         ada.send("safeguarding-concern")
         #expect(ada.state.stage == .assessment)
         #expect(ada.enqueued == ["safeguarding-decision@safeguarding"])
-        ada.send("s42-decision", ["enquiry": false])
+        ada.send("s42-decision", ["enquiry": false], by: "tm.lead")
         #expect(ada.state.safeguarding.status == .none)
         #expect(ada.state.safeguarding.lastOutcome == .noFurtherAction)
 
@@ -21,7 +21,7 @@ import Testing
         bob.send("safeguarding-concern")
         bob.send("s42-decision", ["enquiry": true])
         #expect(bob.enqueued == ["safeguarding-enquiry@safeguarding"])
-        bob.send("safeguarding-concluded", ["outcome": "risk-reduced", "reviewNeeded": true])
+        bob.send("safeguarding-concluded", ["outcome": "risk-reduced", "reviewNeeded": true], by: "tm.lead")
         #expect(bob.state.stage == .review)
         #expect(bob.state.reviews.current?.reason == .safeguarding)
     }
@@ -108,7 +108,7 @@ import Testing
         ada.toPlanning()
         ada.send("safeguarding-concern")
         ada.send("s42-decision", ["enquiry": true])
-        ada.send("safeguarding-concluded", ["outcome": "risk-reduced", "reviewNeeded": true])
+        ada.send("safeguarding-concluded", ["outcome": "risk-reduced", "reviewNeeded": true], by: "tm.lead")
         #expect(ada.state.stage == .supportPlanning)
         #expect(ada.enqueued == ["conduct-review@practice"])
         #expect(ada.effects.contains(.notify(Notice(.reviewRequested, "an unplanned review is needed (safeguarding)"))))

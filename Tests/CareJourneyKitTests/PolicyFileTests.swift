@@ -20,6 +20,28 @@ import Testing
         #expect(wiltshire.reviews.plannedInterval == .months(12))
         #expect(wiltshire.reviews.escalateAfter == .days(7))
         #expect(wiltshire.queue(for: .conductReview) == "review-team")
+        #expect(wiltshire.minimumRole(of: .signOff) == .manager)
+        #expect(derbyshire.minimumRoles == nil)
+        #expect(derbyshire.minimumRole(of: .signOff) == .practitioner)
+    }
+
+    @Test func aPolicyMayRaiseAnEventsMinimumRoleButNeverLowerIt() throws {
+        let raised = try PolicyFile.parse(
+            try String(contentsOfFile: Repository.path("workflows/derbyshire.yaml"), encoding: .utf8)
+                + "roles:\n  eligibility-decided: manager\n  close-case: admin\n", file: "council.yaml")
+        #expect(raised.minimumRoles == [.eligibilityDecided: .manager, .closeCase: .admin])
+        let lowered = try #require(
+            try policyError(replacing: "queues:", with: "roles:\n  high-cost-decided: practitioner\nqueues:"))
+        #expect(lowered.code == .badValue)
+        #expect(lowered.key == "roles.high-cost-decided")
+        #expect(
+            lowered.message
+                == "'high-cost-decided' needs at least the manager role; a policy may raise a minimum, never lower it")
+        #expect(lowered.hint == "use manager or admin, or leave it out")
+        let system = try #require(try policyError(replacing: "queues:", with: "roles:\n  timer-fired: admin\nqueues:"))
+        #expect(system.code == .unknownKey)
+        let misspelt = try #require(try policyError(replacing: "queues:", with: "roles:\n  sign-of: manager\nqueues:"))
+        #expect(misspelt.hint?.hasPrefix("did you mean 'sign-off'?") == true)
     }
 
     /// The Derbyshire file with one line replaced, parsed; the error it gives.

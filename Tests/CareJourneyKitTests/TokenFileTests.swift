@@ -1,3 +1,4 @@
+import CareJourneyCore
 import Foundation
 import Testing
 
@@ -106,9 +107,11 @@ import Testing
         #expect(file.entries.count == 1)
     }
 
-    @Test func rolesAreOrderedFromViewerToAdmin() {
+    @Test func rolesAreOrderedFromMetricsToAdmin() {
+        // A metrics token reads figures only: below a viewer, who reads cases.
+        #expect(Role.metrics < .viewer)
         #expect(Role.viewer < .practitioner && Role.practitioner < .manager && Role.manager < .admin)
-        #expect(Role.allCases.sorted() == [.viewer, .practitioner, .manager, .admin])
+        #expect(Role.allCases.sorted() == [.metrics, .viewer, .practitioner, .manager, .admin])
         #expect(!(Role.admin < .admin))
     }
 }

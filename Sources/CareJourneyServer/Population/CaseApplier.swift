@@ -28,7 +28,7 @@ struct InMemoryApplier: CaseApplier {
 
     func apply(_ event: Event, to state: CaseState, at: Date, actor: String) -> AppliedOutcome {
         do {
-            let transition = try Journey.apply(event, to: state, at: at, policy: policy)
+            let transition = try Journey.apply(event, to: state, at: at, by: actor, policy: policy)
             return .applied(Applied(state: transition.state, effects: transition.effects))
         } catch {
             return .refused(error.message)

@@ -1,0 +1,65 @@
+/// Who may send each event: the lowest role, declared once here beside the catalog and read by the API, the
+/// dashboard, `docs/events.md` and `openapi.yaml` (a test keeps the last two in step with this table).
+///
+/// The journey's everyday steps need a practitioner. Decisions that commit public money beyond the plan's own
+/// sign-off, end a safeguarding concern or enquiry, or close a case for a reason that stops services for good
+/// need a manager. A council may raise a minimum in its policy file (`roles:`), never lower one.
+extension EventCatalog {
+    /// A rule that raises an event's minimum role above the practitioner's, always or when its data says so.
+    public struct RoleRule: Sendable {
+        public let event: EventName
+        public let role: Role
+        /// When the rule applies, in words (`nil`: always).
+        public let condition: String?
+        /// Whether the rule applies to an event of its name.
+        let applies: @Sendable (Event) -> Bool
+
+        init(
+            _ event: EventName, _ role: Role, when condition: String? = nil,
+            applies: @escaping @Sendable (Event) -> Bool = { _ in true }
+        ) {
+            self.event = event
+            self.role = role
+            self.condition = condition
+            self.applies = applies
+        }
+    }
+
+    /// Every rule above the practitioner's default, in the order the docs list them.
+    public static let roleRules: [RoleRule] = [
+        RoleRule(.highCostDecided, .manager),
+        RoleRule(.s42Decision, .manager),
+        RoleRule(.safeguardingConcluded, .manager),
+        RoleRule(.closeCase, .manager, when: "the reason is deceased or nhs-funded") { event in
+            guard case .closeCase(let closing) = event else { return false }
+            return closing.reason == .deceased || closing.reason == .nhsFunded
+        },
+    ]
+
+    /// The lowest role that may send `event`, by the catalog alone (before any policy raises it).
+    ///
+    /// System events (`timer-fired`, `policy-applied`) are sent by the service itself, never through the API;
+    /// their minimum is `admin` so that nothing a person sends can stand for them.
+    public static func minimumRole(of event: Event) -> Role {
+        if event.isSystemEvent { return .admin }
+        return roleRules.filter { $0.event == event.name && $0.applies(event) }.map(\.role).max() ?? .practitioner
+    }
+
+    /// The lowest role that may send an event of this name whatever its data: what a person needs to see its form.
+    public static func minimumRole(of name: EventName) -> Role {
+        if Event.systemEvents.contains(name) { return .admin }
+        return roleRules.filter { $0.event == name && $0.condition == nil }.map(\.role).max() ?? .practitioner
+    }
+}
+
+extension Policy {
+    /// The lowest role that may send `event` under this policy: the catalog's minimum, or the policy's if higher.
+    public func minimumRole(of event: Event) -> Role {
+        max(EventCatalog.minimumRole(of: event), minimumRoles?[event.name] ?? .metrics)
+    }
+
+    /// The lowest role that may send an event of this name (its form shown), under this policy.
+    public func minimumRole(of name: EventName) -> Role {
+        max(EventCatalog.minimumRole(of: name), minimumRoles?[name] ?? .metrics)
+    }
+}
