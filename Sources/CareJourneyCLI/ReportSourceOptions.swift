@@ -36,15 +36,9 @@ struct ReportSourceOptions: ParsableArguments {
     /// when the histories cannot be read.
     func fill<Report: CaseHistoryReport>(_ report: Report) async throws -> Report {
         if let scenario { return try run(scenario, into: report) }
-        let file = URL(fileURLWithPath: dataDirectory).appendingPathComponent("carejourney.sqlite").path
-        guard FileManager.default.fileExists(atPath: file) else {
-            printError(
-                "carejourney report: there is no store in \(dataDirectory) (no carejourney.sqlite)\n"
-                    + "  hint: pass --data-dir with the folder `carejourney serve` uses, or --scenario FILE")
-            throw ExitCode.failure
-        }
         do {
-            return try await CaseStore(directory: dataDirectory).reduceHistories(
+            // Read-only: a report runs beside a live service and never migrates or writes its store.
+            return try await CaseStore(directory: dataDirectory, access: .readOnly).reduceHistories(
                 activeFrom: report.period.start, into: report
             ) { report, history in report.add(history) }
         } catch {

@@ -9,13 +9,15 @@ struct StoreCommand: ParsableCommand {
     /// Rebuilds every projection from history and reports differences.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rebuild every case from its history and compare: exit 0 when all agree, 1 when any differs.")
+            abstract:
+                "Rebuild every case from its history and compare (read-only, beside a running service): exit 0 when "
+                + "all agree, 1 when any differs.")
 
         @OptionGroup var data: DataDirectoryOption
 
         func run() throws {
             do {
-                let report = try CaseStore(directory: data.path).verify()
+                let report = try CaseStore(directory: data.path, access: .readOnly).verify()
                 print("\(report.cases) case(s), \(report.events) event(s) replayed")
                 for difference in report.differences { print("  differs: \(difference)") }
                 if report.isClean {

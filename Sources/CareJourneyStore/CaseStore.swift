@@ -15,26 +15,56 @@ public final class CaseStore: Sendable {
     /// Policies read so far, by fingerprint (they never change once stored).
     private let knownPolicies = Mutex<[String: Policy]>([:])
 
-    /// Opens (creating if needed) the store in `directory`, migrating it to this version's schema.
+    /// How a command opens the store.
+    public enum Access: Sendable {
+        /// To run the service or change cases: the folder is created (0700) if missing, and the store migrated to
+        /// this version's schema.
+        case readWrite
+        /// To read it beside a running service (`store verify`, `report`): nothing is created, migrated or
+        /// written, and a store this version's schema does not match is refused.
+        case readOnly
+    }
+
+    /// Opens the store in `directory`: for `.readWrite`, creating it if needed and migrating it to this version's
+    /// schema; for `.readOnly`, as it is.
     ///
-    /// - Throws: `StoreError.unavailable` when the folder or file cannot be opened or migrated.
-    public init(directory: String) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(.unavailable, "cannot create the data folder \(directory)", cause: error)
-        }
+    /// Either way a store written by a newer version is refused, naming both versions, and a data folder that
+    /// others may read or write is refused, naming the fix (see `DataDirectory`).
+    ///
+    /// - Throws: `StoreError.unavailable` when the folder or file cannot be opened or migrated, or is refused.
+    public init(directory: String, access: Access = .readWrite) throws(StoreError) {
         path = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.sqlite").path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "carejourney"
+        switch access {
+        case .readWrite:
+            DataDirectory.restrictNewFiles()
+            try DataDirectory.prepare(directory)
+        case .readOnly:
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StoreError(
+                    .unavailable,
+                    "there is no store in \(directory) (no carejourney.sqlite); pass --data-dir with the folder "
+                        + "`carejourney serve` uses")
+            }
+            try DataDirectory.checkExisting(directory)
+            configuration.readonly = true
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            // DatabasePool sets synchronous=NORMAL while preparing its writer: make commits durable afterwards.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try StoreSchema.migrator.migrate(pool)
         } catch {
             throw StoreError(.unavailable, "cannot open the store at \(path)", cause: error)
+        }
+        try StoreSchema.check(pool, at: path, migrating: access == .readWrite)
+        if access == .readWrite {
+            do {
+                // DatabasePool sets synchronous=NORMAL while preparing its writer: make commits durable afterwards.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                try StoreSchema.migrator.migrate(pool)
+            } catch {
+                throw StoreError(.unavailable, "cannot open the store at \(path)", cause: error)
+            }
         }
     }
 

@@ -9,11 +9,12 @@ import Foundation
 public final class DataDirectoryLock: Sendable {
     private let descriptor: Int32
 
-    /// Takes the lock, or throws when another process holds it.
+    /// Takes the lock (preparing the folder as `DataDirectory.prepare` does), or throws when another process holds
+    /// it.
     public init(directory: String) throws(StoreError) {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DataDirectory.prepare(directory)
         let path = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.lock").path
-        descriptor = open(path, O_CREAT | O_RDWR, 0o644)
+        descriptor = open(path, O_CREAT | O_RDWR, DataDirectory.fileMode)
         guard descriptor >= 0 else {
             throw StoreError(.unavailable, "cannot open the lock file \(path) (errno \(errno))")
         }

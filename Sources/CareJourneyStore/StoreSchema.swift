@@ -3,6 +3,42 @@ import GRDB
 /// The store's tables, created and upgraded by migrations: a database written by an older version opens in a
 /// newer one, which migrates it forward. Migrations are never edited once shipped; changes are new ones.
 enum StoreSchema {
+    /// The schema version this build writes: the last migration's `vN`.
+    static var version: String { version(of: migrator.migrations.last ?? "v0") }
+
+    /// `v10` of `v10: queue and overdue filters`.
+    static func version(of migration: String) -> String {
+        String(migration.prefix { $0 != ":" })
+    }
+
+    /// Refuses a store this build cannot safely use: one written by a newer version (with migrations this build
+    /// does not know), or, when it may not migrate (a read-only command), one that an older version wrote.
+    static func check(_ pool: DatabasePool, at path: String, migrating: Bool) throws(StoreError) {
+        let applied: [String]
+        do {
+            applied = try pool.read { db in try migrator.appliedIdentifiers(db) }.sorted {
+                $0.localizedStandardCompare($1) == .orderedAscending
+            }
+        } catch {
+            throw StoreError(.unavailable, "cannot read the store's schema version at \(path)", cause: error)
+        }
+        let known = Set(migrator.migrations)
+        if let newer = applied.last(where: { !known.contains($0) }) {
+            throw StoreError(
+                .unavailable,
+                "the store at \(path) was written by a newer CareJourney (schema \(version(of: newer))); this one "
+                    + "knows schema \(version) and older: run the version that wrote it")
+        }
+        let missing = migrator.migrations.filter { !applied.contains($0) }
+        if !migrating, !missing.isEmpty {
+            let at = applied.last.map(version(of:)) ?? "v0"
+            throw StoreError(
+                .unavailable,
+                "the store at \(path) has schema \(at), and this CareJourney reads schema \(version); it opens the "
+                    + "store read-only and never migrates it: start `carejourney serve` on it once, which migrates it")
+        }
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: cases, events, timers, tasks, idempotency, policies") { db in

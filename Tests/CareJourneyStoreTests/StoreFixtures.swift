@@ -6,11 +6,12 @@ import Testing
 
 @testable import CareJourneyStore
 
-/// A fresh folder for one test's store.
+/// A fresh folder for one test's store, owner-only as a data folder must be.
 func temporaryDirectory() -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-test-\(UUID().uuidString)")
         .path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    try? FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return path
 }
 
