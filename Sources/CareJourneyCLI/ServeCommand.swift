@@ -48,7 +48,23 @@ struct ServeCommand: AsyncParsableCommand {
             """)
     var tokens: String?
 
+    @Option(
+        name: .customLong("public-url"),
+        help: """
+            The address people use when a TLS proxy stands in front (https://carejourney.council.example): only its \
+            pages may change things, and an https address makes the session cookie Secure. Needs --tokens.
+            """)
+    var publicURL: String?
+
     func validate() throws {
+        if let publicURL {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false, url.query == nil, url.path.isEmpty || url.path == "/"
+            else {
+                throw ValidationError(
+                    "--public-url takes the address people use, like https://carejourney.council.example (no path)")
+            }
+        }
         guard parseAddress(http) != nil else {
             throw ValidationError("--http takes HOST:PORT, like 127.0.0.1:8080 (port 0 picks a free one)")
         }
@@ -82,10 +98,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let broker = BrokerOptions(
             endpoint: zmq, events: events == "off" ? nil : events, curve: curve, lease: .seconds(lease))
-        let options = CareJourneyService.Options(
+        var options = CareJourneyService.Options(
             dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
             timeScale: timeScale, population: sample > 0 ? SamplePopulation(count: sample) : nil, broker: broker,
             tokens: people)
+        options.publicURL = publicURL.flatMap(URL.init(string:))
         do {
             try await CareJourneyService(options: options).run { listening in
                 let port = listening.httpPort
@@ -116,8 +133,8 @@ extension ServeCommand {
     /// The banner's line on who may use the service.
     static func access(_ people: TokenFile?, signIn: String) -> String {
         guard let people else {
-            return "no token file: anyone on this machine is the admin 'local' "
-                + "(add people with `carejourney tokens add FILE NAME --role ROLE`, then serve --tokens FILE)"
+            return "no-token mode (no --tokens): only this machine's own browser and tools, each as the admin "
+                + "'local'; to let people sign in, `carejourney tokens add FILE NAME --role ROLE`, then serve --tokens FILE"
         }
         return "\(people.entries.count) people from \(people.path); sign in at \(signIn) or send Authorization: Bearer"
     }

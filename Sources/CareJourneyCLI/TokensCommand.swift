@@ -1,3 +1,4 @@
+import CareJourneyCore
 import ArgumentParser
 import CareJourneyKit
 import Foundation

@@ -1,26 +1,32 @@
+import CareJourneyCore
 import CareJourneyKit
 import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// Who may use the service: the people in a token file, each by the SHA-256 of their token, and the browser
-/// sessions they have signed in to; or, without a token file, everyone on this machine as the local admin.
+/// sessions they have signed in to; or, without a token file, this machine's own browser and tools as the local
+/// admin (no-token mode, for one person on their own machine).
 public final class AccessControl: Sendable {
     /// People by the SHA-256 of their token; `nil` without a token file.
     private let people: [String: Principal]?
     /// Browsers' sign-ins.
     let sessions: SessionStore
-
-    /// The session cookie's name.
-    static let cookie = "carejourney_session"
+    /// Where people reach the service (`--public-url`), when a proxy stands in front: its origin is the only one
+    /// whose pages may send unsafe requests, and an `https` URL makes the session cookie `Secure` and
+    /// `__Host-`-prefixed.
+    let publicURL: URL?
+    /// The CSRF token of no-token mode's forms (there is no session to hold one): random for each run.
+    let localCSRF = AccessToken.generate()
 
     /// Access for the people in `tokens`, or for the local admin when there is no token file.
     ///
     /// - Parameters:
+    ///   - publicURL: the address people use, when a TLS proxy stands in front (`https://carejourney.council…`).
     ///   - sessionLifetime: how long a browser stays signed in.
     ///   - now: the wall clock, for sessions' expiry.
     public init(
-        tokens: TokenFile?, sessionLifetime: Duration = .seconds(8 * 3600),
+        tokens: TokenFile?, publicURL: URL? = nil, sessionLifetime: Duration = .seconds(8 * 3600),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         people = tokens.map { file in
@@ -28,15 +34,45 @@ public final class AccessControl: Sendable {
                 file.entries.map { ($0.sha256, Principal(name: $0.name, role: $0.role)) },
                 uniquingKeysWith: { first, _ in first })
         }
+        self.publicURL = publicURL
         sessions = SessionStore(lifetime: sessionLifetime, now: now)
     }
 
     /// Whether requests must carry a token or a session (there is a token file).
     public var requiresSignIn: Bool { people != nil }
 
+    /// Whether the session cookie is sent over TLS only (the public URL is `https`).
+    var secureCookies: Bool { publicURL?.scheme?.lowercased() == "https" }
+
+    /// The session cookie's name: `__Host-` prefixed when it is `Secure`, so that no other site or path can set it.
+    var cookieName: String { secureCookies ? "__Host-carejourney_session" : "carejourney_session" }
+
+    /// The session cookie holding `value`; an empty value that expires at once makes the browser forget it.
+    func sessionCookie(_ value: String) -> Cookie {
+        Cookie(
+            name: cookieName, value: value, maxAge: value.isEmpty ? 0 : Int(sessions.lifetime.components.seconds),
+            path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    /// The origins whose pages may send this service unsafe requests: the public URL's, or, without one, this
+    /// service's own address as the request names it (`http://` or `https://` and its `Host`).
+    func ownOrigins(of request: Request) -> [String] {
+        if let publicURL, let scheme = publicURL.scheme, let host = publicURL.host {
+            return [scheme.lowercased() + "://" + host.lowercased() + (publicURL.port.map { ":\($0)" } ?? "")]
+        }
+        guard let authority = request.head.authority?.lowercased() else { return [] }
+        return ["http://\(authority)", "https://\(authority)"]
+    }
+
     /// The person in the token file whose token this is, if any.
     func principal(forToken token: String) -> Principal? {
         people?[AccessToken.digest(of: token)]
+    }
+
+    /// Who made a request, and the browser session they made it in (when they signed in with a cookie).
+    struct Identity: Sendable {
+        let principal: Principal
+        let session: SessionStore.Session?
     }
 
     /// Who made `request`: from its bearer token, else its session cookie; without a token file, the local admin.
@@ -44,8 +80,8 @@ public final class AccessControl: Sendable {
     ///
     /// - Throws: `AccessError.invalidCredentials` for a token that is not in the file (or not a bearer token) and
     ///   for a session that has ended.
-    func identify(_ request: Request) throws(AccessError) -> Principal? {
-        guard people != nil else { return .local }
+    func identify(_ request: Request) throws(AccessError) -> Identity? {
+        guard people != nil else { return Identity(principal: .local, session: nil) }
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
@@ -56,12 +92,19 @@ public final class AccessControl: Sendable {
                     hint: "send `Authorization: Bearer TOKEN` with the whole token you were given; if it was "
                         + "removed or lost, ask an admin for a new one")
             }
-            return principal
+            return Identity(principal: principal, session: nil)
         }
-        guard let session = request.cookies[Self.cookie]?.value, !session.isEmpty else { return nil }
-        guard let principal = sessions.principal(for: session) else {
+        guard let id = request.cookies[cookieName]?.value, !id.isEmpty else { return nil }
+        guard let session = sessions.session(for: id) else {
             throw AccessError(.invalidCredentials, "your session has ended", hint: "sign in again at /sign-in")
         }
-        return principal
+        return Identity(principal: session.principal, session: session)
+    }
+
+    /// What a form posted by this request must carry in its `csrf` field: its session's token, or no-token mode's;
+    /// `nil` when the request is signed by a bearer token (not a browser's cookie, so no other site can forge it).
+    func expectedCSRF(_ context: AppRequestContext) -> String? {
+        if let session = context.session { return session.csrf }
+        return requiresSignIn ? nil : localCSRF
     }
 }

@@ -19,21 +19,26 @@ struct AccessMiddleware: RouterMiddleware {
     {
         var context = context
         do {
+            let identity: AccessControl.Identity?
             if let needed = RouteAccess.role(for: request.method, path: request.uri.path) {
-                context.principal = try access.identify(request)
+                identity = try access.identify(request)
+                context.principal = identity?.principal
+                context.session = identity?.session
                 try context.require(needed)
             } else {
                 // Open routes: a stale cookie or a wrong token is no reason to refuse /healthz or /sign-in.
-                context.principal = try? access.identify(request)
+                identity = try? access.identify(request)
+                context.principal = identity?.principal
+                context.session = identity?.session
             }
             return try await next(request, context)
         } catch let error as AccessError {
-            return refusal(error, to: request)
+            return refusal(error, to: request, csrf: access.expectedCSRF(context))
         }
     }
 
-    /// The answer to a request refused for `error`.
-    func refusal(_ error: AccessError, to request: Request) -> Response {
+    /// The answer to a request refused for `error`; `csrf` goes in the sign-out form of a refusal page.
+    func refusal(_ error: AccessError, to request: Request, csrf: String?) -> Response {
         let page = RouteAccess.answersWithPage(request)
         var response: Response
         switch (error.needsSignIn, page) {
@@ -44,15 +49,15 @@ struct AccessMiddleware: RouterMiddleware {
             response.headers[.wwwAuthenticate] =
                 "Bearer realm=\"CareJourney\"" + (error.code == .invalidCredentials ? ", error=\"invalid_token\"" : "")
         case (false, true):
-            response = SignInPage.refused(error).response(status: 403)
+            response = SignInPage.refused(error, csrf: csrf).response(status: 403)
         case (false, false):
             response = Problem(error).response
         }
         // A session that has ended: the browser may forget its cookie.
         if error.code == .invalidCredentials && request.headers[.authorization] == nil
-            && request.cookies[AccessControl.cookie] != nil
+            && request.cookies[access.cookieName] != nil
         {
-            response.setCookie(SignInRoutes.clearedCookie)
+            response.setCookie(access.sessionCookie(""))
         }
         return response
     }

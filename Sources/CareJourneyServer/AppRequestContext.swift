@@ -1,3 +1,4 @@
+import CareJourneyCore
 import CareJourneyKit
 import Hummingbird
 
@@ -17,10 +18,13 @@ public struct AppRequestContext: RequestContext {
     /// Who is asking; `nil` only on the routes that need no sign-in (`/healthz`, `/sign-in`, `/assets/…`) when the
     /// request carries no valid token or session.
     public var principal: Principal?
+    /// The browser session the request came in, when it was signed by a session cookie (not a bearer token).
+    var session: SessionStore.Session?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        session = nil
     }
 
     /// The signed-in principal, if their role is `role` or above.

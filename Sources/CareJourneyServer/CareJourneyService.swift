@@ -4,6 +4,7 @@ import CareJourneyKit
 import CareJourneyStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -35,6 +36,11 @@ public struct CareJourneyService: Sendable {
         public var clock: (any CareClock)?
         /// Workers served inside this process, connected to its broker once it listens (the demo's).
         public var workers: [InProcessWorker]
+        /// Where people reach the service when a TLS proxy stands in front (`--public-url`): its origin is the only
+        /// one whose pages may change things, and an `https` URL makes the session cookie `Secure`.
+        public var publicURL: URL?
+        /// Connections, live streams, header sizes and time limits.
+        public var limits = HTTPLimits()
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
@@ -107,6 +113,7 @@ public struct CareJourneyService: Sendable {
     ///   is not a loopback address; otherwise what the store, the broker or the server throws.
     public func run(onRunning: @escaping @Sendable (Listening) async -> Void = { _ in }) async throws {
         let access = try accessControl()
+        DataDirectory.restrictNewFiles()
         let lock = try DataDirectoryLock(directory: options.dataDirectory)
         let store = try CaseStore(directory: options.dataDirectory)
         let policy = try Self.choosePolicy(
@@ -121,13 +128,13 @@ public struct CareJourneyService: Sendable {
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let api = CaseAPI(engine: engine, clock: clock)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
-        let live = LiveEvents(engine: engine)
+        let live = LiveEvents(engine: engine, limits: options.limits, sessions: access.sessions)
         let routes = api.router(access: access)
         let timeliness = ReviewTimelinessService(store: store, clock: clock, logger: logger)
         Dashboard(engine: engine, clock: clock, broker: broker, live: live, reviews: timeliness).addRoutes(
             to: routes
         ) { _, context in
-            Viewer(context.principal)
+            Viewer(context, access: access)
         }
         // GET /metrics, and every request timed: see ServiceMetrics.
         let metrics = ServiceMetrics(engine: engine, broker: broker, logger: logger)
@@ -136,7 +143,10 @@ public struct CareJourneyService: Sendable {
         let report = seeded
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "CareJourney"),
+            server: .http1(configuration: options.limits.http1),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "CareJourney",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.limits.connections)),
             onServerRunning: { channel in
                 let endpoints = await broker?.boundEndpoints()
                 await onRunning(
@@ -202,7 +212,7 @@ public struct CareJourneyService: Sendable {
 
     /// Access for the token file's people; without one, for the local admin, on loopback only.
     private func accessControl() throws(AccessError) -> AccessControl {
-        guard options.tokens == nil else { return AccessControl(tokens: options.tokens) }
+        guard options.tokens == nil else { return AccessControl(tokens: options.tokens, publicURL: options.publicURL) }
         guard Loopback.contains(host: options.host) else {
             throw AccessError(
                 .notLoopback,
@@ -211,9 +221,16 @@ public struct CareJourneyService: Sendable {
                 hint: "bind to 127.0.0.1, or give people tokens with `carejourney tokens add FILE NAME --role ROLE` "
                     + "and pass --tokens FILE")
         }
+        if options.publicURL != nil {
+            throw AccessError(
+                .notLoopback,
+                "refusing --public-url without a token file: a service reached through a proxy needs people to sign in",
+                hint: "give people tokens with `carejourney tokens add FILE NAME --role ROLE` and pass --tokens FILE")
+        }
         logger.warning(
             """
-            no token file: anyone on this machine acts as the admin 'local'; give people their own sign-in with \
+            no-token mode: no token file, so only this machine's own browser and tools are let in (a loopback Host, \
+            no proxy), each as the admin 'local'; give people their own sign-in with \
             `carejourney tokens add FILE NAME --role ROLE` and `serve --tokens FILE`
             """)
         return AccessControl(tokens: nil)

@@ -23,11 +23,17 @@ public struct CaseAPI: Sendable {
         self.clock = clock
     }
 
-    /// The routes, behind `access`: every request is identified and refused unless its role allows its route
-    /// (`RouteAccess`); the sign-in pages come with them.
+    /// The routes, behind `access`: requests from other sites, and in no-token mode from other hosts or through a
+    /// proxy, are refused (`RequestGuard`); every request is identified and refused unless its role allows its route
+    /// (`RouteAccess`); forms must carry their session's CSRF token (`FormGuard`); every answer carries the
+    /// security headers (`SecurityHeaders`). The sign-in pages come with them.
     public func router(access: AccessControl) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
+        // Outermost first: every answer's headers; requests no one may make; who is asking; forms' CSRF tokens.
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: RequestGuard(access: access))
         router.add(middleware: AccessMiddleware(access: access))
+        router.add(middleware: FormGuard(access: access))
         SignInRoutes(access: access).add(to: router)
         router.get("/healthz") { _, _ in await self.health() }
         router.get("/openapi.yaml") { _, _ in
@@ -81,34 +87,28 @@ public struct CaseAPI: Sendable {
             return Problem(413, "too-large", "The body is too large", "bodies are at most \(Self.maxBody) bytes")
                 .response
         }
-        let input: EventRequest
-        let event: Event
-        do {
-            input = try EventRequest(body: body, defaultName: defaultName, by: principal)
-            do {
-                event = try Event(name: input.name, data: input.data)
-            } catch {
-                throw Problem(error)
-            }
-            if event.isSystemEvent {
-                throw Problem(
-                    422, "system-event", "A system event",
-                    "'\(input.name)' is sent by the service itself, not by people",
-                    field: "name")
-            }
-        } catch {
-            return error.response
-        }
         let key = request.headers[Self.idempotencyKey]
         if let key, key.isEmpty || key.count > 200 {
             return Problem.badRequest("the Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key")
                 .response
         }
-        let command = Command(
-            caseID: caseID, event: event, actor: input.actor, reason: input.reason, at: clock.now(),
-            idempotencyKey: key,
-            fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))",
-            render: { Self.answer(for: $0, creating: caseID == nil) })
+        let command: Command
+        do {
+            let input = try EventRequest(body: body, defaultName: defaultName, by: principal)
+            let event: Event
+            do {
+                event = try Event(name: input.name, data: input.data)
+            } catch {
+                throw Problem(error)
+            }
+            command = try PersonCommand.make(
+                event, on: caseID, by: principal, actor: input.actor, reason: input.reason, at: clock.now(),
+                policy: engine.policy, idempotencyKey: key,
+                fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))",
+                render: { Self.answer(for: $0, creating: caseID == nil) })
+        } catch {
+            return error.response
+        }
         do {
             switch try await engine.submit(command) {
             case .done(_, let answer?):

@@ -1,3 +1,4 @@
+import CareJourneyCore
 import CareJourneyKit
 
 /// Who is making a request: a person from the token file (by a bearer token, or by the session they signed in
@@ -6,8 +7,7 @@ public struct Principal: Codable, Sendable, Hashable {
     /// Their name, as the audit trail records them (`sw.jones`).
     public let name: String
     public let role: Role
-    /// The service runs without a token file: anyone who can reach its loopback address is this admin, and a
-    /// command's body may name its own actor.
+    /// The service runs without a token file: anyone who can reach its loopback address is this admin.
     public let isLocal: Bool
 
     /// A person from the token file.
@@ -24,15 +24,21 @@ public struct Principal: Codable, Sendable, Hashable {
     /// The admin everyone on this machine is when the service runs without a token file.
     public static let local = Principal(name: "local", role: .admin, isLocal: true)
 
-    /// Who a command is recorded as: the signed-in name; without a token file, the body's `actor` if it names one.
+    /// Who a command is recorded as: the signed-in name, or `local` in no-token mode. A body may repeat that name
+    /// in `actor`, never name anyone else: the audit trail records who really acted.
     ///
-    /// - Throws: `AccessError.actorMismatch` when a signed-in person's body names someone else.
+    /// - Throws: `AccessError.actorMismatch` when the body names someone else.
     func actor(stated: String?) throws(AccessError) -> String {
-        if isLocal { return stated ?? name }
         if let stated, stated != name {
             throw AccessError(
-                .actorMismatch, "you are signed in as \(name), so you cannot act as '\(stated)'",
-                hint: "leave 'actor' out of the body: your name is recorded as the actor")
+                .actorMismatch,
+                isLocal
+                    ? "without a token file everyone is the admin 'local', so a request cannot act as '\(stated)'"
+                    : "you are signed in as \(name), so you cannot act as '\(stated)'",
+                hint: isLocal
+                    ? "leave 'actor' out of the body; to record people by name, give them tokens "
+                        + "(`carejourney tokens add FILE NAME --role ROLE`) and start the service with --tokens FILE"
+                    : "leave 'actor' out of the body: your name is recorded as the actor")
         }
         return name
     }

@@ -1,3 +1,4 @@
+import CareJourneyCore
 import CareJourneyKit
 import HTTPTypes
 import Hummingbird
@@ -8,6 +9,7 @@ import Hummingbird
 /// | request | needs |
 /// |---|---|
 /// | `GET /healthz`, `GET`/`POST /sign-in`, `POST /sign-out`, `GET /assets/…` | nothing |
+/// | `GET /metrics` | metrics (a token that reads figures and nothing else), or any role above |
 /// | `/api/admin/…`, `/admin/…` (reserved) | admin |
 /// | `/api/bulk/…`, `/bulk/…` (the dashboard's bulk actions) | manager |
 /// | any other `GET` or `HEAD` | viewer |
@@ -25,6 +27,8 @@ public enum RouteAccess {
             return nil
         case ("sign-in", nil) where method == .post, ("sign-out", nil) where method == .post:
             return nil
+        case ("metrics", nil) where reading:
+            return .metrics
         case ("api", "admin"), ("admin", _):
             return .admin
         case ("api", "bulk"), ("bulk", _):

@@ -67,16 +67,38 @@ struct SignInPage: Sendable {
                 """)
     }
 
-    /// A page the signed-in person's role does not open.
-    static func refused(_ error: AccessError) -> SignInPage {
+    /// A page the signed-in person's role does not open; `csrf` signs its sign-out form.
+    static func refused(_ error: AccessError, csrf: String?) -> SignInPage {
         SignInPage(
             title: "You cannot open this page",
             main: """
                 <h1>You cannot open this page</h1>
                 <p>\(escape(error.message.prefix(1).uppercased() + error.message.dropFirst())).</p>
                 \(error.hint.map { "<p>\(escape($0.prefix(1).uppercased() + $0.dropFirst())).</p>" } ?? "")
-                <form method="post" action="/sign-out"><button type="submit" class="secondary">Sign out</button></form>
+                \(signOut(csrf: csrf))
                 """)
+    }
+
+    /// A form that did not carry its session's CSRF token: posted from another site, or from a page open since
+    /// before the person signed in again.
+    static func expiredForm() -> SignInPage {
+        SignInPage(
+            title: "This form could not be sent",
+            main: """
+                <h1>This form could not be sent</h1>
+                <p>It was not sent from a page of this service, or the page was opened before you last signed in, \
+                so nothing was changed.</p>
+                <p>Go back, reload the page and try again.</p>
+                <p><a href="/">Go to the dashboard</a></p>
+                """)
+    }
+
+    /// The sign-out button, signed with `csrf`.
+    static func signOut(csrf: String?) -> String {
+        """
+        <form method="post" action="/sign-out"><input type="hidden" name="csrf" value="\(escape(csrf ?? ""))">\
+        <button type="submit" class="secondary">Sign out</button></form>
+        """
     }
 
     /// "sw.jones (practitioner)", escaped.
@@ -84,7 +106,7 @@ struct SignInPage: Sendable {
         "<strong>\(escape(principal.name))</strong> (\(principal.role.rawValue))"
     }
 
-    /// The page as a response: never cached, never framed, no scripts, forms only to this service.
+    /// The page as a response: no scripts, styles from this service (`SecurityHeaders` forbids the rest).
     func response(status: Int) -> Response {
         let html = """
             <!DOCTYPE html>
@@ -93,7 +115,7 @@ struct SignInPage: Sendable {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(Self.escape(title)) – CareJourney</title>
-            <style>\(Self.styles)</style>
+            <link rel="stylesheet" href="/assets/sign-in.css">
             </head>
             <body>
             <a class="skip" href="#main">Skip to main content</a>
@@ -105,45 +127,9 @@ struct SignInPage: Sendable {
             </html>
 
             """
-        var response = Response.raw(Data(html.utf8), status: status, contentType: "text/html; charset=utf-8")
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        return response
+        return Response.raw(Data(html.utf8), status: status, contentType: "text/html; charset=utf-8")
     }
 
     /// Text made safe to put in HTML, in an element or a quoted attribute (as the dashboard's pages do).
     static func escape(_ text: some StringProtocol) -> String { HTML.escape(String(text)) }
-
-    /// GOV.UK-like: Arial, black on white, a yellow focus ring, a green button, red for errors.
-    private static let styles = """
-        body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.32;color:#0b0c0c;\
-        background:#fff}
-        .skip{position:absolute;left:-9999px}.skip:focus{left:0;background:#fd0;color:#0b0c0c;padding:10px}
-        header{background:#0b0c0c;padding:10px 30px;border-bottom:10px solid #1d70b8}
-        header a{color:#fff;font-weight:700;font-size:24px;text-decoration:none}
-        main{display:block;max-width:640px;margin:0 auto;padding:40px 15px}
-        h1{font-size:36px;margin:0 0 30px}
-        a{color:#1d70b8}
-        label{display:block;font-weight:700;margin-bottom:5px}
-        .hint{color:#505a5f;margin:0 0 15px}
-        .group{margin-bottom:30px}
-        .group-error{border-left:5px solid #d4351c;padding-left:15px}
-        input{box-sizing:border-box;width:100%;height:40px;font-size:19px;padding:5px;border:2px solid #0b0c0c}
-        .group-error input{border-color:#d4351c}
-        a:focus,input:focus,button:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:inset 0 0 0 2px #0b0c0c}
-        .error-message{color:#d4351c;font-weight:700;margin:0 0 15px}
-        .summary{border:5px solid #d4351c;padding:20px;margin-bottom:30px}
-        .summary h2{font-size:24px;margin:0 0 15px}
-        .summary ul{margin:0;padding:0;list-style:none}
-        .summary a{color:#d4351c;font-weight:700}
-        button{font-size:19px;background:#00703c;color:#fff;border:0;padding:8px 10px;box-shadow:0 2px 0 #002d18;\
-        cursor:pointer}
-        button:hover{background:#005a30}
-        button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
-        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-        code{font-family:monospace;background:#f3f2f1;padding:0 3px}
-        """
 }

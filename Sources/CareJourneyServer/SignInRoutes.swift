@@ -4,8 +4,10 @@ import Hummingbird
 import Logging
 
 /// Browsers sign in with a token and get a session: `GET /sign-in` shows the form, `POST /sign-in` checks the
-/// token and sets an HttpOnly, SameSite=Strict cookie holding a random session id (never the token), then sends the
-/// browser on to `next` (a path on this service) or `/`; `POST /sign-out` ends the session.
+/// token and sets an HttpOnly, SameSite=Strict cookie holding a random session id (never the token; `Secure` and
+/// `__Host-` prefixed behind TLS), then sends the browser on to `next` (a path on this service) or `/`;
+/// `POST /sign-out` ends the session and its live streams. `RequestGuard` has already refused a form posted from
+/// another site (login CSRF).
 struct SignInRoutes: Sendable {
     let access: AccessControl
 
@@ -26,18 +28,14 @@ struct SignInRoutes: Sendable {
         }
         router.post("/sign-in") { request, context in await signIn(request, context) }
         router.post("/sign-out") { request, _ in
-            if let session = request.cookies[AccessControl.cookie]?.value { access.sessions.close(session) }
+            if let session = request.cookies[access.cookieName]?.value { access.sessions.close(session) }
             var response = Response.redirect(to: "/sign-in", type: .normal)
-            response.setCookie(Self.clearedCookie)
+            response.setCookie(access.sessionCookie(""))
             return response
         }
     }
 
     private func signIn(_ request: Request, _ context: AppRequestContext) async -> Response {
-        guard Self.isSameOrigin(request) else {
-            return SignInPage.form(next: "/", error: "Sign in from this service's own sign-in page")
-                .response(status: 403)
-        }
         var request = request
         let form: Form
         do {
@@ -61,18 +59,11 @@ struct SignInRoutes: Sendable {
             ).response(status: 401)
         }
         var response = Response.redirect(to: next, type: .normal)
-        response.setCookie(
-            Cookie(
-                name: AccessControl.cookie, value: access.sessions.open(for: principal),
-                maxAge: Int(access.sessions.lifetime.components.seconds), path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(access.sessionCookie(access.sessions.open(for: principal)))
         context.logger.info(
             "signed in", metadata: ["name": .string(principal.name), "role": .string(principal.role.rawValue)])
         return response
     }
-
-    /// The cookie that makes a browser forget its session.
-    static let clearedCookie = Cookie(
-        name: AccessControl.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)
 
     /// `/sign-in?next=…`, to come back to `target` (a path and query on this service) once signed in.
     static func signInPath(returningTo target: String) -> String {
@@ -91,16 +82,4 @@ struct SignInRoutes: Sendable {
         else { return nil }
         return text
     }
-
-    /// A form posted from another site is refused (login CSRF): a browser names the page's origin in `Origin`,
-    /// whose host must be this service's (`Host`, or `X-Forwarded-Host` behind a proxy; a page on another site
-    /// cannot set either). A client that sends no `Origin` is not a browser on another site.
-    static func isSameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin] else { return true }
-        guard let separator = origin.range(of: "://") else { return false }
-        let host = String(origin[separator.upperBound...])
-        return host == request.head.authority || host == request.headers[forwardedHost]
-    }
-
-    static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
 }

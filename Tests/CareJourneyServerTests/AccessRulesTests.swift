@@ -1,3 +1,4 @@
+import CareJourneyCore
 import CareJourneyBroker
 import CareJourneyKit
 import Foundation
@@ -24,21 +25,28 @@ import Testing
         #expect(RouteAccess.role(for: HTTPRequest.Method(method)!, path: path) == role)
     }
 
-    @Test func aSessionLastsItsLifetimeAndEndsWhenClosed() {
+    @Test func aSessionLastsItsLifetimeAndEndsWhenClosed() throws {
         let clock = Mutex(Date(timeIntervalSince1970: 1_767_603_600))
         let sessions = SessionStore(lifetime: .seconds(3600), now: { clock.withLock { $0 } })
         let jones = Principal(name: "sw.jones", role: .practitioner)
         let first = sessions.open(for: jones)
         let second = sessions.open(for: Principal(name: "m.patel", role: .manager))
         #expect(first != second && first.count == 43)
-        #expect(sessions.principal(for: first) == jones)
-        #expect(sessions.principal(for: "guess") == nil)
+        #expect(sessions.session(for: first)?.principal == jones)
+        #expect(sessions.session(for: "guess") == nil)
+        // Each session has a CSRF token of its own, never its id.
+        let csrf = try #require(sessions.session(for: first)?.csrf)
+        #expect(csrf.count == 43 && csrf != first && csrf != sessions.session(for: second)?.csrf)
+        let closed = Mutex<[String]>([])
+        sessions.onClose { key in closed.withLock { $0.append(key) } }
         clock.withLock { $0 += 3599 }
-        #expect(sessions.principal(for: first) == jones)
+        #expect(sessions.session(for: first)?.principal == jones)
+        let secondKey = try #require(sessions.session(for: second)?.key)
         sessions.close(second)
-        #expect(sessions.principal(for: second) == nil)
+        #expect(sessions.session(for: second) == nil)
+        #expect(closed.withLock { $0 } == [secondKey], "those watching (live streams) are told")
         clock.withLock { $0 += 1 }
-        #expect(sessions.principal(for: first) == nil)
+        #expect(sessions.session(for: first) == nil)
     }
 
     @Test(
@@ -58,13 +66,26 @@ import Testing
         }
     }
 
-    @Test func aSignedInPersonActsOnlyAsThemselvesAndTheLocalAdminAsTheBodySays() throws {
+    @Test func everyoneActsOnlyAsThemselvesTheLocalAdminToo() throws {
         let jones = Principal(name: "sw.jones", role: .practitioner)
         #expect(try jones.actor(stated: nil) == "sw.jones")
         #expect(try jones.actor(stated: "sw.jones") == "sw.jones")
         #expect(throws: AccessError.self) { try jones.actor(stated: "m.patel") }
         #expect(try Principal.local.actor(stated: nil) == "local")
-        #expect(try Principal.local.actor(stated: "contact-centre") == "contact-centre")
+        #expect(try Principal.local.actor(stated: "local") == "local")
+        let error = #expect(throws: AccessError.self) { try Principal.local.actor(stated: "contact-centre") }
+        #expect(error?.code == .actorMismatch)
+        #expect(error?.message == "without a token file everyone is the admin 'local', so a request cannot act as 'contact-centre'")
+    }
+
+    @Test(
+        arguments: [
+            ("localhost:8080", true), ("127.0.0.1", true), ("127.0.0.1:80", true), ("[::1]:8080", true),
+            ("LOCALHOST", true), ("evil.example", false), ("evil.example:8080", false), ("127.0.0.1.nip.io", false),
+            ("[::1]evil", false), ("localhost:x", false), ("", false), ("10.0.0.1:8080", false),
+        ] as [(String, Bool)])
+    func noTokenModeAnswersOnlyALoopbackHost(authority: String, allowed: Bool) {
+        #expect(RequestGuard.isLoopback(authority: authority) == allowed)
     }
 
     @Test func signInPagesEscapeWhatTheyShow() {

@@ -31,23 +31,26 @@ struct LiveServer {
     /// runs `body` against it, then stops it.
     static func with<T: Sendable>(
         sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
-        logger: Logger? = nil,
+        publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         let policy = try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
             .path
-        let options = CareJourneyService.Options(
+        var options = CareJourneyService.Options(
             dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,
             population: sample > 0 ? SamplePopulation(count: sample) : nil,
             broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, tokens: tokens,
             clock: clock)
+        options.publicURL = publicURL
+        options.limits = limits
+        let configured = options
         let (ports, portSink) = AsyncStream<CareJourneyService.Listening>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 var quiet = Logger(label: "test")
                 quiet.logLevel = .critical  // cancelling the server at the end of a test logs noise
-                try await CareJourneyService(options: options, logger: logger ?? quiet).run { listening in
+                try await CareJourneyService(options: configured, logger: logger ?? quiet).run { listening in
                     portSink.yield(listening)
                 }
                 return nil
@@ -107,7 +110,13 @@ struct LiveServer {
 
     func get(_ path: String) async throws -> Reply { try await send("GET", path) }
 
-    /// Posts an HTML form, as a browser does.
+    /// The CSRF token a page's forms carry, as a browser would post it back.
+    static func csrf(in page: String) -> String? {
+        guard let start = page.range(of: "name=\"csrf\" value=\"") else { return nil }
+        return String(page[start.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Posts an HTML form, as a browser does (with the CSRF token of the page it came from, in `csrf`).
     func postForm(_ path: String, _ fields: [String: String]) async throws -> Reply {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let body = fields.sorted { $0.key < $1.key }.map {
@@ -153,7 +162,8 @@ struct People {
 
     init(
         _ people: [(String, Role)] = [
-            ("v.iewer", .viewer), ("sw.jones", .practitioner), ("m.patel", .manager), ("a.dmin", .admin),
+            ("m.etrics", .metrics), ("v.iewer", .viewer), ("sw.jones", .practitioner), ("m.patel", .manager),
+            ("a.dmin", .admin),
         ]
     ) throws {
         for (name, role) in people { tokens[name] = try file.add(name, role: role) }

@@ -20,7 +20,7 @@ enum CaseDetailPage {
                 \(timers(state))
                 \(tasks(record, viewer: viewer))
                 </div>
-                \(viewer.canAct ? actions(state, accepts: accepts) : nil)
+                \(viewer.canAct ? actions(state, accepts: accepts, viewer: viewer) : nil)
                 <div id="case-timeline" data-live>
                 <h2>Timeline</h2>
                 \(timeline(record.history))
@@ -93,7 +93,7 @@ enum CaseDetailPage {
                 let kind = TaskKind(rawValue: task.kind)
                 let failed: HTML? = task.status == "failed" ? "<span class=\"tag failed\">failed</span> " : nil
                 let buttons: HTML? =
-                    viewer.canAct && kind?.replyEvent != nil ? taskButtons(record.state.id.rawValue, task.id) : nil
+                    viewer.canAct && kind?.replyEvent != nil ? taskButtons(record.state.id.rawValue, task.id, viewer) : nil
                 return """
                     <tr data-task="\(task.id)"><td>\(task.id)</td><td>\(kind?.summary ?? task.kind)<br>\
                     <span class="hint">\(task.kind) on \(task.queue)</span></td><td>\(failed)\(task.status)</td>\
@@ -110,14 +110,14 @@ enum CaseDetailPage {
             """
     }
 
-    private static func taskButtons(_ caseID: String, _ task: String) -> HTML {
+    private static func taskButtons(_ caseID: String, _ task: String, _ viewer: Viewer) -> HTML {
         """
-        <form class="inline-form" method="post" action="/cases/\(caseID)/tasks/retry">\
+        <form class="inline-form" method="post" action="/cases/\(caseID)/tasks/retry">\(viewer.csrfField)\
         <input type="hidden" name="task" value="\(task)">\
         <label class="visually-hidden" for="retry-why-\(task)">Why retry \(task)</label>\
         <input type="text" id="retry-why-\(task)" name="reason" placeholder="Why" required>\
         <button type="submit" class="secondary">Retry</button></form>
-        <form class="inline-form" method="post" action="/cases/\(caseID)/tasks/cancel">\
+        <form class="inline-form" method="post" action="/cases/\(caseID)/tasks/cancel">\(viewer.csrfField)\
         <input type="hidden" name="task" value="\(task)">\
         <label class="visually-hidden" for="cancel-why-\(task)">Why cancel \(task)</label>\
         <input type="text" id="cancel-why-\(task)" name="reason" placeholder="Why" required>\
@@ -125,13 +125,13 @@ enum CaseDetailPage {
         """
     }
 
-    private static func actions(_ state: CaseState, accepts: [EventName]) -> HTML {
+    private static func actions(_ state: CaseState, accepts: [EventName], viewer: Viewer) -> HTML {
         let id = state.id.rawValue
         let reassign: HTML? =
             accepts.contains(.reassign)
             ? """
             <details><summary>Reassign</summary>
-            <form method="post" action="/cases/\(id)/reassign">
+            <form method="post" action="/cases/\(id)/reassign">\(viewer.csrfField)
             <div class="field"><label for="team">Team</label>\
             <input type="text" id="team" name="team" value="\(state.allocation?.team ?? "")"></div>
             <div class="field"><label for="worker">Allocated practitioner</label>\
@@ -146,7 +146,7 @@ enum CaseDetailPage {
             accepts.contains(.startReview)
             ? """
             <details><summary>Start an unplanned review</summary>
-            <form method="post" action="/cases/\(id)/review">
+            <form method="post" action="/cases/\(id)/review">\(viewer.csrfField)
             <div class="field"><label for="review-kind">Reason for the review</label>\
             <select id="review-kind" name="kind">\(reasons)</select></div>
             <div class="field"><label for="review-reason">What happened</label>\

@@ -73,7 +73,7 @@ enum CasesPage {
             <div><label for="worker">Allocated to</label>\
             <input type="text" id="worker" name="worker" value="\(filter.worker ?? "")"></div>
             <div><input type="checkbox" id="overdue" name="overdue" value="true"\(overdue)> \
-            <label for="overdue" style="display:inline">Overdue review only</label></div>
+            <label for="overdue" class="inline">Overdue review only</label></div>
             <div><button type="submit">Find cases</button> <a href="/cases">Clear filters</a></div>
             </form>
             """

@@ -63,10 +63,18 @@ final class Dashboard: Sendable {
         router.get("/queues") { request, context in
             await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
         }
-        router.get("/live") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                body: ResponseBody(asyncSequence: self.live.subscribe()))
+        router.get("/live") { request, context in
+            let viewer = viewer(request, context)
+            do throws(LiveEvents.Refusal) {
+                let stream = try self.live.subscribe(person: viewer.name, session: viewer.session)
+                return Response(
+                    status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                    body: ResponseBody(asyncSequence: stream))
+            } catch {
+                var response = Problem(429, "too-many-streams", "Too many live pages", error.detail).response
+                response.headers[.retryAfter] = "30"
+                return response
+            }
         }
         router.get("/assets/:name") { _, context in
             guard let asset = DashboardAssets.named(context.parameters.get("name") ?? "") else {
@@ -229,7 +237,15 @@ final class Dashboard: Sendable {
     private enum Outcome { case success, failure(String) }
 
     private func submit(_ event: Event, to id: CaseID, reason: String, _ viewer: Viewer) async -> Outcome {
-        let command = Command(caseID: id, event: event, actor: viewer.name, reason: reason, at: clock.now())
+        guard let principal = viewer.principal else { return .failure("Sign in to act on a case.") }
+        let command: Command
+        do {
+            command = try PersonCommand.make(
+                event, on: id, by: principal, actor: principal.name, reason: reason, at: clock.now(),
+                policy: engine.policy)
+        } catch {
+            return .failure(error.detail)
+        }
         do {
             switch try await engine.submit(command) {
             case .done(.applied, _): return .success

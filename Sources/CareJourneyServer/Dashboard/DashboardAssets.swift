@@ -1,6 +1,6 @@
 import Foundation
 
-/// The dashboard's stylesheet and script, shipped with the server as resources (no build step, no external
+/// The dashboard's and the sign-in pages' stylesheets and script, shipped with the server as resources (no build step, no external
 /// assets).
 enum DashboardAssets {
     /// The file's bytes and content type, by name; `nil` for anything else.
@@ -8,6 +8,7 @@ enum DashboardAssets {
         switch name {
         case "dashboard.css": (css, "text/css; charset=utf-8")
         case "dashboard.js": (script, "text/javascript; charset=utf-8")
+        case "sign-in.css": (signInCSS, "text/css; charset=utf-8")
         case "favicon.svg": (icon, "image/svg+xml")
         default: nil
         }
@@ -15,6 +16,7 @@ enum DashboardAssets {
 
     private static let css = load("dashboard", "css")
     private static let script = load("dashboard", "js")
+    private static let signInCSS = load("sign-in", "css")
     private static let icon = load("favicon", "svg")
 
     private static func load(_ name: String, _ ext: String) -> Data {

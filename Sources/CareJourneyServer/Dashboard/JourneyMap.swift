@@ -138,8 +138,11 @@ struct JourneyMap: Sendable {
     /// The key to the shades.
     static var legend: HTML {
         HTML(
-            joining: scale.map {
-                "<span><span class=\"swatch\" style=\"background:\($0.fill)\"></span>\($0.label)</span>"
+            joining: scale.map { step -> HTML in
+                """
+                <span><svg class="swatch" viewBox="0 0 20 16" aria-hidden="true">\
+                <rect width="20" height="16" fill="\(step.fill)"/></svg>\(step.label)</span>
+                """
             })
     }
 }

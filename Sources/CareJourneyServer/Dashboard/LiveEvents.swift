@@ -8,39 +8,74 @@ import Synchronization
 /// Server-sent events for the dashboard, fed by the committed event stream: each committed event becomes one
 /// `case` message naming the case, the event and the stage (never personal data), so open pages know to refresh.
 ///
+/// Streams are capped in total and per person (`HTTPLimits`). A stream opened in a browser session ends when the
+/// session does: at once on sign-out, and at the next keep-alive once it expires.
+///
 /// A `Service`: it keeps idle connections alive with a comment every 15 seconds, and on graceful shutdown ends
 /// every stream so the HTTP server can drain (list it after the server in the service group, so it is stopped
 /// first).
 final class LiveEvents: Service, Sendable {
+    private struct Subscriber {
+        let continuation: AsyncStream<ByteBuffer>.Continuation
+        /// Who opened it, for the per-person cap.
+        let person: String
+        /// The browser session it was opened in, if any: it ends with it.
+        let session: String?
+    }
+
     private struct Subscribers {
         var next = 0
-        var streams: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        var streams: [Int: Subscriber] = [:]
         var closed = false
     }
 
     private let subscribers = Mutex(Subscribers())
+    private let limits: HTTPLimits
+    /// Whether a browser session (by its key) is still signed in.
+    private let sessionIsOpen: @Sendable (String) -> Bool
     /// Messages kept for a slow page before older ones are dropped (a page only needs to know something changed).
     private static let buffered = 64
 
-    /// Publishes `engine`'s commits from now on.
-    init(engine: Engine) {
+    /// Publishes `engine`'s commits from now on, to at most `limits`' streams; a stream opened in a session of
+    /// `sessions` ends when the session is closed or has expired.
+    init(engine: Engine, limits: HTTPLimits, sessions: SessionStore) {
+        self.limits = limits
+        sessionIsOpen = { [sessions] key in sessions.session(key: key) != nil }
         engine.observe { [weak self] events in self?.publish(events) }
+        sessions.onClose { [weak self] key in self?.end { $0.session == key } }
     }
 
     /// How many pages are listening.
     var listeners: Int { subscribers.withLock { $0.streams.count } }
 
-    /// A new listener's stream of SSE text; it ends when the service stops or the client goes away.
-    func subscribe() -> AsyncStream<ByteBuffer> {
+    /// Why a stream was not opened: the service is at its limit of streams, in total or for this person.
+    struct Refusal: Error {
+        let detail: String
+    }
+
+    /// A new listener's stream of SSE text for `person` (in `session`, when they signed in with a cookie); it ends
+    /// when the service stops, the client goes away or the session ends.
+    ///
+    /// - Throws: `Refusal` when the service already holds its limit of streams, in total or for `person`.
+    func subscribe(person: String, session: String?) throws(Refusal) -> AsyncStream<ByteBuffer> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(Self.buffered))
-        let id: Int? = subscribers.withLock { state in
-            guard !state.closed else { return nil }
+        let limits = limits
+        let opened: Result<Int?, Refusal> = subscribers.withLock { state in
+            guard !state.closed else { return .success(nil) }
+            guard state.streams.count < limits.liveStreams else {
+                return .failure(Refusal(detail: "the service has its limit of \(limits.liveStreams) live streams open"))
+            }
+            guard state.streams.values.filter({ $0.person == person }).count < limits.liveStreamsPerPerson else {
+                return .failure(
+                    Refusal(
+                        detail: "you have \(limits.liveStreamsPerPerson) live pages open already; close some tabs"))
+            }
             state.next += 1
-            state.streams[state.next] = continuation
-            return state.next
+            state.streams[state.next] = Subscriber(continuation: continuation, person: person, session: session)
+            return .success(state.next)
         }
-        guard let id else {
+        guard let id = try opened.get() else {
             continuation.finish()
             return stream
         }
@@ -56,10 +91,21 @@ final class LiveEvents: Service, Sendable {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(15))
+                let isOpen = self.sessionIsOpen
+                self.end { subscriber in subscriber.session.map { !isOpen($0) } ?? false }
                 self.send(ByteBuffer(string: ": keep-alive\n\n"))
             }
         }
         close()
+    }
+
+    /// Ends the streams that match.
+    private func end(where matches: (Subscriber) -> Bool) {
+        let ending = subscribers.withLock { state in
+            let ids = state.streams.filter { matches($0.value) }.map(\.key)
+            return ids.compactMap { state.streams.removeValue(forKey: $0)?.continuation }
+        }
+        for stream in ending { stream.finish() }
     }
 
     private func publish(_ events: [CommittedEvent]) {
@@ -76,14 +122,14 @@ final class LiveEvents: Service, Sendable {
     }
 
     private func send(_ buffer: ByteBuffer) {
-        for stream in subscribers.withLock({ Array($0.streams.values) }) { stream.yield(buffer) }
+        for stream in subscribers.withLock({ $0.streams.values.map(\.continuation) }) { stream.yield(buffer) }
     }
 
     private func close() {
         let streams = subscribers.withLock { state in
             state.closed = true
             defer { state.streams = [:] }
-            return Array(state.streams.values)
+            return state.streams.values.map(\.continuation)
         }
         for stream in streams { stream.finish() }
     }

@@ -34,7 +34,8 @@ enum PageLayout {
             })
         let signOut: HTML? =
             viewer.signedIn
-            ? "<form method=\"post\" action=\"/sign-out\"><button type=\"submit\">Sign out</button></form>" : nil
+            ? "<form method=\"post\" action=\"/sign-out\">\(viewer.csrfField)<button type=\"submit\">Sign out</button></form>"
+            : nil
         let caseAttribute: HTML? = caseID.map { "data-case=\"\($0)\"" }
         return """
             <!doctype html>

@@ -19,7 +19,7 @@ enum QueuesPage {
                 <h2>Connected workers</h2>
                 \(workerTable(workers, now: figures.at))
                 </div>
-                \(viewer.canBulk ? bulkForm(figures.queues, queue: queue) : nil)
+                \(viewer.canBulk ? bulkForm(figures.queues, queue: queue, viewer: viewer) : nil)
                 """)
     }
 
@@ -88,7 +88,7 @@ enum QueuesPage {
             """
     }
 
-    private static func bulkForm(_ queues: [OverviewFigures.QueueView], queue: String?) -> HTML {
+    private static func bulkForm(_ queues: [OverviewFigures.QueueView], queue: String?, viewer: Viewer) -> HTML {
         let withFailures = queues.filter { $0.failed > 0 }
         guard !withFailures.isEmpty else { return "" }
         let options = HTML(
@@ -98,13 +98,13 @@ enum QueuesPage {
             })
         return """
             <h2>Act on every failed task of a queue</h2>
-            <form method="post" action="/bulk/tasks">
+            <form method="post" action="/bulk/tasks">\(viewer.csrfField)
             <div class="field"><label for="bulk-queue">Queue</label><select id="bulk-queue" name="queue">\(options)</select></div>
             <fieldset><legend>What to do</legend>
             <div><input type="radio" id="bulk-retry" name="action" value="retry" checked> \
-            <label for="bulk-retry" style="display:inline">Retry them</label></div>
+            <label for="bulk-retry" class="inline">Retry them</label></div>
             <div><input type="radio" id="bulk-cancel" name="action" value="cancel"> \
-            <label for="bulk-cancel" style="display:inline">Cancel them</label></div></fieldset>
+            <label for="bulk-cancel" class="inline">Cancel them</label></div></fieldset>
             <div class="field"><label for="bulk-reason">Why</label><textarea id="bulk-reason" name="reason" required></textarea></div>
             <button type="submit">Continue</button> <span class="hint">You will see how many tasks this affects and confirm.</span>
             </form>
@@ -122,7 +122,7 @@ enum QueuesPage {
                 <p id="bulk-count">This will \(action) <strong>\(count)</strong> failed \
                 \(count == 1 ? "task" : "tasks") on the <strong>\(queue)</strong> queue, each recorded on its \
                 case's timeline with your name and the reason: “\(reason)”.</p>
-                <form method="post" action="/bulk/tasks">
+                <form method="post" action="/bulk/tasks">\(viewer.csrfField)
                 <input type="hidden" name="queue" value="\(queue)"><input type="hidden" name="action" value="\(action)">
                 <input type="hidden" name="reason" value="\(reason)"><input type="hidden" name="expected" value="\(count)">
                 <input type="hidden" name="confirmed" value="yes">

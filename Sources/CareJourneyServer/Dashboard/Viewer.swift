@@ -1,8 +1,11 @@
+import CareJourneyCore
 import CareJourneyKit
 
 /// Who is looking at a page, and what they may do there: the dashboard shows actions only to those allowed them
 /// (the server refuses them to anyone else regardless).
 struct Viewer: Sendable, Equatable {
+    /// Who it is, when anyone is signed in.
+    var principal: Principal? = nil
     /// The sign-in name, recorded as the actor of every action.
     let name: String
     /// The role's name, shown beside it.
@@ -13,6 +16,15 @@ struct Viewer: Sendable, Equatable {
     let canBulk: Bool
     /// Signed in with a token (so there is a sign-out button).
     let signedIn: Bool
+    /// What every form the page posts must carry (`FormGuard`); `nil` when signed in by a bearer token.
+    var csrf: String? = nil
+    /// The browser session the page was opened in (its key), whose end ends the page's live stream.
+    var session: String? = nil
+
+    /// The hidden field that signs a form posted from this page.
+    var csrfField: HTML {
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf ?? "")\">"
+    }
 }
 
 extension Viewer {
@@ -23,7 +35,14 @@ extension Viewer {
             return
         }
         self.init(
-            name: principal.name, role: principal.role.rawValue, canAct: principal.role >= .practitioner,
-            canBulk: principal.role >= .manager, signedIn: !principal.isLocal)
+            principal: principal, name: principal.name, role: principal.role.rawValue,
+            canAct: principal.role >= .practitioner, canBulk: principal.role >= .manager, signedIn: !principal.isLocal)
+    }
+
+    /// The viewer of a request: who signed it, with the CSRF token their forms carry and their session.
+    init(_ context: AppRequestContext, access: AccessControl) {
+        self.init(context.principal)
+        csrf = access.expectedCSRF(context)
+        session = context.session?.key
     }
 }

@@ -1,3 +1,4 @@
+import CareJourneyCore
 import CareJourneyKit
 import CareJourneyStore
 import Foundation
