@@ -45,6 +45,15 @@ extension EventCatalog {
         return roleRules.filter { $0.event == event.name && $0.applies(event) }.map(\.role).max() ?? .practitioner
     }
 
+    /// Who may send an event of this name, in words, as docs/events.md and openapi.yaml list it: `practitioner`,
+    /// `manager`, `practitioner; manager when the reason is deceased or nhs-funded`, or `the service only (admin)`.
+    public static func roleSummary(of name: EventName) -> String {
+        if Event.systemEvents.contains(name) { return "the service only (admin)" }
+        let conditional = roleRules.filter { $0.event == name && $0.condition != nil }
+            .map { "; \($0.role.rawValue) when \($0.condition ?? "")" }
+        return minimumRole(of: name).rawValue + conditional.joined()
+    }
+
     /// The lowest role that may send an event of this name whatever its data: what a person needs to see its form.
     public static func minimumRole(of name: EventName) -> Role {
         if Event.systemEvents.contains(name) { return .admin }

@@ -15,6 +15,15 @@ import Testing
         for route in RouteOfAccess.allCases { #expect(doc.contains("`\(route.rawValue)`"), "\(route.rawValue)") }
     }
 
+    @Test func everyEventsMinimumRoleIsDocumentedAsTheCodeHasIt() throws {
+        let doc = try text("docs/events.md")
+        let section = try #require(doc.components(separatedBy: "## Who may send each event").last)
+        for name in EventName.allCases {
+            let words = EventCatalog.roleSummary(of: name)
+            #expect(section.contains("| `\(name.rawValue)` | \(words) |"), "\(name.rawValue): \(words)")
+        }
+    }
+
     @Test func everyTimerAndTaskKindIsDocumented() throws {
         let doc = try text("docs/policy-files.md")
         for timer in TimerName.allCases { #expect(doc.contains("| `\(timer.rawValue)` |"), "\(timer.rawValue)") }

@@ -80,6 +80,19 @@ import Yams
         }
     }
 
+    @Test func theOpenAPIFileListsEachEventsMinimumRoleAsTheCodeDoes() throws {
+        let document = try #require(
+            try Yams.load(yaml: String(decoding: OpenAPIDocument.bytes, as: UTF8.self)) as? [String: Any])
+        let events = try #require(
+            ((document["paths"] as? [String: Any])?["/api/cases/{id}/events"] as? [String: Any])?["post"]
+                as? [String: Any])
+        let roles = try #require(events["x-event-roles"] as? [String: String])
+        #expect(Set(roles.keys) == Set(EventName.allCases.map(\.rawValue)))
+        for name in EventName.allCases {
+            #expect(roles[name.rawValue] == EventCatalog.roleSummary(of: name), "\(name.rawValue)")
+        }
+    }
+
     @Test func eachOperationNeedsTheRoleTheOpenAPIFileNames() async throws {
         let people = try People()
         let names: [Role: String] = [

@@ -5,7 +5,7 @@ import re
 import subprocess
 import time
 
-from conftest import binary
+from carejourney import binary
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready

@@ -9,18 +9,12 @@ import os
 import subprocess
 from pathlib import Path
 
+from carejourney import binary
+
 ROOT = Path(__file__).resolve().parents[2]
 TYPICAL = str(ROOT / "examples" / "scenarios" / "typical-year.yaml")
 NOT_ELIGIBLE = str(ROOT / "examples" / "scenarios" / "not-eligible.yaml")
 YEAR = ["--from", "2026-01-01", "--to", "2026-12-31"]
-
-
-def binary():
-    given = os.environ.get("CAREJOURNEY_BIN")
-    if given:
-        return given
-    path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return os.path.join(path.stdout.strip(), "carejourney")
 
 
 def report(*arguments):

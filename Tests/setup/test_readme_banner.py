@@ -6,26 +6,13 @@ The binary comes from CAREJOURNEY_BIN (or `swift build --show-bin-path`).
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
+from carejourney import binary, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def binary():
-    given = os.environ.get("CAREJOURNEY_BIN")
-    if given:
-        return given
-    path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return os.path.join(path.stdout.strip(), "carejourney")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def code_blocks(text):

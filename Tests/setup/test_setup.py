@@ -36,6 +36,7 @@ def test_the_check_lists_what_it_would_install_and_installs_nothing(tmp_path):
         "scripts/setup test: would install pyzmq==26.*",
         "scripts/setup test: would install selenium==4.*",
         "scripts/setup test: would install pytest==8.*",
+        "scripts/setup test: would install schemathesis==4.*",
     ]
     assert all(f"(PyPI, into {venv}): " in line for line in lines)
     assert "browser tests" in lines[1]
