@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "CareJourneyWorker",
             dependencies: [
-                "CareJourneyWire", "ZeroMQ",
+                "CareJourneyWire", "CareJourneyKit", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "CareJourneyBroker",
             dependencies: [
-                "CareJourneyStore", "CareJourneyWire", "ZeroMQ", .product(name: "Yams", package: "Yams"),
+                "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
