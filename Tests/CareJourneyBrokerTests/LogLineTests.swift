@@ -38,7 +38,9 @@ struct CapturedLog: LogHandler {
     @Test func aFailedTaskIsLoggedWithItsTaskAndCaseAndNoPersonalData() throws {
         let log = CapturedLog()
         let logger = Logger(label: "test") { _ in log }
-        let routing = BrokerRouting(options: BrokerOptions(), logger: logger, now: Date())
+        let routing = BrokerRouting(
+            options: BrokerOptions(), admission: BrokerAdmission(policyQueues: ["advocacy"], curve: nil),
+            logger: logger, now: Date())
         let task = CareTask(
             id: TaskID(caseID: "C-7", number: 2), kind: .referAdvocacy, queue: "advocacy", createdAt: Date())
         let brief = TaskBrief(due: nil, fields: ["name": .string("Ada Lovelace")])
