@@ -19,45 +19,16 @@ public enum WorkerCommandLine {
         defaultService: String, _ arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         handle: @escaping @Sendable (TaskRequest, _ progress: @Sendable (String) -> Void) async -> TaskOutcome
     ) async {
-        var options = WorkerOptions(service: defaultService)
-        var verbose = false
-        var server: String?
-        var secretFile: String?
-        var rest = arguments[...]
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "--broker": options.broker = rest.popFirst() ?? options.broker
-            case "--service": options.service = rest.popFirst() ?? options.service
-            case "--protocol": options.version = rest.popFirst() == "0.1" ? .v01 : .v02
-            case "--verbose": verbose = true
-            case "--curve-server": server = rest.popFirst()
-            case "--curve-secret-file": secretFile = rest.popFirst()
-            case "--curve-secret", "--curve-public":
-                refuse(
-                    "\(argument) is no longer taken: a secret key on the command line can be read by every user of "
-                        + "this machine (ps, /proc). Write the secret key to a file only you can read (chmod 600 "
-                        + "FILE) and pass --curve-secret-file FILE; the public key is derived from it. "
-                        + "`carejourney keys admit` writes that file for a new worker.")
-            case "--help", "-h":
-                print(usage)
-                return
-            default:
-                refuse("unknown argument '\(argument)' (try --help)")
-            }
+        let parsed: (options: WorkerOptions, verbose: Bool)?
+        do {
+            parsed = try parse(arguments, defaultService: defaultService)
+        } catch {
+            FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+            exit(64)
         }
-        switch (server, secretFile) {
-        case (nil, nil): break
-        case (let server?, let secretFile?):
-            guard ZMQCurve.decode(server) != nil else {
-                refuse("--curve-server takes the broker's public key (40 Z85 characters)")
-            }
-            do {
-                options.curve = try CurveClientKeys.load(serverPublicKey: server, secretFile: secretFile)
-            } catch {
-                refuse("\(error)")
-            }
-        default:
-            refuse("CURVE needs both --curve-server KEY and --curve-secret-file FILE")
+        guard let (options, verbose) = parsed else {
+            print(usage)
+            return
         }
         let level: Logger.Level = verbose ? .debug : .info
         LoggingSystem.bootstrap { label in
@@ -86,9 +57,54 @@ public enum WorkerCommandLine {
         }
     }
 
-    /// Says what is wrong with the command line and exits with the usage status.
-    private static func refuse(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
-        exit(64)
+    /// A command line that cannot be run: what is wrong and how to put it right.
+    struct UsageError: Error {
+        let message: String
+    }
+
+    /// The options a command line asks for, or nil for `--help`.
+    static func parse(_ arguments: [String], defaultService: String) throws(UsageError) -> (
+        options: WorkerOptions, verbose: Bool
+    )? {
+        var options = WorkerOptions(service: defaultService)
+        var verbose = false
+        var server: String?
+        var secretFile: String?
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--broker": options.broker = rest.popFirst() ?? options.broker
+            case "--service": options.service = rest.popFirst() ?? options.service
+            case "--protocol": options.version = rest.popFirst() == "0.1" ? .v01 : .v02
+            case "--verbose": verbose = true
+            case "--curve-server": server = rest.popFirst()
+            case "--curve-secret-file": secretFile = rest.popFirst()
+            case "--curve-secret", "--curve-public":
+                throw UsageError(
+                    message: "\(argument) is no longer taken: a key on the command line can be read by every user "
+                        + "of this machine (ps, /proc). Write the secret key to a file only you can read (chmod 600 "
+                        + "FILE) and pass --curve-secret-file FILE instead; the public key is derived from it. "
+                        + "`carejourney keys admit` writes that file for a new worker.")
+            case "--help", "-h":
+                return nil
+            default:
+                throw UsageError(message: "unknown argument '\(argument)' (try --help)")
+            }
+        }
+        switch (server, secretFile) {
+        case (nil, nil): break
+        case (let server?, let secretFile?):
+            guard ZMQCurve.decode(server) != nil else {
+                throw UsageError(message: "--curve-server takes the broker's public key (40 Z85 characters)")
+            }
+            do {
+                options.curve = try CurveClientKeys.load(serverPublicKey: server, secretFile: secretFile)
+            } catch {
+                throw UsageError(message: "\(error)")
+            }
+        default:
+            throw UsageError(message: "CURVE needs both --curve-server KEY and --curve-secret-file FILE")
+        }
+        return (options, verbose)
     }
 }
