@@ -86,8 +86,9 @@ public struct BrokerOptions: Sendable {
         return [endpoint, events, fullEvents].compactMap { $0 }.filter { !Self.isLoopback($0) }
     }
 
-    /// Why the broker must not start with these options, if it must not.
-    func refusal() -> BrokerError? {
+    /// Why the broker must not start with these options, if it must not: an endpoint beyond loopback without
+    /// CURVE, or the full event stream without CURVE and without `fullEventsOnLoopback`.
+    public func refusal() -> BrokerError? {
         let needCurve = endpointsNeedingCurve()
         if !needCurve.isEmpty {
             return BrokerError(

@@ -6,8 +6,6 @@ struct FIFO<Element> {
     var count: Int { items.count - head }
     var isEmpty: Bool { head == items.count }
     var first: Element? { isEmpty ? nil : items[head] }
-    /// The elements, first to last.
-    var elements: ArraySlice<Element> { items[head...] }
 
     mutating func append(_ element: Element) { items.append(element) }
 

@@ -78,11 +78,11 @@ struct KeysCommand: ParsableCommand {
             let may = [
                 service.isEmpty ? nil : "serve \(service.joined(separator: ", "))",
                 client.isEmpty ? nil : "call \(client.joined(separator: ", "))",
-                "read the \(subscribe.rawValue) event stream",
+                subscribe == .none ? "read no event stream" : "read the \(subscribe.rawValue) event stream",
             ].compactMap { $0 }
             print("admitted '\(name)' (public key \(pair.publicKey)), who may \(may.joined(separator: "; "))")
             print("wrote its secret key to \(secretPath) (readable by you only): move it to its machine, keep it 0600")
-            print("restart the broker to load it; start the worker with:")
+            print("restart the broker to load it; connect with:")
             // Z85 keys hold characters a shell would act on (& ! * ? { }), and never a single quote.
             print("  --curve-server '\(keys.serverPublicKey)' --curve-secret-file '\(secretPath)'")
         }

@@ -100,6 +100,10 @@ struct ServeCommand: AsyncParsableCommand {
         let broker = BrokerOptions(
             endpoint: zmq, events: events == "off" ? nil : events, fullEvents: eventsFull,
             fullEventsOnLoopback: eventsFullOnLoopback, curve: curve, lease: .seconds(lease))
+        if let refusal = broker.refusal() {
+            printError("carejourney serve: \(refusal)")
+            throw ExitCode.failure
+        }
         let options = CareJourneyService.Options(
             dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
             timeScale: timeScale, population: sample > 0 ? SamplePopulation(count: sample) : nil, broker: broker,
