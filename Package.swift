@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "CareJourneyWorker",
             dependencies: [
-                "CareJourneyWire", "ZeroMQ",
+                "CareJourneyWire", "CareJourneyKit", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "CareJourneyBroker",
             dependencies: [
-                "CareJourneyStore", "CareJourneyWire", "ZeroMQ", .product(name: "Yams", package: "Yams"),
+                "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -9,7 +9,10 @@ import Synchronization
 import ZeroMQ
 
 /// The task broker: a Majordomo broker (MDP/0.1, MDP/0.2 and MMI) on a ROUTER socket through which the engine's
-/// tasks reach workers, and a PUB socket on which every committed case event is published.
+/// tasks reach workers, and PUB sockets on which every committed case event is published: a minimal stream
+/// (`--events`: case, event, time, stage, task ids; no personal data) and, when asked for, a full one
+/// (`--events-full`). libzmq's PUB sends the same data to every subscriber, so the two streams are two sockets, each
+/// with its own ZAP domain: with CURVE, the full one admits only keys with `subscribe: full`.
 ///
 /// A task committed in the outbox is dispatched as a REQUEST to a ready worker of its queue, leased, and
 /// completed when the worker's final reply is committed as an event on the case (exactly once: a case accepts
@@ -31,6 +34,7 @@ public final class Broker: Service, Sendable {
         var snapshot = BrokerSnapshot.empty
         var endpoint: String?
         var eventsEndpoint: String?
+        var fullEventsEndpoint: String?
         var failure: String?
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
@@ -56,8 +60,8 @@ public final class Broker: Service, Sendable {
         engine.observe { committed in mailbox.post(.committed(committed)) }
     }
 
-    /// The MDP endpoint as bound (with the port chosen for `:*`), once listening; `nil` if it failed.
-    public func boundEndpoints() async -> (mdp: String, events: String?)? {
+    /// The endpoints as bound (with the port chosen for `:*`), once listening; `nil` if it failed.
+    public func boundEndpoints() async -> (mdp: String, events: String?, fullEvents: String?)? {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state in
                 if state.endpoint != nil || state.failure != nil { return true }
@@ -66,18 +70,14 @@ public final class Broker: Service, Sendable {
             }
             if ready { continuation.resume() }
         }
-        return state.withLock { state in state.endpoint.map { ($0, state.eventsEndpoint) } }
+        return state.withLock { state in state.endpoint.map { ($0, state.eventsEndpoint, state.fullEventsEndpoint) } }
     }
 
     /// Queues and workers as they stand.
     public var snapshot: BrokerSnapshot { state.withLock { $0.snapshot } }
 
     public func run() async throws {
-        let needCurve = options.endpointsNeedingCurve()
-        guard needCurve.isEmpty else {
-            let error = BrokerError(
-                "refusing to bind \(needCurve.joined(separator: ", ")) without CURVE: workers would be unauthenticated",
-                hint: "bind to 127.0.0.1, or pass --curve-keys FILE")
+        if let error = options.refusal() {
             published { $0.failure = error.description }
             throw error
         }
@@ -123,35 +123,34 @@ public final class Broker: Service, Sendable {
             try handler.bind("inproc://zeromq.zap.01")
             zap = handler
         }
+        let admission = BrokerAdmission(policyQueues: Set(engine.policy.queues.values), curve: options.curve)
         let router = try ZMQSocket(context, .router)
         try router.set(ZMQ_ROUTER_MANDATORY, Int32(1))
         try router.set64(ZMQ_MAXMSGSIZE, Int64(options.maxMessageBytes) * 4)
-        try secure(router)
+        try secure(router, .mdp)
         try bind(router, options.endpoint, option: "--zmq")
-        var publisher: ZMQSocket?
-        if let events = options.events {
-            let socket = try ZMQSocket(context, .pub)
-            try secure(socket)
-            try bind(socket, events, option: "--events")
-            publisher = socket
-        }
+        let publishers = try Publishers(
+            minimal: options.events.map { try publisher($0, .events, option: "--events") },
+            full: options.fullEvents.map { try publisher($0, .fullEvents, option: "--events-full") })
         published {
             $0.endpoint = router.lastEndpoint
-            $0.eventsEndpoint = publisher?.lastEndpoint
+            $0.eventsEndpoint = publishers.minimal?.lastEndpoint
+            $0.fullEventsEndpoint = publishers.full?.lastEndpoint
         }
         logger.info(
             "broker listening",
             metadata: [
-                "mdp": "\(router.lastEndpoint)", "events": "\(publisher?.lastEndpoint ?? "off")",
-                "curve": "\(options.curve != nil)",
+                "mdp": "\(router.lastEndpoint)", "events": "\(publishers.minimal?.lastEndpoint ?? "off")",
+                "events-full": "\(publishers.full?.lastEndpoint ?? "off")", "curve": "\(options.curve != nil)",
             ])
         defer {
             router.close()
-            publisher?.close()
+            publishers.minimal?.close()
+            publishers.full?.close()
             zap?.close()
         }
 
-        let routing = BrokerRouting(options: options, logger: logger, now: Date())
+        let routing = BrokerRouting(options: options, admission: admission, logger: logger, now: Date())
         var lastSnapshot = Date.distantPast
         while true {
             var poller = ZMQPoller()
@@ -168,7 +167,7 @@ public final class Broker: Service, Sendable {
                         published { $0.snapshot = routing.snapshot() }
                         return
                     case .committed(let events):
-                        take(events, into: routing, publisher: publisher)
+                        take(events, into: routing, publishers: publishers)
                     case .completed(let queued, let result):
                         routing.completed(queued, result: result, now: Date())
                     case .loaded(let service, let tasks, let exhausted):
@@ -176,7 +175,7 @@ public final class Broker: Service, Sendable {
                     }
                 }
             }
-            if let zap, ready[2] { authenticate(zap) }
+            if let zap, ready[2] { authenticate(zap, admission) }
             if ready[0] {
                 // Up to a batch of messages, then the mailbox and timers get their turn.
                 for _ in 0..<256 {
@@ -211,15 +210,29 @@ public final class Broker: Service, Sendable {
         }
     }
 
-    private func secure(_ socket: ZMQSocket) throws {
+    /// With CURVE, the socket requires it, and its connections are authenticated under its own ZAP domain.
+    private func secure(_ socket: ZMQSocket, _ kind: BrokerAdmission.Socket) throws {
         guard let curve = options.curve else { return }
         try socket.set(ZMQ_CURVE_SERVER, Int32(1))
         try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.serverSecretKey.utf8))
-        try socket.set(ZMQ_ZAP_DOMAIN, Array("carejourney".utf8))
+        try socket.set(ZMQ_ZAP_DOMAIN, Array(kind.zapDomain.utf8))
+    }
+
+    private func publisher(_ endpoint: String, _ kind: BrokerAdmission.Socket, option: String) throws -> ZMQSocket {
+        let socket = try ZMQSocket(context, .pub)
+        try secure(socket, kind)
+        try bind(socket, endpoint, option: option)
+        return socket
+    }
+
+    /// The event streams' sockets: the minimal one and the full one, each when configured.
+    private struct Publishers {
+        let minimal: ZMQSocket?
+        let full: ZMQSocket?
     }
 
     /// New tasks join their queues, resolved ones leave, and every event is published.
-    private func take(_ events: [CommittedEvent], into routing: BrokerRouting, publisher: ZMQSocket?) {
+    private func take(_ events: [CommittedEvent], into routing: BrokerRouting, publishers: Publishers) {
         let now = Date()
         for committed in events {
             for effect in committed.effects {
@@ -233,10 +246,11 @@ public final class Broker: Service, Sendable {
                     break
                 }
             }
-            if let publisher {
-                let topic = Array("\(committed.event.name.rawValue) \(committed.state.id.rawValue)".utf8)
-                try? publisher.send([topic, PublishedEvent(committed).encoded()], dontWait: true)
-            }
+            guard publishers.minimal != nil || publishers.full != nil else { continue }
+            let topic = Array("\(committed.event.name.rawValue) \(committed.state.id.rawValue)".utf8)
+            let event = PublishedEvent(committed)
+            try? publishers.minimal?.send([topic, event.minimal()], dontWait: true)
+            try? publishers.full?.send([topic, event.encoded()], dontWait: true)
         }
     }
 
@@ -248,7 +262,7 @@ public final class Broker: Service, Sendable {
                     try router.send([identity] + frames, dontWait: true)
                 } catch {
                     // The peer is gone (ROUTER_MANDATORY) or its queue is full: liveness will tell.
-                    logger.debug("could not send to \(hex(identity)): \(error)")
+                    logger.debug("could not send to \(LogText.bytes(identity)): \(error)")
                 }
             case .note(let note):
                 engine.record(.task(note))
@@ -283,23 +297,27 @@ public final class Broker: Service, Sendable {
         }
     }
 
-    /// Answers one ZAP request (RFC 27): CURVE keys listed in the key file are admitted, by their peer name.
-    private func authenticate(_ zap: ZMQSocket) {
+    /// Answers one ZAP request (RFC 27): a CURVE key is admitted, by its peer name, to the sockets the key file
+    /// lets it use (its `subscribe` decides the event streams).
+    private func authenticate(_ zap: ZMQSocket, _ admission: BrokerAdmission) {
         guard let request = try? zap.receive(dontWait: true) else { return }
         let frames = request.frames
         guard frames.count >= 6 else { return }
         let requestID = frames[1]
+        let domain = String(decoding: frames[2], as: UTF8.self)
         var status = "400"
         var text = "not admitted"
         var user = ""
-        if String(decoding: frames[5], as: UTF8.self) == "CURVE", frames.count >= 7, frames[6].count == 32,
-            let peer = options.curve?.peers[ZMQCurve.encode(frames[6])]
+        if String(decoding: frames[5], as: UTF8.self) == "CURVE", frames.count >= 7,
+            let name = admission.admit(publicKey: frames[6], zapDomain: domain)
         {
             status = "200"
             text = "OK"
-            user = peer.name
+            user = name
         } else {
-            logger.warning("refused a connection: its CURVE key is not in the key file")
+            logger.warning(
+                "refused a connection: its CURVE key is not in the key file, or not for this socket",
+                metadata: ["domain": "\(LogText.quoted(domain))"])
         }
         try? zap.send([Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), Array(user.utf8), []])
     }

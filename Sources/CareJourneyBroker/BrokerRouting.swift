@@ -11,6 +11,12 @@ import Logging
 /// worker holds at most one request: a client's, or one of the engine's tasks (leased). A reply is accepted only
 /// from the worker holding that request, so a reply from an unknown worker, a duplicate final reply, or a late
 /// reply after the lease was taken back is dropped with a log line and never applied twice.
+///
+/// Peers get only what they are admitted to (`BrokerAdmission`): a READY or a request for a service the peer may
+/// not serve or call, or that no policy or key names, is dropped and creates no queue. What peers make the broker
+/// hold is capped (`BrokerOptions.Limits`): waiting requests by count and bytes, in all and per peer, and expire;
+/// workers in all and per service, and a silent one expires; a queue with nothing in it is dropped. Peer-supplied
+/// text reaches log lines only through `LogText`.
 final class BrokerRouting {
     enum Action {
         /// Frames for the peer with this identity.
@@ -46,52 +52,21 @@ final class BrokerRouting {
         }
     }
 
-    private enum Work {
-        case client(address: [UInt8], version: MDP.Version, body: [[UInt8]])
-        case task(QueuedTask)
-    }
-
-    private struct ServiceQueue {
-        var waitingWorkers: [[UInt8]] = []
-        var work: [Work] = []
-        var head = 0
-        /// The store may hold open tasks of this queue that the broker has not loaded.
-        var mayHaveMore = true
-        var loading = false
-
-        var pending: Int { work.count - head }
-
-        mutating func popWork() -> Work? {
-            guard head < work.count else { return nil }
-            defer {
-                head += 1
-                if head > 1024 && head * 2 > work.count {
-                    work.removeFirst(head)
-                    head = 0
-                }
-            }
-            return work[head]
-        }
-
-        mutating func pushFront(_ item: Work) {
-            if head > 0 {
-                head -= 1
-                work[head] = item
-            } else {
-                work.insert(item, at: 0)
-            }
-        }
-    }
-
     /// Below this many queued tasks, the next page of a service's backlog is loaded from the store.
     static let loadAhead = 500
     /// Tasks in one page of backlog.
     static let page = 1000
 
     let options: BrokerOptions
+    private let admission: BrokerAdmission
     private let logger: Logger
     private var workers: [[UInt8]: Worker] = [:]
+    /// Queues with something in them; an idle one is dropped.
     private var services: [String: ServiceQueue] = [:]
+    /// Every service that has had a queue: the snapshot keeps showing them (with zeros), so a gauge never goes
+    /// stale. Only admitted names ever get here.
+    private var seen: Set<String> = []
+    private var budget = RequestBudget()
     /// Every task the broker holds (queued, leased or being completed), by id, with its service.
     private var known: [String: String] = [:]
     private var nextHeartbeat: Date
@@ -99,8 +74,9 @@ final class BrokerRouting {
     /// Messages dropped, by reason, for tests and metrics.
     private(set) var dropped: [String: Int] = [:]
 
-    init(options: BrokerOptions, logger: Logger, now: Date) {
+    init(options: BrokerOptions, admission: BrokerAdmission, logger: Logger, now: Date) {
         self.options = options
+        self.admission = admission
         self.logger = logger
         nextHeartbeat = now.addingTimeInterval(options.heartbeat.seconds)
     }
@@ -118,33 +94,40 @@ final class BrokerRouting {
     func received(from identity: [UInt8], frames: [[UInt8]], user: String?, now: Date) {
         switch MDP.parse(frames) {
         case .failure(let malformed):
-            drop("malformed", "\(malformed) from \(hex(identity))")
+            drop("malformed", "\(malformed) from \(LogText.bytes(identity))")
             // A known worker that sends garbage is no longer trusted with work.
-            if let worker = workers[identity] { remove(worker, reason: "sent a malformed message", disconnect: true) }
+            if let worker = workers[identity] {
+                remove(worker, reason: "sent a malformed message", disconnect: true, now: now)
+            }
         case .success(.request(let version, let service, let body)):
-            request(from: identity, version: version, service: service, body: body)
+            request(from: identity, version: version, service: service, body: body, user: user, now: now)
         case .success(.ready(let version, let service)):
             ready(identity, version: version, service: service, user: user, now: now)
         case .success(.reply(let version, let client, let body, let final)):
             reply(from: identity, version: version, client: client, body: body, final: final, now: now)
         case .success(.heartbeat(let version)):
             guard workers[identity] != nil else {
-                drop("unknown worker", "heartbeat from unknown worker \(hex(identity))")
+                drop("unknown worker", "heartbeat from unknown worker \(LogText.bytes(identity))")
                 actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
                 return
             }
             workers[identity]?.expiry = expiry(now)
         case .success(.disconnect):
             guard let worker = workers[identity] else { return }
-            remove(worker, reason: "the worker disconnected", disconnect: false)
+            remove(worker, reason: "the worker disconnected", disconnect: false, now: now)
         }
     }
 
-    private func request(from identity: [UInt8], version: MDP.Version, service: String, body: [[UInt8]]) {
+    private func request(
+        from identity: [UInt8], version: MDP.Version, service: String, body: [[UInt8]], user: String?, now: Date
+    ) {
+        let client = user.map { "CURVE peer '\($0)'" } ?? "client \(LogText.bytes(identity))"
         if service.hasPrefix(MMI.prefix) {
             let answer: String
             if service == MMI.service, let name = body.first.map({ String(decoding: $0, as: UTF8.self) }) {
-                answer = workers.values.contains { $0.service == name } ? "200" : "404"
+                // Only about a service the client may call: others are not its business.
+                let served = admission.mayCall(name, user: user) && services[name].map { $0.workers > 0 } == true
+                answer = served ? "200" : "404"
             } else {
                 answer = MMI.notImplemented
             }
@@ -154,43 +137,67 @@ final class BrokerRouting {
                     frames: MDP.reply(version, service: service, body: [Array(answer.utf8)], final: true)))
             return
         }
-        var queue = services[service, default: ServiceQueue()]
-        let waitingClients = queue.work[queue.head...].filter { if case .client = $0 { true } else { false } }.count
-        if waitingClients >= options.maxWaitingRequests {
-            drop("too many waiting requests", "service '\(service)' has \(waitingClients) requests waiting")
+        guard admission.services.contains(service) else {
+            drop("unknown service", "\(client) asked for \(LogText.quoted(service)), which no policy or key names")
             return
         }
-        queue.work.append(.client(address: identity, version: version, body: body))
-        services[service] = queue
-        dispatch(service, now: nil)
+        guard admission.mayCall(service, user: user) else {
+            drop("client not admitted", "\(client) may not call '\(service)'")
+            return
+        }
+        let peer = user ?? LogText.bytes(identity)
+        let size = body.reduce(0) { $0 + $1.count }
+        if let refused = budget.reserve(size, for: peer, within: options.limits) {
+            drop(refused, "\(client) asked for '\(service)' with \(budget.count) requests waiting")
+            return
+        }
+        let waiting = ClientRequest(
+            address: identity, version: version, body: body, peer: peer, bytes: size,
+            expires: now.addingTimeInterval(options.limits.requestTimeout.seconds))
+        open(service)
+        services[service]?.requests.append(waiting)
+        dispatch(service, now: now)
     }
 
     private func ready(_ identity: [UInt8], version: MDP.Version, service: String, user: String?, now: Date) {
         if let existing = workers[identity] {
             // READY from a worker already registered breaks the protocol: it is disconnected.
-            remove(existing, reason: "sent READY twice", disconnect: true)
+            remove(existing, reason: "sent READY twice", disconnect: true, now: now)
             return
         }
-        if service.hasPrefix(MMI.prefix) {
-            drop("reserved service", "worker \(hex(identity)) offered to serve '\(service)', which the broker answers")
+        let worker = user.map { "CURVE peer '\($0)'" } ?? "worker \(LogText.bytes(identity))"
+        let refusal: (String, String)? =
+            if service.hasPrefix(MMI.prefix) {
+                ("reserved service", "\(worker) offered to serve \(LogText.quoted(service)), which the broker answers")
+            } else if !admission.services.contains(service) {
+                (
+                    "unknown service",
+                    "\(worker) offered to serve \(LogText.quoted(service)), which no policy or key names"
+                )
+            } else if !admission.mayServe(service, user: user) {
+                ("service not allowed", "\(worker) may not serve '\(service)'")
+            } else if workers.count >= options.limits.workers {
+                ("too many workers", "\(worker) offered to serve '\(service)' with \(workers.count) workers registered")
+            } else if (services[service]?.workers ?? 0) >= options.limits.workersPerService {
+                ("too many workers for one service", "\(worker) offered to serve '\(service)', which has enough")
+            } else {
+                nil
+            }
+        if let (reason, line) = refusal {
+            drop(reason, line)
             actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
             return
         }
-        if let curve = options.curve {
-            let peer = curve.peers.values.first { $0.name == user }
-            guard let peer, peer.services.contains(service) else {
-                drop("service not allowed", "CURVE peer '\(user ?? "?")' may not serve '\(service)'")
-                actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
-                return
-            }
-        }
-        let worker = Worker(
-            identity: identity, version: version, service: service, name: user ?? hex(identity),
+        let registered = Worker(
+            identity: identity, version: version, service: service, name: user ?? LogText.bytes(identity),
             expiry: expiry(now), holding: nil)
-        workers[identity] = worker
-        services[service, default: ServiceQueue()].waitingWorkers.append(identity)
+        workers[identity] = registered
+        open(service)
+        services[service]?.workers += 1
+        services[service]?.waitingWorkers.append(identity)
         logger.info(
-            "worker ready", metadata: ["worker": "\(worker.name)", "service": "\(service)", "protocol": "\(version)"])
+            "worker ready",
+            metadata: ["worker": "\(registered.name)", "service": "\(service)", "protocol": "\(version)"])
         dispatch(service, now: now)
     }
 
@@ -198,7 +205,7 @@ final class BrokerRouting {
         from identity: [UInt8], version: MDP.Version, client: [UInt8], body: [[UInt8]], final: Bool, now: Date
     ) {
         guard var worker = workers[identity] else {
-            drop("unknown worker", "reply from unknown worker \(hex(identity))")
+            drop("unknown worker", "reply from unknown worker \(LogText.bytes(identity))")
             // The worker is told to reconnect; its task (if any) was already taken back.
             actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
             return
@@ -212,7 +219,7 @@ final class BrokerRouting {
         if final {
             worker.holding = nil
             workers[identity] = worker
-            services[worker.service, default: ServiceQueue()].waitingWorkers.append(identity)
+            services[worker.service]?.waitingWorkers.append(identity)
         } else {
             workers[identity] = worker
         }
@@ -241,7 +248,7 @@ final class BrokerRouting {
         if reply.task != queued.id {
             logger.warning(
                 "a reply names another task: taken as the one it answers",
-                metadata: queued.logMetadata.merging(["named": "\(reply.task)"]) { $1 })
+                metadata: queued.logMetadata.merging(["named": "\(LogText.quoted(reply.task))"]) { $1 })
         }
         guard final else {
             if let progress = reply.progress { actions.append(.note(.progress(task: queued.id, progress))) }
@@ -249,9 +256,9 @@ final class BrokerRouting {
         }
         if let error = reply.error {
             if reply.retry == true {
-                release(queued, reason: "worker \(worker.name): \(error)", now: now)
+                release(queued, reason: "worker \(worker.name): \(LogText.quoted(error, limit: 200))", now: now)
             } else {
-                fail(queued, reason: "worker \(worker.name): \(error)")
+                fail(queued, reason: "worker \(worker.name): \(LogText.quoted(error, limit: 200))")
             }
             return
         }
@@ -265,7 +272,10 @@ final class BrokerRouting {
         do {
             event = try Event(name: name, data: .object(data))
         } catch {
-            fail(queued, reason: "worker \(worker.name)'s reply is not a valid '\(name)': \(error.message)")
+            fail(
+                queued,
+                reason: "worker \(worker.name)'s reply is not a valid \(LogText.quoted(name)): "
+                    + LogText.quoted(error.message, limit: 200))
             return
         }
         actions.append(
@@ -280,17 +290,19 @@ final class BrokerRouting {
     func taskReady(_ queued: QueuedTask, now: Date) {
         guard known[queued.id] == nil else { return }
         known[queued.id] = queued.task.queue
-        services[queued.task.queue, default: ServiceQueue()].work.append(.task(queued))
+        open(queued.task.queue)
+        services[queued.task.queue]?.tasks.append(queued)
         dispatch(queued.task.queue, now: now)
     }
 
     /// The store's open tasks for a service, loaded on request.
     func loaded(_ tasks: [QueuedTask], service: String, exhausted: Bool, now: Date) {
-        services[service, default: ServiceQueue()].loading = false
-        services[service, default: ServiceQueue()].mayHaveMore = !exhausted
+        open(service)
+        services[service]?.loading = false
+        services[service]?.mayHaveMore = !exhausted
         for task in tasks where known[task.id] == nil {
             known[task.id] = service
-            services[service, default: ServiceQueue()].work.append(.task(task))
+            services[service]?.tasks.append(task)
         }
         dispatch(service, now: now)
     }
@@ -298,14 +310,11 @@ final class BrokerRouting {
     /// A task was resolved by an event (done by a practitioner, withdrawn): it leaves its queue. A lease on it
     /// runs out on its own; the reply will be refused by the case as stale.
     func taskResolved(_ id: String) {
-        guard let service = known[id], var queue = services[service] else { return }
-        if let index = queue.work[queue.head...].firstIndex(where: {
-            if case .task(let queued) = $0 { queued.id == id } else { false }
-        }) {
-            queue.work.remove(at: index)
-            known[id] = nil
+        guard let service = known[id], services[service]?.tasks.removeFirst(where: { $0.id == id }) != nil else {
+            return
         }
-        services[service] = queue
+        known[id] = nil
+        tidy(service)
     }
 
     /// The engine's answer to a task's outcome.
@@ -332,7 +341,7 @@ final class BrokerRouting {
 
     // MARK: - Time
 
-    /// Heartbeats, dead workers and lapsed leases.
+    /// Heartbeats, dead workers, lapsed leases and expired requests.
     func tick(now: Date) {
         if now >= nextHeartbeat {
             for worker in workers.values {
@@ -342,11 +351,21 @@ final class BrokerRouting {
         }
         for worker in workers.values {
             if worker.expiry < now {
-                remove(worker, reason: "no heartbeat for \(options.liveness) intervals", disconnect: true)
+                remove(worker, reason: "no heartbeat for \(options.liveness) intervals", disconnect: true, now: now)
             } else if case .task(let queued, let leaseExpires) = worker.holding, leaseExpires < now {
                 workers[worker.identity]?.holding = .lapsed(address: Holding.task(queued, leaseExpires: now).address)
                 release(queued, reason: "the lease of worker \(worker.name) ran out", now: now)
             }
+        }
+        for (service, queue) in services where queue.requests.first.map({ $0.expires < now }) == true {
+            while let request = services[service]?.requests.first, request.expires < now {
+                _ = services[service]?.requests.popFirst()
+                budget.release(request.bytes, for: request.peer)
+                drop(
+                    "request expired", "a request for '\(service)' waited \(options.limits.requestTimeout) for a worker"
+                )
+            }
+            tidy(service)
         }
     }
 
@@ -357,25 +376,27 @@ final class BrokerRouting {
             deadline = min(deadline, worker.expiry)
             if case .task(_, let leaseExpires) = worker.holding { deadline = min(deadline, leaseExpires) }
         }
+        for queue in services.values {
+            if let request = queue.requests.first { deadline = min(deadline, request.expires) }
+        }
         return deadline
     }
 
     // MARK: - Dispatch
 
-    private func dispatch(_ service: String, now: Date?) {
+    private func dispatch(_ service: String, now: Date) {
         guard var queue = services[service] else { return }
-        let now = now ?? Date()
-        while !queue.waitingWorkers.isEmpty, let work = queue.popWork() {
+        while queue.hasWork, !queue.waitingWorkers.isEmpty {
             let identity = queue.waitingWorkers.removeFirst()
-            guard var worker = workers[identity], worker.holding == nil else {
-                queue.pushFront(work)
-                continue
-            }
+            guard var worker = workers[identity], worker.holding == nil, let work = queue.popWork() else { continue }
             switch work {
-            case .client(let address, let version, let body):
-                worker.holding = .client(address: address, version: version)
+            case .client(let request):
+                budget.release(request.bytes, for: request.peer)
+                worker.holding = .client(address: request.address, version: request.version)
                 actions.append(
-                    .send(identity: identity, frames: MDP.request(worker.version, client: address, body: body)))
+                    .send(
+                        identity: identity,
+                        frames: MDP.request(worker.version, client: request.address, body: request.body)))
             case .task(var queued):
                 queued.attempts += 1
                 let leaseExpires = now.addingTimeInterval(options.lease.seconds)
@@ -391,26 +412,39 @@ final class BrokerRouting {
             workers[identity] = worker
         }
         // The next page of the store's backlog is asked for before the queue runs dry, so workers never wait for it.
-        if queue.pending < Self.loadAhead && queue.mayHaveMore && !queue.loading
-            && workers.values.contains(where: { $0.service == service })
-        {
+        if queue.tasks.count < Self.loadAhead && queue.mayHaveMore && !queue.loading && queue.workers > 0 {
             queue.loading = true
             let mine = Set(known.filter { $0.value == service }.keys)
             actions.append(.load(service: service, excluding: mine))
         }
         services[service] = queue
+        tidy(service)
+    }
+
+    /// Opens a queue for `service` if it has none (the caller has checked that the name is admitted).
+    private func open(_ service: String) {
+        guard services[service] == nil else { return }
+        services[service] = ServiceQueue()
+        seen.insert(service)
+    }
+
+    /// Drops the queue of `service` if nothing in it needs keeping.
+    private func tidy(_ service: String) {
+        if services[service]?.isIdle == true { services[service] = nil }
     }
 
     /// Takes a worker out: it is told to disconnect (unless it said so itself), and its task is offered again.
-    private func remove(_ worker: Worker, reason: String, disconnect: Bool) {
+    private func remove(_ worker: Worker, reason: String, disconnect: Bool, now: Date) {
         workers[worker.identity] = nil
+        services[worker.service]?.workers -= 1
         services[worker.service]?.waitingWorkers.removeAll { $0 == worker.identity }
         if disconnect { actions.append(.send(identity: worker.identity, frames: MDP.disconnect(worker.version))) }
         logger.info(
             "worker removed: \(reason)", metadata: ["worker": "\(worker.name)", "service": "\(worker.service)"])
         if case .task(let queued, _) = worker.holding {
-            release(queued, reason: "worker \(worker.name): \(reason)", now: Date())
+            release(queued, reason: "worker \(worker.name): \(reason)", now: now)
         }
+        tidy(worker.service)
     }
 
     /// The attempt ended without an outcome: the task goes back to the front of its queue, or is marked failed
@@ -423,7 +457,8 @@ final class BrokerRouting {
         logger.info("task offered again: \(reason)", metadata: queued.logMetadata)
         actions.append(.note(.released(task: queued.id, attempts: queued.attempts, reason: reason)))
         known[queued.id] = queued.task.queue
-        services[queued.task.queue, default: ServiceQueue()].pushFront(.task(queued))
+        open(queued.task.queue)
+        services[queued.task.queue]?.tasks.pushFront(queued)
         dispatch(queued.task.queue, now: now)
     }
 
@@ -448,22 +483,18 @@ final class BrokerRouting {
 
     // MARK: - Figures
 
-    /// Queues and workers as they stand.
+    /// Queues and workers as they stand: every service that has had a queue (all of them admitted names), with
+    /// zeros once it is empty.
     func snapshot() -> BrokerSnapshot {
         var queues: [String: BrokerSnapshot.Queue] = [:]
-        for (name, queue) in services {
-            let tasks = queue.work[queue.head...].filter { if case .task = $0 { true } else { false } }.count
+        for name in seen {
+            let queue = services[name]
             queues[name] = BrokerSnapshot.Queue(
-                waitingTasks: tasks, waitingRequests: queue.pending - tasks, leased: 0, workers: 0,
-                idleWorkers: queue.waitingWorkers.count)
+                waitingTasks: queue?.tasks.count ?? 0, waitingRequests: queue?.requests.count ?? 0, leased: 0,
+                workers: queue?.workers ?? 0, idleWorkers: queue?.waitingWorkers.count ?? 0)
         }
         var list: [BrokerSnapshot.Worker] = []
         for worker in workers.values {
-            queues[
-                worker.service,
-                default: .init(waitingTasks: 0, waitingRequests: 0, leased: 0, workers: 0, idleWorkers: 0)
-            ]
-            .workers += 1
             var task: String?
             var leaseExpires: Date?
             if case .task(let queued, let expires) = worker.holding {
@@ -480,40 +511,10 @@ final class BrokerRouting {
         }
         return BrokerSnapshot(queues: queues, workers: list.sorted { $0.name < $1.name }, dropped: dropped)
     }
-}
 
-/// The broker's queues and workers at one moment: for the dashboard, metrics and tests.
-public struct BrokerSnapshot: Sendable, Equatable, Codable {
-    public struct Queue: Sendable, Equatable, Codable {
-        /// Tasks ready for a worker (loaded; more may wait in the store).
-        public var waitingTasks: Int
-        /// Client requests waiting for a worker.
-        public var waitingRequests: Int
-        /// Tasks leased to a worker now.
-        public var leased: Int
-        public var workers: Int
-        public var idleWorkers: Int
+    /// What the broker holds for peers, for tests of its limits: queues, workers, waiting requests and the peers
+    /// they came from, tasks it knows.
+    var holdings: (queues: Int, workers: Int, requests: Int, requestBytes: Int, peers: Int, tasks: Int) {
+        (services.count, workers.count, budget.count, budget.bytes, budget.peers, known.count)
     }
-
-    public struct Worker: Sendable, Equatable, Codable {
-        public var name: String
-        public var service: String
-        public var protocolVersion: String
-        /// The task it holds, if any, and when its lease runs out.
-        public var task: String?
-        public var leaseExpires: Date?
-        /// When the broker last heard from it (a heartbeat or any other message).
-        public var lastHeard: Date
-        /// When it is taken for dead without a heartbeat.
-        public var expires: Date
-    }
-
-    public var queues: [String: Queue]
-    public var workers: [Worker]
-    public var dropped: [String: Int]
-
-    public static let empty = BrokerSnapshot(queues: [:], workers: [], dropped: [:])
 }
-
-/// An identity as hex, for log lines.
-func hex(_ bytes: [UInt8]) -> String { MDP.printable(bytes) }

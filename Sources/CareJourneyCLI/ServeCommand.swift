@@ -30,8 +30,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where the task broker listens for MDP workers and clients (a ZeroMQ endpoint).")
     var zmq = "tcp://127.0.0.1:5555"
 
-    @Option(help: "Where committed case events are published (a ZeroMQ endpoint), or 'off'.")
+    @Option(
+        help: """
+            Where committed case events are published without personal data (case, event, time, stage, task ids): \
+            a ZeroMQ endpoint, or 'off'.
+            """)
     var events = "tcp://127.0.0.1:5556"
+
+    @Option(
+        name: .customLong("events-full"),
+        help: """
+            Where every committed event is published with its data (a ZeroMQ endpoint): with --curve-keys, only to \
+            keys admitted with --subscribe full.
+            """)
+    var eventsFull: String?
+
+    @Flag(
+        name: .customLong("events-full-on-loopback"),
+        help: "Publish --events-full without CURVE: any process on this machine can then read personal data.")
+    var eventsFullOnLoopback = false
 
     @Option(
         name: .customLong("curve-keys"),
@@ -97,7 +114,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let broker = BrokerOptions(
-            endpoint: zmq, events: events == "off" ? nil : events, curve: curve, lease: .seconds(lease))
+            endpoint: zmq, events: events == "off" ? nil : events, fullEvents: eventsFull,
+            fullEventsOnLoopback: eventsFullOnLoopback, curve: curve, lease: .seconds(lease))
+        if let refusal = broker.refusal() {
+            printError("carejourney serve: \(refusal)")
+            throw ExitCode.failure
+        }
         var options = CareJourneyService.Options(
             dataDirectory: data.path, policy: named, defaultPolicy: fallback, host: host, port: port,
             timeScale: timeScale, population: sample > 0 ? SamplePopulation(count: sample) : nil, broker: broker,

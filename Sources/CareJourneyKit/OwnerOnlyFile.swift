@@ -34,8 +34,39 @@ public enum OwnerOnlyFile {
 
     /// Whether anyone but the owner may change the file at `path` (its group or others may write to it).
     public static func isWritableByOthers(_ path: String) -> Bool {
+        permissions(path) & (S_IWGRP | S_IWOTH) != 0
+    }
+
+    /// Reads a file that holds a secret (a CURVE secret key), refusing it when its group or others may read or
+    /// change it.
+    ///
+    /// - Parameters:
+    ///   - what: the file, for messages ("CURVE key file").
+    ///   - secret: what a reader would learn, for the refusal ("the broker's secret key").
+    ///   - hint: how to make the file, when it cannot be read.
+    /// - Throws: `FileError`: `unreadable`, or `insecure` with the `chmod` that fixes it.
+    public static func readSecret(_ path: String, what: String, secret: String, hint: String) throws(FileError)
+        -> String
+    {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw FileError(
+                .unreadable, "cannot read the \(what)", file: path, hint: hint, cause: String(describing: error))
+        }
+        guard permissions(path) & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH) == 0 else {
+            throw FileError(
+                .insecure, "others may read or change this \(what), and with it \(secret)", file: path,
+                hint: "make it readable by its owner only: chmod 600 \(path)")
+        }
+        return text
+    }
+
+    /// The file's permission bits (0 when it cannot be examined).
+    private static func permissions(_ path: String) -> mode_t {
         var status = stat()
-        return stat(path, &status) == 0 && status.st_mode & (S_IWGRP | S_IWOTH) != 0
+        return stat(path, &status) == 0 ? status.st_mode : 0
     }
 
     private static func failure(_ path: String, cause: String) -> FileError {

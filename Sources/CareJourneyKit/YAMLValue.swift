@@ -3,12 +3,13 @@ import Foundation
 import Yams
 
 /// A YAML node that knows where it is (file, line, key path), so every read can fail with a precise `FileError`.
-struct YAMLValue {
+/// Package-wide: the broker reads its CURVE key file with it too.
+package struct YAMLValue {
     let node: Node
-    let file: String
-    let path: String
+    package let file: String
+    package let path: String
 
-    var line: Int? { node.mark?.line }
+    package var line: Int? { node.mark?.line }
 
     /// Reads and parses a file; `what` and `hint` describe it in the error when it cannot be read.
     static func load(_ path: String, what: String, hint: String) throws(FileError) -> YAMLValue {
@@ -23,7 +24,7 @@ struct YAMLValue {
     }
 
     /// Parses a whole document.
-    static func document(_ text: String, file: String) throws(FileError) -> YAMLValue {
+    package static func document(_ text: String, file: String) throws(FileError) -> YAMLValue {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw FileError(.syntax, "the file is empty", file: file, line: 1, hint: "see docs/ for the format")
@@ -45,7 +46,7 @@ struct YAMLValue {
         }
     }
 
-    func error(_ code: FileError.Code, _ message: String, hint: String? = nil) -> FileError {
+    package func error(_ code: FileError.Code, _ message: String, hint: String? = nil) -> FileError {
         FileError(code, message, file: file, line: line, key: path.isEmpty ? nil : path, hint: hint)
     }
 
@@ -54,7 +55,7 @@ struct YAMLValue {
     }
 
     /// The node as a mapping whose keys must all be in `allowed`.
-    func mapping(allowed: [String]) throws(FileError) -> YAMLMapping {
+    package func mapping(allowed: [String]) throws(FileError) -> YAMLMapping {
         guard let mapping = node.mapping else {
             throw error(.badValue, "expected a mapping of keys (\(allowed.joined(separator: ", ")))")
         }
@@ -75,7 +76,7 @@ struct YAMLValue {
 
     /// The node as a mapping whose keys are names the file's author chose (people, say), in the file's order; each
     /// name comes with its key's node, for errors about the name itself.
-    func namedEntries() throws(FileError) -> [(name: String, key: YAMLValue, value: YAMLValue)] {
+    package func namedEntries() throws(FileError) -> [(name: String, key: YAMLValue, value: YAMLValue)] {
         guard let mapping = node.mapping else { throw error(.badValue, "expected a mapping of names") }
         return mapping.map { key, value in
             let name = key.string ?? ""
@@ -84,7 +85,7 @@ struct YAMLValue {
     }
 
     /// The node as a list.
-    func sequence() throws(FileError) -> [YAMLValue] {
+    package func sequence() throws(FileError) -> [YAMLValue] {
         guard let sequence = node.sequence else { throw error(.badValue, "expected a list") }
         return sequence.enumerated().map { index, node in
             YAMLValue(node: node, file: file, path: "\(path)[\(index)]")
@@ -92,7 +93,7 @@ struct YAMLValue {
     }
 
     /// The node as text.
-    func string() throws(FileError) -> String {
+    package func string() throws(FileError) -> String {
         guard let scalar = node.scalar else { throw error(.badValue, "expected a single value, not a list or mapping") }
         guard !scalar.string.isEmpty, node.null == nil || scalar.style != .plain else {
             throw error(.missingKey, "the value is missing", hint: "write the value after the colon, on the same line")
@@ -184,18 +185,18 @@ struct YAMLValue {
 }
 
 /// A mapping read by `YAMLValue.mapping(allowed:)`.
-struct YAMLMapping {
+package struct YAMLMapping {
     let owner: YAMLValue
     let values: [String: YAMLValue]
 
-    func required(_ key: String, hint: String? = nil) throws(FileError) -> YAMLValue {
+    package func required(_ key: String, hint: String? = nil) throws(FileError) -> YAMLValue {
         guard let value = values[key] else {
             throw owner.error(.missingKey, "the key '\(key)' is missing", hint: hint ?? "add `\(key):` here")
         }
         return value
     }
 
-    func optional(_ key: String) -> YAMLValue? { values[key] }
+    package func optional(_ key: String) -> YAMLValue? { values[key] }
 }
 
 extension YamlError {

@@ -82,7 +82,7 @@ public enum MDP {
     public static func parse(_ frames: [[UInt8]]) -> Result<Inbound, Malformed> {
         guard let (version, client, rest) = header(of: frames) else {
             let shown = frames.first.map { $0.isEmpty && frames.count > 1 ? frames[1] : $0 } ?? []
-            return .failure(Malformed(reason: "unknown protocol header \(printable(shown))"))
+            return .failure(Malformed(reason: "unknown protocol header \(LogText.bytes(shown))"))
         }
         return client ? parseClient(version, rest) : parseWorker(version, rest)
     }
@@ -225,24 +225,6 @@ public enum MDP {
         case .v01: [[], version.clientHeader, Array(service.utf8)] + body
         case .v02: [version.clientHeader, [ClientCommand.request.rawValue], Array(service.utf8)] + body
         }
-    }
-
-    /// Bytes as text for a log line: printable ASCII as is, the rest in hex, at most 32 bytes.
-    public static func printable(_ bytes: [UInt8]) -> String {
-        let shown = bytes.prefix(32)
-        let text =
-            shown.allSatisfy { (0x20..<0x7f).contains($0) }
-            ? "'" + String(decoding: shown, as: UTF8.self) + "'"
-            : "0x" + shown.map { String(format2: $0) }.joined()
-        return bytes.count > 32 ? text + "… (\(bytes.count) bytes)" : text
-    }
-}
-
-extension String {
-    /// Two hex digits.
-    init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(byte >> 4)], digits[Int(byte & 0xf)]])
     }
 }
 

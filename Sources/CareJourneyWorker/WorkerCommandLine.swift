@@ -5,46 +5,30 @@ import Logging
 import ServiceLifecycle
 import ZeroMQ
 
-/// Runs a task worker as a program: `--broker ENDPOINT`, `--service NAME`, `--protocol 0.1|0.2`, `--verbose`;
-/// stops gracefully on SIGTERM or SIGINT (finishing the task in hand). For the example workers and for small
-/// workers of a council's own.
+/// Runs a task worker as a program: `--broker ENDPOINT`, `--service NAME`, `--protocol 0.1|0.2`, `--verbose`,
+/// and for CURVE `--curve-server KEY --curve-secret-file FILE` (as `carejourney keys admit` prints and writes
+/// them); stops gracefully on SIGTERM or SIGINT (finishing the task in hand). For the example workers and for
+/// small workers of a council's own.
 public enum WorkerCommandLine {
-    /// `--curve-server KEY --curve-public KEY --curve-secret KEY` (from `carejourney keys admit`) turn on CURVE.
+    static let usage =
+        "usage: [--broker tcp://127.0.0.1:5555] [--service NAME] [--protocol 0.1|0.2] [--verbose] "
+        + "[--curve-server KEY --curve-secret-file FILE]"
+
     /// Parses the command line and serves `defaultService` (or `--service`) with `handle` until stopped.
     public static func run(
         defaultService: String, _ arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         handle: @escaping @Sendable (TaskRequest, _ progress: @Sendable (String) -> Void) async -> TaskOutcome
     ) async {
-        var options = WorkerOptions(service: defaultService)
-        var verbose = false
-        var curve: [String: String] = [:]
-        var rest = arguments[...]
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "--broker": options.broker = rest.popFirst() ?? options.broker
-            case "--service": options.service = rest.popFirst() ?? options.service
-            case "--protocol": options.version = rest.popFirst() == "0.1" ? .v01 : .v02
-            case "--verbose": verbose = true
-            case "--curve-server", "--curve-public", "--curve-secret": curve[argument] = rest.popFirst()
-            case "--help", "-h":
-                print(
-                    "usage: [--broker tcp://127.0.0.1:5555] [--service \(defaultService)] [--protocol 0.1|0.2] [--verbose]"
-                )
-                return
-            default:
-                FileHandle.standardError.write(Data("unknown argument '\(argument)' (try --help)\n".utf8))
-                exit(64)
-            }
+        let parsed: (options: WorkerOptions, verbose: Bool)?
+        do {
+            parsed = try parse(arguments, defaultService: defaultService)
+        } catch {
+            FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+            exit(64)
         }
-        if !curve.isEmpty {
-            guard let server = curve["--curve-server"], let mine = curve["--curve-public"],
-                let secret = curve["--curve-secret"]
-            else {
-                FileHandle.standardError.write(
-                    Data("CURVE needs all three of --curve-server, --curve-public and --curve-secret\n".utf8))
-                exit(64)
-            }
-            options.curve = CurveClientKeys(serverPublicKey: server, publicKey: mine, secretKey: secret)
+        guard let (options, verbose) = parsed else {
+            print(usage)
+            return
         }
         let level: Logger.Level = verbose ? .debug : .info
         LoggingSystem.bootstrap { label in
@@ -58,7 +42,8 @@ public enum WorkerCommandLine {
             logger.info(
                 "task answered",
                 metadata: [
-                    "task": "\(task.task)", "case": "\(task.caseID)", "kind": "\(task.kind)", "outcome": "\(outcome)",
+                    "task": "\(LogText.quoted(task.task))", "case": "\(LogText.quoted(task.caseID))",
+                    "kind": "\(LogText.quoted(task.kind))", "outcome": "\(outcome)",
                 ])
             return outcome
         }
@@ -70,5 +55,56 @@ public enum WorkerCommandLine {
             logger.error("stopped: \(error)")
             exit(1)
         }
+    }
+
+    /// A command line that cannot be run: what is wrong and how to put it right.
+    struct UsageError: Error {
+        let message: String
+    }
+
+    /// The options a command line asks for, or nil for `--help`.
+    static func parse(_ arguments: [String], defaultService: String) throws(UsageError) -> (
+        options: WorkerOptions, verbose: Bool
+    )? {
+        var options = WorkerOptions(service: defaultService)
+        var verbose = false
+        var server: String?
+        var secretFile: String?
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--broker": options.broker = rest.popFirst() ?? options.broker
+            case "--service": options.service = rest.popFirst() ?? options.service
+            case "--protocol": options.version = rest.popFirst() == "0.1" ? .v01 : .v02
+            case "--verbose": verbose = true
+            case "--curve-server": server = rest.popFirst()
+            case "--curve-secret-file": secretFile = rest.popFirst()
+            case "--curve-secret", "--curve-public":
+                throw UsageError(
+                    message: "\(argument) is no longer taken: a key on the command line can be read by every user "
+                        + "of this machine (ps, /proc). Write the secret key to a file only you can read (chmod 600 "
+                        + "FILE) and pass --curve-secret-file FILE instead; the public key is derived from it. "
+                        + "`carejourney keys admit` writes that file for a new worker.")
+            case "--help", "-h":
+                return nil
+            default:
+                throw UsageError(message: "unknown argument '\(argument)' (try --help)")
+            }
+        }
+        switch (server, secretFile) {
+        case (nil, nil): break
+        case (let server?, let secretFile?):
+            guard ZMQCurve.decode(server) != nil else {
+                throw UsageError(message: "--curve-server takes the broker's public key (40 Z85 characters)")
+            }
+            do {
+                options.curve = try CurveClientKeys.load(serverPublicKey: server, secretFile: secretFile)
+            } catch {
+                throw UsageError(message: "\(error)")
+            }
+        default:
+            throw UsageError(message: "CURVE needs both --curve-server KEY and --curve-secret-file FILE")
+        }
+        return (options, verbose)
     }
 }

@@ -1,5 +1,7 @@
+import CareJourneyKit
 import CareJourneyWire
 import Foundation
+import ZeroMQ
 
 /// How a worker reaches the broker and keeps its place there.
 public struct WorkerOptions: Sendable {
@@ -47,6 +49,27 @@ public struct CurveClientKeys: Sendable {
         self.serverPublicKey = serverPublicKey
         self.publicKey = publicKey
         self.secretKey = secretKey
+    }
+
+    /// The keys of a worker whose secret key is in `secretFile`, as `carejourney keys admit` writes it: the
+    /// 40-character Z85 key on a line of its own (lines starting with `#` are comments). Its public key is derived
+    /// from it. A secret never goes on a command line, where every user of the machine can read it.
+    ///
+    /// - Throws: `FileError` when the file cannot be read, others may read or change it (`insecure`), or it holds
+    ///   no Z85 secret key.
+    public static func load(serverPublicKey: String, secretFile: String) throws(FileError) -> CurveClientKeys {
+        let text = try OwnerOnlyFile.readSecret(
+            secretFile, what: "CURVE secret key file", secret: "this worker's secret key",
+            hint: "`carejourney keys admit KEYFILE NAME --secret-file \(secretFile)` writes it")
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let secret = lines.first(where: { !$0.isEmpty && !$0.hasPrefix("#") }),
+            let publicKey = try? ZMQCurve.publicKey(forSecret: secret), ZMQCurve.decode(secret) != nil
+        else {
+            throw FileError(
+                .badValue, "this file holds no CURVE secret key (40 Z85 characters on a line)", file: secretFile,
+                hint: "use the file `carejourney keys admit` wrote for this worker")
+        }
+        return CurveClientKeys(serverPublicKey: serverPublicKey, publicKey: publicKey, secretKey: secret)
     }
 }
 

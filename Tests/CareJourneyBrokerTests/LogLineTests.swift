@@ -38,7 +38,9 @@ struct CapturedLog: LogHandler {
     @Test func aFailedTaskIsLoggedWithItsTaskAndCaseAndNoPersonalData() throws {
         let log = CapturedLog()
         let logger = Logger(label: "test") { _ in log }
-        let routing = BrokerRouting(options: BrokerOptions(), logger: logger, now: Date())
+        let routing = BrokerRouting(
+            options: BrokerOptions(), admission: BrokerAdmission(policyQueues: ["advocacy"], curve: nil),
+            logger: logger, now: Date())
         let task = CareTask(
             id: TaskID(caseID: "C-7", number: 2), kind: .referAdvocacy, queue: "advocacy", createdAt: Date())
         let brief = TaskBrief(due: nil, fields: ["name": .string("Ada Lovelace")])
@@ -62,5 +64,49 @@ struct CapturedLog: LogHandler {
         #expect("\(done)" == "done with advocate, stage")
         #expect("\(TaskOutcome.done([:], event: "reminder-sent"))" == "done as reminder-sent")
         #expect("\(TaskOutcome.failed("no provider", retry: true))" == "failed (to be retried): no provider")
+    }
+}
+
+/// Text from the network never forges a log line.
+@Suite struct ForgedLogLineTests {
+    @Test func logTextEscapesLineBreaksControlsQuotesAndInvisibleCharacters() {
+        #expect(LogText.quoted("brokerage") == "'brokerage'")
+        #expect(LogText.quoted("x\nINFO forged\r\t") == #"'x\nINFO forged\r\t'"#)
+        #expect(LogText.quoted("it's \\ \u{1b}[31m\u{2028}\u{202e}") == #"'it\'s \\ \u{1b}[31m\u{2028}\u{202e}'"#)
+        #expect(LogText.quoted(String(repeating: "a", count: 100), limit: 4) == "'aaaa'… (100 characters)")
+        #expect(LogText.bytes(Array("MDPX01".utf8)) == "'MDPX01'")
+        #expect(LogText.bytes([0, 0x0a, 0xff]) == "0x000aff")
+    }
+
+    @Test func peerSuppliedTextReachesTheLogEscaped() {
+        let forged = "brokerage\n2026-01-01T00:00:00Z critical carejourney.broker: all workers lost"
+        let probe = RoutingProbe(policyQueues: ["brokerage"])
+        probe.send(MDP.fromWorker(.v02, .ready, service: forged), from: [1])
+        probe.send(MDP.fromWorker(.v02, .ready, service: "mmi.\n" + forged), from: [2])
+        probe.send(MDP.fromClient(.v02, service: forged, body: [[1]]), from: [3])
+        probe.send([Array("MDPW02\nforged".utf8)], from: Array("id\nforged".utf8))
+        // A worker's error text, and the task id it names, come from the network too.
+        let task = CareTask(
+            id: TaskID(caseID: "C-7", number: 2), kind: .findProvider, queue: "brokerage", createdAt: probe.now)
+        probe.routing.taskReady(
+            QueuedTask(task: task, brief: TaskBrief(due: nil, fields: [:]), attempts: 0), now: probe.now)
+        let worker = Array("w\nforged".utf8)
+        probe.send(MDP.fromWorker(.v02, .ready, service: "brokerage"), from: worker)
+        let address = Array("task:C-7#2".utf8)
+        let refusal = TaskReply(task: "C-7#2\nforged", error: "none free\nforged", retry: true)
+        probe.send(MDP.fromWorker(.v02, .final, client: address, body: [refusal.encoded()]), from: worker)
+        // Offered again to the same worker, which names an event that does not exist.
+        let odd = TaskReply(task: "C-7#2", event: "x\nforged", data: [:])
+        probe.send(MDP.fromWorker(.v02, .final, client: address, body: [odd.encoded()]), from: worker)
+        probe.send(MDP.fromWorker(.v02, .ready, service: "brokerage"), from: Array("v\nforged".utf8))
+        let lines = probe.log.lines.all.withLock { $0 }
+        #expect(lines.count >= 7)
+        for line in lines {
+            let text = ([line.message] + line.metadata.values).joined(separator: " ")
+            #expect(!text.contains("\n") && !text.contains("\r"), "\(text)")
+        }
+        #expect(lines.contains { $0.message.contains(#"all workers lost'"#) })
+        #expect(lines.contains { $0.message.contains(#"none free\nforged"#) })
+        #expect(lines.contains { $0.message.contains(#"not a valid 'x\nforged'"#) })
     }
 }

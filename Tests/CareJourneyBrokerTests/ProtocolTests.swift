@@ -1,6 +1,7 @@
 import CZeroMQ
 import CareJourneyBroker
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyStore
 import CareJourneyWire
 import CareJourneyWorker
@@ -11,31 +12,32 @@ import ZeroMQ
 /// The broker as a Majordomo broker for any client and worker, and what it does with bad traffic.
 @Suite(.serialized) struct ProtocolTests {
     @Test func clientsOfEitherVersionReachWorkersOfEitherVersionAndMMIAnswers() async throws {
-        // Slow heartbeats: the raw worker here does not send its own.
+        // Slow heartbeats: the raw worker here does not send its own. Without CURVE, the service must be a policy
+        // queue ("advocacy"); this test makes no advocacy tasks, so only the client's request reaches the worker.
         let harness = try await BrokerHarness(options: fastOptions(heartbeat: .seconds(10)))
         let client01 = try RawPeer(harness.endpoint)
         // MDP/0.1 client (as a DEALER it sends the empty frame a REQ socket would add).
-        try client01.send(["", "MDPC01", "mmi.service", "echo"])
+        try client01.send(["", "MDPC01", "mmi.service", "advocacy"])
         #expect(try client01.receive()?.map { String($0) } == ["", "MDPC01", "mmi.service", "404"])
 
         let worker = try RawPeer(harness.endpoint)
-        try worker.send(["", "MDPW01", "\u{01}", "echo"])
-        #expect(try await harness.eventually { harness.broker.snapshot.queues["echo"]?.workers == 1 })
-        try client01.send(["", "MDPC01", "mmi.service", "echo"])
+        try worker.send(["", "MDPW01", "\u{01}", "advocacy"])
+        #expect(try await harness.eventually { harness.broker.snapshot.queues["advocacy"]?.workers == 1 })
+        try client01.send(["", "MDPC01", "mmi.service", "advocacy"])
         #expect(try client01.receive()?.map { String($0) } == ["", "MDPC01", "mmi.service", "200"])
         try client01.send(["", "MDPC01", "mmi.nothing", "x"])
         #expect(try client01.receive()?.map { String($0) } == ["", "MDPC01", "mmi.nothing", "501"])
 
         // An MDP/0.2 client calls the MDP/0.1 worker; the reply comes back as a FINAL.
         let client02 = try RawPeer(harness.endpoint)
-        try client02.send(MDP.fromClient(.v02, service: "echo", body: [Array("hello".utf8)]))
+        try client02.send(MDP.fromClient(.v02, service: "advocacy", body: [Array("hello".utf8)]))
         let request = try #require(try worker.receive())
         try #require(request.count == 6)
         #expect(request.map { String($0) }.prefix(3) == ["", "MDPW01", "\u{02}"])
         #expect(String(request.last!) == "hello")
         try worker.send(MDP.fromWorker(.v01, .final, client: request[3], body: [Array("hello back".utf8)]))
         let reply = try #require(try client02.receive())
-        #expect(reply.map { String($0) } == ["MDPC02", "\u{03}", "echo", "hello back"])
+        #expect(reply.map { String($0) } == ["MDPC02", "\u{03}", "advocacy", "hello back"])
         try await harness.stop()
     }
 
@@ -110,11 +112,11 @@ import ZeroMQ
 
     @Test func onlyListedCurveKeysAreAdmittedEachForItsOwnServices() async throws {
         // The key file as `carejourney keys init` and `keys admit` write it, read back as `serve` reads it.
-        var generated = try CurveKeyFile.generate()
-        let listed = try generated.admit("brokerage-1", services: ["brokerage"])
-        #expect(throws: CurveKeyFile.Problem.self) { try generated.admit("brokerage-1", services: []) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).yaml").path
-        try generated.text.write(toFile: file, atomically: true, encoding: .utf8)
+        var generated = try CurveKeyFile.generate(path: file)
+        let listed = try generated.admit("brokerage-1", serve: ["brokerage"])
+        #expect(throws: FileError.self) { try generated.admit("brokerage-1") }
+        try OwnerOnlyFile.write(generated.text, to: file)
         let keys = try CurveKeyFile.load(file)
         #expect(keys == generated)
         let server = (publicKey: keys.serverPublicKey, secretKey: keys.serverSecretKey)

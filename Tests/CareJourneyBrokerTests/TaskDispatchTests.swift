@@ -194,37 +194,3 @@ final class Attempts: @unchecked Sendable {
     func add(_ attempt: Int) { lock.withLock { seen.append(attempt) } }
     var all: [Int] { lock.withLock { seen } }
 }
-
-@Suite(.serialized) struct EventPublishingTests {
-    @Test func everyCommittedEventIsPublishedTopicFirst() async throws {
-        var options = fastOptions()
-        options.events = "tcp://127.0.0.1:*"
-        let harness = try await BrokerHarness(options: options)
-        let events = try #require(await harness.broker.boundEndpoints()?.events)
-        let subscriber = try ZMQSocket(ZMQContext(), .sub)
-        try subscriber.set(ZMQ_SUBSCRIBE, [UInt8]())
-        try subscriber.connect(events)
-        try await Task.sleep(for: .milliseconds(200))  // a subscription takes a moment to reach the publisher
-        let (id, _) = try await harness.caseWithABrokerageTask()
-        var received: [(topic: String, body: [String: JSONValue])] = []
-        let deadline = Date().addingTimeInterval(3)
-        while received.count < 7 && Date() < deadline {
-            var poller = ZMQPoller()
-            poller.add(subscriber)
-            guard try poller.wait(milliseconds: 100)[0], let message = try subscriber.receive(dontWait: true) else {
-                continue
-            }
-            let body = try JSONDecoder().decode([String: JSONValue].self, from: Data(message.frames[1]))
-            received.append((String(message.frames[0]), body))
-        }
-        #expect(
-            received.map(\.topic) == ["contact \(id)"] + EventCatalog.pathToDelivery.map { "\($0.name.rawValue) \(id)" }
-        )
-        #expect(received.last?.body["stage"] == "delivery")
-        #expect(received.last?.body["case"] == .string(id.rawValue))
-        #expect(received.last?.body["actor"] == "test")
-        #expect(received.last?.body["version"] == 7)
-        subscriber.close()
-        try await harness.stop()
-    }
-}

@@ -9,9 +9,16 @@ Task bodies are JSON (docs/tasks.md): the request names the task, case, queue, k
 brief; the reply names the task and the data of its reply event.
 
     python3 examples/workers/python/mdp_worker.py --service brokerage
+
+With CURVE (a broker started with --curve-keys), pass the broker's public key and the file holding this worker's
+secret key, as `carejourney keys admit` prints and writes them; the file must be readable by its owner only:
+
+    python3 examples/workers/python/mdp_worker.py --curve-server 'KEY' --curve-secret-file brokerage-1.secret
 """
 import argparse
 import json
+import os
+import stat
 import sys
 import time
 
@@ -42,9 +49,26 @@ def outcome(task):
     return {}
 
 
+def curve_keys(server, secret_file):
+    """The broker's public key and this worker's key pair, the secret read from a file only its owner may read."""
+    mode = os.stat(secret_file).st_mode
+    if mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH):
+        sys.exit(f"{secret_file}: others may read or change this CURVE secret key file\n"
+                 f"  hint: make it readable by its owner only: chmod 600 {secret_file}")
+    with open(secret_file, encoding="utf-8") as file:
+        lines = [line.strip() for line in file if line.strip() and not line.startswith("#")]
+    if not lines or len(lines[0]) != 40:
+        sys.exit(f"{secret_file}: holds no CURVE secret key (40 Z85 characters on a line)\n"
+                 "  hint: use the file `carejourney keys admit` wrote for this worker")
+    secret = lines[0].encode()
+    return server.encode(), zmq.curve_public(secret), secret
+
+
 class Worker:
-    def __init__(self, endpoint, service, protocol, handler, fail_after=None, heartbeat=HEARTBEAT_INTERVAL):
+    def __init__(self, endpoint, service, protocol, handler, fail_after=None, heartbeat=HEARTBEAT_INTERVAL,
+                 curve=None):
         self.endpoint, self.service, self.handler = endpoint, service, handler
+        self.curve = curve
         self.c = COMMANDS[protocol]
         self.protocol = protocol
         self.context = zmq.Context()
@@ -63,6 +87,8 @@ class Worker:
             self.socket.close(linger=0)
         self.socket = self.context.socket(zmq.DEALER)
         self.socket.linger = 0
+        if self.curve:
+            self.socket.curve_serverkey, self.socket.curve_publickey, self.socket.curve_secretkey = self.curve
         self.socket.connect(self.endpoint)
         self.send("READY", self.service.encode())
         self.liveness = HEARTBEAT_LIVENESS
@@ -113,7 +139,7 @@ class Worker:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--broker", default="tcp://127.0.0.1:5555")
     parser.add_argument("--service", default="brokerage")
     parser.add_argument("--protocol", choices=["0.1", "0.2"], default="0.2")
@@ -121,9 +147,18 @@ def main():
                         help="seconds between heartbeats (the broker's own interval)")
     parser.add_argument("--die-after", type=int, default=None,
                         help="for tests: take the next task after N and never answer it")
+    parser.add_argument("--curve-server", help="the broker's CURVE public key (with --curve-keys on the broker)")
+    parser.add_argument("--curve-secret-file", help="a file holding this worker's CURVE secret key (chmod 600)")
+    if any(argument.split("=")[0] in ("--curve-secret", "--curve-public") for argument in sys.argv[1:]):
+        parser.error("a key on the command line can be read by every user of this machine: write the secret key to a "
+                     "file only you can read (chmod 600 FILE) and pass --curve-secret-file FILE; the public key is "
+                     "derived from it")
     args = parser.parse_args()
+    if bool(args.curve_server) != bool(args.curve_secret_file):
+        parser.error("CURVE needs both --curve-server KEY and --curve-secret-file FILE")
+    curve = curve_keys(args.curve_server, args.curve_secret_file) if args.curve_server else None
     try:
-        Worker(args.broker, args.service, args.protocol, outcome, args.die_after, args.heartbeat).run()
+        Worker(args.broker, args.service, args.protocol, outcome, args.die_after, args.heartbeat, curve).run()
     except KeyboardInterrupt:
         pass
 
