@@ -145,7 +145,7 @@ let package = Package(
             dependencies: [
                 "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
                 "CareJourneyWorker", "CareJourneyExampleWorkers", .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

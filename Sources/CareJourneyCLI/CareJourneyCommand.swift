@@ -8,6 +8,6 @@ struct CareJourneyCommand: AsyncParsableCommand {
         abstract: "Runs an English council's adult social care journey as typed state machines.",
         subcommands: [
             DemoCommand.self, ServeCommand.self, ScenarioCommand.self, PolicyCommand.self, StoreCommand.self,
-            ReportCommand.self, DiagramCommand.self, KeysCommand.self, TokensCommand.self,
+            ReportCommand.self, AuditCommand.self, DiagramCommand.self, KeysCommand.self, TokensCommand.self,
         ])
 }

@@ -65,6 +65,8 @@ struct ReportCommand: AsyncParsableCommand {
                         + "above); nothing written.\n  hint: record the missing details, or pass --allow-incomplete")
                 throw ExitCode.failure
             }
+            try source.recordExport(
+                "CLD return\(out.map { " to \($0)" } ?? " to standard output"), \(cld.rows.count) rows")
             if let out {
                 do {
                     try Self.write(cld, to: out)
@@ -121,6 +123,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let figures = try await source.fill(ReviewTimeliness(period: try source.period()))
+            try source.recordExport("review timeliness figures")
             print(json ? try ReportCommand.json(figures) : figures.text)
         }
     }
@@ -137,6 +140,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let outcomes = try await source.fill(RequestOutcomes(period: try source.period()))
+            try source.recordExport("request outcome figures")
             print(json ? try ReportCommand.json(outcomes) : outcomes.text)
         }
     }

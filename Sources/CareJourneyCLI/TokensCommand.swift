@@ -23,11 +23,18 @@ struct TokensCommand: ParsableCommand {
         @Option(help: "What they may do: \(Role.allowedWords) (each allows all the roles before it).")
         var role: Role
 
+        @Option(
+            help: """
+                The team they work in, as cases are allocated (opening a case with an open safeguarding enquiry \
+                outside it asks for a reason).
+                """)
+        var team: String?
+
         func run() throws {
             let token = try fail("add") { () throws(FileError) in
                 var tokens =
                     FileManager.default.fileExists(atPath: file) ? try TokenFile.load(file) : TokenFile(path: file)
-                let token = try tokens.add(name, role: role)
+                let token = try tokens.add(name, role: role, team: team)
                 try OwnerOnlyFile.write(tokens.text, to: file)
                 return token
             }
@@ -53,7 +60,9 @@ struct TokensCommand: ParsableCommand {
             }
             let width = tokens.entries.map(\.name.count).max() ?? 0
             for entry in tokens.entries {
-                print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.role.rawValue)
+                print(
+                    entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.role.rawValue
+                        + (entry.team.map { " (team \($0))" } ?? ""))
             }
         }
     }

@@ -21,11 +21,15 @@ public struct TokenFile: Sendable, Equatable {
         public var role: Role
         /// The SHA-256 of their token (`AccessToken.digest(of:)`).
         public var sha256: String
+        /// The team they work in (`north-east`), as cases are allocated to teams: opening a case with an open
+        /// safeguarding enquiry outside it needs a reason. `nil` for no team.
+        public var team: String?
 
-        public init(name: String, role: Role, sha256: String) {
+        public init(name: String, role: Role, sha256: String, team: String? = nil) {
             self.name = name
             self.role = role
             self.sha256 = sha256
+            self.team = team
         }
     }
 
@@ -71,8 +75,9 @@ public struct TokenFile: Sendable, Equatable {
             if let problem = file.problem(naming: name) {
                 throw key.error(.badValue, problem.message, hint: problem.hint)
             }
-            let fields = try value.mapping(allowed: ["role", "sha256"])
+            let fields = try value.mapping(allowed: ["role", "sha256", "team"])
             let role = try fields.required("role").choice(Role.self)
+            let team = try fields.optional("team")?.string()
             let digestValue = try fields.required("sha256")
             let digest = try digestValue.string()
             guard AccessToken.isDigest(digest) else {
@@ -86,7 +91,7 @@ public struct TokenFile: Sendable, Equatable {
                     .inconsistent, "\(name) has the same token as \(other.name)",
                     hint: "remove one of them and add it again, which makes a new token")
             }
-            file.entries.append(Entry(name: name, role: role, sha256: digest))
+            file.entries.append(Entry(name: name, role: role, sha256: digest, team: team))
         }
         return file
     }
@@ -114,12 +119,12 @@ public struct TokenFile: Sendable, Equatable {
     /// Adds `name` with a new token and returns the token: show it to them once; only its hash is kept.
     ///
     /// - Throws: `FileError` when the name is not a name, is reserved, or is already listed.
-    public mutating func add(_ name: String, role: Role) throws(FileError) -> String {
+    public mutating func add(_ name: String, role: Role, team: String? = nil) throws(FileError) -> String {
         if let problem = problem(naming: name) {
             throw FileError(.badValue, problem.message, file: path, key: "tokens.\(name)", hint: problem.hint)
         }
         let token = AccessToken.generate()
-        entries.append(Entry(name: name, role: role, sha256: AccessToken.digest(of: token)))
+        entries.append(Entry(name: name, role: role, sha256: AccessToken.digest(of: token), team: team))
         return token
     }
 
@@ -145,6 +150,7 @@ public struct TokenFile: Sendable, Equatable {
         ]
         for entry in entries {
             lines += ["  \(entry.name):", "    role: \(entry.role.rawValue)", "    sha256: \(entry.sha256)"]
+            if let team = entry.team { lines.append("    team: \(team)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

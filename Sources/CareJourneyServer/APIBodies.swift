@@ -112,10 +112,11 @@ struct EffectView: Codable, Sendable, Equatable {
     }
 }
 
-/// `GET /api/cases/{id}/views`: who has viewed the case, and when, oldest first.
-struct CaseViews: Codable, Sendable {
+/// `GET /api/cases/{id}/access`: who has read the case, newest first — when, how (page, API, search, list,
+/// export), why, and the query that found it.
+struct CaseAccess: Codable, Sendable {
     let id: CaseID
-    let views: [CaseViewRecord]
+    let reads: [AccessRecord]
 }
 
 /// `GET /api/cases/{id}`: the case's state, next steps and whole history.

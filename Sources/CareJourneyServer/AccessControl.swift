@@ -31,7 +31,7 @@ public final class AccessControl: Sendable {
     ) {
         people = tokens.map { file in
             Dictionary(
-                file.entries.map { ($0.sha256, Principal(name: $0.name, role: $0.role)) },
+                file.entries.map { ($0.sha256, Principal(name: $0.name, role: $0.role, team: $0.team)) },
                 uniquingKeysWith: { first, _ in first })
         }
         self.publicURL = publicURL

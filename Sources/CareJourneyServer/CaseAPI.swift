@@ -48,15 +48,19 @@ public struct CaseAPI: Sendable {
             await self.command(
                 request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil)
         }
-        router.get("/api/cases/:id") { _, context in
-            await self.show(Self.caseID(context), to: try context.require(.viewer))
+        router.get("/api/cases/:id") { request, context in
+            await self.show(
+                Self.caseID(context), to: try context.require(.viewer),
+                reason: request.uri.queryParameters["reason"].map(String.init))
         }
-        router.get("/api/cases/:id/views") { _, context in
+        router.get("/api/cases/:id/access") { _, context in
             try context.require(.manager)
-            return await self.views(of: Self.caseID(context))
+            return await self.access(to: Self.caseID(context))
         }
-        router.get("/api/cases") { request, _ in
-            await self.list(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        router.get("/api/cases") { request, context in
+            await self.list(
+                request.uri.queryParameters.map { (String($0.key), String($0.value)) }, by: try context.require(.viewer),
+                query: request.uri.query)
         }
         router.get("/api/stats") { _, _ in await self.stats() }
         return router
@@ -163,34 +167,40 @@ public struct CaseAPI: Sendable {
 
     // MARK: Reads
 
-    /// The case, for `principal`: the view is recorded (who, when) with the engine's next commit, without waiting.
-    private func show(_ id: CaseID, to principal: Principal) async -> Response {
+    private var reads: CaseReads { CaseReads(engine: engine, clock: clock) }
+
+    /// The case, for `principal`: the read is recorded before it is returned (503 and nothing shown if it cannot
+    /// be); a case with an open safeguarding enquiry outside their team needs a `reason`.
+    private func show(_ id: CaseID, to principal: Principal, reason: String?) async -> Response {
+        switch await reads.read(id, by: principal, through: .api, reason: reason) {
+        case .read(let record): return .json(CaseView(record))
+        case .notFound: return Problem.noSuchCase(id.rawValue).response
+        case .needsReason(let why): return Problem.reasonNeeded(why, caseID: id).response
+        case .unrecorded(let error): return Problem.unrecorded(error).response
+        }
+    }
+
+    /// Who has read the case, newest first: when, how, why, and the query that found it.
+    private func access(to id: CaseID) async -> Response {
         do {
-            guard let record = try await engine.store.record(of: id) else {
-                return Problem.noSuchCase(id.rawValue).response
-            }
-            engine.record(.caseViewed(id, viewer: principal.name, at: clock.now()))
-            return .json(CaseView(record))
+            guard try await engine.store.record(of: id) != nil else { return Problem.noSuchCase(id.rawValue).response }
+            return .json(CaseAccess(id: id, reads: try await engine.store.accessLog(matching: AccessQuery(cases: [id]))))
         } catch {
             return Problem(error).response
         }
     }
 
-    private func views(of id: CaseID) async -> Response {
+    /// A page of cases; the cases it returns are recorded as read by `principal`, with the query, first.
+    private func list(_ parameters: [(String, String)], by principal: Principal, query: String?) async -> Response {
         do {
-            guard let views = try await engine.store.caseViews(of: id) else {
-                return Problem.noSuchCase(id.rawValue).response
+            let filter = try Self.filter(parameters)
+            let page = try await engine.store.cases(matching: filter)
+            do {
+                try await reads.recordList(page.cases.map(\.id), by: principal, through: .search, query: query)
+            } catch {
+                return Problem.unrecorded(error).response
             }
-            return .json(CaseViews(id: id, views: views))
-        } catch {
-            return Problem(error).response
-        }
-    }
-
-    private func list(_ query: [(String, String)]) async -> Response {
-        do {
-            let filter = try Self.filter(query)
-            return .json(try await engine.store.cases(matching: filter))
+            return .json(page)
         } catch let problem as Problem {
             return problem.response
         } catch let error as StoreError {

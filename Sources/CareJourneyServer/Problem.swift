@@ -48,6 +48,24 @@ public struct Problem: Error, Codable, Sendable, Equatable {
             404, "not-found", "No such case", "there is no case '\(id)'; list cases with GET /api/cases", field: "id")
     }
 
+    /// 403: a case with an open safeguarding enquiry outside the reader's team is opened only with a reason.
+    static func reasonNeeded(_ why: String, caseID: CaseID) -> Problem {
+        Problem(
+            403, "reason-needed", "Say why you need to open this case",
+            "\(why); say why you need to open it, and it is recorded and shown to managers: "
+                + "GET /api/cases/\(caseID.rawValue)?reason=…",
+            field: "reason")
+    }
+
+    /// 503: a read that could not be recorded in the access log does not go ahead.
+    static func unrecorded(_ error: StoreError) -> Problem {
+        Problem(
+            503, "read-not-recorded", "The read could not be recorded",
+            "every read of a person's record is recorded before it is shown, and this one could not be "
+                + "(\(error.message)); nothing was shown: try again shortly, and tell the service's operators if it "
+                + "goes on")
+    }
+
     /// The answer for an event the core refused.
     init(_ error: TransitionError) {
         switch error.code {

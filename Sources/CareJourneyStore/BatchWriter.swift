@@ -287,17 +287,18 @@ struct BatchWriter: Sendable {
         }
     }
 
-    /// Notes that no one waits for: on tasks' dispatch, and views of cases.
+    /// Notes that no one waits for: on tasks' dispatch.
     mutating func write(_ notes: [StoreNote], in db: Database) throws {
         for note in notes {
             switch note {
-            case .task(let note):
-                try write(note, in: db)
-            case .caseViewed(let id, let viewer, let at):
-                try db.cachedStatement(sql: "INSERT INTO case_views (case_id, viewer, at) VALUES (?, ?, ?)")
-                    .execute(arguments: [id.rawValue, viewer, at.timeIntervalSince1970])
+            case .task(let note): try write(note, in: db)
             }
         }
+    }
+
+    /// Reads of personal data, each with the cases it returned.
+    func write(_ reads: [AccessRecord], in db: Database) throws {
+        for read in reads { try AccessLog.insert(read, in: db) }
     }
 
     /// A note on a task's dispatch: attempts, progress, failures. Only a task still open (or failed, for a retry)

@@ -34,13 +34,6 @@ public struct TaskRecord: Codable, Sendable, Equatable {
     public let lastError: String?
 }
 
-/// One look at a case: who, and when.
-public struct CaseViewRecord: Codable, Sendable, Equatable {
-    /// The signed-in name (`local` when the service runs without a token file).
-    public let viewer: String
-    public let at: Date
-}
-
 /// A pending timer.
 public struct TimerRecord: Codable, Sendable, Equatable {
     public let caseID: CaseID

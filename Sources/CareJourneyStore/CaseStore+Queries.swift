@@ -21,19 +21,6 @@ extension CaseStore {
             history: try history.map { row throws(StoreError) in try row.entry() }, tasks: tasks)
     }
 
-    /// Who has viewed the case and when, oldest first (each view is written with the engine's next commit after
-    /// it), or `nil` when there is no such case.
-    public func caseViews(of id: CaseID) async throws(StoreError) -> [CaseViewRecord]? {
-        try await readAsync { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [id.rawValue]) != nil
-            else { return nil }
-            return try Row.fetchAll(
-                db, sql: "SELECT viewer, at FROM case_views WHERE case_id = ? ORDER BY at, rowid",
-                arguments: [id.rawValue]
-            ).map { CaseViewRecord(viewer: $0["viewer"], at: Date(timeIntervalSince1970: $0["at"])) }
-        }
-    }
-
     /// A page of cases matching `filter`, oldest first (by case number), found through indexes whatever the
     /// store's size (see `CaseSearch`).
     ///

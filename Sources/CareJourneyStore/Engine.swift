@@ -52,9 +52,11 @@ public final class Engine: Service, Sendable {
     /// How the engine has batched its work so far (group commit: commands per transaction).
     public var statistics: Statistics { counters.withLock { $0 } }
 
-    /// What the writer is given: a command to answer, or a note to write with the next commit.
+    /// What the writer is given: a command to answer, a read to record (and say when it is recorded), or a note to
+    /// write with the next commit.
     private enum Work {
         case command(Command, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
+        case read(AccessRecord, recorded: @Sendable (Result<Void, StoreError>) -> Void)
         case note(StoreNote)
     }
 
@@ -99,10 +101,25 @@ public final class Engine: Service, Sendable {
         }
     }
 
+    /// Records a read of personal data durably, with the next commit (group-committed with commands and other
+    /// reads), and returns once it is on disk: the caller shows the data only then.
+    ///
+    /// - Throws: `StoreError.closed` once the engine is shutting down, `.io` when the record could not be written
+    ///   (a full disk, a read-only store): the read must then not go ahead.
+    public func recordRead(_ read: AccessRecord) async throws(StoreError) {
+        let result = await withCheckedContinuation { continuation in
+            if !queue.add(.read(read, recorded: { continuation.resume(returning: $0) })) {
+                continuation.resume(
+                    returning: .failure(StoreError(.closed, "the engine is shutting down; try again shortly")))
+            }
+        }
+        try result.get()
+    }
+
     /// Writes a note with the next commit (one is made for it if no command is waiting), without making the caller
-    /// wait: a task's attempt, progress or failure, or a view of a case. A crash can lose only the notes of the
-    /// last moments before it; a lost task note loses nothing that matters, since leases end with the broker.
-    /// Once the engine is shutting down, notes are dropped.
+    /// wait: a task's attempt, progress or failure. A crash can lose only the notes of the last moments before it;
+    /// a lost task note loses nothing that matters, since leases end with the broker. Once the engine is shutting
+    /// down, notes are dropped.
     public func record(_ note: StoreNote) {
         _ = queue.add(.note(note))
     }
@@ -179,11 +196,16 @@ public final class Engine: Service, Sendable {
         var commands: [Command] = []
         var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
         var notes: [StoreNote] = []
+        var reads: [AccessRecord] = []
+        var recorded: [@Sendable (Result<Void, StoreError>) -> Void] = []
         for work in batch {
             switch work {
             case .command(let command, let answer):
                 commands.append(command)
                 answers.append(answer)
+            case .read(let read, let done):
+                reads.append(read)
+                recorded.append(done)
             case .note(let note):
                 notes.append(note)
             }
@@ -197,6 +219,7 @@ public final class Engine: Service, Sendable {
                 let (results, written, changes) = try store.pool.write { db in
                     var writer = BatchWriter(store: store, policy: policy, policyFingerprint: fingerprint, known: known)
                     try writer.write(notes, in: db)
+                    try writer.write(reads, in: db)
                     let results = try writer.write(commands, in: db)
                     return (results, writer.written, writer.changes)
                 }
@@ -209,14 +232,17 @@ public final class Engine: Service, Sendable {
                 counters.commands += commands.count
                 counters.largestBatch = max(counters.largestBatch, commands.count)
             }
+            for done in recorded { done(.success(())) }
             for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
             let committed = results.flatMap { (try? $0.get())?.committed ?? [] }
             if !committed.isEmpty {
                 for observer in observers.withLock({ $0 }) { observer(committed) }
             }
         } catch {
-            logger.error("commit of \(commands.count) commands and \(notes.count) notes failed: \(error)")
+            logger.error(
+                "commit of \(commands.count) commands, \(reads.count) reads and \(notes.count) notes failed: \(error)")
             let failure = StoreError(.io, "the commit failed; nothing was written", cause: error)
+            for done in recorded { done(.failure(failure)) }
             for answer in answers { answer(.failure(failure)) }
         }
     }

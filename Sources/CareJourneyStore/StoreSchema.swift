@@ -13,7 +13,7 @@ enum StoreSchema {
 
     /// Refuses a store this build cannot safely use: one written by a newer version (with migrations this build
     /// does not know), or, when it may not migrate (a read-only command), one that an older version wrote.
-    static func check(_ pool: DatabasePool, at path: String, migrating: Bool) throws(StoreError) {
+    static func check(_ pool: some DatabaseReader, at path: String, migrating: Bool) throws(StoreError) {
         let applied: [String]
         do {
             applied = try pool.read { db in try migrator.appliedIdentifiers(db) }.sorted {
@@ -209,6 +209,36 @@ enum StoreSchema {
                     UPDATE tasks SET case_number = (SELECT number FROM cases WHERE cases.id = tasks.case_id);
                     CREATE INDEX tasks_open_by_queue ON tasks(queue, case_number) WHERE status = 'open';
                     CREATE INDEX cases_overdue_by_stage ON cases(stage, number) WHERE overdue = 1;
+                    """)
+        }
+        migrator.registerMigration("v11: access log") { db in
+            // Every read of personal data, written before the data is shown: who, when, how, the query or export,
+            // why (break the glass), and every case it returned (`access_log_cases`, for "who looked at this
+            // case", including searches that listed it). Views recorded before this version carry over as `view`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_log (
+                        id INTEGER PRIMARY KEY,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        query TEXT,
+                        detail TEXT,
+                        reason TEXT,
+                        case_count INTEGER NOT NULL
+                    );
+                    CREATE INDEX access_log_by_actor ON access_log(actor, at);
+                    CREATE INDEX access_log_by_time ON access_log(at);
+                    CREATE TABLE access_log_cases (
+                        access_id INTEGER NOT NULL REFERENCES access_log(id),
+                        case_id TEXT NOT NULL
+                    );
+                    CREATE INDEX access_log_cases_by_case ON access_log_cases(case_id, access_id);
+                    CREATE INDEX access_log_cases_by_access ON access_log_cases(access_id);
+                    INSERT INTO access_log (id, at, actor, channel, case_count)
+                        SELECT rowid, at, viewer, 'view', 1 FROM case_views;
+                    INSERT INTO access_log_cases (access_id, case_id) SELECT rowid, case_id FROM case_views;
+                    DROP TABLE case_views;
                     """)
         }
         return migrator

@@ -20,7 +20,7 @@ import Yams
             #expect(
                 Set(paths.keys) == [
                     "/healthz", "/openapi.yaml", "/sign-in", "/sign-out", "/api/me", "/api/cases", "/api/cases/{id}",
-                    "/api/cases/{id}/events", "/api/cases/{id}/views", "/api/stats", "/api/overview",
+                    "/api/cases/{id}/events", "/api/cases/{id}/access", "/api/stats", "/api/overview",
                     "/api/reports/reviews", "/api/bulk/tasks", "/metrics",
                 ])
             // Every GET without parameters answers 200 in the content type described.
@@ -149,7 +149,7 @@ import Yams
             #expect(same.status == 200)
             let history = try await server.get("/api/cases/C-1")["history"]?.array
             #expect(history?.map { $0["actor"]?.string } == ["local", "local"])
-            #expect(try await server.get("/api/cases/C-1/views").status == 200)
+            #expect(try await server.get("/api/cases/C-1/access").status == 200)
             let signIn = try await server.get("/sign-in?next=/cases")
             #expect(String(decoding: signIn.body, as: UTF8.self).contains("No sign-in needed"))
             let posted = try await server.send(

@@ -26,6 +26,8 @@ struct LiveServer {
     var token: String?
     /// The task broker's MDP endpoint, when the server runs one.
     var mdp: String?
+    /// The server's data folder.
+    var dataDirectory = ""
 
     /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`),
     /// runs `body` against it, then stops it.
@@ -59,7 +61,8 @@ struct LiveServer {
             guard let listening = await iterator.next() else { throw CancellationError() }
             let result = try await body(
                 LiveServer(
-                    base: URL(string: "http://127.0.0.1:\(listening.httpPort)")!, token: nil, mdp: listening.mdp))
+                    base: URL(string: "http://127.0.0.1:\(listening.httpPort)")!, token: nil, mdp: listening.mdp,
+                    dataDirectory: directory))
             group.cancelAll()
             return result
         }
@@ -85,7 +88,9 @@ struct LiveServer {
     }
 
     /// The same server, with `token` as the bearer token of every request.
-    func signedIn(as token: String) -> LiveServer { LiveServer(base: base, token: token, mdp: mdp) }
+    func signedIn(as token: String) -> LiveServer {
+        LiveServer(base: base, token: token, mdp: mdp, dataDirectory: dataDirectory)
+    }
 
     func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
         -> Reply

@@ -14,6 +14,7 @@ enum CaseDetailPage {
             title: "\(id): \(state.person?.name ?? "unnamed")", section: .cases, viewer: viewer, caseID: id,
             main: """
                 \(PageLayout.errors(errors))\(PageLayout.notice(notice))
+                \(viewer.canSeeAccess ? "<p><a href=\"/cases/\(id)/access\">Who has read this case</a></p>" : nil)
                 <div id="case-summary" data-live>
                 \(summary(state))
                 <h2>Next steps</h2>

@@ -56,9 +56,13 @@ final class Dashboard: Sendable {
             await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
         }
         router.get("/cases/:id") { request, context in
-            await self.showCase(
-                CaseID(context.parameters.get("id") ?? ""), viewer(request, context),
-                notice: FormData(request.uri.query ?? "")["notice"])
+            let query = FormData(request.uri.query ?? "")
+            return await self.showCase(
+                CaseID(context.parameters.get("id") ?? ""), viewer(request, context), notice: query["notice"],
+                reason: query["reason"])
+        }
+        router.get("/cases/:id/access") { request, context in
+            await self.showAccess(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
         }
         router.get("/queues") { request, context in
             await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
@@ -122,6 +126,8 @@ final class Dashboard: Sendable {
             OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, viewer: viewer))
     }
 
+    private var reads: CaseReads { CaseReads(engine: engine, clock: clock) }
+
     private func cases(_ query: FormData, _ viewer: Viewer) async -> Response {
         let given = query.fields.compactMap { key, _ in query[key].map { (key, $0) } }
         var errors: [String] = []
@@ -131,8 +137,15 @@ final class Dashboard: Sendable {
         } catch {
             errors.append(error.detail)
         }
+        guard let principal = viewer.principal else { return Self.unavailable }
         do {
             let page = try await engine.store.cases(matching: filter)
+            let asked = given.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+            do {
+                try await reads.recordList(page.cases.map(\.id), by: principal, through: .search, query: asked)
+            } catch {
+                return Self.unrecorded(viewer)
+            }
             let queues = Set(engine.policy.queues.values).sorted()
             return .html(
                 CasesPage.render(page, filter: filter, queues: queues, viewer: viewer, errors: errors),
@@ -143,31 +156,74 @@ final class Dashboard: Sendable {
     }
 
     private func showCase(
-        _ id: CaseID, _ viewer: Viewer, notice: String? = nil, errors: [String] = [], status: Int = 200
+        _ id: CaseID, _ viewer: Viewer, notice: String? = nil, reason: String? = nil, errors: [String] = [],
+        status: Int = 200
     ) async -> Response {
-        do {
-            guard let record = try await engine.store.record(of: id) else {
-                return .html(
-                    PageLayout.page(
-                        title: "No case \(id.rawValue)", section: .cases, viewer: viewer,
-                        main: "<p>There is no case with this id. <a href=\"/cases\">Find a case</a>.</p>"),
-                    status: 404)
-            }
-            // Every view of a person's case is recorded: who and when.
-            engine.record(.caseViewed(id, viewer: viewer.name, at: clock.now()))
+        guard let principal = viewer.principal else { return Self.unavailable }
+        switch await reads.read(id, by: principal, through: .page, reason: reason) {
+        case .read(let record):
             return .html(
                 CaseDetailPage.render(
                     record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, notice: notice,
                     errors: errors), status: status)
+        case .notFound:
+            return .html(
+                PageLayout.page(
+                    title: "No case \(id.rawValue)", section: .cases, viewer: viewer,
+                    main: "<p>There is no case with this id. <a href=\"/cases\">Find a case</a>.</p>"),
+                status: 404)
+        case .needsReason(let why):
+            return .html(CaseAccessPage.reasonNeeded(id, why: why, viewer: viewer), status: 403)
+        case .unrecorded:
+            return Self.unrecorded(viewer)
+        }
+    }
+
+    /// Who has read a case (managers): when, who, how, why.
+    private func showAccess(_ id: CaseID, _ viewer: Viewer) async -> Response {
+        guard viewer.canSeeAccess else {
+            return forbidden(viewer, "Only managers and above can see who has read a case.")
+        }
+        do {
+            guard try await engine.store.record(of: id) != nil else {
+                return .html(
+                    PageLayout.page(
+                        title: "No case \(id.rawValue)", section: .cases, viewer: viewer,
+                        main: "<p>There is no case with this id.</p>"), status: 404)
+            }
+            let log = try await engine.store.accessLog(matching: AccessQuery(cases: [id], limit: Self.accessShown))
+            return .html(CaseAccessPage.render(id, reads: log, viewer: viewer))
         } catch {
             return Self.unavailable
         }
     }
 
+    /// Reads shown on a case's access page (the API and `carejourney audit reads` give them all).
+    static let accessShown = 500
+
+    /// The page shown instead of personal data whose read could not be recorded.
+    private static func unrecorded(_ viewer: Viewer) -> Response {
+        .html(
+            PageLayout.page(
+                title: "This could not be shown", section: nil, viewer: viewer,
+                main: """
+                    <p>Every read of a person's record is recorded before it is shown, and this one could not be \
+                    recorded, so nothing is shown. Try again shortly; if it goes on, tell the service's operators.</p>
+                    """),
+            status: 503)
+    }
+
     private func queues(_ queue: String?, _ viewer: Viewer) async -> Response {
-        guard let figures = await figures(),
+        guard let figures = await figures(), let principal = viewer.principal,
             let failed = try? await engine.store.tasks(on: queue, status: "failed", limit: Self.failedShown)
         else { return Self.unavailable }
+        do {
+            try await reads.recordList(
+                failed.map(\.caseID), by: principal, through: .list, query: queue.map { "queue=\($0)" },
+                detail: "failed tasks")
+        } catch {
+            return Self.unrecorded(viewer)
+        }
         return .html(
             QueuesPage.render(
                 figures, failed: failed, workers: broker?.snapshot.workers ?? [], queue: queue, viewer: viewer))

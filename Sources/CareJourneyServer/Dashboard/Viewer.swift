@@ -16,6 +16,9 @@ struct Viewer: Sendable, Equatable {
     let canBulk: Bool
     /// Signed in with a token (so there is a sign-out button).
     let signedIn: Bool
+
+    /// May see who has read a case (manager and above).
+    var canSeeAccess: Bool { canBulk }
     /// What every form the page posts must carry (`FormGuard`); `nil` when signed in by a bearer token.
     var csrf: String? = nil
     /// The browser session the page was opened in (its key), whose end ends the page's live stream.
