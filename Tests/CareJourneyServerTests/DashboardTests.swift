@@ -45,7 +45,8 @@ import Testing
 
             // Each case's timeline says who retried its task, and why; a working worker then completes them.
             let (caseID, task) = try #require(open.first)
-            let history = try #require(try await manager.get("/api/cases/\(caseID)")["history"]?.array)
+            let history = try #require(
+                try await manager.get("/api/cases/\(caseID)?reason=checking%20the%20retry")["history"]?.array)
             let retried = try #require(history.last)
             #expect(retried["name"]?.string == "retry-task")
             #expect(retried["actor"]?.string == "tm.ali")
@@ -155,7 +156,7 @@ import Testing
         var found: [(CaseID, String)] = []
         for summary in try await server.get("/api/cases?queue=brokerage&limit=500").cases {
             guard let id = summary["id"]?.string else { continue }
-            let tasks = try await server.get("/api/cases/\(id)")["tasks"]?.array ?? []
+            let tasks = try await server.get("/api/cases/\(id)?reason=retrying%20the%20queue")["tasks"]?.array ?? []
             for task in tasks
             where task["queue"]?.string == "brokerage" && task["status"]?.string != "completed"
                 && task["status"]?.string != "withdrawn"
