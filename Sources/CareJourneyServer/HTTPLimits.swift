@@ -17,7 +17,8 @@ public struct HTTPLimits: Sendable {
     public var headerBytes = 16 * 1024
     /// The most header fields a request may have.
     public var headerFields = 100
-    /// Live-update streams (`/live`) open at once, in total and for one person.
+    /// Live-update streams (`/live`) open at once, in total (more are refused) and for one person (a new one ends
+    /// their oldest, most likely a page left behind).
     public var liveStreams = 512
     public var liveStreamsPerPerson = 8
 

@@ -11,7 +11,8 @@ import Hummingbird
 ///   and any `Forwarded` or `X-Forwarded-*` header with 403 (a proxy or tunnel in front means people need tokens).
 /// - **Every unsafe method** (POST, PUT, PATCH, DELETE) must come from the service's own pages or from a tool,
 ///   never another site: `Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin` that is not the service's
-///   own, is refused with 403; a JSON route (`/api/…`) takes `Content-Type: application/json` only (415).
+///   own (or `null`, on the API), is refused with 403; a JSON route (`/api/…`) takes `Content-Type:
+///   application/json` only (415).
 ///
 /// Every refusal is `application/problem+json` naming the header at fault and how to put it right.
 struct RequestGuard: RouterMiddleware {
@@ -54,14 +55,21 @@ struct RequestGuard: RouterMiddleware {
             }
         }
         guard unsafeMethods.contains(request.method) else { return nil }
-        if let site = request.headers[fetchSite]?.lowercased(), site == "cross-site" || site == "same-site" {
+        // A browser says where a request comes from in Sec-Fetch-Site; under `Referrer-Policy: no-referrer` (ours)
+        // its form posts name their origin `null`, so that header is the one to trust when it is there.
+        let site = request.headers[fetchSite]?.lowercased()
+        if let site, site != "same-origin" && site != "none" {
             return crossSite("the browser says it comes from another site (Sec-Fetch-Site: \(site))")
         }
-        if let origin = request.headers[.origin] {
+        if let origin = request.headers[.origin]?.lowercased() {
             let own = access.ownOrigins(of: request)
-            guard own.contains(origin.lowercased()) else {
-                return crossSite(
-                    "it comes from a page at \(origin), not this service's own (\(own.first ?? "unknown"))")
+            if origin == "null" {
+                // A form of ours without Sec-Fetch-Site is still checked by its CSRF token; the API is not.
+                if site == nil && isJSONRoute(request.uri.path) {
+                    return crossSite("it comes from a page with no origin (Origin: null)")
+                }
+            } else if !own.contains(origin) {
+                return crossSite("it comes from a page at \(origin), not this service's own (\(own.first ?? "unknown"))")
             }
         }
         if isJSONRoute(request.uri.path) {

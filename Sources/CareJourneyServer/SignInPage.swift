@@ -115,6 +115,7 @@ struct SignInPage: Sendable {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(Self.escape(title)) – CareJourney</title>
+            <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/assets/sign-in.css">
             </head>
             <body>

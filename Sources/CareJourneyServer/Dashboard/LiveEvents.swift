@@ -8,8 +8,9 @@ import Synchronization
 /// Server-sent events for the dashboard, fed by the committed event stream: each committed event becomes one
 /// `case` message naming the case, the event and the stage (never personal data), so open pages know to refresh.
 ///
-/// Streams are capped in total and per person (`HTTPLimits`). A stream opened in a browser session ends when the
-/// session does: at once on sign-out, and at the next keep-alive once it expires.
+/// Streams are capped in total (more are refused) and per person (a new one ends the person's oldest; see
+/// `HTTPLimits`). A stream opened in a browser session ends when the session does: at once on sign-out, and at the
+/// next keep-alive once it expires.
 ///
 /// A `Service`: it keeps idle connections alive with a comment every 15 seconds, and on graceful shutdown ends
 /// every stream so the HTTP server can drain (list it after the server in the service group, so it is stopped
@@ -56,29 +57,34 @@ final class LiveEvents: Service, Sendable {
     /// A new listener's stream of SSE text for `person` (in `session`, when they signed in with a cookie); it ends
     /// when the service stops, the client goes away or the session ends.
     ///
-    /// - Throws: `Refusal` when the service already holds its limit of streams, in total or for `person`.
+    /// A person holds at most `liveStreamsPerPerson` streams: a new one ends their oldest (a page left behind, whose
+    /// connection the server learns has gone only at its next keep-alive).
+    ///
+    /// - Throws: `Refusal` when the service already holds its limit of streams in total.
     func subscribe(person: String, session: String?) throws(Refusal) -> AsyncStream<ByteBuffer> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(Self.buffered))
         let limits = limits
-        let opened: Result<Int?, Refusal> = subscribers.withLock { state in
-            guard !state.closed else { return .success(nil) }
-            guard state.streams.count < limits.liveStreams else {
-                return .failure(Refusal(detail: "the service has its limit of \(limits.liveStreams) live streams open"))
+        let opened: Result<(id: Int, evicted: AsyncStream<ByteBuffer>.Continuation?)?, Refusal> =
+            subscribers.withLock { state in
+                guard !state.closed else { return .success(nil) }
+                let theirs = state.streams.filter { $0.value.person == person }.map(\.key).sorted()
+                var evicted: AsyncStream<ByteBuffer>.Continuation?
+                if theirs.count >= limits.liveStreamsPerPerson, let oldest = theirs.first {
+                    evicted = state.streams.removeValue(forKey: oldest)?.continuation
+                } else if state.streams.count >= limits.liveStreams {
+                    return .failure(
+                        Refusal(detail: "the service has its limit of \(limits.liveStreams) live streams open"))
+                }
+                state.next += 1
+                state.streams[state.next] = Subscriber(continuation: continuation, person: person, session: session)
+                return .success((state.next, evicted))
             }
-            guard state.streams.values.filter({ $0.person == person }).count < limits.liveStreamsPerPerson else {
-                return .failure(
-                    Refusal(
-                        detail: "you have \(limits.liveStreamsPerPerson) live pages open already; close some tabs"))
-            }
-            state.next += 1
-            state.streams[state.next] = Subscriber(continuation: continuation, person: person, session: session)
-            return .success(state.next)
-        }
-        guard let id = try opened.get() else {
+        guard let (id, evicted) = try opened.get() else {
             continuation.finish()
             return stream
         }
+        evicted?.finish()
         continuation.yield(ByteBuffer(string: "retry: 3000\n\n"))
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.streams.removeValue(forKey: id) }
