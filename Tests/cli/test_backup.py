@@ -7,16 +7,13 @@ The binary comes from CAREJOURNEY_BIN (or `swift build --show-bin-path`). Run: p
 """
 import os
 import shutil
-import signal
 import stat
 import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 
 import pytest
 
-from carejourney import binary, free_port
+from carejourney import binary, sample_store
 
 
 def carejourney(*arguments, umask=0o022, **environment):
@@ -32,24 +29,7 @@ def mode(path):
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """A stopped service's data folder with 20 sample cases."""
-    data = tmp_path_factory.mktemp("live") / "data"
-    port = free_port()
-    serve = subprocess.Popen(
-        [binary(), "serve", "--data-dir", str(data), "--sample", "20", "--http", f"127.0.0.1:{port}",
-         "--zmq", f"tcp://127.0.0.1:{free_port()}", "--events", "off"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=1) as answer:
-                if b'"cases":20' in answer.read().replace(b" ", b""):
-                    break
-        except OSError:
-            pass
-        time.sleep(0.2)
-    serve.send_signal(signal.SIGTERM)
-    assert serve.wait(timeout=60) == 0
-    return str(data)
+    return sample_store(tmp_path_factory.mktemp("live") / "data")
 
 
 @pytest.fixture()
