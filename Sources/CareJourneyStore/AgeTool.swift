@@ -35,14 +35,14 @@ public enum AgeRecipient: Sendable, Equatable, CustomStringConvertible {
 /// The `age` tool (Debian's package `age`), which encrypts backups so that a copy off the machine holds nothing
 /// readable without the private key, and decrypts them for a restore. CareJourney runs it rather than linking a
 /// cryptographic library: it is the format and tool councils' backup staff can use by hand.
-public struct AgeTool: Sendable {
+struct AgeTool: Sendable {
     /// The `age` executable.
     let executable: String
 
     /// Finds `age` on `searchPath` (a `PATH`-style list of folders).
     ///
     /// - Throws: `StoreError.encryption` saying how to install it, when it is not there.
-    public init(searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") throws(StoreError)
+    init(searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") throws(StoreError)
     {
         let candidates = searchPath.split(separator: ":").map { folder in String(folder) + "/age" }
         let found = candidates.first { path in access(path, X_OK) == 0 }
@@ -59,7 +59,7 @@ public struct AgeTool: Sendable {
     /// nothing to it: before a backup starts, so a mistyped key fails in a moment, not after the copy.
     ///
     /// - Throws: `StoreError.encryption` naming the recipient and how to give a good one.
-    public func check(_ recipient: AgeRecipient) throws(StoreError) {
+    func check(_ recipient: AgeRecipient) throws(StoreError) {
         let refusal = try run(recipient.arguments, input: .none, output: FileHandle.nullDevice)
         if let refusal {
             throw StoreError(

@@ -4,7 +4,8 @@ import GRDB
 extension CaseStore {
     /// Copies the store, as one consistent snapshot, into a new store file in `folder`, through SQLite's online
     /// backup API in a single step: the copy is taken inside one read transaction, which in WAL mode never blocks the
-    /// service's writer (it goes on committing; its checkpoints wait for the copy to finish).
+    /// service's writer. It goes on committing; only its checkpoints stop short of the frames the copy still reads,
+    /// so the WAL grows by what is committed meanwhile.
     ///
     /// - Returns: how long the read snapshot was held, in seconds.
     /// - Throws: `StoreError.io` when the copy cannot be written (a full disk said as one).
