@@ -99,10 +99,14 @@ final class NewFile {
             throw StoreError.file("create", path, errno: errno, disk: disk)
         }
         committed = true
-        let folder = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
-        }
+        Self.flush(folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// Flushes a folder's entries to disk, so that a file just renamed into it keeps its name after a power cut.
+    static func flush(folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 }

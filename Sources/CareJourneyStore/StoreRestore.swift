@@ -88,11 +88,7 @@ public enum StoreRestore {
 
         let target = URL(fileURLWithPath: directory).appendingPathComponent(CaseStore.fileName).path
         guard rename(staged.path, target) == 0 else { throw StoreError.file("create", target, errno: errno) }
-        let folder = open(directory, O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
-        }
+        NewFile.flush(folder: directory)
         withExtendedLifetime(lock) {}
         return Report(directory: directory, contents: contents, checkSeconds: checked.inSeconds)
     }
