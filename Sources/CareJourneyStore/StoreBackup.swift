@@ -22,9 +22,9 @@ import Foundation
 ///    service's writer, which goes on committing while the copy is made; the copy holds exactly what was committed
 ///    when the read began. One step, because a backup taken in several steps lets go of its snapshot between them
 ///    and starts again whenever the service commits, which under steady load may be never. `VACUUM INTO` would
-///    also copy from one read transaction, but rebuilds every table and index (the name search's trigrams too):
-///    several times the processor time of copying pages, on the two cores the writer needs
-///    (`carejourney-bench backup` measures both).
+///    also copy from one read transaction, but rebuilds every table and index (the name search's trigrams too), so
+///    it holds its snapshot far longer, on the two cores the writer needs (`carejourney-bench backup` measures both:
+///    1.2–2.2 s against 0.14–0.26 s on 100,000 events).
 /// 3. The copy is checked, read-only: SQLite's `PRAGMA integrity_check`, then every case replayed from its history
 ///    and compared with its projection, timers and tasks (`CaseStore.verify`, what `store verify` runs).
 /// 4. It is encrypted with age to `FILE.partial` (or copied there as it is), flushed to disk, and renamed to `FILE`;
