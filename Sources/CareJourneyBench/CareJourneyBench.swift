@@ -10,7 +10,7 @@ struct CareJourneyBench: AsyncParsableCommand {
         abstract: "Print the durable engine's figures (build with -c release).",
         subcommands: [
             TransitionsBenchmark.self, MillionCasesBenchmark.self, SearchBenchmark.self, TasksBenchmark.self,
-            ReportsBenchmark.self, StartupProbe.self,
+            ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self,
         ],
         defaultSubcommand: TransitionsBenchmark.self)
 }
@@ -22,19 +22,25 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-/// A fresh folder for a benchmark's store.
+/// A fresh folder for a benchmark's store, owner-only.
 func scratchDirectory(_ name: String) -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
         "carejourney-bench-\(name)-\(UUID().uuidString)"
     ).path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    // Owner-only, as every data folder must be (a store refuses one others may read).
+    try? FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return path
 }
 
 /// Seconds since `start`.
 func elapsed(since start: ContinuousClock.Instant) -> Double {
-    let duration = ContinuousClock.now - start
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    (ContinuousClock.now - start).seconds
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// The policy the benchmarks run under: the first shipped one, found from the working folder or the executable.

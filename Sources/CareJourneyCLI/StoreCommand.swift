@@ -1,10 +1,11 @@
 import ArgumentParser
 import CareJourneyStore
+import Foundation
 
-/// `carejourney store verify`.
+/// `carejourney store verify|backup|restore`.
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self])
+        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Backup.self, Restore.self])
 
     /// Rebuilds every projection from history and reports differences.
     struct Verify: ParsableCommand {
@@ -31,5 +32,10 @@ struct StoreCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
+    }
+
+    /// `0.42 s`.
+    static func seconds(_ value: Double) -> String {
+        String(format: "%.2f s", value)
     }
 }

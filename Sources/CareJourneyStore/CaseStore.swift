@@ -12,6 +12,8 @@ public final class CaseStore: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
+    /// The database file's name in its data folder.
+    static let fileName = "carejourney.sqlite"
     /// Policies read so far, by fingerprint (they never change once stored).
     private let knownPolicies = Mutex<[String: Policy]>([:])
 
@@ -33,7 +35,7 @@ public final class CaseStore: Sendable {
     ///
     /// - Throws: `StoreError.unavailable` when the folder or file cannot be opened or migrated, or is refused.
     public init(directory: String, access: Access = .readWrite) throws(StoreError) {
-        path = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.sqlite").path
+        path = URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName).path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "carejourney"

@@ -21,6 +21,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let closed = Code(rawValue: "closed")
         /// The store runs under another policy than the one asked for.
         public static let policyMismatch = Code(rawValue: "policy-mismatch")
+        /// A command would have overwritten something it never overwrites: a backup file, or a store.
+        public static let refused = Code(rawValue: "refused")
+        /// `age` could not encrypt or decrypt a backup: it is missing, or a recipient or identity is wrong.
+        public static let encryption = Code(rawValue: "encryption")
         public var description: String { rawValue }
     }
 
@@ -29,6 +33,13 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.cause = cause.map { String(describing: $0) }
+    }
+
+    /// Creates an error whose cause is what another program said (age's error line, say).
+    init(_ code: Code, _ message: String, reported cause: String?) {
+        self.code = code
+        self.message = message
+        self.cause = cause
     }
 
     public var description: String { "\(code): \(message)" + (cause.map { " (\($0))" } ?? "") }

@@ -12,117 +12,19 @@ Usage: crash_test.py PATH/TO/carejourney   (stdlib only; exits 1 with the reason
 import json
 import os
 import random
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from load import Client, Server, free_port  # noqa: E402  (Tests/support: the server and clients the drill shares)
 
 KILLS = 5
 CLIENTS = 3
-TIME_SCALE = "200000"  # 72 hours pass in 1.3 s; 6 weeks in 18 s
-
-JOURNEY = [
-    ("start-assessment", {}),
-    ("assessment-completed", {"needs": ["personal care"], "outcomes": ["stay at home"]}),
-    ("eligibility-decided", {"eligible": True}),
-    ("ras-completed", {"points": 45, "informalSupport": "none"}),
-    ("plan-updated", {
-        "metByNetwork": ["family"], "personalBudget": 320,
-        "councilManaged": {"services": ["home care"], "weeklyCost": 320},
-        "riskManagement": "pendant", "contingencyPlan": "agency cover"}),
-    ("sign-off", {}),
-]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, binary, data_dir, port):
-        self.binary, self.data_dir, self.port = binary, data_dir, port
-        # The broker on a port of its own, so another serve on this machine (a demo, say) does not collide.
-        self.mdp = f"tcp://127.0.0.1:{free_port()}"
-        self.process = None
-        self.log = open(os.path.join(os.path.dirname(data_dir), "serve.log"), "ab")
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--data-dir", self.data_dir, "--http", f"127.0.0.1:{self.port}",
-             "--time-scale", TIME_SCALE, "--zmq", self.mdp, "--events", "off"],
-            stdout=self.log, stderr=self.log)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("crash test: the server did not come up within 60 s (see serve.log)")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-
-class Client(threading.Thread):
-    """Opens cases and walks them through the journey, retrying each command with its key until answered."""
-
-    def __init__(self, port, stop):
-        super().__init__(daemon=True)
-        self.port, self.stop = port, stop
-        self.answered = []  # (key, path, name, status, body)
-        self.retries = 0
-
-    def send(self, path, body):
-        """Sends until answered: a command in flight is always seen through, even after the stop."""
-        key = str(uuid.uuid4())
-        data = json.dumps(body).encode()
-        while True:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{self.port}{path}", data=data, method="POST",
-                headers={"Content-Type": "application/json", "Idempotency-Key": key})
-            try:
-                with urllib.request.urlopen(request, timeout=10) as r:
-                    answer = (key, path, body.get("name", "contact"), r.status, json.loads(r.read()))
-                    self.answered.append(answer)
-                    return answer
-            except urllib.error.HTTPError as e:
-                if e.code == 503:
-                    self.retries += 1
-                    time.sleep(0.05)
-                    continue
-                answer = (key, path, body.get("name", "contact"), e.code, json.loads(e.read() or b"{}"))
-                self.answered.append(answer)
-                return answer
-            except OSError:
-                self.retries += 1  # the server is down: same key again once it is back
-                time.sleep(0.05)
-
-    def run(self):
-        while not self.stop.is_set():
-            opened = self.send("/api/cases", {"data": {"name": f"Crash {uuid.uuid4().hex[:6]}", "clientType": "adult", "route": "gp"}})
-            if opened[3] != 201:
-                return
-            case = opened[4]["id"]
-            for name, data in JOURNEY:
-                if self.stop.is_set():
-                    break
-                self.send(f"/api/cases/{case}/events", {"name": name, "data": data})
 
 
 def main():
@@ -169,7 +71,7 @@ def main():
     for case_id, version, name in db.execute("SELECT case_id, version, name FROM events WHERE actor != 'timer'"):
         events[(case_id, version)] = name
     per_case = {}
-    for key, path, name, status, body in ok:
+    for key, path, name, status, body, _ in ok:
         place = (body["id"], body["version"])
         if events.get(place) != name:
             problems.append(f"answered {status} for {name} at {place}, but the store has {events.get(place)!r} there")

@@ -1,10 +1,11 @@
-"""What the Python tests share: the `carejourney` binary, free loopback ports, and a live `carejourney serve` with
-a seeded sample population and a token file.
+"""What the Python tests share: the `carejourney` binary, free loopback ports, a live `carejourney serve` with
+a seeded sample population and a token file, and a stopped service's data folder.
 
 The binary comes from CAREJOURNEY_BIN (or `swift build --show-bin-path`).
 """
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -96,3 +97,24 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
+
+
+def sample_store(data_dir, cases=20):
+    """Makes `data_dir` a stopped service's data folder holding `cases` sample cases; returns it as a string."""
+    port = free_port()
+    serve = subprocess.Popen(
+        [binary(), "serve", "--data-dir", str(data_dir), "--sample", str(cases), "--http", f"127.0.0.1:{port}",
+         "--zmq", f"tcp://127.0.0.1:{free_port()}", "--events", "off"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=1) as answer:
+                if json.loads(answer.read())["cases"] >= cases:
+                    break
+        except (OSError, KeyError, ValueError):
+            pass
+        time.sleep(0.2)
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(timeout=60) == 0, "carejourney serve did not stop cleanly"
+    return str(data_dir)

@@ -1,0 +1,53 @@
+import ArgumentParser
+import CareJourneyKit
+import CareJourneyStore
+
+extension StoreCommand {
+    /// `carejourney store backup --to FILE [--data-dir DIR] [--encrypt-to RECIPIENT]`.
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Copy the store into FILE beside the running service (one read snapshot; the service goes on "
+                + "committing), check the copy, and say what it holds. FILE is owner-only and never overwritten.")
+
+        @Option(name: .customLong("to"), help: "The backup file to write (it must not exist).")
+        var file: String
+
+        @OptionGroup var data: DataDirectoryOption
+
+        @Option(
+            name: .customLong("encrypt-to"),
+            help: "Encrypt with age to this public key (age1…) or recipients file (one key a line).")
+        var recipient: String?
+
+        func run() throws {
+            do {
+                let recipient = try recipient.map { text throws(FileError) in try Self.recipient(text) }
+                let backup = try StoreBackup.take(of: data.path, to: file, encryptTo: recipient)
+                let how = backup.encryptedTo.map { "encrypted with age to \($0)" } ?? "not encrypted"
+                print("backed up \(data.path) to \(backup.file): \(backup.bytes) bytes, \(how)")
+                print("  holds \(backup.contents)")
+                print(
+                    "  copied from one read snapshot held \(StoreCommand.seconds(backup.snapshotSeconds)) (the service's writer "
+                        + "went on committing); checked in \(StoreCommand.seconds(backup.checkSeconds)): integrity ok, every case "
+                        + "replayed clean")
+            } catch {
+                guard error is StoreError || error is FileError else { throw error }
+                printError("carejourney store backup: \(error)")
+                throw ExitCode.failure
+            }
+        }
+
+        /// The recipient given, refusing a recipients file that others may change: whoever can add a key to it can
+        /// read every backup made after.
+        static func recipient(_ text: String) throws(FileError) -> AgeRecipient {
+            let recipient = AgeRecipient(text)
+            if case .file(let path) = recipient, OwnerOnlyFile.isWritableByOthers(path) {
+                throw FileError(
+                    .insecure, "others may change this recipients file, and so add a key that reads every backup",
+                    file: path, hint: "let only its owner write to it: chmod go-w \(path)")
+            }
+            return recipient
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import CareJourneyKit
+import CareJourneyStore
+
+extension StoreCommand {
+    /// `carejourney store restore FILE --data-dir DIR [--identity AGE_KEY_FILE]`.
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Restore a backup into a new or empty data folder (never over a store), check it, and say what it "
+                + "holds.")
+
+        @Argument(help: "The backup file (from `store backup`; .age files are decrypted).")
+        var file: String
+
+        @Option(name: .customLong("data-dir"), help: "The new or empty folder to restore into.")
+        var directory: String
+
+        @Option(
+            name: .customLong("identity"),
+            help: "The age private key file (age-keygen's) the backup was encrypted to; owner-only.")
+        var identity: String?
+
+        func run() throws {
+            do {
+                let key = try identity.map { path throws(FileError) in
+                    try OwnerOnlyFile.readSecret(
+                        path, what: "age identity file", secret: "the key that opens every backup",
+                        hint: "give the file `age-keygen -o FILE` made, the one whose public key the backups are "
+                            + "encrypted to")
+                }
+                let restored = try StoreRestore.restore(from: file, into: directory, identity: key)
+                print("restored \(file) into \(restored.directory)")
+                print("  holds \(restored.contents)")
+                print(
+                    "  checked in \(StoreCommand.seconds(restored.checkSeconds)): integrity ok, every case replayed clean; start "
+                        + "the service on it with `carejourney serve --data-dir \(restored.directory)` (timers that "
+                        + "came due since the backup fire at once, marked late)")
+            } catch {
+                guard error is StoreError || error is FileError else { throw error }
+                printError("carejourney store restore: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+}
