@@ -95,7 +95,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ReportError(.invalidOption, "the folder \(folder) is not writable by this user")
             }
             let partial = path + ".partial"
-            guard FileManager.default.createFile(atPath: partial, contents: nil),
+            // Owner-only from the start, whatever the umask: the return holds NHS numbers and dates of birth.
+            guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]),
                 let handle = FileHandle(forWritingAtPath: partial)
             else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partial]) }
             do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyKit
 import CareJourneyStore
+import Foundation
 
 extension StoreCommand {
     /// `carejourney store backup --to FILE [--data-dir DIR] [--encrypt-to RECIPIENT]`.
@@ -23,6 +24,12 @@ extension StoreCommand {
         func run() throws {
             do {
                 let recipient = try recipient.map { text throws(FileError) in try Self.recipient(text) }
+                // A backup copies everyone's record: it is recorded as an export before it is taken.
+                try CaseStore.recordRead(
+                    AccessRecord(
+                        actor: SystemUser.current, at: Date(), channel: .export, cases: [],
+                        detail: "backup to \(file)" + (recipient == nil ? "" : ", encrypted")),
+                    inStoreAt: data.path)
                 let backup = try StoreBackup.take(of: data.path, to: file, encryptTo: recipient)
                 let how = backup.encryptedTo.map { "encrypted with age to \($0)" } ?? "not encrypted"
                 print("backed up \(data.path) to \(backup.file): \(backup.bytes) bytes, \(how)")

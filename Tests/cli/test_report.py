@@ -18,7 +18,9 @@ YEAR = ["--from", "2026-01-01", "--to", "2026-12-31"]
 
 
 def report(*arguments):
-    return subprocess.run([binary(), "report", *arguments], capture_output=True, text=True, cwd=ROOT)
+    # The umask a council's shell may well have: the return must still be owner-only.
+    return subprocess.run([binary(), "report", *arguments], capture_output=True, text=True, cwd=ROOT,
+                          preexec_fn=lambda: os.umask(0o022))
 
 
 def test_a_complete_return_is_written_to_the_file(tmp_path):
@@ -27,6 +29,7 @@ def test_a_complete_return_is_written_to_the_file(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert "wrote 5 row(s) for 2026-01-01 to 2026-12-31: Request 1, Assessment 1, Service 2, Review 1" in done.stderr
+    assert out.stat().st_mode & 0o777 == 0o600, "the return holds NHS numbers: owner-only"
     data = out.read_bytes()
     assert data.count(b"\r\n") == 6 and data.endswith(b"\r\n")
     rows = list(csv.DictReader(io.StringIO(data.decode())))
