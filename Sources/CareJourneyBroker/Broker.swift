@@ -5,6 +5,7 @@ import CareJourneyWire
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceThread
 import Synchronization
 import ZeroMQ
 
@@ -81,26 +82,13 @@ public final class Broker: Service, Sendable {
             published { $0.failure = error.description }
             throw error
         }
-        try await withGracefulShutdownHandler {
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
-                    let thread = Thread {
-                        do {
-                            try self.serve()
-                            finished.resume()
-                        } catch {
-                            self.published { $0.failure = "\(error)" }
-                            finished.resume(throwing: error)
-                        }
-                    }
-                    thread.name = "carejourney.broker"
-                    thread.start()
-                }
-            } onCancel: {
-                self.mailbox.post(.stop)
+        try await ServiceThread.run(named: "carejourney.broker", stop: { self.mailbox.post(.stop) }) {
+            do {
+                try self.serve()
+            } catch {
+                self.published { $0.failure = "\(error)" }
+                throw error
             }
-        } onGracefulShutdown: {
-            self.mailbox.post(.stop)
         }
     }
 

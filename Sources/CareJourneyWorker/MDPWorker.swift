@@ -3,6 +3,7 @@ import CareJourneyWire
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceThread
 import Synchronization
 import ZeroMQ
 
@@ -73,25 +74,8 @@ public final class MDPWorker: Service, Sendable {
 
     /// Serves until a graceful shutdown or cancellation (or `stop()`).
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
-                    let thread = Thread {
-                        do {
-                            try self.serve()
-                            finished.resume()
-                        } catch {
-                            finished.resume(throwing: error)
-                        }
-                    }
-                    thread.name = "mdp-worker \(self.options.service)"
-                    thread.start()
-                }
-            } onCancel: {
-                self.stop()
-            }
-        } onGracefulShutdown: {
-            self.stop()
+        try await ServiceThread.run(named: "mdp-worker \(options.service)", stop: { self.stop() }) {
+            try self.serve()
         }
     }
 
