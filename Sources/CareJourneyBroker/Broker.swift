@@ -1,4 +1,3 @@
-import CZeroMQ
 import CareJourneyCore
 import CareJourneyStore
 import CareJourneyWire
@@ -104,17 +103,12 @@ public final class Broker: Service, Sendable {
     // MARK: - The socket thread
 
     private func serve() throws {
-        var zap: ZMQSocket?
-        if options.curve != nil {
-            // The ZAP handler must be bound before any CURVE server socket.
-            let handler = try ZMQSocket(context, .rep)
-            try handler.bind("inproc://zeromq.zap.01")
-            zap = handler
-        }
+        // The ZAP handler must be bound before any CURVE server socket.
+        let zap = options.curve == nil ? nil : try ZAPHandler(context)
         let admission = BrokerAdmission(policyQueues: Set(engine.policy.queues.values), curve: options.curve)
         let router = try ZMQSocket(context, .router)
-        try router.set(ZMQ_ROUTER_MANDATORY, Int32(1))
-        try router.set64(ZMQ_MAXMSGSIZE, Int64(options.maxMessageBytes) * 4)
+        try router.set(.routerMandatory)
+        try router.set(.maxMessageSize(options.maxMessageBytes * 4))
         try secure(router, .mdp)
         try bind(router, options.endpoint, option: "--zmq")
         let publishers = try Publishers(
@@ -201,9 +195,7 @@ public final class Broker: Service, Sendable {
     /// With CURVE, the socket requires it, and its connections are authenticated under its own ZAP domain.
     private func secure(_ socket: ZMQSocket, _ kind: BrokerAdmission.Socket) throws {
         guard let curve = options.curve else { return }
-        try socket.set(ZMQ_CURVE_SERVER, Int32(1))
-        try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.serverSecretKey.utf8))
-        try socket.set(ZMQ_ZAP_DOMAIN, Array(kind.zapDomain.utf8))
+        try socket.set(.curveServer(secretKey: curve.serverSecretKey, zapDomain: kind.zapDomain))
     }
 
     private func publisher(_ endpoint: String, _ kind: BrokerAdmission.Socket, option: String) throws -> ZMQSocket {
@@ -287,27 +279,18 @@ public final class Broker: Service, Sendable {
 
     /// Answers one ZAP request (RFC 27): a CURVE key is admitted, by its peer name, to the sockets the key file
     /// lets it use (its `subscribe` decides the event streams).
-    private func authenticate(_ zap: ZMQSocket, _ admission: BrokerAdmission) {
-        guard let request = try? zap.receive(dontWait: true) else { return }
-        let frames = request.frames
-        guard frames.count >= 6 else { return }
-        let requestID = frames[1]
-        let domain = String(decoding: frames[2], as: UTF8.self)
-        var status = "400"
-        var text = "not admitted"
-        var user = ""
-        if String(decoding: frames[5], as: UTF8.self) == "CURVE", frames.count >= 7,
-            let name = admission.admit(publicKey: frames[6], zapDomain: domain)
-        {
-            status = "200"
-            text = "OK"
-            user = name
-        } else {
-            logger.warning(
-                "refused a connection: its CURVE key is not in the key file, or not for this socket",
-                metadata: ["domain": "\(LogText.quoted(domain))"])
+    private func authenticate(_ zap: ZAPHandler, _ admission: BrokerAdmission) {
+        zap.answer { request in
+            guard let key = request.curvePublicKey,
+                let name = admission.admit(publicKey: key, zapDomain: request.domain)
+            else {
+                logger.warning(
+                    "refused a connection: its CURVE key is not in the key file, or not for this socket",
+                    metadata: ["domain": "\(LogText.quoted(request.domain))"])
+                return nil
+            }
+            return name
         }
-        try? zap.send([Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), Array(user.utf8), []])
     }
 }
 

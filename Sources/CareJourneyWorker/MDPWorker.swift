@@ -1,4 +1,3 @@
-import CZeroMQ
 import CareJourneyWire
 import Foundation
 import Logging
@@ -85,9 +84,8 @@ public final class MDPWorker: Service, Sendable {
     private func connect() throws(ZMQError) -> ZMQSocket {
         let socket = try ZMQSocket(context, .dealer)
         if let curve = options.curve {
-            try socket.set(ZMQ_CURVE_SERVERKEY, Array(curve.serverPublicKey.utf8))
-            try socket.set(ZMQ_CURVE_PUBLICKEY, Array(curve.publicKey.utf8))
-            try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.secretKey.utf8))
+            try socket.set(
+                .curveClient(serverKey: curve.serverPublicKey, publicKey: curve.publicKey, secretKey: curve.secretKey))
         }
         try socket.connect(options.broker)
         try socket.send(MDP.fromWorker(options.version, .ready, service: options.service))
