@@ -18,7 +18,8 @@ func shippedPolicy() throws -> Policy {
 func temporaryDirectory() -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-broker-\(UUID().uuidString)")
         .path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    try? FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return path
 }
 
