@@ -18,9 +18,11 @@ import ZeroMQ
 /// completed when the worker's final reply is committed as an event on the case (exactly once: a case accepts
 /// a task's reply only while the task is open, and the broker takes a reply only from the worker holding it). Tasks wait in the store while no worker is connected.
 ///
-/// The sockets live on one thread of their own; the engine and everything else talk to it through a mailbox.
-/// Heartbeats and leases run on wall time (a worker's work takes real time); events are dated by the engine's
-/// clock. A `Service`: graceful shutdown stops taking messages, closes the sockets and returns.
+/// The sockets live on one thread of their own (`ServiceThread`); the engine and everything else talk to it
+/// through a mailbox. That thread is the shell around the broker's rules (`BrokerRouting`, a state machine): it
+/// waits on the sockets and the mailbox, feeds the rules what arrived with the time, and carries out the actions
+/// they return. Heartbeats and leases run on wall time (a worker's work takes real time); events are dated by the
+/// engine's clock. A `Service`: graceful shutdown stops taking messages, closes the sockets and returns.
 public final class Broker: Service, Sendable {
     public let options: BrokerOptions
     private let engine: Engine
@@ -132,7 +134,9 @@ public final class Broker: Service, Sendable {
             zap?.close()
         }
 
-        let routing = BrokerRouting(options: options, admission: admission, logger: logger, now: Date())
+        var routing = BrokerRouting(options: options, admission: admission, logLevel: logger.logLevel, now: Date())
+        // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
+        var actions: [BrokerRouting.Action] = []
         var lastSnapshot = Date.distantPast
         while true {
             var poller = ZMQPoller()
@@ -149,11 +153,11 @@ public final class Broker: Service, Sendable {
                         published { $0.snapshot = routing.snapshot() }
                         return
                     case .committed(let events):
-                        take(events, into: routing, publishers: publishers)
+                        take(events, into: &routing, &actions, publishers: publishers)
                     case .completed(let queued, let result):
-                        routing.completed(queued, result: result, now: Date())
+                        routing.on(.completed(queued, result), now: Date(), into: &actions)
                     case .loaded(let service, let tasks, let exhausted):
-                        routing.loaded(tasks, service: service, exhausted: exhausted, now: Date())
+                        routing.on(.loaded(tasks, service: service, exhausted: exhausted), now: Date(), into: &actions)
                     }
                 }
             }
@@ -165,16 +169,17 @@ public final class Broker: Service, Sendable {
                         break
                     }
                     guard let identity = message.frames.first, !message.oversized else {
-                        routing.dropped(
-                            "oversized", "a message of \(message.size) bytes (the limit is \(options.maxMessageBytes))")
+                        routing.on(.oversized(bytes: message.size), now: Date(), into: &actions)
                         continue
                     }
-                    routing.received(
-                        from: identity, frames: Array(message.frames.dropFirst()), user: message.userID, now: Date())
+                    let frames = Array(message.frames.dropFirst())
+                    routing.on(
+                        .message(from: identity, frames: frames, user: message.userID), now: Date(), into: &actions)
                 }
             }
-            routing.tick(now: Date())
-            carryOut(routing.takeActions(), on: router)
+            routing.on(.tick, now: Date(), into: &actions)
+            carryOut(actions, on: router)
+            actions.removeAll(keepingCapacity: true)
             if -lastSnapshot.timeIntervalSinceNow > 0.2 {
                 lastSnapshot = Date()
                 let snapshot = routing.snapshot()
@@ -212,16 +217,19 @@ public final class Broker: Service, Sendable {
     }
 
     /// New tasks join their queues, resolved ones leave, and every event is published.
-    private func take(_ events: [CommittedEvent], into routing: BrokerRouting, publishers: Publishers) {
+    private func take(
+        _ events: [CommittedEvent], into routing: inout BrokerRouting, _ actions: inout [BrokerRouting.Action],
+        publishers: Publishers
+    ) {
         let now = Date()
         for committed in events {
             for effect in committed.effects {
                 switch effect {
                 case .enqueue(let task):
-                    routing.taskReady(
-                        QueuedTask(task: task, brief: TaskBrief(for: task, in: committed.state), attempts: 0), now: now)
+                    let queued = QueuedTask(task: task, brief: TaskBrief(for: task, in: committed.state), attempts: 0)
+                    routing.on(.taskReady(queued), now: now, into: &actions)
                 case .resolveTask(let id, _):
-                    routing.taskResolved(id.description)
+                    routing.on(.taskResolved(id: id.description), now: now, into: &actions)
                 default:
                     break
                 }
@@ -273,6 +281,8 @@ public final class Broker: Service, Sendable {
                         mailbox.post(.loaded(service: service, [], exhausted: false))
                     }
                 }
+            case .log(let level, let message, let metadata):
+                logger.log(level: level, "\(message)", metadata: metadata)
             }
         }
     }
