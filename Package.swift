@@ -30,15 +30,22 @@ let package = Package(
     targets: [
         // libzmq from Debian's libzmq3-dev.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
-        // A small Swift face on libzmq: context, sockets, poller, CURVE keys, a mailbox for socket threads.
+        // A small Swift face on libzmq: context, sockets and their options, poller, CURVE keys and the ZAP handler, a
+        // mailbox for socket threads. The only target that imports CZeroMQ.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // One loop shape for the services that own a thread (the engine's writer, the broker, a worker): a blocking
+        // loop on a dedicated thread as a Service's run(), with graceful shutdown and cancellation.
+        .target(
+            name: "ServiceThread",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         // The wire contract with workers: the Majordomo Protocol (MDP/0.1, MDP/0.2, MMI) and task bodies. Pure.
         .target(name: "CareJourneyWire", dependencies: ["CareJourneyCore"]),
         // The worker SDK: connect, serve a queue, heartbeat, reconnect with backoff, stop gracefully.
         .target(
             name: "CareJourneyWorker",
             dependencies: [
-                "CareJourneyWire", "CareJourneyKit", "ZeroMQ",
+                "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -47,7 +54,7 @@ let package = Package(
         .target(
             name: "CareJourneyBroker",
             dependencies: [
-                "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ",
+                "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -68,7 +75,7 @@ let package = Package(
         .target(
             name: "CareJourneyStore",
             dependencies: [
-                "CareJourneyCore",
+                "CareJourneyCore", "ServiceThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,8 +111,7 @@ let package = Package(
             name: "CareJourneyBench",
             dependencies: [
                 "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer", "CareJourneyBroker",
-                "CareJourneyWorker",
-                "ZeroMQ", "CZeroMQ",
+                "CareJourneyWorker", "ZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,7 +140,7 @@ let package = Package(
             name: "CareJourneyBrokerTests",
             dependencies: [
                 "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore", "CareJourneyKit",
-                "ZeroMQ", "CZeroMQ", .product(name: "Logging", package: "swift-log"),
+                "ZeroMQ", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CZeroMQ
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit

@@ -1,10 +1,10 @@
-import CZeroMQ
 import CareJourneyCore
 import CareJourneyStore
 import CareJourneyWire
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceThread
 import Synchronization
 import ZeroMQ
 
@@ -18,9 +18,11 @@ import ZeroMQ
 /// completed when the worker's final reply is committed as an event on the case (exactly once: a case accepts
 /// a task's reply only while the task is open, and the broker takes a reply only from the worker holding it). Tasks wait in the store while no worker is connected.
 ///
-/// The sockets live on one thread of their own; the engine and everything else talk to it through a mailbox.
-/// Heartbeats and leases run on wall time (a worker's work takes real time); events are dated by the engine's
-/// clock. A `Service`: graceful shutdown stops taking messages, closes the sockets and returns.
+/// The sockets live on one thread of their own (`ServiceThread`); the engine and everything else talk to it
+/// through a mailbox. That thread is the shell around the broker's rules (`BrokerRouting`, a state machine): it
+/// waits on the sockets and the mailbox, feeds the rules what arrived with the time, and carries out the actions
+/// they return. Heartbeats and leases run on wall time (a worker's work takes real time); events are dated by the
+/// engine's clock. A `Service`: graceful shutdown stops taking messages, closes the sockets and returns.
 public final class Broker: Service, Sendable {
     public let options: BrokerOptions
     private let engine: Engine
@@ -81,26 +83,13 @@ public final class Broker: Service, Sendable {
             published { $0.failure = error.description }
             throw error
         }
-        try await withGracefulShutdownHandler {
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
-                    let thread = Thread {
-                        do {
-                            try self.serve()
-                            finished.resume()
-                        } catch {
-                            self.published { $0.failure = "\(error)" }
-                            finished.resume(throwing: error)
-                        }
-                    }
-                    thread.name = "carejourney.broker"
-                    thread.start()
-                }
-            } onCancel: {
-                self.mailbox.post(.stop)
+        try await ServiceThread.run(named: "carejourney.broker", stop: { self.mailbox.post(.stop) }) {
+            do {
+                try self.serve()
+            } catch {
+                self.published { $0.failure = "\(error)" }
+                throw error
             }
-        } onGracefulShutdown: {
-            self.mailbox.post(.stop)
         }
     }
 
@@ -116,17 +105,12 @@ public final class Broker: Service, Sendable {
     // MARK: - The socket thread
 
     private func serve() throws {
-        var zap: ZMQSocket?
-        if options.curve != nil {
-            // The ZAP handler must be bound before any CURVE server socket.
-            let handler = try ZMQSocket(context, .rep)
-            try handler.bind("inproc://zeromq.zap.01")
-            zap = handler
-        }
+        // The ZAP handler must be bound before any CURVE server socket.
+        let zap = options.curve == nil ? nil : try ZAPHandler(context)
         let admission = BrokerAdmission(policyQueues: Set(engine.policy.queues.values), curve: options.curve)
         let router = try ZMQSocket(context, .router)
-        try router.set(ZMQ_ROUTER_MANDATORY, Int32(1))
-        try router.set64(ZMQ_MAXMSGSIZE, Int64(options.maxMessageBytes) * 4)
+        try router.set(.routerMandatory)
+        try router.set(.maxMessageSize(options.maxMessageBytes * 4))
         try secure(router, .mdp)
         try bind(router, options.endpoint, option: "--zmq")
         let publishers = try Publishers(
@@ -150,7 +134,9 @@ public final class Broker: Service, Sendable {
             zap?.close()
         }
 
-        let routing = BrokerRouting(options: options, admission: admission, logger: logger, now: Date())
+        var routing = BrokerRouting(options: options, admission: admission, logLevel: logger.logLevel, now: Date())
+        // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
+        var actions: [BrokerRouting.Action] = []
         var lastSnapshot = Date.distantPast
         while true {
             var poller = ZMQPoller()
@@ -167,11 +153,11 @@ public final class Broker: Service, Sendable {
                         published { $0.snapshot = routing.snapshot() }
                         return
                     case .committed(let events):
-                        take(events, into: routing, publishers: publishers)
+                        take(events, into: &routing, &actions, publishers: publishers)
                     case .completed(let queued, let result):
-                        routing.completed(queued, result: result, now: Date())
+                        routing.on(.completed(queued, result), now: Date(), into: &actions)
                     case .loaded(let service, let tasks, let exhausted):
-                        routing.loaded(tasks, service: service, exhausted: exhausted, now: Date())
+                        routing.on(.loaded(tasks, service: service, exhausted: exhausted), now: Date(), into: &actions)
                     }
                 }
             }
@@ -183,16 +169,17 @@ public final class Broker: Service, Sendable {
                         break
                     }
                     guard let identity = message.frames.first, !message.oversized else {
-                        routing.dropped(
-                            "oversized", "a message of \(message.size) bytes (the limit is \(options.maxMessageBytes))")
+                        routing.on(.oversized(bytes: message.size), now: Date(), into: &actions)
                         continue
                     }
-                    routing.received(
-                        from: identity, frames: Array(message.frames.dropFirst()), user: message.userID, now: Date())
+                    let frames = Array(message.frames.dropFirst())
+                    routing.on(
+                        .message(from: identity, frames: frames, user: message.userID), now: Date(), into: &actions)
                 }
             }
-            routing.tick(now: Date())
-            carryOut(routing.takeActions(), on: router)
+            routing.on(.tick, now: Date(), into: &actions)
+            carryOut(actions, on: router)
+            actions.removeAll(keepingCapacity: true)
             if -lastSnapshot.timeIntervalSinceNow > 0.2 {
                 lastSnapshot = Date()
                 let snapshot = routing.snapshot()
@@ -213,9 +200,7 @@ public final class Broker: Service, Sendable {
     /// With CURVE, the socket requires it, and its connections are authenticated under its own ZAP domain.
     private func secure(_ socket: ZMQSocket, _ kind: BrokerAdmission.Socket) throws {
         guard let curve = options.curve else { return }
-        try socket.set(ZMQ_CURVE_SERVER, Int32(1))
-        try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.serverSecretKey.utf8))
-        try socket.set(ZMQ_ZAP_DOMAIN, Array(kind.zapDomain.utf8))
+        try socket.set(.curveServer(secretKey: curve.serverSecretKey, zapDomain: kind.zapDomain))
     }
 
     private func publisher(_ endpoint: String, _ kind: BrokerAdmission.Socket, option: String) throws -> ZMQSocket {
@@ -232,16 +217,19 @@ public final class Broker: Service, Sendable {
     }
 
     /// New tasks join their queues, resolved ones leave, and every event is published.
-    private func take(_ events: [CommittedEvent], into routing: BrokerRouting, publishers: Publishers) {
+    private func take(
+        _ events: [CommittedEvent], into routing: inout BrokerRouting, _ actions: inout [BrokerRouting.Action],
+        publishers: Publishers
+    ) {
         let now = Date()
         for committed in events {
             for effect in committed.effects {
                 switch effect {
                 case .enqueue(let task):
-                    routing.taskReady(
-                        QueuedTask(task: task, brief: TaskBrief(for: task, in: committed.state), attempts: 0), now: now)
+                    let queued = QueuedTask(task: task, brief: TaskBrief(for: task, in: committed.state), attempts: 0)
+                    routing.on(.taskReady(queued), now: now, into: &actions)
                 case .resolveTask(let id, _):
-                    routing.taskResolved(id.description)
+                    routing.on(.taskResolved(id: id.description), now: now, into: &actions)
                 default:
                     break
                 }
@@ -293,33 +281,26 @@ public final class Broker: Service, Sendable {
                         mailbox.post(.loaded(service: service, [], exhausted: false))
                     }
                 }
+            case .log(let level, let message, let metadata):
+                logger.log(level: level, "\(message)", metadata: metadata)
             }
         }
     }
 
     /// Answers one ZAP request (RFC 27): a CURVE key is admitted, by its peer name, to the sockets the key file
     /// lets it use (its `subscribe` decides the event streams).
-    private func authenticate(_ zap: ZMQSocket, _ admission: BrokerAdmission) {
-        guard let request = try? zap.receive(dontWait: true) else { return }
-        let frames = request.frames
-        guard frames.count >= 6 else { return }
-        let requestID = frames[1]
-        let domain = String(decoding: frames[2], as: UTF8.self)
-        var status = "400"
-        var text = "not admitted"
-        var user = ""
-        if String(decoding: frames[5], as: UTF8.self) == "CURVE", frames.count >= 7,
-            let name = admission.admit(publicKey: frames[6], zapDomain: domain)
-        {
-            status = "200"
-            text = "OK"
-            user = name
-        } else {
-            logger.warning(
-                "refused a connection: its CURVE key is not in the key file, or not for this socket",
-                metadata: ["domain": "\(LogText.quoted(domain))"])
+    private func authenticate(_ zap: ZAPHandler, _ admission: BrokerAdmission) {
+        zap.answer { request in
+            guard let key = request.curvePublicKey,
+                let name = admission.admit(publicKey: key, zapDomain: request.domain)
+            else {
+                logger.warning(
+                    "refused a connection: its CURVE key is not in the key file, or not for this socket",
+                    metadata: ["domain": "\(LogText.quoted(request.domain))"])
+                return nil
+            }
+            return name
         }
-        try? zap.send([Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), Array(user.utf8), []])
     }
 }
 

@@ -4,8 +4,14 @@ import CareJourneyWire
 import Foundation
 import Logging
 
-/// The broker's rules, without sockets: messages and ticks in, actions out (frames to send, task outcomes to
-/// commit, notes to write, tasks to load). Runs on the broker's thread only.
+/// The broker's rules as a state machine: inputs in (messages from peers, tasks from the engine and the store,
+/// the engine's answers, ticks), each with the time it happens, and actions out (frames to send, task outcomes to
+/// commit, notes to write, backlog to load, lines to log). It neither logs nor reads the clock nor touches a
+/// socket: `Broker` feeds it on its socket thread and carries out what it asks, and tests feed it by hand on a
+/// clock they move.
+///
+/// Time is wall time (`Date`), as the snapshot shows it: heartbeats, liveness, leases and request expiry are all
+/// deadlines on it, and `nextDeadline()` says when the next falls due.
 ///
 /// MDP/0.1 and MDP/0.2 peers are told apart by each message's header and answered in their own version. A
 /// worker holds at most one request: a client's, or one of the engine's tasks (leased). A reply is accepted only
@@ -17,7 +23,28 @@ import Logging
 /// hold is capped (`BrokerOptions.Limits`): waiting requests by count and bytes, in all and per peer, and expire;
 /// workers in all and per service, and a silent one expires; a queue with nothing in it is dropped. Peer-supplied
 /// text reaches log lines only through `LogText`.
-final class BrokerRouting {
+struct BrokerRouting {
+    /// What happens to the broker.
+    enum Input {
+        /// A message from the peer `identity` (its frames after the identity frame), authenticated as `user` when
+        /// CURVE is on.
+        case message(from: [UInt8], frames: [[UInt8]], user: String?)
+        /// A message of `bytes` bytes, over `BrokerOptions.maxMessageBytes`: it was dropped unread.
+        case oversized(bytes: Int)
+        /// A task committed in the outbox is ready for its queue.
+        case taskReady(QueuedTask)
+        /// A task was resolved by an event (done by a practitioner, withdrawn): it leaves its queue. A lease on it
+        /// runs out on its own; the reply will be refused by the case as stale.
+        case taskResolved(id: String)
+        /// The store's open tasks for a service, as `Action.load` asked for.
+        case loaded([QueuedTask], service: String, exhausted: Bool)
+        /// The engine's answer to a task's outcome (`Action.complete`).
+        case completed(QueuedTask, Result<CommandResult, StoreError>)
+        /// Time passed: heartbeats to send, dead workers, lapsed leases and expired requests.
+        case tick
+    }
+
+    /// What the broker is to do.
     enum Action {
         /// Frames for the peer with this identity.
         case send(identity: [UInt8], frames: [[UInt8]])
@@ -26,6 +53,8 @@ final class BrokerRouting {
         case note(TaskNote)
         /// The service's queue ran dry while the store may hold more of its open tasks.
         case load(service: String, excluding: Set<String>)
+        /// A line for the broker's log; any text a peer sent is already escaped (`LogText`).
+        case log(Logger.Level, String, Logger.Metadata)
     }
 
     private struct Worker {
@@ -59,7 +88,8 @@ final class BrokerRouting {
 
     let options: BrokerOptions
     private let admission: BrokerAdmission
-    private let logger: Logger
+    /// Lines below this level are not asked for (their text is never even built).
+    private let logLevel: Logger.Level
     private var workers: [[UInt8]: Worker] = [:]
     /// Queues with something in them; an idle one is dropped.
     private var services: [String: ServiceQueue] = [:]
@@ -70,28 +100,47 @@ final class BrokerRouting {
     /// Every task the broker holds (queued, leased or being completed), by id, with its service.
     private var known: [String: String] = [:]
     private var nextHeartbeat: Date
-    private(set) var actions: [Action] = []
+    /// The caller's buffer, lent for the length of one `on(_:now:into:)`: the rules append to it.
+    private var actions: [Action] = []
     /// Messages dropped, by reason, for tests and metrics.
     private(set) var dropped: [String: Int] = [:]
 
-    init(options: BrokerOptions, admission: BrokerAdmission, logger: Logger, now: Date) {
+    /// The rules for `options` and `admission`, starting at `now`; log lines are asked for from `logLevel` up.
+    init(options: BrokerOptions, admission: BrokerAdmission, logLevel: Logger.Level, now: Date) {
         self.options = options
         self.admission = admission
-        self.logger = logger
+        self.logLevel = logLevel
         nextHeartbeat = now.addingTimeInterval(options.heartbeat.seconds)
     }
 
-    /// Takes the actions gathered so far.
-    func takeActions() -> [Action] {
-        defer { actions.removeAll(keepingCapacity: true) }
-        return actions
+    /// Takes one input, at `now`, and appends the actions it calls for to `actions`, in the order they are to be
+    /// carried out. The caller keeps one buffer and empties it (keeping its capacity) once it has carried them
+    /// out, so that a message costs no array of its own.
+    mutating func on(_ input: Input, now: Date, into actions: inout [Action]) {
+        swap(&self.actions, &actions)
+        defer { swap(&self.actions, &actions) }
+        switch input {
+        case .message(let identity, let frames, let user):
+            received(from: identity, frames: frames, user: user, now: now)
+        case .oversized(let bytes):
+            let limit = options.maxMessageBytes
+            drop("oversized", "a message of \(bytes) bytes (the limit is \(limit))")
+        case .taskReady(let queued):
+            taskReady(queued, now: now)
+        case .taskResolved(let id):
+            taskResolved(id)
+        case .loaded(let tasks, let service, let exhausted):
+            loaded(tasks, service: service, exhausted: exhausted, now: now)
+        case .completed(let queued, let result):
+            completed(queued, result: result, now: now)
+        case .tick:
+            tick(now: now)
+        }
     }
 
     // MARK: - Messages
 
-    /// A message from the peer `identity` (its frames after the identity frame), authenticated as `user` when
-    /// CURVE is on.
-    func received(from identity: [UInt8], frames: [[UInt8]], user: String?, now: Date) {
+    private mutating func received(from identity: [UInt8], frames: [[UInt8]], user: String?, now: Date) {
         switch MDP.parse(frames) {
         case .failure(let malformed):
             drop("malformed", "\(malformed) from \(LogText.bytes(identity))")
@@ -111,14 +160,15 @@ final class BrokerRouting {
                 actions.append(.send(identity: identity, frames: MDP.disconnect(version)))
                 return
             }
-            workers[identity]?.expiry = expiry(now)
+            let expires = expiry(now)
+            workers[identity]?.expiry = expires
         case .success(.disconnect):
             guard let worker = workers[identity] else { return }
             remove(worker, reason: "the worker disconnected", disconnect: false, now: now)
         }
     }
 
-    private func request(
+    private mutating func request(
         from identity: [UInt8], version: MDP.Version, service: String, body: [[UInt8]], user: String?, now: Date
     ) {
         let client = user.map { "CURVE peer '\($0)'" } ?? "client \(LogText.bytes(identity))"
@@ -148,7 +198,8 @@ final class BrokerRouting {
         let peer = user ?? LogText.bytes(identity)
         let size = body.reduce(0) { $0 + $1.count }
         if let refused = budget.reserve(size, for: peer, within: options.limits) {
-            drop(refused, "\(client) asked for '\(service)' with \(budget.count) requests waiting")
+            let waiting = budget.count
+            drop(refused, "\(client) asked for '\(service)' with \(waiting) requests waiting")
             return
         }
         let waiting = ClientRequest(
@@ -159,7 +210,7 @@ final class BrokerRouting {
         dispatch(service, now: now)
     }
 
-    private func ready(_ identity: [UInt8], version: MDP.Version, service: String, user: String?, now: Date) {
+    private mutating func ready(_ identity: [UInt8], version: MDP.Version, service: String, user: String?, now: Date) {
         if let existing = workers[identity] {
             // READY from a worker already registered breaks the protocol: it is disconnected.
             remove(existing, reason: "sent READY twice", disconnect: true, now: now)
@@ -195,13 +246,13 @@ final class BrokerRouting {
         open(service)
         services[service]?.workers += 1
         services[service]?.waitingWorkers.append(identity)
-        logger.info(
-            "worker ready",
-            metadata: ["worker": "\(registered.name)", "service": "\(service)", "protocol": "\(version)"])
+        log(
+            .info, "worker ready",
+            ["worker": "\(registered.name)", "service": "\(service)", "protocol": "\(version)"])
         dispatch(service, now: now)
     }
 
-    private func reply(
+    private mutating func reply(
         from identity: [UInt8], version: MDP.Version, client: [UInt8], body: [[UInt8]], final: Bool, now: Date
     ) {
         guard var worker = workers[identity] else {
@@ -236,7 +287,7 @@ final class BrokerRouting {
         if final { dispatch(worker.service, now: now) }
     }
 
-    private func taskReply(_ queued: QueuedTask, worker: Worker, body: [[UInt8]], final: Bool, now: Date) {
+    private mutating func taskReply(_ queued: QueuedTask, worker: Worker, body: [[UInt8]], final: Bool, now: Date) {
         guard let bytes = body.first, let reply = try? TaskReply.decode(bytes) else {
             if final {
                 release(queued, reason: "worker \(worker.name) sent a reply that is not a TaskReply", now: now)
@@ -246,9 +297,9 @@ final class BrokerRouting {
             return
         }
         if reply.task != queued.id {
-            logger.warning(
-                "a reply names another task: taken as the one it answers",
-                metadata: queued.logMetadata.merging(["named": "\(LogText.quoted(reply.task))"]) { $1 })
+            log(
+                .warning, "a reply names another task: taken as the one it answers",
+                queued.logMetadata.merging(["named": "\(LogText.quoted(reply.task))"]) { $1 })
         }
         guard final else {
             if let progress = reply.progress { actions.append(.note(.progress(task: queued.id, progress))) }
@@ -286,8 +337,7 @@ final class BrokerRouting {
 
     // MARK: - Tasks from the engine and the store
 
-    /// A task committed in the outbox (or found in the store) is ready for its queue.
-    func taskReady(_ queued: QueuedTask, now: Date) {
+    private mutating func taskReady(_ queued: QueuedTask, now: Date) {
         guard known[queued.id] == nil else { return }
         known[queued.id] = queued.task.queue
         open(queued.task.queue)
@@ -295,8 +345,7 @@ final class BrokerRouting {
         dispatch(queued.task.queue, now: now)
     }
 
-    /// The store's open tasks for a service, loaded on request.
-    func loaded(_ tasks: [QueuedTask], service: String, exhausted: Bool, now: Date) {
+    private mutating func loaded(_ tasks: [QueuedTask], service: String, exhausted: Bool, now: Date) {
         open(service)
         services[service]?.loading = false
         services[service]?.mayHaveMore = !exhausted
@@ -307,9 +356,7 @@ final class BrokerRouting {
         dispatch(service, now: now)
     }
 
-    /// A task was resolved by an event (done by a practitioner, withdrawn): it leaves its queue. A lease on it
-    /// runs out on its own; the reply will be refused by the case as stale.
-    func taskResolved(_ id: String) {
+    private mutating func taskResolved(_ id: String) {
         guard let service = known[id], services[service]?.tasks.removeFirst(where: { $0.id == id }) != nil else {
             return
         }
@@ -317,8 +364,7 @@ final class BrokerRouting {
         tidy(service)
     }
 
-    /// The engine's answer to a task's outcome.
-    func completed(_ queued: QueuedTask, result: Result<CommandResult, StoreError>, now: Date) {
+    private mutating func completed(_ queued: QueuedTask, result: Result<CommandResult, StoreError>, now: Date) {
         switch result {
         case .success(.done(.applied, _)):
             known[queued.id] = nil
@@ -341,8 +387,7 @@ final class BrokerRouting {
 
     // MARK: - Time
 
-    /// Heartbeats, dead workers, lapsed leases and expired requests.
-    func tick(now: Date) {
+    private mutating func tick(now: Date) {
         if now >= nextHeartbeat {
             for worker in workers.values {
                 actions.append(.send(identity: worker.identity, frames: MDP.heartbeat(worker.version)))
@@ -357,19 +402,18 @@ final class BrokerRouting {
                 release(queued, reason: "the lease of worker \(worker.name) ran out", now: now)
             }
         }
+        let timeout = options.limits.requestTimeout
         for (service, queue) in services where queue.requests.first.map({ $0.expires < now }) == true {
             while let request = services[service]?.requests.first, request.expires < now {
                 _ = services[service]?.requests.popFirst()
                 budget.release(request.bytes, for: request.peer)
-                drop(
-                    "request expired", "a request for '\(service)' waited \(options.limits.requestTimeout) for a worker"
-                )
+                drop("request expired", "a request for '\(service)' waited \(timeout) for a worker")
             }
             tidy(service)
         }
     }
 
-    /// When `tick` next has something to do.
+    /// When a `.tick` next has something to do.
     func nextDeadline() -> Date {
         var deadline = nextHeartbeat
         for worker in workers.values {
@@ -384,7 +428,7 @@ final class BrokerRouting {
 
     // MARK: - Dispatch
 
-    private func dispatch(_ service: String, now: Date) {
+    private mutating func dispatch(_ service: String, now: Date) {
         guard var queue = services[service] else { return }
         while queue.hasWork, !queue.waitingWorkers.isEmpty {
             let identity = queue.waitingWorkers.removeFirst()
@@ -422,25 +466,24 @@ final class BrokerRouting {
     }
 
     /// Opens a queue for `service` if it has none (the caller has checked that the name is admitted).
-    private func open(_ service: String) {
+    private mutating func open(_ service: String) {
         guard services[service] == nil else { return }
         services[service] = ServiceQueue()
         seen.insert(service)
     }
 
     /// Drops the queue of `service` if nothing in it needs keeping.
-    private func tidy(_ service: String) {
+    private mutating func tidy(_ service: String) {
         if services[service]?.isIdle == true { services[service] = nil }
     }
 
     /// Takes a worker out: it is told to disconnect (unless it said so itself), and its task is offered again.
-    private func remove(_ worker: Worker, reason: String, disconnect: Bool, now: Date) {
+    private mutating func remove(_ worker: Worker, reason: String, disconnect: Bool, now: Date) {
         workers[worker.identity] = nil
         services[worker.service]?.workers -= 1
         services[worker.service]?.waitingWorkers.removeAll { $0 == worker.identity }
         if disconnect { actions.append(.send(identity: worker.identity, frames: MDP.disconnect(worker.version))) }
-        logger.info(
-            "worker removed: \(reason)", metadata: ["worker": "\(worker.name)", "service": "\(worker.service)"])
+        log(.info, "worker removed: \(reason)", ["worker": "\(worker.name)", "service": "\(worker.service)"])
         if case .task(let queued, _) = worker.holding {
             release(queued, reason: "worker \(worker.name): \(reason)", now: now)
         }
@@ -449,12 +492,12 @@ final class BrokerRouting {
 
     /// The attempt ended without an outcome: the task goes back to the front of its queue, or is marked failed
     /// once it has had its attempts.
-    private func release(_ queued: QueuedTask, reason: String, now: Date) {
+    private mutating func release(_ queued: QueuedTask, reason: String, now: Date) {
         guard queued.attempts < options.maxAttempts else {
             fail(queued, reason: "gave up after \(queued.attempts) attempts; the last: \(reason)")
             return
         }
-        logger.info("task offered again: \(reason)", metadata: queued.logMetadata)
+        log(.info, "task offered again: \(reason)", queued.logMetadata)
         actions.append(.note(.released(task: queued.id, attempts: queued.attempts, reason: reason)))
         known[queued.id] = queued.task.queue
         open(queued.task.queue)
@@ -462,19 +505,26 @@ final class BrokerRouting {
         dispatch(queued.task.queue, now: now)
     }
 
-    private func fail(_ queued: QueuedTask, reason: String) {
-        logger.warning("task failed: \(reason)", metadata: queued.logMetadata)
+    private mutating func fail(_ queued: QueuedTask, reason: String) {
+        log(.warning, "task failed: \(reason)", queued.logMetadata)
         known[queued.id] = nil
         actions.append(.note(.failed(task: queued.id, attempts: queued.attempts, reason: reason)))
     }
 
-    /// Counts and logs a message dropped before it reached the rules (too large to read).
-    func dropped(_ kind: String, _ line: String) { drop(kind, line) }
-
     /// Counts and logs a dropped message, with the task it was `about` when there is one.
-    private func drop(_ kind: String, _ line: String, about queued: QueuedTask? = nil) {
+    private mutating func drop(
+        _ kind: String, _ line: @autoclosure () -> String, about queued: QueuedTask? = nil
+    ) {
         dropped[kind, default: 0] += 1
-        logger.warning("dropped: \(line)", metadata: (queued?.logMetadata ?? [:]).merging(["reason": "\(kind)"]) { $1 })
+        log(.warning, "dropped: \(line())", (queued?.logMetadata ?? [:]).merging(["reason": "\(kind)"]) { $1 })
+    }
+
+    /// Asks for a log line, if its level is logged at all: its text is built only then.
+    private mutating func log(
+        _ level: Logger.Level, _ message: @autoclosure () -> String, _ metadata: @autoclosure () -> Logger.Metadata
+    ) {
+        guard level >= logLevel else { return }
+        actions.append(.log(level, message(), metadata()))
     }
 
     private func expiry(_ now: Date) -> Date {

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
+import ServiceThread
 import Synchronization
 
 /// Applies commands to cases durably, many at a time: every command submitted while a batch is being written
@@ -127,25 +128,12 @@ public final class Engine: Service, Sendable {
     /// Writes batches on the writer thread until a graceful shutdown or cancellation; then finishes what it was
     /// given and returns.
     public func run() async {
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
-                    let writer = Thread {
-                        while let batch = self.queue.take(upTo: self.maxBatch) {
-                            self.commit(batch)
-                            let used = Self.threadCPUSeconds()
-                            self.counters.withLock { $0.writerCPUSeconds = used }
-                        }
-                        finished.resume()
-                    }
-                    writer.name = "carejourney.engine"
-                    writer.start()
-                }
-            } onCancel: {
-                self.stopAccepting()
+        await ServiceThread.run(named: "carejourney.engine", stop: { self.stopAccepting() }) {
+            while let batch = self.queue.take(upTo: self.maxBatch) {
+                self.commit(batch)
+                let used = Self.threadCPUSeconds()
+                self.counters.withLock { $0.writerCPUSeconds = used }
             }
-        } onGracefulShutdown: {
-            self.stopAccepting()
         }
     }
 

@@ -72,10 +72,3 @@ public struct CurveClientKeys: Sendable {
         return CurveClientKeys(serverPublicKey: serverPublicKey, publicKey: publicKey, secretKey: secret)
     }
 }
-
-extension Duration {
-    /// In milliseconds, for libzmq's timeouts.
-    var milliseconds: Int {
-        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
-    }
-}

@@ -13,6 +13,12 @@ public struct ZMQPoller {
         return items.count - 1
     }
 
+    /// Watches a ZAP handler for requests; returns its index in `wait`'s answer.
+    @discardableResult
+    public mutating func add(_ handler: ZAPHandler) -> Int {
+        add(handler.socket)
+    }
+
     /// Watches a file descriptor (a wake-up pipe) for input.
     @discardableResult
     public mutating func add(fileDescriptor: Int32) -> Int {

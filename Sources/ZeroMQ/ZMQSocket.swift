@@ -61,30 +61,8 @@ public final class ZMQSocket: @unchecked Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Sets an integer option.
-    public func set(_ option: Int32, _ value: Int32) throws(ZMQError) {
-        var value = value
-        guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size) == 0 else {
-            throw ZMQError("cannot set socket option \(option)")
-        }
-    }
-
-    /// Sets a 64-bit integer option (`ZMQ_MAXMSGSIZE`).
-    public func set64(_ option: Int32, _ value: Int64) throws(ZMQError) {
-        var value = value
-        guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int64>.size) == 0 else {
-            throw ZMQError("cannot set socket option \(option)")
-        }
-    }
-
-    /// Sets a bytes option (identity, subscription, keys, ZAP domain).
-    public func set(_ option: Int32, _ bytes: [UInt8]) throws(ZMQError) {
-        let result = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
-        guard result == 0 else { throw ZMQError("cannot set socket option \(option)") }
-    }
-
     /// Sends one message of several frames. With `dontWait`, throws an error that `wouldBlock` when it cannot
-    /// be queued now; a ROUTER with `ZMQ_ROUTER_MANDATORY` throws `EHOSTUNREACH` for an unknown peer.
+    /// be queued now; a ROUTER with `.routerMandatory` throws `EHOSTUNREACH` for an unknown peer.
     public func send(_ frames: [[UInt8]], dontWait: Bool = false) throws(ZMQError) {
         for (index, frame) in frames.enumerated() {
             var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0

@@ -1,4 +1,3 @@
-import CZeroMQ
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
@@ -121,9 +120,7 @@ final class RawPeer {
     {
         socket = try ZMQSocket(context, .dealer)
         if let curve {
-            try socket.set(ZMQ_CURVE_SERVERKEY, Array(curve.server.utf8))
-            try socket.set(ZMQ_CURVE_PUBLICKEY, Array(curve.public.utf8))
-            try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.secret.utf8))
+            try socket.set(.curveClient(serverKey: curve.server, publicKey: curve.public, secretKey: curve.secret))
         }
         try socket.connect(endpoint)
     }

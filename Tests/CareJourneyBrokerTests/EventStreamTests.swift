@@ -1,4 +1,3 @@
-import CZeroMQ
 import CareJourneyCore
 import CareJourneyKit
 import Foundation
@@ -16,11 +15,9 @@ import ZeroMQ
     {
         let socket = try ZMQSocket(ZMQContext(), .sub)
         if let curve {
-            try socket.set(ZMQ_CURVE_SERVERKEY, Array(curve.server.utf8))
-            try socket.set(ZMQ_CURVE_PUBLICKEY, Array(curve.public.utf8))
-            try socket.set(ZMQ_CURVE_SECRETKEY, Array(curve.secret.utf8))
+            try socket.set(.curveClient(serverKey: curve.server, publicKey: curve.public, secretKey: curve.secret))
         }
-        try socket.set(ZMQ_SUBSCRIBE, [UInt8]())
+        try socket.set(.subscribe([]))
         try socket.connect(endpoint)
         return socket
     }

@@ -1,4 +1,3 @@
-import CZeroMQ
 import CareJourneyBroker
 import CareJourneyWire
 import CareJourneyWorker
@@ -109,7 +108,7 @@ final class HostilePeers {
             return socket
         }
         bulky = try ZMQSocket(context, .dealer)
-        try bulky.set(ZMQ_SNDHWM, Int32(2))
+        try bulky.set(.sendHighWaterMark(2))
         try bulky.connect(endpoint)
         var templates: [[[UInt8]]] = []
         for _ in 0..<8192 { templates.append(Self.message(&random)) }

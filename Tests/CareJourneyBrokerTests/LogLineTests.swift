@@ -36,23 +36,16 @@ struct CapturedLog: LogHandler {
 
 @Suite struct LogLineTests {
     @Test func aFailedTaskIsLoggedWithItsTaskAndCaseAndNoPersonalData() throws {
-        let log = CapturedLog()
-        let logger = Logger(label: "test") { _ in log }
-        let routing = BrokerRouting(
-            options: BrokerOptions(), admission: BrokerAdmission(policyQueues: ["advocacy"], curve: nil),
-            logger: logger, now: Date())
+        let probe = RoutingProbe(policyQueues: ["advocacy"])
         let task = CareTask(
-            id: TaskID(caseID: "C-7", number: 2), kind: .referAdvocacy, queue: "advocacy", createdAt: Date())
+            id: TaskID(caseID: "C-7", number: 2), kind: .referAdvocacy, queue: "advocacy", createdAt: probe.now)
         let brief = TaskBrief(due: nil, fields: ["name": .string("Ada Lovelace")])
-        routing.taskReady(QueuedTask(task: task, brief: brief, attempts: 0), now: Date())
+        probe.feed(.taskReady(QueuedTask(task: task, brief: brief, attempts: 0)))
         let worker: [UInt8] = [1]
-        routing.received(
-            from: worker, frames: MDP.fromWorker(.v02, .ready, service: "advocacy"), user: nil, now: Date())
+        probe.send(MDP.fromWorker(.v02, .ready, service: "advocacy"), from: worker)
         let reply = TaskReply(task: "C-7#2", error: "no advocate is free", retry: false).encoded()
-        routing.received(
-            from: worker, frames: MDP.fromWorker(.v02, .final, client: Array("task:C-7#2".utf8), body: [reply]),
-            user: nil, now: Date())
-        let lines = log.lines.all.withLock { $0 }
+        probe.send(MDP.fromWorker(.v02, .final, client: Array("task:C-7#2".utf8), body: [reply]), from: worker)
+        let lines = probe.log.lines.all.withLock { $0 }
         let failed = try #require(lines.first { $0.message.hasPrefix("task failed") })
         #expect(failed.metadata["task"] == "C-7#2")
         #expect(failed.metadata["case"] == "C-7")
@@ -88,8 +81,7 @@ struct CapturedLog: LogHandler {
         // A worker's error text, and the task id it names, come from the network too.
         let task = CareTask(
             id: TaskID(caseID: "C-7", number: 2), kind: .findProvider, queue: "brokerage", createdAt: probe.now)
-        probe.routing.taskReady(
-            QueuedTask(task: task, brief: TaskBrief(due: nil, fields: [:]), attempts: 0), now: probe.now)
+        probe.feed(.taskReady(QueuedTask(task: task, brief: TaskBrief(due: nil, fields: [:]), attempts: 0)))
         let worker = Array("w\nforged".utf8)
         probe.send(MDP.fromWorker(.v02, .ready, service: "brokerage"), from: worker)
         let address = Array("task:C-7#2".utf8)

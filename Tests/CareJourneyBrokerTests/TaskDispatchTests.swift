@@ -1,4 +1,3 @@
-import CZeroMQ
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyWire

@@ -1,0 +1,243 @@
+import CareJourneyWire
+import Foundation
+import Logging
+
+/// A worker's MDP sessions with the broker (RFC 7 and RFC 18), as a state machine: inputs in (frames from the
+/// broker, the handler's replies, a stop, ticks), each with the time it happens, and actions out (connect, send,
+/// close, hand a request to the handler, log, finish). It neither logs nor reads the clock nor touches a socket:
+/// `MDPWorker` feeds it on its socket thread and carries out what it asks, and tests feed it by hand on a clock
+/// they move.
+///
+/// Each of `options.slots` slots is one MDP worker with a connection of its own: it says READY when connected,
+/// holds at most one request, sends the handler's partial replies (MDP/0.2) and its final reply, and heartbeats.
+/// A connection on which the broker is silent for `liveness` heartbeats, or which the broker told to DISCONNECT,
+/// is closed and opened again after a delay that doubles at each loss (up to `maxReconnectDelay`) and is back to
+/// `reconnectDelay` once the broker is heard. A request in hand on a lost connection is given up: the broker has
+/// taken its lease back, so a reply to it is dropped rather than sent on the new connection. On `.stop` the
+/// session takes no more requests, finishes those in hand, says DISCONNECT on every connection and finishes.
+///
+/// Time is wall time (`Date`), as the broker's: heartbeats, silence and reconnections are deadlines on it, and
+/// `nextDeadline()` says when the next falls due.
+struct WorkerSession {
+    /// What happens to the worker.
+    enum Input: Sendable {
+        /// Frames the broker sent on a slot's connection.
+        case received(slot: Int, frames: [[UInt8]])
+        /// The handler's reply to the request numbered `request` (as `Action.answer` gave it): partial (progress)
+        /// or final.
+        case replied(slot: Int, request: Int, body: [[UInt8]], final: Bool)
+        /// Finish the requests in hand, say DISCONNECT and finish.
+        case stop
+        /// Time passed: heartbeats to send, a silent broker, reconnections due.
+        case tick
+    }
+
+    /// What the worker is to do.
+    enum Action: Equatable {
+        /// Open a connection to the broker for the slot.
+        case connect(slot: Int)
+        /// Frames for the broker on the slot's connection.
+        case send(slot: Int, frames: [[UInt8]])
+        /// Close the slot's connection, after sending `farewell` if it can go at once (the broker may be gone).
+        case close(slot: Int, farewell: [[UInt8]]?)
+        /// Hand a request to the handler; its replies come back as `Input.replied` with this slot and number.
+        case answer(slot: Int, request: Int, body: [[UInt8]])
+        /// A line for the worker's log.
+        case log(Logger.Level, String, Logger.Metadata)
+        /// Every request is answered and every connection closed: the session is over.
+        case finish
+    }
+
+    /// Where a slot's connection stands.
+    private enum Link {
+        /// Connected; the broker was last heard then (or the connection opened).
+        case connected(heard: Date)
+        /// The broker said DISCONNECT: the connection is to be replaced.
+        case toldToReconnect
+        /// No connection: one is opened then.
+        case waiting(until: Date)
+    }
+
+    private struct Slot {
+        var link: Link
+        /// The request in hand: its number, and the client address its replies go to.
+        var inHand: (request: Int, client: [UInt8])?
+    }
+
+    let options: WorkerOptions
+    private var slots: [Slot]
+    private var nextHeartbeat: Date
+    /// The wait before the next reconnection.
+    private var delay: Duration
+    private var stopping = false
+    private var finished = false
+    /// The number of the last request taken, on any slot.
+    private var lastRequest = 0
+    /// What the worker has done so far.
+    private(set) var statistics = MDPWorker.Statistics()
+    /// The caller's buffer, lent for the length of one `on(_:now:into:)`: the rules append to it.
+    private var actions: [Action] = []
+
+    /// A session for `options`, starting at `now`: the first `.tick` connects every slot.
+    init(options: WorkerOptions, now: Date) {
+        self.options = options
+        slots = Array(repeating: Slot(link: .waiting(until: now)), count: max(1, options.slots))
+        nextHeartbeat = now + options.heartbeat / .seconds(1)
+        delay = options.reconnectDelay
+    }
+
+    /// Slots, numbered from 0.
+    var slotCount: Int { slots.count }
+
+    /// Takes one input, at `now`, and appends the actions it calls for to `actions`, in the order they are to be
+    /// carried out. The caller keeps one buffer and empties it (keeping its capacity) once it has carried them
+    /// out, so that a message costs no array of its own.
+    mutating func on(_ input: Input, now: Date, into actions: inout [Action]) {
+        guard !finished else { return }
+        swap(&self.actions, &actions)
+        defer { swap(&self.actions, &actions) }
+        switch input {
+        case .received(let slot, let frames):
+            received(frames, on: slot, now: now)
+        case .replied(let slot, let request, let body, let final):
+            replied(body, to: request, on: slot, final: final)
+        case .stop:
+            stopping = true
+            finishIfIdle()
+        case .tick:
+            tick(now: now)
+        }
+    }
+
+    /// When a `.tick` next has something to do.
+    func nextDeadline() -> Date {
+        guard !finished else { return .distantFuture }
+        var deadline = nextHeartbeat
+        for slot in slots {
+            switch slot.link {
+            case .connected(let heard): deadline = min(deadline, heard + silenceLimit)
+            case .toldToReconnect: return .distantPast
+            case .waiting(let until): deadline = min(deadline, until)
+            }
+        }
+        return deadline
+    }
+
+    // MARK: - Inputs
+
+    private mutating func received(_ frames: [[UInt8]], on slot: Int, now: Date) {
+        guard case .connected = slots[slot].link else { return }
+        slots[slot].link = .connected(heard: now)
+        delay = options.reconnectDelay
+        switch MDP.parseForWorker(frames, version: options.version) {
+        case .success(.request(let client, let body)):
+            guard slots[slot].inHand == nil, !stopping else {
+                log(.warning, "request while busy or stopping: dropped (the broker will re-lease it)", [:])
+                return
+            }
+            lastRequest += 1
+            statistics.requests += 1
+            slots[slot].inHand = (lastRequest, client)
+            actions.append(.answer(slot: slot, request: lastRequest, body: body))
+        case .success(.heartbeat):
+            break
+        case .success(.disconnect):
+            log(.info, "the broker asked this worker to reconnect", ["service": "\(options.service)"])
+            slots[slot].link = .toldToReconnect
+        case .failure(let malformed):
+            log(.warning, "dropped a malformed message from the broker: \(malformed)", [:])
+        }
+    }
+
+    private mutating func replied(_ body: [[UInt8]], to request: Int, on slot: Int, final: Bool) {
+        guard let (number, client) = slots[slot].inHand, number == request else {
+            log(
+                .debug, "a reply to a request no longer in hand (answered already, or its connection lost): dropped",
+                [:])
+            return
+        }
+        guard final else {
+            if options.version == .v02 {
+                actions.append(.send(slot: slot, frames: MDP.fromWorker(.v02, .partial, client: client, body: body)))
+            }
+            return
+        }
+        actions.append(.send(slot: slot, frames: MDP.fromWorker(options.version, .final, client: client, body: body)))
+        slots[slot].inHand = nil
+        statistics.replies += 1
+        finishIfIdle()
+    }
+
+    private mutating func tick(now: Date) {
+        reconnectLost(now: now)
+        finishIfIdle()
+        guard !finished else { return }
+        if !stopping {
+            for slot in slots.indices {
+                if case .waiting(let until) = slots[slot].link, until <= now { connect(slot, now: now) }
+            }
+        }
+        if now >= nextHeartbeat {
+            for slot in slots.indices {
+                if case .connected = slots[slot].link {
+                    actions.append(.send(slot: slot, frames: MDP.fromWorker(options.version, .heartbeat)))
+                }
+            }
+            nextHeartbeat = now + options.heartbeat / .seconds(1)
+        }
+    }
+
+    // MARK: - Connections
+
+    private var silenceLimit: TimeInterval { options.heartbeat * options.liveness / .seconds(1) }
+
+    /// Closes the connections the broker went silent on or told to reconnect; they are opened again after `delay`,
+    /// which doubles for the next loss.
+    private mutating func reconnectLost(now: Date) {
+        var lost = false
+        var silent = false
+        for slot in slots.indices {
+            switch slots[slot].link {
+            case .connected(let heard) where now.timeIntervalSince(heard) > silenceLimit:
+                silent = true
+            case .toldToReconnect:
+                break
+            default:
+                continue
+            }
+            lost = true
+            actions.append(.close(slot: slot, farewell: nil))
+            slots[slot].link = .waiting(until: now + delay / .seconds(1))
+            slots[slot].inHand = nil
+        }
+        guard lost else { return }
+        if silent {
+            log(
+                .warning, "the broker went quiet; reconnecting", ["service": "\(options.service)", "after": "\(delay)"])
+        }
+        delay = min(delay * 2, options.maxReconnectDelay)
+    }
+
+    private mutating func connect(_ slot: Int, now: Date) {
+        actions.append(.connect(slot: slot))
+        actions.append(.send(slot: slot, frames: MDP.fromWorker(options.version, .ready, service: options.service)))
+        slots[slot].link = .connected(heard: now)
+        statistics.connections += 1
+        log(.debug, "worker connected", ["service": "\(options.service)", "broker": "\(options.broker)"])
+    }
+
+    /// Once stopping with no request in hand: DISCONNECT on every connection, and the session is over.
+    private mutating func finishIfIdle() {
+        guard stopping, slots.allSatisfy({ $0.inHand == nil }) else { return }
+        for slot in slots.indices {
+            if case .waiting = slots[slot].link { continue }
+            actions.append(.close(slot: slot, farewell: MDP.fromWorker(options.version, .disconnect)))
+        }
+        finished = true
+        actions.append(.finish)
+    }
+
+    private mutating func log(_ level: Logger.Level, _ message: String, _ metadata: Logger.Metadata) {
+        actions.append(.log(level, message, metadata))
+    }
+}

@@ -1,0 +1,199 @@
+import CareJourneyWire
+import Foundation
+import Logging
+import Testing
+
+@testable import CareJourneyWorker
+
+/// A worker's session by its rules alone: no sockets, no sleeps, a clock moved by hand (heartbeats of 1 s,
+/// liveness 3, reconnecting after 100 ms, doubling up to 400 ms).
+@Suite struct WorkerSessionTests {
+    let client = bytes("task:C-7#2")
+    let ready = MDP.fromWorker(.v02, .ready, service: "brokerage")
+    let heartbeat = MDP.fromWorker(.v02, .heartbeat)
+
+    func request(_ body: String) -> WorkerSession.Input {
+        .received(slot: 0, frames: MDP.request(.v02, client: client, body: [bytes(body)]))
+    }
+
+    @Test func theFirstTickConnectsEverySlotAndHeartbeatsGoEachInterval() {
+        var probe = SessionProbe(slots: 2)
+        #expect(
+            probe.advance(0).withoutLogs == [
+                .connect(slot: 0), .send(slot: 0, frames: ready), .connect(slot: 1), .send(slot: 1, frames: ready),
+            ])
+        // Fractions of a second a `Date` holds exactly, so that the deadlines fall where they say.
+        #expect(probe.advance(0.75).isEmpty)
+        #expect(probe.advance(0.25) == [.send(slot: 0, frames: heartbeat), .send(slot: 1, frames: heartbeat)])
+        #expect(probe.session.nextDeadline() == probe.now + 1)
+        #expect(probe.session.statistics == MDPWorker.Statistics(requests: 0, replies: 0, connections: 2))
+    }
+
+    @Test func aSilentBrokerIsTakenForDeadAndTheWaitBeforeReconnectingDoublesUntilItIsHeard() {
+        var probe = SessionProbe()
+        probe.advance(0)
+        var waits: [Int] = []
+        for _ in 0..<4 {
+            // Silent for exactly three heartbeats: the connection stands; a moment later it is closed.
+            #expect(probe.advance(3).withoutLogs.allSatisfy { $0 == .send(slot: 0, frames: heartbeat) })
+            let lost = probe.advance(0.001)
+            #expect(lost.withoutLogs == [.close(slot: 0, farewell: nil)])
+            #expect(lost.logs.map(\.message) == ["the broker went quiet; reconnecting"])
+            let wait = probe.session.nextDeadline().timeIntervalSince(probe.now)
+            waits.append(Int((wait * 1000).rounded()))
+            #expect(probe.advance(wait * 0.9).isEmpty)
+            #expect(
+                probe.advance(wait * 0.1 + 0.000_001).withoutLogs == [.connect(slot: 0), .send(slot: 0, frames: ready)])
+        }
+        #expect(waits == [100, 200, 400, 400])
+        // Once the broker is heard, the next wait is the first again.
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        probe.advance(3)
+        probe.advance(0.001)
+        #expect(Int((probe.session.nextDeadline().timeIntervalSince(probe.now) * 1000).rounded()) == 100)
+        #expect(probe.session.statistics.connections == 5)
+    }
+
+    @Test func aRequestInHandGetsItsProgressAndOneFinalReplyAndLateRepliesAreDropped() {
+        var probe = SessionProbe()
+        probe.advance(0)
+        #expect(
+            probe.feed(request("find a provider")) == [.answer(slot: 0, request: 1, body: [bytes("find a provider")])])
+        // Another request while it is in hand breaks the protocol: dropped (the broker will lease it again).
+        let second = probe.feed(request("another"))
+        #expect(second.withoutLogs.isEmpty)
+        #expect(second.logs.map(\.level) == [.warning])
+        #expect(
+            probe.feed(.replied(slot: 0, request: 1, body: [bytes("matching")], final: false)) == [
+                .send(slot: 0, frames: MDP.fromWorker(.v02, .partial, client: client, body: [bytes("matching")]))
+            ])
+        #expect(
+            probe.feed(.replied(slot: 0, request: 1, body: [bytes("found")], final: true)) == [
+                .send(slot: 0, frames: MDP.fromWorker(.v02, .final, client: client, body: [bytes("found")]))
+            ])
+        // A second final reply, or progress after the final one, is not the broker's business.
+        #expect(probe.feed(.replied(slot: 0, request: 1, body: [bytes("again")], final: true)).withoutLogs.isEmpty)
+        #expect(probe.feed(.replied(slot: 0, request: 1, body: [bytes("late")], final: false)).withoutLogs.isEmpty)
+        #expect(probe.session.statistics == MDPWorker.Statistics(requests: 1, replies: 1, connections: 1))
+        // The next request is the next number.
+        #expect(probe.feed(request("next")) == [.answer(slot: 0, request: 2, body: [bytes("next")])])
+    }
+
+    @Test func underMDP01ProgressIsNotSentAndTheFinalReplyIsAREPLY() {
+        var probe = SessionProbe(version: .v01)
+        #expect(
+            probe.advance(0).withoutLogs.last
+                == .send(slot: 0, frames: MDP.fromWorker(.v01, .ready, service: "brokerage")))
+        probe.feed(.received(slot: 0, frames: MDP.request(.v01, client: client, body: [bytes("x")])))
+        #expect(probe.feed(.replied(slot: 0, request: 1, body: [bytes("progress")], final: false)).isEmpty)
+        #expect(
+            probe.feed(.replied(slot: 0, request: 1, body: [bytes("done")], final: true)) == [
+                .send(slot: 0, frames: [[], bytes("MDPW01"), [0x03], client, [], bytes("done")])
+            ])
+    }
+
+    @Test func aReplyFinishedAfterItsConnectionWasReplacedIsDroppedNotSentOnTheNewOne() {
+        var probe = SessionProbe()
+        probe.advance(0)
+        probe.feed(request("slow work"))
+        probe.advance(3)
+        #expect(probe.advance(0.001).withoutLogs == [.close(slot: 0, farewell: nil)])
+        #expect(probe.advance(0.1).withoutLogs == [.connect(slot: 0), .send(slot: 0, frames: ready)])
+        // The new connection takes a request at once: nothing of the old one is in hand.
+        #expect(probe.feed(request("fresh")) == [.answer(slot: 0, request: 2, body: [bytes("fresh")])])
+        // The old request's reply, finished now, is not taken for the new one's.
+        #expect(probe.feed(.replied(slot: 0, request: 1, body: [bytes("too late")], final: true)).withoutLogs.isEmpty)
+        #expect(probe.session.statistics == MDPWorker.Statistics(requests: 2, replies: 0, connections: 2))
+        #expect(probe.feed(.replied(slot: 0, request: 2, body: [bytes("fresh")], final: true)).withoutLogs.count == 1)
+    }
+
+    @Test func theBrokersDisconnectMakesTheWorkerReconnectAfterTheFirstWaitWithoutAWarning() {
+        var probe = SessionProbe()
+        probe.advance(0)
+        let told = probe.feed(.received(slot: 0, frames: MDP.disconnect(.v02)))
+        #expect(told.withoutLogs.isEmpty)
+        #expect(told.logs.map(\.level) == [.info])
+        #expect(probe.session.nextDeadline() == .distantPast)
+        #expect(probe.advance(0) == [.close(slot: 0, farewell: nil)])
+        #expect(probe.advance(0.1).withoutLogs == [.connect(slot: 0), .send(slot: 0, frames: ready)])
+    }
+
+    @Test func aGracefulStopFinishesTheRequestInHandThenSaysDisconnectOnEveryConnection() {
+        var probe = SessionProbe(slots: 2)
+        probe.advance(0)
+        probe.feed(request("in hand"))
+        #expect(probe.feed(.stop).isEmpty)
+        // No new request is taken; heartbeats go on, so that the broker keeps the busy worker.
+        let refused = probe.feed(.received(slot: 1, frames: MDP.request(.v02, client: [9], body: [bytes("new")])))
+        #expect(refused.withoutLogs.isEmpty)
+        #expect(probe.advance(1).count == 2)
+        let disconnect = MDP.fromWorker(.v02, .disconnect)
+        #expect(
+            probe.feed(.replied(slot: 0, request: 1, body: [bytes("done")], final: true)) == [
+                .send(slot: 0, frames: MDP.fromWorker(.v02, .final, client: client, body: [bytes("done")])),
+                .close(slot: 0, farewell: disconnect), .close(slot: 1, farewell: disconnect), .finish,
+            ])
+        #expect(probe.feed(.tick).isEmpty)
+        #expect(probe.session.nextDeadline() == .distantFuture)
+    }
+
+    @Test func aStopWithNothingInHandFinishesAtOnceAndASlotWaitingToReconnectHasNothingToClose() {
+        var probe = SessionProbe(slots: 2)
+        probe.advance(0)
+        probe.feed(.received(slot: 1, frames: MDP.disconnect(.v02)))
+        probe.advance(0)
+        #expect(
+            probe.feed(.stop) == [.close(slot: 0, farewell: MDP.fromWorker(.v02, .disconnect)), .finish])
+    }
+
+    @Test func aMalformedMessageIsLoggedAndDroppedAndStillCountsAsHearingTheBroker() {
+        var probe = SessionProbe()
+        probe.advance(0)
+        probe.advance(2)
+        let malformed = probe.feed(.received(slot: 0, frames: [bytes("MDPW02"), [0x09]]))
+        #expect(malformed.withoutLogs.isEmpty)
+        #expect(malformed.logs.first?.message.hasPrefix("dropped a malformed message from the broker") == true)
+        // Heard at 2 s, the broker is not taken for dead at 4 s.
+        #expect(probe.advance(2).withoutLogs == [.send(slot: 0, frames: heartbeat)])
+    }
+}
+
+/// A worker's session with no sockets, on a clock the test moves by hand.
+struct SessionProbe {
+    var session: WorkerSession
+    private(set) var now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init(slots: Int = 1, version: MDP.Version = .v02) {
+        let options = WorkerOptions(
+            broker: "tcp://127.0.0.1:5555", service: "brokerage", version: version, heartbeat: .seconds(1),
+            liveness: 3, reconnectDelay: .milliseconds(100), maxReconnectDelay: .milliseconds(400), slots: slots)
+        session = WorkerSession(options: options, now: now)
+    }
+
+    /// The session's answer to one input now.
+    @discardableResult
+    mutating func feed(_ input: WorkerSession.Input) -> [WorkerSession.Action] {
+        var actions: [WorkerSession.Action] = []
+        session.on(input, now: now, into: &actions)
+        return actions
+    }
+
+    /// Moves the clock on and lets the session act on it.
+    @discardableResult
+    mutating func advance(_ seconds: Double) -> [WorkerSession.Action] {
+        now += seconds
+        return feed(.tick)
+    }
+}
+
+extension [WorkerSession.Action] {
+    /// Everything but the log lines.
+    var withoutLogs: [WorkerSession.Action] {
+        filter { if case .log = $0 { false } else { true } }
+    }
+
+    /// The log lines.
+    var logs: [(level: Logger.Level, message: String)] {
+        compactMap { if case .log(let level, let message, _) = $0 { (level, message) } else { nil } }
+    }
+}
