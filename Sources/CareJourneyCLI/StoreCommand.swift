@@ -1,10 +1,10 @@
 import ArgumentParser
 import CareJourneyStore
 
-/// `carejourney store verify`.
+/// `carejourney store verify|dispose`.
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self])
+        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Dispose.self])
 
     /// Rebuilds every projection from history and reports differences.
     struct Verify: ParsableCommand {

@@ -62,10 +62,15 @@ struct BatchWriter: Sendable {
         let outcome = try apply(command, in: db, committed: &committed)
         let answer = command.render?(outcome)
         if let key = command.idempotencyKey, let answer {
+            // The answer names its case, so that disposing of the case removes it.
             try db.cachedStatement(
-                sql: "INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)"
+                sql: """
+                    INSERT INTO idempotency (key, fingerprint, status, body, created_at, case_id)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
             ).execute(arguments: [
                 key, command.fingerprint, answer.status, answer.body, command.at.timeIntervalSince1970,
+                outcome.caseID?.rawValue,
             ])
         }
         return Done(result: .done(outcome, answer), committed: committed)
@@ -99,8 +104,14 @@ struct BatchWriter: Sendable {
                         event: command.event.name.rawValue,
                         accepted: [.contact]), nil)
             }
+            // Numbers of disposed cases are never given again: their certificates name them.
             number =
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM cases")) ?? 1
+                try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT MAX(COALESCE((SELECT MAX(number) FROM cases), 0),
+                                       COALESCE((SELECT MAX(case_number) FROM disposal_certificates), 0)) + 1
+                            """)) ?? 1
             id = CaseID("C-\(number)")
             state = CaseState(id: id)
             version = 0

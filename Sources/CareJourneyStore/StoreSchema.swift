@@ -211,6 +211,30 @@ enum StoreSchema {
                     CREATE INDEX cases_overdue_by_stage ON cases(stage, number) WHERE overdue = 1;
                     """)
         }
+        // v11 (the access log) comes from another branch: this one is registered after v10 until they merge.
+        migrator.registerMigration("v12: disposal certificates") { db in
+            // What is left of a case disposed of after its retention period: a certificate without personal data,
+            // keyed by the case's number so that the number is never given to a new case. Each answer kept for an
+            // Idempotency-Key names its case, so that disposal removes it (answers kept before this version name
+            // none).
+            try db.execute(
+                sql: """
+                    CREATE TABLE disposal_certificates (
+                        case_number INTEGER PRIMARY KEY,
+                        case_id TEXT NOT NULL,
+                        opened_at REAL,
+                        closed_at REAL NOT NULL,
+                        rule TEXT NOT NULL,
+                        kept_for TEXT NOT NULL,
+                        policy TEXT NOT NULL,
+                        disposed_by TEXT NOT NULL,
+                        disposed_at REAL NOT NULL,
+                        removed TEXT NOT NULL
+                    );
+                    ALTER TABLE idempotency ADD COLUMN case_id TEXT;
+                    CREATE INDEX idempotency_by_case ON idempotency(case_id) WHERE case_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }
