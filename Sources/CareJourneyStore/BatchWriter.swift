@@ -117,26 +117,41 @@ struct BatchWriter: Sendable {
             version = 0
         }
 
-        let transition: Transition
+        var transition: Transition
         do {
             transition = try Journey.apply(command.event, to: state, at: command.at, by: command.actor, policy: policy)
         } catch {
             return .rejected(error, command.caseID)
         }
+        // A correction rewrites an earlier event and replays the case (see `BatchWriter+Correction`).
+        var rewrite: Rewrite?
+        if case .correctRecord(let correction) = command.event {
+            switch try self.rewrite(id, by: correction, current: state, command: command, in: db) {
+            case .success(let worked):
+                rewrite = worked
+                transition = worked.transition
+            case .failure(let error):
+                return .rejected(error, id)
+            }
+        }
         version += 1
         let new = transition.state
-        // A snapshot every few events and when the case closes; otherwise only the projection columns. A case
-        // without one (snapshot version 0) is read by replaying its few events from the start.
-        let snapshotDue = new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
+        let (event, eventData) = rewrite.map { ($0.recorded, $0.recordedData) } ?? (command.event, command.eventData)
+        // A snapshot every few events, when the case closes, and after a correction (no snapshot may hold the
+        // corrected value); otherwise only the projection columns. A case without one (snapshot version 0) is read
+        // by replaying its few events from the start.
+        let snapshotDue =
+            rewrite != nil || new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
         let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
         if snapshotDue { snapshotVersion = version }
+        if let rewrite { try rewrite.write(of: id, in: db) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            id.rawValue, version, command.event.name.rawValue, command.eventData,
+            id.rawValue, version, event.name.rawValue, eventData,
             command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
             Date().timeIntervalSince1970,
         ])
@@ -154,16 +169,16 @@ struct BatchWriter: Sendable {
             guard case .openCase(let contact) = effect else { continue }
             let referral = Command(
                 caseID: nil, event: .contact(contact), actor: "referral from \(id)", at: command.at)
-            if case .applied(let event) = try apply(referral, in: db, committed: &committed) {
-                opened.append(event.state.id)
+            if case .applied(let opening) = try apply(referral, in: db, committed: &committed) {
+                opened.append(opening.state.id)
             }
         }
-        let event = CommittedEvent(
-            seq: seq, version: version, state: new, from: state.stage, event: command.event, data: command.eventData,
+        let done = CommittedEvent(
+            seq: seq, version: version, state: new, from: state.stage, event: event, data: eventData,
             actor: command.actor,
             reason: command.reason, effects: transition.effects, at: command.at, opened: opened)
-        committed.insert(event, at: 0)
-        return .applied(event)
+        committed.insert(done, at: 0)
+        return .applied(done)
     }
 
     /// A case's number, version and state: from this batch, from the cache at the store's version, or read.

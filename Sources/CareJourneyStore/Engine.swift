@@ -259,8 +259,14 @@ public final class Engine: Service, Sendable {
                 counters.commands += commands.count
                 counters.largestBatch = max(counters.largestBatch, commands.count)
             }
-            for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
             let committed = results.flatMap { (try? $0.get())?.committed ?? [] }
+            // A corrected value must not stay in the WAL's older copies of the pages it was in: emptied before the
+            // correction is answered.
+            if committed.contains(where: { $0.event.name == .correctRecord }) && !store.truncateWAL() {
+                logger.warning(
+                    "a correction's old value may stay in the WAL until the next checkpoint: readers held it")
+            }
+            for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
             if !committed.isEmpty {
                 for observer in observers.withLock({ $0 }) { observer(committed) }
             }
