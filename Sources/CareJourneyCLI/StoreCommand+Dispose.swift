@@ -39,7 +39,8 @@ extension StoreCommand {
         var vacuum = false
 
         func run() async throws {
-            let date = try day()
+            let day = asOf ?? ReportPeriod.day(of: Date())
+            let date = try end(of: day)
             do {
                 let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
                 let store = try CaseStore(directory: data.path, access: dryRun ? .readOnly : .readWrite)
@@ -56,7 +57,7 @@ extension StoreCommand {
                     ? plan.listing
                     : try store.dispose(plan, by: by, at: max(Date(), try store.latestEventTime() ?? .distantPast))
                 if vacuum && !dryRun { try store.vacuum() }
-                print(json ? try Self.json(report) : Self.text(report))
+                print(json ? try Self.json(report) : Self.text(report, asOf: day))
                 withExtendedLifetime(lock) {}  // held until the store is written
             } catch let error as StoreError {
                 printError("carejourney store dispose: \(error)")
@@ -64,9 +65,8 @@ extension StoreCommand {
             }
         }
 
-        /// The end of the `--as-of` day (or today), UK time.
-        private func day() throws -> Date {
-            let text = asOf ?? ReportPeriod.day(of: Date())
+        /// The end of the UK day `text` (`YYYY-MM-DD`): periods that ran out by then are over.
+        private func end(of text: String) throws -> Date {
             do {
                 return try ReportPeriod(from: text, to: text).end
             } catch {
@@ -83,11 +83,11 @@ extension StoreCommand {
             return String(decoding: try encoder.encode(report), as: UTF8.self)
         }
 
-        /// A line for each case past its period, then the counts.
-        static func text(_ report: DisposalReport) -> String {
+        /// A line for each case past its period as of the end of the day `asOf`, then the counts.
+        static func text(_ report: DisposalReport, asOf: String) -> String {
             let day = ReportPeriod.day(of:)
             var lines = [
-                "as of \(day(report.asOf)) under policy '\(report.policy)': \(report.examined) closed case(s) examined, "
+                "as of \(asOf) under policy '\(report.policy)': \(report.examined) closed case(s) examined, "
                     + "\(report.cases.count) past their retention period"
             ]
             for entry in report.cases {
