@@ -259,7 +259,7 @@ public enum Machine: String, CaseIterable, Sendable {
 /// What makes two states alike for exploration: the same statuses, the same kinds of next step, the same
 /// answers to the journey's rules. Dates and free text are left out, so the walk stays finite, and so is a legal
 /// hold: it changes nothing the journey does (only what disposal does), so a held case is walked as its unheld
-/// twin, and the walk is no longer for it (`ExplorerTests` checks held cases' promises directly).
+/// twin, and the walk is no longer for it (`LegalHoldTests` checks held cases' promises directly).
 struct Signature: Hashable {
     let parts: [String]
 
