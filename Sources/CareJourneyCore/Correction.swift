@@ -39,8 +39,8 @@ public struct Correction: Hashable, Codable, Sendable {
     ///
     /// - Throws: `invalidData` naming the part at fault: a correction that gives neither a value nor `remove`, or
     ///   both; an event the service sent itself (`timer-fired`, `policy-applied`) or a correction; a field the
-    ///   event does not have; a value the field already has; data the event does not take (`field` then names the
-    ///   field of the corrected event at fault).
+    ///   event does not have; a value the field already has; data the event does not take (the message names the
+    ///   field of the event at fault).
     public func corrected(_ name: EventName, data: JSONValue) throws(TransitionError) -> Event {
         if Event.systemEvents.contains(name) || name == .correctRecord {
             throw refusal(
