@@ -145,7 +145,8 @@ let package = Package(
         ),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
         .testTarget(name: "CareJourneyReportsTests", dependencies: ["CareJourneyReports", "CareJourneyKit"]),
-        .testTarget(name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit"]),
+        .testTarget(
+            name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit", "CareJourneyReports"]),
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [

@@ -2,10 +2,10 @@ import ArgumentParser
 import CareJourneyStore
 import Foundation
 
-/// `carejourney store verify|backup|restore`.
+/// `carejourney store verify|backup|restore|dispose`.
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Backup.self, Restore.self])
+        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Backup.self, Restore.self, Dispose.self])
 
     /// Rebuilds every projection from history and reports differences.
     struct Verify: ParsableCommand {

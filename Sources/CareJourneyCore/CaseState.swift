@@ -34,6 +34,8 @@ public struct CaseState: Hashable, Codable, Sendable {
     public var closure: Closure?
     /// The team and practitioner looking after the case (set by `reassign`).
     public var allocation: Allocation?
+    /// A legal hold: while it stands the case is never disposed of (set by `hold`, ended by `release-hold`).
+    public var hold: LegalHold?
     /// Pending timers by name, with their due times.
     public var timers: [TimerName: Date]
     /// Open tasks by id.

@@ -69,6 +69,9 @@ extension Event: Codable {
         case .recordPersonDetails: return .recordPersonDetails(try p())
         case .retryTask: return .retryTask(try p())
         case .cancelTask: return .cancelTask(try p())
+        case .hold: return .hold(try p())
+        case .releaseHold: return .releaseHold(try p())
+        case .correctRecord: return .correctRecord(try p())
         case .policyApplied: return .policyApplied(try p())
         case .timerFired: return .timerFired(try p())
         }
@@ -106,6 +109,8 @@ extension Event: Codable {
         case .reassign(let data): data
         case .recordPersonDetails(let data): data
         case .retryTask(let data), .cancelTask(let data): data
+        case .hold(let data), .releaseHold(let data): data
+        case .correctRecord(let data): data
         case .policyApplied(let data): data
         case .timerFired(let data): data
         }

@@ -44,6 +44,9 @@ public enum Event: Hashable, Sendable {
     case recordPersonDetails(PersonDetails)
     case retryTask(TaskAction)
     case cancelTask(TaskAction)
+    case hold(HoldDecision)
+    case releaseHold(HoldDecision)
+    case correctRecord(Correction)
     case policyApplied(PolicyChange)
     case timerFired(TimerFire)
 
@@ -90,6 +93,9 @@ public enum Event: Hashable, Sendable {
         case .recordPersonDetails: .recordPersonDetails
         case .retryTask: .retryTask
         case .cancelTask: .cancelTask
+        case .hold: .hold
+        case .releaseHold: .releaseHold
+        case .correctRecord: .correctRecord
         case .policyApplied: .policyApplied
         case .timerFired: .timerFired
         }

@@ -2,8 +2,8 @@
 /// dashboard, `docs/events.md` and `openapi.yaml` (a test keeps the last two in step with this table).
 ///
 /// The journey's everyday steps need a practitioner. Decisions that commit public money beyond the plan's own
-/// sign-off, end a safeguarding concern or enquiry, or close a case for a reason that stops services for good
-/// need a manager. A council may raise a minimum in its policy file (`roles:`), never lower one.
+/// sign-off, end a safeguarding concern or enquiry, close a case for a reason that stops services for good, or
+/// govern the record itself (a legal hold, a correction that removes a recorded value) need a manager. A council may raise a minimum in its policy file (`roles:`), never lower one.
 extension EventCatalog {
     /// A rule that raises an event's minimum role above the practitioner's, always or when its data says so.
     public struct RoleRule: Sendable {
@@ -30,6 +30,9 @@ extension EventCatalog {
         RoleRule(.highCostDecided, .manager),
         RoleRule(.s42Decision, .manager),
         RoleRule(.safeguardingConcluded, .manager),
+        RoleRule(.hold, .manager),
+        RoleRule(.releaseHold, .manager),
+        RoleRule(.correctRecord, .manager),
         RoleRule(.closeCase, .manager, when: "the reason is deceased or nhs-funded") { event in
             guard case .closeCase(let closing) = event else { return false }
             return closing.reason == .deceased || closing.reason == .nhsFunded

@@ -167,7 +167,8 @@ public enum EventCatalog {
             "What is known about the person was recorded or put right (a field left out keeps its value)",
             [
                 [
-                    "nhsNumber": "9434765919", "birthMonth": "1941-03", "gender": "female", "ethnicity": "white-british",
+                    "nhsNumber": "9434765919", "birthMonth": "1941-03", "gender": "female",
+                    "ethnicity": "white-british",
                     "postcode": "DE1 2AB", "primarySupportReason": "physical-personal-care",
                 ]
             ]
@@ -176,6 +177,20 @@ public enum EventCatalog {
         .cancelTask: (
             "The operations team cancels a worker's task; refused when the case would be left without a next step",
             [["task": "C-12#6"]]
+        ),
+        .hold: (
+            "A legal hold: the case is kept, whatever the retention schedule says, until it is released",
+            [["reason": "a claim against the council about this care"]]
+        ),
+        .releaseHold: (
+            "The legal hold ends: the retention schedule applies again", [["reason": "the claim is settled"]]
+        ),
+        .correctRecord: (
+            "A wrongly recorded value in one of the case's events is put right, and the wrong value removed",
+            [
+                ["event": 1, "field": "nhsNumber", "value": "943 476 5919", "reason": "digits transposed at contact"],
+                ["event": 1, "field": "summary", "remove": true, "reason": "recorded on the wrong case"],
+            ]
         ),
         .timerFired: ("A timer came due (sent by the timer service)", []),
         .policyApplied: ("The council's policy changed; pending timers were recomputed (sent by policy apply)", []),

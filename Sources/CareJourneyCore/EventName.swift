@@ -40,6 +40,11 @@ public enum EventName: String, Choice, Comparable {
     case recordPersonDetails = "record-person-details"
     case retryTask = "retry-task"
     case cancelTask = "cancel-task"
+    /// A legal hold: the case is kept whatever the retention schedule says until the hold is released.
+    case hold
+    case releaseHold = "release-hold"
+    /// A wrongly recorded value in one of the case's events is put right, and the wrong value removed.
+    case correctRecord = "correct-record"
     /// The council's policy changed: pending timers are recomputed. Sent by `policy apply`, never by people.
     case policyApplied = "policy-applied"
     /// A timer came due. Sent by the timer service (or the scenario runner's virtual clock), never by people.

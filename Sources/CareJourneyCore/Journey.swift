@@ -68,8 +68,9 @@ public enum Journey {
             if state.stage != .transferring { names.append(.movedToAnotherCouncil) }
             names += [.closeCase, .reassign]
         }
-        // Person details can be put right at any time, after closing too (statutory returns cover closed cases).
-        names.append(.recordPersonDetails)
+        // Person details can be put right at any time, after closing too (statutory returns cover closed cases), and
+        // so can any value recorded wrongly; a case is held, or its hold released, whatever its stage.
+        names += [.recordPersonDetails, .correctRecord, state.hold == nil ? .hold : .releaseHold]
         switch state.safeguarding.status {
         case .none: names.append(.safeguardingConcern)
         case .concern: names.append(.s42Decision)

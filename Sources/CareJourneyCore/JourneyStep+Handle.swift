@@ -54,6 +54,9 @@ extension JourneyStep {
         case .recordPersonDetails(let details): try recordDetails(details, event: .recordPersonDetails)
         case .retryTask(let action): try retryTask(action.task)
         case .cancelTask(let action): try cancelTask(action.task)
+        case .hold(let decision): try hold(decision)
+        case .releaseHold(let decision): try releaseHold(decision)
+        case .correctRecord(let correction): try recordCorrection(correction)
         case .timerFired(let fire): try self.fire(fire)
         case .policyApplied: retime()
         }

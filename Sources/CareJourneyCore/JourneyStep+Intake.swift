@@ -3,13 +3,14 @@ import Foundation
 /// Contact, reablement and the start of assessment.
 extension JourneyStep {
     /// Records a contact. On a closed case it is a re-referral: a new episode of the journey for the same person;
-    /// safeguarding, complaints and tasks still open carry over.
+    /// safeguarding, complaints, tasks still open and a legal hold carry over.
     mutating func recordContact(_ contact: Contact) throws(TransitionError) {
         let known = state.person?.details ?? PersonDetails()
         if state.stage == .closed {
             var fresh = CaseState(id: state.id)
             fresh.safeguarding = state.safeguarding
             fresh.complaint = state.complaint
+            fresh.hold = state.hold
             fresh.tasks = state.tasks
             fresh.nextTaskNumber = state.nextTaskNumber
             state = fresh

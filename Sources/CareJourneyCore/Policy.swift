@@ -23,12 +23,16 @@ public struct Policy: Hashable, Codable, Sendable {
     /// Minimum roles the council raises above the catalog's (`EventCatalog.minimumRole(of:)`); never lower.
     /// `nil` when the policy raises none (so that a policy file without `roles:` keeps its fingerprint).
     public var minimumRoles: [EventName: Role]?
+    /// How long closed cases are kept, and how often the service disposes of those kept long enough. `nil` when the
+    /// policy has no schedule (nothing is disposed of), so that a policy file without `retention:` keeps its
+    /// fingerprint.
+    public var retention: RetentionSchedule?
 
     /// Creates a policy.
     public init(
         id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
         transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String],
-        minimumRoles: [EventName: Role]? = nil
+        minimumRoles: [EventName: Role]? = nil, retention: RetentionSchedule? = nil
     ) {
         self.id = id
         self.council = council
@@ -40,6 +44,7 @@ public struct Policy: Hashable, Codable, Sendable {
         self.ras = ras
         self.queues = queues
         self.minimumRoles = minimumRoles
+        self.retention = retention
     }
 
     /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).

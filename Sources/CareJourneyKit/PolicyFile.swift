@@ -26,7 +26,7 @@ public enum PolicyFile {
     private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
         let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
-            "roles",
+            "roles", "retention",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])
         let reablement = Policy.Reablement(
@@ -46,7 +46,8 @@ public enum PolicyFile {
             highCost: .init(weeklyThreshold: try highCost.required("weekly-threshold").money()),
             ras: try readRAS(try root.required("ras")),
             queues: try readQueues(try root.required("queues")),
-            minimumRoles: try root.optional("roles").map(readRoles))
+            minimumRoles: try root.optional("roles").map(readRoles),
+            retention: try root.optional("retention").map(readRetention))
         try check(policy, root)
         return policy
     }
@@ -119,8 +120,11 @@ public enum PolicyFile {
             let least = EventCatalog.minimumRole(of: name)
             guard role >= least else {
                 throw entry.error(
-                    .badValue, "'\(name.rawValue)' needs at least the \(least.rawValue) role; a policy may raise a minimum, never lower it",
-                    hint: "use \(Role.allCases.filter { $0 >= least }.map(\.rawValue).joined(separator: " or ")), or leave it out")
+                    .badValue,
+                    "'\(name.rawValue)' needs at least the \(least.rawValue) role; a policy may raise a minimum, never lower it",
+                    hint:
+                        "use \(Role.allCases.filter { $0 >= least }.map(\.rawValue).joined(separator: " or ")), or leave it out"
+                )
             }
             roles[name] = role
         }

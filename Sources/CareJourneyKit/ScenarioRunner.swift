@@ -116,9 +116,16 @@ private struct Run {
 
     mutating func apply(_ event: Event, to id: CaseID, actor: String?) {
         let state = result.cases[id] ?? CaseState(id: id)
-        do {
+        do throws(TransitionError) {
             // A step that names no actor is taken by "scenario"; timers fire as "timer", as the engine records them.
             let who = actor ?? (event.isSystemEvent ? "timer" : "scenario")
+            if event.name == .correctRecord {
+                throw TransitionError(
+                    .guardFailed,
+                    "a scenario cannot correct a record: a correction rewrites the case's stored history, which only "
+                        + "the service holds; send it to `carejourney serve`",
+                    stage: state.stage, event: event.name.rawValue, missing: ["a stored history to rewrite"])
+            }
             let transition = try Journey.apply(event, to: state, at: now, by: who, policy: policy)
             result.cases[id] = transition.state
             result.histories[id, default: CaseHistory(id: id)].append(event, at: now, state: transition.state)

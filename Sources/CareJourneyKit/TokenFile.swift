@@ -39,7 +39,7 @@ public struct TokenFile: Sendable, Equatable {
     public private(set) var entries: [Entry]
 
     /// Names the service itself records as actors, which no person may take.
-    public static let reservedNames: Set<String> = ["local", "api", "timer", "policy", "sample"]
+    public static let reservedNames: Set<String> = ["local", "api", "timer", "policy", "sample", "retention"]
 
     /// A file with these entries, not yet written.
     public init(path: String, entries: [Entry] = []) {

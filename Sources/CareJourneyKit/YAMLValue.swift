@@ -123,6 +123,14 @@ package struct YAMLValue {
         return value
     }
 
+    /// The node as `true` or `false`.
+    func bool() throws(FileError) -> Bool {
+        guard let value = node.bool, node.scalar?.style == .plain else {
+            throw error(.badValue, "expected true or false, not '\(node.string ?? "")'")
+        }
+        return value
+    }
+
     /// The node as an amount of pounds.
     func money() throws(FileError) -> Money {
         let text = (try string()).replacingOccurrences(of: "£", with: "").replacingOccurrences(of: ",", with: "")

@@ -156,6 +156,7 @@ public struct CareJourneyService: Sendable {
             },
             logger: logger)
         var services: [any Service] = [engine, timers, metrics, timeliness]
+        if let disposal = DisposalService(engine: engine, clock: clock, logger: logger) { services.append(disposal) }
         if let broker {
             services.append(broker)
             if !options.workers.isEmpty {

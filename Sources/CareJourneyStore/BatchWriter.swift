@@ -62,10 +62,15 @@ struct BatchWriter: Sendable {
         let outcome = try apply(command, in: db, committed: &committed)
         let answer = command.render?(outcome)
         if let key = command.idempotencyKey, let answer {
+            // The answer names its case, so that disposing of the case removes it.
             try db.cachedStatement(
-                sql: "INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)"
+                sql: """
+                    INSERT INTO idempotency (key, fingerprint, status, body, created_at, case_id)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
             ).execute(arguments: [
                 key, command.fingerprint, answer.status, answer.body, command.at.timeIntervalSince1970,
+                outcome.caseID?.rawValue,
             ])
         }
         return Done(result: .done(outcome, answer), committed: committed)
@@ -99,33 +104,54 @@ struct BatchWriter: Sendable {
                         event: command.event.name.rawValue,
                         accepted: [.contact]), nil)
             }
+            // Numbers of disposed cases are never given again: their certificates name them.
             number =
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM cases")) ?? 1
+                try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT MAX(COALESCE((SELECT MAX(number) FROM cases), 0),
+                                       COALESCE((SELECT MAX(case_number) FROM disposal_certificates), 0)) + 1
+                            """)) ?? 1
             id = CaseID("C-\(number)")
             state = CaseState(id: id)
             version = 0
         }
 
-        let transition: Transition
+        var transition: Transition
         do {
             transition = try Journey.apply(command.event, to: state, at: command.at, by: command.actor, policy: policy)
         } catch {
             return .rejected(error, command.caseID)
         }
+        // A correction rewrites an earlier event and replays the case (see `BatchWriter+Correction`).
+        var rewrite: Rewrite?
+        if case .correctRecord(let correction) = command.event {
+            switch try self.rewrite(id, by: correction, current: state, command: command, in: db) {
+            case .success(let worked):
+                rewrite = worked
+                transition = worked.transition
+            case .failure(let error):
+                return .rejected(error, id)
+            }
+        }
         version += 1
         let new = transition.state
-        // A snapshot every few events and when the case closes; otherwise only the projection columns. A case
-        // without one (snapshot version 0) is read by replaying its few events from the start.
-        let snapshotDue = new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
+        let (event, eventData) = rewrite.map { ($0.recorded, $0.recordedData) } ?? (command.event, command.eventData)
+        // A snapshot every few events, when the case closes, and after a correction (no snapshot may hold the
+        // corrected value); otherwise only the projection columns. A case without one (snapshot version 0) is read
+        // by replaying its few events from the start.
+        let snapshotDue =
+            rewrite != nil || new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
         let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
         if snapshotDue { snapshotVersion = version }
+        if let rewrite { try rewrite.write(of: id, in: db) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            id.rawValue, version, command.event.name.rawValue, command.eventData,
+            id.rawValue, version, event.name.rawValue, eventData,
             command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
             Date().timeIntervalSince1970,
         ])
@@ -143,16 +169,16 @@ struct BatchWriter: Sendable {
             guard case .openCase(let contact) = effect else { continue }
             let referral = Command(
                 caseID: nil, event: .contact(contact), actor: "referral from \(id)", at: command.at)
-            if case .applied(let event) = try apply(referral, in: db, committed: &committed) {
-                opened.append(event.state.id)
+            if case .applied(let opening) = try apply(referral, in: db, committed: &committed) {
+                opened.append(opening.state.id)
             }
         }
-        let event = CommittedEvent(
-            seq: seq, version: version, state: new, from: state.stage, event: command.event, data: command.eventData,
+        let done = CommittedEvent(
+            seq: seq, version: version, state: new, from: state.stage, event: event, data: eventData,
             actor: command.actor,
             reason: command.reason, effects: transition.effects, at: command.at, opened: opened)
-        committed.insert(event, at: 0)
-        return .applied(event)
+        committed.insert(done, at: 0)
+        return .applied(done)
     }
 
     /// A case's number, version and state: from this batch, from the cache at the store's version, or read.

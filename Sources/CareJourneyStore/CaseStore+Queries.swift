@@ -163,6 +163,11 @@ struct HistoryRow: Sendable {
     }
 
     func event() throws(StoreError) -> Event { try StateCodec.event(name: name, data: data) }
+
+    /// `event` (this row's, or a corrected one) applied to `state` as this row's was: at its time, by its actor.
+    func apply(_ event: Event, to state: CaseState, policy: Policy) throws(TransitionError) -> CaseState {
+        try Journey.apply(event, to: state, at: Date(timeIntervalSince1970: at), by: actor, policy: policy).state
+    }
 }
 
 extension TaskRecord {

@@ -39,6 +39,11 @@ public final class CaseStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "carejourney"
+        // What is deleted or overwritten is zeroed where it lay, from the moment it is freed: a disposed case or a
+        // corrected value leaves no copy in free pages or in the free space of pages still in use. Set on every
+        // connection, not only the one that disposes, since the older copies were freed by ordinary writes (each
+        // snapshot, each updated row). See docs/governance.md.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         switch access {
         case .readWrite:
             DataDirectory.restrictNewFiles()
@@ -73,6 +78,21 @@ public final class CaseStore: Sendable {
     /// The `PRAGMA synchronous` level the writer commits with (2 is FULL).
     public func synchronousLevel() throws(StoreError) -> Int {
         try write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Copies every committed page into the database file and empties the WAL, so that it keeps no older copy of
+    /// a page (one holding a disposed case or a corrected value): `PRAGMA wal_checkpoint(TRUNCATE)`. It waits for
+    /// readers of older pages to finish (up to the busy timeout).
+    ///
+    /// - Returns: whether the WAL was emptied; `false` when readers held it (the next call empties it).
+    @discardableResult
+    public func truncateWAL() -> Bool {
+        do {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            return true
+        } catch {
+            return false
+        }
     }
 
     // MARK: Access

@@ -68,6 +68,17 @@ public enum CommandOutcome: Sendable {
     case notFound(CaseID)
 }
 
+extension CommandOutcome {
+    /// The case the command was for, or opened.
+    var caseID: CaseID? {
+        switch self {
+        case .applied(let event): event.state.id
+        case .rejected(_, let id): id
+        case .notFound(let id): id
+        }
+    }
+}
+
 /// An event as committed: where it went and what it did. A class, so that handing it to the command's caller
 /// and to every observer shares one copy of the case's state.
 public final class CommittedEvent: Sendable {

@@ -53,12 +53,20 @@ public final class Engine: Service, Sendable {
     /// How the engine has batched its work so far (group commit: commands per transaction).
     public var statistics: Statistics { counters.withLock { $0 } }
 
-    /// What the writer is given: a command to answer, a read to record (and say when it is recorded), or a note to
-    /// write with the next commit.
+    /// What the writer is given: a command to answer, a read to record (and say when it is recorded), a note to
+    /// write with the next commit, or maintenance to run after it.
     private enum Work {
         case command(Command, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
         case read(AccessRecord, recorded: @Sendable (Result<Void, StoreError>) -> Void)
         case note(StoreNote)
+        case maintenance(@Sendable () -> Void)
+    }
+
+    /// What maintenance did: its result, how it changed the store's figures, and the cases it removed.
+    struct Maintenance<Value: Sendable>: Sendable {
+        let result: Value
+        let figures: StoreFigures
+        let removed: [CaseID]
     }
 
     /// Creates an engine that writes to `store` under `policy`, which it records in the store.
@@ -174,18 +182,49 @@ public final class Engine: Service, Sendable {
         }
     }
 
+    /// Runs `job` on the writer thread after the batch in hand, with the store to itself (disposal, which must not
+    /// interleave with commands); its changes to the figures are counted, and the cases it removed are forgotten.
+    ///
+    /// - Throws: what `job` throws; `StoreError.closed` once the engine is shutting down.
+    func maintain<T: Sendable>(
+        _ job: @escaping @Sendable () throws(StoreError) -> Maintenance<T>
+    ) async throws(StoreError) -> T {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, StoreError>, Never>) in
+            let added = queue.add(
+                .maintenance { [self] in
+                    continuation.resume(
+                        returning: Result { () throws(StoreError) in
+                            try committing.withLock { _ throws(StoreError) in
+                                let done = try job()
+                                figureChanges.withLock { $0 += done.figures }
+                                cache.withLock { $0.forget(done.removed) }
+                                return done.result
+                            }
+                        })
+                })
+            if !added {
+                continuation.resume(
+                    returning: .failure(StoreError(.closed, "the engine is shutting down; try again shortly")))
+            }
+        }
+        return try result.get()
+    }
+
     /// Takes no more commands; those already submitted are still written.
     public func stopAccepting() {
         queue.close()
     }
 
-    /// Writes one batch in one transaction, then answers each command in it (on the writer thread).
+    /// Writes one batch in one transaction, then answers each command in it (on the writer thread); then runs the
+    /// maintenance that came with it.
     private func commit(_ batch: [Work]) {
         var commands: [Command] = []
         var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
         var notes: [StoreNote] = []
         var reads: [AccessRecord] = []
         var recorded: [@Sendable (Result<Void, StoreError>) -> Void] = []
+        var maintenance: [@Sendable () -> Void] = []
         for work in batch {
             switch work {
             case .command(let command, let answer):
@@ -196,8 +235,20 @@ public final class Engine: Service, Sendable {
                 recorded.append(done)
             case .note(let note):
                 notes.append(note)
+            case .maintenance(let job):
+                maintenance.append(job)
             }
         }
+        if !commands.isEmpty || !notes.isEmpty || !reads.isEmpty {
+            commit(commands, answering: answers, notes: notes, reads: reads, recorded: recorded)
+        }
+        for job in maintenance { job() }
+    }
+
+    private func commit(
+        _ commands: [Command], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
+        notes: [StoreNote], reads: [AccessRecord], recorded: [@Sendable (Result<Void, StoreError>) -> Void]
+    ) {
         let known: @Sendable (CaseID, Int) -> StateCache.Entry? = { [self] id, version in
             cache.withLock { $0.state(of: id, at: version) }
         }
@@ -221,8 +272,14 @@ public final class Engine: Service, Sendable {
                 counters.largestBatch = max(counters.largestBatch, commands.count)
             }
             for done in recorded { done(.success(())) }
-            for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
             let committed = results.flatMap { (try? $0.get())?.committed ?? [] }
+            // A corrected value must not stay in the WAL's older copies of the pages it was in: emptied before the
+            // correction is answered.
+            if committed.contains(where: { $0.event.name == .correctRecord }) && !store.truncateWAL() {
+                logger.warning(
+                    "a correction's old value may stay in the WAL until the next checkpoint: readers held it")
+            }
+            for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
             if !committed.isEmpty {
                 for observer in observers.withLock({ $0 }) { observer(committed) }
             }

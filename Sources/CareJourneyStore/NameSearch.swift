@@ -14,6 +14,10 @@ enum NameSearch {
     /// True of the index's rows whose names contain the fragment bound to it (one FTS5 phrase: its trigrams in a
     /// row, any double quote doubled).
     static let match = #"cases_name MATCH '"' || replace(lower(?), '"', '""') || '"'"#
+    /// Merges the index into one segment, dropping what removed names left: a removal writes a marker that hides
+    /// the name's entries, which stay in older segments until they are merged. It rewrites the whole index (seconds for a
+    /// million names), so disposal runs it once a run.
+    static let optimize = "INSERT INTO cases_name (cases_name) VALUES ('optimize')"
 }
 
 extension CaseStore {

@@ -28,6 +28,11 @@ struct StateCache: Sendable {
         return entry
     }
 
+    /// Forgets these cases (disposed of: their states must not outlive their rows).
+    mutating func forget(_ ids: [CaseID]) {
+        for id in ids { entries[id] = nil }
+    }
+
     /// Holds these states, dropping the oldest entries beyond capacity.
     mutating func store(_ written: [CaseID: Entry]) {
         guard capacity > 0 else { return }

@@ -37,16 +37,20 @@ enum StateCodec {
         String(decoding: event.dataJSON, as: UTF8.self)
     }
 
-    /// Reads an event back from its name and stored data.
-    static func event(name: String, data: String) throws(StoreError) -> Event {
-        let json: JSONValue
+    /// An event's stored data, untyped.
+    static func json(_ data: String) throws(StoreError) -> JSONValue {
         do {
             // The core's own reader: it reads JSON as Foundation does (JSONTextTests), several times faster, which
             // replaying a million histories for a report or a verify needs.
-            json = try JSONValue.parse(Array(data.utf8))
+            return try JSONValue.parse(Array(data.utf8))
         } catch {
             throw StoreError(.corrupt, "event data is not JSON", cause: error)
         }
+    }
+
+    /// Reads an event back from its name and stored data.
+    static func event(name: String, data: String) throws(StoreError) -> Event {
+        let json = try json(data)
         do {
             return try Event(name: name, data: json)
         } catch {

@@ -50,9 +50,7 @@ enum StateLoader {
         let policy = try policies(row.policy)
         let event = try row.event()
         do {
-            let after = try Journey.apply(
-                event, to: state, at: Date(timeIntervalSince1970: row.at), by: row.actor, policy: policy)
-            return (event, after.state)
+            return (event, try row.apply(event, to: state, policy: policy))
         } catch {
             throw StoreError(
                 .corrupt, "event \(row.seq) (\(row.name) on \(row.caseID)) does not replay: \(error.message)",

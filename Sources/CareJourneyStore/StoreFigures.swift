@@ -72,6 +72,14 @@ public struct StoreFigures: Sendable, Equatable {
         tasks[queue, default: [:]][new, default: 0] += 1
     }
 
+    /// A case was removed (disposal) with its task rows, each on its queue with its status.
+    mutating func removed(_ state: CaseState, tasks: [(queue: String, status: TaskStatus)]) {
+        cases[state.stage, default: 0] -= 1
+        if ProjectionColumns.isOverdue(state) { overdue -= 1 }
+        pendingTimers -= state.timers.count
+        for task in tasks { self.tasks[task.queue, default: [:]][task.status, default: 0] -= 1 }
+    }
+
     /// Adds `other`'s counts to these.
     public static func += (figures: inout StoreFigures, other: StoreFigures) {
         figures.combine(other, sign: 1)

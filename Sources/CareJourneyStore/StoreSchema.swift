@@ -230,7 +230,7 @@ enum StoreSchema {
                     CREATE INDEX access_log_by_actor ON access_log(actor, at);
                     CREATE INDEX access_log_by_time ON access_log(at);
                     CREATE TABLE access_log_cases (
-                        access_id INTEGER NOT NULL REFERENCES access_log(id),
+                        access_id INTEGER NOT NULL REFERENCES access_log(id) ON DELETE CASCADE,
                         case_id TEXT NOT NULL
                     );
                     CREATE INDEX access_log_cases_by_case ON access_log_cases(case_id, access_id);
@@ -239,6 +239,29 @@ enum StoreSchema {
                         SELECT rowid, at, viewer, 'view', 1 FROM case_views;
                     INSERT INTO access_log_cases (access_id, case_id) SELECT rowid, case_id FROM case_views;
                     DROP TABLE case_views;
+                    """)
+        }
+        migrator.registerMigration("v12: disposal certificates") { db in
+            // What is left of a case disposed of after its retention period: a certificate without personal data,
+            // keyed by the case's number so that the number is never given to a new case. Each answer kept for an
+            // Idempotency-Key names its case, so that disposal removes it (answers kept before this version name
+            // none).
+            try db.execute(
+                sql: """
+                    CREATE TABLE disposal_certificates (
+                        case_number INTEGER PRIMARY KEY,
+                        case_id TEXT NOT NULL,
+                        opened_at REAL,
+                        closed_at REAL NOT NULL,
+                        rule TEXT NOT NULL,
+                        kept_for TEXT NOT NULL,
+                        policy TEXT NOT NULL,
+                        disposed_by TEXT NOT NULL,
+                        disposed_at REAL NOT NULL,
+                        removed TEXT NOT NULL
+                    );
+                    ALTER TABLE idempotency ADD COLUMN case_id TEXT;
+                    CREATE INDEX idempotency_by_case ON idempotency(case_id) WHERE case_id IS NOT NULL;
                     """)
         }
         return migrator

@@ -18,7 +18,8 @@ public struct VerificationReport: Sendable {
 extension CaseStore {
     /// Rebuilds every case from its history (under the policy each event was applied under) and compares the
     /// result with the stored projection, the pending timers and the open tasks. Also checks that the name
-    /// search finds each case by its name, that tasks carry their case's number, and that no timer fired twice.
+    /// search finds each case by its name, that tasks carry their case's number, that no timer fired twice, and
+    /// that nothing is left of a case disposed of but its certificate.
     /// Reads one consistent snapshot, so it can run beside a live server.
     ///
     /// - Parameter limit: stop listing after this many differences.
@@ -110,6 +111,16 @@ extension CaseStore {
                         WHERE tasks.case_number IS NOT cases.number
                         """) ?? 0
             if misnumbered > 0 { differ("\(misnumbered) task(s) do not carry their case's number") }
+            let undisposed =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM disposal_certificates d
+                        WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
+                            OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
+                            OR EXISTS (SELECT 1 FROM tasks WHERE case_id = d.case_id)
+                        """) ?? 0
+            if undisposed > 0 { differ("\(undisposed) disposed case(s) still have events, a projection or tasks") }
             for row in try Row.fetchAll(
                 db,
                 sql: """

@@ -229,6 +229,21 @@ extension ScenarioRunner.Result {
         #expect(result.timingErrors == ["line 6: the step is at 2026-01-01 00:00, before the clock (2026-01-05 09:00)"])
     }
 
+    @Test func aScenarioCannotCorrectARecordItHasNoStoredHistoryFor() throws {
+        let scenario = try ScenarioFile.parse(
+            header
+                + "  - case: ada\n    event: contact\n    data: { name: Ada, clientType: adult, route: gp }\n"
+                + "  - case: ada\n    event: correct-record\n    data: { event: 1, field: name, value: Bo, reason: typo }\n",
+            file: "t.yaml")
+        let result = ScenarioRunner(policy: try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))).run(
+            scenario)
+        let refused = try #require(result.timeline.last)
+        #expect(refused.kind == .rejected)
+        #expect(refused.name == "correct-record")
+        #expect(refused.error?.contains("only the service holds") == true)
+        #expect(result.cases["ada"]?.person?.name == "Ada")
+    }
+
     @Test func peopleCannotFireTimers() throws {
         let error = try #require(
             parseError(

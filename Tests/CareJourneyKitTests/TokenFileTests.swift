@@ -97,7 +97,7 @@ import Testing
     @Test func namesAreCheckedWhenAddedAndWhenRemoved() throws {
         var file = TokenFile(path: "tokens.yaml")
         _ = try file.add("sw.jones", role: .viewer)
-        for name in ["sw.jones", "timer", "", "sw jones", "ćwierć"] {
+        for name in ["sw.jones", "timer", "retention", "", "sw jones", "ćwierć"] {
             let error = #expect(throws: FileError.self) { _ = try file.add(name, role: .admin) }
             #expect(error?.file == "tokens.yaml")
             #expect(error?.hint?.isEmpty == false)

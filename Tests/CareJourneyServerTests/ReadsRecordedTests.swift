@@ -78,6 +78,21 @@ import Testing
         }
     }
 
+    @Test func aCasePageShowsItsLegalHold() async throws {
+        let people = try People()
+        try await LiveServer.with(tokens: people.file) { server in
+            let manager = server.signedIn(as: people["m.patel"])
+            #expect(try await manager.post("/api/cases", Self.contact).status == 201)
+            #expect(try await manager.send("GET", "/cases/C-1").text.contains("<dd data-field=\"hold\">none</dd>"))
+            let held = try await manager.post(
+                "/api/cases/C-1/events", ["name": "hold", "data": ["reason": "a claim against the council"]])
+            #expect(held.status == 200, "\(held.text)")
+            let page = try await manager.send("GET", "/cases/C-1").text
+            #expect(page.contains("<span class=\"tag hold\">legal hold</span>"))
+            #expect(page.contains("by m.patel: a claim against the council"))
+        }
+    }
+
     @Test func theDashboardsListsAreRecordedWithWhatWasAsked() async throws {
         let people = try People()
         try await LiveServer.with(sample: 6, tokens: people.file) { server in

@@ -54,7 +54,8 @@ import Testing
     @Test func filesLeftReadableInAnOwnerOnlyFolderAreMadeOwnerOnly() throws {
         let folder = temporaryDirectory()
         let export = folder + "/cld.csv"
-        _ = FileManager.default.createFile(atPath: export, contents: Data("x".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(
+            atPath: export, contents: Data("x".utf8), attributes: [.posixPermissions: 0o644])
         _ = try CaseStore(directory: folder)
         #expect(mode(export) == 0o600)
     }

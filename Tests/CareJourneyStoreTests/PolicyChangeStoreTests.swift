@@ -35,3 +35,19 @@ import Testing
         #expect(try store.apply(sooner, at: start, reason: "again", dryRun: true).changed == 0)
     }
 }
+
+@Suite struct PolicyFingerprintTests {
+    /// Without `retention:` a policy encodes as it did before the key existed, so a store running under it needs no
+    /// `policy apply`: these are the shipped files' fingerprints before they had a schedule.
+    @Test func aPolicyWithoutARetentionScheduleKeepsItsFingerprint() throws {
+        for (name, fingerprint) in [
+            ("derbyshire", "derbyshire-f8db0c7df5941c0d"), ("wiltshire", "wiltshire-bc5fe57173fb9659"),
+        ] {
+            var policy = try shippedPolicy(name)
+            #expect(policy.retention != nil)
+            #expect(policy.fingerprint != fingerprint, "the schedule is part of the policy")
+            policy.retention = nil
+            #expect(policy.fingerprint == fingerprint, "\(name)")
+        }
+    }
+}

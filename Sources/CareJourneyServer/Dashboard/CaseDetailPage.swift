@@ -39,6 +39,12 @@ enum CaseDetailPage {
         let review = state.reviews.current.map {
             "\($0.type.rawValue) review in progress" + ($0.reason.map { " (\($0.rawValue))" } ?? "")
         }
+        let hold: HTML = state.hold.map { hold in
+            """
+            <span class="tag hold">legal hold</span> since \(UKTime.element(hold.at)) by \(hold.by): \(hold.reason) \
+            (never disposed of while it stands)
+            """
+        } ?? "none"
         return """
             <dl class="summary">
             <dt>Stage</dt><dd data-field="stage">\(state.stage.rawValue)\(overdue)</dd>
@@ -54,6 +60,7 @@ enum CaseDetailPage {
             <dt>Advocacy</dt><dd>\(state.advocacy.status.rawValue)\(state.advocacy.advocate.map { " (\($0))" })</dd>
             <dt>Direct payment</dt><dd>\(state.directPayment.status.rawValue)</dd>
             <dt>High-cost approval</dt><dd>\(state.highCost.status.rawValue)</dd>
+            <dt>Legal hold</dt><dd data-field="hold">\(hold)</dd>
             \(closure)
             </dl>
             """

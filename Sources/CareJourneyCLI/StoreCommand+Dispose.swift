@@ -1,0 +1,117 @@
+import ArgumentParser
+import CareJourneyCore
+import CareJourneyReports
+import CareJourneyStore
+import Foundation
+
+extension StoreCommand {
+    /// Removes the closed cases kept for their retention period, leaving certificates.
+    struct Dispose: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "List, then remove, the closed cases kept their retention period under the store's policy, each "
+                + "leaving a certificate without personal data (stop the server first).",
+            discussion: """
+                The schedule is the `retention:` key of the policy the store runs under (docs/policy-files.md). A case \
+                on legal hold, or with tasks still open, is kept and listed. Try --dry-run first. On a store written \
+                before schema v12, run once with --vacuum (docs/governance.md).
+                """)
+
+        @OptionGroup var data: DataDirectoryOption
+
+        @Flag(
+            name: .customLong("dry-run"), help: "List what would be removed; remove nothing (beside a running service)."
+        )
+        var dryRun = false
+
+        @Option(
+            name: .customLong("as-of"),
+            help: "Count periods to the end of this day, YYYY-MM-DD (a UK day; default: today).")
+        var asOf: String?
+
+        @Flag(help: "Print the listing as JSON.")
+        var json = false
+
+        @Option(help: "Who disposes, for the certificates (default: unix: and your user name).")
+        var by = SystemUser.current
+
+        @Flag(help: "Rebuild the database file afterwards, clearing free pages older versions left (slow; once).")
+        var vacuum = false
+
+        func run() async throws {
+            let day = asOf ?? ReportPeriod.day(of: Date())
+            let date = try end(of: day)
+            do {
+                let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
+                let store = try CaseStore(directory: data.path, access: dryRun ? .readOnly : .readWrite)
+                guard let policy = try store.currentPolicy(), let schedule = policy.retention else {
+                    printError(
+                        "carejourney store dispose: the store's policy has no retention schedule, so nothing is due\n"
+                            + "  hint: add `retention:` to the policy file (docs/policy-files.md#retention), then "
+                            + "`carejourney policy apply FILE --data-dir \(data.path)`")
+                    throw ExitCode.failure
+                }
+                let plan = try await store.planDisposal(asOf: date, under: schedule, policy: policy.id)
+                let report =
+                    dryRun
+                    ? plan.listing
+                    : try store.dispose(plan, by: by, at: max(Date(), try store.latestEventTime() ?? .distantPast))
+                if vacuum && !dryRun { try store.vacuum() }
+                print(json ? try Self.json(report) : Self.text(report, asOf: day))
+                withExtendedLifetime(lock) {}  // held until the store is written
+            } catch let error as StoreError {
+                printError("carejourney store dispose: \(error)")
+                throw ExitCode.failure
+            }
+        }
+
+        /// The end of the UK day `text` (`YYYY-MM-DD`): periods that ran out by then are over.
+        private func end(of text: String) throws -> Date {
+            do {
+                return try ReportPeriod(from: text, to: text).end
+            } catch {
+                printError(
+                    "carejourney store dispose: --as-of '\(text)' is not a date: write it YYYY-MM-DD, like 2034-03-31")
+                throw ExitCode.failure
+            }
+        }
+
+        static func json(_ report: DisposalReport) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            return String(decoding: try encoder.encode(report), as: UTF8.self)
+        }
+
+        /// A line for each case past its period as of the end of the day `asOf`, then the counts.
+        static func text(_ report: DisposalReport, asOf: String) -> String {
+            let day = ReportPeriod.day(of:)
+            var lines = [
+                "as of \(asOf) under policy '\(report.policy)': \(report.examined) closed case(s) examined, "
+                    + "\(report.cases.count) past their retention period"
+            ]
+            for entry in report.cases {
+                let outcome: String
+                switch entry.outcome {
+                case .disposed: outcome = "disposed (\(entry.removed?.values.reduce(0, +) ?? 0) rows removed)"
+                case .due: outcome = "would be disposed"
+                case .held:
+                    outcome = "kept: legal hold by \(entry.heldBy ?? "?") since \(entry.heldSince.map(day) ?? "?")"
+                case .openWork: outcome = "kept: \(entry.openTasks) task(s) still open"
+                case .changed: outcome = "kept: it changed after it was examined; the next run looks again"
+                }
+                lines.append(
+                    "  \(entry.caseID)  closed \(day(entry.closedAt))  rule \(entry.rule) (\(entry.keep)), due "
+                        + "\(day(entry.dueAt)): \(outcome)")
+            }
+            let kept =
+                "kept: \(report.count(.held)) on legal hold, \(report.count(.openWork)) with open work, "
+                + "\(report.count(.changed)) changed since examined"
+            lines.append(
+                report.dryRun
+                    ? "would dispose of \(report.count(.due)); \(kept) — nothing removed; run again without --dry-run"
+                    : "disposed of \(report.count(.disposed)), each leaving a certificate; \(kept)")
+            return lines.joined(separator: "\n")
+        }
+    }
+}
