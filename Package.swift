@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "CareJourneyStore", targets: ["CareJourneyStore"]),
         .library(name: "CareJourneyReports", targets: ["CareJourneyReports"]),
         .library(name: "CareJourneyServer", targets: ["CareJourneyServer"]),
+        .library(name: "CareJourneyRuntime", targets: ["CareJourneyRuntime"]),
         // The worker SDK: serve a CareJourney queue (or any MDP service) from Swift.
         .library(name: "CareJourneyWorker", targets: ["CareJourneyWorker"]),
     ],
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev.
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "CareJourneyWorker",
             dependencies: [
-                "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
+                "CareJourneyCore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "CareJourneyBroker",
             dependencies: [
-                "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
+                "CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -81,15 +83,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The running service: timer service, HTTP API, /metrics, dashboard, `serve`'s service group, a seeded
-        // sample population, and the demo (the example workers in-process).
+        // The HTTP side: the JSON API, the dashboard, /metrics, sign-in, access and limits. It knows nothing of
+        // ZeroMQ: what it shows of the broker's queues and workers is a BrokerSnapshot (CareJourneyWire) it is given.
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyBroker", "CareJourneyWorker",
-                "CareJourneyExampleWorkers", "ZeroMQ",
+                "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,11 +100,38 @@ let package = Package(
             ],
             resources: [.copy("openapi.yaml"), .copy("assets")]
         ),
+        // A sample population: people's lives played through the journey (or the engine), for demos and benchmarks.
+        .target(
+            name: "CareJourneySamples",
+            dependencies: ["CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyExampleWorkers"]
+        ),
+        // `serve`: the store, the engine, timers, disposal, the task broker and the HTTP side in one ServiceGroup.
+        .target(
+            name: "CareJourneyRuntime",
+            dependencies: [
+                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
+                "CareJourneySamples", "CareJourneyWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `demo`: the runtime over a seeded caseload with the example workers served in-process.
+        .target(
+            name: "CareJourneyDemo",
+            dependencies: [
+                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
+                "CareJourneyWorker", "CareJourneyExampleWorkers", "CareJourneySamples", "CareJourneyRuntime", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "CareJourneyCLI",
             dependencies: [
-                "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyServer",
+                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyBroker",
+                "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Figures, not tests: durable transitions per second, start-up and memory with a million open cases,
@@ -110,18 +139,18 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyBench",
             dependencies: [
-                "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer", "CareJourneyBroker",
-                "CareJourneyWorker", "ZeroMQ",
+                "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer",
+                "CareJourneyBroker", "CareJourneyWire", "CareJourneyWorker", "CareJourneySamples", "CareJourneyRuntime",
+                "ZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The example workers' answers, served by their own executables and in-process by `carejourney demo`.
-        .target(
-            name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyWorker", "CareJourneyWire"],
-            path: "examples/workers/Shared"),
+        // The example workers' answers, served by their own executables (examples/workers) and in-process by the
+        // demo.
+        .target(name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyCore", "CareJourneyWorker", "CareJourneyWire"]),
         // Example workers, each runnable with one command (`swift run brokerage-worker`).
         .executableTarget(
             name: "brokerage-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
@@ -135,24 +164,49 @@ let package = Package(
         .executableTarget(
             name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
             path: "examples/workers/review-reminders"),
+        // What the tests share: temporary folders removed after use, the repository's files, the shipped policies, an
+        // engine run for a test, a live server on a free port that always stops.
+        .target(
+            name: "CareJourneyTestSupport",
+            dependencies: [
+                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
+                "CareJourneySamples", "CareJourneyRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CareJourneyTestSupport"
+        ),
         .testTarget(name: "CareJourneyCoreTests", dependencies: ["CareJourneyCore"]),
         .testTarget(
             name: "CareJourneyBrokerTests",
             dependencies: [
-                "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore", "CareJourneyKit",
-                "ZeroMQ", .product(name: "Logging", package: "swift-log"),
+                "CareJourneyCore", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore",
+                "CareJourneyKit", "CareJourneyTestSupport", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyKit"]),
-        .testTarget(name: "CareJourneyReportsTests", dependencies: ["CareJourneyReports", "CareJourneyKit"]),
+        .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyCore", "CareJourneyKit", "CareJourneyTestSupport"]),
         .testTarget(
-            name: "CareJourneyStoreTests", dependencies: ["CareJourneyStore", "CareJourneyKit", "CareJourneyReports"]),
+            name: "CareJourneyReportsTests",
+            dependencies: ["CareJourneyCore", "CareJourneyReports", "CareJourneyKit", "CareJourneyTestSupport"]),
+        .testTarget(
+            name: "CareJourneyStoreTests",
+            dependencies: [
+                "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
-                "CareJourneyWorker", "CareJourneyExampleWorkers", .product(name: "Yams", package: "Yams"),
+                "CareJourneyCore", "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
+                "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "CareJourneyDemoTests",
+            dependencies: [
+                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
+                "CareJourneyWorker", "CareJourneyExampleWorkers", "CareJourneySamples", "CareJourneyRuntime",
+                "CareJourneyDemo", "CareJourneyTestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -1,6 +1,7 @@
 import CareJourneyCore
 import CareJourneyServer
 import CareJourneyStore
+import CareJourneySamples
 import Foundation
 
 /// A fixed, seeded mix of searches like the operations dashboard makes: name fragments, case ids, stages, teams,

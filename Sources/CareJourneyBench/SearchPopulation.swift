@@ -1,5 +1,6 @@
 import CareJourneyCore
 import CareJourneyServer
+import CareJourneySamples
 import Foundation
 
 /// A seeded store-sized population for the search benchmark: cases spread over the journey's stages as a

@@ -3,6 +3,7 @@ import CareJourneyCore
 import CareJourneyKit
 import CareJourneyServer
 import CareJourneyStore
+import CareJourneyRuntime
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import CareJourneyKit
 import Foundation
 
 /// How the broker listens and how it keeps workers and tasks honest.

@@ -1,4 +1,6 @@
 import CareJourneyServer
+import CareJourneyDemo
+import CareJourneySamples
 import Foundation
 
 /// What `carejourney demo` prints once it is running: what was seeded, where to look, how to sign in, how to stop.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CareJourneyServer
+import CareJourneyDemo
+import CareJourneySamples
 import Foundation
 import Logging
 

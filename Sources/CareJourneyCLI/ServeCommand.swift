@@ -3,6 +3,8 @@ import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyServer
+import CareJourneyRuntime
+import CareJourneySamples
 import Foundation
 import Logging
 

@@ -5,23 +5,10 @@ import CareJourneyStore
 import CareJourneyWire
 import Foundation
 import Logging
+import CareJourneyTestSupport
 import Testing
 import ZeroMQ
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-func shippedPolicy() throws -> Policy {
-    try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
-}
-
-func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-broker-\(UUID().uuidString)")
-        .path
-    try? FileManager.default.createDirectory(
-        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    return path
-}
 
 /// Options with fast heartbeats (100 ms, liveness 3), so a dead worker is noticed within a test.
 func fastOptions(

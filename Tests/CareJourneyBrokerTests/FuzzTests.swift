@@ -4,6 +4,7 @@ import CareJourneyWorker
 import Foundation
 import Testing
 import ZeroMQ
+import CareJourneyTestSupport
 
 /// Hostile traffic against a running broker over real sockets: it stays up, answers a real worker, and holds no
 /// more memory than before.

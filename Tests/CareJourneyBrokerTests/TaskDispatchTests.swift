@@ -5,6 +5,7 @@ import CareJourneyWorker
 import Foundation
 import Testing
 import ZeroMQ
+import CareJourneyTestSupport
 
 /// The engine's tasks through the broker, with real sockets.
 @Suite(.serialized) struct TaskDispatchTests {
@@ -56,7 +57,7 @@ import ZeroMQ
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = [
-            "python3", repositoryRoot.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
+            "python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
             "--broker", harness.endpoint, "--service", "brokerage", "--protocol", "0.1", "--die-after", "0",
             "--heartbeat", "0.1",
         ]

@@ -4,6 +4,7 @@ import CareJourneyWire
 import Foundation
 import Testing
 import ZeroMQ
+import CareJourneyTestSupport
 
 @testable import CareJourneyBroker
 @testable import CareJourneyWorker
@@ -60,7 +61,7 @@ import ZeroMQ
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments =
-                ["python3", repositoryRoot.appendingPathComponent("examples/workers/python/mdp_worker.py").path]
+                ["python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path]
                 + ["--broker", harness.endpoint, "--service", "brokerage", "--heartbeat", "0.1"] + arguments
             process.standardOutput = Pipe()
             process.standardError = Pipe()

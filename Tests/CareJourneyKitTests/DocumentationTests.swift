@@ -1,6 +1,7 @@
 import CareJourneyCore
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 /// The documentation names every contract value the code has, so it cannot fall behind silently.
 @Suite struct DocumentationTests {

@@ -1,8 +1,10 @@
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneyRuntime
 import Foundation
 import Testing
 import Yams
+import CareJourneyTestSupport
 
 @testable import CareJourneyServer
 
@@ -279,8 +281,8 @@ import Yams
     }
 
     @Test func aStoreKeepsItsPolicyUnlessPolicyApplyChangesIt() throws {
-        let derbyshire = try PolicyFileFixture.load("derbyshire")
-        let wiltshire = try PolicyFileFixture.load("wiltshire")
+        let derbyshire = try shippedPolicy("derbyshire")
+        let wiltshire = try shippedPolicy("wiltshire")
         #expect(
             try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: derbyshire, dataDirectory: "d")
                 == derbyshire)
@@ -291,11 +293,5 @@ import Yams
             try CareJourneyService.choosePolicy(
                 named: derbyshire, stored: wiltshire, fallback: derbyshire, dataDirectory: "d")
         }
-    }
-}
-
-enum PolicyFileFixture {
-    static func load(_ name: String) throws -> Policy {
-        try CareJourneyKit.PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/\(name).yaml").path)
     }
 }

@@ -1,5 +1,4 @@
 import CareJourneyCore
-import CareJourneyBroker
 import CareJourneyKit
 import Foundation
 import HTTPTypes

@@ -1,9 +1,11 @@
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneyRuntime
 import Foundation
 import Logging
 import Synchronization
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyServer
 
@@ -196,7 +198,7 @@ import Testing
     }
 
     @Test func withoutATokenFileTheServiceRefusesToListenBeyondThisMachine() async throws {
-        let policy = try PolicyFileFixture.load("derbyshire")
+        let policy = try shippedPolicy("derbyshire")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-open-\(UUID().uuidString)")
         for host in ["0.0.0.0", "192.168.1.20", "::", "127.evil.example"] {
             let options = CareJourneyService.Options(

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import Yams
+import CareJourneyTestSupport
 
 /// ops/prometheus/alerts.yml cannot drift from what the service exports, nor from the runbook.
 @Suite struct AlertRulesTests {
     /// Every rule in the file: its alert name, expression and runbook link.
     func rules() throws -> [(alert: String, expr: String, runbook: String?)] {
-        let url = repositoryRoot.appendingPathComponent("ops/prometheus/alerts.yml")
+        let url = Repository.root.appendingPathComponent("ops/prometheus/alerts.yml")
         let file = try #require(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
         let groups = try #require(file["groups"] as? [[String: Any]])
         return try groups.flatMap { group in
@@ -39,7 +40,7 @@ import Yams
 
     @Test func theRunbookSaysWhatToDoForEveryAlert() throws {
         let runbook = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("ops/runbook.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("ops/runbook.md"), encoding: .utf8)
         let rules = try rules()
         #expect(rules.count >= 5)
         for rule in rules {

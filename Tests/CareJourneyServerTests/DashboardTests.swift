@@ -4,6 +4,7 @@ import CareJourneyWorker
 import Foundation
 import Logging
 import Testing
+import CareJourneyTestSupport
 
 /// The dashboard's pages and actions over a live server, as the operations team uses them (the browser tests in
 /// Tests/browser drive the same pages in Chromium).

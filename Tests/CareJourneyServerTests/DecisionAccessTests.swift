@@ -2,6 +2,7 @@ import CareJourneyCore
 import CareJourneyKit
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyServer
 

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyServer
 
@@ -102,13 +103,12 @@ import Testing
     }
 
     @Test func taskLatencyRunsFromATasksCommitToItsCompletions() async throws {
-        let policy = try PolicyFileFixture.load("derbyshire")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-metrics-\(UUID().uuidString)")
-        let engine = try Engine(store: try CaseStore(directory: directory.path), policy: policy)
+        let policy = try shippedPolicy("derbyshire")
+        let engine = try Engine(store: try CaseStore(directory: temporaryDirectory()), policy: policy)
         let origin = ContinuousClock.now
         let now = Mutex(origin)
         let metrics = ServiceMetrics(
-            engine: engine, broker: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
+            engine: engine, workers: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
         // Observers run in turn after each commit: this one, after the metrics', says the commit was recorded.
         let (recorded, sink) = AsyncStream<Void>.makeStream()
         engine.observe { _ in sink.yield() }
@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test func docsDescribeEveryMetric() throws {
-        let docs = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        let docs = try String(contentsOf: Repository.root.appendingPathComponent("docs/operations.md"), encoding: .utf8)
         let after = try #require(docs.components(separatedBy: "\n## Metrics\n").dropFirst().first)
         let section = after.components(separatedBy: "\n## ").first ?? after
         for family in MetricFamily.all {

@@ -3,6 +3,7 @@ import CareJourneyKit
 import Foundation
 import GRDB
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyServer
 

@@ -3,6 +3,7 @@ import CareJourneyStore
 import Foundation
 import Logging
 import Testing
+import CareJourneyTestSupport
 
 /// `serve` disposes of closed cases on the policy's schedule (`retention.dispose-every`, daily in the shipped
 /// Derbyshire policy), on its own clock, and logs each run in counts alone.

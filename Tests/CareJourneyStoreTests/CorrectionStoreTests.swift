@@ -3,6 +3,7 @@ import CareJourneyReports
 import Foundation
 import GRDB
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyStore
 

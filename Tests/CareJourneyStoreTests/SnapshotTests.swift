@@ -2,6 +2,7 @@ import CareJourneyCore
 import Foundation
 import GRDB
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyStore
 

@@ -2,25 +2,10 @@ import CareJourneyCore
 import CareJourneyKit
 import Foundation
 import GRDB
+import CareJourneyTestSupport
 import Testing
 
 @testable import CareJourneyStore
-
-/// A fresh folder for one test's store, owner-only as a data folder must be.
-func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-test-\(UUID().uuidString)")
-        .path
-    try? FileManager.default.createDirectory(
-        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    return path
-}
-
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-func shippedPolicy(_ name: String = "derbyshire") throws -> Policy {
-    try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/\(name).yaml").path)
-}
 
 /// 2026-01-05T09:00:00Z.
 let start = Date(timeIntervalSince1970: 1_767_603_600)

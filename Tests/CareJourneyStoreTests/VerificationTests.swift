@@ -1,6 +1,7 @@
 import CareJourneyCore
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyStore
 

@@ -1,4 +1,4 @@
-import CareJourneyBroker
+import CareJourneyWire
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
@@ -12,20 +12,27 @@ import Synchronization
 final class Dashboard: Sendable {
     let engine: Engine
     let clock: any CareClock
-    let broker: Broker?
+    /// The task broker's queues and workers now, when a broker runs.
+    let workers: (@Sendable () -> BrokerSnapshot)?
     let live: LiveEvents
     /// Review timeliness from the histories, made in the background.
     let reviews: ReviewTimelinessService
+    /// The overview's figures, shared with `GET /api/overview`.
+    let overview: OverviewReader
+    /// People's commands on cases, shared with the bulk API.
+    let commands: CaseCommands
     private let map = Mutex<JourneyMap?>(nil)
-    /// The last overview read, and when: pages that refresh live, many at once, share one read a second.
-    private let lastFigures = Mutex<(read: ContinuousClock.Instant, figures: OverviewFigures)?>(nil)
-    private static let figuresFreshFor = Duration.seconds(1)
 
     /// The dashboard over `engine`; the journey map is drawn in the background (it explores the machines).
-    init(engine: Engine, clock: any CareClock, broker: Broker?, live: LiveEvents, reviews: ReviewTimelinessService) {
+    init(
+        engine: Engine, clock: any CareClock, overview: OverviewReader, commands: CaseCommands, live: LiveEvents,
+        reviews: ReviewTimelinessService
+    ) {
         self.engine = engine
         self.clock = clock
-        self.broker = broker
+        self.workers = overview.workers
+        self.overview = overview
+        self.commands = commands
         self.live = live
         self.reviews = reviews
         let policy = engine.policy
@@ -35,23 +42,14 @@ final class Dashboard: Sendable {
         }
     }
 
-    /// The largest form accepted.
-    static let maxForm = 64 * 1024
-    /// Failed tasks shown on the queues page, and acted on by one bulk action at most.
+    /// Failed tasks shown on the queues page.
     static let failedShown = 200
-    static let bulkLimit = 10_000
 
     /// Adds the pages, the live stream and the actions to `router`; `viewer` says who is asking.
     func addRoutes<Context: RequestContext>(
         to router: Router<Context>, viewer: @escaping @Sendable (Request, Context) -> Viewer
     ) {
         router.get("/") { request, context in await self.overview(viewer(request, context)) }
-        router.get("/api/overview") { _, _ in await self.figures().map { Response.json($0) } ?? Self.unavailable }
-        router.get("/api/reports/reviews") { _, _ in
-            await self.reviews.figures(waitingUpTo: .seconds(5)).map { Response.json($0) }
-                ?? Problem(503, "not-ready", "Review timeliness is still being read", "try again in a few seconds")
-                .response
-        }
         router.get("/cases") { request, context in
             await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
         }
@@ -98,7 +96,6 @@ final class Dashboard: Sendable {
         router.post("/bulk/tasks") { request, context in
             await self.bulk(await Self.form(request), viewer(request, context))
         }
-        router.post("/api/bulk/tasks") { request, context in await self.bulkAPI(request, viewer(request, context)) }
     }
 
     // MARK: Pages
@@ -107,21 +104,8 @@ final class Dashboard: Sendable {
         Problem(503, "unavailable", "The store could not be read", "try again shortly").response
     }
 
-    /// The overview's figures: read again once those last read are a second old (on a store of a million cases
-    /// the stage figures are a pass over the cases table).
-    private func figures() async -> OverviewFigures? {
-        if let last = lastFigures.withLock({ $0 }), ContinuousClock.now - last.read < Self.figuresFreshFor {
-            return last.figures
-        }
-        let started = ContinuousClock.now
-        guard let figures = try? await OverviewFigures.read(store: engine.store, broker: broker?.snapshot, at: clock.now())
-        else { return nil }
-        lastFigures.withLock { $0 = (started, figures) }
-        return figures
-    }
-
     private func overview(_ viewer: Viewer) async -> Response {
-        guard let figures = await figures() else { return Self.unavailable }
+        guard let figures = await overview.figures() else { return Self.unavailable }
         return .html(
             OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, viewer: viewer))
     }
@@ -214,7 +198,7 @@ final class Dashboard: Sendable {
     }
 
     private func queues(_ queue: String?, _ viewer: Viewer) async -> Response {
-        guard let figures = await figures(), let principal = viewer.principal,
+        guard let figures = await overview.figures(), let principal = viewer.principal,
             let failed = try? await engine.store.tasks(on: queue, status: "failed", limit: Self.failedShown)
         else { return Self.unavailable }
         do {
@@ -226,7 +210,7 @@ final class Dashboard: Sendable {
         }
         return .html(
             QueuesPage.render(
-                figures, failed: failed, workers: broker?.snapshot.workers ?? [], queue: queue, viewer: viewer))
+                figures, failed: failed, workers: workers?().workers ?? [], queue: queue, viewer: viewer))
     }
 
     // MARK: Actions
@@ -280,38 +264,12 @@ final class Dashboard: Sendable {
         } catch {
             return await showCase(id, viewer, errors: [error.message], status: 422)
         }
-        switch await submit(event, to: id, reason: reason, viewer) {
-        case .success:
-            return Response(
-                status: .seeOther,
-                headers: [.location: "/cases/\(id.rawValue)?notice=\(FormData.encode(action.done))"])
-        case .failure(let message):
-            return await showCase(id, viewer, errors: [message], status: 409)
+        guard let principal = viewer.principal else { return Self.unavailable }
+        if let refusal = await commands.carryOut(event, on: id, reason: reason, by: principal) {
+            return await showCase(id, viewer, errors: [refusal], status: 409)
         }
-    }
-
-    private enum Outcome { case success, failure(String) }
-
-    private func submit(_ event: Event, to id: CaseID, reason: String, _ viewer: Viewer) async -> Outcome {
-        guard let principal = viewer.principal else { return .failure("Sign in to act on a case.") }
-        let command: Command
-        do {
-            command = try PersonCommand.make(
-                event, on: id, by: principal, actor: principal.name, reason: reason, at: clock.now(),
-                policy: engine.policy)
-        } catch {
-            return .failure(error.detail)
-        }
-        do {
-            switch try await engine.submit(command) {
-            case .done(.applied, _): return .success
-            case .done(.rejected(let error, _), _): return .failure(error.message)
-            case .done(.notFound, _): return .failure("There is no case \(id.rawValue).")
-            case .replayed, .keyReused: return .failure("This was done already.")
-            }
-        } catch {
-            return .failure(error.message)
-        }
+        return Response(
+            status: .seeOther, headers: [.location: "/cases/\(id.rawValue)?notice=\(FormData.encode(action.done))"])
     }
 
     /// A bulk retry or cancel of a queue's failed tasks: first the count and a confirmation, then the events.
@@ -328,86 +286,18 @@ final class Dashboard: Sendable {
                 ),
                 status: 422)
         }
-        guard let tasks = try? await engine.store.tasks(on: queue, status: "failed", limit: Self.bulkLimit) else {
+        guard let tasks = try? await commands.failedTasks(on: queue), let principal = viewer.principal else {
             return Self.unavailable
         }
         guard form["confirmed"] == "yes", form["expected"] == String(tasks.count) else {
             return .html(
                 QueuesPage.confirm(action: action, queue: queue, reason: reason, count: tasks.count, viewer: viewer))
         }
-        let (applied, refused) = await carryOut(action == "retry" ? .retryTask : .cancelTask, on: tasks, reason, viewer)
+        let outcome = await commands.bulk(
+            action == "retry" ? .retryTask : .cancelTask, on: tasks, reason: reason, by: principal)
         return .html(
-            QueuesPage.done(action: action, queue: queue, applied: applied, refused: refused, viewer: viewer))
-    }
-
-    /// `POST /api/bulk/tasks`: the same as the page's bulk action, for scripts. Without `expected` (or with a
-    /// count that no longer matches) nothing is done and the answer says how many tasks it would affect.
-    private func bulkAPI(_ request: Request, _ viewer: Viewer) async -> Response {
-        guard viewer.canBulk else {
-            return Problem(403, "forbidden", "Not allowed", "bulk actions need the manager role or above").response
-        }
-        var request = request
-        guard let body = try? await request.collectBody(upTo: Self.maxForm),
-            let input = try? JSONDecoder().decode(BulkRequest.self, from: Data(buffer: body))
-        else {
-            return Problem.badRequest(
-                "the body is {\"queue\": …, \"action\": \"retry\" or \"cancel\", \"reason\": …, \"expected\": N}"
-            ).response
-        }
-        guard input.action == "retry" || input.action == "cancel" else {
-            return Problem.badRequest("action is retry or cancel", field: "action").response
-        }
-        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            return Problem.badRequest("say why: the reason is recorded on every case", field: "reason").response
-        }
-        guard let tasks = try? await engine.store.tasks(on: input.queue, status: "failed", limit: Self.bulkLimit) else {
-            return Self.unavailable
-        }
-        guard input.expected == tasks.count else {
-            var problem = Problem(
-                409, "confirm-count", "Confirm the number of tasks",
-                "\(tasks.count) failed tasks on '\(input.queue)' would be affected; send \"expected\": \(tasks.count) to go ahead",
-                field: "expected")
-            problem.count = tasks.count
-            return problem.response
-        }
-        let (applied, refused) = await carryOut(
-            input.action == "retry" ? .retryTask : .cancelTask, on: tasks, input.reason, viewer)
-        return .json(BulkAnswer(applied: applied, refused: refused))
-    }
-
-    private struct BulkRequest: Decodable {
-        let queue: String
-        let action: String
-        let reason: String
-        let expected: Int?
-    }
-
-    private struct BulkAnswer: Encodable {
-        let applied: Int
-        let refused: [String]
-    }
-
-    /// Retries or cancels each task as an event on its case (many at once, through the engine's group commit);
-    /// returns how many were done and why the others were not.
-    private func carryOut(_ name: EventName, on tasks: [TaskListing], _ reason: String, _ viewer: Viewer) async
-        -> (applied: Int, refused: [String])
-    {
-        let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
-            for task in tasks {
-                group.addTask {
-                    guard let event = try? Event(name: name.rawValue, data: ["task": .string(task.id)]) else {
-                        return (task.id, .failure("not a task id"))
-                    }
-                    return (task.id, await self.submit(event, to: task.caseID, reason: reason, viewer))
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        let refused = outcomes.compactMap { id, outcome -> String? in
-            if case .failure(let message) = outcome { "\(id): \(message)" } else { nil }
-        }
-        return (outcomes.count - refused.count, refused.sorted())
+            QueuesPage.done(
+                action: action, queue: queue, applied: outcome.applied, refused: outcome.refused, viewer: viewer))
     }
 
     private func forbidden(_ viewer: Viewer, _ message: String) -> Response {
@@ -420,7 +310,7 @@ final class Dashboard: Sendable {
 
     private static func form(_ request: Request) async -> FormData {
         var request = request
-        guard let body = try? await request.collectBody(upTo: maxForm) else { return FormData("") }
+        guard let body = try? await request.collectBody(upTo: FormGuard.maxForm) else { return FormData("") }
         return FormData(String(buffer: body))
     }
 }

@@ -1,4 +1,3 @@
-import CareJourneyBroker
 import CareJourneyKit
 import Foundation
 import HTTPTypes

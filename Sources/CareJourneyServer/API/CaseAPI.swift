@@ -149,11 +149,11 @@ public struct CaseAPI: Sendable {
                     opened: committed.opened))
         case .rejected(let error, _):
             let problem = Problem(error)
-            status = problem.status
+            status = problem.code
             data = try? APIJSON.encoder.encode(problem)
         case .notFound(let id):
             let problem = Problem.noSuchCase(id.rawValue)
-            status = problem.status
+            status = problem.code
             data = try? APIJSON.encoder.encode(problem)
         }
         return StoredAnswer(status: status, body: data ?? Data("{}".utf8))

@@ -1,4 +1,4 @@
-import CareJourneyBroker
+import CareJourneyWire
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
@@ -24,7 +24,8 @@ import Synchronization
 final class ServiceMetrics: Service, Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let engine: Engine
-    private let broker: Broker?
+    /// The task broker's queues and workers now, when a broker runs.
+    private let workers: (@Sendable () -> BrokerSnapshot)?
     private let logger: Logger
     private let timerLateness: ValueHistogram
     private let tasks = Mutex(TaskLatencies())
@@ -32,17 +33,17 @@ final class ServiceMetrics: Service, Sendable {
     /// take turns under it.
     private let published = Mutex<[String: Double]>([:])
 
-    /// Metrics for `engine` (and `broker`, when it runs). Create it before the engine runs, so that it sees every
+    /// Metrics for `engine` (and the task broker's `workers`, when it runs). Create it before the engine runs, so that it sees every
     /// commit.
     ///
     /// - Parameter now: the moment a commit is observed, which times tasks (wall time, as the broker's leases run,
     ///   even under `--time-scale`).
     init(
-        engine: Engine, broker: Broker?, logger: Logger,
+        engine: Engine, workers: (@Sendable () -> BrokerSnapshot)?, logger: Logger,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.engine = engine
-        self.broker = broker
+        self.workers = workers
         self.logger = logger
         let lateness = MetricFamily.timerLateness
         timerLateness = registry.makeValueHistogram(descriptor: lateness.descriptor, buckets: lateness.buckets)
@@ -97,7 +98,7 @@ final class ServiceMetrics: Service, Sendable {
             advance(.commits, to: Double(statistics.batches), in: &published)
             advance(.commands, to: Double(statistics.commands), in: &published)
             advance(.writerCPU, to: statistics.writerCPUSeconds, in: &published)
-            if let snapshot = broker?.snapshot {
+            if let snapshot = workers?() {
                 // Every queue the broker knows or the store has tasks on: 0 workers is a figure, not a gap.
                 for queue in Set(snapshot.queues.keys).union(figures.map { Array($0.tasks.keys) } ?? []) {
                     set(.workers, [("queue", queue)], to: snapshot.queues[queue]?.workers ?? 0)

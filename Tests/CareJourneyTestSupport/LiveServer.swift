@@ -1,44 +1,47 @@
 import CareJourneyBroker
 import CareJourneyCore
-import CareJourneyBroker
 import CareJourneyKit
+import CareJourneyRuntime
+import CareJourneySamples
+import CareJourneyServer
 import CareJourneyStore
 import Foundation
 import Logging
-import Testing
-
-@testable import CareJourneyServer
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
 /// A real server on a free loopback port, in its own temporary data folder, for one test.
 ///
 /// Requests carry `token` as a bearer token when it is set (`signedIn(as:)`); cookies are neither kept nor sent
 /// unless a test sends them, and redirects are not followed, so tests see them.
-struct LiveServer {
-    let base: URL
+public struct LiveServer: Sendable {
+    public let base: URL
     /// A bearer token sent with every request.
-    var token: String?
+    public var token: String?
     /// The task broker's MDP endpoint, when the server runs one.
-    var mdp: String?
+    public var mdp: String?
     /// The server's data folder.
-    var dataDirectory = ""
+    public var dataDirectory = ""
+
+    /// A server already running at `base` (started by someone else: the demo, say).
+    public init(base: URL, token: String? = nil, mdp: String? = nil, dataDirectory: String = "") {
+        self.base = base
+        self.token = token
+        self.mdp = mdp
+        self.dataDirectory = dataDirectory
+    }
 
     /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`),
     /// runs `body` against it, then stops it.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
         publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
-        let policy = try PolicyFile.load(repositoryRoot.appendingPathComponent("workflows/derbyshire.yaml").path)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-http-\(UUID().uuidString)")
-            .path
+        let policy = try shippedPolicy()
+        let directory = temporaryDirectory()
         var options = CareJourneyService.Options(
             dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,
             population: sample > 0 ? SamplePopulation(count: sample) : nil,
@@ -69,30 +72,30 @@ struct LiveServer {
     }
 
     /// A response: status, headers and JSON body.
-    struct Reply: Sendable {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
 
-        var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+        public var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
 
-        subscript(_ key: String) -> JSONValue? {
+        public subscript(_ key: String) -> JSONValue? {
             if case .object(let fields) = json { fields[key] } else { nil }
         }
 
         /// The cases of a page of `/api/cases`.
-        var cases: [JSONValue] { self["cases"]?.array ?? [] }
+        public var cases: [JSONValue] { self["cases"]?.array ?? [] }
 
         /// The body as text (a page).
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// The same server, with `token` as the bearer token of every request.
-    func signedIn(as token: String) -> LiveServer {
+    public func signedIn(as token: String) -> LiveServer {
         LiveServer(base: base, token: token, mdp: mdp, dataDirectory: dataDirectory)
     }
 
-    func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
+    public func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
         -> Reply
     {
         var request = URLRequest(url: URL(string: base.absoluteString + path)!)
@@ -108,21 +111,21 @@ struct LiveServer {
         return Reply(status: http.statusCode, headers: fields, body: data)
     }
 
-    func post(_ path: String, _ json: JSONValue, key: String? = nil) async throws -> Reply {
+    public func post(_ path: String, _ json: JSONValue, key: String? = nil) async throws -> Reply {
         try await send(
             "POST", path, body: try JSONEncoder().encode(json), headers: key.map { ["Idempotency-Key": $0] } ?? [:])
     }
 
-    func get(_ path: String) async throws -> Reply { try await send("GET", path) }
+    public func get(_ path: String) async throws -> Reply { try await send("GET", path) }
 
     /// The CSRF token a page's forms carry, as a browser would post it back.
-    static func csrf(in page: String) -> String? {
+    public static func csrf(in page: String) -> String? {
         guard let start = page.range(of: "name=\"csrf\" value=\"") else { return nil }
         return String(page[start.upperBound...].prefix { $0 != "\"" })
     }
 
     /// Posts an HTML form, as a browser does (with the CSRF token of the page it came from, in `csrf`).
-    func postForm(_ path: String, _ fields: [String: String]) async throws -> Reply {
+    public func postForm(_ path: String, _ fields: [String: String]) async throws -> Reply {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let body = fields.sorted { $0.key < $1.key }.map {
             "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
@@ -132,7 +135,7 @@ struct LiveServer {
     }
 
     /// `GET /metrics`, asked again (up to two seconds) until `ready` says the figures are in.
-    func metrics(until ready: (MetricsText) -> Bool = { _ in true }) async throws -> MetricsText {
+    public func metrics(until ready: (MetricsText) -> Bool = { _ in true }) async throws -> MetricsText {
         var metrics = MetricsText("")
         for _ in 0..<200 {
             metrics = MetricsText(String(decoding: try await get("/metrics").body, as: UTF8.self))
@@ -143,7 +146,7 @@ struct LiveServer {
     }
 
     /// No shared cookie store (servers of parallel tests share a host) and no redirects followed.
-    static let session: URLSession = {
+    public static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
@@ -161,11 +164,11 @@ struct LiveServer {
 }
 
 /// A token file of one person for each role, and their tokens.
-struct People {
-    var file = TokenFile(path: "tokens.yaml")
-    var tokens: [String: String] = [:]
+public struct People: Sendable {
+    public var file = TokenFile(path: "tokens.yaml")
+    public var tokens: [String: String] = [:]
 
-    init(
+    public init(
         _ people: [(String, Role)] = [
             ("m.etrics", .metrics), ("v.iewer", .viewer), ("sw.jones", .practitioner), ("m.patel", .manager),
             ("a.dmin", .admin),
@@ -174,12 +177,12 @@ struct People {
         for (name, role) in people { tokens[name] = try file.add(name, role: role) }
     }
 
-    subscript(_ name: String) -> String { tokens[name] ?? "" }
+    public subscript(_ name: String) -> String { tokens[name] ?? "" }
 }
 
 extension JSONValue {
-    var string: String? { if case .string(let value) = self { value } else { nil } }
-    var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
-    var number: Double? { if case .number(let value) = self { value } else { nil } }
-    subscript(_ key: String) -> JSONValue? { if case .object(let fields) = self { fields[key] } else { nil } }
+    public var string: String? { if case .string(let value) = self { value } else { nil } }
+    public var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    public var number: Double? { if case .number(let value) = self { value } else { nil } }
+    public subscript(_ key: String) -> JSONValue? { if case .object(let fields) = self { fields[key] } else { nil } }
 }

@@ -1,5 +1,6 @@
 import CareJourneyExampleWorkers
 import CareJourneyWorker
+import CareJourneySamples
 import Foundation
 import Synchronization
 

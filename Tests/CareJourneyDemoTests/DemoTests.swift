@@ -6,14 +6,16 @@ import CareJourneyWorker
 import Foundation
 import Logging
 import Testing
+import CareJourneyTestSupport
 
-@testable import CareJourneyServer
+@testable import CareJourneyDemo
+@testable import CareJourneySamples
 
 @Suite(.serialized) struct DemoTests {
     @Test func theDemoSeedsItsCaseloadItsWorkersCompleteTasksAndItStopsCleanly() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-demo-\(UUID().uuidString)")
             .path
-        var options = CareJourneyDemo.Options(policy: try PolicyFileFixture.load("derbyshire"))
+        var options = CareJourneyDemo.Options(policy: try shippedPolicy("derbyshire"))
         options.dataDirectory = directory
         options.cases = 40
         options.port = 0

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Prometheus text format read back: every sample with its labels, and the HELP line of every family.
-struct MetricsText {
-    struct Sample: Equatable {
-        let name: String
-        let labels: [String: String]
-        let value: Double
+public struct MetricsText: Sendable {
+    public struct Sample: Equatable, Sendable {
+        public let name: String
+        public let labels: [String: String]
+        public let value: Double
     }
 
-    let samples: [Sample]
-    let help: [String: String]
+    public let samples: [Sample]
+    public let help: [String: String]
 
-    init(_ text: String) {
+    public init(_ text: String) {
         var samples: [Sample] = []
         var help: [String: String] = [:]
         for line in text.split(separator: "\n").map(String.init) {
@@ -46,13 +46,13 @@ struct MetricsText {
     }
 
     /// The names of every series exported (a histogram's as `_bucket`, `_sum` and `_count`).
-    var names: Set<String> { Set(samples.map(\.name)) }
+    public var names: Set<String> { Set(samples.map(\.name)) }
 
     /// The value of the series with exactly these labels.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+    public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         samples.first { $0.name == name && $0.labels == labels }?.value
     }
 
     /// Every series of `name`, with its labels.
-    func all(_ name: String) -> [Sample] { samples.filter { $0.name == name } }
+    public func all(_ name: String) -> [Sample] { samples.filter { $0.name == name } }
 }

@@ -1,5 +1,7 @@
 import CareJourneyBroker
 import CareJourneyCore
+import CareJourneyRuntime
+import CareJourneySamples
 import Foundation
 import Logging
 
@@ -64,12 +66,17 @@ public struct CareJourneyDemo: Sendable {
         let workers = DemoWorkers(
             seed: options.seed, pace: options.workerPace, failureRate: options.failureRate,
             reminderOutbox: folder.reminderOutbox)
-        let service = CareJourneyService.Options(
+        var service = CareJourneyService.Options(
             dataDirectory: options.dataDirectory, policy: nil, defaultPolicy: options.policy, host: options.host,
             port: options.port, timeScale: options.timeScale,
             population: prepared.contents == .fresh ? population : nil,
             onSeedingProgress: onSeedingProgress, broker: BrokerOptions(endpoint: options.mdp, events: options.events),
-            tokens: prepared.access.tokens, workers: workers.workers)
+            tokens: prepared.access.tokens)
+        let logger = logger
+        let inProcess = workers.workers
+        if !inProcess.isEmpty {
+            service.besideBroker = { broker in InProcessWorkers(broker: broker, workers: inProcess, logger: logger) }
+        }
         try await CareJourneyService(options: service, logger: logger).run { listening in
             await onRunning(Running(listening: listening, folder: prepared))
         }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The broker's queues and workers at one moment: for the dashboard, metrics and tests.
+/// The task broker's queues and workers at one moment: what the dashboard, `/metrics` and tests show of it, without
+/// knowing the broker (or ZeroMQ).
 public struct BrokerSnapshot: Sendable, Equatable, Codable {
     public struct Queue: Sendable, Equatable, Codable {
         /// Tasks ready for a worker (loaded; more may wait in the store).
@@ -11,6 +12,14 @@ public struct BrokerSnapshot: Sendable, Equatable, Codable {
         public var leased: Int
         public var workers: Int
         public var idleWorkers: Int
+
+        public init(waitingTasks: Int, waitingRequests: Int, leased: Int, workers: Int, idleWorkers: Int) {
+            self.waitingTasks = waitingTasks
+            self.waitingRequests = waitingRequests
+            self.leased = leased
+            self.workers = workers
+            self.idleWorkers = idleWorkers
+        }
     }
 
     public struct Worker: Sendable, Equatable, Codable {
@@ -24,11 +33,30 @@ public struct BrokerSnapshot: Sendable, Equatable, Codable {
         public var lastHeard: Date
         /// When it is taken for dead without a heartbeat.
         public var expires: Date
+
+        public init(
+            name: String, service: String, protocolVersion: String, task: String?, leaseExpires: Date?,
+            lastHeard: Date, expires: Date
+        ) {
+            self.name = name
+            self.service = service
+            self.protocolVersion = protocolVersion
+            self.task = task
+            self.leaseExpires = leaseExpires
+            self.lastHeard = lastHeard
+            self.expires = expires
+        }
     }
 
     public var queues: [String: Queue]
     public var workers: [Worker]
     public var dropped: [String: Int]
+
+    public init(queues: [String: Queue], workers: [Worker], dropped: [String: Int]) {
+        self.queues = queues
+        self.workers = workers
+        self.dropped = dropped
+    }
 
     public static let empty = BrokerSnapshot(queues: [:], workers: [], dropped: [:])
 }

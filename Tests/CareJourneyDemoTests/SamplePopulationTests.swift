@@ -2,8 +2,9 @@ import CareJourneyCore
 import CareJourneyStore
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
-@testable import CareJourneyServer
+@testable import CareJourneySamples
 
 /// A store seeded with a sample population, in a temporary folder.
 struct SeededStore {
@@ -15,7 +16,7 @@ struct SeededStore {
     let states: [CaseState]
 
     static func make(count: Int, seed: UInt64, now: Date = SeededStore.now) async throws -> SeededStore {
-        let policy = try PolicyFileFixture.load("derbyshire")
+        let policy = try shippedPolicy("derbyshire")
         let store = try CaseStore(
             directory: FileManager.default.temporaryDirectory.appendingPathComponent("cj-sample-\(UUID().uuidString)")
                 .path)

@@ -1,4 +1,4 @@
-import CareJourneyBroker
+import CareJourneyWire
 import CareJourneyCore
 import CareJourneyStore
 import Foundation

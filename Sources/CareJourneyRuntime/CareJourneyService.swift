@@ -1,10 +1,11 @@
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneySamples
+import CareJourneyServer
 import CareJourneyStore
+import CareJourneyWire
 import Foundation
-import Hummingbird
-import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -34,8 +35,8 @@ public struct CareJourneyService: Sendable {
         public var tokens: TokenFile?
         /// The clock to run on instead of the wall clock or a scaled one (tests: a `ManualClock`).
         public var clock: (any CareClock)?
-        /// Workers served inside this process, connected to its broker once it listens (the demo's).
-        public var workers: [InProcessWorker]
+        /// Services that run beside the broker, made from it once it is made (the demo's in-process workers).
+        public var besideBroker: (@Sendable (Broker) -> any Service)?
         /// Where people reach the service when a TLS proxy stands in front (`--public-url`): its origin is the only
         /// one whose pages may change things, and an `https` URL makes the session cookie `Secure`.
         public var publicURL: URL?
@@ -47,7 +48,7 @@ public struct CareJourneyService: Sendable {
             timeScale: Double? = nil, population: SamplePopulation? = nil,
             onSeedingProgress: @escaping @Sendable (SamplePopulation.Progress) -> Void = { _ in },
             broker: BrokerOptions? = nil, tokens: TokenFile? = nil, clock: (any CareClock)? = nil,
-            workers: [InProcessWorker] = []
+            besideBroker: (@Sendable (Broker) -> any Service)? = nil
         ) {
             self.dataDirectory = dataDirectory
             self.policy = policy
@@ -60,7 +61,7 @@ public struct CareJourneyService: Sendable {
             self.broker = broker
             self.tokens = tokens
             self.clock = clock
-            self.workers = workers
+            self.besideBroker = besideBroker
         }
     }
 
@@ -126,45 +127,28 @@ public struct CareJourneyService: Sendable {
         let clock = try clock(for: store)
         let engine = try Engine(store: store, policy: policy, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
-        let api = CaseAPI(engine: engine, clock: clock)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
-        let live = LiveEvents(engine: engine, limits: options.limits, sessions: access.sessions)
-        let routes = api.router(access: access)
-        let timeliness = ReviewTimelinessService(store: store, clock: clock, logger: logger)
-        Dashboard(engine: engine, clock: clock, broker: broker, live: live, reviews: timeliness).addRoutes(
-            to: routes
-        ) { _, context in
-            Viewer(context, access: access)
-        }
-        // GET /metrics, and every request timed: see ServiceMetrics.
-        let metrics = ServiceMetrics(engine: engine, broker: broker, logger: logger)
-        let router = metrics.serving(routes)
         let handle = GroupHandle()
         let report = seeded
-        let app = Application(
-            router: router,
-            server: .http1(configuration: options.limits.http1),
-            configuration: .init(
-                address: .hostname(options.host, port: options.port), serverName: "CareJourney",
-                availableConnectionsDelegate: MaximumAvailableConnections(options.limits.connections)),
-            onServerRunning: { channel in
-                let endpoints = await broker?.boundEndpoints()
-                await onRunning(
-                    Listening(
-                        httpPort: channel.localAddress?.port ?? 0, mdp: endpoints?.mdp, events: endpoints?.events,
-                        seeded: report, group: handle))
-            },
-            logger: logger)
-        var services: [any Service] = [engine, timers, metrics, timeliness]
+        var workers: (@Sendable () -> BrokerSnapshot)?
+        if let broker { workers = { broker.snapshot } }
+        let http = CareJourneyHTTP(
+            engine: engine, clock: clock, access: access, limits: options.limits, host: options.host,
+            port: options.port, workers: workers, logger: logger
+        ) { port in
+            let endpoints = await broker?.boundEndpoints()
+            await onRunning(
+                Listening(
+                    httpPort: port, mdp: endpoints?.mdp, events: endpoints?.events, seeded: report, group: handle))
+        }
+        var services: [any Service] = [engine, timers]
         if let disposal = DisposalService(engine: engine, clock: clock, logger: logger) { services.append(disposal) }
         if let broker {
             services.append(broker)
-            if !options.workers.isEmpty {
-                services.append(InProcessWorkers(broker: broker, workers: options.workers, logger: logger))
-            }
+            if let beside = options.besideBroker { services.append(beside(broker)) }
         }
-        // The live stream is stopped before the server, so that its open responses end and the server can drain.
-        services += [app, live]
+        // The HTTP side last: it is stopped first, its live streams before its server.
+        services += http.services
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         handle.set(group)
         logger.info(

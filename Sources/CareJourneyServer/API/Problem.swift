@@ -5,13 +5,16 @@ import HTTPTypes
 import Hummingbird
 
 /// An error answer in `application/problem+json` (RFC 9457): what is wrong, which field, and how to fix it.
-public struct Problem: Error, Codable, Sendable, Equatable {
+///
+/// A route throws it and Hummingbird answers with it (`HTTPResponseError`), so a handler's happy path is its only
+/// path: `guard let figures = … else { throw Problem.storeUnreadable }`.
+public struct Problem: Error, Codable, Sendable, Equatable, HTTPResponseError {
     /// A URI-like name for the kind of problem (`/problems/not-accepted`).
     public var type: String
     /// A short summary of the kind of problem.
     public var title: String
-    /// The HTTP status.
-    public var status: Int
+    /// The HTTP status code (`status` in the JSON).
+    public var code: Int
     /// What is wrong here, and how to fix it.
     public var detail: String
     /// The field at fault (`data.weeklyCost`, `state`), when one is.
@@ -30,12 +33,25 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     ) {
         type = "/problems/\(code)"
         self.title = title
-        self.status = status
+        self.code = status
         self.detail = detail
         self.field = field
         self.accepted = accepted
         self.missing = missing
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, title, code = "status", detail, field, accepted, missing, count
+    }
+
+    /// The HTTP status, for Hummingbird.
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: code) }
+
+    /// The problem as Hummingbird answers a thrown one.
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response }
+
+    /// 503: the store could not be read just now.
+    static let storeUnreadable = Problem(503, "unavailable", "The store could not be read", "try again shortly")
 
     /// 400: the request itself is malformed.
     static func badRequest(_ detail: String, field: String? = nil) -> Problem {
@@ -107,7 +123,7 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     }
 
     /// The problem as a response.
-    var response: Response { Response.json(self, status: status, contentType: "application/problem+json") }
+    var response: Response { Response.json(self, status: code, contentType: "application/problem+json") }
 }
 
 extension Response {

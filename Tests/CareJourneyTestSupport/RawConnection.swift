@@ -6,11 +6,11 @@ import Foundation
 
 /// A plain TCP connection to a loopback port, for what an HTTP client library will not do: send half a request,
 /// trickle bytes, or send headers far too large.
-final class RawConnection {
+public final class RawConnection {
     private let socket: Int32
 
     /// Connects to 127.0.0.1:`port`.
-    init(port: Int) throws {
+    public init(port: Int) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -29,15 +29,15 @@ final class RawConnection {
 
     deinit { close(socket) }
 
-    func send(_ text: String) throws { try send(bytes: Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(bytes: Array(text.utf8)) }
 
-    func send(bytes: [UInt8]) throws {
+    public func send(bytes: [UInt8]) throws {
         let sent = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == bytes.count else { throw POSIXError(.EPIPE) }
     }
 
     /// Whether the server has not closed the connection (nothing to read and no end of stream now).
-    var isOpen: Bool {
+    public var isOpen: Bool {
         var probe = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         guard poll(&probe, 1, 0) > 0 else { return true }
         var byte: UInt8 = 0
@@ -45,7 +45,7 @@ final class RawConnection {
     }
 
     /// Waits until the server closes the connection; whether it did within `limit`.
-    func waitForClose(upTo limit: Duration) -> Bool {
+    public func waitForClose(upTo limit: Duration) -> Bool {
         let deadline = ContinuousClock.now + limit
         var buffer = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline {
@@ -58,7 +58,7 @@ final class RawConnection {
 
     /// Waits until a chunked response's body ends (its last, empty chunk) or the connection closes; whether either
     /// happened within `limit`.
-    func waitForEndOfBody(upTo limit: Duration) -> Bool {
+    public func waitForEndOfBody(upTo limit: Duration) -> Bool {
         let deadline = ContinuousClock.now + limit
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -75,7 +75,7 @@ final class RawConnection {
     }
 
     /// What the server sends until it closes the connection or `limit` passes.
-    func read(upTo limit: Duration) -> String {
+    public func read(upTo limit: Duration) -> String {
         let deadline = ContinuousClock.now + limit
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -1,6 +1,7 @@
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyStore
+import CareJourneySamples
 import Foundation
 
 extension StoreError.Code {

@@ -1,0 +1,66 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+
+/// Carrying out people's commands on cases for the dashboard's forms and the bulk actions: each checked by
+/// `PersonCommand` (the event's minimum role), applied through the engine, and told back in a sentence.
+struct CaseCommands: Sendable {
+    let engine: Engine
+    let clock: any CareClock
+
+    /// Failed tasks one bulk action takes at most.
+    static let bulkLimit = 10_000
+
+    /// Applies `event` to case `id` for `principal`, with `reason`; `nil` when it was done, else why not.
+    func carryOut(_ event: Event, on id: CaseID, reason: String, by principal: Principal) async -> String? {
+        let command: Command
+        do {
+            command = try PersonCommand.make(
+                event, on: id, by: principal, actor: principal.name, reason: reason, at: clock.now(),
+                policy: engine.policy)
+        } catch {
+            return error.detail
+        }
+        do {
+            switch try await engine.submit(command) {
+            case .done(.applied, _): return nil
+            case .done(.rejected(let error, _), _): return error.message
+            case .done(.notFound, _): return "There is no case \(id.rawValue)."
+            case .replayed, .keyReused: return "This was done already."
+            }
+        } catch {
+            return error.message
+        }
+    }
+
+    /// What a bulk action did: how many tasks, and why the others were not.
+    struct BulkOutcome: Encodable, Sendable {
+        let applied: Int
+        let refused: [String]
+    }
+
+    /// Retries or cancels each task as an event on its case (many at once, through the engine's group commit).
+    func bulk(_ name: EventName, on tasks: [TaskListing], reason: String, by principal: Principal) async
+        -> BulkOutcome
+    {
+        let refusals = await withTaskGroup(of: String?.self) { group in
+            for task in tasks {
+                group.addTask {
+                    guard let event = try? Event(name: name.rawValue, data: ["task": .string(task.id)]) else {
+                        return "\(task.id): not a task id"
+                    }
+                    return await carryOut(event, on: task.caseID, reason: reason, by: principal).map {
+                        "\(task.id): \($0)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { if let refusal = $1 { $0.append(refusal) } }
+        }
+        return BulkOutcome(applied: tasks.count - refusals.count, refused: refusals.sorted())
+    }
+
+    /// The failed tasks of `queue` a bulk action would take.
+    func failedTasks(on queue: String) async throws(StoreError) -> [TaskListing] {
+        try await engine.store.tasks(on: queue, status: "failed", limit: Self.bulkLimit)
+    }
+}
