@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "CareJourneyWorker",
             dependencies: [
-                "CareJourneyCore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -56,11 +56,13 @@ let package = Package(
         .target(
             name: "CareJourneyBroker",
             dependencies: [
-                "CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Time, injected: the wall clock, a scaled one (demos) or a manual one (tests). The only place that reads it.
+        .target(name: "CareJourneyClock"),
         // The pure core: typed journey machines, policy model, effects. No I/O, no clock, no randomness.
         .target(name: "CareJourneyCore"),
         // The shell around the core that does not need a server: policy, scenario and token files, diagrams.
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "CareJourneyStore",
             dependencies: [
-                "CareJourneyCore", "ServiceThread",
+                "CareJourneyClock", "CareJourneyCore", "ServiceThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +90,7 @@ let package = Package(
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyWire",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -103,13 +105,13 @@ let package = Package(
         // A sample population: people's lives played through the journey (or the engine), for demos and benchmarks.
         .target(
             name: "CareJourneySamples",
-            dependencies: ["CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyExampleWorkers"]
+            dependencies: ["CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyExampleWorkers"]
         ),
         // `serve`: the store, the engine, timers, disposal, the task broker and the HTTP side in one ServiceGroup.
         .target(
             name: "CareJourneyRuntime",
             dependencies: [
-                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
                 "CareJourneySamples", "CareJourneyWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,7 +121,7 @@ let package = Package(
         .target(
             name: "CareJourneyDemo",
             dependencies: [
-                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
                 "CareJourneyWorker", "CareJourneyExampleWorkers", "CareJourneySamples", "CareJourneyRuntime", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyCLI",
             dependencies: [
-                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyBroker",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyBroker",
                 "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyBench",
             dependencies: [
-                "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer",
                 "CareJourneyBroker", "CareJourneyWire", "CareJourneyWorker", "CareJourneySamples", "CareJourneyRuntime",
                 "ZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -169,7 +171,7 @@ let package = Package(
         .target(
             name: "CareJourneyTestSupport",
             dependencies: [
-                "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
                 "CareJourneySamples", "CareJourneyRuntime", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CareJourneyTestSupport"
@@ -178,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "CareJourneyBrokerTests",
             dependencies: [
-                "CareJourneyCore", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore",
                 "CareJourneyKit", "CareJourneyTestSupport", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -189,13 +191,13 @@ let package = Package(
         .testTarget(
             name: "CareJourneyStoreTests",
             dependencies: [
-                "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyTestSupport",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyCore", "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
                 "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
@@ -153,7 +154,7 @@ enum CasePopulation {
     /// Writes cases numbered 1 to `count` into the store in `directory`, case `n` a copy of `copy(n)`.
     static func write(count: Int, into directory: String, policy: Policy, copy: (Int) -> Copy) throws {
         let store = try CaseStore(directory: directory)
-        try store.register(policy, current: true)
+        try store.register(policy, current: true, at: WallClock().now())
         let pool = try DatabasePool(path: store.path)
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
         let chunk = 20_000

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import ArgumentParser
 import CareJourneyBroker
 import CareJourneyCore

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
 import CareJourneyWire
@@ -27,6 +28,7 @@ public final class Broker: Service, Sendable {
     public let options: BrokerOptions
     private let engine: Engine
     private let clock: any CareClock
+    private let protocolClock: any CareClock
     private let logger: Logger
     private let context: ZMQContext
     private let mailbox = Mailbox<Mail>()
@@ -49,12 +51,18 @@ public final class Broker: Service, Sendable {
     }
 
     /// A broker for `engine`'s tasks; it starts listening when run.
+    ///
+    /// - Parameters:
+    ///   - clock: the engine's clock, which dates the events of workers' replies.
+    ///   - protocolClock: the clock heartbeats and leases run on: the wall clock, as workers' own (a worker's work
+    ///     takes real time, even when the engine's clock runs fast), or a test's.
     public init(
-        engine: Engine, clock: any CareClock, options: BrokerOptions, context: ZMQContext = ZMQContext(),
-        logger: Logger = Logger(label: "carejourney.broker")
+        engine: Engine, clock: any CareClock, protocolClock: any CareClock = WallClock(), options: BrokerOptions,
+        context: ZMQContext = ZMQContext(), logger: Logger = Logger(label: "carejourney.broker")
     ) {
         self.engine = engine
         self.clock = clock
+        self.protocolClock = protocolClock
         self.options = options
         self.context = context
         self.logger = logger
@@ -134,7 +142,7 @@ public final class Broker: Service, Sendable {
             zap?.close()
         }
 
-        var routing = BrokerRouting(options: options, admission: admission, logLevel: logger.logLevel, now: Date())
+        var routing = BrokerRouting(options: options, admission: admission, logLevel: logger.logLevel, now: protocolClock.now())
         // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
         var actions: [BrokerRouting.Action] = []
         var lastSnapshot = Date.distantPast
@@ -155,9 +163,9 @@ public final class Broker: Service, Sendable {
                     case .committed(let events):
                         take(events, into: &routing, &actions, publishers: publishers)
                     case .completed(let queued, let result):
-                        routing.on(.completed(queued, result), now: Date(), into: &actions)
+                        routing.on(.completed(queued, result), now: protocolClock.now(), into: &actions)
                     case .loaded(let service, let tasks, let exhausted):
-                        routing.on(.loaded(tasks, service: service, exhausted: exhausted), now: Date(), into: &actions)
+                        routing.on(.loaded(tasks, service: service, exhausted: exhausted), now: protocolClock.now(), into: &actions)
                     }
                 }
             }
@@ -169,19 +177,19 @@ public final class Broker: Service, Sendable {
                         break
                     }
                     guard let identity = message.frames.first, !message.oversized else {
-                        routing.on(.oversized(bytes: message.size), now: Date(), into: &actions)
+                        routing.on(.oversized(bytes: message.size), now: protocolClock.now(), into: &actions)
                         continue
                     }
                     let frames = Array(message.frames.dropFirst())
                     routing.on(
-                        .message(from: identity, frames: frames, user: message.userID), now: Date(), into: &actions)
+                        .message(from: identity, frames: frames, user: message.userID), now: protocolClock.now(), into: &actions)
                 }
             }
-            routing.on(.tick, now: Date(), into: &actions)
+            routing.on(.tick, now: protocolClock.now(), into: &actions)
             carryOut(actions, on: router)
             actions.removeAll(keepingCapacity: true)
             if -lastSnapshot.timeIntervalSinceNow > 0.2 {
-                lastSnapshot = Date()
+                lastSnapshot = protocolClock.now()
                 let snapshot = routing.snapshot()
                 published { $0.snapshot = snapshot }
             }
@@ -221,7 +229,7 @@ public final class Broker: Service, Sendable {
         _ events: [CommittedEvent], into routing: inout BrokerRouting, _ actions: inout [BrokerRouting.Action],
         publishers: Publishers
     ) {
-        let now = Date()
+        let now = protocolClock.now()
         for committed in events {
             for effect in committed.effects {
                 switch effect {

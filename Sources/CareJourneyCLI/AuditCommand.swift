@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyReports
 import CareJourneyStore
@@ -53,7 +54,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let period: (from: Date?, to: Date?)
             do {
-                let whole = try ReportPeriod(from: from ?? "1970-01-01", to: to ?? String(AuditCommand.time(Date()).prefix(10)))
+                let whole = try ReportPeriod(from: from ?? "1970-01-01", to: to ?? String(AuditCommand.time(WallClock().now()).prefix(10)))
                 period = (from == nil ? nil : whole.start, whole.end)
             } catch {
                 printError("carejourney audit reads: \(error.message)")
@@ -83,7 +84,7 @@ struct AuditCommand: AsyncParsableCommand {
                 ].compactMap { $0 }.joined(separator: " ")
                 try CaseStore.recordRead(
                     AccessRecord(
-                        actor: SystemUser.current, at: Date(), channel: .audit, cases: ids, query: asked,
+                        actor: SystemUser.current, at: WallClock().now(), channel: .audit, cases: ids, query: asked,
                         detail: "\(reads.count) reads listed"),
                     inStoreAt: data.path)
                 print(json ? try ReportCommand.json(Listing(cases: cases, reads: reads)) : text(cases, reads, asked))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyStore
@@ -67,7 +68,7 @@ struct PolicyCommand: ParsableCommand {
             do {
                 let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
                 let store = try CaseStore(directory: data.path)
-                let now = max(Date(), try store.latestEventTime() ?? .distantPast)
+                let now = max(WallClock().now(), try store.latestEventTime() ?? .distantPast)
                 let report = try store.apply(policy, at: now, reason: reason, dryRun: dryRun)
                 let verb = dryRun ? "would change" : "changed"
                 print(

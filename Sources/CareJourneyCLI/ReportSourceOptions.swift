@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyReports
@@ -56,7 +57,7 @@ struct ReportSourceOptions: ParsableArguments {
         do {
             try CaseStore.recordRead(
                 AccessRecord(
-                    actor: SystemUser.current, at: Date(), channel: .export, cases: [], query: "\(from) to \(to)",
+                    actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [], query: "\(from) to \(to)",
                     detail: detail),
                 inStoreAt: dataDirectory)
         } catch {

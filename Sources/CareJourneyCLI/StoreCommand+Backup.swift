@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyKit
 import CareJourneyStore
 import Foundation
@@ -27,7 +28,7 @@ extension StoreCommand {
                 // A backup copies everyone's record: it is recorded as an export before it is taken.
                 try CaseStore.recordRead(
                     AccessRecord(
-                        actor: SystemUser.current, at: Date(), channel: .export, cases: [],
+                        actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [],
                         detail: "backup to \(file)" + (recipient == nil ? "" : ", encrypted")),
                     inStoreAt: data.path)
                 let backup = try StoreBackup.take(of: data.path, to: file, encryptTo: recipient)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyReports
 import CareJourneyStore
@@ -39,7 +40,7 @@ extension StoreCommand {
         var vacuum = false
 
         func run() async throws {
-            let day = asOf ?? ReportPeriod.day(of: Date())
+            let day = asOf ?? ReportPeriod.day(of: WallClock().now())
             let date = try end(of: day)
             do {
                 let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
@@ -55,7 +56,7 @@ extension StoreCommand {
                 let report =
                     dryRun
                     ? plan.listing
-                    : try store.dispose(plan, by: by, at: max(Date(), try store.latestEventTime() ?? .distantPast))
+                    : try store.dispose(plan, by: by, at: max(WallClock().now(), try store.latestEventTime() ?? .distantPast))
                 if vacuum && !dryRun { try store.vacuum() }
                 print(json ? try Self.json(report) : Self.text(report, asOf: day))
                 withExtendedLifetime(lock) {}  // held until the store is written

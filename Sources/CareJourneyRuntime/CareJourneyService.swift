@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
@@ -122,10 +123,10 @@ public struct CareJourneyService: Sendable {
             dataDirectory: options.dataDirectory)
         var seeded: SamplePopulation.Report?
         if let population = options.population, try await store.isEmpty() {
-            seeded = try await seed(population, into: store, policy: policy)
+            seeded = try await seed(population, into: store, policy: policy, clock: options.clock ?? WallClock())
         }
         let clock = try clock(for: store)
-        let engine = try Engine(store: store, policy: policy, logger: logger)
+        let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
         let handle = GroupHandle()
@@ -164,10 +165,10 @@ public struct CareJourneyService: Sendable {
 
     /// Seeds `population` through an engine of its own, which is drained and stopped before serving starts, and
     /// notes in the store's meta table what was seeded.
-    private func seed(_ population: SamplePopulation, into store: CaseStore, policy: Policy) async throws
-        -> SamplePopulation.Report
-    {
-        let engine = try Engine(store: store, policy: policy, logger: logger)
+    private func seed(
+        _ population: SamplePopulation, into store: CaseStore, policy: Policy, clock: any CareClock
+    ) async throws -> SamplePopulation.Report {
+        let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
         let progress = options.onSeedingProgress
         return try await withThrowingTaskGroup(of: SamplePopulation.Report?.self) { group in
             group.addTask {
@@ -176,12 +177,12 @@ public struct CareJourneyService: Sendable {
             }
             group.addTask {
                 defer { engine.stopAccepting() }
-                return try await population.seed(into: engine, at: Date(), progress: progress)
+                return try await population.seed(into: engine, at: clock.now(), progress: progress)
             }
             var report: SamplePopulation.Report?
             for try await done in group where done != nil { report = done }
             guard let report else { throw CancellationError() }
-            let seededAt = ISO8601Text.format(Date())
+            let seededAt = ISO8601Text.format(clock.now())
             try store.setMeta(
                 SamplePopulation.metaKey,
                 "\(report.cases) cases, seed \(population.seed), \(report.events) events, seeded \(seededAt)")
@@ -232,7 +233,8 @@ public struct CareJourneyService: Sendable {
         {
             return clock
         }
-        let clock = ScaledClock(virtualOrigin: max(try store.latestEventTime() ?? Date(), Date()), scale: scale)
+        let wallNow = WallClock().now()
+        let clock = ScaledClock(virtualOrigin: max(try store.latestEventTime() ?? wallNow, wallNow), scale: scale)
         try store.setMeta("clock.scaled", clock.saved)
         return clock
     }

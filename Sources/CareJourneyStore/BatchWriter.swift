@@ -10,6 +10,8 @@ import GRDB
 struct BatchWriter: Sendable {
     let policy: Policy
     let policyFingerprint: String
+    /// When this batch is written (the engine's clock), for every event's `recorded_at`.
+    let recordedAt: Date
     /// A state already known at a version (from the engine's cache).
     let known: @Sendable (CaseID, Int) -> StateCache.Entry?
     /// The store, to read states and older policies it does not hold in memory.
@@ -20,10 +22,11 @@ struct BatchWriter: Sendable {
     private(set) var changes = StoreFigures()
 
     init(
-        store: CaseStore, policy: Policy, policyFingerprint: String,
+        store: CaseStore, policy: Policy, policyFingerprint: String, recordedAt: Date,
         known: @escaping @Sendable (CaseID, Int) -> StateCache.Entry? = { _, _ in nil }
     ) {
         self.store = store
+        self.recordedAt = recordedAt
         self.policy = policy
         self.policyFingerprint = policyFingerprint
         self.known = known
@@ -153,7 +156,7 @@ struct BatchWriter: Sendable {
         ).execute(arguments: [
             id.rawValue, version, event.name.rawValue, eventData,
             command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
-            Date().timeIntervalSince1970,
+            recordedAt.timeIntervalSince1970,
         ])
         let seq = db.lastInsertedRowID
         try writeProjection(

@@ -20,7 +20,7 @@ extension CaseStore {
     public func apply(
         _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000
     ) throws(StoreError) -> PolicyChangeReport {
-        if !dryRun { try register(policy, current: true) }
+        if !dryRun { try register(policy, current: true, at: now) }
         let fingerprint = policy.fingerprint
         let event = Event.policyApplied(PolicyChange(policy: policy.id))
         var report = PolicyChangeReport()
@@ -55,7 +55,7 @@ extension CaseStore {
                 let failures = try write { db in
                     var failures: [String] = []
                     try db.inTransaction {
-                        var writer = BatchWriter(store: self, policy: policy, policyFingerprint: fingerprint)
+                        var writer = BatchWriter(store: self, policy: policy, policyFingerprint: fingerprint, recordedAt: now)
                         failures = try writer.write(batch, in: db).compactMap { result in
                             if case .failure(let error) = result { error.description } else { nil }
                         }

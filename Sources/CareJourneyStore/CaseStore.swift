@@ -143,14 +143,14 @@ public final class CaseStore: Sendable {
 
     /// Records a policy (so history applied under it can be replayed) and, if `current`, makes it the one new
     /// events run under.
-    public func register(_ policy: Policy, current: Bool) throws(StoreError) {
+    public func register(_ policy: Policy, current: Bool, at now: Date) throws(StoreError) {
         let body = String(decoding: try StateCodec.encode(policy), as: UTF8.self)
         let fingerprint = policy.fingerprint
         try write { db in
             try db.inTransaction {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO policies (fingerprint, id, body, registered_at) VALUES (?, ?, ?, ?)",
-                    arguments: [fingerprint, policy.id, body, Date().timeIntervalSince1970])
+                    arguments: [fingerprint, policy.id, body, now.timeIntervalSince1970])
                 if current {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", arguments: [fingerprint])

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import Foundation
 import GRDB
@@ -22,6 +23,8 @@ public final class Engine: Service, Sendable {
     public let store: CaseStore
     /// The policy new events run under.
     public let policy: Policy
+    /// The clock that dates what the engine writes itself (when a batch was recorded, when a policy was registered).
+    public let clock: any CareClock
     private let policyFingerprint: String
     private let logger: Logger
     private let maxBatch: Int
@@ -74,16 +77,17 @@ public final class Engine: Service, Sendable {
     /// - Parameter maxBatch: the most commands one transaction takes.
     /// - Parameter cacheCapacity: how many recently written case states to keep in memory.
     public init(
-        store: CaseStore, policy: Policy, logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096,
-        cacheCapacity: Int = 50_000
+        store: CaseStore, policy: Policy, clock: any CareClock = WallClock(),
+        logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 50_000
     ) throws(StoreError) {
         cache = Mutex(StateCache(capacity: cacheCapacity))
         self.store = store
+        self.clock = clock
         self.policy = policy
         self.logger = logger
         self.maxBatch = maxBatch
         policyFingerprint = policy.fingerprint
-        try store.register(policy, current: true)
+        try store.register(policy, current: true, at: clock.now())
     }
 
     /// Calls `observer` after every commit with the events it committed (for the timer service, say).
@@ -256,7 +260,9 @@ public final class Engine: Service, Sendable {
         do {
             let (results, written) = try committing.withLock { _ in
                 let (results, written, changes) = try store.pool.write { db in
-                    var writer = BatchWriter(store: store, policy: policy, policyFingerprint: fingerprint, known: known)
+                    var writer = BatchWriter(
+                        store: store, policy: policy, policyFingerprint: fingerprint, recordedAt: clock.now(),
+                        known: known)
                     try writer.write(notes, in: db)
                     try writer.write(reads, in: db)
                     let results = try writer.write(commands, in: db)

@@ -83,7 +83,7 @@ public final class MDPWorker: Service, Sendable {
     /// The session's shell: waits on the connections and the mailbox, feeds the session what arrived with the time,
     /// and carries out its actions, until it finishes.
     private func serve() throws {
-        var session = WorkerSession(options: options, now: Date())
+        var session = WorkerSession(options: options, now: options.clock.now())
         var sockets = [ZMQSocket?](repeating: nil, count: session.slotCount)
         defer { for socket in sockets { socket?.close() } }
         // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
@@ -92,7 +92,7 @@ public final class MDPWorker: Service, Sendable {
         var polled: [Int] = []
         var statistics = session.statistics
 
-        func feed(_ input: WorkerSession.Input) { session.on(input, now: Date(), into: &actions) }
+        func feed(_ input: WorkerSession.Input) { session.on(input, now: options.clock.now(), into: &actions) }
 
         /// Carries out the actions gathered (answering on this thread adds more as it goes); true once finished.
         func carryOut() throws -> Bool {

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyKit
 import CareJourneyWire
 import Foundation
@@ -21,11 +22,14 @@ public struct WorkerOptions: Sendable {
     public var curve: CurveClientKeys?
     /// Requests served at once: each slot is an MDP worker with a connection of its own, all on one thread.
     public var slots: Int
+    /// The clock heartbeats, liveness and reconnect waits run on (the wall clock, or a test's).
+    public var clock: any CareClock
 
     public init(
         broker: String = "tcp://127.0.0.1:5555", service: String, version: MDP.Version = .v02,
         heartbeat: Duration = .milliseconds(2500), liveness: Int = 3, reconnectDelay: Duration = .milliseconds(100),
-        maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil, slots: Int = 1
+        maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil, slots: Int = 1,
+        clock: any CareClock = WallClock()
     ) {
         self.broker = broker
         self.service = service
@@ -36,6 +40,7 @@ public struct WorkerOptions: Sendable {
         self.maxReconnectDelay = maxReconnectDelay
         self.curve = curve
         self.slots = slots
+        self.clock = clock
     }
 }
 

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import Foundation
 import Testing
@@ -59,18 +60,25 @@ import CareJourneyTestSupport
         let store = try CaseStore(directory: temporaryDirectory())
         let clock = ManualClock(start)
         try await withEngine(store, policy: try shippedPolicy()) { engine in
-            let timers = TimerService(engine: engine, clock: clock, window: 60)
+            // With nothing due, the service sleeps to the end of its window: ten days.
+            let timers = TimerService(engine: engine, clock: clock, window: 10 * 86_400)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await timers.run() }
+                try await Task.sleep(for: .milliseconds(50))
+                // A commit sets a timer due in three days, well before the service means to wake.
                 let id = try await engine.caseInDelivery(at: start)
-                clock.advance(by: 72 * 3600)
-                // The service was sleeping until the end of its window; the commit rang it, the clock moved.
+                let due = try #require(try await store.record(of: id)?.state.timers[.reviewInformal])
+                #expect(due < start.addingTimeInterval(10 * 86_400))
+                // The clock reaches the timer, not the service's wake-up: only the doorbell the commit rang can have
+                // brought the wake-up forward to it.
+                try await Task.sleep(for: .milliseconds(50))
+                clock.advance(to: due)
                 var fired = false
-                for _ in 0..<200 where !fired {
+                for _ in 0..<300 where !fired {
                     try await Task.sleep(for: .milliseconds(10))
                     fired = try await store.record(of: id)?.state.timers[.reviewInformal] == nil
                 }
-                #expect(fired)
+                #expect(fired, "the timer set while the service slept fired when it came due")
                 group.cancelAll()
             }
         }

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit

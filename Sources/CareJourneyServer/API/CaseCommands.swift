@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
 import Foundation

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyKit
 import Foundation
@@ -27,7 +28,7 @@ public final class AccessControl: Sendable {
     ///   - now: the wall clock, for sessions' expiry.
     public init(
         tokens: TokenFile?, publicURL: URL? = nil, sessionLifetime: Duration = .seconds(8 * 3600),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { WallClock().now() }
     ) {
         people = tokens.map { file in
             Dictionary(

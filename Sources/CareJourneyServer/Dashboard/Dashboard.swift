@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyWire
 import CareJourneyCore
 import CareJourneyStore

@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyReports
 import CareJourneyStore
 import Foundation

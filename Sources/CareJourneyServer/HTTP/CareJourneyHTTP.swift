@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyStore
 import CareJourneyWire
 import Hummingbird
