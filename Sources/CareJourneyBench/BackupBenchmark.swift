@@ -47,7 +47,7 @@ struct BackupBenchmark: AsyncParsableCommand {
                 group.addTask {
                     while !samples.stopped.load(ordering: .relaxed) {
                         let sent = ContinuousClock.now
-                        _ = try await engine.submit(Command(caseID: nil, event: contact, actor: "bench", at: now))
+                        _ = try await engine.apply(Command(caseID: nil, event: contact, actor: "bench", at: now))
                         samples.add(sent: sent, latency: (ContinuousClock.now - sent).seconds)
                     }
                 }

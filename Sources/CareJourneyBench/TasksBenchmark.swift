@@ -162,7 +162,7 @@ private final class Setup: Sendable {
                 group.addTask {
                     var ids: [CaseID] = []
                     for _ in 0..<mine {
-                        if case .done(.applied(let opened), _) = try await self.engine.submit(
+                        if case .applied(let opened) = try await self.engine.apply(
                             Command(caseID: nil, event: contact, actor: "bench", at: Date()))
                         {
                             ids.append(opened.state.id)
@@ -183,7 +183,7 @@ private final class Setup: Sendable {
             for client in 0..<clients {
                 group.addTask {
                     for id in stride(from: client, to: ids.count, by: clients).map({ ids[$0] }) {
-                        _ = try await self.engine.submit(
+                        _ = try await self.engine.apply(
                             Command(caseID: id, event: concern, actor: "bench", at: Date()))
                     }
                 }
@@ -234,7 +234,7 @@ private final class Setup: Sendable {
         let concern = try Event(name: "safeguarding-concern", data: ["note": "benchmark"])
         completed.withLock { $0.waiting = [id] }
         let waited = Task { await allDone() }
-        _ = try await engine.submit(Command(caseID: id, event: concern, actor: "bench", at: Date()))
+        _ = try await engine.apply(Command(caseID: id, event: concern, actor: "bench", at: Date()))
         let committed = ContinuousClock.now
         await waited.value
         let done = completed.withLock { $0.done[id] } ?? ContinuousClock.now

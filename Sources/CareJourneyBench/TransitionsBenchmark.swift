@@ -46,12 +46,12 @@ struct TransitionsBenchmark: AsyncParsableCommand {
                         var done = 0
                         for _ in 0..<count {
                             guard
-                                case .done(.applied(let opened), _) = try await engine.submit(
+                                case .applied(let opened) = try await engine.apply(
                                     Command(caseID: nil, event: contact, actor: "bench", at: now))
                             else { continue }
                             done += 1
                             for event in events {
-                                if case .done(.applied, _) = try await engine.submit(
+                                if case .applied = try await engine.apply(
                                     Command(caseID: opened.state.id, event: event, actor: "bench", at: now))
                                 {
                                     done += 1

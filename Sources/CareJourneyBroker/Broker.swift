@@ -45,7 +45,7 @@ public final class Broker: Service, Sendable {
 
     private enum Mail: Sendable {
         case committed([CommittedEvent])
-        case completed(QueuedTask, Result<CommandResult, StoreError>)
+        case completed(QueuedTask, Result<CommandOutcome, StoreError>)
         case loaded(service: String, [QueuedTask], exhausted: Bool)
         case stop
     }
@@ -268,7 +268,7 @@ public final class Broker: Service, Sendable {
                     caseID: queued.task.id.caseID, event: event, eventData: data, actor: "worker \(worker)",
                     at: clock.now(), answers: Command.Answer(task: queued.id, attempt: queued.attempts))
                 let mailbox = self.mailbox
-                engine.submit(command) { result in mailbox.post(.completed(queued, result)) }
+                engine.apply(command) { result in mailbox.post(.completed(queued, result)) }
             case .load(let service, let excluding):
                 let engine = self.engine
                 let mailbox = self.mailbox

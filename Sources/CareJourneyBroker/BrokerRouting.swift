@@ -39,7 +39,7 @@ struct BrokerRouting {
         /// The store's open tasks for a service, as `Action.load` asked for.
         case loaded([QueuedTask], service: String, exhausted: Bool)
         /// The engine's answer to a task's outcome (`Action.complete`).
-        case completed(QueuedTask, Result<CommandResult, StoreError>)
+        case completed(QueuedTask, Result<CommandOutcome, StoreError>)
         /// Time passed: heartbeats to send, dead workers, lapsed leases and expired requests.
         case tick
     }
@@ -364,22 +364,19 @@ struct BrokerRouting {
         tidy(service)
     }
 
-    private mutating func completed(_ queued: QueuedTask, result: Result<CommandResult, StoreError>, now: Date) {
+    private mutating func completed(_ queued: QueuedTask, result: Result<CommandOutcome, StoreError>, now: Date) {
         switch result {
-        case .success(.done(.applied, _)):
+        case .success(.applied):
             known[queued.id] = nil
-        case .success(.done(.rejected(let error, _), _)) where error.code == .staleTask || error.code == .notAccepted:
+        case .success(.rejected(let error, _)) where error.code == .staleTask || error.code == .notAccepted:
             known[queued.id] = nil
             drop(
                 "stale reply", "task \(queued.id): the case no longer waits for it (\(error.message)); reply ignored",
                 about: queued)
-        case .success(.done(.rejected(let error, _), _)):
+        case .success(.rejected(let error, _)):
             fail(queued, reason: "the case refused the reply: \(error.message)")
-        case .success(.done(.notFound(let id), _)):
+        case .success(.notFound(let id)):
             fail(queued, reason: "case \(id) does not exist")
-        case .success(.replayed), .success(.keyReused):
-            known[queued.id] = nil
-            drop("duplicate reply", "task \(queued.id) was completed before; this reply is ignored", about: queued)
         case .failure(let error):
             release(queued, reason: "the outcome could not be committed: \(error.message)", now: now)
         }

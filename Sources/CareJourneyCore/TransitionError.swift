@@ -1,5 +1,5 @@
 /// Why an event was not applied to a case. The case is unchanged.
-public struct TransitionError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TransitionError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// What went wrong, for code to act on.
     public let code: Code
     /// What went wrong, where, and how to put it right, for people.
@@ -18,7 +18,7 @@ public struct TransitionError: Error, Hashable, Sendable, CustomStringConvertibl
     public let cause: String?
 
     /// The kinds of refusal. Extensible: new codes may be added.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
         /// No event has this name.

@@ -42,16 +42,15 @@ struct EngineApplier: CaseApplier {
 
     func apply(_ event: Event, to state: CaseState, at: Date, actor: String) async throws(StoreError) -> AppliedOutcome
     {
-        try await Self.outcome(of: engine.submit(Command(caseID: state.id, event: event, actor: actor, at: at)))
+        try await Self.outcome(of: engine.apply(Command(caseID: state.id, event: event, actor: actor, at: at)))
     }
 
     /// The outcome of a command the engine answered.
-    static func outcome(of result: CommandResult) -> AppliedOutcome {
+    static func outcome(of result: CommandOutcome) -> AppliedOutcome {
         switch result {
-        case .done(.applied(let committed), _): .applied(Applied(state: committed.state, effects: committed.effects))
-        case .done(.rejected(let error, _), _): .refused(error.message)
-        case .done(.notFound(let id), _): .refused("no case \(id)")
-        case .replayed, .keyReused: .refused("answered from an idempotency key, which sample commands do not carry")
+        case .applied(let committed): .applied(Applied(state: committed.state, effects: committed.effects))
+        case .rejected(let error, _): .refused(error.message)
+        case .notFound(let id): .refused("no case \(id)")
         }
     }
 }

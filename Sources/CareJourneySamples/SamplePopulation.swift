@@ -172,13 +172,13 @@ public struct SamplePopulation: Sendable {
     }
 
     /// Submits `commands` in order (the engine takes them in the order given) and waits for every answer.
-    static func submitInOrder(_ commands: [Command], to engine: Engine) async -> [Result<CommandResult, StoreError>] {
+    static func submitInOrder(_ commands: [Command], to engine: Engine) async -> [Result<CommandOutcome, StoreError>] {
         let answers = Answers(count: commands.count)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             answers.whenComplete { done.resume() }
             guard !commands.isEmpty else { return done.resume() }
             for (index, command) in commands.enumerated() {
-                engine.submit(command) { answers.store($0, at: index) }
+                engine.apply(command) { answers.store($0, at: index) }
             }
         }
         return answers.all
@@ -188,7 +188,7 @@ public struct SamplePopulation: Sendable {
 /// Answers to commands submitted together, kept in their order.
 private final class Answers: Sendable {
     private struct Tally {
-        var answers: [Result<CommandResult, StoreError>?]
+        var answers: [Result<CommandOutcome, StoreError>?]
         var left: Int
         var done: (@Sendable () -> Void)?
     }
@@ -199,7 +199,7 @@ private final class Answers: Sendable {
     /// Called once every answer is in.
     func whenComplete(_ done: @escaping @Sendable () -> Void) { tally.withLock { $0.done = done } }
 
-    func store(_ answer: Result<CommandResult, StoreError>, at index: Int) {
+    func store(_ answer: Result<CommandOutcome, StoreError>, at index: Int) {
         let done = tally.withLock { tally -> (@Sendable () -> Void)? in
             tally.answers[index] = answer
             tally.left -= 1
@@ -208,5 +208,5 @@ private final class Answers: Sendable {
         done?()
     }
 
-    var all: [Result<CommandResult, StoreError>] { tally.withLock { $0.answers.compactMap { $0 } } }
+    var all: [Result<CommandOutcome, StoreError>] { tally.withLock { $0.answers.compactMap { $0 } } }
 }

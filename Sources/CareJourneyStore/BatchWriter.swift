@@ -38,12 +38,13 @@ struct BatchWriter: Sendable {
         let committed: [CommittedEvent]
     }
 
-    mutating func write(_ commands: [Command], in db: Database) throws -> [Result<Done, StoreError>] {
+    /// Carries out each command (with its idempotency key, if it came with one) in the transaction of `db`.
+    mutating func write(_ commands: [(Command, IdempotencyKey?)], in db: Database) throws -> [Result<Done, StoreError>] {
         var results: [Result<Done, StoreError>] = []
         results.reserveCapacity(commands.count)
-        for command in commands {
+        for (command, key) in commands {
             do {
-                results.append(.success(try carryOut(command, in: db)))
+                results.append(.success(try carryOut(command, key: key, in: db)))
             } catch let error as StoreError {
                 results.append(.failure(error))
             }
@@ -51,32 +52,37 @@ struct BatchWriter: Sendable {
         return results
     }
 
-    private mutating func carryOut(_ command: Command, in db: Database) throws -> Done {
-        if let key = command.idempotencyKey,
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE key = ?"),
-                arguments: [key])
-        {
-            let fingerprint: String = row["fingerprint"]
-            guard fingerprint == command.fingerprint else { return Done(result: .keyReused, committed: []) }
-            return Done(result: .replayed(StoredAnswer(status: row["status"], body: row["body"])), committed: [])
+    private mutating func carryOut(_ command: Command, key: IdempotencyKey?, in db: Database) throws -> Done {
+        if let key, let kept = try Self.kept(key.key, in: db) {
+            guard kept.fingerprint == key.fingerprint else { return Done(result: .keyReused, committed: []) }
+            return Done(result: .replayed(kept.outcome), committed: [])
         }
         var committed: [CommittedEvent] = []
         let outcome = try apply(command, in: db, committed: &committed)
-        let answer = command.render?(outcome)
-        if let key = command.idempotencyKey, let answer {
-            // The answer names its case, so that disposing of the case removes it.
+        if let key {
+            // Kept with the event, in its transaction; it names its case, so that disposing of the case removes it.
             try db.cachedStatement(
-                sql: """
-                    INSERT INTO idempotency (key, fingerprint, status, body, created_at, case_id)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """
+                sql: "INSERT INTO idempotency (key, fingerprint, outcome, created_at, case_id) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [
-                key, command.fingerprint, answer.status, answer.body, command.at.timeIntervalSince1970,
-                outcome.caseID?.rawValue,
+                key.key, key.fingerprint, String(decoding: try StateCodec.encode(RecordedOutcome(outcome)), as: UTF8.self),
+                command.at.timeIntervalSince1970, outcome.caseID?.rawValue,
             ])
         }
-        return Done(result: .done(outcome, answer), committed: committed)
+        return Done(result: .done(outcome), committed: committed)
+    }
+
+    /// The outcome kept for `key`, and the request it was for; `nil` when the key is new.
+    private static func kept(_ key: String, in db: Database) throws -> (fingerprint: String, outcome: RecordedOutcome)? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT fingerprint, outcome, status, body FROM idempotency WHERE key = ?"),
+                arguments: [key])
+        else { return nil }
+        let fingerprint: String = row["fingerprint"]
+        if let text: String = row["outcome"] {
+            return (fingerprint, try StateCodec.decode(RecordedOutcome.self, Data(text.utf8), what: "the outcome kept for a key"))
+        }
+        return (fingerprint, .earlier(status: row["status"], body: row["body"]))
     }
 
     /// Applies the event to its case and writes the event, the state, the timers and the tasks.

@@ -39,7 +39,7 @@ extension CaseStore {
             }
             guard let last = rows.last else { break }
             after = last.number
-            var commands: [Command] = []
+            var commands: [(Command, IdempotencyKey?)] = []
             for row in rows {
                 report.examined += 1
                 guard let state = row.state else { continue }
@@ -48,7 +48,7 @@ extension CaseStore {
                 else { continue }
                 report.changed += 1
                 report.timersMoved += change.effects.count
-                commands.append(Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now))
+                commands.append((Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now), nil))
             }
             if !dryRun && !commands.isEmpty {
                 let batch = commands

@@ -1,7 +1,8 @@
 import CareJourneyCore
 import Foundation
 
-/// A request to change a case: an event, who sends it and why, and (from the API) an idempotency key.
+/// A request to change a case: an event, who sends it, when and why. (An API request's idempotency key goes beside
+/// it: `Engine.submit(_:key:)`.)
 public struct Command: Sendable {
     /// The case, or `nil` to open a new case (the event must then be `contact`).
     public var caseID: CaseID?
@@ -18,12 +19,6 @@ public struct Command: Sendable {
     public var at: Date
     /// How late a timer fired, in seconds, when it was late.
     public var late: TimeInterval?
-    /// A client's key: a retry with the same key is answered with the first answer and changes nothing.
-    public var idempotencyKey: String?
-    /// What the request was, so a key reused for a different request is caught.
-    public var fingerprint: String
-    /// Turns the outcome into the answer that is stored for the key (the API's HTTP response).
-    public var render: (@Sendable (CommandOutcome) -> StoredAnswer)?
     /// For a worker's reply: the task it answers and which attempt it is, written on the task as it is resolved.
     public var answers: Answer?
 
@@ -41,8 +36,7 @@ public struct Command: Sendable {
     /// the event was read from); otherwise it is encoded here.
     public init(
         caseID: CaseID?, event: Event, eventData: String? = nil, actor: String, reason: String? = nil, at: Date,
-        late: TimeInterval? = nil, idempotencyKey: String? = nil, fingerprint: String = "",
-        render: (@Sendable (CommandOutcome) -> StoredAnswer)? = nil, answers: Answer? = nil
+        late: TimeInterval? = nil, answers: Answer? = nil
     ) {
         self.caseID = caseID
         self.event = event
@@ -51,9 +45,6 @@ public struct Command: Sendable {
         self.reason = reason
         self.at = at
         self.late = late
-        self.idempotencyKey = idempotencyKey
-        self.fingerprint = fingerprint
-        self.render = render
         self.answers = answers
     }
 }
@@ -122,22 +113,25 @@ public final class CommittedEvent: Sendable {
     }
 }
 
-/// The answer stored for an idempotency key: a status code and a body.
-public struct StoredAnswer: Sendable, Equatable {
-    public let status: Int
-    public let body: Data
-    public init(status: Int, body: Data) {
-        self.status = status
-        self.body = body
+/// A client's key for a request (the API's `Idempotency-Key`), and what the request was: a retry with the same key
+/// and request is answered with the first outcome and changes nothing; the same key with another request is refused.
+public struct IdempotencyKey: Sendable, Hashable {
+    public let key: String
+    /// What the request was (its method, path and body, canonically): a key reused for a different one is caught.
+    public let fingerprint: String
+
+    public init(_ key: String, fingerprint: String) {
+        self.key = key
+        self.fingerprint = fingerprint
     }
 }
 
-/// What `submit` returns: the outcome, or the stored answer of an earlier command with the same key.
+/// What `Engine.submit(_:key:)` returns.
 public enum CommandResult: Sendable {
     /// The command was carried out now.
-    case done(CommandOutcome, StoredAnswer?)
-    /// A command with this key was carried out before; this is its answer, and nothing changed now.
-    case replayed(StoredAnswer)
-    /// The key was used before for a different request.
+    case done(CommandOutcome)
+    /// A command with this key was carried out before; this is its outcome, and nothing changed now.
+    case replayed(RecordedOutcome)
+    /// The key was used before for a different request; nothing changed.
     case keyReused
 }

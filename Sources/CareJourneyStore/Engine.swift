@@ -59,7 +59,7 @@ public final class Engine: Service, Sendable {
     /// What the writer is given: a command to answer, a read to record (and say when it is recorded), a note to
     /// write with the next commit, or maintenance to run after it.
     private enum Work {
-        case command(Command, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
+        case command(Command, key: IdempotencyKey?, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
         case read(AccessRecord, recorded: @Sendable (Result<Void, StoreError>) -> Void)
         case note(StoreNote)
         case maintenance(@Sendable () -> Void)
@@ -95,21 +95,47 @@ public final class Engine: Service, Sendable {
         observers.withLock { $0.append(observer) }
     }
 
-    /// Applies a command and answers once it is committed (or refused, or replayed from its idempotency key).
+    /// Applies a command and returns its outcome once it is committed (or refused).
     ///
     /// - Throws: `StoreError.closed` once the engine is shutting down; `StoreError.io` when the commit failed
-    ///   (nothing was committed: retrying with the same idempotency key is safe).
-    public func submit(_ command: Command) async throws(StoreError) -> CommandResult {
+    ///   (nothing was committed).
+    public func apply(_ command: Command) async throws(StoreError) -> CommandOutcome {
         let result = await withCheckedContinuation { continuation in
-            submit(command) { continuation.resume(returning: $0) }
+            apply(command) { continuation.resume(returning: $0) }
         }
         return try result.get()
     }
 
-    /// Applies a command and calls `answer` once it is committed (or refused, or replayed), on the writer thread:
-    /// for callers that are threads rather than tasks (the broker). `answer` must return quickly.
-    public func submit(_ command: Command, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void) {
-        if !queue.add(.command(command, answer: answer)) {
+    /// Applies a command and calls `answer` with its outcome once it is committed (or refused), on the writer
+    /// thread: for callers that are threads rather than tasks (the broker). `answer` must return quickly.
+    public func apply(_ command: Command, answer: @escaping @Sendable (Result<CommandOutcome, StoreError>) -> Void) {
+        enqueue(command, key: nil) { result in
+            answer(
+                result.map { done in
+                    guard case .done(let outcome) = done else {
+                        preconditionFailure("a command without an idempotency key is never replayed")
+                    }
+                    return outcome
+                })
+        }
+    }
+
+    /// Applies a command sent with an idempotency key (the API's): carried out once, its outcome kept with its event
+    /// in the same transaction; a retry with the same key and request gets that outcome again and changes nothing.
+    ///
+    /// - Throws: `StoreError.closed` once the engine is shutting down; `StoreError.io` when the commit failed
+    ///   (nothing was committed: retrying with the same key is safe).
+    public func submit(_ command: Command, key: IdempotencyKey) async throws(StoreError) -> CommandResult {
+        let result = await withCheckedContinuation { continuation in
+            enqueue(command, key: key) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    private func enqueue(
+        _ command: Command, key: IdempotencyKey?, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void
+    ) {
+        if !queue.add(.command(command, key: key, answer: answer)) {
             answer(.failure(StoreError(.closed, "the engine is shutting down; try again shortly")))
         }
     }
@@ -223,7 +249,7 @@ public final class Engine: Service, Sendable {
     /// Writes one batch in one transaction, then answers each command in it (on the writer thread); then runs the
     /// maintenance that came with it.
     private func commit(_ batch: [Work]) {
-        var commands: [Command] = []
+        var commands: [(Command, IdempotencyKey?)] = []
         var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
         var notes: [StoreNote] = []
         var reads: [AccessRecord] = []
@@ -231,8 +257,8 @@ public final class Engine: Service, Sendable {
         var maintenance: [@Sendable () -> Void] = []
         for work in batch {
             switch work {
-            case .command(let command, let answer):
-                commands.append(command)
+            case .command(let command, let key, let answer):
+                commands.append((command, key))
                 answers.append(answer)
             case .read(let read, let done):
                 reads.append(read)
@@ -250,7 +276,7 @@ public final class Engine: Service, Sendable {
     }
 
     private func commit(
-        _ commands: [Command], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
+        _ commands: [(Command, IdempotencyKey?)], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
         notes: [StoreNote], reads: [AccessRecord], recorded: [@Sendable (Result<Void, StoreError>) -> Void]
     ) {
         let known: @Sendable (CaseID, Int) -> StateCache.Entry? = { [self] id, version in

@@ -264,6 +264,28 @@ enum StoreSchema {
                     CREATE INDEX idempotency_by_case ON idempotency(case_id) WHERE case_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v13: outcomes kept for idempotency keys") { db in
+            // A key keeps its command's outcome (`RecordedOutcome`, JSON), which the API renders as it renders a
+            // fresh one, instead of the HTTP answer itself: the store knows nothing of HTTP. Answers kept before
+            // keep their status and body, and are given back as they were.
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_v13 (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        outcome TEXT,
+                        status INTEGER,
+                        body BLOB,
+                        created_at REAL NOT NULL,
+                        case_id TEXT
+                    );
+                    INSERT INTO idempotency_v13 (key, fingerprint, status, body, created_at, case_id)
+                        SELECT key, fingerprint, status, body, created_at, case_id FROM idempotency;
+                    DROP TABLE idempotency;
+                    ALTER TABLE idempotency_v13 RENAME TO idempotency;
+                    CREATE INDEX idempotency_by_case ON idempotency(case_id) WHERE case_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -88,11 +88,8 @@ public final class TimerService: Service, Sendable {
             reason: late.map { "fired \(Self.describe($0)) late" }, at: now, late: late)
         let about: Logger.Metadata = ["case": "\(timer.caseID)", "timer": "\(timer.name.rawValue)"]
         do {
-            switch try await engine.submit(command) {
-            case .done(.rejected(let error, _), _):
+            if case .rejected(let error, _) = try await engine.apply(command) {
                 logger.info("timer not fired: \(error.message)", metadata: about)
-            case .done, .replayed, .keyReused:
-                break
             }
         } catch {
             logger.warning("timer will be retried: \(error)", metadata: about)

@@ -53,7 +53,7 @@ final class BrokerHarness: Sendable {
     func caseWithABrokerageTask(name: String = "Ada") async throws -> (CaseID, String) {
         let contact = try Event(name: "contact", data: ["name": .string(name), "clientType": "adult", "route": "gp"])
         guard
-            case .done(.applied(let opened), _) = try await engine.submit(
+            case .applied(let opened) = try await engine.apply(
                 Command(caseID: nil, event: contact, actor: "test", at: Date()))
         else { throw TestFailure("contact was not applied") }
         let id = opened.state.id
@@ -61,7 +61,7 @@ final class BrokerHarness: Sendable {
         for step in EventCatalog.pathToDelivery {
             let event = try Event(name: step.name.rawValue, data: step.data)
             guard
-                case .done(.applied(let committed), _) = try await engine.submit(
+                case .applied(let committed) = try await engine.apply(
                     Command(caseID: id, event: event, actor: "test", at: Date()))
             else { throw TestFailure("\(step.name) was not applied") }
             last = committed

@@ -128,10 +128,11 @@ import Testing
         #expect(probe.dropped["no such request"] == 1)
         #expect(RoutingProbe.sent(to: stranger, in: probe.send(final(found), from: stranger)) == [MDP.disconnect(.v02)])
         #expect(probe.dropped["unknown worker"] == 1)
-        // The engine says the case had its reply already: nothing more happens.
+        // The engine says the case had its reply already (the task is no longer open): nothing more happens.
         let queued = try #require(completions.first?.queued)
-        #expect(probe.feed(.completed(queued, .success(.keyReused))).allSatisfy(isLog))
-        #expect(probe.dropped["duplicate reply"] == 1)
+        let stale = TransitionError(.staleTask, "task C-7#2 is not open on case C-7")
+        #expect(probe.feed(.completed(queued, .success(.rejected(stale, "C-7")))).allSatisfy(isLog))
+        #expect(probe.dropped["stale reply"] == 1)
         #expect(probe.holdings.tasks == 0)
     }
 

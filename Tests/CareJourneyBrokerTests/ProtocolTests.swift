@@ -96,9 +96,9 @@ import ZeroMQ
 
         // The operations team retries it: it is open again, offered anew, and this time answered.
         let retry = try Event(name: "retry-task", data: ["task": .string(task)])
-        let retried = try await harness.engine.submit(
+        let retried = try await harness.engine.apply(
             Command(caseID: id, event: retry, actor: "tm.ali", reason: "provider list fixed", at: Date()))
-        guard case .done(.applied, _) = retried else { throw TestFailure("retry-task was not applied: \(retried)") }
+        guard case .applied = retried else { throw TestFailure("retry-task was not applied: \(retried)") }
         let again = try #require(try worker.receive())
         #expect(try TaskRequest.decode(again[4]).attempt == 1, "a retried task counts its attempts from zero")
         let found = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5])

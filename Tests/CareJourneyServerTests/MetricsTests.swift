@@ -119,7 +119,7 @@ import CareJourneyTestSupport
             func send(_ id: CaseID?, _ name: String, _ data: JSONValue = [:], after seconds: Double) async throws {
                 now.withLock { $0 = origin + .milliseconds(Int(seconds * 1000)) }
                 let command = Command(caseID: id, event: try Event(name: name, data: data), actor: "test", at: Date())
-                guard case .done(.applied, _) = try await engine.submit(command) else {
+                guard case .applied = try await engine.apply(command) else {
                     Issue.record("\(name) was not applied")
                     return
                 }

@@ -77,7 +77,7 @@ import CareJourneyTestSupport
             let fire = Command(
                 caseID: id, event: .timerFired(TimerFire(timer: next.name, due: next.due)), actor: "timer",
                 at: next.due)
-            guard case .done(.applied(let committed), _) = try await engine.submit(fire) else { return }
+            guard case .applied(let committed) = try await engine.apply(fire) else { return }
             state = committed.state
         }
     }

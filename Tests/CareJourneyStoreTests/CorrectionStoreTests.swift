@@ -35,10 +35,7 @@ import CareJourneyTestSupport
     func correct(_ engine: Engine, _ id: CaseID, _ data: JSONValue, at: Date) async throws -> CommandOutcome {
         let command = Command(
             caseID: id, event: try event("correct-record", data), actor: "m.patel", reason: "records team", at: at)
-        guard case .done(let outcome, _) = try await engine.submit(command) else {
-            throw StoreError(.io, "not carried out")
-        }
-        return outcome
+        return try await engine.apply(command)
     }
 
     @Test func aCorrectedNHSNumberIsNowhereAfterwardsAndTheReportsUseTheNewOne() async throws {

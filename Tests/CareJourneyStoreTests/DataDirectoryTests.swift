@@ -25,7 +25,7 @@ import CareJourneyTestSupport
         defer { umask(before) }
         let lock = try DataDirectoryLock(directory: folder)
         try await withEngine(try CaseStore(directory: folder), policy: try shippedPolicy()) { engine in
-            _ = try await engine.submit(
+            _ = try await engine.apply(
                 Command(
                     caseID: nil, event: try event("contact", ["name": "Ada", "clientType": "adult", "route": "gp"]),
                     actor: "sw.test", at: start))

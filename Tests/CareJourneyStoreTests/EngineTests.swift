@@ -43,16 +43,16 @@ import CareJourneyTestSupport
             let id = try #require(
                 try await engine.send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], at: start)
             ).state.id
-            let result = try await engine.submit(
+            let result = try await engine.apply(
                 Command(caseID: id, event: try event("sign-off"), actor: "test", at: start))
-            guard case .done(.rejected(let error, _), _) = result else {
+            guard case .rejected(let error, _) = result else {
                 Issue.record("sign-off was not refused: \(result)")
                 return
             }
             #expect(error.code == .notAccepted)
-            let missing = try await engine.submit(
+            let missing = try await engine.apply(
                 Command(caseID: "C-99", event: try event("sign-off"), actor: "t", at: start))
-            guard case .done(.notFound("C-99"), _) = missing else {
+            guard case .notFound("C-99") = missing else {
                 Issue.record("an unknown case was not reported: \(missing)")
                 return
             }
@@ -64,25 +64,19 @@ import CareJourneyTestSupport
         let store = try CaseStore(directory: temporaryDirectory())
         try await withEngine(store, policy: try shippedPolicy()) { engine in
             let contact: JSONValue = ["name": "Ada", "clientType": "adult", "route": "gp"]
-            let first = try await engine.submit(
-                Command(
-                    caseID: nil, event: try event("contact", contact), actor: "t", at: start, idempotencyKey: "k1",
-                    fingerprint: "same", render: { _ in StoredAnswer(status: 201, body: Data("first".utf8)) }))
-            let retry = try await engine.submit(
-                Command(
-                    caseID: nil, event: try event("contact", contact), actor: "t", at: start, idempotencyKey: "k1",
-                    fingerprint: "same", render: { _ in StoredAnswer(status: 201, body: Data("second".utf8)) }))
-            let reused = try await engine.submit(
-                Command(
-                    caseID: nil, event: try event("contact", contact), actor: "t", at: start, idempotencyKey: "k1",
-                    fingerprint: "different"))
-            guard case .done(_, let answer) = first, case .replayed(let replayed) = retry, case .keyReused = reused
+            let command = Command(caseID: nil, event: try event("contact", contact), actor: "t", at: start)
+            let first = try await engine.submit(command, key: IdempotencyKey("k1", fingerprint: "same"))
+            let retry = try await engine.submit(command, key: IdempotencyKey("k1", fingerprint: "same"))
+            let reused = try await engine.submit(command, key: IdempotencyKey("k1", fingerprint: "different"))
+            guard case .done(let outcome) = first, case .replayed(let kept) = retry, case .keyReused = reused
             else {
                 Issue.record("unexpected results: \(first) \(retry) \(reused)")
                 return
             }
-            #expect(replayed == answer)
-            #expect(String(decoding: replayed.body, as: UTF8.self) == "first")
+            // The outcome kept is the first one's, in terms the API renders as it rendered the first.
+            #expect(kept == RecordedOutcome(outcome))
+            guard case .applied(let applied) = kept else { return }
+            #expect(applied.caseID == "C-1" && applied.version == 1 && applied.event == .contact)
         }
         #expect(try store.count("SELECT COUNT(*) FROM cases") == 1)
     }
@@ -137,7 +131,7 @@ import CareJourneyTestSupport
         let store = try CaseStore(directory: temporaryDirectory())
         let engine = try await withEngine(store, policy: try shippedPolicy()) { engine in engine }
         await #expect(throws: StoreError.self) {
-            try await engine.submit(
+            try await engine.apply(
                 Command(
                     caseID: nil, event: try event("contact", ["name": "A", "clientType": "adult", "route": "gp"]),
                     actor: "t", at: start))

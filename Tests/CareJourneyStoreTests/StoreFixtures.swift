@@ -36,18 +36,15 @@ extension Engine {
         _ id: CaseID?, _ name: String, _ data: JSONValue = [:], at: Date, key: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> CommittedEvent? {
-        let command = Command(
-            caseID: id, event: try event(name, data), actor: "test", at: at, idempotencyKey: key,
-            fingerprint: "\(id?.rawValue ?? "new") \(name)",
-            render: { outcome in
-                if case .applied(let committed) = outcome {
-                    StoredAnswer(status: 200, body: Data("\(committed.state.id) v\(committed.version)".utf8))
-                } else {
-                    StoredAnswer(status: 409, body: Data("refused".utf8))
-                }
-            })
-        switch try await submit(command) {
-        case .done(.applied(let committed), _): return committed
+        let command = Command(caseID: id, event: try event(name, data), actor: "test", at: at)
+        let result: CommandResult
+        if let key {
+            result = try await submit(command, key: IdempotencyKey(key, fingerprint: "\(id?.rawValue ?? "new") \(name)"))
+        } else {
+            result = .done(try await apply(command))
+        }
+        switch result {
+        case .done(.applied(let committed)): return committed
         case let other:
             Issue.record("\(name) was not applied: \(other)", sourceLocation: sourceLocation)
             return nil

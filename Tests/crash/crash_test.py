@@ -21,10 +21,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from load import Client, Server, free_port  # noqa: E402  (Tests/support: the server and clients the drill shares)
+from load import Client, Server, free_port, kept_outcome_matches  # noqa: E402  (Tests/support: the server and clients the drill shares)
 
 KILLS = 5
 CLIENTS = 3
+
 
 
 def main():
@@ -76,8 +77,7 @@ def main():
         if events.get(place) != name:
             problems.append(f"answered {status} for {name} at {place}, but the store has {events.get(place)!r} there")
         per_case[body["id"]] = per_case.get(body["id"], 0) + 1
-        stored = db.execute("SELECT status, body FROM idempotency WHERE key = ?", (key,)).fetchone()
-        if not stored or stored[0] != status or json.loads(stored[1]) != body:
+        if not kept_outcome_matches(db, key, name, body):
             problems.append(f"key {key}: the stored answer differs from the answer the client got")
     for case_id, count in db.execute("SELECT case_id, COUNT(*) FROM events WHERE actor != 'timer' GROUP BY case_id"):
         if per_case.get(case_id, 0) != count:

@@ -24,9 +24,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from load import TIME_SCALE, Client, Server, free_port  # noqa: E402  (Tests/support: shared with the crash test)
+from load import TIME_SCALE, Client, Server, free_port, kept_outcome_matches  # noqa: E402  (Tests/support: shared with the crash test)
 
 CLIENTS = 3
+
 
 
 def run(*arguments):
@@ -118,8 +119,7 @@ def main():
         if events.get(place) != name:
             problems.append(f"answered {status} for {name} at {place} before the backup, but the restored store has "
                             f"{events.get(place)!r} there")
-        stored = db.execute("SELECT status, body FROM idempotency WHERE key = ?", (key_,)).fetchone()
-        if not stored or stored[0] != status or json.loads(stored[1]) != body:
+        if not kept_outcome_matches(db, key_, name, body):
             problems.append(f"key {key_}: answered before the backup, but its answer is not kept in the restored store")
     fired_late = 0
     for case, name, due in overdue:

@@ -117,3 +117,13 @@ class Client(threading.Thread):
                 if self.stop.is_set():
                     break
                 self.send(f"/api/cases/{case}/events", {"name": name, "data": data})
+
+
+def kept_outcome_matches(db, key, name, body):
+    """Whether the outcome the store keeps for Idempotency-Key `key` is the one the client was answered with: the
+    same event on the same case at the same version (the API renders a retry's answer from it)."""
+    row = db.execute("SELECT outcome FROM idempotency WHERE key = ?", (key,)).fetchone()
+    if not row or row[0] is None:
+        return False
+    applied = json.loads(row[0]).get("applied", {}).get("_0", {})
+    return (applied.get("caseID"), applied.get("version"), applied.get("event")) == (body["id"], body["version"], name)

@@ -98,6 +98,7 @@ public struct CaseAPI: Sendable {
                 .response
         }
         let command: Command
+        let idempotency: IdempotencyKey?
         do {
             let input = try EventRequest(body: body, defaultName: defaultName, by: principal)
             let event: Event
@@ -108,20 +109,23 @@ public struct CaseAPI: Sendable {
             }
             command = try PersonCommand.make(
                 event, on: caseID, by: principal, actor: input.actor, reason: input.reason, at: clock.now(),
-                policy: engine.policy, idempotencyKey: key,
-                fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))",
-                render: { Self.answer(for: $0, creating: caseID == nil) })
+                policy: engine.policy)
+            idempotency = key.map {
+                IdempotencyKey($0, fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))")
+            }
         } catch {
             return error.response
         }
+        let creating = caseID == nil
         do {
-            switch try await engine.submit(command) {
-            case .done(_, let answer?):
-                return Self.response(answer)
-            case .done(let outcome, nil):
-                return Self.response(Self.answer(for: outcome, creating: caseID == nil))
-            case .replayed(let answer):
-                var response = Self.response(answer)
+            guard let idempotency else {
+                return Self.answer(RecordedOutcome(try await engine.apply(command)), creating: creating)
+            }
+            switch try await engine.submit(command, key: idempotency) {
+            case .done(let outcome):
+                return Self.answer(RecordedOutcome(outcome), creating: creating)
+            case .replayed(let kept):
+                var response = Self.answer(kept, creating: creating)
                 response.headers[Self.replayed] = "true"
                 return response
             case .keyReused:
@@ -136,34 +140,23 @@ public struct CaseAPI: Sendable {
         }
     }
 
-    /// The answer stored for an outcome (and replayed for a retry with the same key).
-    static func answer(for outcome: CommandOutcome, creating: Bool) -> StoredAnswer {
-        let status: Int
-        let data: Data?
+    /// The answer to an outcome: the same for a command carried out now and for a retry given the outcome kept for
+    /// its key, so a retry is answered as the first time.
+    static func answer(_ outcome: RecordedOutcome, creating: Bool) -> Response {
         switch outcome {
-        case .applied(let committed):
-            status = creating ? 201 : 200
-            data = try? APIJSON.encoder.encode(
+        case .applied(let applied):
+            return .json(
                 EventAnswer(
-                    id: committed.state.id, version: committed.version, event: committed.event.name.rawValue,
-                    from: committed.from, to: committed.state.stage, effects: committed.effects.map(EffectView.init),
-                    opened: committed.opened))
+                    id: applied.caseID, version: applied.version, event: applied.event.rawValue, from: applied.from,
+                    to: applied.to, effects: applied.effects.map(EffectView.init), opened: applied.opened),
+                status: creating ? 201 : 200)
         case .rejected(let error, _):
-            let problem = Problem(error)
-            status = problem.code
-            data = try? APIJSON.encoder.encode(problem)
+            return Problem(error).response
         case .notFound(let id):
-            let problem = Problem.noSuchCase(id.rawValue)
-            status = problem.code
-            data = try? APIJSON.encoder.encode(problem)
+            return Problem.noSuchCase(id.rawValue).response
+        case .earlier(let status, let body):
+            return .raw(body, status: status, contentType: status >= 400 ? "application/problem+json" : "application/json")
         }
-        return StoredAnswer(status: status, body: data ?? Data("{}".utf8))
-    }
-
-    static func response(_ answer: StoredAnswer) -> Response {
-        .raw(
-            answer.body, status: answer.status,
-            contentType: answer.status >= 400 ? "application/problem+json" : "application/json")
     }
 
     // MARK: Reads

@@ -23,11 +23,10 @@ struct CaseCommands: Sendable {
             return error.detail
         }
         do {
-            switch try await engine.submit(command) {
-            case .done(.applied, _): return nil
-            case .done(.rejected(let error, _), _): return error.message
-            case .done(.notFound, _): return "There is no case \(id.rawValue)."
-            case .replayed, .keyReused: return "This was done already."
+            switch try await engine.apply(command) {
+            case .applied: return nil
+            case .rejected(let error, _): return error.message
+            case .notFound: return "There is no case \(id.rawValue)."
             }
         } catch {
             return error.message

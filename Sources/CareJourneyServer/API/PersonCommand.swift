@@ -12,8 +12,7 @@ enum PersonCommand {
     /// - Throws: `Problem` 422 for a system event, 403 when the role is below the event's minimum (naming both).
     static func make(
         _ event: Event, on caseID: CaseID?, by principal: Principal, actor: String, reason: String?, at: Date,
-        policy: Policy, idempotencyKey: String? = nil, fingerprint: String = "",
-        render: (@Sendable (CommandOutcome) -> StoredAnswer)? = nil
+        policy: Policy
     ) throws(Problem) -> Command {
         if event.isSystemEvent {
             throw Problem(
@@ -29,9 +28,7 @@ enum PersonCommand {
                     + "\(needed.rawValue) role to take it",
                 field: "name")
         }
-        return Command(
-            caseID: caseID, event: event, actor: actor, reason: reason, at: at, idempotencyKey: idempotencyKey,
-            fingerprint: fingerprint, render: render)
+        return Command(caseID: caseID, event: event, actor: actor, reason: reason, at: at)
     }
 
     /// ` for the reason deceased`: the data that raised the minimum, when a rule depends on it.
