@@ -12,8 +12,8 @@ struct BatchWriter: Sendable {
     let policyFingerprint: String
     /// When this batch is written (the engine's clock), for every event's `recorded_at`.
     let recordedAt: Date
-    /// A state already known at a version (from the engine's cache).
-    let known: @Sendable (CaseID, Int) -> StateCache.Entry?
+    /// A case's state as the engine last committed it (from the engine's cache), if it holds it.
+    let known: @Sendable (CaseID) -> StateCache.Entry?
     /// The store, to read states and older policies it does not hold in memory.
     let store: CaseStore
     /// States this batch wrote, for the cache once the batch commits.
@@ -23,7 +23,7 @@ struct BatchWriter: Sendable {
 
     init(
         store: CaseStore, policy: Policy, policyFingerprint: String, recordedAt: Date,
-        known: @escaping @Sendable (CaseID, Int) -> StateCache.Entry? = { _, _ in nil }
+        known: @escaping @Sendable (CaseID) -> StateCache.Entry? = { _ in nil }
     ) {
         self.store = store
         self.recordedAt = recordedAt
@@ -169,7 +169,8 @@ struct BatchWriter: Sendable {
             new, previous: state, snapshot: snapshot, number: number, version: version, at: command.at, in: db)
         written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
         try writeTimers(from: state, to: new, in: db)
-        try writeTasks(transition.effects, of: number, at: command.at, answering: command.answers, in: db)
+        try writeTasks(
+            transition.effects, of: number, previous: state, at: command.at, answering: command.answers, in: db)
         try ReviewRecord(from: state, to: new, at: command.at)?.write(for: id, in: db)
         changes.moved(from: state, to: new)
 
@@ -190,14 +191,14 @@ struct BatchWriter: Sendable {
         return .applied(done)
     }
 
-    /// A case's number, version and state: from this batch, from the cache at the store's version, or read.
+    /// A case's number, version and state: from this batch, from the engine's cache, or read.
+    ///
+    /// The cache needs no check against the store: the engine is the only writer (the data folder's lock keeps
+    /// others out), it caches a state only once its batch has committed, and it forgets the cases maintenance
+    /// removes. Were that ever broken, the event's `UNIQUE (case_id, version)` would refuse the write, and the
+    /// batch with it, rather than let a stale state through.
     private func load(_ id: CaseID, in db: Database) throws -> StateCache.Entry? {
-        if let entry = written[id] { return entry }
-        guard
-            let version = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT version FROM cases WHERE id = ?"), arguments: [id.rawValue])
-        else { return nil }
-        if let entry = known(id, version) { return entry }
+        if let entry = written[id] ?? known(id) { return entry }
         return try store.currentState(of: id, in: db)
     }
 
@@ -213,27 +214,37 @@ struct BatchWriter: Sendable {
         guard let snapshot else {
             let changes = columns.changes(since: before)
             try db.cachedStatement(sql: ProjectionColumns.updates[changes]).execute(
-                arguments: StatementArguments(
+                arguments: Self.arguments(
                     [version.databaseValue, at.timeIntervalSince1970.databaseValue] + columns.values(in: changes)
                         + [state.id.rawValue.databaseValue]))
             return
         }
-        let names = ProjectionColumns.names
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO cases (id, number, version, updated_at, state, state_version, \(names.joined(separator: ", ")))
-                VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: names.count)))
-                ON CONFLICT (id) DO UPDATE SET
-                    version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
-                    state_version = excluded.state_version, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-                """
-        ).execute(
-            arguments: StatementArguments(
+        try db.cachedStatement(sql: Self.upsertCase).execute(
+            arguments: Self.arguments(
                 [
                     state.id.rawValue.databaseValue, number.databaseValue, version.databaseValue,
                     at.timeIntervalSince1970.databaseValue, snapshot.databaseValue,
                     (snapshot.isEmpty ? 0 : version).databaseValue,
                 ] + columns.values))
+    }
+
+    /// Writes a case's row with its snapshot: a new case's, or a known one's when a snapshot is due.
+    private static let upsertCase: String = {
+        let names = ProjectionColumns.names
+        return """
+            INSERT INTO cases (id, number, version, updated_at, state, state_version, \(names.joined(separator: ", ")))
+            VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: names.count)))
+            ON CONFLICT (id) DO UPDATE SET
+                version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
+                state_version = excluded.state_version, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """
+    }()
+
+    /// Statement arguments from database values, through GRDB's initialiser for optional existentials: its
+    /// initialiser for a sequence of one type instantiates a key path on every call (~2 µs a transition in
+    /// `carejourney-bench transitions`).
+    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
+        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 
     /// The name search index (`NameSearch`) follows the names written: a new case's is added, a changed one
@@ -265,7 +276,8 @@ struct BatchWriter: Sendable {
     /// The outbox: new tasks are written ready for their queue, with their case's number (to list a queue's
     /// cases in order); resolved ones are closed, the task a worker's reply answers with the attempts it took.
     private mutating func writeTasks(
-        _ effects: [Effect], of caseNumber: Int64, at: Date, answering: Command.Answer?, in db: Database
+        _ effects: [Effect], of caseNumber: Int64, previous: CaseState, at: Date, answering: Command.Answer?,
+        in db: Database
     ) throws {
         for effect in effects {
             switch effect {
@@ -286,20 +298,24 @@ struct BatchWriter: Sendable {
                 }
             case .resolveTask(let id, let resolution):
                 let attempts = answering.flatMap { $0.task == id.description ? $0.attempt : nil }
-                // A task open in its case is `open` in the outbox, or `failed` (rarely, so tried second).
+                // A task open in its case is `open` in the outbox, or `failed` (rarely, so tried second). Its queue,
+                // for the figures, is the one the case holds it on (read only if the case does not hold it).
                 let resolve = try db.cachedStatement(
                     sql: """
                         UPDATE tasks SET status = ?, resolved_at = ?, attempts = COALESCE(?, attempts)
-                        WHERE id = ? AND status = ? RETURNING queue
+                        WHERE id = ? AND status = ?
                         """)
                 for old in [TaskStatus.open, .failed] {
-                    let arguments: StatementArguments = [
+                    try resolve.execute(arguments: [
                         resolution.rawValue, at.timeIntervalSince1970, attempts, id.description, old.rawValue,
-                    ]
-                    if let queue = try String.fetchOne(resolve, arguments: arguments) {
-                        changes.task(on: queue, from: old, to: TaskStatus(resolution))
-                        break
-                    }
+                    ])
+                    guard db.changesCount > 0 else { continue }
+                    let queue =
+                        try previous.tasks[id]?.queue
+                        ?? String.fetchOne(
+                            db.cachedStatement(sql: "SELECT queue FROM tasks WHERE id = ?"), arguments: [id.description])
+                    if let queue { changes.task(on: queue, from: old, to: TaskStatus(resolution)) }
+                    break
                 }
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
