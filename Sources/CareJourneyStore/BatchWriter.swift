@@ -7,7 +7,7 @@ import GRDB
 /// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read) is
 /// found before that command writes anything, so it fails alone; a failing write fails the whole batch, and
 /// the caller answers every command in it with an error (nothing was committed, so retrying is safe).
-struct BatchWriter: Sendable {
+struct BatchWriter {
     let policy: Policy
     let policyFingerprint: String
     /// When this batch is written (the engine's clock), for every event's `recorded_at`.
@@ -20,6 +20,7 @@ struct BatchWriter: Sendable {
     private(set) var written: [CaseID: StateCache.Entry] = [:]
     /// How this batch changed the store's figures, for `Engine.figures` once the batch commits.
     private(set) var changes = StoreFigures()
+    private var statements = WriterStatements()
 
     init(
         store: CaseStore, policy: Policy, policyFingerprint: String, recordedAt: Date,
@@ -154,12 +155,7 @@ struct BatchWriter: Sendable {
         let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
         if snapshotDue { snapshotVersion = version }
         if let rewrite { try rewrite.write(of: id, in: db) }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
+        try statements(.insertEvent, in: db).execute(arguments: [
             id.rawValue, version, event.name.rawValue, eventData,
             command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
             recordedAt.timeIntervalSince1970,
@@ -204,7 +200,7 @@ struct BatchWriter: Sendable {
 
     /// A new case's row is inserted, with its snapshot (or none yet); a known case's row gets its version and only
     /// the projection columns that changed, and its snapshot when one is due.
-    private func writeProjection(
+    private mutating func writeProjection(
         _ state: CaseState, previous: CaseState, snapshot: Data?, number: Int64, version: Int, at: Date,
         in db: Database
     ) throws {
@@ -213,13 +209,13 @@ struct BatchWriter: Sendable {
         try writeNameSearch(columns.name, replacing: version == 1 ? nil : before.name, of: number, in: db)
         guard let snapshot else {
             let changes = columns.changes(since: before)
-            try db.cachedStatement(sql: ProjectionColumns.updates[changes]).execute(
+            try statements.update(changes, in: db).execute(
                 arguments: Self.arguments(
                     [version.databaseValue, at.timeIntervalSince1970.databaseValue] + columns.values(in: changes)
                         + [state.id.rawValue.databaseValue]))
             return
         }
-        try db.cachedStatement(sql: Self.upsertCase).execute(
+        try statements(.upsertCase, in: db).execute(
             arguments: Self.arguments(
                 [
                     state.id.rawValue.databaseValue, number.databaseValue, version.databaseValue,
@@ -227,18 +223,6 @@ struct BatchWriter: Sendable {
                     (snapshot.isEmpty ? 0 : version).databaseValue,
                 ] + columns.values))
     }
-
-    /// Writes a case's row with its snapshot: a new case's, or a known one's when a snapshot is due.
-    private static let upsertCase: String = {
-        let names = ProjectionColumns.names
-        return """
-            INSERT INTO cases (id, number, version, updated_at, state, state_version, \(names.joined(separator: ", ")))
-            VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: names.count)))
-            ON CONFLICT (id) DO UPDATE SET
-                version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
-                state_version = excluded.state_version, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-            """
-    }()
 
     /// Statement arguments from database values, through GRDB's initialiser for optional existentials: its
     /// initialiser for a sequence of one type instantiates a key path on every call (~2 µs a transition in
@@ -262,14 +246,12 @@ struct BatchWriter: Sendable {
     }
 
     /// The timers table follows the state's timers: set, moved, fired or cancelled.
-    private func writeTimers(from old: CaseState, to new: CaseState, in db: Database) throws {
+    private mutating func writeTimers(from old: CaseState, to new: CaseState, in db: Database) throws {
         for (name, due) in new.timers where old.timers[name] != due {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO timers (case_id, name, due) VALUES (?, ?, ?)")
-                .execute(arguments: [new.id.rawValue, name.rawValue, due.timeIntervalSince1970])
+            try statements(.setTimer, in: db).execute(arguments: [new.id.rawValue, name.rawValue, due.timeIntervalSince1970])
         }
         for name in old.timers.keys where new.timers[name] == nil {
-            try db.cachedStatement(sql: "DELETE FROM timers WHERE case_id = ? AND name = ?")
-                .execute(arguments: [new.id.rawValue, name.rawValue])
+            try statements(.deleteTimer, in: db).execute(arguments: [new.id.rawValue, name.rawValue])
         }
     }
 
@@ -282,12 +264,7 @@ struct BatchWriter: Sendable {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
-                try db.cachedStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO tasks (id, case_id, case_number, kind, queue, detail, status, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, 'open', ?)
-                        """
-                ).execute(arguments: [
+                try statements(.insertTask, in: db).execute(arguments: [
                     task.id.description, task.id.caseID.rawValue, caseNumber, task.kind.rawValue, task.queue,
                     task.detail, task.createdAt.timeIntervalSince1970,
                 ])
@@ -300,11 +277,7 @@ struct BatchWriter: Sendable {
                 let attempts = answering.flatMap { $0.task == id.description ? $0.attempt : nil }
                 // A task open in its case is `open` in the outbox, or `failed` (rarely, so tried second). Its queue,
                 // for the figures, is the one the case holds it on (read only if the case does not hold it).
-                let resolve = try db.cachedStatement(
-                    sql: """
-                        UPDATE tasks SET status = ?, resolved_at = ?, attempts = COALESCE(?, attempts)
-                        WHERE id = ? AND status = ?
-                        """)
+                let resolve = try statements(.resolveTask, in: db)
                 for old in [TaskStatus.open, .failed] {
                     try resolve.execute(arguments: [
                         resolution.rawValue, at.timeIntervalSince1970, attempts, id.description, old.rawValue,
