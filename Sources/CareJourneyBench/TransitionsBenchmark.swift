@@ -28,7 +28,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         let engine = try Engine(store: store, policy: rules)
         let now = Date(timeIntervalSince1970: 1_767_603_600)
         print(
-            "carejourney-bench transitions: \(cases) cases × 7 transitions, \(clients) clients, synchronous=\(try store.synchronousLevel()) (2 = FULL)"
+            "carejourney-bench transitions: \(cases) cases × 7 transitions, \(clients) clients, synchronous=\(try store.synchronousLevel()) (2 = FULL), \(Allocator.name)"
         )
 
         let start = ContinuousClock.now
