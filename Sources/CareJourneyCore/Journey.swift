@@ -52,12 +52,23 @@ public enum Journey {
         case .eligibility: names = [.eligibilityDecided]
         case .indicativeBudget: names = [.rasCompleted]
         case .supportPlanning:
-            names = [.involvementAssessed, .planUpdated, .signOff]
+            names = [.involvementAssessed, .planUpdated, .jointFundingAgreed, .signOff]
             if state.highCost.status != .pending { names.append(.requestHighCostApproval) }
         case .delivery: names = [.startReview]
         case .review: names = [.involvementAssessed, .reviewCompleted]
         case .transferring: names = []
         case .closed: names = [.contact]
+        }
+        // Charging: a re-assessment may be asked for from planning on, unless one is asked for already.
+        if Self.chargingStages.contains(state.stage) && state.openTask(.financialAssessment) == nil {
+            names.append(.requestFinancialAssessment)
+        }
+        // NHS routes, from planning to review: a CHC checklist (unless a referral is with the NHS, or it funds the
+        // care), and s117 aftercare recorded or ended.
+        if Self.healthStages.contains(state.stage) {
+            let health = state.health ?? .none
+            if health.acceptsChecklist && state.openTask(.chcReferral) == nil { names.append(.chcChecklistCompleted) }
+            names.append(health.s117Aftercare ? .s117AftercareEnded : .s117AftercareRecorded)
         }
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
         let openKinds = Set(state.tasks.values.map(\.kind))
@@ -84,6 +95,16 @@ public enum Journey {
         var seen = Set<EventName>()
         return names.filter { seen.insert($0).inserted }
     }
+}
+
+extension Journey {
+    /// Where a financial re-assessment may be asked for: from support planning (the first is asked for at
+    /// eligibility), while the case is open.
+    static let chargingStages: Set<Stage> = [.supportPlanning, .delivery, .review]
+
+    /// Where NHS routes (a CHC checklist, s117 aftercare) are recorded: where the support is planned and reviewed,
+    /// as Kent's checklist asks of a plan.
+    static let healthStages: Set<Stage> = [.supportPlanning, .delivery, .review]
 }
 
 /// The result of an accepted event: the new state and the effects to commit with it.
