@@ -19,8 +19,9 @@ public enum EventCatalog {
     }
 
     /// A contact's way to delivery with council-managed home care (which opens a `find-provider` task): the
-    /// events after `contact`, in order, for tests, benchmarks and demos; the plan holds every item a policy's
-    /// `plans:` may ask of a person's plan.
+    /// events after `contact`, in order, for tests, benchmarks and demos, under a policy that charges as the shipped
+    /// ones do: the plan holds every item their `plans:` ask of a person's plan, and the financial assessment's
+    /// outcome (the reply to the task eligibility opened) comes before sign-off.
     public static let pathToDelivery: [(name: EventName, data: JSONValue)] = [
         (.startAssessment, [:]),
         (.assessmentCompleted, ["needs": ["personal care"], "outcomes": ["home"]]),
@@ -37,6 +38,7 @@ public enum EventCatalog {
                 "needsMetByCouncil": [["need": "personal care", "how": "home care twice a day"]],
             ]
         ),
+        (.financialAssessmentCompleted, ["outcome": "contribution", "weeklyContribution": 40]),
         (.signOff, [:]),
     ]
 

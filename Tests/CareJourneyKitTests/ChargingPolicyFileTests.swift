@@ -75,6 +75,24 @@ import CareJourneyTestSupport
         return base
     }
 
+    @Test func theShippedCouncilsChargeAndListThePlansItems() throws {
+        let derbyshire = try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))
+        #expect(derbyshire.charging?.reassessEvery == .months(12))
+        #expect(derbyshire.charging?.exemptions == [.s117Aftercare, .freePeriod])
+        #expect(derbyshire.charging?.signOffPendingAssessment == false)
+        #expect(derbyshire.plans?.person == PlanItem.allCases)
+        #expect(derbyshire.plans?.reasonableRates == nil)
+        #expect(derbyshire.highCost.checklist == .kent)
+        #expect(derbyshire.queue(for: .financialAssessment) == "finance")
+        #expect(derbyshire.queue(for: .sendPlanCopy) == "notifications")
+        let wiltshire = try PolicyFile.load(Repository.path("workflows/wiltshire.yaml"))
+        #expect(wiltshire.charging?.grants(.carersServices) == true)
+        #expect(wiltshire.charging?.reminderLead == .days(28))
+        #expect(wiltshire.plans?.carer.contains(.importantToAndFor) == false)
+        #expect(wiltshire.plans?.reasonableRates?["home-care-hour"] == Money(pounds: 21.5))
+        #expect(wiltshire.queue(for: .financialAssessment) == "finance-and-benefits")
+    }
+
     @Test func chargingAndPlansAreReadAsWritten() throws {
         let policy = try parse(Self.charging + Self.plans)
         let charging = try #require(policy.charging)
@@ -148,7 +166,8 @@ import CareJourneyTestSupport
             file: "council.yaml")
         #expect(bad == nil)
         // A file written before the new queues still loads; one whose sections need them is told which.
-        let old = try Self.base().replacingOccurrences(of: "  chc-referral: practice\n", with: "")
+        let old = try Self.base().split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("  chc-referral:") }.joined(separator: "\n")
         #expect((try? PolicyFile.parse(old, file: "council.yaml"))?.queues[.chcReferral] == nil)
         do {
             _ = try PolicyFile.parse(
