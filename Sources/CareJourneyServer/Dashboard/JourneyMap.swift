@@ -18,8 +18,7 @@ struct JourneyMap: Sendable {
     /// The map of the journey under `policy`.
     ///
     /// Charging, the plan items and Kent's checklist add conditions and machines beside the journey, never a stage
-    /// or a link between stages, and they multiply the states to explore several times: the map is drawn without
-    /// them.
+    /// or a link between stages: the map, which shows the stages only, is drawn without them.
     init(policy: Policy) {
         var stages = policy
         stages.charging = nil
