@@ -15,7 +15,9 @@ public struct BudgetSplit: Hashable, Codable, Sendable {
     public var councilFunding: Money
     /// The financial assessment's outcome the contribution rests on; `nil` while none is recorded (provisional).
     public var basis: ChargingOutcome?
-    /// The direct payment as paid, when the plan has one.
+    /// The direct payment as paid, when the plan has one. Wiltshire: people may "receive some or all of the
+    /// council's contribution as a direct payment": paid net of the person's contribution, unless the policy says
+    /// `direct-payments: gross`.
     public var directPayment: PaidDirectPayment?
 
     /// Whether the contribution is still to be assessed.

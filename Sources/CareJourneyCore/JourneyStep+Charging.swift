@@ -181,7 +181,9 @@ extension JourneyStep {
     }
 
     /// Sign-off's condition under charging: the financial assessment done or an exemption recorded, unless the
-    /// policy lets sign-off go ahead while it is outstanding.
+    /// policy lets sign-off go ahead while it is outstanding. Derbyshire: "Only at the point that the agreed Care and
+    /// Support plan is signed off is the personal budget (PB) confirmed", and the budget is "made up of social care
+    /// funding and the person's assessed contribution" (Wiltshire): its parts are known when it is confirmed.
     var chargingSignOffConditions: [String] {
         guard let charging = policy.charging else { return [] }
         guard let assessment = state.charging else {
