@@ -57,12 +57,23 @@ public enum Journey {
         case .eligibility: accept(.eligibilityDecided)
         case .indicativeBudget: accept(.rasCompleted)
         case .supportPlanning:
-            [.involvementAssessed, .planUpdated, .signOff].forEach(accept)
+            [.involvementAssessed, .planUpdated, .jointFundingAgreed, .signOff].forEach(accept)
             if state.highCost.status != .pending { accept(.requestHighCostApproval) }
         case .delivery: accept(.startReview)
         case .review: [.involvementAssessed, .reviewCompleted].forEach(accept)
         case .transferring: break
         case .closed: accept(.contact)
+        }
+        // Charging: a re-assessment may be asked for from planning on, unless one is asked for already.
+        if Self.chargingStages.contains(state.stage) && state.openTask(.financialAssessment) == nil {
+            accept(.requestFinancialAssessment)
+        }
+        // NHS routes, from planning to review: a CHC checklist (unless a referral is with the NHS, or it funds the
+        // care), and s117 aftercare recorded or ended.
+        if Self.healthStages.contains(state.stage) {
+            let health = state.health ?? .none
+            if health.acceptsChecklist && state.openTask(.chcReferral) == nil { accept(.chcChecklistCompleted) }
+            accept(health.s117Aftercare ? .s117AftercareEnded : .s117AftercareRecorded)
         }
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
         let answerable = state.tasks.values.lazy.map { $0.kind }.filter { $0.replyEvent != nil }
@@ -90,6 +101,16 @@ public enum Journey {
         }
         return names
     }
+}
+
+extension Journey {
+    /// Where a financial re-assessment may be asked for: from support planning (the first is asked for at
+    /// eligibility), while the case is open.
+    static let chargingStages: Set<Stage> = [.supportPlanning, .delivery, .review]
+
+    /// Where NHS routes (a CHC checklist, s117 aftercare) are recorded: where the support is planned and reviewed,
+    /// as Kent's checklist asks of a plan.
+    static let healthStages: Set<Stage> = [.supportPlanning, .delivery, .review]
 }
 
 /// The result of an accepted event: the new state and the effects to commit with it.
