@@ -20,10 +20,16 @@ JOURNEY = [
     ("assessment-completed", {"needs": ["personal care"], "outcomes": ["stay at home"]}),
     ("eligibility-decided", {"eligible": True}),
     ("ras-completed", {"points": 45, "informalSupport": "none"}),
+    # Every item the shipped policy asks of a plan, and the financial assessment sign-off waits for (as
+    # EventCatalog.pathToDelivery).
     ("plan-updated", {
         "metByNetwork": ["family"], "personalBudget": 320,
         "councilManaged": {"services": ["home care"], "weeklyCost": 320},
-        "riskManagement": "pendant", "contingencyPlan": "agency cover"}),
+        "riskManagement": "pendant", "contingencyPlan": "agency cover", "contingencyBudget": 0,
+        "informationAndAdvice": "falls prevention class", "importantTo": "her garden",
+        "importantFor": "eating well", "decisionsAndControl": "she directs her own care",
+        "needsMetByCouncil": [{"need": "personal care", "how": "home care twice a day"}]}),
+    ("financial-assessment-completed", {"outcome": "contribution", "weeklyContribution": 40}),
     ("sign-off", {}),
 ]
 
