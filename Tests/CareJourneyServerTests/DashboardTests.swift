@@ -124,8 +124,8 @@ import CareJourneyTestSupport
             let first = try await server.get("/cases/C-1").text
             #expect(
                 first.contains(
-                    "<dd data-field=\"details\">NHS number 9434765919, postcode DE1 2AB; not recorded: born, gender, "
-                        + "ethnicity, primary support reason</dd>"))
+                    "<dd data-field=\"details\">NHS number 9434765919, postcode DE1 2AB; not recorded: date of birth, "
+                        + "gender, ethnicity, primary support reason, accommodation, unpaid carer, funding</dd>"))
             // A wrong NHS number is refused naming the field; the page still shows what was recorded.
             let wrong = try await server.post(
                 "/api/cases/C-1/events", ["name": "record-person-details", "data": ["nhsNumber": "9434765918"]])
@@ -135,14 +135,18 @@ import CareJourneyTestSupport
                 "/api/cases/C-1/events",
                 [
                     "name": "record-person-details",
-                    "data": ["birthMonth": "1941-03", "gender": "female", "ethnicity": "not-stated"],
+                    "data": [
+                        "birthMonth": "1941-03", "gender": "female", "ethnicity": "not-stated",
+                        "accommodationStatus": "owner-occupier", "hasUnpaidCarer": "no",
+                    ],
                 ])
             #expect(put.status == 200)
             let page = try await server.get("/cases/C-1").text
             #expect(
                 page.contains(
-                    "NHS number 9434765919, born 1941-03, gender female, ethnicity not-stated, postcode DE1 2AB; "
-                        + "not recorded: primary support reason</dd>"))
+                    "NHS number 9434765919, date of birth 1941-03 (month only), gender female, ethnicity not-stated, "
+                        + "postcode DE1 2AB, accommodation owner-occupier, unpaid carer no; not recorded: primary "
+                        + "support reason, funding</dd>"))
         }
     }
 
