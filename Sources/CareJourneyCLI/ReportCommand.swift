@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Statutory returns and review figures, read from the case histories.",
         discussion: "The code lists, the mapping from events to them and the counting rules: docs/reporting.md.",
-        subcommands: [CLD.self, Reviews.self, Requests.self])
+        subcommands: [CLD.self, ASCOF.self, Reviews.self, Requests.self])
 
     /// The CLD return as CSV, or a check of a CLD file.
     struct CLD: AsyncParsableCommand {
@@ -146,6 +146,35 @@ struct ReportCommand: AsyncParsableCommand {
                 try? FileManager.default.removeItem(atPath: partial)
                 throw error
             }
+        }
+    }
+
+    /// The ASCOF measures DHSC computes from CLD, from the same rows as the CLD return.
+    struct ASCOF: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ascof",
+            abstract: "The ASCOF measures DHSC computes from Client Level Data (2A, 2B/2C, 2D, 2E, 3D) for a period.",
+            discussion: "Computed from the CLD rows as DHSC's published SQL does; docs/reporting.md#ascof defines each.")
+
+        @OptionGroup var source: ReportSourceOptions
+
+        @Option(
+            name: .customLong("population-18-64"),
+            help: "The council's population aged 18 to 64 (ONS), for 2B's rate per 100,000.")
+        var population18to64: Int?
+
+        @Option(
+            name: .customLong("population-65"), help: "The council's population aged 65 and over (ONS), for 2C's rate.")
+        var population65: Int?
+
+        @Flag(help: "Print the figures as JSON.")
+        var json = false
+
+        func run() async throws {
+            let report = try await source.fill(ASCOFReport(measured: try source.period()))
+            try source.recordExport("ascof measures")
+            let measures = report.measures(population18to64: population18to64, population65: population65)
+            print(json ? try ReportCommand.json(measures) : measures.text)
         }
     }
 

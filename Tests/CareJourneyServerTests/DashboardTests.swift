@@ -79,6 +79,19 @@ import CareJourneyTestSupport
         }
     }
 
+    @Test func theASCOFMeasuresFromTheCLDRowsAreOnTheOverview() async throws {
+        try await LiveServer.with(sample: 120) { server in
+            // Read in the background with the review figures: the section says so until they are ready.
+            #expect(try await eventually { try await server.get("/").text.contains("data-ascof=\"2A Total\"") })
+            let page = try await server.get("/").text
+            #expect(page.contains("<h2>ASCOF measures</h2>"))
+            for id in ["2A", "2B", "2C", "2D", "2E", "2E LD", "3D 1a", "3D 2a"] {
+                #expect(page.contains("<tr><th scope=\"row\">\(id)</th><td>"), "\(id)")
+            }
+            #expect(page.contains("Short-term support to maximise independence"))
+        }
+    }
+
     @Test func reviewTimelinessFromTheHistoriesIsChartedOnTheOverview() async throws {
         try await LiveServer.with(sample: 120) { server in
             // Read in the background at start: not ready is a 503 that says so, then the figures.

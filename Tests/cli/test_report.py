@@ -142,3 +142,16 @@ def test_review_and_request_figures_as_json():
     outcomes = json.loads(requests.stdout)
     assert outcomes["requests"] == 1
     assert outcomes["bySequel"] == {"Long Term Support: Community": 1}
+
+
+def test_ascof_measures_from_the_cld_rows_as_json():
+    done = report("ascof", "--scenario", TYPICAL, "--quarter", "2026-27Q3", "--population-65", "50000", "--json")
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    by = {(m["id"], m["group"]): m for m in figures["measures"]}
+    assert {m["id"] for m in figures["measures"]} == {"2A", "2B", "2C", "2D", "2E", "2E LD", "3D 1a", "3D 2a"}
+    # The typical year's one service user lives at home with long-term support and a direct payment.
+    assert (by[("2E", "Total")]["numerator"], by[("2E", "Total")]["denominator"]) == (1, 1)
+    assert by[("3D 2a", "Total")]["value"] == 100.0
+    assert by[("2C", "65 and above")]["value"] == 0.0
