@@ -129,7 +129,9 @@ public struct PersonDetails: Hashable, Codable, Sendable {
         let practice = gpPracticeCode.map { code in gpPracticeName.map { "\($0) (\(code.text))" } ?? code.text }
         return [
             ("NHS number", nhsNumber, true),
-            ("date of birth", dateOfBirth?.text ?? birthMonth.map { "\($0) (month only)" }, true),
+            // A birth month alone, as earlier records kept it, is shown but the return needs the full date.
+            ("date of birth", dateOfBirth?.text, true),
+            ("birth month", dateOfBirth == nil ? birthMonth : nil, false),
             ("gender", gender?.rawValue, true), ("ethnicity", ethnicity?.rawValue, true), ("postcode", postcode, true),
             ("primary support reason", primarySupportReason?.rawValue, true),
             ("accommodation", accommodationStatus?.rawValue, true), ("unpaid carer", hasUnpaidCarer?.rawValue, true),

@@ -266,7 +266,7 @@ private struct ServiceLine: Hashable {
         if state.interimProvider != nil && state.firstSignedOffAt == nil {
             var line = ServiceLine(
                 type: .otherShortTerm, component: CLDCodes.homeSupport, mechanism: .commissioned,
-                provider: state.interimProvider)
+                provider: state.interimProvider, providerID: interim?.cqcLocationID?.text)
             if let interim { line.price(interim) }
             lines.insert(line)
         }

@@ -157,9 +157,9 @@ import CareJourneyTestSupport
             let page = try await server.get("/cases/C-1").text
             #expect(
                 page.contains(
-                    "NHS number 9434765919, date of birth 1941-03 (month only), gender female, ethnicity not-stated, "
-                        + "postcode DE1 2AB, accommodation owner-occupier, unpaid carer no; not recorded: primary "
-                        + "support reason, funding</dd>"))
+                    "NHS number 9434765919, birth month 1941-03, gender female, ethnicity not-stated, postcode DE1 2AB, "
+                        + "accommodation owner-occupier, unpaid carer no; not recorded: date of birth, primary support "
+                        + "reason, funding</dd>"))
         }
     }
 
