@@ -89,6 +89,10 @@ import CareJourneyTestSupport
                 #expect(page.contains("<tr><th scope=\"row\">\(id)</th><td>"), "\(id)")
             }
             #expect(page.contains("Short-term support to maximise independence"))
+            // The same measures as JSON.
+            let json = try await server.get("/api/reports/ascof")
+            #expect(json.status == 200)
+            #expect(json["measures"]?.array?.count == 19)
         }
     }
 

@@ -33,6 +33,15 @@ final class ReviewTimelinessService: Service, Sendable {
     /// The last ASCOF measures made, or `nil` before the first are ready.
     var ascof: ASCOFMeasures? { latestASCOF.withLock { $0 } }
 
+    /// The last ASCOF measures made, waiting up to `patience` for the first after start-up.
+    func ascof(waitingUpTo patience: Duration) async -> ASCOFMeasures? {
+        let deadline = ContinuousClock.now + patience
+        while ascof == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return ascof
+    }
+
     /// The last figures made, waiting up to `patience` for the first after start-up.
     func figures(waitingUpTo patience: Duration) async -> ReviewTimeliness? {
         let deadline = ContinuousClock.now + patience
