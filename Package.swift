@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The service and its benchmarks allocate through jemalloc on Linux (Debian's libjemalloc-dev, which
+/// `scripts/setup` installs): glibc's allocator cost the engine's writer ~4 µs of its ~32 µs a transition in
+/// `carejourney-bench transitions` (docs/operations.md#the-writers-cost).
+let jemalloc: [LinkerSetting] = [
+    .linkedLibrary("jemalloc", .when(platforms: [.linux]))
+]
+
 let package = Package(
     name: "CareJourney",
     platforms: [.macOS(.v15)],
@@ -134,7 +141,8 @@ let package = Package(
                 "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: jemalloc
         ),
         // Figures, not tests: durable transitions per second, start-up and memory with a million open cases,
         // case search over a million cases.
@@ -148,7 +156,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: jemalloc
         ),
         // The example workers' answers, served by their own executables (examples/workers) and in-process by the
         // demo.

@@ -35,7 +35,7 @@ struct TasksBenchmark: AsyncParsableCommand {
     func run() async throws {
         let rules = try PolicyFile.load(policy)
         print(
-            "carejourney-bench tasks: \(tasks) tasks, \(workers) workers, synchronous=FULL, libzmq \(ZMQContext.version)"
+            "carejourney-bench tasks: \(tasks) tasks, \(workers) workers, synchronous=FULL, libzmq \(ZMQContext.version), \(Allocator.name)"
         )
         let raw = try RawHop.measure(roundTrips: lockStep, inFlight: 100)
         print(

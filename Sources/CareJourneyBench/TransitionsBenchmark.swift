@@ -11,7 +11,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transitions", abstract: "Durable transitions per second, against a plain batched insert.")
 
-    @Option(help: "Cases to take from contact to sign-off (7 transitions each).")
+    @Option(help: "Cases to take from contact to sign-off (EventCatalog.pathToDelivery: 8 transitions each).")
     var cases = 20_000
 
     @Option(help: "Clients submitting at once.")
@@ -28,7 +28,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         let engine = try Engine(store: store, policy: rules)
         let now = Date(timeIntervalSince1970: 1_767_603_600)
         print(
-            "carejourney-bench transitions: \(cases) cases × 7 transitions, \(clients) clients, synchronous=\(try store.synchronousLevel()) (2 = FULL)"
+            "carejourney-bench transitions: \(cases) cases × \(1 + events.count) transitions, \(clients) clients, synchronous=\(try store.synchronousLevel()) (2 = FULL), \(Allocator.name)"
         )
 
         let start = ContinuousClock.now

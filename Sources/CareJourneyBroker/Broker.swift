@@ -234,7 +234,7 @@ public final class Broker: Service, Sendable {
             for effect in committed.effects {
                 switch effect {
                 case .enqueue(let task):
-                    let queued = QueuedTask(task: task, brief: TaskBrief(for: task, in: committed.state), attempts: 0)
+                    let queued = QueuedTask(task: task, brief: TaskBrief.forWorker(task, in: committed.state), attempts: 0)
                     routing.on(.taskReady(queued), now: now, into: &actions)
                 case .resolveTask(let id, _):
                     routing.on(.taskResolved(id: id.description), now: now, into: &actions)
@@ -279,7 +279,7 @@ public final class Broker: Service, Sendable {
                         let found = try engine.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
                         let tasks = found.map {
                             QueuedTask(
-                                task: $0.task, brief: TaskBrief(for: $0.task, in: $0.state), attempts: $0.attempts)
+                                task: $0.task, brief: TaskBrief.forWorker($0.task, in: $0.state), attempts: $0.attempts)
                         }
                         mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < BrokerRouting.page))
                     } catch {

@@ -36,6 +36,13 @@ public struct CaseState: Hashable, Codable, Sendable {
     public var allocation: Allocation?
     /// A legal hold: while it stands the case is never disposed of (set by `hold`, ended by `release-hold`).
     public var hold: LegalHold?
+    /// The financial assessment under the council's charging policy (only under a policy with `charging:`).
+    public var charging: FinancialAssessment?
+    /// The signed-off personal budget in its parts: the NHS's share, the person's contribution, the council's
+    /// funding, and the direct payment as paid (only under a policy with `charging:`).
+    public var budgetSplit: BudgetSplit?
+    /// The NHS's part: Continuing Healthcare, joint funding, s117 aftercare (`nil` until one is recorded).
+    public var health: HealthFunding?
     /// Pending timers by name, with their due times.
     public var timers: [TimerName: Date]
     /// Open tasks by id.

@@ -10,6 +10,9 @@ public struct DirectPaymentPart: Hashable, Codable, Sendable {
     public var employsCloseRelativeInHousehold: Bool?
     /// The exceptional circumstances, where the rules allow them (equipment, a close relative).
     public var exceptionalCircumstances: String?
+    /// The eligible needs the payment meets. Derbyshire: "where some or all needs are to be met via a direct
+    /// payment, the needs to be met via the direct payment and the amount and frequency of the payments".
+    public var needsMet: [String]?
 
     /// How often the payment is made.
     public enum Frequency: String, Choice {
@@ -36,6 +39,15 @@ public struct DirectPaymentPart: Hashable, Codable, Sendable {
         case .weekly: amount
         case .fourWeekly: amount.scaled(by: 0.25)
         case .monthly: amount.scaled(by: 12.0 / 52.0)
+        }
+    }
+
+    /// A weekly amount as one payment at this frequency (the inverse of `weeklyEquivalent`).
+    public func payment(ofWeekly weekly: Money) -> Money {
+        switch frequency {
+        case .weekly: weekly
+        case .fourWeekly: weekly.scaled(by: 4)
+        case .monthly: weekly.scaled(by: 52.0 / 12.0)
         }
     }
 

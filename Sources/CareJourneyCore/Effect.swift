@@ -49,5 +49,6 @@ public struct Notice: Hashable, Codable, Sendable {
         case safeguardingOpened = "safeguarding-opened"
         case complaintOpened = "complaint-opened"
         case reviewRequested = "review-requested"
+        case reassessmentOverdue = "financial-reassessment-overdue"
     }
 }

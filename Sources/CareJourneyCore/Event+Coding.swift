@@ -42,11 +42,15 @@ extension Event: Codable {
         case .assessmentCompleted: return .assessmentCompleted(try p())
         case .carerAssessmentOffered: return .carerAssessmentOffered(try p())
         case .eligibilityDecided: return .eligibilityDecided(try p())
+        case .financialAssessmentCompleted: return .financialAssessmentCompleted(try p())
+        case .requestFinancialAssessment: return .requestFinancialAssessment(try p())
         case .rasCompleted: return .rasCompleted(try p())
         case .planUpdated: return .planUpdated(try p())
+        case .jointFundingAgreed: return .jointFundingAgreed(try p())
         case .requestHighCostApproval: return .requestHighCostApproval(try p())
         case .highCostDecided: return .highCostDecided(try p())
         case .signOff: return .signOff(try p())
+        case .planCopySent: return .planCopySent(try p())
         case .providerFound: return .providerFound(try p())
         case .dpAgreementSigned: return .dpAgreementSigned(try p())
         case .dpAuditCompleted: return .dpAuditCompleted(try p())
@@ -61,6 +65,10 @@ extension Event: Codable {
         case .complaintReceived: return .complaintReceived(try p())
         case .complaintResolutionStarted: return .complaintResolutionStarted(try p())
         case .complaintConcluded: return .complaintConcluded(try p())
+        case .chcChecklistCompleted: return .chcChecklistCompleted(try p())
+        case .chcDecided: return .chcDecided(try p())
+        case .s117AftercareRecorded: return .s117AftercareRecorded(try p())
+        case .s117AftercareEnded: return .s117AftercareEnded(try p())
         case .movedToAnotherCouncil: return .movedToAnotherCouncil(try p())
         case .handoverSent: return .handoverSent(try p())
         case .closeCase: return .closeCase(try p())
@@ -84,9 +92,16 @@ extension Event: Codable {
         case .giveInformationAndAdvice(let data), .offerReablement(let data), .startInterimSupport(let data),
             .reablementProgressChecked(let data), .signOff(let data), .dpAgreementSigned(let data),
             .reminderSent(let data), .notificationSent(let data), .safeguardingConcern(let data),
-            .safeguardingArrangementsSafe(let data), .complaintReceived(let data),
-            .complaintResolutionStarted(let data), .handoverSent(let data), .servicesEnded(let data):
+            .safeguardingArrangementsSafe(let data), .complaintResolutionStarted(let data), .handoverSent(let data),
+            .servicesEnded(let data), .planCopySent(let data), .s117AftercareRecorded(let data),
+            .s117AftercareEnded(let data):
             data
+        case .complaintReceived(let data): data
+        case .financialAssessmentCompleted(let data): data
+        case .requestFinancialAssessment(let data): data
+        case .jointFundingAgreed(let data): data
+        case .chcChecklistCompleted(let data): data
+        case .chcDecided(let data): data
         case .interimSupportArranged(let data), .providerFound(let data): data
         case .startAssessment(let data), .involvementAssessed(let data): data
         case .reablementEnded(let data): data

@@ -17,11 +17,15 @@ public enum Event: Hashable, Sendable {
     case assessmentCompleted(AssessmentCompleted)
     case carerAssessmentOffered(CarerAssessmentOffer)
     case eligibilityDecided(EligibilityDecision)
+    case financialAssessmentCompleted(FinancialAssessmentResult)
+    case requestFinancialAssessment(FinancialAssessmentRequest)
     case rasCompleted(RASResult)
     case planUpdated(PlanUpdate)
+    case jointFundingAgreed(JointFunding)
     case requestHighCostApproval(HighCostChecklist)
     case highCostDecided(HighCostDecision)
     case signOff(Note)
+    case planCopySent(Note)
     case providerFound(ProviderArranged)
     case dpAgreementSigned(Note)
     case dpAuditCompleted(AuditResult)
@@ -33,9 +37,13 @@ public enum Event: Hashable, Sendable {
     case s42Decision(S42Decision)
     case safeguardingArrangementsSafe(Note)
     case safeguardingConcluded(SafeguardingOutcome)
-    case complaintReceived(Note)
+    case complaintReceived(ComplaintReceived)
     case complaintResolutionStarted(Note)
     case complaintConcluded(ComplaintOutcome)
+    case chcChecklistCompleted(CHCChecklist)
+    case chcDecided(CHCDecision)
+    case s117AftercareRecorded(Note)
+    case s117AftercareEnded(Note)
     case movedToAnotherCouncil(Move)
     case handoverSent(Note)
     case closeCase(Closing)
@@ -66,11 +74,15 @@ public enum Event: Hashable, Sendable {
         case .assessmentCompleted: .assessmentCompleted
         case .carerAssessmentOffered: .carerAssessmentOffered
         case .eligibilityDecided: .eligibilityDecided
+        case .financialAssessmentCompleted: .financialAssessmentCompleted
+        case .requestFinancialAssessment: .requestFinancialAssessment
         case .rasCompleted: .rasCompleted
         case .planUpdated: .planUpdated
+        case .jointFundingAgreed: .jointFundingAgreed
         case .requestHighCostApproval: .requestHighCostApproval
         case .highCostDecided: .highCostDecided
         case .signOff: .signOff
+        case .planCopySent: .planCopySent
         case .providerFound: .providerFound
         case .dpAgreementSigned: .dpAgreementSigned
         case .dpAuditCompleted: .dpAuditCompleted
@@ -85,6 +97,10 @@ public enum Event: Hashable, Sendable {
         case .complaintReceived: .complaintReceived
         case .complaintResolutionStarted: .complaintResolutionStarted
         case .complaintConcluded: .complaintConcluded
+        case .chcChecklistCompleted: .chcChecklistCompleted
+        case .chcDecided: .chcDecided
+        case .s117AftercareRecorded: .s117AftercareRecorded
+        case .s117AftercareEnded: .s117AftercareEnded
         case .movedToAnotherCouncil: .movedToAnotherCouncil
         case .handoverSent: .handoverSent
         case .closeCase: .closeCase
@@ -118,8 +134,10 @@ public enum Event: Hashable, Sendable {
         case .s42Decision(let data): data.task
         case .safeguardingConcluded(let data): data.task
         case .complaintConcluded(let data): data.task
+        case .financialAssessmentCompleted(let data): data.task
+        case .chcDecided(let data): data.task
         case .reablementProgressChecked(let data), .dpAgreementSigned(let data), .reminderSent(let data),
-            .notificationSent(let data), .handoverSent(let data), .servicesEnded(let data):
+            .notificationSent(let data), .handoverSent(let data), .servicesEnded(let data), .planCopySent(let data):
             data.task
         default: nil
         }
@@ -140,6 +158,9 @@ extension Event {
         case .s42Decision(var data): data.task = task; return .s42Decision(data)
         case .safeguardingConcluded(var data): data.task = task; return .safeguardingConcluded(data)
         case .complaintConcluded(var data): data.task = task; return .complaintConcluded(data)
+        case .financialAssessmentCompleted(var data): data.task = task; return .financialAssessmentCompleted(data)
+        case .chcDecided(var data): data.task = task; return .chcDecided(data)
+        case .planCopySent(var data): data.task = task; return .planCopySent(data)
         case .reablementProgressChecked(var data): data.task = task; return .reablementProgressChecked(data)
         case .dpAgreementSigned(var data): data.task = task; return .dpAgreementSigned(data)
         case .reminderSent(var data): data.task = task; return .reminderSent(data)

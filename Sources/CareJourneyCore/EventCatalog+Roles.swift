@@ -28,6 +28,10 @@ extension EventCatalog {
     /// Every rule above the practitioner's default, in the order the docs list them.
     public static let roleRules: [RoleRule] = [
         RoleRule(.highCostDecided, .manager),
+        // Joint funding and s117 aftercare decide who pays for the person's care, and s117 frees them of charges.
+        RoleRule(.jointFundingAgreed, .manager),
+        RoleRule(.s117AftercareRecorded, .manager),
+        RoleRule(.s117AftercareEnded, .manager),
         RoleRule(.s42Decision, .manager),
         RoleRule(.safeguardingConcluded, .manager),
         RoleRule(.hold, .manager),
@@ -36,6 +40,16 @@ extension EventCatalog {
         RoleRule(.closeCase, .manager, when: "the reason is deceased or nhs-funded") { event in
             guard case .closeCase(let closing) = event else { return false }
             return closing.reason == .deceased || closing.reason == .nhsFunded
+        },
+        // A waiver at the council's discretion commits public money; an assessment's outcome is the finance team's.
+        RoleRule(.financialAssessmentCompleted, .manager, when: "the exemption is other") { event in
+            guard case .financialAssessmentCompleted(let result) = event else { return false }
+            return result.exemption == .other
+        },
+        // The NHS's agreement closes the case as nhs-funded, as close-case for that reason does.
+        RoleRule(.chcDecided, .manager, when: "NHS funding is agreed") { event in
+            guard case .chcDecided(let decision) = event else { return false }
+            return decision.fundingAgreed
         },
     ]
 

@@ -21,7 +21,9 @@ public enum EventCatalog {
     }
 
     /// A contact's way to delivery with council-managed home care (which opens a `find-provider` task): the
-    /// events after `contact`, in order, for tests, benchmarks and demos.
+    /// events after `contact`, in order, for tests, benchmarks and demos, under a policy that charges as the shipped
+    /// ones do: the plan holds every item their `plans:` ask of a person's plan, and the financial assessment's
+    /// outcome (the reply to the task eligibility opened) comes before sign-off.
     public static let pathToDelivery: [(name: EventName, data: JSONValue)] = [
         (.startAssessment, [:]),
         (.assessmentCompleted, ["needs": ["personal care"], "outcomes": ["home"]]),
@@ -32,9 +34,13 @@ public enum EventCatalog {
             [
                 "metByNetwork": ["family"], "personalBudget": 320,
                 "councilManaged": ["services": ["home care"], "weeklyCost": 320], "riskManagement": "pendant",
-                "contingencyPlan": "agency cover",
+                "contingencyPlan": "agency cover", "contingencyBudget": 0,
+                "informationAndAdvice": "falls prevention class", "importantTo": "her garden",
+                "importantFor": "eating well", "decisionsAndControl": "she directs her own care",
+                "needsMetByCouncil": [["need": "personal care", "how": "home care twice a day"]],
             ]
         ),
+        (.financialAssessmentCompleted, ["outcome": "contribution", "weeklyContribution": 40]),
         (.signOff, [:]),
     ]
 
@@ -42,9 +48,30 @@ public enum EventCatalog {
         "needs": ["personal care", "meals"], "outcomes": ["stay at home safely"],
         "metByNetwork": ["daughter shops weekly"], "personalBudget": 320.0,
         "councilManaged": ["services": ["home care 10h a week"], "weeklyCost": 220.0, "component": "home-care"],
-        "directPayment": ["amount": 100.0, "frequency": "weekly", "purchases": ["personal-assistant"]],
+        "directPayment": [
+            "amount": 100.0, "frequency": "weekly", "purchases": ["personal-assistant"], "needsMet": ["personal care"],
+        ],
         "riskManagement": "falls sensor; carer knows the plan", "contingencyPlan": "agency cover via brokerage",
+        "contingencyBudget": 0.0, "informationAndAdvice": "a falls-prevention class; the lunch club",
+        "needsMetByCouncil": [["need": "personal care", "how": "home care each morning and evening"]],
+        "importantTo": "her garden and her cat", "importantFor": "eating a hot meal each day",
+        "decisionsAndControl": "she decides with her daughter; the PA works to her routine",
+        "crisisContact": "her daughter", "sharedWith": ["her daughter"],
     ]
+
+    /// Kent's high-cost checklist with every item answered (and the earlier appraisal's fields, so that a policy
+    /// without `high-cost.checklist` takes it too).
+    static let kentChecklist: JSONValue = {
+        var fields: [String: JSONValue] = [
+            "reason": "double-handed-care", "bestValueOption": "agency",
+            "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+            "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+        ]
+        for item in KentItem.allCases {
+            fields[item.field] = ["answer": "considered", "evidence": .string("recorded on the case, item \(item.number)")]
+        }
+        return .object(fields)
+    }()
 
     private static let highCostPlan: JSONValue = [
         "personalBudget": 1450.0, "removeDirectPayment": true,
@@ -111,19 +138,34 @@ public enum EventCatalog {
                 ["eligible": false, "reason": "needs do not meet the national threshold"],
             ]
         ),
+        .financialAssessmentCompleted: (
+            "The financial assessment's outcome: the weekly contribution, or an exemption",
+            [
+                ["outcome": "contribution", "weeklyContribution": 40.0, "note": "pension and attendance allowance"],
+                ["outcome": "full-cost"],
+                ["outcome": "exempt", "exemption": "free-period"],
+            ]
+        ),
+        .requestFinancialAssessment: (
+            "A financial re-assessment is asked for", [["reason": "change-of-circumstances", "note": "savings spent"]]
+        ),
+        .jointFundingAgreed: (
+            "The NHS's weekly share of the personal budget (joint funding)", [["nhsWeekly": 100.0, "note": "ICB panel"]]
+        ),
+        .planCopySent: ("The copy of the plan was sent", [[:]]),
+        .chcChecklistCompleted: (
+            "An NHS Continuing Healthcare checklist was completed", [["positive": true], ["positive": false]]
+        ),
+        .chcDecided: (
+            "The NHS decided on Continuing Healthcare", [["fundingAgreed": true], ["fundingAgreed": false]]
+        ),
+        .s117AftercareRecorded: ("The person receives s117 aftercare (exempt from charging)", [[:]]),
+        .s117AftercareEnded: ("The person's s117 aftercare ended", [[:]]),
         .rasCompleted: (
             "The RAS gave points; the indicative budget follows", [["points": 42, "informalSupport": "some"]]
         ),
         .planUpdated: ("The care and support plan changed", [plan, highCostPlan]),
-        .requestHighCostApproval: (
-            "The high-cost checklist goes to panel",
-            [
-                [
-                    "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
-                    "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
-                ]
-            ]
-        ),
+        .requestHighCostApproval: ("The high-cost checklist goes to panel", [kentChecklist]),
         .highCostDecided: (
             "The high-cost panel decided", [["approved": true], ["approved": false, "reason": "appraise a PA option"]]
         ),
@@ -167,7 +209,7 @@ public enum EventCatalog {
             "The s42 enquiry concluded",
             [["outcome": "risk-reduced", "reviewNeeded": true], ["outcome": "risk-removed"]]
         ),
-        .complaintReceived: ("A complaint was received", [[:]]),
+        .complaintReceived: ("A complaint was received", [[:], ["about": "contribution", "note": "too much to pay"]]),
         .complaintResolutionStarted: ("Local resolution of the complaint started", [[:]]),
         .complaintConcluded: ("The complaint concluded", [["outcome": "partly-upheld"]]),
         .movedToAnotherCouncil: (

@@ -13,11 +13,19 @@ public enum EventName: String, Choice, Comparable {
     case assessmentCompleted = "assessment-completed"
     case carerAssessmentOffered = "carer-assessment-offered"
     case eligibilityDecided = "eligibility-decided"
+    /// The finance team's outcome: the person's weekly contribution, or an exemption.
+    case financialAssessmentCompleted = "financial-assessment-completed"
+    /// A financial re-assessment is asked for (a change of circumstances, a request).
+    case requestFinancialAssessment = "request-financial-assessment"
     case rasCompleted = "ras-completed"
     case planUpdated = "plan-updated"
+    /// The NHS's weekly share of the personal budget under joint funding.
+    case jointFundingAgreed = "joint-funding-agreed"
     case requestHighCostApproval = "request-high-cost-approval"
     case highCostDecided = "high-cost-decided"
     case signOff = "sign-off"
+    /// The copy of the plan was sent to the person (and whoever they share it with).
+    case planCopySent = "plan-copy-sent"
     case providerFound = "provider-found"
     case dpAgreementSigned = "dp-agreement-signed"
     case dpAuditCompleted = "dp-audit-completed"
@@ -32,6 +40,14 @@ public enum EventName: String, Choice, Comparable {
     case complaintReceived = "complaint-received"
     case complaintResolutionStarted = "complaint-resolution-started"
     case complaintConcluded = "complaint-concluded"
+    /// An NHS Continuing Healthcare checklist was completed.
+    case chcChecklistCompleted = "chc-checklist-completed"
+    /// The NHS decided on Continuing Healthcare (the reply to a `chc-referral` task).
+    case chcDecided = "chc-decided"
+    /// The person receives aftercare under s117 of the Mental Health Act 1983.
+    case s117AftercareRecorded = "s117-aftercare-recorded"
+    /// The person's s117 aftercare ended.
+    case s117AftercareEnded = "s117-aftercare-ended"
     case movedToAnotherCouncil = "moved-to-another-council"
     case handoverSent = "handover-sent"
     case closeCase = "close-case"

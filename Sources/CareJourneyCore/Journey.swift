@@ -42,48 +42,75 @@ public enum Journey {
 
     /// The events a case accepts now (timer fires aside), in a stable order.
     public static func acceptedEvents(in state: CaseState) -> [EventName] {
-        var names: [EventName]
+        // Built without sets or key paths, in one small array: the writer asks this for every event it applies.
+        var names: [EventName] = []
+        names.reserveCapacity(24)
+        func accept(_ name: EventName) {
+            if !names.contains(name) { names.append(name) }
+        }
         switch state.stage {
         case .new: return [.contact]
-        case .contact: names = [.giveInformationAndAdvice, .offerReablement, .startInterimSupport, .startAssessment]
-        case .interimSupport: names = [.startAssessment]
-        case .reablement: names = [.reablementEnded]
-        case .assessment: names = [.involvementAssessed, .assessmentCompleted]
-        case .eligibility: names = [.eligibilityDecided]
-        case .indicativeBudget: names = [.rasCompleted]
+        case .contact: [.giveInformationAndAdvice, .offerReablement, .startInterimSupport, .startAssessment].forEach(accept)
+        case .interimSupport: accept(.startAssessment)
+        case .reablement: accept(.reablementEnded)
+        case .assessment: [.involvementAssessed, .assessmentCompleted].forEach(accept)
+        case .eligibility: accept(.eligibilityDecided)
+        case .indicativeBudget: accept(.rasCompleted)
         case .supportPlanning:
-            names = [.involvementAssessed, .planUpdated, .signOff]
-            if state.highCost.status != .pending { names.append(.requestHighCostApproval) }
-        case .delivery: names = [.startReview]
-        case .review: names = [.involvementAssessed, .reviewCompleted]
-        case .transferring: names = []
-        case .closed: names = [.contact]
+            [.involvementAssessed, .planUpdated, .jointFundingAgreed, .signOff].forEach(accept)
+            if state.highCost.status != .pending { accept(.requestHighCostApproval) }
+        case .delivery: accept(.startReview)
+        case .review: [.involvementAssessed, .reviewCompleted].forEach(accept)
+        case .transferring: break
+        case .closed: accept(.contact)
+        }
+        // Charging: a re-assessment may be asked for from planning on, unless one is asked for already.
+        if Self.chargingStages.contains(state.stage) && state.openTask(.financialAssessment) == nil {
+            accept(.requestFinancialAssessment)
+        }
+        // NHS routes, from planning to review: a CHC checklist (unless a referral is with the NHS, or it funds the
+        // care), and s117 aftercare recorded or ended.
+        if Self.healthStages.contains(state.stage) {
+            let health = state.health ?? .none
+            if health.acceptsChecklist && state.openTask(.chcReferral) == nil { accept(.chcChecklistCompleted) }
+            accept(health.s117Aftercare ? .s117AftercareEnded : .s117AftercareRecorded)
         }
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
-        let openKinds = Set(state.tasks.values.map(\.kind))
-        names += TaskKind.allCases.filter(openKinds.contains).compactMap(\.replyEvent)
-        // The operations team may retry or cancel a worker's task whenever one is open.
-        if state.tasks.values.contains(where: { $0.kind.replyEvent != nil }) { names += [.retryTask, .cancelTask] }
+        let answerable = state.tasks.values.lazy.map { $0.kind }.filter { $0.replyEvent != nil }
+        if !answerable.isEmpty {
+            for kind in TaskKind.allCases where answerable.contains(kind) { kind.replyEvent.map(accept) }
+            // The operations team may retry or cancel a worker's task whenever one is open.
+            [.retryTask, .cancelTask].forEach(accept)
+        }
         if state.stage.isOpen {
-            if state.stage != .transferring { names.append(.movedToAnotherCouncil) }
-            names += [.closeCase, .reassign]
+            if state.stage != .transferring { accept(.movedToAnotherCouncil) }
+            [.closeCase, .reassign].forEach(accept)
         }
         // Person details can be put right at any time, after closing too (statutory returns cover closed cases), and
         // so can any value recorded wrongly; a case is held, or its hold released, whatever its stage.
-        names += [.recordPersonDetails, .correctRecord, state.hold == nil ? .hold : .releaseHold]
+        [.recordPersonDetails, .correctRecord, state.hold == nil ? .hold : .releaseHold].forEach(accept)
         switch state.safeguarding.status {
-        case .none: names.append(.safeguardingConcern)
-        case .concern: names.append(.s42Decision)
-        case .enquiry: names += [.safeguardingArrangementsSafe, .safeguardingConcluded]
+        case .none: accept(.safeguardingConcern)
+        case .concern: accept(.s42Decision)
+        case .enquiry: [.safeguardingArrangementsSafe, .safeguardingConcluded].forEach(accept)
         }
         switch state.complaint.status {
-        case .none: names.append(.complaintReceived)
-        case .received: names += [.complaintResolutionStarted, .complaintConcluded]
-        case .localResolution: names.append(.complaintConcluded)
+        case .none: accept(.complaintReceived)
+        case .received: [.complaintResolutionStarted, .complaintConcluded].forEach(accept)
+        case .localResolution: accept(.complaintConcluded)
         }
-        var seen = Set<EventName>()
-        return names.filter { seen.insert($0).inserted }
+        return names
     }
+}
+
+extension Journey {
+    /// Where a financial re-assessment may be asked for: from support planning (the first is asked for at
+    /// eligibility), while the case is open.
+    static let chargingStages: Set<Stage> = [.supportPlanning, .delivery, .review]
+
+    /// Where NHS routes (a CHC checklist, s117 aftercare) are recorded: where the support is planned and reviewed,
+    /// as Kent's checklist asks of a plan.
+    static let healthStages: Set<Stage> = [.supportPlanning, .delivery, .review]
 }
 
 /// The result of an accepted event: the new state and the effects to commit with it.

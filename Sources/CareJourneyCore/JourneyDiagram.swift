@@ -13,8 +13,21 @@ public struct JourneyDiagram: Sendable {
     public let edges: [JourneyExplorer.Edge]
 
     /// Creates a diagram of the transitions found by exploring under `policy`.
+    ///
+    /// Charging, the plan items and Kent's checklist add conditions and machines beside the journey, never a stage
+    /// or a link between stages, and they multiply the states to walk several times over. So the walk to the usual
+    /// depth goes without them, and a second, shallower walk under the whole policy adds what they bring (it reaches
+    /// every status of the financial assessment and of CHC: `ExplorerTests`).
     public init(policy: Policy) {
-        edges = JourneyExplorer(policy: policy).explore(checking: false).edges.sorted()
+        var plain = policy
+        plain.charging = nil
+        plain.plans = nil
+        plain.highCost.checklist = nil
+        var found = JourneyExplorer(policy: plain).explore(checking: false).edges
+        if plain != policy {
+            found.formUnion(JourneyExplorer(policy: policy, maxDepth: 10).explore(checking: false).edges)
+        }
+        edges = found.sorted()
     }
 
     /// The diagram as text in `format`.

@@ -63,7 +63,7 @@ public struct JourneyExplorer: Sendable {
         var report = Report()
         let start = Date(timeIntervalSince1970: 1_767_600_000)  // 2026-01-05, any fixed instant does
         var frontier = [Node(state: CaseState(id: "explore"), now: start, path: [])]
-        var seen: Set<Signature> = [Signature(CaseState(id: "explore"))]
+        var seen: Set<Signature> = [Signature(CaseState(id: "explore"), policy: policy)]
         let inputs = Self.sampleEvents  // EventCodingTests makes sure every sample decodes
         for _ in 0..<maxDepth where !frontier.isEmpty {
             var next: [Node] = []
@@ -85,7 +85,7 @@ public struct JourneyExplorer: Sendable {
                     let label = label(of: event)
                     record(from: node.state, to: transition.state, label: label, &report)
                     if checking { checkEffects(node, transition, label: label, &report) }
-                    if seen.insert(Signature(transition.state)).inserted {
+                    if seen.insert(Signature(transition.state, policy: policy)).inserted {
                         next.append(Node(state: transition.state, now: now, path: node.path + [label]))
                     }
                 }
@@ -231,6 +231,8 @@ public enum Machine: String, CaseIterable, Sendable {
     case complaint = "Complaint"
     case directPayment = "Direct payment"
     case highCost = "High-cost approval"
+    case financialAssessment = "Financial assessment"
+    case continuingHealthcare = "NHS continuing healthcare"
 
     /// The machine's status in a case.
     public func status(of state: CaseState) -> String {
@@ -241,6 +243,8 @@ public enum Machine: String, CaseIterable, Sendable {
         case .complaint: state.complaint.status.rawValue
         case .directPayment: state.directPayment.status.rawValue
         case .highCost: state.highCost.status.rawValue
+        case .financialAssessment: state.charging?.status.rawValue ?? "none"
+        case .continuingHealthcare: (state.health ?? .none).chc.rawValue
         }
     }
 
@@ -250,7 +254,8 @@ public enum Machine: String, CaseIterable, Sendable {
     func owns(_ label: String, in state: CaseState) -> Bool {
         let stageEvents: Set<String> = [
             EventName.planUpdated.rawValue, EventName.reablementProgressChecked.rawValue, "⏰ reablement.check",
-            "⏰ reablement.end",
+            "⏰ reablement.end", EventName.jointFundingAgreed.rawValue, EventName.planCopySent.rawValue,
+            EventName.s117AftercareRecorded.rawValue, EventName.s117AftercareEnded.rawValue,
         ]
         return self == .journey && stageEvents.contains(label)
     }
@@ -263,19 +268,45 @@ public enum Machine: String, CaseIterable, Sendable {
 struct Signature: Hashable {
     let parts: [String]
 
-    init(_ state: CaseState) {
+    init(_ state: CaseState, policy: Policy) {
+        let client = state.person?.clientType ?? .adult
+        let planComplete =
+            policy.plans.map {
+                state.plan.missingItems($0.required(for: client), carer: client == .carer).isEmpty
+                    && state.plan.inconsistencies.isEmpty
+            } ?? state.plan.missingItems.isEmpty
+        // The NHS's part counts only where the journey's rules read it: whether a CHC checklist may be recorded
+        // (and, under Kent's checklist, whether one was), s117 aftercare under charging or Kent's checklist, and
+        // joint funding and a complaint's subject under charging.
+        let health = state.health ?? .none
+        let kent = policy.highCost.checklist == .kent
+        let charges = policy.charging != nil
+        let chc: String =
+            switch health.chc {
+            case .referred, .funded: health.chc.rawValue
+            case .none, .screenedOut, .declined: kent && health.checklistCompleted ? "completed" : "open"
+            }
+        // Joint funding changes the budget's amounts, not what the journey does next; an outcome's kind changes
+        // what the person pays, not the journey (an exemption's own cycle shows in the timers); and the reason a
+        // financial assessment is asked for is the task's detail for the finance team, not a different next step.
+        let nhs = [chc, charges || kent ? String(health.s117Aftercare) : "-"]
+        let detailless: Set<TaskKind> = [.financialAssessment, .chargingReminder]
         parts = [
             state.stage.rawValue, state.person?.clientType.rawValue ?? "-", state.advocacy.status.rawValue,
             state.safeguarding.status.rawValue, String(state.safeguarding.arrangementsSafe),
             state.complaint.status.rawValue, state.directPayment.status.rawValue, state.highCost.status.rawValue,
-            String(state.plan.missingItems.isEmpty), String(state.plan.directPayment != nil),
+            String(planComplete), String(state.plan.directPayment != nil),
             String(state.plan.councilManaged != nil), state.plan.weeklyCost.description,
             String(state.firstSignedOffAt != nil), String(state.reviews.formalReviewDone),
             state.reviews.current?.type.rawValue ?? "-", state.reviews.overdue?.type.rawValue ?? "-",
             String(state.reablement?.overran ?? false), String(state.isFunded),
             state.closure?.reason.rawValue ?? "-",
+            state.charging.map { "\($0.status.rawValue):\($0.provisional == true)" } ?? "-",
+            nhs.joined(separator: ":"), charges ? state.complaint.about?.rawValue ?? "-" : "-",
+            String(state.budgetSplit != nil),
             state.timers.keys.map(\.rawValue).sorted().joined(separator: ","),
-            state.tasks.values.map { "\($0.kind.rawValue):\($0.detail ?? "")" }.sorted().joined(separator: ","),
+            state.tasks.values.map { "\($0.kind.rawValue):\(detailless.contains($0.kind) ? "" : $0.detail ?? "")" }
+                .sorted().joined(separator: ","),
         ]
     }
 }

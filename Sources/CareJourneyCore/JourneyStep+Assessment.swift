@@ -37,6 +37,9 @@ extension JourneyStep {
         state.plan.eligibleNeeds = eligibleNeeds
         state.plan.ineligibleNeeds = needs.filter { !eligibleNeeds.contains($0) }
         enter(.indicativeBudget)
+        // Charging: the finance team is asked once the person is eligible (Kent: "Have you referred for a financial
+        // assessment?"); a re-assessment of needs leaves an outcome in force alone, which has its own cycle.
+        if state.charging?.outcome == nil { referForFinancialAssessment(.first) }
     }
 
     /// A carer who accepts is referred for an assessment of their own: the shell opens their case.

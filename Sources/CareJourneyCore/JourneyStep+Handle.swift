@@ -25,11 +25,15 @@ extension JourneyStep {
         case .assessmentCompleted(let result): try completeAssessment(result)
         case .carerAssessmentOffered(let reply): try offerCarerAssessment(reply)
         case .eligibilityDecided(let decision): try decideEligibility(decision)
+        case .financialAssessmentCompleted(let result): try completeFinancialAssessment(result)
+        case .requestFinancialAssessment(let request): try requestFinancialAssessment(request)
         case .rasCompleted(let result): try completeRAS(result)
         case .planUpdated(let update): try updatePlan(update)
+        case .jointFundingAgreed(let funding): agreeJointFunding(funding)
         case .requestHighCostApproval(let checklist): try requestHighCostApproval(checklist)
         case .highCostDecided(let decision): try decideHighCost(decision)
         case .signOff: try signOff()
+        case .planCopySent(let reply): try completeTask(.sendPlanCopy, named: reply.task)
         case .providerFound(let reply):
             try completeTask(.findProvider, named: reply.task)
             state.provider = reply
@@ -37,15 +41,19 @@ extension JourneyStep {
         case .dpAuditCompleted(let result): try completeAudit(result)
         case .startReview(let start): try startReview(start)
         case .reviewCompleted(let result): try completeReview(result)
-        case .reminderSent(let reply): try completeTask(.reviewReminder, named: reply.task)
+        case .reminderSent(let reply): try completeReminder(named: reply.task)
         case .notificationSent(let reply): try completeTask(.writtenNotification, named: reply.task)
         case .safeguardingConcern: raiseSafeguardingConcern()
         case .s42Decision(let decision): try decideS42(decision)
         case .safeguardingArrangementsSafe: state.safeguarding.arrangementsSafe = true
         case .safeguardingConcluded(let outcome): try concludeSafeguarding(outcome)
-        case .complaintReceived: receiveComplaint()
+        case .complaintReceived(let complaint): try receiveComplaint(complaint)
         case .complaintResolutionStarted: state.complaint.status = .localResolution
         case .complaintConcluded(let outcome): try concludeComplaint(outcome)
+        case .chcChecklistCompleted(let checklist): try recordCHCChecklist(checklist)
+        case .chcDecided(let decision): try decideCHC(decision)
+        case .s117AftercareRecorded: recordS117()
+        case .s117AftercareEnded: endS117()
         case .movedToAnotherCouncil(let move): moveToAnotherCouncil(move)
         case .handoverSent(let reply): try completeTask(.transferHandover, named: reply.task)
         case .closeCase(let closing): try closeCase(closing)
@@ -95,6 +103,8 @@ extension JourneyStep {
             state.directPayment.auditFrom = due
             schedule(.dpAudit)
         case .transferFundingEnds: close(.movedToAnotherCouncil)
+        case .chargingReassessmentReminder: chargingReminderDue()
+        case .chargingReassessmentDue: chargingReassessmentMissed(due: due)
         }
     }
 }

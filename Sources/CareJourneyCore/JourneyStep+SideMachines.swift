@@ -46,16 +46,30 @@ extension JourneyStep {
         if outcome.reviewNeeded == true { startUnplannedReview(.safeguarding) }
     }
 
-    mutating func receiveComplaint() {
+    /// A complaint, saying what it challenges when it does. One about the contribution needs an assessed one.
+    mutating func receiveComplaint(_ complaint: ComplaintReceived) throws(TransitionError) {
+        if complaint.about == .contribution && state.charging?.outcome == nil {
+            throw refuse(
+                "a complaint about the contribution cannot be linked to it",
+                missing: ["a financial assessment's outcome on the case, to challenge"], event: .complaintReceived)
+        }
         state.complaint.status = .received
         state.complaint.received += 1
+        state.complaint.about = complaint.about
         openTask(.complaintResolution)
         notify(.complaintOpened, "a complaint was received")
     }
 
+    /// Ends the complaint. A challenge to the contribution that is upheld, in whole or part, has the person's
+    /// finances assessed again (Wiltshire: people may challenge "the cost of your contribution").
     mutating func concludeComplaint(_ outcome: ComplaintOutcome) throws(TransitionError) {
         try completeTask(.complaintResolution, named: outcome.task)
+        let about = state.complaint.about
         state.complaint.status = .none
         state.complaint.lastOutcome = outcome.outcome
+        state.complaint.about = nil
+        if about == .contribution && [.upheld, .partlyUpheld].contains(outcome.outcome) {
+            referForFinancialAssessment(.challenge)
+        }
     }
 }

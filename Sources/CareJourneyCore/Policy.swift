@@ -27,12 +27,22 @@ public struct Policy: Hashable, Codable, Sendable {
     /// policy has no schedule (nothing is disposed of), so that a policy file without `retention:` keeps its
     /// fingerprint.
     public var retention: RetentionSchedule?
+    /// The council's charging: financial assessments after eligibility, exemptions, free periods and re-assessment.
+    /// `nil` when the policy models no charging (no financial assessment is asked for, and sign-off does not wait for
+    /// one), so that a policy file without `charging:` keeps its fingerprint and the histories applied under it
+    /// replay as they were.
+    public var charging: Charging?
+    /// What every care and support plan must hold at sign-off, for people and for carers, the reasonable rates plans
+    /// are costed at, and copies of signed-off plans. `nil`: the items of earlier versions, and no copies, so that a
+    /// policy file without `plans:` keeps its fingerprint.
+    public var plans: Plans?
 
     /// Creates a policy.
     public init(
         id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
         transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String],
-        minimumRoles: [EventName: Role]? = nil, retention: RetentionSchedule? = nil
+        minimumRoles: [EventName: Role]? = nil, retention: RetentionSchedule? = nil, charging: Charging? = nil,
+        plans: Plans? = nil
     ) {
         self.id = id
         self.council = council
@@ -45,6 +55,8 @@ public struct Policy: Hashable, Codable, Sendable {
         self.queues = queues
         self.minimumRoles = minimumRoles
         self.retention = retention
+        self.charging = charging
+        self.plans = plans
     }
 
     /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).
@@ -107,6 +119,19 @@ public struct Policy: Hashable, Codable, Sendable {
     public struct HighCost: Hashable, Codable, Sendable {
         /// A plan whose weekly cost is above this needs high-cost approval.
         public var weeklyThreshold: Money
-        public init(weeklyThreshold: Money) { self.weeklyThreshold = weeklyThreshold }
+        /// The checklist a request for approval must answer: `kent`, all 22 items of Kent's pre-submission
+        /// checklist. `nil`: the four-item appraisal of earlier versions (options, least restrictive, capacity,
+        /// views), so that a policy file without `high-cost.checklist` keeps its fingerprint.
+        public var checklist: Checklist?
+        public init(weeklyThreshold: Money, checklist: Checklist? = nil) {
+            self.weeklyThreshold = weeklyThreshold
+            self.checklist = checklist
+        }
+
+        /// The checklists a council may ask for.
+        public enum Checklist: String, Choice {
+            /// Kent's "Approval for a higher cost care package: pre-submission checklist", all 22 items.
+            case kent
+        }
     }
 }

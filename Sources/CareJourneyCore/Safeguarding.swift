@@ -51,6 +51,8 @@ public struct Complaint: Hashable, Codable, Sendable {
     /// Complaints received on this case so far.
     public var received: Int
     public var lastOutcome: ComplaintOutcome.Result?
+    /// What the open complaint challenges, when it says.
+    public var about: ComplaintSubject?
 
     /// Where the complaint is.
     public enum Status: String, Choice {
@@ -60,7 +62,27 @@ public struct Complaint: Hashable, Codable, Sendable {
     }
 
     /// No complaint open.
-    public static let none = Complaint(status: .none, received: 0, lastOutcome: nil)
+    public static let none = Complaint(status: .none, received: 0, lastOutcome: nil, about: nil)
+}
+
+/// What a complaint challenges. Wiltshire: "You may wish to challenge various decisions, such as the accuracy of the
+/// assessment; the value of the council's contribution to the personal budget; the cost of your contribution; the
+/// nature of the support you agreed in your support plan; or decisions regarding community or residential care."
+public enum ComplaintSubject: String, Choice {
+    case assessment
+    case councilContribution = "council-contribution"
+    /// The person's contribution: a complaint linked to the financial assessment; upheld, it is re-assessed.
+    case contribution
+    case supportPlan = "support-plan"
+    case communityOrResidentialCare = "community-or-residential-care"
+    case other
+}
+
+/// Data of `complaint-received`.
+public struct ComplaintReceived: Hashable, Codable, Sendable {
+    public var note: String?
+    /// What the complaint challenges.
+    public var about: ComplaintSubject?
 }
 
 /// Data of `complaint-concluded`.

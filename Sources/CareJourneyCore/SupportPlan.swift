@@ -1,4 +1,7 @@
-/// The care and support plan. Sign-off is refused until every required item is there.
+/// The care and support plan. Sign-off is refused until every required item is there: the items of the policy's
+/// `plans:` (`missingItems(_:carer:)`), or, under a policy without them, those of earlier versions (`missingItems`).
+///
+/// The items added since are optional here, so that plans stored before them still read.
 public struct SupportPlan: Hashable, Codable, Sendable {
     public var needs: [String] = []
     public var outcomes: [String] = []
@@ -16,6 +19,25 @@ public struct SupportPlan: Hashable, Codable, Sendable {
     public var riskManagement: String?
     /// What happens if the plan breaks down.
     public var contingencyPlan: String?
+    /// Information and advice on reducing the needs and preventing or delaying others (for a carer: to support them
+    /// in their caring role).
+    public var informationAndAdvice: String?
+    /// The eligible needs the council will meet, each with how.
+    public var needsMetByCouncil: [NeedMet]?
+    /// What is important to the person.
+    public var importantTo: String?
+    /// What is important for the person.
+    public var importantFor: String?
+    /// How the person will make decisions and stay in control of their life.
+    public var decisionsAndControl: String?
+    /// The weekly amount of the personal budget set aside for the contingency plan (nothing is an answer).
+    public var contingencyBudget: Money?
+    /// For a carer: whom they contact in a crisis.
+    public var crisisContact: String?
+    /// The support costed at the council's reasonable rates, each with the rate it was costed at.
+    public var supportItems: [CostedSupportItem]?
+    /// Who besides the person gets a copy of the plan (a carer, a family member), with the person's consent.
+    public var sharedWith: [String]?
 
     /// An empty plan.
     public init() {}
@@ -25,7 +47,15 @@ public struct SupportPlan: Hashable, Codable, Sendable {
         (directPayment?.weeklyEquivalent ?? .zero) + (councilManaged?.weeklyCost ?? .zero)
     }
 
-    /// The items sign-off needs that the plan lacks, in the words a practitioner would use.
+    /// The plan's support at the council's reasonable rates, a week: what the council would expect it to cost.
+    /// `nil` when no support is costed.
+    public var reasonableCost: Money? {
+        guard let items = supportItems, !items.isEmpty else { return nil }
+        return items.reduce(Money.zero) { $0 + $1.weeklyCost }
+    }
+
+    /// The items sign-off needs that the plan lacks under a policy without `plans:` (earlier versions' items), in
+    /// the words a practitioner would use.
     public var missingItems: [String] {
         var missing: [String] = []
         if needs.isEmpty || outcomes.isEmpty { missing.append("needs and outcomes") }
@@ -55,6 +85,14 @@ public struct SupportPlan: Hashable, Codable, Sendable {
         if let value = update.councilManaged { councilManaged = value }
         if let value = update.riskManagement { riskManagement = value }
         if let value = update.contingencyPlan { contingencyPlan = value }
+        if let value = update.informationAndAdvice { informationAndAdvice = value }
+        if let value = update.needsMetByCouncil { needsMetByCouncil = value }
+        if let value = update.importantTo { importantTo = value }
+        if let value = update.importantFor { importantFor = value }
+        if let value = update.decisionsAndControl { decisionsAndControl = value }
+        if let value = update.contingencyBudget { contingencyBudget = value }
+        if let value = update.crisisContact { crisisContact = value }
+        if let value = update.sharedWith { sharedWith = value }
         if update.removeDirectPayment == true { directPayment = nil }
         if update.removeCouncilManaged == true { councilManaged = nil }
     }
@@ -72,6 +110,17 @@ public struct PlanUpdate: Hashable, Codable, Sendable {
     public var councilManaged: CouncilManagedPart?
     public var riskManagement: String?
     public var contingencyPlan: String?
+    public var informationAndAdvice: String?
+    public var needsMetByCouncil: [NeedMet]?
+    public var importantTo: String?
+    public var importantFor: String?
+    public var decisionsAndControl: String?
+    public var contingencyBudget: Money?
+    public var crisisContact: String?
+    /// The support to cost at the policy's reasonable rates (replaces the plan's list); the journey records each
+    /// rate's price as the policy gives it now.
+    public var supportItems: [PlanSupportItem]?
+    public var sharedWith: [String]?
     /// Take the direct-payment part out of the plan.
     public var removeDirectPayment: Bool?
     /// Take the council-managed part out of the plan.

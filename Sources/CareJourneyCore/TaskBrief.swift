@@ -34,12 +34,46 @@ public struct TaskBrief: Hashable, Sendable {
                 fields["amount"] = .number(part.amount.pounds)
                 fields["frequency"] = .string(part.frequency.rawValue)
             }
+            // Under charging: each payment as paid (net of the person's contribution, unless the policy pays gross),
+            // and the weekly contribution.
+            if let split = state.budgetSplit, let paid = split.directPayment {
+                fields["paid"] = .number(paid.payment.pounds)
+                fields["contribution"] = .number(split.contribution.pounds)
+            }
             self.init(due: nil, fields: fields)
         case .reviewReminder:
             let due = state.timers[.reviewFirstFormalDue] ?? state.timers[.reviewPlannedDue]
             self.init(due: due, fields: name)
+        case .highCostPanel:
+            // The panel weighs the cost against the checklist's answers.
+            var fields = name
+            if let cost = state.highCost.requestedWeeklyCost { fields["weeklyCost"] = .number(cost.pounds) }
+            if let checklist = state.highCost.checklist { fields["checklist"] = Self.json(checklist) }
+            self.init(due: nil, fields: fields)
+        case .financialAssessment:
+            // The finance team contacts the person and weighs their means against the budget.
+            var fields = name
+            if let budget = plan.personalBudget { fields["personalBudget"] = .number(budget.pounds) }
+            if let client = state.person?.clientType { fields["clientType"] = .string(client.rawValue) }
+            self.init(due: state.timers[.chargingReassessmentDue], fields: fields)
+        case .chargingReminder:
+            self.init(due: state.timers[.chargingReassessmentDue], fields: name)
+        case .chcReferral:
+            // The NHS identifies the person by their NHS number.
+            var fields = name
+            if let number = state.person?.details?.nhsNumber { fields["nhsNumber"] = .string(number) }
+            self.init(due: nil, fields: fields)
+        case .sendPlanCopy:
+            // The copy itself: the plan as signed off and the budget's split, for the person and whoever they share it
+            // with. `PlanDocument` (CareJourneyKit) renders it as HTML; so does the dashboard's plan page.
+            var fields = name
+            if let copy = PlanCopy(of: state, at: task.createdAt) {
+                fields["recipients"] = .array(copy.recipients.map(JSONValue.string))
+                fields["planCopy"] = copy.json
+            }
+            self.init(due: nil, fields: fields)
         case .safeguardingDecision, .safeguardingEnquiry, .complaintResolution, .writtenNotification,
-            .offerCarerAssessment, .transferHandover, .highCostPanel:
+            .offerCarerAssessment, .transferHandover:
             self.init(due: nil, fields: name)
         case .screenContact, .scheduleAssessment, .reablementCheck, .escalateReablementOverrun, .assessNeeds,
             .decideEligibility, .calculateBudget, .planSupport, .conductReview, .escalateOverdueReview:
@@ -51,5 +85,10 @@ public struct TaskBrief: Hashable, Sendable {
     public init(due: Date?, fields: [String: JSONValue]) {
         self.due = due
         self.fields = fields
+    }
+
+    /// A value as JSON, as event data is written.
+    static func json(_ value: some Encodable) -> JSONValue {
+        (try? Event.decoder.decode(JSONValue.self, from: Event.encoder.encode(value))) ?? .object([:])
     }
 }

@@ -26,6 +26,10 @@ public enum TaskKind: String, Choice, Comparable {
     case offerCarerAssessment = "offer-carer-assessment"
     case transferHandover = "transfer-handover"
     case endServices = "end-services"
+    case financialAssessment = "financial-assessment"
+    case chargingReminder = "charging-reminder"
+    case chcReferral = "chc-referral"
+    case sendPlanCopy = "send-plan-copy"
 
     /// The event a worker's reply to this task becomes, where a worker (not a practitioner's decision) completes it.
     public var replyEvent: EventName? {
@@ -45,6 +49,10 @@ public enum TaskKind: String, Choice, Comparable {
         case .safeguardingDecision: .s42Decision
         case .safeguardingEnquiry: .safeguardingConcluded
         case .complaintResolution: .complaintConcluded
+        case .financialAssessment: .financialAssessmentCompleted
+        case .chargingReminder: .reminderSent
+        case .chcReferral: .chcDecided
+        case .sendPlanCopy: .planCopySent
         case .screenContact, .scheduleAssessment, .escalateReablementOverrun, .assessNeeds, .decideEligibility,
             .calculateBudget, .planSupport, .conductReview, .escalateOverdueReview:
             nil
@@ -78,6 +86,10 @@ public enum TaskKind: String, Choice, Comparable {
         case .offerCarerAssessment: "Offer the carer an assessment of their own"
         case .transferHandover: "Share the assessment and plan with the new council"
         case .endServices: "Stop the services and the direct payment of a closed case"
+        case .financialAssessment: "Carry out the financial assessment under the charging policy"
+        case .chargingReminder: "Send the reminder that the financial re-assessment is due"
+        case .chcReferral: "Refer to the NHS for a Continuing Healthcare decision"
+        case .sendPlanCopy: "Send the person (and whoever they share it with) a copy of their plan"
         }
     }
 

@@ -24,6 +24,11 @@ public enum TimerName: String, Choice, Comparable {
     case dpAudit = "dp.audit"
     /// Funding for a person who moved to another council ends.
     case transferFundingEnds = "transfer.funding-ends"
+    /// The reminder, a lead time before the financial re-assessment is due.
+    case chargingReassessmentReminder = "charging.reassessment.reminder"
+    /// The financial re-assessment is due (no later than 12 months after the last outcome, or when a free period
+    /// ends).
+    case chargingReassessmentDue = "charging.reassessment.due"
 
     public static func < (lhs: TimerName, rhs: TimerName) -> Bool { lhs.rawValue < rhs.rawValue }
 }

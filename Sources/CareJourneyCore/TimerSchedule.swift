@@ -35,6 +35,28 @@ public enum TimerSchedule {
             return state.directPayment.auditFrom.map { policy.directPayments.auditEvery.after($0) }
         case .transferFundingEnds:
             return state.transfer.map { policy.transfer.fundingContinues.after($0.movedAt) }
+        case .chargingReassessmentDue:
+            return reassessmentDue(state, policy)
+        case .chargingReassessmentReminder:
+            guard let due = reassessmentDue(state, policy), let charging = policy.charging,
+                let from = state.charging?.decidedAt
+            else { return nil }
+            let reminder = charging.reminderLead.before(due)
+            return reminder > from ? reminder : nil
+        }
+    }
+
+    /// When the next financial re-assessment is due: the policy's interval after the outcome in force, or the end
+    /// of a free period; none for exemptions that last as long as what they rest on (a carer's services, s117
+    /// aftercare), which a change of circumstances re-opens.
+    private static func reassessmentDue(_ state: CaseState, _ policy: Policy) -> Date? {
+        guard let charging = policy.charging, let assessment = state.charging, let outcome = assessment.outcome,
+            let from = assessment.decidedAt
+        else { return nil }
+        switch outcome.exemption {
+        case .carersServices?, .s117Aftercare?: return nil
+        case .freePeriod?: return charging.freePeriod?.after(from)
+        case .other?, nil: return charging.reassessEvery.after(from)
         }
     }
 }

@@ -3,7 +3,8 @@ import CareJourneyWire
 import CareJourneyWorker
 import Foundation
 
-/// Review reminders: writes each reminder as one JSON line to an outbox file, where a letter or e-mail service
+/// Review reminders, and the reminders that a financial re-assessment is due (the shipped policies put both on
+/// `review-reminders`): writes each reminder as one JSON line to an outbox file, where a letter or e-mail service
 /// would pick it up.
 public struct ReviewReminderOutbox: ExampleWorker {
     /// The outbox file reminders are appended to.
@@ -15,9 +16,11 @@ public struct ReviewReminderOutbox: ExampleWorker {
     public init(path: String) { self.path = path }
 
     public func answer(_ task: TaskRequest, progress: @Sendable (String) -> Void) -> TaskOutcome {
-        guard task.kind == TaskKind.reviewReminder.rawValue else { return notMine(task) }
+        let charging = task.kind == TaskKind.chargingReminder.rawValue
+        guard task.kind == TaskKind.reviewReminder.rawValue || charging else { return notMine(task) }
         let line: [String: JSONValue] = [
-            "task": .string(task.task), "case": .string(task.caseID), "review": .string(task.detail ?? "review"),
+            "task": .string(task.task), "case": .string(task.caseID),
+            "review": .string(charging ? "financial re-assessment" : task.detail ?? "review"),
             "due": task.due.map { .string(ISO8601Text.format($0)) } ?? .null,
             "to": task.brief["name"] ?? .null,
         ]

@@ -26,7 +26,7 @@ public enum PolicyFile {
     private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
         let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
-            "roles", "retention",
+            "roles", "retention", "charging", "plans",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])
         let reablement = Policy.Reablement(
@@ -35,7 +35,7 @@ public enum PolicyFile {
         let reviews = try readReviews(try root.required("reviews"))
         let dp = try root.required("direct-payments").mapping(allowed: ["audit-every"])
         let transfer = try root.required("transfer").mapping(allowed: ["funding-continues"])
-        let highCost = try root.required("high-cost").mapping(allowed: ["weekly-threshold"])
+        let highCost = try root.required("high-cost").mapping(allowed: ["weekly-threshold", "checklist"])
         let policy = Policy(
             id: try root.required("id").string(),
             council: try root.required("council").string(),
@@ -43,11 +43,15 @@ public enum PolicyFile {
             reviews: reviews,
             directPayments: .init(auditEvery: try dp.required("audit-every").duration()),
             transfer: .init(fundingContinues: try transfer.required("funding-continues").duration()),
-            highCost: .init(weeklyThreshold: try highCost.required("weekly-threshold").money()),
+            highCost: .init(
+                weeklyThreshold: try highCost.required("weekly-threshold").money(),
+                checklist: try highCost.optional("checklist")?.choice(Policy.HighCost.Checklist.self)),
             ras: try readRAS(try root.required("ras")),
             queues: try readQueues(try root.required("queues")),
             minimumRoles: try root.optional("roles").map(readRoles),
-            retention: try root.optional("retention").map(readRetention))
+            retention: try root.optional("retention").map(readRetention),
+            charging: try root.optional("charging").map(readCharging),
+            plans: try root.optional("plans").map(readPlans))
         try check(policy, root)
         return policy
     }
@@ -99,6 +103,8 @@ public enum PolicyFile {
         let map = try value.mapping(allowed: TaskKind.allCases.map(\.rawValue))
         var queues: [TaskKind: String] = [:]
         for kind in TaskKind.allCases {
+            // The tasks of sections a file may leave out are checked against those sections (`checkQueues`).
+            if optionalQueues.contains(kind) && map.optional(kind.rawValue) == nil { continue }
             let queue = try map.required(kind.rawValue, hint: "add `\(kind.rawValue): <queue>` (\(kind.summary))")
             let name = try queue.string()
             guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) else {
@@ -132,7 +138,31 @@ public enum PolicyFile {
     }
 
     /// Numbers that are each fine but wrong together.
+    /// Tasks only a section a file may leave out opens, or that a file written before them may lack: a financial
+    /// assessment and its reminder (`charging:`), a copy of the plan (`plans:`), and a CHC referral, without whose
+    /// queue a positive CHC checklist is refused.
+    static let optionalQueues: Set<TaskKind> = [.financialAssessment, .chargingReminder, .sendPlanCopy, .chcReferral]
+
+    /// The queues the policy's sections need: a policy that charges routes financial assessments and their
+    /// reminders; one with `plans:` routes copies of plans; one with Kent's checklist routes CHC referrals (its item
+    /// 18 asks for a CHC checklist).
+    private static func checkQueues(_ policy: Policy, _ root: YAMLMapping) throws(FileError) {
+        var needed: [(TaskKind, String)] = []
+        if policy.charging != nil {
+            needed += [(.financialAssessment, "charging"), (.chargingReminder, "charging")]
+        }
+        if policy.plans != nil { needed.append((.sendPlanCopy, "plans")) }
+        if policy.highCost.checklist == .kent { needed.append((.chcReferral, "high-cost.checklist: kent")) }
+        for (kind, section) in needed where policy.queues[kind] == nil {
+            let queues = root.optional("queues")
+            throw FileError(
+                .missingKey, "the key '\(kind.rawValue)' is missing: `\(section)` needs it", file: root.owner.file,
+                line: queues?.line, key: "queues", hint: "add `\(kind.rawValue): <queue>` (\(kind.summary))")
+        }
+    }
+
     private static func check(_ policy: Policy, _ root: YAMLMapping) throws(FileError) {
+        try checkQueues(policy, root)
         func fail(_ section: String, _ key: String, _ message: String, _ hint: String) throws(FileError) {
             let sectionValue = root.optional(section)
             let line = sectionValue?.node.mapping?[key]?.mark?.line ?? sectionValue?.line

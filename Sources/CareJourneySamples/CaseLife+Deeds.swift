@@ -47,7 +47,15 @@ extension CaseLife {
         case .writePlan: return writePlan()
         case .requestHighCost:
             guard state.stage == .supportPlanning, state.highCost.status != .pending else { return .skip }
-            return act(.requestHighCostApproval, Persona.highCostChecklist)
+            // Kent's checklist asks for a CHC checklist completed: the practitioner records one first.
+            var acts: [Act] = []
+            if policy.highCost.checklist != nil, state.health?.checklistCompleted != true,
+                let screened = makeAct(.chcChecklistCompleted, ["positive": false, "note": "screened before panel"])
+            {
+                acts.append(screened)
+            }
+            guard let request = makeAct(.requestHighCostApproval, Persona.highCostChecklist) else { return .skip }
+            return .act(acts + [request])
         case .panel(let task): return panel(task)
         case .revisePlan:
             guard state.stage == .supportPlanning else { return .skip }
@@ -148,6 +156,10 @@ extension CaseLife {
     private mutating func signOff() -> Resolution {
         guard state.stage == .supportPlanning else { return .skip }
         guard state.advocacy.status != .referred else { return .retry(after: 3 * 86_400) }
+        // The finance team's outcome comes first, unless the policy signs off pending it.
+        if let charging = policy.charging, !charging.signOffPendingAssessment, state.charging?.outcome == nil {
+            return .retry(after: 2 * 86_400)
+        }
         var acts: [Act] = []
         if state.safeguarding.status == .enquiry && !state.safeguarding.arrangementsSafe,
             let safe = makeAct(.safeguardingArrangementsSafe, ["note": "arrangements checked before sign-off"])
@@ -205,6 +217,10 @@ extension CaseLife {
             name = named.flatMap(EventName.init(rawValue:)) ?? event
         } else if task.kind == .offerCarerAssessment {
             data["accepted"] = false
+        } else if task.kind == .financialAssessment {
+            data = persona.financialOutcome
+        } else if task.kind == .chcReferral {
+            data["fundingAgreed"] = false
         }
         data["task"] = .string(task.id.description)
         return act(name, .object(data), by: actor)

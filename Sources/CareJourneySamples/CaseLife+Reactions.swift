@@ -34,6 +34,10 @@ extension CaseLife {
         case .offerCarerAssessment: after(2...10, .reply(task.id))
         case .transferHandover: after(1...7, .reply(task.id))
         case .endServices: after(1...7, .reply(task.id))
+        case .financialAssessment: after(2...10, .reply(task.id))
+        case .chargingReminder: after(0.05...1, .reply(task.id))
+        case .sendPlanCopy: after(0.1...3, .reply(task.id))
+        case .chcReferral: after(10...40, .reply(task.id))
         case .escalateReablementOverrun, .escalateOverdueReview, .safeguardingDecision, .safeguardingEnquiry,
             .complaintResolution:
             break

@@ -33,7 +33,8 @@ extension Persona {
             : random.pick([["home care"], ["home care", "meals"], ["personal care"], ["day activities"]], "services")
     }
 
-    /// The plan as first written: every item sign-off needs, spending the indicative budget.
+    /// The plan as first written: every item sign-off needs (a carer's items for a carer), spending the indicative
+    /// budget.
     var plan: JSONValue {
         var plan: [String: JSONValue] = [
             "metByNetwork": [
@@ -43,7 +44,19 @@ extension Persona {
             "riskManagement": .string(
                 random.pick(["falls pendant", "key safe and a daily call", "medication prompts"], "risk")),
             "contingencyPlan": "agency cover through brokerage",
+            "contingencyBudget": 0,
+            "informationAndAdvice": .string(
+                isCarer
+                    ? "the carers' centre, a carers' support group and an emergency card"
+                    : random.pick(
+                        ["a falls-prevention class", "the community lunch club", "telecare and a key safe"], "advice")),
+            "needsMetByCouncil": .array(
+                needs.map { ["need": .string($0), "how": .string(isCarer ? "short breaks" : "support at home")] }),
+            "importantTo": .string(random.pick(["family visits", "the garden", "church on Sundays"], "important.to")),
+            "importantFor": .string(random.pick(["eating well", "taking medication", "staying safe"], "important.for")),
+            "decisionsAndControl": "decides day to day with the practitioner's support; reviews the plan when it changes",
         ]
+        if isCarer { plan["crisisContact"] = "the carers' emergency line" }
         if funding.hasCouncilManaged {
             plan["councilManaged"] = [
                 "services": .array(services.map(JSONValue.string)), "weeklyCost": .number(councilManagedCost.pounds),
@@ -59,6 +72,7 @@ extension Persona {
             plan["directPayment"] = [
                 "amount": .number(fourWeekly ? (weekly.pounds * 4) : weekly.pounds),
                 "frequency": fourWeekly ? "four-weekly" : "weekly", "purchases": [.string(purchase)],
+                "needsMet": [.string(needs[0])],
             ]
         }
         return .object(plan)
@@ -83,14 +97,36 @@ extension Persona {
                 "amount": .number(payment.amount.scaled(by: 0.9).pounds),
                 "frequency": .string(payment.frequency.rawValue),
                 "purchases": .array(payment.purchases.map { .string($0.rawValue) }),
+                "needsMet": .array((payment.needsMet ?? []).map(JSONValue.string)),
             ]
         }
         return .object(change)
     }
 
-    /// The high-cost checklist, complete.
-    static let highCostChecklist: JSONValue = [
-        "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
-        "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
-    ]
+    /// The high-cost checklist, complete: Kent's 22 items (and the earlier appraisal's fields).
+    static let highCostChecklist: JSONValue = {
+        var fields: [String: JSONValue] = [
+            "reason": "24-hour-care-former-self-funder", "bestValueOption": "live-in-care",
+            "optionsAppraised": ["agency", "personal-assistants", "live-in-care", "residential"],
+            "leastRestrictive": true, "capacityConsidered": true, "viewsSought": true,
+        ]
+        for item in KentItem.allCases {
+            fields[item.field] =
+                item.mayNotApply
+                ? ["answer": "not-applicable", "reason": "she has capacity for this decision; no s117"]
+                : ["answer": "considered", "evidence": .string("in the case notes (item \(item.number))")]
+        }
+        return .object(fields)
+    }()
+
+    /// What the financial assessment finds: most people pay a weekly contribution, some nothing, a few the full
+    /// cost.
+    var financialOutcome: [String: JSONValue] {
+        let draw = random.unit("charging.outcome")
+        if draw < 0.55 {
+            let weekly = Money(pounds: Double(random.int(5...90, "charging.weekly")))
+            return ["outcome": "contribution", "weeklyContribution": .number(weekly.pounds)]
+        }
+        return ["outcome": draw < 0.9 ? "nil-contribution" : "full-cost"]
+    }
 }

@@ -7,23 +7,24 @@ import GRDB
 /// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read) is
 /// found before that command writes anything, so it fails alone; a failing write fails the whole batch, and
 /// the caller answers every command in it with an error (nothing was committed, so retrying is safe).
-struct BatchWriter: Sendable {
+struct BatchWriter {
     let policy: Policy
     let policyFingerprint: String
     /// When this batch is written (the engine's clock), for every event's `recorded_at`.
     let recordedAt: Date
-    /// A state already known at a version (from the engine's cache).
-    let known: @Sendable (CaseID, Int) -> StateCache.Entry?
+    /// A case's state as the engine last committed it (from the engine's cache), if it holds it.
+    let known: @Sendable (CaseID) -> StateCache.Entry?
     /// The store, to read states and older policies it does not hold in memory.
     let store: CaseStore
     /// States this batch wrote, for the cache once the batch commits.
     private(set) var written: [CaseID: StateCache.Entry] = [:]
     /// How this batch changed the store's figures, for `Engine.figures` once the batch commits.
     private(set) var changes = StoreFigures()
+    private var statements = WriterStatements()
 
     init(
         store: CaseStore, policy: Policy, policyFingerprint: String, recordedAt: Date,
-        known: @escaping @Sendable (CaseID, Int) -> StateCache.Entry? = { _, _ in nil }
+        known: @escaping @Sendable (CaseID) -> StateCache.Entry? = { _ in nil }
     ) {
         self.store = store
         self.recordedAt = recordedAt
@@ -154,12 +155,7 @@ struct BatchWriter: Sendable {
         let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
         if snapshotDue { snapshotVersion = version }
         if let rewrite { try rewrite.write(of: id, in: db) }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
+        try statements(.insertEvent, in: db).execute(arguments: [
             id.rawValue, version, event.name.rawValue, eventData,
             command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
             recordedAt.timeIntervalSince1970,
@@ -169,7 +165,8 @@ struct BatchWriter: Sendable {
             new, previous: state, snapshot: snapshot, number: number, version: version, at: command.at, in: db)
         written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
         try writeTimers(from: state, to: new, in: db)
-        try writeTasks(transition.effects, of: number, at: command.at, answering: command.answers, in: db)
+        try writeTasks(
+            transition.effects, of: number, previous: state, at: command.at, answering: command.answers, in: db)
         try ReviewRecord(from: state, to: new, at: command.at)?.write(for: id, in: db)
         changes.moved(from: state, to: new)
 
@@ -190,20 +187,20 @@ struct BatchWriter: Sendable {
         return .applied(done)
     }
 
-    /// A case's number, version and state: from this batch, from the cache at the store's version, or read.
+    /// A case's number, version and state: from this batch, from the engine's cache, or read.
+    ///
+    /// The cache needs no check against the store: the engine is the only writer (the data folder's lock keeps
+    /// others out), it caches a state only once its batch has committed, and it forgets the cases maintenance
+    /// removes. Were that ever broken, the event's `UNIQUE (case_id, version)` would refuse the write, and the
+    /// batch with it, rather than let a stale state through.
     private func load(_ id: CaseID, in db: Database) throws -> StateCache.Entry? {
-        if let entry = written[id] { return entry }
-        guard
-            let version = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT version FROM cases WHERE id = ?"), arguments: [id.rawValue])
-        else { return nil }
-        if let entry = known(id, version) { return entry }
+        if let entry = written[id] ?? known(id) { return entry }
         return try store.currentState(of: id, in: db)
     }
 
     /// A new case's row is inserted, with its snapshot (or none yet); a known case's row gets its version and only
     /// the projection columns that changed, and its snapshot when one is due.
-    private func writeProjection(
+    private mutating func writeProjection(
         _ state: CaseState, previous: CaseState, snapshot: Data?, number: Int64, version: Int, at: Date,
         in db: Database
     ) throws {
@@ -212,28 +209,26 @@ struct BatchWriter: Sendable {
         try writeNameSearch(columns.name, replacing: version == 1 ? nil : before.name, of: number, in: db)
         guard let snapshot else {
             let changes = columns.changes(since: before)
-            try db.cachedStatement(sql: ProjectionColumns.updates[changes]).execute(
-                arguments: StatementArguments(
+            try statements.update(changes, in: db).execute(
+                arguments: Self.arguments(
                     [version.databaseValue, at.timeIntervalSince1970.databaseValue] + columns.values(in: changes)
                         + [state.id.rawValue.databaseValue]))
             return
         }
-        let names = ProjectionColumns.names
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO cases (id, number, version, updated_at, state, state_version, \(names.joined(separator: ", ")))
-                VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: names.count)))
-                ON CONFLICT (id) DO UPDATE SET
-                    version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
-                    state_version = excluded.state_version, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-                """
-        ).execute(
-            arguments: StatementArguments(
+        try statements(.upsertCase, in: db).execute(
+            arguments: Self.arguments(
                 [
                     state.id.rawValue.databaseValue, number.databaseValue, version.databaseValue,
                     at.timeIntervalSince1970.databaseValue, snapshot.databaseValue,
                     (snapshot.isEmpty ? 0 : version).databaseValue,
                 ] + columns.values))
+    }
+
+    /// Statement arguments from database values, through GRDB's initialiser for optional existentials: its
+    /// initialiser for a sequence of one type instantiates a key path on every call (~2 µs a transition in
+    /// `carejourney-bench transitions`).
+    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
+        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 
     /// The name search index (`NameSearch`) follows the names written: a new case's is added, a changed one
@@ -251,31 +246,25 @@ struct BatchWriter: Sendable {
     }
 
     /// The timers table follows the state's timers: set, moved, fired or cancelled.
-    private func writeTimers(from old: CaseState, to new: CaseState, in db: Database) throws {
+    private mutating func writeTimers(from old: CaseState, to new: CaseState, in db: Database) throws {
         for (name, due) in new.timers where old.timers[name] != due {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO timers (case_id, name, due) VALUES (?, ?, ?)")
-                .execute(arguments: [new.id.rawValue, name.rawValue, due.timeIntervalSince1970])
+            try statements(.setTimer, in: db).execute(arguments: [new.id.rawValue, name.rawValue, due.timeIntervalSince1970])
         }
         for name in old.timers.keys where new.timers[name] == nil {
-            try db.cachedStatement(sql: "DELETE FROM timers WHERE case_id = ? AND name = ?")
-                .execute(arguments: [new.id.rawValue, name.rawValue])
+            try statements(.deleteTimer, in: db).execute(arguments: [new.id.rawValue, name.rawValue])
         }
     }
 
     /// The outbox: new tasks are written ready for their queue, with their case's number (to list a queue's
     /// cases in order); resolved ones are closed, the task a worker's reply answers with the attempts it took.
     private mutating func writeTasks(
-        _ effects: [Effect], of caseNumber: Int64, at: Date, answering: Command.Answer?, in db: Database
+        _ effects: [Effect], of caseNumber: Int64, previous: CaseState, at: Date, answering: Command.Answer?,
+        in db: Database
     ) throws {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
-                try db.cachedStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO tasks (id, case_id, case_number, kind, queue, detail, status, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, 'open', ?)
-                        """
-                ).execute(arguments: [
+                try statements(.insertTask, in: db).execute(arguments: [
                     task.id.description, task.id.caseID.rawValue, caseNumber, task.kind.rawValue, task.queue,
                     task.detail, task.createdAt.timeIntervalSince1970,
                 ])
@@ -286,20 +275,20 @@ struct BatchWriter: Sendable {
                 }
             case .resolveTask(let id, let resolution):
                 let attempts = answering.flatMap { $0.task == id.description ? $0.attempt : nil }
-                // A task open in its case is `open` in the outbox, or `failed` (rarely, so tried second).
-                let resolve = try db.cachedStatement(
-                    sql: """
-                        UPDATE tasks SET status = ?, resolved_at = ?, attempts = COALESCE(?, attempts)
-                        WHERE id = ? AND status = ? RETURNING queue
-                        """)
+                // A task open in its case is `open` in the outbox, or `failed` (rarely, so tried second). Its queue,
+                // for the figures, is the one the case holds it on (read only if the case does not hold it).
+                let resolve = try statements(.resolveTask, in: db)
                 for old in [TaskStatus.open, .failed] {
-                    let arguments: StatementArguments = [
+                    try resolve.execute(arguments: [
                         resolution.rawValue, at.timeIntervalSince1970, attempts, id.description, old.rawValue,
-                    ]
-                    if let queue = try String.fetchOne(resolve, arguments: arguments) {
-                        changes.task(on: queue, from: old, to: TaskStatus(resolution))
-                        break
-                    }
+                    ])
+                    guard db.changesCount > 0 else { continue }
+                    let queue =
+                        try previous.tasks[id]?.queue
+                        ?? String.fetchOne(
+                            db.cachedStatement(sql: "SELECT queue FROM tasks WHERE id = ?"), arguments: [id.description])
+                    if let queue { changes.task(on: queue, from: old, to: TaskStatus(resolution)) }
+                    break
                 }
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break

@@ -189,8 +189,8 @@ struct Condition {
     static func openTask(on queue: String) -> Condition {
         Condition(
             sql: """
-                EXISTS (SELECT 1 FROM tasks t INDEXED BY tasks_by_case
-                WHERE t.case_id = cases.id AND t.queue = ? AND t.status = 'open')
+                EXISTS (SELECT 1 FROM tasks t INDEXED BY sqlite_autoindex_tasks_1
+                WHERE \(TaskRows.ofCase("cases.id", in: "t")) AND t.queue = ? AND t.status = 'open')
                 """,
             arguments: [queue.databaseValue],
             walk: Walk(

@@ -84,7 +84,10 @@ extension CaseStore {
                 db,
                 sql: """
                     SELECT queue, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM tasks
-                    WHERE status IN ('open', 'failed') GROUP BY queue, status
+                    WHERE status = 'open' GROUP BY queue
+                    UNION ALL
+                    SELECT queue, status, COUNT(*) AS n, NULL FROM tasks
+                    WHERE \(TaskRows.closed) AND status = 'failed' GROUP BY queue
                     """)
             {
                 let queue: String = row["queue"]
@@ -145,7 +148,10 @@ extension CaseStore {
         -> [TaskListing]
     {
         try await readAsync { db in
+            // The condition on the index of tasks that are not open is written out: SQLite uses a partial index
+            // only for a query that states its condition.
             var sql = "SELECT * FROM tasks WHERE status = ?"
+            if status != TaskStatus.open.rawValue { sql += " AND \(TaskRows.closed)" }
             var arguments: [(any DatabaseValueConvertible)?] = [status]
             if let queue {
                 sql += " AND queue = ?"

@@ -17,7 +17,7 @@ enum CaseRows {
         ("events", "DELETE FROM events WHERE case_id = :case"),
         ("cases", "DELETE FROM cases WHERE id = :case"),
         ("timers", "DELETE FROM timers WHERE case_id = :case"),
-        ("tasks", "DELETE FROM tasks WHERE case_id = :case"),
+        ("tasks", "DELETE FROM tasks WHERE \(TaskRows.ofCase(":case"))"),
         ("idempotency", "DELETE FROM idempotency WHERE case_id = :case"),
         (
             "access_log",
@@ -108,7 +108,8 @@ extension CaseStore {
                     figures.removed(
                         entry.state,
                         tasks: try Row.fetchAll(
-                            db, sql: "SELECT queue, status FROM tasks WHERE case_id = ?", arguments: [id.rawValue]
+                            db, sql: "SELECT queue, status FROM tasks WHERE \(TaskRows.ofCase(":case"))",
+                            arguments: ["case": id.rawValue]
                         ).compactMap { row in TaskStatus(rawValue: row["status"]).map { (row["queue"], $0) } })
                     var rows: [String: Int] = [:]
                     for statement in CaseRows.disposal {

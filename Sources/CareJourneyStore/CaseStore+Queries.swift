@@ -11,7 +11,8 @@ extension CaseStore {
                 db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY version", arguments: [id.rawValue]
             ).map(HistoryRow.init)
             let tasks = try Row.fetchAll(
-                db, sql: "SELECT * FROM tasks WHERE case_id = ? ORDER BY created_at, rowid", arguments: [id.rawValue]
+                db, sql: "SELECT * FROM tasks WHERE \(TaskRows.ofCase(":case")) ORDER BY created_at, rowid",
+                arguments: ["case": id.rawValue]
             ).map(TaskRecord.init)
             return (current, history, tasks)
         }

@@ -279,9 +279,7 @@ public final class Engine: Service, Sendable {
         _ commands: [(Command, IdempotencyKey?)], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
         notes: [StoreNote], reads: [AccessRecord], recorded: [@Sendable (Result<Void, StoreError>) -> Void]
     ) {
-        let known: @Sendable (CaseID, Int) -> StateCache.Entry? = { [self] id, version in
-            cache.withLock { $0.state(of: id, at: version) }
-        }
+        let known: @Sendable (CaseID) -> StateCache.Entry? = { [self] id in cache.withLock { $0.entry(of: id) } }
         let (policy, fingerprint) = (policy, policyFingerprint)
         do {
             let (results, written) = try committing.withLock { _ in

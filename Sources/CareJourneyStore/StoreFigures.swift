@@ -45,13 +45,20 @@ public struct StoreFigures: Sendable, Equatable {
         }
         figures.overdue = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE overdue = 1") ?? 0
         figures.pendingTimers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0
-        for row in try Row.fetchAll(db, sql: "SELECT queue, status, COUNT(*) AS n FROM tasks GROUP BY queue, status") {
+        for row in try Row.fetchAll(db, sql: taskCounts) {
             if let status = TaskStatus(rawValue: row["status"]) {
                 figures.tasks[row["queue"], default: [:]][status] = row["n"]
             }
         }
         return figures
     }
+
+    /// Tasks by queue and status, open ones and the others each through their partial index.
+    static let taskCounts = """
+        SELECT queue, status, COUNT(*) AS n FROM tasks WHERE status = 'open' GROUP BY queue
+        UNION ALL
+        SELECT queue, status, COUNT(*) AS n FROM tasks WHERE \(TaskRows.closed) GROUP BY queue, status
+        """
 
     // MARK: Changes
 

@@ -35,7 +35,7 @@ extension CaseStore {
             )
             let timers = try db.cachedStatement(sql: "SELECT name, due FROM timers WHERE case_id = ?")
             let openTasks = try db.cachedStatement(
-                sql: "SELECT id FROM tasks WHERE case_id = ? AND status IN ('open', 'failed')")
+                sql: "SELECT id FROM tasks WHERE \(TaskRows.ofCase("?1")) AND status IN ('open', 'failed')")
             let nameSearch = try db.cachedStatement(
                 sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")
 
@@ -118,7 +118,7 @@ extension CaseStore {
                         SELECT COUNT(*) FROM disposal_certificates d
                         WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
                             OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
-                            OR EXISTS (SELECT 1 FROM tasks WHERE case_id = d.case_id)
+                            OR EXISTS (SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("d.case_id")))
                         """) ?? 0
             if undisposed > 0 { differ("\(undisposed) disposed case(s) still have events, a projection or tasks") }
             for row in try Row.fetchAll(

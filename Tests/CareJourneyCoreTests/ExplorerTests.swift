@@ -12,10 +12,35 @@ import Testing
         // The walk really reached the whole journey and the side machines.
         let stages = Set(report.edges.filter { $0.machine == .journey }.flatMap { [$0.from, $0.to] })
         #expect(stages == Set(Stage.allCases.map(\.rawValue)))
-        for machine in Machine.allCases where machine != .journey {
+        // (The financial assessment runs only under a policy that charges: the next test.)
+        for machine in Machine.allCases where machine != .journey && machine != .financialAssessment {
             #expect(report.edges.contains { $0.machine == machine }, "\(machine.rawValue) was never exercised")
         }
         #expect(report.statesVisited > 500)
+    }
+
+    /// Under a policy with charging, plan items and Kent's checklist, to a depth that reaches delivery and the
+    /// financial re-assessment's timers.
+    @Test func underChargingEveryNewStateAndEventIsReachedAndKeepsThePromises() async {
+        let report = await onItsOwnThread { JourneyExplorer(policy: chargingPolicy, maxDepth: 10).explore() }
+        for violation in report.violations.prefix(10) { Issue.record("\(violation)") }
+        #expect(report.violations.isEmpty)
+        for machine in Machine.allCases where machine != .journey {
+            #expect(report.edges.contains { $0.machine == machine }, "\(machine.rawValue) was never exercised")
+        }
+        let financial = Set(report.edges.filter { $0.machine == .financialAssessment }.flatMap { [$0.from, $0.to] })
+        #expect(financial == Set(["none"] + FinancialAssessment.Status.allCases.map(\.rawValue)))
+        let chc = Set(report.edges.filter { $0.machine == .continuingHealthcare }.flatMap { [$0.from, $0.to] })
+        #expect(chc == Set(HealthFunding.CHCStatus.allCases.map(\.rawValue)))
+        let labels = Set(report.edges.map(\.label))
+        let new: [EventName] = [
+            .financialAssessmentCompleted, .requestFinancialAssessment, .jointFundingAgreed, .planCopySent,
+            .chcChecklistCompleted, .chcDecided, .s117AftercareRecorded, .s117AftercareEnded,
+        ]
+        for name in new { #expect(labels.contains(name.rawValue), "\(name.rawValue) never moved a machine") }
+        for timer in [TimerName.chargingReassessmentReminder, .chargingReassessmentDue] {
+            #expect(labels.contains("⏰ \(timer.rawValue)"), "\(timer.rawValue) never fired")
+        }
     }
 
     @Test func aPolicyThatLeavesATaskWithoutAQueueIsCaught() async {

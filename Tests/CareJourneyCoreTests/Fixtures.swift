@@ -56,13 +56,16 @@ struct Driver {
     var state: CaseState
     var now: Date
     var effects: [Effect] = []
+    /// The policy the case runs under.
+    var policy: Policy = testPolicy
 
     /// Who sends events unless a test says otherwise.
     static let practitioner = "sw.test"
 
-    init(_ id: CaseID = "ada", at now: Date = t0) {
+    init(_ id: CaseID = "ada", at now: Date = t0, policy: Policy = testPolicy) {
         state = CaseState(id: id)
         self.now = now
+        self.policy = policy
     }
 
     /// Applies an event `after` seconds later; records the failure for the test if it is refused.
@@ -73,7 +76,7 @@ struct Driver {
     ) -> Transition? {
         now += after
         do {
-            let transition = try Journey.apply(event(name, data), to: state, at: now, by: actor, policy: testPolicy)
+            let transition = try Journey.apply(event(name, data), to: state, at: now, by: actor, policy: policy)
             state = transition.state
             effects = transition.effects
             return transition
@@ -86,7 +89,7 @@ struct Driver {
     /// Tries an event that should be refused; returns the error.
     func refused(_ name: String, _ data: JSONValue = [:], by actor: String = practitioner) -> TransitionError? {
         do {
-            _ = try Journey.apply(try Event(name: name, data: data), to: state, at: now, by: actor, policy: testPolicy)
+            _ = try Journey.apply(try Event(name: name, data: data), to: state, at: now, by: actor, policy: policy)
             return nil
         } catch {
             return error
@@ -103,7 +106,7 @@ struct Driver {
         now = max(now, due)
         do {
             let transition = try Journey.apply(
-                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, by: "timer", policy: testPolicy)
+                .timerFired(TimerFire(timer: timer, due: due)), to: state, at: now, by: "timer", policy: policy)
             state = transition.state
             effects = transition.effects
             return transition

@@ -93,8 +93,9 @@ import Testing
         #expect(
             try JSONValueDecoder.decode(PlanUpdate.self, from: plan).askedKeys == [
                 "needs", "outcomes", "eligibleNeeds", "ineligibleNeeds", "metByNetwork", "personalBudget",
-                "directPayment", "councilManaged", "riskManagement", "contingencyPlan", "removeDirectPayment",
-                "removeCouncilManaged",
+                "directPayment", "councilManaged", "riskManagement", "contingencyPlan", "informationAndAdvice",
+                "needsMetByCouncil", "importantTo", "importantFor", "decisionsAndControl", "contingencyBudget",
+                "crisisContact", "supportItems", "sharedWith", "removeDirectPayment", "removeCouncilManaged",
             ])
         #expect(try JSONValueDecoder.decode([String: Int].self, from: ["a": 1, "b": 2]).askedKeys == ["a", "b"])
     }

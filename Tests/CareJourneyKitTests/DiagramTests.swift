@@ -11,6 +11,15 @@ import CareJourneyTestSupport
         let policy = try PolicyFile.load(Repository.path("workflows/derbyshire.yaml"))
         let dot = JourneyDiagram(policy: policy).render(.dot)
         #expect(dot.components(separatedBy: "{").count == dot.components(separatedBy: "}").count)
+        // The policy charges and routes CHC referrals: the diagram shows both machines at work.
+        for edge in [
+            "financialassessment_referred -> financialassessment_assessed",
+            "financialassessment_assessed -> financialassessment_reassessing",
+            "nhscontinuinghealthcare_none -> nhscontinuinghealthcare_referred",
+            "nhscontinuinghealthcare_referred -> nhscontinuinghealthcare_funded",
+        ] {
+            #expect(dot.contains(edge), "\(edge)")
+        }
         guard let graphviz = ["/usr/bin/dot", "/usr/local/bin/dot"].first(where: FileManager.default.isExecutableFile)
         else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CI must have Graphviz installed")

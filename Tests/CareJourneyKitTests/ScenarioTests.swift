@@ -34,9 +34,13 @@ extension ScenarioRunner.Result {
 @Suite struct ScenarioTests {
     @Test func aTypicalYearFromContactToTheTwelveMonthReview() throws {
         let result = try runExample("typical-year")
-        // Signed off 2026-01-20 11:00: 72 h, 6 w, 8 w − 14 d and 8 w; then 12 months from each formal review.
+        // The contribution assessed 2026-01-19 15:00: re-assessed 12 months on, reminded 14 days before; re-assessed
+        // 2027-01-11 09:00, so again a year from then. Signed off 2026-01-20 11:00: 72 h, 6 w, 8 w − 14 d and 8 w;
+        // then 12 months from each formal review.
         #expect(
             result.lines([.timerSet]) == [
+                "timer-set charging.reassessment.reminder due 2027-01-05T15:00:00Z",
+                "timer-set charging.reassessment.due due 2027-01-19T15:00:00Z",
                 "timer-set review.informal due 2026-01-23T11:00:00Z",
                 "timer-set review.first-formal.opens due 2026-03-03T11:00:00Z",
                 "timer-set review.first-formal.reminder due 2026-03-03T11:00:00Z",
@@ -44,6 +48,8 @@ extension ScenarioRunner.Result {
                 "timer-set dp.audit due 2027-01-23T11:00:00Z",
                 "timer-set review.planned.reminder due 2027-02-25T14:00:00Z",
                 "timer-set review.planned.due due 2027-03-11T14:00:00Z",
+                "timer-set charging.reassessment.reminder due 2027-12-28T09:00:00Z",
+                "timer-set charging.reassessment.due due 2028-01-11T09:00:00Z",
                 "timer-set dp.audit due 2028-01-23T11:00:00Z",
                 "timer-set review.planned.reminder due 2028-02-17T12:00:00Z",
                 "timer-set review.planned.due due 2028-03-02T12:00:00Z",
@@ -62,6 +68,17 @@ extension ScenarioRunner.Result {
         #expect(ada.reviews.completed == 3)
         #expect(ada.budget?.confirmedWeekly == Money(pounds: 288))
         #expect(ada.provider?.weeklyCost == Money(pounds: 186.4))
+        // Charging: the finance team's queue, the budget in two parts, the direct payment paid net.
+        #expect(result.entries(.task, "financial-assessment").map(\.queue) == ["finance", "finance"])
+        #expect(result.entries(.task, "charging-reminder").first?.queue == "review-reminders")
+        #expect(ada.charging?.assessments == 2)
+        let split = try #require(ada.budgetSplit)
+        #expect(split.contribution == Money(pounds: 32))
+        #expect(split.councilFunding == Money(pounds: 256))
+        #expect(split.directPayment?.paidWeekly == Money(pounds: 68))
+        // A copy of the plan after sign-off, and after the contribution changed.
+        #expect(result.entries(.task, "send-plan-copy").map(\.queue) == ["notifications", "notifications"])
+        #expect(result.entries(.event, "plan-copy-sent").count == 2)
     }
 
     @Test func reablementThatRestoresIndependence() throws {
@@ -135,6 +152,42 @@ extension ScenarioRunner.Result {
         #expect(fay.directPayment.status == .active)
         #expect(result.entries(.task, "conduct-review").allSatisfy { $0.queue == "review-team" })
         #expect(fay.reviews.overdue == nil)
+        // A carer pays nothing in Wiltshire: exempt at once, never referred, no re-assessment.
+        #expect(fay.charging?.outcome?.exemption == .carersServices)
+        #expect(result.entries(.task, "financial-assessment").isEmpty)
+        #expect(fay.budgetSplit?.contribution == .zero)
+        #expect(fay.timers[.chargingReassessmentDue] == nil)
+    }
+
+    @Test func s117AftercareIsFreeWhileItLasts() throws {
+        let result = try runExample("s117-aftercare")
+        let hal = try #require(result.cases["hal"])
+        let recorded = try #require(result.entries(.event, "s117-aftercare-recorded").first)
+        // The assessment asked for at eligibility is withdrawn when s117 is recorded; one is asked for when it ends.
+        let tasks = result.entries(.task, "financial-assessment")
+        #expect(tasks.count == 2)
+        #expect(tasks[0].at < recorded.at)
+        #expect(tasks[1].at == result.entries(.event, "s117-aftercare-ended").first?.at)
+        #expect(result.entries(.event, "financial-assessment-completed").count == 1)
+        #expect(hal.health?.s117Aftercare == false)
+        #expect(hal.budgetSplit?.contribution == Money(pounds: 18))
+        #expect(hal.budgetSplit?.councilFunding == Money(pounds: 302))
+    }
+
+    @Test func aHighCostRequestRefusedThenAcceptedWithAll22Items() throws {
+        let result = try runExample("high-cost-kent")
+        let refused = result.timeline.filter { $0.kind == .rejected }
+        #expect(refused.map(\.name) == ["sign-off", "request-high-cost-approval"])
+        let problems = try #require(refused.last?.error)
+        // Every item but 1 (the reason) and 2 (answered with evidence) is named, by Kent's number.
+        for number in 3...22 { #expect(problems.contains("item \(number): "), "item \(number)") }
+        #expect(!problems.contains("item 1: ") && !problems.contains("item 2: "))
+        #expect(problems.contains("'not applicable' is not an answer here"))
+        let ivy = try #require(result.cases["ivy"])
+        #expect(ivy.highCost.status == .approved)
+        #expect(ivy.highCost.checklist?.answers.count == 21)
+        #expect(ivy.stage == .delivery)
+        #expect(ivy.budgetSplit?.contribution == Money(pounds: 120))
     }
 
     @Test func aTransferToAnotherCouncil() throws {
@@ -153,6 +206,7 @@ extension ScenarioRunner.Result {
         #expect(
             result.timeline.filter { $0.kind == .timerCancelled }.map(\.name) == [
                 "review.first-formal.opens", "review.first-formal.reminder", "review.first-formal.due",
+                "charging.reassessment.reminder", "charging.reassessment.due",
             ])
     }
 

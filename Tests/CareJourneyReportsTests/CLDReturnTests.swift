@@ -60,9 +60,19 @@ let quarterScenario = """
           metByNetwork: [her daughter shops]
           personalBudget: 288
           councilManaged: { services: [home care, 10 hours a week], weeklyCost: 188, component: home-care }
-          directPayment: { amount: 100, frequency: weekly, purchases: [personal-assistant] }
+          directPayment: { amount: 100, frequency: weekly, purchases: [personal-assistant], needsMet: [personal care] }
           riskManagement: falls pendant
           contingencyPlan: agency cover
+          contingencyBudget: 0
+          informationAndAdvice: a falls class
+          needsMetByCouncil: [{ need: personal care, how: home care and a PA }]
+          importantTo: her garden
+          importantFor: eating well
+          decisionsAndControl: she decides her routine
+      - after: 1h
+        case: ada
+        reply: financial-assessment
+        data: { outcome: nil-contribution }
       - at: 2026-04-06T10:00:00Z
         case: bo
         event: contact

@@ -64,7 +64,13 @@ func toSignOff(
             "\(day)T14:00:00Z", id,
             "event: plan-updated, data: { personalBudget: 288, riskManagement: pendant, contingencyPlan: agency, "
                 + "metByNetwork: [a neighbour shops], "
-                + "councilManaged: { services: [care], weeklyCost: 188, component: \(component) } }"),
+                + "councilManaged: { services: [care], weeklyCost: 188, component: \(component) }, "
+                // The items the shipped policies' `plans:` ask of every plan.
+                + "contingencyBudget: 0, informationAndAdvice: a falls class, importantTo: her garden, "
+                + "importantFor: eating well, decisionsAndControl: she decides, "
+                + "needsMetByCouncil: [{ need: personal care, how: home care }] }"),
+        // The shipped policies charge: the finance team's outcome comes before sign-off.
+        TimedStep("\(day)T15:00:00Z", id, "reply: financial-assessment, data: { outcome: nil-contribution }"),
         TimedStep("\(signOff)T10:00:00Z", id, "event: sign-off"),
     ]
     if let team { steps.insert(TimedStep("\(day)T09:10:00Z", id, "event: reassign, data: { team: \(team) }"), at: 1) }

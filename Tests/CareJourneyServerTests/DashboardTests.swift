@@ -167,6 +167,32 @@ import CareJourneyTestSupport
         }
     }
 
+    @Test func aCasePageShowsChargingAndKentsChecklistAndLinksThePersonsCopyOfThePlan() async throws {
+        try await LiveServer.with { server in
+            #expect(
+                try await server.post("/api/cases", ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]])
+                    .status == 201)
+            #expect(try await server.get("/cases/C-1/plan").status == 404)
+            for (name, data) in EventCatalog.pathToDelivery {
+                let done = try await server.post("/api/cases/C-1/events", ["name": .string(name.rawValue), "data": data])
+                #expect(done.status == 200, "\(name): \(done.text)")
+            }
+            let page = try await server.get("/cases/C-1").text
+            #expect(page.contains("<dd data-field=\"charging\">assessed: £40.00 a week (assessed); re-assessment due "))
+            #expect(
+                page.contains("<dd data-field=\"budget-split\">£320.00 a week: council £280.00, the person £40.00</dd>"))
+            #expect(page.contains("<a href=\"/cases/C-1/plan\">The person's copy of the plan</a>"))
+            let plan = try await server.get("/cases/C-1/plan")
+            #expect(plan.status == 200)
+            #expect(plan.headers["content-type"]?.hasPrefix("text/html") == true)
+            #expect(plan.text.contains("<h1>Care and support plan for Ada</h1>"))
+            #expect(plan.text.contains("<link rel=\"stylesheet\" href=\"/assets/plan.css\">"))
+            let css = try await server.get("/assets/plan.css")
+            #expect(css.status == 200)
+            #expect(css.text.contains("@media print"))
+        }
+    }
+
     private var quiet: Logger {
         var logger = Logger(label: "test.worker")
         logger.logLevel = .critical

@@ -54,6 +54,10 @@ import CareJourneyTestSupport
                 "contingencyPlan": "agency cover",
             ]
             #expect(try await patel.post("/api/cases/C-1/events", ["name": "plan-updated", "data": plan]).status == 200)
+            // Kent's checklist (the shipped policies ask for it) needs a CHC checklist recorded on the case.
+            let screened = try await patel.post(
+                "/api/cases/C-1/events", ["name": "chc-checklist-completed", "data": ["positive": false]])
+            #expect(screened.status == 200)
             let checklist = EventCatalog.samples(of: .requestHighCostApproval)[0]
             let asked = try await patel.post(
                 "/api/cases/C-1/events", ["name": "request-high-cost-approval", "data": checklist])

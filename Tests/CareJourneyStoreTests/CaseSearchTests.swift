@@ -233,7 +233,8 @@ import CareJourneyTestSupport
         let migrated = try CaseStore(directory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
         #expect(try migrated.count("SELECT COUNT(*) FROM tasks WHERE case_number IS NULL") == 0)
         let indexes = try await migrated.pool.read { db in try db.indexes(on: "tasks").map(\.name) }
-        #expect(indexes.contains("tasks_open_by_queue") && indexes.contains("tasks_by_queue"))
+        #expect(indexes.contains("tasks_open_by_queue") && indexes.contains("tasks_closed_by_queue"))
+        #expect(!indexes.contains("tasks_by_queue") && !indexes.contains("tasks_by_case"))
         for filter in [
             CaseFilter(query: "Ada", limit: 3), CaseFilter(query: "smith"), CaseFilter(queue: "practice", limit: 5),
             CaseFilter(stage: .delivery, overdue: true), CaseFilter(query: "ñez", team: "south"),

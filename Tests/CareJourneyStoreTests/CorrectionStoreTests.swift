@@ -159,7 +159,7 @@ import CareJourneyTestSupport
                 return error
             }
             let system = try #require(
-                try await refusal(["event": 8, "field": "timer", "value": "review.planned.due", "reason": "r"]))
+                try await refusal(["event": 9, "field": "timer", "value": "review.planned.due", "reason": "r"]))
             #expect(system.field == "event")
             #expect(system.message.contains("the service sent itself"))
             // Not eligible after all is a decision, with written reasons, not a record put right.
@@ -170,7 +170,7 @@ import CareJourneyTestSupport
             let cost = try #require(
                 try await refusal(["event": 6, "field": "councilManaged.weeklyCost", "value": 2000, "reason": "r"]))
             #expect(cost.code == .guardFailed)
-            #expect(cost.message.contains("event 7 ('sign-off') would no longer apply"), "\(cost.message)")
+            #expect(cost.message.contains("event 8 ('sign-off') would no longer apply"), "\(cost.message)")
 
             // Reablement that ended in independence closed the case: "needs remain" would reopen it.
             let bo = try #require(

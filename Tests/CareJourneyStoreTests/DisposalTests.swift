@@ -75,7 +75,7 @@ import CareJourneyTestSupport
         #expect(certificate["disposed_by"] as String == "records.officer")
         #expect(certificate["disposed_at"] as Double == Self.asOf.timeIntervalSince1970)
         let removed = try JSONDecoder().decode([String: Int].self, from: Data((certificate["removed"] as String).utf8))
-        #expect(removed["events"] == 12)
+        #expect(removed["events"] == 13)
         #expect(removed["cases"] == 1)
         #expect(removed["idempotency"] == 2)
         #expect(removed["access_log"] == 1)

@@ -18,22 +18,24 @@ import CareJourneyTestSupport
         let id = try await withEngine(store, policy: policy) { engine in try await engine.caseInDelivery(at: start) }
         #expect(id == "C-1")
         let record = try #require(try await store.record(of: id))
-        #expect(record.version == 7)
+        #expect(record.version == 8)
         #expect(
             record.history.map(\.name) == [
                 "contact", "start-assessment", "assessment-completed", "eligibility-decided", "ras-completed",
-                "plan-updated", "sign-off",
+                "plan-updated", "financial-assessment-completed", "sign-off",
             ])
         #expect(record.history.allSatisfy { $0.actor == "test" && $0.policy == policy.fingerprint })
         #expect(record.state.stage == .delivery)
         // The timers table and the outbox follow the state exactly.
         let timers = try await store.timers(dueBy: .distantFuture, limit: 100)
         #expect(Dictionary(uniqueKeysWithValues: timers.map { ($0.name, $0.due) }) == record.state.timers)
-        #expect(record.tasks.filter { $0.status == "open" }.map(\.kind) == ["find-provider"])
+        #expect(record.tasks.filter { $0.status == "open" }.map(\.kind) == ["find-provider", "send-plan-copy"])
         #expect(record.tasks.first { $0.kind == "find-provider" }?.queue == "brokerage")
+        #expect(record.tasks.first { $0.kind == "send-plan-copy" }?.queue == "notifications")
         #expect(
             record.tasks.filter { $0.status == "completed" }.map(\.kind) == [
-                "screen-contact", "assess-needs", "decide-eligibility", "calculate-budget", "plan-support",
+                "screen-contact", "assess-needs", "decide-eligibility", "calculate-budget", "financial-assessment",
+                "plan-support",
             ])
     }
 

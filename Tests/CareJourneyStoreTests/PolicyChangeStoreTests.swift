@@ -48,6 +48,15 @@ import CareJourneyTestSupport
             #expect(policy.retention != nil)
             #expect(policy.fingerprint != fingerprint, "the schedule is part of the policy")
             policy.retention = nil
+            // Nor are charging, the plan items, Kent's checklist and the queues they need: without them, the
+            // fingerprint is the one the file had before any of these.
+            #expect(policy.fingerprint != fingerprint)
+            policy.charging = nil
+            policy.plans = nil
+            policy.highCost.checklist = nil
+            for kind in [TaskKind.financialAssessment, .chargingReminder, .chcReferral, .sendPlanCopy] {
+                policy.queues[kind] = nil
+            }
             #expect(policy.fingerprint == fingerprint, "\(name)")
         }
     }

@@ -28,23 +28,23 @@ import CareJourneyTestSupport
             try await engine.send(second, "close-case", ["reason": "deceased"], at: start)
             clock.advance(by: 72 * 3600)
             try await TimerService(engine: engine, clock: clock).fireDue()
-            engine.record(.task(.failed(task: "\(first)#6", attempts: 5, reason: "no provider answers")))
+            engine.record(.task(.failed(task: "\(first)#7", attempts: 5, reason: "no provider answers")))
             try await engine.send(nil, "contact", ["name": "Cy", "clientType": "adult", "route": "gp"], at: start)
             let failed = try #require(engine.figures)
             #expect(failed.tasks["brokerage"]?[.failed] == 1)
             #expect(failed == (try counted(store)))
             // Retried by the operations team: open again, counted so; then it fails once more.
-            try await engine.send(first, "retry-task", ["task": .string("\(first)#6")], at: clock.now())
+            try await engine.send(first, "retry-task", ["task": .string("\(first)#7")], at: clock.now())
             let retried = try #require(engine.figures)
             #expect(retried.tasks["brokerage"]?[.failed] == 0)
             #expect(retried == (try counted(store)))
-            engine.record(.task(.failed(task: "\(first)#6", attempts: 1, reason: "still nobody")))
+            engine.record(.task(.failed(task: "\(first)#7", attempts: 1, reason: "still nobody")))
             try await engine.send(nil, "contact", ["name": "Di", "clientType": "adult", "route": "gp"], at: start)
             #expect(engine.figures?.tasks["brokerage"]?[.failed] == 1)
 
             try await engine.send(
                 first, "provider-found",
-                ["task": .string("\(first)#6"), "provider": "Sunrise Home Care", "weeklyCost": 215.5],
+                ["task": .string("\(first)#7"), "provider": "Sunrise Home Care", "weeklyCost": 215.5],
                 at: clock.now())
             let figures = try #require(engine.figures)
             #expect(figures == (try counted(store)))

@@ -19,7 +19,7 @@ import CareJourneyTestSupport
         let report = try store.verify()
         #expect(report.isClean, "\(report.differences)")
         #expect(report.cases == 1)
-        #expect(report.events == 7)
+        #expect(report.events == 8)
     }
 
     @Test(arguments: [
@@ -33,9 +33,9 @@ import CareJourneyTestSupport
             "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, lower(name) FROM cases",
             "the name search does not find its name 'Ada'"
         ),
-        ("DELETE FROM events WHERE version = 7", "projection version 7, history has 6 events"),
+        ("DELETE FROM events WHERE version = 8", "projection version 8, history has 7 events"),
         (
-            "INSERT INTO events (case_id, version, name, data, at, actor, policy, recorded_at) SELECT case_id, 8, name, data, at, actor, policy, recorded_at FROM events WHERE version = 1",
+            "INSERT INTO events (case_id, version, name, data, at, actor, policy, recorded_at) SELECT case_id, 9, name, data, at, actor, policy, recorded_at FROM events WHERE version = 1",
             "does not replay"
         ),
     ])
@@ -54,7 +54,7 @@ import CareJourneyTestSupport
             try await engine.caseInDelivery(at: start)
         }
         let reopened = try CaseStore(directory: directory)
-        #expect(try await reopened.record(of: id)?.version == 7)
+        #expect(try await reopened.record(of: id)?.version == 8)
         #expect(try reopened.currentPolicy() == (try shippedPolicy()))
         #expect(try reopened.verify().isClean)
     }

@@ -17,6 +17,7 @@ enum CaseDetailPage {
                 \(viewer.canSeeAccess ? "<p><a href=\"/cases/\(id)/access\">Who has read this case</a></p>" : nil)
                 <div id="case-summary" data-live>
                 \(summary(state))
+                \(highCostChecklist(state))
                 <h2>Next steps</h2>
                 \(timers(state))
                 \(tasks(record, viewer: viewer))
@@ -60,6 +61,7 @@ enum CaseDetailPage {
             <dt>Advocacy</dt><dd>\(state.advocacy.status.rawValue)\(state.advocacy.advocate.map { " (\($0))" })</dd>
             <dt>Direct payment</dt><dd>\(state.directPayment.status.rawValue)</dd>
             <dt>High-cost approval</dt><dd>\(state.highCost.status.rawValue)</dd>
+            \(chargingRows(state))
             <dt>Legal hold</dt><dd data-field="hold">\(hold)</dd>
             \(closure)
             </dl>

@@ -1,6 +1,7 @@
 import CareJourneyClock
 import CareJourneyWire
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyStore
 import Foundation
 import HTTPTypes
@@ -59,6 +60,9 @@ final class Dashboard: Sendable {
             return await self.showCase(
                 CaseID(context.parameters.get("id") ?? ""), viewer(request, context), notice: query["notice"],
                 reason: query["reason"])
+        }
+        router.get("/cases/:id/plan") { request, context in
+            await self.showPlan(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
         }
         router.get("/cases/:id/access") { request, context in
             await self.showAccess(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
@@ -151,6 +155,33 @@ final class Dashboard: Sendable {
                 CaseDetailPage.render(
                     record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, notice: notice,
                     errors: errors), status: status)
+        case .notFound:
+            return .html(
+                PageLayout.page(
+                    title: "No case \(id.rawValue)", section: .cases, viewer: viewer,
+                    main: "<p>There is no case with this id. <a href=\"/cases\">Find a case</a>.</p>"),
+                status: 404)
+        case .needsReason(let why):
+            return .html(CaseAccessPage.reasonNeeded(id, why: why, viewer: viewer), status: 403)
+        case .unrecorded:
+            return Self.unrecorded(viewer)
+        }
+    }
+
+    /// The person's copy of the signed-off plan (`PlanDocument`): the document a `send-plan-copy` task carries, as it
+    /// stands now, to read or print. Reading it is reading the case, and is recorded so.
+    private func showPlan(_ id: CaseID, _ viewer: Viewer) async -> Response {
+        guard let principal = viewer.principal else { return Self.unavailable }
+        switch await reads.read(id, by: principal, through: .page, reason: nil) {
+        case .read(let record):
+            guard let copy = PlanCopy(of: record.state, at: clock.now()) else {
+                return .html(
+                    PageLayout.page(
+                        title: "No plan signed off for \(id.rawValue)", section: .cases, viewer: viewer,
+                        main: "<p>This case has no signed-off plan yet. <a href=\"/cases/\(id.rawValue)\">Back to the case</a>.</p>"),
+                    status: 404)
+            }
+            return .raw(Data(PlanDocument(copy).html.utf8), status: 200, contentType: "text/html; charset=utf-8")
         case .notFound:
             return .html(
                 PageLayout.page(

@@ -9,6 +9,7 @@ enum DashboardAssets {
         case "dashboard.css": (css, "text/css; charset=utf-8")
         case "dashboard.js": (script, "text/javascript; charset=utf-8")
         case "sign-in.css": (signInCSS, "text/css; charset=utf-8")
+        case "plan.css": (planCSS, "text/css; charset=utf-8")
         case "favicon.svg": (icon, "image/svg+xml")
         default: nil
         }
@@ -17,6 +18,7 @@ enum DashboardAssets {
     private static let css = load("dashboard", "css")
     private static let script = load("dashboard", "js")
     private static let signInCSS = load("sign-in", "css")
+    private static let planCSS = load("plan", "css")
     private static let icon = load("favicon", "svg")
 
     private static func load(_ name: String, _ ext: String) -> Data {

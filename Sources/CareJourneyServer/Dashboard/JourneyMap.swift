@@ -16,8 +16,15 @@ struct JourneyMap: Sendable {
     private static let margin = 16.0
 
     /// The map of the journey under `policy`.
+    ///
+    /// Charging, the plan items and Kent's checklist add conditions and machines beside the journey, never a stage
+    /// or a link between stages: the map, which shows the stages only, is drawn without them.
     init(policy: Policy) {
-        let edges = JourneyDiagram(policy: policy).edges.filter { $0.machine == .journey }
+        var stages = policy
+        stages.charging = nil
+        stages.plans = nil
+        stages.highCost.checklist = nil
+        let edges = JourneyDiagram(policy: stages).edges.filter { $0.machine == .journey }
         var links: [(Stage, Stage)] = []
         for edge in edges {
             guard let from = Stage(rawValue: edge.from), let to = Stage(rawValue: edge.to), from != to,
