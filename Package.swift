@@ -196,7 +196,8 @@ let package = Package(
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyCore", "CareJourneyKit", "CareJourneyTestSupport"]),
         .testTarget(
             name: "CareJourneyReportsTests",
-            dependencies: ["CareJourneyCore", "CareJourneyReports", "CareJourneyKit", "CareJourneyTestSupport"]),
+            dependencies: ["CareJourneyCore", "CareJourneyReports", "CareJourneyKit", "CareJourneyTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "CareJourneyStoreTests",
             dependencies: [

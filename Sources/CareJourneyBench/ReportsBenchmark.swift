@@ -42,7 +42,7 @@ struct ReportsBenchmark: AsyncParsableCommand {
                 format: "  replay only: %d events in %.1f s, %.0f events/s", events, seconds,
                 Double(events) / seconds))
 
-        let cld = try await measure("CLD return, 12 months", CLDReturn(period: year, laCode: "E10000007"), store, events)
+        let cld = try await measure("CLD return, 12 months", CLDReturn(period: year, laCode: "503"), store, events)
         // Counted in the pieces `report cld` writes, without the whole text in memory at once.
         var bytes = 0
         cld.csvPieces { bytes += $0.utf8.count }

@@ -45,6 +45,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Log what the service does (the broker, workers, failed tasks), not only errors.")
     var verbose = false
 
+    @Flag(
+        name: .customLong("seed-only"),
+        help: "Seed the demo's folder (when new) and stop without serving: for 'report' commands on its caseload.")
+    var seedOnly = false
+
     func validate() throws {
         guard parseAddress(http) != nil else {
             throw ValidationError("--http takes HOST:PORT, like 127.0.0.1:8080 (port 0 picks a free one)")
@@ -65,6 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         options.port = port
         options.mdp = zmq
         options.events = events == "off" ? nil : events
+        options.seedOnly = seedOnly
         // Quiet by default: the banner and the dashboard tell the story (failed tasks show on the queues page).
         let level: Logger.Level = verbose ? .info : .error
         LoggingSystem.bootstrap { label in
@@ -78,6 +84,10 @@ struct DemoCommand: AsyncParsableCommand {
             try await CareJourneyDemo(options: chosen).run(onSeedingProgress: progress.show) { running in
                 progress.finish()
                 FileHandle.standardOutput.write(Data(DemoBanner(running: running, options: chosen).text.utf8))
+            }
+            if seedOnly {
+                progress.finish()
+                print("CareJourney demo seeded in \(dataDirectory) (not serving): report on it with --data-dir \(dataDirectory)")
             }
         } catch {
             printError("carejourney demo: \(error)")

@@ -10,10 +10,16 @@ import Foundation
 /// virtual clock (`--scenario`), which needs no store and is how the examples are reported on.
 struct ReportSourceOptions: ParsableArguments {
     @Option(help: "The first day of the period, YYYY-MM-DD (days are UK days).")
-    var from: String
+    var from: String?
 
     @Option(help: "The last day of the period, YYYY-MM-DD, included.")
-    var to: String
+    var to: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Instead of --from and --to: the rolling 12 months to the end of this financial quarter, as DHSC asks "
+                + "(2026-27Q2: 1 October 2025 to 30 September 2026).", valueName: "YYYY-YYQn"))
+    var quarter: String?
 
     @Option(name: .customLong("data-dir"), help: "The folder holding the store.")
     var dataDirectory = "./carejourney-data"
@@ -25,8 +31,14 @@ struct ReportSourceOptions: ParsableArguments {
 
     /// The period, or the error printed and exit 1.
     func period() throws -> ReportPeriod {
-        do {
-            return try ReportPeriod(from: from, to: to)
+        do throws(ReportError) {
+            switch (quarter, from, to) {
+            case (let quarter?, nil, nil): return try ReportPeriod(quarter: quarter)
+            case (nil, let from?, let to?): return try ReportPeriod(from: from, to: to)
+            default:
+                throw ReportError(
+                    .invalidPeriod, "give the period as --from and --to, or as --quarter (like 2026-27Q2), not both")
+            }
         } catch {
             printError("carejourney report: \(error.message)")
             throw ExitCode.failure
@@ -57,8 +69,8 @@ struct ReportSourceOptions: ParsableArguments {
         do {
             try CaseStore.recordRead(
                 AccessRecord(
-                    actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [], query: "\(from) to \(to)",
-                    detail: detail),
+                    actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [],
+                    query: quarter ?? "\(from ?? "") to \(to ?? "")", detail: detail),
                 inStoreAt: dataDirectory)
         } catch {
             printError("carejourney report: \(error)\n  nothing was written: every export is recorded first")

@@ -30,11 +30,21 @@ public struct AssessmentCompleted: Hashable, Codable, Sendable {
     public var carerReliedOn: Bool?
     /// How the assessment was carried out.
     public var method: AssessmentMethod?
+    /// Who took part: the person, their carer, or both (the return's Method of Assessment).
+    public var participants: Participants?
     /// The main reason the person needs support, as the assessment found it.
     public var primarySupportReason: PrimarySupportReason?
 }
 
-/// How an assessment or a review was carried out.
+/// Who took part in an assessment or a review: the person assessed or reviewed as a service user, their unpaid
+/// carer, or both. What DHSC's Client Level Data calls the Method of Assessment and the Method of Review.
+public enum Participants: String, Choice {
+    case serviceUser = "service-user"
+    case carer
+    case serviceUserAndCarer = "service-user-and-carer"
+}
+
+/// How an assessment or a review was carried out (face to face, by telephone, …): kept for the council's own use.
 public enum AssessmentMethod: String, Choice {
     case faceToFace = "face-to-face"
     case telephone

@@ -15,6 +15,8 @@ public enum EventCatalog {
     public static func fields(of name: EventName) -> [String] {
         var fields = Set(samples(of: name).flatMap(\.keys))
         if TaskKind.allCases.contains(where: { $0.replyEvent == name }) { fields.insert("task") }
+        // Every person detail, not only those the samples give.
+        if name == .contact || name == .recordPersonDetails { fields.formUnion(PersonDetails.fieldNames) }
         return fields.sorted()
     }
 
@@ -82,10 +84,14 @@ public enum EventCatalog {
             [
                 [
                     "name": "Ada Example", "clientType": "adult", "route": "gp", "summary": "struggling after a fall",
-                    "nhsNumber": "943 476 5919", "birthMonth": "1941-03", "gender": "female",
-                    "ethnicity": "white-british", "postcode": "de1 2ab",
+                    "nhsNumber": "943 476 5919", "dateOfBirth": "1941-03-14", "gender": "female",
+                    "ethnicity": "white-british", "postcode": "de1 2ab", "accommodationStatus": "owner-occupier",
+                    "hasUnpaidCarer": "yes", "employmentStatus": "not-seeking-work-or-retired",
                 ],
-                ["name": "Cara Example", "clientType": "carer", "route": "self-referral", "caredFor": "her husband"],
+                [
+                    "name": "Cara Example", "clientType": "carer", "route": "self-referral", "caredFor": "her husband",
+                    "birthMonth": "1950-02", "adultsCaredFor": 1, "caredForIDs": ["C-12"],
+                ],
             ]
         ),
         .giveInformationAndAdvice: (
@@ -116,7 +122,8 @@ public enum EventCatalog {
             [
                 [
                     "needs": ["personal care", "meals"], "outcomes": ["stay at home safely"], "carerReliedOn": true,
-                    "method": "face-to-face", "primarySupportReason": "physical-personal-care",
+                    "method": "face-to-face", "participants": "service-user-and-carer",
+                    "primarySupportReason": "physical-personal-care",
                 ]
             ]
         ),
@@ -163,7 +170,16 @@ public enum EventCatalog {
             "The high-cost panel decided", [["approved": true], ["approved": false, "reason": "appraise a PA option"]]
         ),
         .signOff: ("The plan is signed off; the personal budget is confirmed", [[:]]),
-        .providerFound: ("Brokerage found a provider", [["provider": "Sunrise Home Care", "weeklyCost": 215.5]]),
+        .providerFound: (
+            "Brokerage found a provider",
+            [
+                [
+                    "provider": "Sunrise Home Care", "weeklyCost": 215.5, "unitCost": 21.55, "unitType": "hourly",
+                    "plannedUnitsPerWeek": 10, "cqcLocationID": "1-123456789",
+                ],
+                ["provider": "Peak District Support", "weeklyCost": 260.0],
+            ]
+        ),
         .dpAgreementSigned: ("The direct payment agreement is signed", [[:]]),
         .dpAuditCompleted: ("The direct payment audit is done", [["unspent": 0.0], ["unspent": 640.0]]),
         .startReview: (
@@ -177,7 +193,8 @@ public enum EventCatalog {
             "A review is complete, with its outcome",
             [
                 [
-                    "outcome": "no-change", "note": "all well", "method": "telephone", "outcomesAchieved": "met",
+                    "outcome": "no-change", "note": "all well", "method": "telephone", "participants": "service-user",
+                    "outcomesAchieved": "met",
                 ],
                 ["outcome": "plan-change"], ["outcome": "re-assessment"],
                 ["outcome": "closure", "closureReason": "needs-met"],
@@ -209,10 +226,15 @@ public enum EventCatalog {
             "What is known about the person was recorded or put right (a field left out keeps its value)",
             [
                 [
-                    "nhsNumber": "9434765919", "birthMonth": "1941-03", "gender": "female",
-                    "ethnicity": "white-british",
-                    "postcode": "DE1 2AB", "primarySupportReason": "physical-personal-care",
-                ]
+                    "nhsNumber": "9434765919", "dateOfBirth": "1941-03-14", "gender": "female",
+                    "ethnicity": "white-british", "postcode": "DE1 2AB", "primarySupportReason": "physical-personal-care",
+                    "accommodationStatus": "owner-occupier", "employmentStatus": "not-seeking-work-or-retired",
+                    "hasUnpaidCarer": "yes", "clientFundingStatus": "fully-social-care-funded",
+                    "gpPracticeCode": "C81001", "gpPracticeName": "Derwent Surgery", "autism": "no", "dementia": "no",
+                    "visualImpairment": "none", "hearingImpairment": "hard-of-hearing",
+                ],
+                ["birthMonth": "1941-03", "dateOfDeath": "2026-07-09"],
+                ["adultsCaredFor": 2, "caredForIDs": ["C-12", "C-40"]],
             ]
         ),
         .retryTask: ("The operations team offers a worker's task again (after it failed)", [["task": "C-12#6"]]),

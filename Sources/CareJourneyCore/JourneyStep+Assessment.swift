@@ -53,7 +53,9 @@ extension JourneyStep {
         if reply.accepted, let name = reply.carerName {
             effects.append(
                 .openCase(
-                    Contact(name: name, clientType: .carer, route: .other, caredFor: state.person?.name, summary: nil)))
+                    Contact(
+                        name: name, clientType: .carer, route: .other, caredFor: state.person?.name, summary: nil,
+                        details: PersonDetails(caredForIDs: [state.id.rawValue]))))
         }
     }
 

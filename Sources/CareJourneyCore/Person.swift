@@ -8,7 +8,8 @@ public struct Person: Hashable, Codable, Sendable {
     public var route: RouteOfAccess
     /// For a carer: whom they care for (a name or a case id), when given.
     public var caredFor: String?
-    /// NHS number, birth month, gender, ethnicity, postcode and primary support reason, as far as known.
+    /// NHS number, date of birth, gender, ethnicity, postcode, accommodation and the other details the statutory
+    /// return needs, as far as known.
     public var details: PersonDetails?
 }
 
@@ -34,7 +35,8 @@ public enum RouteOfAccess: String, Choice {
     case other
 }
 
-/// Data of `contact`: the first event of every case.
+/// Data of `contact`: the first event of every case. The person's details, as far as known, are fields of the
+/// contact itself (`{"name": …, "nhsNumber": …, "dateOfBirth": …}`), as `record-person-details` takes them.
 public struct Contact: Hashable, Codable, Sendable {
     /// Creates a contact.
     public init(
@@ -46,11 +48,7 @@ public struct Contact: Hashable, Codable, Sendable {
         self.route = route
         self.caredFor = caredFor
         self.summary = summary
-        nhsNumber = details.nhsNumber
-        birthMonth = details.birthMonth
-        gender = details.gender
-        ethnicity = details.ethnicity
-        postcode = details.postcode
+        self.details = details
     }
 
     public var name: String
@@ -58,16 +56,35 @@ public struct Contact: Hashable, Codable, Sendable {
     public var route: RouteOfAccess
     public var caredFor: String?
     public var summary: String?
-    public var nhsNumber: String?
-    public var birthMonth: String?
-    public var gender: Gender?
-    public var ethnicity: Ethnicity?
-    public var postcode: String?
-
     /// The person's details the contact gives.
-    public var details: PersonDetails {
-        PersonDetails(
-            nhsNumber: nhsNumber, birthMonth: birthMonth, gender: gender, ethnicity: ethnicity, postcode: postcode)
+    public var details: PersonDetails
+
+    public var nhsNumber: String? {
+        get { details.nhsNumber }
+        set { details.nhsNumber = newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, clientType, route, caredFor, summary }
+
+    /// Reads the contact's own fields and the person's details from the same object.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        clientType = try container.decode(ClientType.self, forKey: .clientType)
+        route = try container.decode(RouteOfAccess.self, forKey: .route)
+        caredFor = try container.decodeIfPresent(String.self, forKey: .caredFor)
+        summary = try container.decodeIfPresent(String.self, forKey: .summary)
+        details = try PersonDetails(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(clientType, forKey: .clientType)
+        try container.encode(route, forKey: .route)
+        try container.encodeIfPresent(caredFor, forKey: .caredFor)
+        try container.encodeIfPresent(summary, forKey: .summary)
+        try details.encode(to: encoder)
     }
 }
 

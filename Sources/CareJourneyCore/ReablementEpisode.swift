@@ -28,9 +28,18 @@ public struct ReablementOutcome: Hashable, Codable, Sendable {
     }
 }
 
-/// Data of `interim-support-arranged` and `provider-found`: a worker's reply naming a provider and its cost.
+/// Data of `interim-support-arranged` and `provider-found`: a worker's reply naming a provider and its cost; the
+/// unit cost, its unit and the units a week, and the provider's CQC location, when the worker gives them.
 public struct ProviderArranged: Hashable, Codable, Sendable {
     public var provider: String
     public var weeklyCost: Money
+    /// The provider's price for one unit (an hour, a week, …).
+    public var unitCost: Money?
+    /// What one unit is.
+    public var unitType: CostUnit?
+    /// How many units a week are planned.
+    public var plannedUnitsPerWeek: PlannedUnits?
+    /// The CQC location the service is given from.
+    public var cqcLocationID: CQCLocationID?
     public var task: TaskID?
 }

@@ -86,6 +86,8 @@ public struct ReviewResult: Hashable, Codable, Sendable {
     public var note: String?
     /// How the review was carried out.
     public var method: AssessmentMethod?
+    /// Who took part: the person, their carer, or both (the return's Method of Review).
+    public var participants: Participants?
     /// How far the outcomes in the plan were achieved.
     public var outcomesAchieved: OutcomesAchieved?
 

@@ -32,6 +32,9 @@ public struct CareJourneyDemo: Sendable {
         public var workerPace: ClosedRange<Double> = 0.3...1.5
         /// The share of the in-process workers' replies that fail, not to be retried.
         public var failureRate = 0.04
+        /// Prepare and seed the folder, then return without serving (`--seed-only`): the caseload is there for
+        /// `report` commands, and a later demo in the folder carries on from it.
+        public var seedOnly = false
 
         /// The defaults, under `policy`.
         public init(policy: Policy) { self.policy = policy }
@@ -72,6 +75,7 @@ public struct CareJourneyDemo: Sendable {
             population: prepared.contents == .fresh ? population : nil,
             onSeedingProgress: onSeedingProgress, broker: BrokerOptions(endpoint: options.mdp, events: options.events),
             tokens: prepared.access.tokens)
+        service.seedOnly = options.seedOnly
         let logger = logger
         let inProcess = workers.workers
         if !inProcess.isEmpty {

@@ -2,7 +2,7 @@ import CareJourneyCore
 import Foundation
 
 /// One row of the CLD file: a request, an assessment, a service or a review of one person, with the person's
-/// fields.
+/// fields; or a carer known by association, a person row with no event.
 public struct CLDEvent: Hashable, Sendable {
     /// The four kinds of CLD event.
     public enum EventType: String, Sendable, CaseIterable {
@@ -13,17 +13,11 @@ public struct CLDEvent: Hashable, Sendable {
     }
 
     public let caseID: CaseID
-    public let type: EventType
-    public let clientType: ClientType
+    /// The event's type; `nil` for a carer known by association.
+    public let type: EventType?
     public let start: Date
     /// When it ended; `nil` while it goes on (by the end of the history read).
     public var end: Date?
-    /// Whether an assessment was carried out (completed), rather than ended by a closure.
-    public var assessmentCompleted = false
-    /// Whether a review was completed, rather than ended by a closure.
-    public var reviewCompleted = false
-    /// Whether a service is long-term support.
-    public var isLongTerm = false
     /// The row's values by column; a column left out is empty.
     public var values: [CLDColumn: String] = [:]
 
@@ -34,26 +28,37 @@ public struct CLDEvent: Hashable, Sendable {
     public init(caseID: CaseID, type: EventType, clientType: ClientType, start: Date) {
         self.caseID = caseID
         self.type = type
-        self.clientType = clientType
         self.start = start
         values[.eventType] = type.rawValue
         values[.personID] = caseID.rawValue
         values[.clientType] = CLDCodes.clientType(clientType)
-        values[.startDate] = ReportPeriod.day(of: start)
+        values[.startDate] = CLDDate.text(of: start)
+    }
+
+    /// The row of a carer the council knows only through `caseID`'s person: `id` names them, `since` is when they
+    /// became known.
+    public init(carerOf caseID: CaseID, id: String, since: Date) {
+        self.caseID = caseID
+        type = nil
+        start = since
+        values[.personID] = id
+        values[.clientType] = CLDCodes.ClientType.knownByAssociation.rawValue
+        values[.linkedPerson1] = caseID.rawValue
     }
 
     /// The columns a rule says must be filled and are empty, each with its rule.
     public var missing: [(column: CLDColumn, rule: String)] {
         CLDColumn.allCases.compactMap { column in
-            guard values[column]?.isEmpty ?? true, let rule = column.rule(for: self) else { return nil }
+            guard values[column]?.isEmpty ?? true, case .mandatory(let rule) = column.requirement(in: values)
+            else { return nil }
             return (column, rule)
         }
     }
 
     /// Marks the event ended at `date` with its outcome.
-    mutating func finish(at date: Date, outcome: String?) {
+    mutating func finish(at date: Date, outcome: CLDCodes.Outcome?) {
         end = date
-        values[.endDate] = ReportPeriod.day(of: date)
-        values[.outcome] = outcome
+        values[.endDate] = CLDDate.text(of: date)
+        values[.outcome] = outcome?.rawValue
     }
 }

@@ -2,8 +2,10 @@ import CareJourneyCore
 import Foundation
 
 /// Reads a case's history into its CLD events: each request, assessment, service and review, with when it
-/// started and ended and how. Events after `until` are not read, so an event still going on then has no end.
-/// The person's fields come from the whole history, so a detail put right after the period fills its rows.
+/// started and ended and how, and the carer known by association when the person relies on one who has no record of
+/// their own. Events after `until` are not read, so an event still going on then has no end (a service going on has
+/// the outcome "Continuation of support or services"). The person's fields come from the whole history, so a detail
+/// put right after the period fills its rows.
 public struct CLDEventExtractor: Sendable {
     /// The council's CLD code, written on every row.
     public let laCode: String
@@ -16,7 +18,7 @@ public struct CLDEventExtractor: Sendable {
         self.until = until
     }
 
-    /// The case's events in the order they started.
+    /// The case's events in the order they started; a carer known by association last.
     public func events(of history: CaseHistory) -> [CLDEvent] {
         var walk = Walk(id: history.id)
         for (index, step) in history.steps.enumerated() where step.at < until {
@@ -24,16 +26,27 @@ public struct CLDEventExtractor: Sendable {
         }
         let person = history.latest.person
         var seen: [String: Int] = [:]
-        return (walk.done + walk.openEvents).sorted { ($0.start, $0.type.rawValue) < ($1.start, $1.type.rawValue) }
-            .map { event in
-                var event = event
-                event.values[.laCode] = laCode.isEmpty ? nil : laCode
-                if let person { Self.fill(&event, with: person) }
-                let key = Self.reference(of: event)
-                seen[key, default: 0] += 1
-                event.values[.eventReference] = seen[key] == 1 ? key : "\(key)-\(seen[key] ?? 1)"
-                return event
+        var events = (walk.done + walk.openEvents).sorted {
+            ($0.start, $0.type?.rawValue ?? "") < ($1.start, $1.type?.rawValue ?? "")
+        }
+        if person?.clientType == .adult, let carer = walk.carerKnownByAssociation {
+            var row = CLDEvent(carerOf: history.id, id: "\(history.id.rawValue)-carer", since: carer.since)
+            Self.fillName(&row, carer.name)
+            events.append(row)
+        }
+        return events.map { event in
+            var event = event
+            event.values[.laCode] = laCode.isEmpty ? nil : laCode
+            if event.type == .service && !event.isEnded { event.values[.outcome] = CLDCodes.Outcome.continuation.rawValue }
+            guard event.type != nil else { return event }
+            if let person {
+                Self.fill(&event, with: person, carerRelied: walk.carerKnownByAssociation != nil, until: until)
             }
+            let key = Self.reference(of: event)
+            seen[key, default: 0] += 1
+            event.values[.eventReference] = seen[key] == 1 ? key : "\(key)-\(seen[key] ?? 1)"
+            return event
+        }
     }
 
     /// A reference stable across runs: the person, the type, the start day, the client type and the type's own
@@ -48,22 +61,56 @@ public struct CLDEventExtractor: Sendable {
         case .assessment: keys = [code(.assessmentType)]
         case .service: keys = [code(.serviceType), code(.serviceComponent), code(.deliveryMechanism)]
         case .review: keys = [code(.reviewReason)]
+        case nil: keys = []
         }
-        let day = (event.values[.startDate] ?? "").replacingOccurrences(of: "-", with: "")
-        return ([event.caseID.rawValue, event.type.rawValue.prefix(3).uppercased(), day, code(.clientType)] + keys)
-            .filter { !$0.isEmpty }.joined(separator: "/")
+        let day = ReportPeriod.day(of: event.start).replacingOccurrences(of: "-", with: "")
+        let type = (event.type?.rawValue ?? "").prefix(3).uppercased()
+        return ([event.caseID.rawValue, type, day, code(.clientType)] + keys).filter { !$0.isEmpty }
+            .joined(separator: "/")
     }
 
-    private static func fill(_ event: inout CLDEvent, with person: Person) {
+    /// The person's columns, from what is known of them now; a death after `until` is not the period's.
+    private static func fill(_ event: inout CLDEvent, with person: Person, carerRelied: Bool, until: Date) {
         let details = person.details ?? PersonDetails()
+        let serviceUser = person.clientType == .adult
+        fillName(&event, person.name)
         event.values[.nhsNumber] = details.nhsNumber
+        event.values[.gpPracticeCode] = details.gpPracticeCode?.text
+        event.values[.gpPracticeName] = details.gpPracticeName
         event.values[.gender] = details.gender.map(CLDCodes.gender)
-        event.values[.birthMonth] = details.birthMonth
         event.values[.ethnicity] = details.ethnicity.map(CLDCodes.ethnicity)
-        event.values[.postcode] = details.postcode
-        if event.clientType == .adult {
-            event.values[.primarySupportReason] = details.primarySupportReason.map(CLDCodes.primarySupportReason)
+        event.values[.dateOfBirth] = details.dateOfBirth.map(CLDDate.text(of:))
+        if let died = details.dateOfDeath, died < CLDDate.calendarDay(of: until) {
+            event.values[.dateOfDeath] = CLDDate.text(of: died)
         }
+        event.values[.postcode] = details.postcode
+        event.values[.primarySupportReason] = (details.primarySupportReason ?? (serviceUser ? nil : .supportToUnpaidCarer))
+            .map(CLDCodes.primarySupportReason)
+        event.values[.accommodationStatus] = details.accommodationStatus.map(CLDCodes.accommodation)
+        event.values[.employmentStatus] = details.employmentStatus.map(CLDCodes.employment)
+        // An assessment that found a carer relied on tells us the person has one, if nobody recorded it.
+        event.values[.hasUnpaidCarer] = (details.hasUnpaidCarer ?? (carerRelied ? .yes : nil)).map(CLDCodes.yesNo)
+        if serviceUser {
+            event.values[.autism] = details.autism.map(CLDCodes.yesNo)
+            event.values[.visualImpairment] = details.visualImpairment.map(CLDCodes.visual)
+            event.values[.hearingImpairment] = details.hearingImpairment.map(CLDCodes.hearing)
+            event.values[.dementia] = details.dementia.map(CLDCodes.yesNo)
+            event.values[.clientFundingStatus] = details.clientFundingStatus.map(CLDCodes.funding)
+        } else {
+            event.values[.adultsCaredFor] = details.adultsCaredFor.map(String.init)
+            let linked = details.caredForIDs ?? []
+            for (column, id) in zip([CLDColumn.linkedPerson1, .linkedPerson2, .linkedPerson3], linked) {
+                event.values[column] = id
+            }
+        }
+    }
+
+    /// First Name: every word of the name but the last; Last Name: the last.
+    static func fillName(_ event: inout CLDEvent, _ name: String?) {
+        let words = (name ?? "").split(whereSeparator: \.isWhitespace)
+        guard let last = words.last else { return }
+        event.values[.lastName] = String(last)
+        event.values[.firstName] = words.count > 1 ? words.dropLast().joined(separator: " ") : nil
     }
 }
 
@@ -75,6 +122,11 @@ private struct Walk {
     var assessment: CLDEvent?
     var review: CLDEvent?
     var services: [ServiceLine: CLDEvent] = [:]
+    /// The interim support brokerage arranged, while it lasts.
+    var interim: ProviderArranged?
+    /// A carer the last assessment found the person relies on, with no record of their own (not one who accepted an
+    /// assessment of their own: they have their own case).
+    var carerKnownByAssociation: (since: Date, name: String?)?
 
     init(id: CaseID) { self.id = id }
 
@@ -83,10 +135,10 @@ private struct Walk {
     mutating func read(_ step: CaseHistory.Step, before: CaseState) {
         let after = step.state
         let clientType = after.person?.clientType ?? before.person?.clientType ?? .adult
-        let leftOutcome =
+        let leftOutcome: CLDCodes.Outcome? =
             after.stage == .closed
             ? after.closure.map { CLDCodes.outcome(closedAs: $0.reason) }
-            : after.stage == .transferring ? CLDCodes.movedAway : nil
+            : after.stage == .transferring ? .movedAway : nil
 
         // Requests: from each contact to the decision that ends the contact stage.
         if case .contact(let contact) = step.event {
@@ -94,11 +146,12 @@ private struct Walk {
             event.values[.routeOfAccess] = CLDCodes.routeOfAccess(contact.route)
             request = event
         } else if before.stage == .contact, after.stage != .contact, var event = request {
-            let outcome: String? =
+            let outcome: CLDCodes.Outcome? =
                 switch step.event {
-                case .giveInformationAndAdvice: CLDCodes.informationAndAdvice
-                case .offerReablement: CLDCodes.toReablement
-                case .startAssessment, .startInterimSupport: CLDCodes.toAssessment
+                case .giveInformationAndAdvice: .informationAndAdvice
+                case .offerReablement: .toReablement
+                case .startAssessment: .toAssessmentOrReview
+                case .startInterimSupport: .toSupportPlanning
                 default: leftOutcome
                 }
             event.finish(at: step.at, outcome: outcome)
@@ -112,12 +165,13 @@ private struct Walk {
             event.values[.assessmentType] = CLDCodes.assessmentType(started.kind)
             assessment = event
         } else if var event = assessment {
-            event.values[.assessmentMethod] = after.assessment?.method.map(CLDCodes.method)
-            event.assessmentCompleted = after.assessment?.completedAt != nil
+            if case .assessmentCompleted(let result) = step.event {
+                event.values[.assessmentMethod] = result.participants.map(CLDCodes.participants)
+                carerKnownByAssociation = result.carerReliedOn == true ? (step.at, nil) : nil
+            }
             if case .eligibilityDecided(let decision) = step.event {
                 event.values[.eligibleNeeds] = CLDCodes.eligibleNeeds(decision.eligible)
-                event.finish(
-                    at: step.at, outcome: decision.eligible ? CLDCodes.toSupportPlanning : CLDCodes.notEligible)
+                event.finish(at: step.at, outcome: decision.eligible ? .toSupportPlanning : .noServicesOtherReason)
                 done.append(event)
                 assessment = nil
             } else if let outcome = leftOutcome {
@@ -129,6 +183,9 @@ private struct Walk {
                 assessment = event
             }
         }
+        if case .carerAssessmentOffered(let offer) = step.event, carerKnownByAssociation != nil {
+            carerKnownByAssociation = offer.accepted ? nil : (carerKnownByAssociation?.since ?? step.at, offer.carerName)
+        }
 
         // Reviews (the informal 72-hour check is not a CLD review): from start to completion, or the closure.
         if let current = after.reviews.current, current.startedAt != before.reviews.current?.startedAt,
@@ -138,24 +195,32 @@ private struct Walk {
             event.values[.reviewReason] = CLDCodes.reviewReason(current.type, current.reason)
             review = event
         } else if var event = review, after.reviews.current == nil || leftOutcome != nil {
+            // A review the case closes or moves away before it is completed was never carried out: it is cancelled,
+            // and a cancelled event is not a CLD event.
             if case .reviewCompleted(let result) = step.event {
-                event.reviewCompleted = true
-                event.values[.reviewMethod] = result.method.map(CLDCodes.method)
+                event.values[.reviewMethod] = result.participants.map(CLDCodes.participants)
                 event.values[.outcomesAchieved] = result.outcomesAchieved.map(CLDCodes.outcomesAchieved)
                 event.finish(at: step.at, outcome: CLDCodes.reviewOutcome(result.outcome) ?? leftOutcome)
-            } else {
-                event.finish(at: step.at, outcome: leftOutcome)
+                done.append(event)
             }
-            done.append(event)
             review = nil
         }
 
-        // Services: what is delivered before and after the event; what stopped ended, what is new started.
-        let was = ServiceLine.delivered(in: before)
-        let now = ServiceLine.delivered(in: after)
+        // Services: what is delivered before and after the event; what stopped ended, what is new started. A service
+        // that ends as it starts (replaced in the same event) was never delivered: it is left out.
+        if case .interimSupportArranged(let reply) = step.event { interim = reply }
+        let was = ServiceLine.delivered(in: before, clientType: clientType, interim: interim)
+        if after.interimProvider == nil { interim = nil }
+        let now = ServiceLine.delivered(in: after, clientType: clientType, interim: interim)
+        let ending: CLDCodes.Outcome =
+            if case .reablementEnded(let result) = step.event, result.outcome == .needsRemain {
+                .toAssessmentOrReview
+            } else {
+                leftOutcome ?? .continuation
+            }
         for line in was.subtracting(now) {
-            guard var event = services.removeValue(forKey: line) else { continue }
-            event.finish(at: step.at, outcome: leftOutcome ?? CLDCodes.serviceChanged)
+            guard var event = services.removeValue(forKey: line), event.start < step.at else { continue }
+            event.finish(at: step.at, outcome: ending)
             done.append(event)
         }
         for line in now.subtracting(was) {
@@ -169,52 +234,78 @@ private struct ServiceLine: Hashable {
     let type: CLDCodes.ServiceType
     let component: String?
     let mechanism: CLDCodes.DeliveryMechanism
-    let unitCost: String?
-    let frequency: String?
+    var unitCost: String? = nil
+    var unit: String? = nil
+    var units: String? = nil
+    var provider: String? = nil
+    var providerID: String? = nil
 
     func event(of id: CaseID, clientType: ClientType, start: Date) -> CLDEvent {
         var event = CLDEvent(caseID: id, type: .service, clientType: clientType, start: start)
-        event.isLongTerm = type.isLongTerm
         event.values[.serviceType] = type.rawValue
         event.values[.serviceComponent] = component
         event.values[.deliveryMechanism] = mechanism.rawValue
         event.values[.unitCost] = unitCost
-        event.values[.costFrequency] = frequency
+        event.values[.costFrequency] = unit
+        event.values[.plannedUnits] = units
+        event.values[.providerName] = provider
+        event.values[.providerID] = providerID
         return event
     }
 
     /// What the case has in place: reablement, interim support until a plan is first signed off, and the signed-off
     /// plan's parts once a provider is found (the council-managed part) or the agreement is signed (the direct
     /// payment). A closed case has none.
-    static func delivered(in state: CaseState) -> Set<ServiceLine> {
+    static func delivered(in state: CaseState, clientType: ClientType, interim: ProviderArranged?) -> Set<ServiceLine> {
         guard state.stage != .closed else { return [] }
         var lines: Set<ServiceLine> = []
         if state.stage == .reablement {
             lines.insert(
-                ServiceLine(type: .reablement, component: nil, mechanism: .commissioned, unitCost: nil, frequency: nil))
+                ServiceLine(type: .reablement, component: CLDCodes.reablementComponent, mechanism: .commissioned))
         }
         if state.interimProvider != nil && state.firstSignedOffAt == nil {
-            lines.insert(
-                ServiceLine(
-                    type: .otherShortTerm, component: nil, mechanism: .commissioned, unitCost: nil, frequency: nil))
+            var line = ServiceLine(
+                type: .otherShortTerm, component: CLDCodes.homeSupport, mechanism: .commissioned,
+                provider: state.interimProvider, providerID: interim?.cqcLocationID?.text)
+            if let interim { line.price(interim) }
+            lines.insert(line)
         }
         if let part = state.signedOffPlan?.councilManaged, let provider = state.provider,
             state.openTask(.findProvider) == nil
         {
-            lines.insert(
-                ServiceLine(
-                    type: part.component.map(CLDCodes.serviceType(of:)) ?? .community,
-                    component: part.component.map(CLDCodes.serviceComponent), mechanism: .managedPersonalBudget,
-                    unitCost: pounds(provider.weeklyCost), frequency: CLDCodes.weekly))
+            var line = ServiceLine(
+                type: CLDCodes.serviceType(of: part.component, for: clientType),
+                component: part.component.map { CLDCodes.serviceComponent($0, for: clientType) },
+                mechanism: .managedPersonalBudget, provider: provider.provider, providerID: provider.cqcLocationID?.text)
+            line.price(provider)
+            lines.insert(line)
         }
         if let payment = state.signedOffPlan?.directPayment, state.directPayment.status == .active {
+            let unit = CLDCodes.costUnit(of: payment.frequency)
             lines.insert(
                 ServiceLine(
-                    type: .community, component: CLDCodes.directPaymentComponent, mechanism: .directPayment,
-                    unitCost: pounds(payment.amount), frequency: CLDCodes.costFrequency(payment.frequency)))
+                    type: clientType == .carer ? .directToCarer : .community,
+                    component: CLDCodes.directPaymentComponent, mechanism: .directPayment,
+                    unitCost: pounds(payment.amount), unit: CLDCodes.costUnit(unit),
+                    units: CLDCodes.unitsPerWeek(paidEvery: unit).map(twoPlaces)))
         }
         return lines
     }
 
+    /// The provider's price: its unit cost, unit and units a week when brokerage gave them, else the weekly cost as
+    /// one week's unit.
+    mutating func price(_ reply: ProviderArranged) {
+        if let cost = reply.unitCost, let unit = reply.unitType {
+            unitCost = Self.pounds(cost)
+            self.unit = CLDCodes.costUnit(unit)
+            units = reply.plannedUnitsPerWeek.map(\.description) ?? CLDCodes.unitsPerWeek(paidEvery: unit).map(Self.twoPlaces)
+        } else {
+            unitCost = Self.pounds(reply.weeklyCost)
+            unit = CLDCodes.costUnit(.weekly)
+            units = Self.twoPlaces(1)
+        }
+    }
+
     static func pounds(_ money: Money) -> String { String(format: "%.2f", money.pounds) }
+    static func twoPlaces(_ value: Double) -> String { String(format: "%.2f", value) }
 }

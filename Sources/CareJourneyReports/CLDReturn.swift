@@ -3,8 +3,10 @@ import Foundation
 
 /// The CLD return for a period: the rows that count in it, and the rows a mandatory field is missing from.
 ///
-/// Counting rules: requests, assessments and reviews count if they end in the period; services if they are open
-/// in it (started by its end and not ended before its start).
+/// Counting rules, as DHSC's methodology filters events (`Main_tables/docs/methodology/4-event-filtering.md`):
+/// requests, assessments and reviews count if they end in the period; services if they are open in it (started by
+/// its end and not ended before its start); nothing of a person who died before the period or before the event
+/// started. A carer known by association counts with the person they care for.
 public struct CLDReturn: Sendable {
     /// A row that lacks a mandatory field.
     public struct Problem: Hashable, Sendable, CustomStringConvertible {
@@ -24,6 +26,8 @@ public struct CLDReturn: Sendable {
     public private(set) var rows: [String] = []
     /// How many rows there are of each type.
     public private(set) var rowsByType: [CLDEvent.EventType: Int] = [:]
+    /// How many rows are carers known by association (rows with no event).
+    public private(set) var carersKnownByAssociation = 0
     /// The rows that lack a mandatory field, in row order, each with the fields and their rules.
     public private(set) var incompleteRows: [IncompleteRow] = []
     /// How many rows lack each mandatory field.
@@ -47,18 +51,27 @@ public struct CLDReturn: Sendable {
     /// Each missing mandatory field, row by row.
     public var problems: [Problem] { incompleteRows.flatMap(\.problems) }
     private let extractor: CLDEventExtractor
+    private let firstDay: String
+    private let lastDay: String
 
     /// An empty return for `period`.
     public init(period: ReportPeriod, laCode: String) {
         self.period = period
         extractor = CLDEventExtractor(laCode: laCode, until: period.end)
+        firstDay = CLDDate.text(of: period.start)
+        lastDay = CLDDate.text(of: period.end.addingTimeInterval(-1))
     }
 
     /// Adds the rows of one case that count in the period.
     public mutating func add(_ history: CaseHistory) {
-        for event in extractor.events(of: history) where counts(event) {
+        let events = extractor.events(of: history)
+        let counted = events.filter { $0.type != nil && counts($0) }
+        let carers = counted.isEmpty ? [] : events.filter { $0.type == nil && $0.start < period.end }
+        for var event in counted + carers {
+            event.values[.periodStart] = firstDay
+            event.values[.periodEnd] = lastDay
             rows.append(CLDColumn.allCases.map { Self.quoted(event.values[$0] ?? "") }.joined(separator: ","))
-            rowsByType[event.type, default: 0] += 1
+            if let type = event.type { rowsByType[type, default: 0] += 1 } else { carersKnownByAssociation += 1 }
             let missing = event.missing
             guard !missing.isEmpty else { continue }
             incompleteRows.append(
@@ -67,25 +80,36 @@ public struct CLDReturn: Sendable {
         }
     }
 
-    /// `text` as an LA code (the ONS code of a council with social services responsibilities, like `E10000007`),
-    /// or why it is not one.
+    /// `text` as an LA code: the council's three-digit code in every social care collection (Lincolnshire's is 503),
+    /// what the Release 1 guidance asks for ("the LA Code associated with all social care collections … Data type:
+    /// Integer") and DHSC joins CLD on, apart from the ONS area code (`E10000007`) it joins population figures on.
     public static func laCode(_ text: String) throws(ReportError) -> String {
-        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard code.count == 9, code.first == "E", code.dropFirst().allSatisfy(\.isASCII),
-            code.dropFirst().allSatisfy(\.isNumber)
-        else {
+        let code = text.trimmingCharacters(in: .whitespaces)
+        if code.count == 9, code.uppercased().hasPrefix("E"), code.dropFirst().allSatisfy(\.isNumber) {
             throw ReportError(
                 .invalidOption,
-                "'\(text)' is not an LA code: give the council's 9-character ONS code, an E and 8 digits (E10000007)")
+                "'\(text)' is an ONS area code; CLD wants the council's three-digit social care (CASSR) code, as in "
+                    + "every social care collection (Lincolnshire's is 503)")
+        }
+        guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ReportError(
+                .invalidOption,
+                "'\(text)' is not an LA code: give the council's three-digit social care (CASSR) code, like 503")
         }
         return code
     }
 
     /// Whether the event counts in the period.
     public func counts(_ event: CLDEvent) -> Bool {
-        switch event.type {
-        case .request, .assessment, .review: event.end.map(period.contains) ?? false
-        case .service: event.start < period.end && (event.end.map { $0 >= period.start } ?? true)
+        guard let type = event.type else { return false }
+        if let died = event.values[.dateOfDeath].flatMap(CLDDate.day),
+            died < CLDDate.calendarDay(of: period.start) || died < CLDDate.calendarDay(of: event.start)
+        {
+            return false
+        }
+        switch type {
+        case .request, .assessment, .review: return event.end.map(period.contains) ?? false
+        case .service: return event.start < period.end && (event.end.map { $0 >= period.start } ?? true)
         }
     }
 

@@ -43,6 +43,9 @@ public struct CareJourneyService: Sendable {
         public var publicURL: URL?
         /// Connections, live streams, header sizes and time limits.
         public var limits = HTTPLimits()
+        /// Seed the population (into an empty store) and return without serving: for reports and checks on a seeded
+        /// caseload (`demo --seed-only`).
+        public var seedOnly = false
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
@@ -124,6 +127,10 @@ public struct CareJourneyService: Sendable {
         var seeded: SamplePopulation.Report?
         if let population = options.population, try await store.isEmpty() {
             seeded = try await seed(population, into: store, policy: policy, clock: options.clock ?? WallClock())
+        }
+        if options.seedOnly {
+            logger.info("seeded only: not serving", metadata: ["data": .string(store.path)])
+            return
         }
         let clock = try clock(for: store)
         let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)

@@ -92,7 +92,7 @@ extension CaseLife {
             if persona.ending == .atFirstReview {
                 return [
                     "outcome": "closure", "closureReason": "needs-met", "note": "outcomes met; support ends",
-                    "method": "face-to-face", "outcomesAchieved": "met",
+                    "method": "face-to-face", "participants": "service-user", "outcomesAchieved": "met",
                 ]
             }
             outcome = draw < 0.12 ? .planChange : .noChange

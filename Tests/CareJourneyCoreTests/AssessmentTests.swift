@@ -107,7 +107,10 @@ import Testing
         ada.send("carer-assessment-offered", ["accepted": true, "carerName": "Carl"])
         #expect(
             ada.effects.last
-                == .openCase(Contact(name: "Carl", clientType: .carer, route: .other, caredFor: "Ada", summary: nil)))
+                == .openCase(
+                    Contact(
+                        name: "Carl", clientType: .carer, route: .other, caredFor: "Ada", summary: nil,
+                        details: PersonDetails(caredForIDs: ["ada"]))))
         #expect(!ada.openTaskKinds.contains("offer-carer-assessment"))
     }
 

@@ -18,8 +18,11 @@ import Testing
                 == "the data of 'ras-completed' has 'points' of the wrong type: expected a whole number")
         #expect(
             error("contact", ["name": "Ada", "clientType": "adult", "route": "gp", "religion": "1"])?.message
-                == "the data of 'contact' has a field 'religion' it does not know; its fields are: birthMonth, caredFor, "
-                + "clientType, ethnicity, gender, name, nhsNumber, postcode, route, summary"
+                == "the data of 'contact' has a field 'religion' it does not know; its fields are: accommodationStatus, "
+                + "adultsCaredFor, autism, birthMonth, caredFor, caredForIDs, clientFundingStatus, clientType, "
+                + "dateOfBirth, dateOfDeath, dementia, employmentStatus, ethnicity, gender, gpPracticeCode, "
+                + "gpPracticeName, hasUnpaidCarer, hearingImpairment, name, nhsNumber, postcode, primarySupportReason, "
+                + "route, summary, visualImpairment"
         )
         #expect(
             error("contact", ["name": "Ada", "clientType": "child", "route": "gp"])?.message.contains(

@@ -74,6 +74,22 @@ import CareJourneyTestSupport
         }
     }
 
+    @Test func seedOnlySeedsTheFolderAndReturnsWithoutServing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-demo-\(UUID().uuidString)")
+            .path
+        var options = CareJourneyDemo.Options(policy: try shippedPolicy("derbyshire"))
+        options.dataDirectory = directory
+        options.cases = 30
+        options.seedOnly = true
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        // Not serving: onRunning is never called, and run returns once the caseload is seeded.
+        try await CareJourneyDemo(options: options, logger: logger).run(onRunning: { _ in Issue.record("served") })
+        let store = try CaseStore(directory: directory)
+        #expect(try store.meta(SamplePopulation.metaKey)?.hasPrefix("30 cases") == true)
+        #expect(try store.verify().isClean)
+    }
+
     @Test func theDemoKeepsToItsOwnFolder() throws {
         func folder() -> String {
             FileManager.default.temporaryDirectory.appendingPathComponent("cj-demo-\(UUID().uuidString)").path

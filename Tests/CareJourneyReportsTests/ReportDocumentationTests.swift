@@ -29,12 +29,18 @@ import Testing
         expectRows(Ethnicity.self, CLDCodes.ethnicity)
         expectRows(PrimarySupportReason.self, CLDCodes.primarySupportReason)
         expectRows(ClientType.self, CLDCodes.clientType)
+        expectRows(AccommodationStatus.self, CLDCodes.accommodation)
+        expectRows(EmploymentStatus.self, CLDCodes.employment)
+        expectRows(ClientFundingStatus.self, CLDCodes.funding)
+        expectRows(VisualImpairment.self, CLDCodes.visual)
+        expectRows(HearingImpairment.self, CLDCodes.hearing)
         expectRows(RouteOfAccess.self, CLDCodes.routeOfAccess)
-        expectRows(ClosureReason.self) { CLDCodes.outcome(closedAs: $0) }
-        expectRows(AssessmentMethod.self, CLDCodes.method)
-        expectRows(ReviewResult.Outcome.self, CLDCodes.reviewOutcome)
+        expectRows(ClosureReason.self) { CLDCodes.outcome(closedAs: $0).rawValue }
+        expectRows(Participants.self, CLDCodes.participants)
+        expectRows(ReviewResult.Outcome.self) { CLDCodes.reviewOutcome($0)?.rawValue }
         expectRows(OutcomesAchieved.self, CLDCodes.outcomesAchieved)
-        expectRows(ServiceComponent.self, CLDCodes.serviceComponent)
+        expectRows(ServiceComponent.self) { CLDCodes.serviceComponent($0, for: .adult) }
+        expectRows(CostUnit.self, CLDCodes.costUnit)
         for kind in Assessment.Kind.allCases {
             #expect(
                 doc.contains("| `\(kind.rawValue)` (s\(kind == .needs ? 9 : 10)) | \(CLDCodes.assessmentType(kind)) |"))
@@ -47,5 +53,15 @@ import Testing
         }
         for column in CLDColumn.allCases { #expect(doc.contains(column.rawValue), "\(column.rawValue)") }
         for sequel in CLDCodes.Sequel.allCases { #expect(doc.contains(sequel.rawValue), "\(sequel.rawValue)") }
+    }
+
+    /// Every Release 2 list is printed whole, each value with its status and source.
+    @Test func everyReleaseTwoListIsDocumentedWithItsSources() {
+        for list in CLDCodes.allLists {
+            #expect(doc.contains("### \(list.column.rawValue) (\(list.status.rawValue))"), "\(list.column.rawValue)")
+            for entry in list.entries {
+                #expect(doc.contains("| \(entry.value) | \(entry.source) |"), "\(list.column.rawValue): \(entry.value)")
+            }
+        }
     }
 }

@@ -63,8 +63,8 @@ let requestsScenario = scenario(
                 "No Services Provided: Deceased": 1,
                 "Not yet known (assessment or planning under way)": 1,
             ])
-        #expect(q2.byClientType["Unpaid Carer"] == ["No Services Provided: Any Other Reason": 1])
-        #expect(q2.byClientType["Service User"]?.values.reduce(0, +) == 7)
+        #expect(q2.byClientType["Unpaid carer"] == ["No Services Provided: Any Other Reason": 1])
+        #expect(q2.byClientType["Service user"]?.values.reduce(0, +) == 7)
     }
 
     @Test func aRequestCountsInThePeriodItEndedInOnly() throws {
@@ -81,7 +81,7 @@ let requestsScenario = scenario(
     @Test func printsARowForEverySequel() throws {
         let lines = try outcomes(try quarter()).text.components(separatedBy: "\n")
         #expect(lines.first == "Requests from new clients ended 2026-04-01 to 2026-06-30: 8")
-        #expect(lines[2].split(separator: " ") == ["sequel", "all", "Service", "User", "Unpaid", "Carer"])
+        #expect(lines[2].split(separator: " ") == ["sequel", "all", "Service", "user", "Unpaid", "carer"])
         #expect(lines.count == 3 + CLDCodes.Sequel.allCases.count)
         let deceased = try #require(lines.first { $0.hasPrefix("No Services Provided: Deceased") })
         #expect(deceased.split(separator: " ").suffix(3) == ["1", "1", "0"])

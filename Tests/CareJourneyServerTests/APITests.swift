@@ -23,7 +23,7 @@ import CareJourneyTestSupport
                 Set(paths.keys) == [
                     "/healthz", "/openapi.yaml", "/sign-in", "/sign-out", "/api/me", "/api/cases", "/api/cases/{id}",
                     "/api/cases/{id}/events", "/api/cases/{id}/access", "/api/stats", "/api/overview",
-                    "/api/reports/reviews", "/api/bulk/tasks", "/metrics",
+                    "/api/reports/reviews", "/api/reports/ascof", "/api/bulk/tasks", "/metrics",
                 ])
             // Every GET without parameters answers 200 in the content type described.
             for (path, item) in paths where !path.contains("{") {

@@ -79,6 +79,23 @@ import CareJourneyTestSupport
         }
     }
 
+    @Test func theASCOFMeasuresFromTheCLDRowsAreOnTheOverview() async throws {
+        try await LiveServer.with(sample: 120) { server in
+            // Read in the background with the review figures: the section says so until they are ready.
+            #expect(try await eventually { try await server.get("/").text.contains("data-ascof=\"2A Total\"") })
+            let page = try await server.get("/").text
+            #expect(page.contains("<h2>ASCOF measures</h2>"))
+            for id in ["2A", "2B", "2C", "2D", "2E", "2E LD", "3D 1a", "3D 2a"] {
+                #expect(page.contains("<tr><th scope=\"row\">\(id)</th><td>"), "\(id)")
+            }
+            #expect(page.contains("Short-term support to maximise independence"))
+            // The same measures as JSON.
+            let json = try await server.get("/api/reports/ascof")
+            #expect(json.status == 200)
+            #expect(json["measures"]?.array?.count == 19)
+        }
+    }
+
     @Test func reviewTimelinessFromTheHistoriesIsChartedOnTheOverview() async throws {
         try await LiveServer.with(sample: 120) { server in
             // Read in the background at start: not ready is a 503 that says so, then the figures.
@@ -124,8 +141,8 @@ import CareJourneyTestSupport
             let first = try await server.get("/cases/C-1").text
             #expect(
                 first.contains(
-                    "<dd data-field=\"details\">NHS number 9434765919, postcode DE1 2AB; not recorded: born, gender, "
-                        + "ethnicity, primary support reason</dd>"))
+                    "<dd data-field=\"details\">NHS number 9434765919, postcode DE1 2AB; not recorded: date of birth, "
+                        + "gender, ethnicity, primary support reason, accommodation, unpaid carer, funding</dd>"))
             // A wrong NHS number is refused naming the field; the page still shows what was recorded.
             let wrong = try await server.post(
                 "/api/cases/C-1/events", ["name": "record-person-details", "data": ["nhsNumber": "9434765918"]])
@@ -135,14 +152,18 @@ import CareJourneyTestSupport
                 "/api/cases/C-1/events",
                 [
                     "name": "record-person-details",
-                    "data": ["birthMonth": "1941-03", "gender": "female", "ethnicity": "not-stated"],
+                    "data": [
+                        "birthMonth": "1941-03", "gender": "female", "ethnicity": "not-stated",
+                        "accommodationStatus": "owner-occupier", "hasUnpaidCarer": "no",
+                    ],
                 ])
             #expect(put.status == 200)
             let page = try await server.get("/cases/C-1").text
             #expect(
                 page.contains(
-                    "NHS number 9434765919, born 1941-03, gender female, ethnicity not-stated, postcode DE1 2AB; "
-                        + "not recorded: primary support reason</dd>"))
+                    "NHS number 9434765919, birth month 1941-03, gender female, ethnicity not-stated, postcode DE1 2AB, "
+                        + "accommodation owner-occupier, unpaid carer no; not recorded: date of birth, primary support "
+                        + "reason, funding</dd>"))
         }
     }
 

@@ -79,7 +79,7 @@ import CareJourneyTestSupport
 
         let period = try ReportPeriod(from: "2026-01-01", to: "2026-12-31")
         let cld = try await store.reduceHistories(
-            activeFrom: period.start, into: CLDReturn(period: period, laCode: "E10000007")
+            activeFrom: period.start, into: CLDReturn(period: period, laCode: "503")
         ) { report, history in report.add(history) }
         #expect(cld.rows.count == 2, "both contacts are requests")
         #expect(cld.rows.allSatisfy { $0.contains("4010232137") })

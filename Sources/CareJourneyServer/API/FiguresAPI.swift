@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// The JSON the dashboard's pages are made from, for scripts and other dashboards: the overview's figures, review
-/// timeliness, and the bulk actions on a queue's failed tasks (described in openapi.yaml).
+/// timeliness, the ASCOF measures, and the bulk actions on a queue's failed tasks (described in openapi.yaml).
 struct FiguresAPI: Sendable {
     let overview: OverviewReader
     let reviews: ReviewTimelinessService
@@ -24,6 +24,12 @@ struct FiguresAPI: Sendable {
                     503, "not-ready", "Review timeliness is still being read", "try again in a few seconds")
             }
             return Response.json(figures)
+        }
+        router.get("/api/reports/ascof") { _, _ in
+            guard let measures = await reviews.ascof(waitingUpTo: .seconds(5)) else {
+                throw Problem(503, "not-ready", "The ASCOF measures are still being read", "try again in a few seconds")
+            }
+            return Response.json(measures)
         }
         router.post("/api/bulk/tasks") { request, context in
             try await bulk(request, by: try context.require(.manager))

@@ -68,16 +68,12 @@ enum CaseDetailPage {
             """
     }
 
-    /// The person's details for statutory returns, naming those not yet known (docs/reporting.md).
+    /// The person's details for statutory returns, naming those the return needs and not yet known
+    /// (docs/reporting.md).
     private static func details(_ details: PersonDetails?) -> String {
-        let known = details ?? PersonDetails()
-        let fields: [(String, String?)] = [
-            ("NHS number", known.nhsNumber), ("born", known.birthMonth), ("gender", known.gender?.rawValue),
-            ("ethnicity", known.ethnicity?.rawValue), ("postcode", known.postcode),
-            ("primary support reason", known.primarySupportReason?.rawValue),
-        ]
-        let given = fields.compactMap { name, value in value.map { "\(name) \($0)" } }
-        let missing = fields.filter { $0.1 == nil }.map(\.0)
+        let fields = (details ?? PersonDetails()).labelledFields
+        let given = fields.compactMap { field in field.value.map { "\(field.name) \($0)" } }
+        let missing = fields.filter { $0.value == nil && $0.needed }.map(\.name)
         return (given.isEmpty ? "none" : given.joined(separator: ", "))
             + (missing.isEmpty ? "" : "; not recorded: \(missing.joined(separator: ", "))")
     }

@@ -112,7 +112,7 @@ final class Dashboard: Sendable {
     private func overview(_ viewer: Viewer) async -> Response {
         guard let figures = await overview.figures() else { return Self.unavailable }
         return .html(
-            OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, viewer: viewer))
+            OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, ascof: reviews.ascof, viewer: viewer))
     }
 
     private var reads: CaseReads { CaseReads(engine: engine, clock: clock) }

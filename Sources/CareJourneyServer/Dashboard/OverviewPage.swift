@@ -7,7 +7,8 @@ import Foundation
 /// timeliness over the last 12 months).
 enum OverviewPage {
     static func render(
-        _ figures: OverviewFigures, map: JourneyMap?, timeliness: ReviewTimeliness?, viewer: Viewer
+        _ figures: OverviewFigures, map: JourneyMap?, timeliness: ReviewTimeliness?, ascof: ASCOFMeasures? = nil,
+        viewer: Viewer
     ) -> HTML {
         let open = figures.stages.reduce(0) { $0 + $1.cases }
         let mapSection: HTML =
@@ -35,6 +36,8 @@ enum OverviewPage {
                 <h2>Reviews</h2>
                 \(reviews(figures.reviews))
                 \(ReviewTimelinessSection.render(timeliness))
+                <h2>ASCOF measures</h2>
+                \(ASCOFSection.render(ascof))
                 <h2>Queues</h2>
                 \(QueuesPage.queueTable(figures.queues))
                 </div>

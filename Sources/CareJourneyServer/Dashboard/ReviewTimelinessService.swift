@@ -6,7 +6,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Keeps the overview's review timeliness for the last 12 months, read from the case histories as
+/// Keeps the overview's review timeliness and ASCOF measures for the last 12 months, read from the case histories as
 /// `carejourney report reviews` reads them: once at start, then again every `interval` of wall time, or ten
 /// times as long as the last read took if that is longer. Replaying histories is a pass over the events of every
 /// case not closed a year ago (about a minute of one core for a million cases), so it is done in the background
@@ -17,6 +17,7 @@ final class ReviewTimelinessService: Service, Sendable {
     private let interval: Duration
     private let logger: Logger
     private let latest = Mutex<ReviewTimeliness?>(nil)
+    private let latestASCOF = Mutex<ASCOFMeasures?>(nil)
 
     /// The figures for `store`, made every `interval`.
     init(store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), logger: Logger) {
@@ -28,6 +29,18 @@ final class ReviewTimelinessService: Service, Sendable {
 
     /// The last figures made, or `nil` before the first are ready.
     var figures: ReviewTimeliness? { latest.withLock { $0 } }
+
+    /// The last ASCOF measures made, or `nil` before the first are ready.
+    var ascof: ASCOFMeasures? { latestASCOF.withLock { $0 } }
+
+    /// The last ASCOF measures made, waiting up to `patience` for the first after start-up.
+    func ascof(waitingUpTo patience: Duration) async -> ASCOFMeasures? {
+        let deadline = ContinuousClock.now + patience
+        while ascof == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return ascof
+    }
 
     /// The last figures made, waiting up to `patience` for the first after start-up.
     func figures(waitingUpTo patience: Duration) async -> ReviewTimeliness? {
@@ -47,6 +60,11 @@ final class ReviewTimelinessService: Service, Sendable {
                 activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now)
             ) { figures, history in figures.add(history) }
             latest.withLock { $0 = figures }
+            // A pass of its own: the measures read the year widened (new clients, what followed reablement).
+            let ascof = try await store.reduceHistories(
+                activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period)
+            ) { report, history in report.add(history) }
+            latestASCOF.withLock { $0 = ascof.measures() }
         } catch {
             logger.warning("review timeliness not refreshed", metadata: ["error": .string("\(error)")])
         }
