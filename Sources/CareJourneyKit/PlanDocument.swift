@@ -144,20 +144,7 @@ public struct PlanDocument: Sendable {
     }
 
     /// Text made safe for element content and quoted attribute values.
-    private func e(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    private func e(_ text: String) -> String { HTMLEscaping.escape(text) }
 }
 
 extension TaskBrief {

@@ -148,13 +148,23 @@ final class Dashboard: Sendable {
         _ id: CaseID, _ viewer: Viewer, notice: String? = nil, reason: String? = nil, errors: [String] = [],
         status: Int = 200
     ) async -> Response {
-        guard let principal = viewer.principal else { return Self.unavailable }
-        switch await reads.read(id, by: principal, through: .page, reason: reason) {
-        case .read(let record):
-            return .html(
+        await read(id, viewer, reason: reason) { record in
+            .html(
                 CaseDetailPage.render(
                     record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, notice: notice,
                     errors: errors), status: status)
+        }
+    }
+
+    /// Reads a case for a page, recorded as a page view, and `show`s it; or the page for a case that is not there,
+    /// that needs a reason to be read, or whose reading could not be recorded.
+    private func read(
+        _ id: CaseID, _ viewer: Viewer, reason: String?, show: (CaseRecord) -> Response
+    ) async -> Response {
+        guard let principal = viewer.principal else { return Self.unavailable }
+        switch await reads.read(id, by: principal, through: .page, reason: reason) {
+        case .read(let record):
+            return show(record)
         case .notFound:
             return .html(
                 PageLayout.page(
@@ -171,10 +181,9 @@ final class Dashboard: Sendable {
     /// The person's copy of the signed-off plan (`PlanDocument`): the document a `send-plan-copy` task carries, as it
     /// stands now, to read or print. Reading it is reading the case, and is recorded so.
     private func showPlan(_ id: CaseID, _ viewer: Viewer) async -> Response {
-        guard let principal = viewer.principal else { return Self.unavailable }
-        switch await reads.read(id, by: principal, through: .page, reason: nil) {
-        case .read(let record):
-            guard let copy = PlanCopy(of: record.state, at: clock.now()) else {
+        let now = clock.now()
+        return await read(id, viewer, reason: nil) { record in
+            guard let copy = PlanCopy(of: record.state, at: now) else {
                 return .html(
                     PageLayout.page(
                         title: "No plan signed off for \(id.rawValue)", section: .cases, viewer: viewer,
@@ -182,16 +191,6 @@ final class Dashboard: Sendable {
                     status: 404)
             }
             return .raw(Data(PlanDocument(copy).html.utf8), status: 200, contentType: "text/html; charset=utf-8")
-        case .notFound:
-            return .html(
-                PageLayout.page(
-                    title: "No case \(id.rawValue)", section: .cases, viewer: viewer,
-                    main: "<p>There is no case with this id. <a href=\"/cases\">Find a case</a>.</p>"),
-                status: 404)
-        case .needsReason(let why):
-            return .html(CaseAccessPage.reasonNeeded(id, why: why, viewer: viewer), status: 403)
-        case .unrecorded:
-            return Self.unrecorded(viewer)
         }
     }
 

@@ -1,3 +1,5 @@
+import CareJourneyKit
+
 /// A piece of HTML. Text interpolated into it is escaped; only `HTML` itself goes in as markup, so a name or a
 /// note from a case can never become markup.
 struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
@@ -39,19 +41,5 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
     }
 
     /// Text made safe for element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 }
