@@ -40,8 +40,13 @@ def outcome(task):
     """What this example worker does with a task: a provider for brokerage, an advocate for advocacy, …"""
     kind = task["kind"]
     if kind in ("find-provider", "arrange-interim-support"):
+        # Hours of home care at an hourly rate, within the budget: with the unit cost, unit, units a week and the
+        # provider's CQC location that the CLD return reports (docs/tasks.md#brokerage-replies).
         budget = task["brief"].get("weeklyBudget", 200.0)
-        return {"provider": "Python Home Care", "weeklyCost": min(budget, 250.0)}
+        hourly = 21.55
+        hours = round(min(budget, 250.0) / hourly, 2)
+        return {"provider": "Python Home Care", "weeklyCost": round(hours * hourly, 2), "unitCost": hourly,
+                "unitType": "hourly", "plannedUnitsPerWeek": hours, "cqcLocationID": "1-101112131"}
     if kind == "refer-advocacy":
         return {"advocate": "Python Advocacy"}
     if kind == "dp-audit":
