@@ -104,13 +104,16 @@ public enum Journey {
 }
 
 extension Journey {
+    // Lists, not sets: `acceptedEvents` runs for every event the writer applies, and a three-stage list is read
+    // without hashing.
+
     /// Where a financial re-assessment may be asked for: from support planning (the first is asked for at
     /// eligibility), while the case is open.
-    static let chargingStages: Set<Stage> = [.supportPlanning, .delivery, .review]
+    static let chargingStages: [Stage] = [.supportPlanning, .delivery, .review]
 
     /// Where NHS routes (a CHC checklist, s117 aftercare) are recorded: where the support is planned and reviewed,
     /// as Kent's checklist asks of a plan.
-    static let healthStages: Set<Stage> = [.supportPlanning, .delivery, .review]
+    static let healthStages: [Stage] = [.supportPlanning, .delivery, .review]
 }
 
 /// The result of an accepted event: the new state and the effects to commit with it.
