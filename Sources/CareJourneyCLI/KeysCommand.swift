@@ -83,8 +83,9 @@ struct KeysCommand: ParsableCommand {
             print("admitted '\(name)' (public key \(pair.publicKey)), who may \(may.joined(separator: "; "))")
             print("wrote its secret key to \(secretPath) (readable by you only): move it to its machine, keep it 0600")
             print("restart the broker to load it; connect with:")
-            // Z85 keys hold characters a shell would act on (& ! * ? { }), and never a single quote.
-            print("  --curve-server '\(keys.serverPublicKey)' --curve-secret-file '\(secretPath)'")
+            // Z85 keys hold characters a shell would act on (& ! * ? { }), and never a single quote; one may begin
+            // with '-', which `=` keeps from being read as a flag.
+            print("  --curve-server='\(keys.serverPublicKey)' --curve-secret-file '\(secretPath)'")
         }
     }
 }

@@ -6,13 +6,13 @@ import ServiceLifecycle
 import ZeroMQ
 
 /// Runs a task worker as a program: `--broker ENDPOINT`, `--service NAME`, `--protocol 0.1|0.2`, `--verbose`,
-/// and for CURVE `--curve-server KEY --curve-secret-file FILE` (as `carejourney keys admit` prints and writes
-/// them); stops gracefully on SIGTERM or SIGINT (finishing the task in hand). For the example workers and for
+/// and for CURVE `--curve-server=KEY --curve-secret-file FILE` (as `carejourney keys admit` prints and writes
+/// them; `--flag=value` is taken for every flag); stops gracefully on SIGTERM or SIGINT (finishing the task in hand). For the example workers and for
 /// small workers of a council's own.
 public enum WorkerCommandLine {
     static let usage =
         "usage: [--broker tcp://127.0.0.1:5555] [--service NAME] [--protocol 0.1|0.2] [--verbose] "
-        + "[--curve-server KEY --curve-secret-file FILE]"
+        + "[--curve-server=KEY --curve-secret-file FILE]"
 
     /// Parses the command line and serves `defaultService` (or `--service`) with `handle` until stopped.
     public static func run(
@@ -70,7 +70,12 @@ public enum WorkerCommandLine {
         var verbose = false
         var server: String?
         var secretFile: String?
-        var rest = arguments[...]
+        // `--flag=value` is the same as `--flag value`; a Z85 key may begin with '-', which only the first form
+        // keeps from being read as a flag.
+        var rest = arguments.flatMap { argument -> [String] in
+            guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return [argument] }
+            return [String(argument[..<equals]), String(argument[argument.index(after: equals)...])]
+        }[...]
         while let argument = rest.popFirst() {
             switch argument {
             case "--broker": options.broker = rest.popFirst() ?? options.broker

@@ -11,10 +11,12 @@ import CareJourneyTestSupport
 
 /// A worker's secret key comes from a file only its owner may read, never from the command line.
 @Suite(.serialized) struct WorkerSecretTests {
-    /// A key file admitting `brokerage-1` for brokerage, and the secret file `keys admit` would write for it.
+    /// A key file admitting `brokerage-1` for brokerage, and the secret file `keys admit` would write for it. The
+    /// broker's public key begins with '-' (one in 85 do), which a command line could take for a flag.
     func admitted(secretMode: Int = 0o600) throws -> (keys: CurveKeyFile, secretFile: String, publicKey: String) {
         let directory = temporaryDirectory()
         var keys = try CurveKeyFile.generate(path: "\(directory)/keys.yaml")
+        while !keys.serverPublicKey.hasPrefix("-") { keys = try CurveKeyFile.generate(path: keys.path) }
         let pair = try keys.admit("brokerage-1", serve: ["brokerage"])
         let secretFile = "\(directory)/brokerage-1.secret"
         try OwnerOnlyFile.write("# the CURVE secret key of 'brokerage-1'\n\(pair.secretKey)\n", to: secretFile)
@@ -36,7 +38,7 @@ import CareJourneyTestSupport
         let (keys, secretFile, publicKey) = try admitted()
         let parsed = try #require(
             try WorkerCommandLine.parse(
-                ["--curve-server", keys.serverPublicKey, "--curve-secret-file", secretFile], defaultService: "brokerage"
+                ["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile], defaultService: "brokerage"
             ))
         #expect(parsed.options.curve?.publicKey == publicKey, "the public key is derived from the secret")
         #expect(parsed.options.curve?.serverPublicKey == keys.serverPublicKey)
@@ -69,12 +71,12 @@ import CareJourneyTestSupport
             return process
         }
         // A secret on the command line is refused.
-        let refused = try python(["--curve-server", keys.serverPublicKey, "--curve-secret", "x"])
+        let refused = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret", "x"])
         refused.waitUntilExit()
         #expect(refused.terminationStatus == 2)
         // A secret file others may read is refused.
         chmod(secretFile, 0o644)
-        let exposed = try python(["--curve-server", keys.serverPublicKey, "--curve-secret-file", secretFile])
+        let exposed = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
         exposed.waitUntilExit()
         #expect(exposed.terminationStatus != 0)
         let said = String(
@@ -82,7 +84,7 @@ import CareJourneyTestSupport
         #expect(said.contains("chmod 600"), "\(said)")
         // From its own file, it serves.
         chmod(secretFile, 0o600)
-        let worker = try python(["--curve-server", keys.serverPublicKey, "--curve-secret-file", secretFile])
+        let worker = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
         #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
         #expect(try await harness.eventually { harness.broker.snapshot.workers.map(\.name) == ["brokerage-1"] })
         kill(worker.processIdentifier, SIGKILL)

@@ -13,7 +13,7 @@ brief; the reply names the task and the data of its reply event.
 With CURVE (a broker started with --curve-keys), pass the broker's public key and the file holding this worker's
 secret key, as `carejourney keys admit` prints and writes them; the file must be readable by its owner only:
 
-    python3 examples/workers/python/mdp_worker.py --curve-server 'KEY' --curve-secret-file brokerage-1.secret
+    python3 examples/workers/python/mdp_worker.py --curve-server='KEY' --curve-secret-file brokerage-1.secret
 """
 import argparse
 import json
@@ -160,7 +160,7 @@ def main():
                      "derived from it")
     args = parser.parse_args()
     if bool(args.curve_server) != bool(args.curve_secret_file):
-        parser.error("CURVE needs both --curve-server KEY and --curve-secret-file FILE")
+        parser.error("CURVE needs both --curve-server=KEY and --curve-secret-file FILE")
     curve = curve_keys(args.curve_server, args.curve_secret_file) if args.curve_server else None
     try:
         Worker(args.broker, args.service, args.protocol, outcome, args.die_after, args.heartbeat, curve).run()
