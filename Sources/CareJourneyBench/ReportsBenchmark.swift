@@ -46,7 +46,7 @@ struct ReportsBenchmark: AsyncParsableCommand {
         // Counted in the pieces `report cld` writes, without the whole text in memory at once.
         var bytes = 0
         cld.csvPieces { bytes += $0.utf8.count }
-        print("    \(cld.rows.count) rows, \(bytes / 1_048_576) MiB of CSV, \(cld.incompleteCount) incomplete")
+        print("    \(cld.rowCount) rows, \(bytes / 1_048_576) MiB of CSV, \(cld.incompleteCount) incomplete")
         let reviews = try await measure("review timeliness, 12 months", ReviewTimeliness(period: year), store, events)
         print("    \(reviews.total.firstDue) first reviews due, \(reviews.byTeam.count) team(s)")
         let requests = try await measure("request outcomes, 12 months", RequestOutcomes(period: year), store, events)

@@ -16,8 +16,9 @@ struct ReportCommand: AsyncParsableCommand {
             commandName: "cld",
             abstract: "Write the DHSC Client Level Data return (CSV) for a period, or check a CLD file.",
             discussion: """
-                Lists every row that lacks a mandatory field (case, field, rule, how to fix it) and writes nothing, \
-                exiting 1, unless --allow-incomplete is given. With --check FILE, checks any CLD file (ours or another \
+                Summarises the rows that lack a mandatory field (counts by field and rule, how to fix, the first few) \
+                and writes nothing, exiting 1, unless --allow-incomplete is given; --incomplete-out FILE lists every \
+                one. Rows are written as the histories are read, so a return of millions of rows needs little memory. With --check FILE, checks any CLD file (ours or another \
                 system's) against the Release 2 columns, lists and rules instead, prints the values by field and \
                 event type, and exits 1 on any error.
                 """)
@@ -34,6 +35,11 @@ struct ReportCommand: AsyncParsableCommand {
 
         @Flag(help: "Write the return even when rows lack a mandatory field; with --check, report them as warnings.")
         var allowIncomplete = false
+
+        @Option(
+            name: .customLong("incomplete-out"),
+            help: "List every mandatory field missing from every row to this file (CSV, one line per case and field).")
+        var incompleteOut: String?
 
         @Option(help: "Check this CLD file instead of writing a return (no store or scenario is read).")
         var check: String?
@@ -57,50 +63,85 @@ struct ReportCommand: AsyncParsableCommand {
                 printError("carejourney report cld: --la-code: \(error.message)")
                 throw ExitCode.failure
             }
-            let cld = try await source.fill(CLDReturn(period: try source.period(), laCode: code))
-            var listing = ""
-            for row in cld.incompleteRows {
-                for problem in row.problems { listing += "incomplete: \(problem)\n" }
-                if listing.utf8.count >= 1 << 16 {
-                    FileHandle.standardError.write(Data(listing.utf8))
-                    listing = ""
-                }
+            let files: CLDReturnFiles
+            do {
+                files = try CLDReturnFiles(out: out, incompleteOut: incompleteOut)
+            } catch {
+                printError("carejourney report cld: \((error as? ReportError)?.message ?? "\(error)")")
+                throw ExitCode.failure
             }
-            FileHandle.standardError.write(Data(listing.utf8))
-            if !cld.missingByColumn.isEmpty {
-                let byField = CLDColumn.allCases.compactMap { column in
-                    cld.missingByColumn[column].map { "\(column.rawValue) \($0)" }
+            var cld: CLDReturn
+            do {
+                // Rows are written as cases are read, a few thousand at a time: only the counts stay in memory.
+                cld = try await source.fill(CLDReturn(period: try source.period(), laCode: code)) { cld in
+                    if cld.rows.count >= 4096 { files.write(&cld) }
                 }
-                printError("incomplete rows by field: \(byField.joined(separator: ", "))")
+                try files.finish(&cld)
+            } catch {
+                files.discard()
+                if let error = error as? ReportError { printError("carejourney report cld: \(error.message)") }
+                throw ExitCode.failure
             }
+            Self.summarise(cld, listedIn: incompleteOut)
             var counts = CLDEvent.EventType.allCases.map { type in
                 "\(type.rawValue) \(cld.rowsByType[type] ?? 0)"
             }
             if cld.carersKnownByAssociation > 0 {
                 counts.append("carers known by association \(cld.carersKnownByAssociation)")
             }
-            let summary = "\(cld.rows.count) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
-            if cld.incompleteCount > 0 && !allowIncomplete {
-                printError(
-                    "carejourney report cld: \(cld.incompleteCount) of \(summary) lack a mandatory field (listed "
-                        + "above); nothing written.\n  hint: record the missing details, or pass --allow-incomplete")
-                throw ExitCode.failure
-            }
-            try source.recordExport(
-                "CLD return\(out.map { " to \($0)" } ?? " to standard output"), \(cld.rows.count) rows")
-            if let out {
-                do {
-                    try Self.write(cld, to: out)
-                } catch {
-                    let reason = (error as? ReportError)?.message ?? error.localizedDescription
-                    printError("carejourney report cld: cannot write \(out): \(reason)")
+            let summary = "\(cld.rowCount) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
+            do {
+                if let incompleteOut {
+                    try source.recordExport("CLD incomplete rows to \(incompleteOut), \(cld.incompleteCount) rows")
+                    try files.keepIncompleteList()
+                }
+                if cld.incompleteCount > 0 && !allowIncomplete {
+                    files.discard()
+                    printError(
+                        "carejourney report cld: \(cld.incompleteCount) of \(summary) lack a mandatory field "
+                            + "(summarised above); nothing written.\n  hint: record the missing details, or pass "
+                            + "--allow-incomplete")
                     throw ExitCode.failure
                 }
-            } else {
-                cld.csvPieces { FileHandle.standardOutput.write(Data($0.utf8)) }
+                try source.recordExport(
+                    "CLD return\(out.map { " to \($0)" } ?? " to standard output"), \(cld.rowCount) rows")
+                try files.keepReturn()
+            } catch let error as ReportError {
+                files.discard()
+                printError("carejourney report cld: \(error.message)")
+                throw ExitCode.failure
+            } catch {
+                files.discard()
+                throw error
             }
             let incomplete = cld.incompleteCount == 0 ? "" : ", \(cld.incompleteCount) incomplete"
             printError("wrote \(summary)\(incomplete)\(out.map { " to \($0)" } ?? "")")
+        }
+
+        /// Prints, a screen at most however many rows there are, how many rows lack each mandatory field under
+        /// each rule with how to fix it, and the first few problems; the full list goes to `listedIn`, if given.
+        static func summarise(_ cld: CLDReturn, listedIn list: String?) {
+            guard cld.incompleteCount > 0 else { return }
+            let byField = CLDColumn.allCases.compactMap { column in
+                cld.missingByColumn[column].map { "\(column.rawValue) \($0)" }
+            }
+            var lines = ["incomplete rows by field: \(byField.joined(separator: ", "))"]
+            let rules = cld.missingByRule.sorted {
+                ($0.value, $1.key.column.rawValue, $1.key.rule) > ($1.value, $0.key.column.rawValue, $0.key.rule)
+            }
+            let shown = 15
+            for (missing, count) in rules.prefix(shown) {
+                lines.append(
+                    "  \(missing.column.rawValue): \(count) row(s) lack it; it is \(missing.rule). To fix: "
+                        + missing.column.fix)
+            }
+            if rules.count > shown { lines.append("  and \(rules.count - shown) other fields and rules") }
+            lines.append("the first \(cld.examples.count) of them:")
+            lines += cld.examples.map { "incomplete: \($0)" }
+            lines.append(
+                list.map { "every row and field is listed in \($0)" }
+                    ?? "  hint: --incomplete-out FILE lists every row and field (CSV, one line per case and field)")
+            printError(lines.joined(separator: "\n"))
         }
 
         /// Checks the file at `path`, prints what was found, and exits 1 on any error.
@@ -118,34 +159,6 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             printError("\(path): passes the Release 2 checks (\(validator.rows) row(s), \(validator.warnings) warning(s))")
-        }
-
-        /// Writes the CSV to a file beside `path`, then renames it into place: a reader never sees half a return,
-        /// and a failure leaves what was there before.
-        static func write(_ cld: CLDReturn, to path: String) throws {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ReportError(
-                    .invalidOption, "the folder \(folder) does not exist; create it or give another --out")
-            }
-            guard FileManager.default.isWritableFile(atPath: folder) else {
-                throw ReportError(.invalidOption, "the folder \(folder) is not writable by this user")
-            }
-            let partial = path + ".partial"
-            // Owner-only from the start, whatever the umask: the return holds NHS numbers and dates of birth.
-            guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]),
-                let handle = FileHandle(forWritingAtPath: partial)
-            else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partial]) }
-            do {
-                try cld.csvPieces { try handle.write(contentsOf: Data($0.utf8)) }
-                try handle.synchronize()
-                try handle.close()
-                guard rename(partial, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            } catch {
-                try? FileManager.default.removeItem(atPath: partial)
-                throw error
-            }
         }
     }
 

@@ -47,13 +47,20 @@ struct ReportSourceOptions: ParsableArguments {
 
     /// `report` with every case that may have something in its period added; prints what went wrong and exits 1
     /// when the histories cannot be read.
-    func fill<Report: CaseHistoryReport>(_ report: Report) async throws -> Report {
-        if let scenario { return try run(scenario, into: report) }
+    ///
+    /// - Parameter added: called after each case is added (to write out what the report need not keep).
+    func fill<Report: CaseHistoryReport>(
+        _ report: Report, added: @escaping @Sendable (inout Report) -> Void = { _ in }
+    ) async throws -> Report {
+        if let scenario { return try run(scenario, into: report, added: added) }
         do {
             // Read-only: a report runs beside a live service and never migrates or writes its store.
             return try await CaseStore(directory: dataDirectory, access: .readOnly).reduceHistories(
                 activeFrom: report.period.start, into: report
-            ) { report, history in report.add(history) }
+            ) { report, history in
+                report.add(history)
+                added(&report)
+            }
         } catch {
             printError("carejourney report: \(error)")
             throw ExitCode.failure
@@ -78,7 +85,9 @@ struct ReportSourceOptions: ParsableArguments {
         }
     }
 
-    private func run<Report: CaseHistoryReport>(_ path: String, into report: Report) throws -> Report {
+    private func run<Report: CaseHistoryReport>(
+        _ path: String, into report: Report, added: (inout Report) -> Void
+    ) throws -> Report {
         let scenario: Scenario
         do {
             scenario = try ScenarioFile.load(path)
@@ -92,7 +101,10 @@ struct ReportSourceOptions: ParsableArguments {
         if !problems.isEmpty { throw ExitCode.failure }
         var report = report
         for id in result.histories.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-            if let history = result.histories[id] { report.add(history) }
+            if let history = result.histories[id] {
+                report.add(history)
+                added(&report)
+            }
         }
         return report
     }

@@ -21,17 +21,34 @@ public struct CLDReturn: Sendable {
     }
 
     public let period: ReportPeriod
-    /// The rows as CSV lines (without their line ends), in case then start order: kept as text, not as events, so
-    /// that a return of millions of rows fits in memory.
+    /// The rows as CSV lines (without their line ends), in case then start order, not yet taken by `drain()`:
+    /// kept as text, not as events. A large return is drained as it is filled and written as it goes.
     public private(set) var rows: [String] = []
+    /// How many rows the return has, drained or not.
+    public private(set) var rowCount = 0
     /// How many rows there are of each type.
     public private(set) var rowsByType: [CLDEvent.EventType: Int] = [:]
     /// How many rows are carers known by association (rows with no event).
     public private(set) var carersKnownByAssociation = 0
-    /// The rows that lack a mandatory field, in row order, each with the fields and their rules.
+    /// The rows that lack a mandatory field, in row order, each with the fields and their rules, not yet taken by
+    /// `drain()`.
     public private(set) var incompleteRows: [IncompleteRow] = []
+    /// How many rows lack a mandatory field, drained or not.
+    public private(set) var incompleteCount = 0
     /// How many rows lack each mandatory field.
     public private(set) var missingByColumn: [CLDColumn: Int] = [:]
+    /// How many rows lack each mandatory field under each rule, for a summary a screen long however many rows.
+    public private(set) var missingByRule: [Missing: Int] = [:]
+    /// The first problems found (at most `exampleCount`), kept when the rows are drained.
+    public private(set) var examples: [Problem] = []
+    /// How many problems `examples` keeps.
+    public static let exampleCount = 5
+
+    /// A mandatory field and the rule that makes it so.
+    public struct Missing: Hashable, Sendable {
+        public let column: CLDColumn
+        public let rule: String
+    }
 
     /// A row and the mandatory fields it lacks (kept once a row: a return may have millions).
     public struct IncompleteRow: Sendable {
@@ -45,10 +62,7 @@ public struct CLDReturn: Sendable {
         }
     }
 
-    /// How many rows lack a mandatory field.
-    public var incompleteCount: Int { incompleteRows.count }
-
-    /// Each missing mandatory field, row by row.
+    /// Each missing mandatory field of the rows not yet drained, row by row.
     public var problems: [Problem] { incompleteRows.flatMap(\.problems) }
     private let extractor: CLDEventExtractor
     private let firstDay: String
@@ -71,13 +85,29 @@ public struct CLDReturn: Sendable {
             event.values[.periodStart] = firstDay
             event.values[.periodEnd] = lastDay
             rows.append(CLDColumn.allCases.map { Self.quoted(event.values[$0] ?? "") }.joined(separator: ","))
+            rowCount += 1
             if let type = event.type { rowsByType[type, default: 0] += 1 } else { carersKnownByAssociation += 1 }
             let missing = event.missing
             guard !missing.isEmpty else { continue }
-            incompleteRows.append(
-                IncompleteRow(caseID: event.caseID, reference: event.values[.eventReference] ?? "", missing: missing))
-            for field in missing { missingByColumn[field.column, default: 0] += 1 }
+            let row = IncompleteRow(caseID: event.caseID, reference: event.values[.eventReference] ?? "", missing: missing)
+            incompleteRows.append(row)
+            incompleteCount += 1
+            for field in missing {
+                missingByColumn[field.column, default: 0] += 1
+                missingByRule[Missing(column: field.column, rule: field.rule), default: 0] += 1
+            }
+            if examples.count < Self.exampleCount { examples += row.problems.prefix(Self.exampleCount - examples.count) }
         }
+    }
+
+    /// Takes the rows and incomplete rows added since the last drain, leaving the counts: how a return of millions
+    /// of rows is written as it is filled, in little memory.
+    public mutating func drain() -> (rows: [String], incomplete: [IncompleteRow]) {
+        defer {
+            rows.removeAll(keepingCapacity: true)
+            incompleteRows.removeAll(keepingCapacity: true)
+        }
+        return (rows, incompleteRows)
     }
 
     /// `text` as an LA code: the council's three-digit code in every social care collection (Lincolnshire's is 503),
@@ -120,9 +150,13 @@ public struct CLDReturn: Sendable {
         return text
     }
 
-    /// The CSV in order, in pieces of about `size` bytes: a large return is written without a second copy of it.
-    public func csvPieces(of size: Int = 1 << 20, _ body: (String) throws -> Void) rethrows {
-        var piece = CLDColumn.allCases.map { Self.quoted($0.rawValue) }.joined(separator: ",") + "\r\n"
+    /// The CSV's header line, with its line end.
+    public static let header = CLDColumn.allCases.map { quoted($0.rawValue) }.joined(separator: ",") + "\r\n"
+
+    /// The CSV of the rows not yet drained, in order, in pieces of about `size` bytes: a large return is written
+    /// without a second copy of it.
+    public func csvPieces(of size: Int = 1 << 20, header: Bool = true, _ body: (String) throws -> Void) rethrows {
+        var piece = header ? Self.header : ""
         for row in rows {
             piece += row
             piece += "\r\n"
@@ -134,7 +168,8 @@ public struct CLDReturn: Sendable {
         if !piece.isEmpty { try body(piece) }
     }
 
-    static func quoted(_ field: String) -> String {
+    /// `field` as a CSV field, quoted where it must be.
+    public static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

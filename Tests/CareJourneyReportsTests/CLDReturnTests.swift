@@ -308,6 +308,29 @@ func records(_ csv: String) -> [[String: String]] {
         #expect(cld.missingByColumn[.primarySupportReason] == nil, "a request needs no primary support reason")
     }
 
+    @Test func aReturnDrainedAsItIsFilledWritesTheSameRowsAndKeepsItsCounts() throws {
+        let whole = try quarterReturn()
+        var drained = CLDReturn(period: try quarter(), laCode: "503")
+        var text = CLDReturn.header
+        var incomplete: [CLDReturn.Problem] = []
+        for history in try histories(quarterScenario) {
+            drained.add(history)
+            let taken = drained.drain()
+            for row in taken.rows { text += row + "\r\n" }
+            incomplete += taken.incomplete.flatMap(\.problems)
+            #expect(drained.rows.isEmpty && drained.incompleteRows.isEmpty)
+        }
+        #expect(text == whole.csv)
+        #expect(incomplete == whole.problems)
+        #expect(drained.rowCount == whole.rows.count && drained.rowCount > 0)
+        #expect(drained.incompleteCount == whole.incompleteCount && drained.incompleteCount > 0)
+        #expect(drained.missingByColumn == whole.missingByColumn)
+        #expect(drained.examples == Array(whole.problems.prefix(CLDReturn.exampleCount)))
+        #expect(
+            drained.missingByRule.values.reduce(0, +) == whole.problems.count,
+            "each missing field is counted once under its rule")
+    }
+
     @Test func theNextQuarterEndsWhatEndedInItAndShowsTheDeath() throws {
         var cld = CLDReturn(period: try ReportPeriod(from: "2026-07-01", to: "2026-09-30"), laCode: "503")
         for history in try histories(quarterScenario) { cld.add(history) }

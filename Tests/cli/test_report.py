@@ -46,6 +46,17 @@ def test_a_complete_return_is_written_to_the_file(tmp_path):
     assert "5 row(s): 0 error(s)" in checked.stdout
 
 
+def test_a_return_to_standard_output_is_the_same_and_leaves_no_file(tmp_path):
+    out = tmp_path / "cld.csv"
+    assert report("cld", "--scenario", TYPICAL, *YEAR, "--la-code", "503", "--out", str(out)).returncode == 0
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    printed = subprocess.run([binary(), "report", "cld", "--scenario", TYPICAL, *YEAR, "--la-code", "503"],
+                             capture_output=True, cwd=ROOT, env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == out.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cld.csv"], "the partial copy is removed"
+
+
 def test_a_quarter_is_the_twelve_months_to_its_end(tmp_path):
     out = tmp_path / "cld.csv"
     done = report("cld", "--scenario", TYPICAL, "--quarter", "2026-27Q3", "--la-code", "503", "--out", str(out))
@@ -66,7 +77,7 @@ def test_check_names_release_1_values_and_exits_1(tmp_path):
     assert "error: Reporting Period Start Date: '2026-01-01' is not a date written DD/MM/YYYY" in checked.stdout
 
 
-def test_incomplete_rows_are_listed_and_nothing_is_written(tmp_path):
+def test_incomplete_rows_are_summarised_listed_to_a_file_and_nothing_is_written(tmp_path):
     out = tmp_path / "cld.csv"
     # Not-eligible's scenario without the details its contact gives, nor who took part in the assessment.
     lines = Path(NOT_ELIGIBLE).read_text().splitlines()
@@ -76,14 +87,27 @@ def test_incomplete_rows_are_listed_and_nothing_is_written(tmp_path):
     incomplete = tmp_path / "not-eligible.yaml"
     incomplete.write_text("\n".join(kept).replace("../../workflows/", str(ROOT / "workflows") + "/") + "\n")
     NOT_ELIGIBLE_BARE = str(incomplete)
-    done = report("cld", "--scenario", NOT_ELIGIBLE_BARE, *YEAR, "--la-code", "503", "--out", str(out))
+    listed = tmp_path / "incomplete.csv"
+    done = report("cld", "--scenario", NOT_ELIGIBLE_BARE, *YEAR, "--la-code", "503", "--out", str(out),
+                  "--incomplete-out", str(listed))
     assert done.returncode == 1
-    assert not out.exists()
+    assert not out.exists() and not (tmp_path / "cld.csv.partial").exists()
+    # Standard error shows the first few problems, never the whole list.
     problems = [line for line in done.stderr.splitlines() if line.startswith("incomplete: ")]
-    assert "incomplete: cyril cyril/REQ/20260302/serviceuser/selfreferral: 'NHS Number' is empty; it is mandatory " \
-        "on every row (person field). To fix: record it with record-person-details (nhsNumber)" in problems
-    assert any("cyril/ASS/20260303/serviceuser/longtermassessment: 'Method of Assessment' is empty" in line
-               for line in problems)
+    assert problems[0] == "incomplete: cyril cyril/REQ/20260302/serviceuser/selfreferral: 'NHS Number' is empty; " \
+        "it is mandatory on every row (person field). To fix: record it with record-person-details (nhsNumber)"
+    assert len(problems) == 5
+    assert "  NHS Number: 2 row(s) lack it; it is mandatory on every row (person field). To fix: record it with " \
+        "record-person-details (nhsNumber)" in done.stderr.splitlines()
+    assert f"every row and field is listed in {listed}" in done.stderr
+    # The file lists every case and field, owner-only.
+    assert listed.stat().st_mode & 0o777 == 0o600
+    lines = list(csv.DictReader(io.StringIO(listed.read_text())))
+    assert {"Case": "cyril", "Event Reference": "cyril/ASS/20260303/serviceuser/longtermassessment",
+            "Field": "Method of Assessment"}.items() <= next(
+                line for line in lines if line["Field"] == "Method of Assessment").items()
+    assert sum(1 for line in lines if line["Field"] == "NHS Number") == 2
+    assert len(lines) > len(problems)
     by_field = [line for line in done.stderr.splitlines() if line.startswith("incomplete rows by field: ")]
     assert by_field and "NHS Number 2" in by_field[0] and "Date of Birth 2" in by_field[0] \
         and "Method of Assessment 1" in by_field[0] and "Primary Support Reason 1" in by_field[0]
