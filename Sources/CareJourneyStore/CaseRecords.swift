@@ -115,7 +115,8 @@ public struct StoreStats: Codable, Sendable, Equatable {
     public let pendingTimers: Int
     public let openTasksByQueue: [String: Int]
 
-    init(_ figures: StoreFigures) {
+    /// The stats of `figures` (the engine's, kept as it commits, or a count of the store).
+    public init(_ figures: StoreFigures) {
         let byStage = figures.cases.filter { $0.value > 0 }
         cases = byStage.values.reduce(0, +)
         openCases = cases - (byStage[.closed] ?? 0)

@@ -75,6 +75,13 @@ extension CaseStore {
         }
     }
 
+    /// How many cases are closed: a count over the stage index.
+    public func closedCases() async throws(StoreError) -> Int {
+        try await readAsync { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage = ?", arguments: [Stage.closed.rawValue]) ?? 0
+        }
+    }
+
     /// Every queue with open or failed tasks.
     public func queueFigures() async throws(StoreError) -> [QueueFigures] {
         try await readAsync { db in

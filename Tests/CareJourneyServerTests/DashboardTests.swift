@@ -79,6 +79,29 @@ import CareJourneyTestSupport
         }
     }
 
+    @Test func theOverviewsCountsAreCurrentAndItsSummaryIsReadInTheBackground() async throws {
+        try await LiveServer.with(sample: 25) { server in
+            // The summary (waits, oldest tasks, reviews due) is read at start, then every 15 seconds.
+            #expect(try await eventually { try await server.get("/api/overview")["summaryAt"]?.string != nil })
+            let before = try await server.get("/api/overview")
+            let summaryAt = try #require(before["summaryAt"]?.string)
+            func open(_ figures: LiveServer.Reply) -> Int {
+                Int((figures["stages"]?.array ?? []).compactMap { $0["cases"]?.number }.reduce(0, +))
+            }
+            #expect(try #require(before["stages"]?.array).allSatisfy { $0["averageWait"]?.number != nil })
+            #expect(before["reviews"]?["dueThisWeek"] != nil)
+            // A new case is counted at once, from the engine's own counts, while the summary stays as it was read.
+            let contact: JSONValue = ["data": ["name": "Ada", "clientType": "adult", "route": "gp"]]
+            #expect(try await server.post("/api/cases", contact).status == 201)
+            let after = try await server.get("/api/overview")
+            #expect(open(after) == open(before) + 1)
+            #expect(after["summaryAt"]?.string == summaryAt, "the summary is not read again per request")
+            let page = try await server.get("/").text
+            #expect(page.contains("data-figure=\"open-cases\">\(open(after))</span>"))
+            #expect(page.contains("waits, oldest tasks and reviews due as read at"))
+        }
+    }
+
     @Test func theASCOFMeasuresFromTheCLDRowsAreOnTheOverview() async throws {
         try await LiveServer.with(sample: 120) { server in
             // Read in the background with the review figures: the section says so until they are ready.

@@ -1,31 +1,66 @@
 import CareJourneyClock
 import CareJourneyStore
 import CareJourneyWire
+import Foundation
+import Logging
+import ServiceLifecycle
 import Synchronization
 
-/// The overview's figures for the dashboard's pages and `GET /api/overview`, shared: read again once those last
-/// read are a second old (pages that refresh live, many at once, share one read a second).
-final class OverviewReader: Sendable {
+/// The overview's figures for the dashboard's pages and `GET /api/overview`, shared, and never a scan of the store
+/// per request: the counts (cases by stage, tasks by queue and status) are those the engine's writer keeps as it
+/// commits, current at every request; the figures that need a pass over an index (waits by stage, each queue's
+/// oldest task, reviews due and how the done ones went) are a summary read in the background every `interval`, or
+/// ten times as long as the last read took if that is longer, and shown with the time they were read.
+final class OverviewReader: Service, Sendable {
     let engine: Engine
     let clock: any CareClock
     /// The task broker's queues and workers now, when a broker runs.
     let workers: (@Sendable () -> BrokerSnapshot)?
-    private let last = Mutex<(read: ContinuousClock.Instant, figures: OverviewFigures)?>(nil)
-    private static let freshFor = Duration.seconds(1)
+    private let interval: Duration
+    private let logger: Logger
+    private let latest = Mutex<OverviewFigures.Summary?>(nil)
 
-    init(engine: Engine, clock: any CareClock, workers: (@Sendable () -> BrokerSnapshot)?) {
+    init(
+        engine: Engine, clock: any CareClock, workers: (@Sendable () -> BrokerSnapshot)?,
+        interval: Duration = .seconds(15), logger: Logger
+    ) {
         self.engine = engine
         self.clock = clock
         self.workers = workers
+        self.interval = interval
+        self.logger = logger
     }
 
-    /// The figures, at most a second old; `nil` when the store cannot be read.
-    func figures() async -> OverviewFigures? {
-        if let last = last.withLock({ $0 }), ContinuousClock.now - last.read < Self.freshFor { return last.figures }
-        let started = ContinuousClock.now
-        guard let figures = try? await OverviewFigures.read(store: engine.store, broker: workers?(), at: clock.now())
-        else { return nil }
-        last.withLock { $0 = (started, figures) }
-        return figures
+    /// The figures now, with the last summary read; waits up to `patience` for the first count or summary after
+    /// start-up. `nil` when there is neither yet, or the store cannot be read.
+    func figures(waitingUpTo patience: Duration = .milliseconds(800)) async -> OverviewFigures? {
+        let deadline = ContinuousClock.now + patience
+        while engine.figures == nil, latest.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let summary = latest.withLock { $0 }
+        guard let counts = engine.figures ?? summary?.counts else { return nil }
+        return OverviewFigures(counts: counts, summary: summary, broker: workers?(), at: clock.now())
+    }
+
+    /// Reads the summary now and keeps it; a store that cannot be read leaves the last one in place.
+    func refresh() async {
+        do {
+            let summary = try await OverviewFigures.Summary.read(from: engine.store, at: clock.now())
+            latest.withLock { $0 = summary }
+        } catch {
+            logger.warning("the overview's summary was not read", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    func run() async throws {
+        // A graceful shutdown cuts the wait short; a read under way finishes first.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                await self.refresh()
+                try await Task.sleep(for: max(self.interval, (ContinuousClock.now - started) * 10))
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ struct JourneyMap: Sendable {
     }
 
     /// The map with each stage's figures; stages without open cases are drawn empty.
-    func svg(figures: [StageFigures], closed: Int) -> HTML {
+    func svg(figures: [OverviewFigures.Stage], closed: Int) -> HTML {
         let byStage = Dictionary(uniqueKeysWithValues: figures.map { ($0.stage, $0) })
         let width = (positions.values.map(\.x).max() ?? 0) + Self.box.width + Self.margin
         // Transitions back along the journey curve below the boxes: room for the deepest of them.
@@ -86,11 +86,14 @@ struct JourneyMap: Sendable {
             """
     }
 
-    private func node(_ stage: Stage, at point: (x: Double, y: Double), figures: StageFigures?, closed: Int) -> HTML {
+    private func node(
+        _ stage: Stage, at point: (x: Double, y: Double), figures: OverviewFigures.Stage?, closed: Int
+    ) -> HTML {
         let shade = Self.shade(forWait: figures?.averageWait)
         let count = stage == .closed ? "\(closed) closed" : "\(figures?.cases ?? 0) open"
         let wait =
-            figures.map { "waited \(UKTime.duration($0.averageWait))" } ?? (stage == .closed ? "" : "none waiting")
+            figures.map { figures in figures.averageWait.map { "waited \(UKTime.duration($0))" } ?? "wait being read" }
+            ?? (stage == .closed ? "" : "none waiting")
         let cx = point.x + Self.box.width / 2
         return """
             <a href="/cases?state=\(stage.rawValue)"><g>\

@@ -22,10 +22,10 @@ enum OverviewPage {
             title: "Overview", section: .overview, viewer: viewer,
             main: """
                 <div id="overview-figures" data-live>
-                <p class="hint">Figures at \(UKTime.element(figures.at)).</p>
+                <p class="hint">Counts at \(UKTime.element(figures.at)); \(summaryTime(figures.summaryAt)).</p>
                 <div class="grid">
                 <div class="panel"><span class="figure" data-figure="open-cases">\(open)</span> open cases</div>
-                <div class="panel"><span class="figure" data-figure="overdue-reviews">\(figures.reviews.overdue)</span> \
+                <div class="panel"><span class="figure" data-figure="overdue-reviews">\(figures.overdue)</span> \
                 <a href="/cases?overdue=true">cases with an overdue review</a></div>
                 <div class="panel"><span class="figure" data-figure="failed-tasks">\(figures.queues.reduce(0) { $0 + $1.failed })</span> \
                 <a href="/queues">failed tasks</a> waiting for the operations team</div>
@@ -34,7 +34,7 @@ enum OverviewPage {
                 \(mapSection)
                 \(stageTable(figures))
                 <h2>Reviews</h2>
-                \(reviews(figures.reviews))
+                \(reviews(figures.reviews, overdue: figures.overdue))
                 \(ReviewTimelinessSection.render(timeliness))
                 <h2>ASCOF measures</h2>
                 \(ASCOFSection.render(ascof))
@@ -50,7 +50,7 @@ enum OverviewPage {
                 """
                 <tr><th scope="row"><a href="/cases?state=\(stage.stage.rawValue)">\(stage.stage.rawValue)</a></th>\
                 <td class="num" data-stage="\(stage.stage.rawValue)">\(stage.cases)</td>\
-                <td>\(UKTime.duration(stage.averageWait))</td><td>\(UKTime.duration(stage.longestWait))</td></tr>
+                <td>\(wait(stage.averageWait))</td><td>\(wait(stage.longestWait))</td></tr>
                 """
             })
         return """
@@ -62,14 +62,30 @@ enum OverviewPage {
             """
     }
 
-    private static func reviews(_ reviews: ReviewFigures) -> HTML {
-        let due = ["informal", "first-formal", "planned"].map { reviews.dueThisWeek[$0] ?? 0 }
+    /// When the waits, the oldest tasks and the reviews were read, or that they are being read.
+    private static func summaryTime(_ at: Date?) -> HTML {
+        at.map { "waits, oldest tasks and reviews due as read at \(UKTime.element($0))" }
+            ?? "waits, oldest tasks and reviews due are being read"
+    }
+
+    private static func wait(_ seconds: TimeInterval?) -> HTML {
+        seconds.map { "\(UKTime.duration($0))" } ?? "<span class=\"hint\">being read</span>"
+    }
+
+    private static func reviews(_ reviews: ReviewFigures?, overdue: Int) -> HTML {
+        let due = ["informal", "first-formal", "planned"].map { reviews?.dueThisWeek[$0] ?? 0 }
+        let dueNow: HTML =
+            reviews == nil
+            ? "<p class=\"hint\">Being read.</p>"
+            : """
+            <p><span class="figure" data-figure="reviews-due">\(due.reduce(0, +))</span> \
+            (\(due[0]) informal, \(due[1]) first formal, \(due[2]) planned)</p>
+            """
         return """
             <div class="grid">
             <div class="panel"><h3>Due in the next 7 days</h3>
-            <p><span class="figure" data-figure="reviews-due">\(due.reduce(0, +))</span> \
-            (\(due[0]) informal, \(due[1]) first formal, \(due[2]) planned)</p></div>
-            <div class="panel"><h3>Overdue now</h3><p><span class="figure">\(reviews.overdue)</span> \
+            \(dueNow)</div>
+            <div class="panel"><h3>Overdue now</h3><p><span class="figure">\(overdue)</span> \
             <a href="/cases?overdue=true">see the cases</a></p></div>
             </div>
             """

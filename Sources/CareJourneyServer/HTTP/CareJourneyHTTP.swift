@@ -21,7 +21,7 @@ import ServiceLifecycle
 /// `BrokerSnapshot` read whenever a page or a scrape needs one.
 public struct CareJourneyHTTP: Sendable {
     /// What to run, in the order to start them (a `ServiceGroup` stops them in the reverse order): the metrics'
-    /// first count and the review timeliness summary, then the HTTP server, then the live-update streams, which are
+    /// first count, the review timeliness and the overview's summaries, then the HTTP server, then the live-update streams, which are
     /// ended first so that the server can drain.
     public let services: [any Service]
 
@@ -39,7 +39,7 @@ public struct CareJourneyHTTP: Sendable {
     ) {
         let live = LiveEvents(engine: engine, limits: limits, sessions: access.sessions)
         let timeliness = ReviewTimelinessService(store: engine.store, clock: clock, logger: logger)
-        let overview = OverviewReader(engine: engine, clock: clock, workers: workers)
+        let overview = OverviewReader(engine: engine, clock: clock, workers: workers, logger: logger)
         let commands = CaseCommands(engine: engine, clock: clock)
         let routes = CaseAPI(engine: engine, clock: clock).router(access: access)
         FiguresAPI(overview: overview, reviews: timeliness, commands: commands).add(to: routes)
@@ -58,6 +58,6 @@ public struct CareJourneyHTTP: Sendable {
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.connections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        services = [metrics, timeliness, app, live]
+        services = [metrics, timeliness, overview, app, live]
     }
 }
