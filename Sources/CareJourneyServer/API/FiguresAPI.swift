@@ -10,6 +10,14 @@ struct FiguresAPI: Sendable {
     let reviews: ReviewTimelinessService
     let commands: CaseCommands
 
+    /// How long a request for figures read in the background waits for the first after start: under a second,
+    /// then it is told to come back (the first read of a large store's histories takes about a minute a million
+    /// cases).
+    static let patience = Duration.milliseconds(800)
+    static let notReady =
+        "they are read from the case histories in the background after start (about a minute for a million "
+        + "cases); try again shortly"
+
     /// The largest body of a bulk action.
     static let maxBody = 64 * 1024
 
@@ -19,15 +27,14 @@ struct FiguresAPI: Sendable {
             return Response.json(figures)
         }
         router.get("/api/reports/reviews") { _, _ in
-            guard let figures = await reviews.figures(waitingUpTo: .seconds(5)) else {
-                throw Problem(
-                    503, "not-ready", "Review timeliness is still being read", "try again in a few seconds")
+            guard let figures = await reviews.figures(waitingUpTo: Self.patience) else {
+                throw Problem(503, "not-ready", "Review timeliness is still being read", Self.notReady)
             }
             return Response.json(figures)
         }
         router.get("/api/reports/ascof") { _, _ in
-            guard let measures = await reviews.ascof(waitingUpTo: .seconds(5)) else {
-                throw Problem(503, "not-ready", "The ASCOF measures are still being read", "try again in a few seconds")
+            guard let measures = await reviews.ascof(waitingUpTo: Self.patience) else {
+                throw Problem(503, "not-ready", "The ASCOF measures are still being read", Self.notReady)
             }
             return Response.json(measures)
         }
