@@ -23,8 +23,14 @@ public struct ASCOFMeasures: Sendable {
     public init(
         rows: [[CLDColumn: String]], period: ReportPeriod, population18to64: Int? = nil, population65: Int? = nil
     ) {
+        self.init(
+            events: rows.compactMap(ASCOFEvent.init), period: period, population18to64: population18to64,
+            population65: population65)
+    }
+
+    /// Computes every measure from rows already read as the measures read them.
+    init(events: [ASCOFEvent], period: ReportPeriod, population18to64: Int?, population65: Int?) {
         self.period = period
-        let events = rows.compactMap(ASCOFEvent.init)
         let people = Dictionary(grouping: events, by: \.person)
         let first = CLDDate.calendarDay(of: period.start)
         let last = CLDDate.calendarDay(of: period.end).adding(days: -1)
@@ -95,7 +101,14 @@ struct ASCOFEvent: Sendable {
     let end: CalendarDay?
     let born: CalendarDay?
     let died: CalendarDay?
+    /// The row's values in the columns the measures read (`columnsRead`), no others.
     let values: [CLDColumn: String]
+
+    /// The columns the measures read beyond those above.
+    static let columnsRead: [CLDColumn] = [
+        .accommodationStatus, .deliveryMechanism, .eventReference, .outcome, .primarySupportReason, .routeOfAccess,
+        .serviceComponent, .serviceType,
+    ]
 
     /// The row as an event, or `nil` for a row with no event, no person or no start (DHSC drops those).
     init?(_ row: [CLDColumn: String]) {
@@ -115,7 +128,9 @@ struct ASCOFEvent: Sendable {
         if let died, died >= start, end.map({ died < $0 }) ?? true { self.end = died } else { self.end = end }
         // DHSC knows the year and month of birth only, and counts from the first of the month.
         born = row[.dateOfBirth].flatMap(CLDDate.day)?.firstOfMonth
-        values = row
+        var values: [CLDColumn: String] = [:]
+        for column in Self.columnsRead { values[column] = row[column] }
+        self.values = values
     }
 
     var isServiceUser: Bool { clientType == CLDCodes.ClientType.serviceUser.rawValue }

@@ -11,8 +11,9 @@ public struct ASCOFReport: CaseHistoryReport {
     public let period: ReportPeriod
     private var cld: CLDReturn
     private let extractor: CLDEventExtractor
-    /// The CLD rows read, by column.
-    public private(set) var rows: [[CLDColumn: String]] = []
+    /// The CLD rows read, as the measures read them: only the columns they use are kept (a dashboard over a million
+    /// cases holds millions of them).
+    private(set) var events: [ASCOFEvent] = []
 
     /// A report of `measured`.
     public init(measured: ReportPeriod) {
@@ -27,14 +28,14 @@ public struct ASCOFReport: CaseHistoryReport {
 
     public mutating func add(_ history: CaseHistory) {
         for event in extractor.events(of: history) where event.type != nil && cld.counts(event) {
-            rows.append(event.values)
+            if let event = ASCOFEvent(event.values) { events.append(event) }
         }
     }
 
     /// The measures, with the populations 2B and 2C need if given.
     public func measures(population18to64: Int? = nil, population65: Int? = nil) -> ASCOFMeasures {
         ASCOFMeasures(
-            rows: rows, period: measured, population18to64: population18to64, population65: population65)
+            events: events, period: measured, population18to64: population18to64, population65: population65)
     }
 }
 
