@@ -10,7 +10,7 @@ struct CareJourneyBench: AsyncParsableCommand {
         abstract: "Print the durable engine's figures (build with -c release).",
         subcommands: [
             TransitionsBenchmark.self, MillionCasesBenchmark.self, SearchBenchmark.self, TasksBenchmark.self,
-            ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self,
+            ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self, PagesBenchmark.self,
         ],
         defaultSubcommand: TransitionsBenchmark.self)
 }
@@ -20,6 +20,15 @@ func peakMemoryMiB() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
+}
+
+/// Resident memory of this process now, in MiB (from /proc; 0 where there is none).
+func residentMemoryMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+    else { return 0 }
+    return kilobytes / 1024
 }
 
 /// A fresh folder for a benchmark's store, owner-only.

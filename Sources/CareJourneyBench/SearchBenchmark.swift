@@ -44,7 +44,7 @@ struct SearchBenchmark: AsyncParsableCommand {
         let directory = dataDir ?? scratchDirectory("search")
         let population = SearchPopulation(count: cases, seed: seed)
         print("carejourney-bench search: \(cases) cases in \(directory)")
-        try await populate(population, in: directory, policy: rules)
+        try await Self.populate(population, in: directory, policy: rules)
         let store = try CaseStore(directory: directory)
         let stats = try await store.stats()
         let overdue = stats.overdueReviews
@@ -65,8 +65,9 @@ struct SearchBenchmark: AsyncParsableCommand {
         }
     }
 
-    /// Fills the store in `directory`, unless a run with the same population already did.
-    func populate(_ population: SearchPopulation, in directory: String, policy: Policy) async throws {
+    /// Fills the store in `directory`, unless a run with the same population already did (the search and pages
+    /// benchmarks share it).
+    static func populate(_ population: SearchPopulation, in directory: String, policy: Policy) async throws {
         let store = try CaseStore(directory: directory)
         let key = "bench.search.population"
         if let label = try store.meta(key) {
