@@ -1,8 +1,11 @@
+import CareJourneyCore
 import Foundation
 
-/// Dates and durations as people in an English council read them: UK format, UK time.
+/// Dates and durations as people in an English council read them: UK format, UK time, with the zone's name (GMT or
+/// BST) beside a time. `serve` refuses to start when the system cannot load the zone.
 enum UKTime {
-    private static let zone = TimeZone(identifier: "Europe/London") ?? .gmt
+    private static let zone = TimeZone(identifier: Policy.defaultTimeZone) ?? .gmt
+    private static let calendar = CouncilCalendar(timeZone: zone, bankHolidays: .none)
     private static let locale = Locale(identifier: "en_GB")
 
     /// `3 Dec 2026`.
@@ -10,9 +13,20 @@ enum UKTime {
         date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: locale, timeZone: zone))
     }
 
-    /// `3 Dec 2026, 14:05`.
+    /// `3 Dec 2026, 14:05 GMT`.
     static func dateTime(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale, timeZone: zone))
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale, timeZone: zone)) + " "
+            + calendar.zoneName(at: date)
+    }
+
+    /// When a timer is due, for people: a deadline that passes at the end of a local day as that day (`end of 5 Nov
+    /// 2026`), any other timer as its date (and time, unless `dayOnly`).
+    static func due(_ date: Date, timer: TimerName?, dayOnly: Bool = false) -> HTML {
+        guard timer?.isDeadline == true, calendar.start(of: calendar.day(of: date)) == date else {
+            return element(date, dayOnly: dayOnly)
+        }
+        let last = calendar.start(of: calendar.deadlineDay(of: date))
+        return "<time datetime=\"\(date.formatted(.iso8601))\">end of \(day(last))</time>"
     }
 
     /// A `<time>` element showing the date and time, with the exact instant for machines.
