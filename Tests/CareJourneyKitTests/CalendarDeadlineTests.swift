@@ -142,6 +142,23 @@ struct CalendarCase {
         #expect(ada.state.timers[.reviewPlannedReminder] == date("2029-02-14T00:00:00Z"))
     }
 
+    /// The example scenario, written in local times: signed off at 00:30 BST, due by the end of 5 November (GMT),
+    /// still pending at 23:59 that day, overdue at local midnight.
+    @Test func theUKCalendarExampleRunsInLocalTimes() throws {
+        let result = try runExample("uk-calendar")
+        #expect(
+            result.lines([.timerSet]).filter { $0.contains("review.first-formal") } == [
+                "timer-set review.first-formal.opens due 2026-10-21T23:00:00Z",
+                "timer-set review.first-formal.reminder due 2026-10-21T23:00:00Z",
+                "timer-set review.first-formal.due due 2026-11-06T00:00:00Z",
+            ])
+        #expect(result.entries(.event, "sign-off").first?.at == date("2026-09-09T23:30:00Z"))
+        #expect(result.entries(.timerFired, "review.first-formal.due").first?.at == date("2026-11-06T00:00:00Z"))
+        let calendar = try shippedPolicy().councilCalendar
+        #expect(result.entries(.timerSet, "review.first-formal.due").first?.readableLine(in: calendar).contains(
+            "review.first-formal.due         due 2026-11-06 00:00 GMT") == true)
+    }
+
     /// `policy apply` from a policy without a calendar to the shipped one moves the pending review timers to the
     /// local days, and back again.
     @Test func applyingTheCalendarRetimesPendingTimers() throws {
