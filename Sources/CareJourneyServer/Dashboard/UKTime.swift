@@ -13,10 +13,9 @@ enum UKTime {
         date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: locale, timeZone: zone))
     }
 
-    /// `3 Dec 2026, 14:05 GMT`.
+    /// `3 Dec 2026, 14:05`.
     static func dateTime(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale, timeZone: zone)) + " "
-            + calendar.zoneName(at: date)
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale, timeZone: zone))
     }
 
     /// When a timer is due, for people: a deadline that passes at the end of a local day as that day (`end of 5 Nov
@@ -26,12 +25,14 @@ enum UKTime {
             return element(date, dayOnly: dayOnly)
         }
         let last = calendar.start(of: calendar.deadlineDay(of: date))
-        return "<time datetime=\"\(date.formatted(.iso8601))\">end of \(day(last))</time>"
+        return "end of <time datetime=\"\(date.formatted(.iso8601))\">\(day(last))</time>"
     }
 
-    /// A `<time>` element showing the date and time, with the exact instant for machines.
+    /// A `<time>` element showing the date and time, with the exact instant for machines, and after a time the
+    /// zone's name (`3 Dec 2026, 14:05 GMT`): a time in the hour the clocks go back happens twice.
     static func element(_ date: Date, dayOnly: Bool = false) -> HTML {
-        "<time datetime=\"\(date.formatted(.iso8601))\">\(dayOnly ? day(date) : dateTime(date))</time>"
+        let time: HTML = "<time datetime=\"\(date.formatted(.iso8601))\">\(dayOnly ? day(date) : dateTime(date))</time>"
+        return dayOnly ? time : "\(time) \(calendar.zoneName(at: date))"
     }
 
     /// `45 min`, `5 hours`, `3 days`, `6 weeks`: roughly how long.
