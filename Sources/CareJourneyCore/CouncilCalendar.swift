@@ -66,7 +66,8 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
     /// back), earliest first.
     public func instants(on day: LocalDate, at seconds: Int) -> [Date] {
         let wall = TimeInterval(day.dayNumber) * 86_400 + TimeInterval(seconds)
-        let offsets = Set([-86_400.0, 86_400.0].map { timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + $0)) })
+        let offsets = Set(
+            [-86_400.0, 86_400.0].map { timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + $0)) })
         return offsets.map { Date(timeIntervalSince1970: wall - TimeInterval($0)) }
             .filter { timeZone.secondsFromGMT(for: $0) == Int(wall - $0.timeIntervalSince1970) }
             .sorted()
@@ -149,7 +150,8 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
     public func text(of instant: Date) -> String {
         let offset = timeZone.secondsFromGMT(for: instant)
         let local = instant.timeIntervalSince1970 + TimeInterval(offset)
-        let seconds = Int(local.rounded(.down)) - LocalDate(dayNumber: Int((local / 86_400).rounded(.down))).dayNumber
+        let seconds =
+            Int(local.rounded(.down)) - LocalDate(dayNumber: Int((local / 86_400).rounded(.down))).dayNumber
             * 86_400
         let time = String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
         return "\(day(of: instant)) \(time) \(zoneName(at: instant))"
@@ -158,7 +160,8 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
     /// The zone's short name at `instant` as British English writes it (`GMT`, `BST`), or its offset (`+05:30`) when
     /// the name is only an offset from GMT.
     public func zoneName(at instant: Date) -> String {
-        let style: NSTimeZone.NameStyle = timeZone.isDaylightSavingTime(for: instant) ? .shortDaylightSaving : .shortStandard
+        let style: NSTimeZone.NameStyle =
+            timeZone.isDaylightSavingTime(for: instant) ? .shortDaylightSaving : .shortStandard
         if let name = timeZone.localizedName(for: style, locale: Self.britishEnglish), name.allSatisfy(\.isLetter) {
             return name
         }

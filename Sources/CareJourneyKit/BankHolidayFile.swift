@@ -50,7 +50,8 @@ public enum BankHolidayFile {
             let dateValue = try entry.required("date")
             let text = try dateValue.string()
             guard let day = LocalDate(text) else {
-                throw dateValue.error(.badValue, "'\(text)' is not a date", hint: "write it YYYY-MM-DD, like 2026-12-25")
+                throw dateValue.error(
+                    .badValue, "'\(text)' is not a date", hint: "write it YYYY-MM-DD, like 2026-12-25")
             }
             if let last = days.last, last >= day {
                 throw dateValue.error(
@@ -89,7 +90,8 @@ public enum BankHolidayFile {
         } catch {
             throw FileError(
                 .syntax, "this is not GOV.UK's bank-holidays.json", file: file,
-                hint: "download it from \(govUKSource) and import that file unchanged", cause: String(describing: error))
+                hint: "download it from \(govUKSource) and import that file unchanged", cause: String(describing: error)
+            )
         }
         guard let events = feed[division]?.events else {
             throw FileError(

@@ -180,7 +180,9 @@ public enum ScenarioFile {
                 instants.isEmpty
                     ? "\(text) does not happen in \(zone): the clocks go forward over it"
                     : "\(text) happens twice in \(zone): the clocks go back over it",
-                hint: "choose another time, or write it in UTC, like \(day)T\(clock.prefix(2).joined(separator: ":")):00Z")
+                hint:
+                    "choose another time, or write it in UTC, like \(day)T\(clock.prefix(2).joined(separator: ":")):00Z"
+            )
         }
         return instant
     }

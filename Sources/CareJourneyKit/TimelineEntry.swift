@@ -72,7 +72,9 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
             case .task: "→ \(queue ?? "?")  (\(task?.description ?? ""))"
             case .closed: "reason: \(reason ?? name)"
             }
-        let columns = [calendar.text(of: at), pad(self.case.rawValue, 10), pad(kind.rawValue, 15), pad(name, 30), detail]
+        let columns = [
+            calendar.text(of: at), pad(self.case.rawValue, 10), pad(kind.rawValue, 15), pad(name, 30), detail,
+        ]
         return columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
 

@@ -74,7 +74,8 @@ let london = CouncilCalendar(
 
     @Test func midnightInAGapStartsTheDayAtTheFirstInstantItHas() throws {
         // Havana's clocks go from 00:00 to 01:00 on 8 March 2026: the day starts at 05:00Z (01:00 CDT).
-        let havana = CouncilCalendar(timeZone: try #require(TimeZone(identifier: "America/Havana")), bankHolidays: .none)
+        let havana = CouncilCalendar(
+            timeZone: try #require(TimeZone(identifier: "America/Havana")), bankHolidays: .none)
         let start = havana.start(of: day("2026-03-08"))
         #expect(havana.day(of: start) == day("2026-03-08"))
         #expect(havana.day(of: start.addingTimeInterval(-1)) == day("2026-03-07"))
@@ -127,7 +128,8 @@ let london = CouncilCalendar(
         #expect(PolicyDuration.workingDays(10).approximateSeconds == 14 * 86_400)
         // Without a council's calendar, working days are Monday to Friday in UTC, keeping the time of day.
         #expect(PolicyDuration.workingDays(1).after(instant("2026-12-04T10:00:00Z")) == instant("2026-12-07T10:00:00Z"))
-        #expect(PolicyDuration.workingDays(1).before(instant("2026-12-07T10:00:00Z")) == instant("2026-12-04T10:00:00Z"))
+        #expect(
+            PolicyDuration.workingDays(1).before(instant("2026-12-07T10:00:00Z")) == instant("2026-12-04T10:00:00Z"))
     }
 
     @Test func theCalendarCodesAsItsZonesNameAndRefusesAZoneTheSystemLacks() throws {

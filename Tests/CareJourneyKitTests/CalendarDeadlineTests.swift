@@ -155,8 +155,9 @@ struct CalendarCase {
         #expect(result.entries(.event, "sign-off").first?.at == date("2026-09-09T23:30:00Z"))
         #expect(result.entries(.timerFired, "review.first-formal.due").first?.at == date("2026-11-06T00:00:00Z"))
         let calendar = try shippedPolicy().councilCalendar
-        #expect(result.entries(.timerSet, "review.first-formal.due").first?.readableLine(in: calendar).contains(
-            "review.first-formal.due         due 2026-11-06 00:00 GMT") == true)
+        #expect(
+            result.entries(.timerSet, "review.first-formal.due").first?.readableLine(in: calendar).contains(
+                "review.first-formal.due         due 2026-11-06 00:00 GMT") == true)
     }
 
     /// `policy apply` from a policy without a calendar to the shipped one moves the pending review timers to the

@@ -12,7 +12,8 @@ import CareJourneyTestSupport
         let text = try String(contentsOfFile: Repository.path("workflows/derbyshire.yaml"), encoding: .utf8)
         let start = try #require(text.range(of: "calendar:\n"))
         let end = try #require(text.range(of: "direct-payments:\n"))
-        return try PolicyFile.parse(text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: section), file: file)
+        return try PolicyFile.parse(
+            text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: section), file: file)
     }
 
     func error(calendar section: String) throws -> FileError {
@@ -76,7 +77,9 @@ import CareJourneyTestSupport
         let text = try String(contentsOfFile: Repository.path("workflows/derbyshire.yaml"), encoding: .utf8)
         let withoutCalendar = try #require(
             text.range(of: "calendar:\n").flatMap { start in
-                text.range(of: "direct-payments:\n").map { text.replacingCharacters(in: start.lowerBound..<$0.lowerBound, with: "") }
+                text.range(of: "direct-payments:\n").map {
+                    text.replacingCharacters(in: start.lowerBound..<$0.lowerBound, with: "")
+                }
             })
         let fiveDays = withoutCalendar.replacingOccurrences(of: "  escalate-after: 0s", with: "  escalate-after: 5wd")
         #expect(throws: FileError.self) { try PolicyFile.parse(fiveDays, file: "council.yaml") }
@@ -124,7 +127,8 @@ import CareJourneyTestSupport
         #expect(holidays.days.map(\.description) == ["2031-12-25", "2031-12-26", "2032-01-01"])
 
         #expect(throws: FileError.self) {
-            try BankHolidayFile.importGOVUK(Data("{}".utf8), division: "wales", file: "b.json", importedOn: LocalDate("2031-06-01")!)
+            try BankHolidayFile.importGOVUK(
+                Data("{}".utf8), division: "wales", file: "b.json", importedOn: LocalDate("2031-06-01")!)
         }
         try "name: x\nsource: y\ndays:\n  - { date: 2031-12-26, title: a }\n  - { date: 2031-12-25, title: b }\n"
             .write(toFile: "\(folder)/unsorted.yaml", atomically: true, encoding: .utf8)
