@@ -78,7 +78,9 @@ let package = Package(
             dependencies: [
                 "CareJourneyCore", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The bank-holiday lists a policy may name (GOV.UK's, refreshed with `carejourney calendar import`).
+            resources: [.copy("bank-holidays")]
         ),
         // Statutory reports read from replayed histories: the CLD return, review timeliness, request outcomes. Pure.
         .target(name: "CareJourneyReports", dependencies: ["CareJourneyCore"]),

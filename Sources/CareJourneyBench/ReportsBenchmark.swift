@@ -47,7 +47,9 @@ struct ReportsBenchmark: AsyncParsableCommand {
         var bytes = 0
         cld.csvPieces { bytes += $0.utf8.count }
         print("    \(cld.rowCount) rows, \(bytes / 1_048_576) MiB of CSV, \(cld.incompleteCount) incomplete")
-        let reviews = try await measure("review timeliness, 12 months", ReviewTimeliness(period: year), store, events)
+        let reviews = try await measure(
+            "review timeliness, 12 months", ReviewTimeliness(period: year, calendar: rules.councilCalendar), store,
+            events)
         print("    \(reviews.total.firstDue) first reviews due, \(reviews.byTeam.count) team(s)")
         let requests = try await measure("request outcomes, 12 months", RequestOutcomes(period: year), store, events)
         print("    \(requests.requests) requests")

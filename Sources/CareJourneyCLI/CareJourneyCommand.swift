@@ -9,5 +9,6 @@ struct CareJourneyCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ServeCommand.self, ScenarioCommand.self, PolicyCommand.self, StoreCommand.self,
             ReportCommand.self, AuditCommand.self, DiagramCommand.self, KeysCommand.self, TokensCommand.self,
+            CalendarCommand.self,
         ])
 }

@@ -36,13 +36,23 @@ struct PolicyCommand: ParsableCommand {
                             + "\(policy.reablement.checkEvery); reviews \(reviews.informalAfter) / "
                             + "\(reviews.firstFormalOpens)–\(reviews.firstFormalDue) / \(reviews.plannedInterval); "
                             + "DP audit every \(policy.directPayments.auditEvery); high cost above "
-                            + "\(policy.highCost.weeklyThreshold) a week; \(Set(policy.queues.values).count) queues")
+                            + "\(policy.highCost.weeklyThreshold) a week; \(Set(policy.queues.values).count) queues"
+                            + Self.calendarSummary(policy))
                 } catch {
                     failed = true
                     printError(error.description)
                 }
             }
             if failed { throw ExitCode.failure }
+        }
+
+        /// `; calendar Europe/London, england-and-wales bank holidays to 2030, 6 timer(s) in local days`, or nothing.
+        static func calendarSummary(_ policy: Policy) -> String {
+            guard let rules = policy.calendar else { return "" }
+            let holidays = rules.calendar.bankHolidays
+            let until = holidays.days.last.map { " to \($0.parts.year)" } ?? ""
+            return "; calendar \(rules.calendar.timeZone.identifier), \(holidays.name) bank holidays\(until), "
+                + "\(rules.localDays.count) timer(s) in local days"
         }
     }
 

@@ -203,7 +203,7 @@ struct ReportCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let figures = try await source.fill(ReviewTimeliness(period: try source.period()))
+            let figures = try await source.fill(ReviewTimeliness(period: try source.period(), calendar: try source.calendar()))
             try source.recordExport("review timeliness figures")
             print(json ? try ReportCommand.json(figures) : figures.text)
         }

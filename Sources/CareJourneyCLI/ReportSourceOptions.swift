@@ -67,6 +67,16 @@ struct ReportSourceOptions: ParsableArguments {
         }
     }
 
+    /// The council's calendar the report judges days by: the scenario's policy, or the store's current one (the
+    /// `--policy` given, or the shipped one, for a store that has none yet).
+    func calendar() throws -> CouncilCalendar {
+        if let scenario {
+            return try policy.load(fallback: (try? ScenarioFile.load(scenario))?.policyPath).councilCalendar
+        }
+        let stored = try? CaseStore(directory: dataDirectory, access: .readOnly).currentPolicy()
+        return try (stored ?? policy.load()).councilCalendar
+    }
+
     /// Records the report in the store's access log before anything of it is shown or written (a scenario's report
     /// holds no one's data and is not recorded); prints why and exits 1 when it cannot be recorded.
     ///

@@ -31,7 +31,9 @@ struct ScenarioCommand: ParsableCommand {
             let rules = try policy.load(fallback: scenario.policyPath)
             let result = ScenarioRunner(policy: rules).run(scenario)
             if !json { print("\(scenario.title) — \(rules.council)\n") }
-            for entry in result.timeline { print(json ? entry.jsonLine : entry.readableLine) }
+            for entry in result.timeline {
+                print(json ? entry.jsonLine : entry.readableLine(in: rules.councilCalendar))
+            }
             let problems = result.timingErrors + result.failedExpectations
             for problem in problems { printError("\(file): \(problem)") }
             if !json {

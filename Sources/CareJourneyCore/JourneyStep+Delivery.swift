@@ -26,7 +26,9 @@ extension JourneyStep {
         }
         stopJourneyWork()
         state.transfer = Transfer(
-            council: move.council, movedAt: now, fundingEndsAt: policy.transfer.fundingContinues.after(now))
+            council: move.council, movedAt: now,
+            fundingEndsAt: TimerSchedule.count(
+                policy.transfer.fundingContinues, after: now, for: .transferFundingEnds, policy: policy))
         state.stage = .transferring
         ensureTask(.transferHandover)
         schedule(.transferFundingEnds)

@@ -25,7 +25,9 @@ extension JourneyStep {
 
     mutating func startReablement() {
         state.reablement = ReablementEpisode(
-            startedAt: now, endsAt: policy.reablement.maximum.after(now), checksDue: 0, checksRecorded: 0,
+            startedAt: now,
+            endsAt: TimerSchedule.count(policy.reablement.maximum, after: now, for: .reablementEnd, policy: policy),
+            checksDue: 0, checksRecorded: 0,
             overran: false)
         enter(.reablement)
         schedule(.reablementCheck)

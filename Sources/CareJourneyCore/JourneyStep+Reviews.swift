@@ -94,10 +94,11 @@ extension JourneyStep {
         state.reviews.overdue = OverdueReview(type: type, due: due)
         ensureTask(.conductReview, detail: type.rawValue)
         notify(.reviewOverdue, "the \(type.rawValue) review was due \(isoText(due)) and is overdue")
-        if policy.reviews.escalateAfter.isZero {
-            escalateOverdueReview()
+        // At once when the escalation is already due (after 0s, on a working day); otherwise when it falls due.
+        if let at = TimerSchedule.due(of: .reviewEscalation, in: state, policy: policy), at > now {
+            setTimer(.reviewEscalation, at: at)
         } else {
-            schedule(.reviewEscalation)
+            escalateOverdueReview()
         }
     }
 

@@ -36,13 +36,17 @@ public struct Policy: Hashable, Codable, Sendable {
     /// are costed at, and copies of signed-off plans. `nil`: the items of earlier versions, and no copies, so that a
     /// policy file without `plans:` keeps its fingerprint.
     public var plans: Plans?
+    /// The council's calendar and which deadlines count in its local days (`Policy+Calendar.swift`). `nil`: every
+    /// deadline is an exact instant counted in UTC, as in earlier versions, so that a policy file without
+    /// `calendar:` keeps its fingerprint and the histories applied under it replay as they were.
+    public var calendar: CalendarRules?
 
     /// Creates a policy.
     public init(
         id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
         transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String],
         minimumRoles: [EventName: Role]? = nil, retention: RetentionSchedule? = nil, charging: Charging? = nil,
-        plans: Plans? = nil
+        plans: Plans? = nil, calendar: CalendarRules? = nil
     ) {
         self.id = id
         self.council = council
@@ -57,6 +61,7 @@ public struct Policy: Hashable, Codable, Sendable {
         self.retention = retention
         self.charging = charging
         self.plans = plans
+        self.calendar = calendar
     }
 
     /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).

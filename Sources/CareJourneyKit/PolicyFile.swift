@@ -26,7 +26,7 @@ public enum PolicyFile {
     private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
         let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
-            "roles", "retention", "charging", "plans",
+            "roles", "retention", "charging", "plans", "calendar",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])
         let reablement = Policy.Reablement(
@@ -51,7 +51,8 @@ public enum PolicyFile {
             minimumRoles: try root.optional("roles").map(readRoles),
             retention: try root.optional("retention").map(readRetention),
             charging: try root.optional("charging").map(readCharging),
-            plans: try root.optional("plans").map(readPlans))
+            plans: try root.optional("plans").map(readPlans),
+            calendar: try root.optional("calendar").map(readCalendar))
         try check(policy, root)
         return policy
     }
@@ -163,6 +164,7 @@ public enum PolicyFile {
 
     private static func check(_ policy: Policy, _ root: YAMLMapping) throws(FileError) {
         try checkQueues(policy, root)
+        try checkWorkingDays(policy, root)
         func fail(_ section: String, _ key: String, _ message: String, _ hint: String) throws(FileError) {
             let sectionValue = root.optional(section)
             let line = sectionValue?.node.mapping?[key]?.mark?.line ?? sectionValue?.line

@@ -140,12 +140,50 @@ public enum ScenarioFile {
             closed: try map.optional("closed")?.choice(ClosureReason.self))
     }
 
+    /// A date and time in UTC (`2026-01-05T09:00:00Z`), or on a zone's clocks (`2026-03-29T09:00 Europe/London`).
     private static func date(_ value: YAMLValue) throws(FileError) -> Date {
         let text = try value.string()
+        let parts = text.split(separator: " ")
+        if parts.count == 2 { return try localDate(String(parts[0]), zone: String(parts[1]), value) }
         guard let date = TimelineEntry.parseDate(text) else {
             throw value.error(
-                .badValue, "'\(text)' is not a date and time", hint: "write ISO 8601 in UTC, like 2026-01-05T09:00:00Z")
+                .badValue, "'\(text)' is not a date and time",
+                hint: "write ISO 8601 in UTC, like 2026-01-05T09:00:00Z, or a local time and its zone, like "
+                    + "2026-03-29T09:00 Europe/London")
         }
         return date
+    }
+
+    /// `2026-03-29T09:00` (or `…T09:00:30`) on the clocks of `zone`; a time the clocks skip or show twice is refused.
+    private static func localDate(_ text: String, zone: String, _ value: YAMLValue) throws(FileError) -> Date {
+        guard let timeZone = TimeZone(identifier: zone) else {
+            throw value.error(
+                .badValue, "the time zone '\(zone)' cannot be loaded",
+                hint: "name a zone of the tz database, like Europe/London (Debian: apt-get install tzdata)")
+        }
+        let halves = text.split(separator: "T", omittingEmptySubsequences: false)
+        let clock = halves.count == 2 ? halves[1].split(separator: ":", omittingEmptySubsequences: false) : []
+        let numbers = clock.map { $0.count == 2 ? Int($0) : nil }
+        guard let day = halves.first.flatMap({ LocalDate($0) }), (2...3).contains(numbers.count),
+            let hour = numbers[0], let minute = numbers[1], hour < 24, minute < 60,
+            let second = numbers.count == 3 ? numbers[2] : 0, second < 60
+        else {
+            throw value.error(
+                .badValue, "'\(text) \(zone)' is not a local date and time",
+                hint: "write it like 2026-03-29T09:00 Europe/London (no offset: the zone gives it)")
+        }
+        let calendar = CouncilCalendar(timeZone: timeZone, bankHolidays: .none)
+        let instants = calendar.instants(on: day, at: hour * 3600 + minute * 60 + second)
+        guard instants.count == 1, let instant = instants.first else {
+            throw value.error(
+                .badValue,
+                instants.isEmpty
+                    ? "\(text) does not happen in \(zone): the clocks go forward over it"
+                    : "\(text) happens twice in \(zone): the clocks go back over it",
+                hint:
+                    "choose another time, or write it in UTC, like \(day)T\(clock.prefix(2).joined(separator: ":")):00Z"
+            )
+        }
+        return instant
     }
 }

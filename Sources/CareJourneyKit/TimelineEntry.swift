@@ -59,19 +59,22 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
     }
 
-    /// The entry as a line for people: `2026-01-05 09:00  ada  event  contact  new → contact`.
-    public var readableLine: String {
+    /// The entry as a line for people, its times on the council's clocks with the zone's name:
+    /// `2026-01-05 09:00 GMT  ada  event  contact  new → contact`.
+    public func readableLine(in calendar: CouncilCalendar) -> String {
         let detail: String =
             switch kind {
             case .event, .timerFired:
                 "\(from?.rawValue ?? "?") → \(to?.rawValue ?? "?")" + (actor.map { "  by \($0)" } ?? "")
             case .rejected: "refused: \(error ?? "")"
-            case .timerSet: "due \(due.map(Self.readable) ?? "?")"
+            case .timerSet: "due \(due.map(calendar.text(of:)) ?? "?")"
             case .timerCancelled: ""
             case .task: "→ \(queue ?? "?")  (\(task?.description ?? ""))"
             case .closed: "reason: \(reason ?? name)"
             }
-        let columns = [Self.readable(at), pad(self.case.rawValue, 10), pad(kind.rawValue, 15), pad(name, 30), detail]
+        let columns = [
+            calendar.text(of: at), pad(self.case.rawValue, 10), pad(kind.rawValue, 15), pad(name, 30), detail,
+        ]
         return columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
 

@@ -109,7 +109,7 @@ package struct YAMLValue {
         return value
     }
 
-    /// The node as a duration (`72h`, `6w`, `12mo`).
+    /// The node as a duration (`72h`, `6w`, `12mo`, `5wd`).
     func duration() throws(FileError) -> PolicyDuration {
         let text = try string()
         guard let value = PolicyDuration(parsing: text) else {
@@ -118,7 +118,8 @@ package struct YAMLValue {
                 .badValue, "'\(text)' is not a duration",
                 hint: ambiguous
                     ? "'m' could mean minutes or months: write min for minutes or mo for months"
-                    : "write a number and a unit: s, min, h, d, w, mo or y — for example 72h, 6w, 12mo, 30s")
+                    : "write a number and a unit: s, min, h, d, w, mo or y — for example 72h, 6w, 12mo, 30s — or "
+                        + "working days alone, like 5wd")
         }
         return value
     }

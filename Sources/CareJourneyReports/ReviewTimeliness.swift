@@ -4,7 +4,9 @@ import Foundation
 /// Review timeliness for a period, read from the histories: first formal (6–8-week) reviews due in the period on
 /// time, late or missing; yearly reviews overdue at its end; unplanned reviews started in it by reason. Overall and
 /// by team (the team the case had when the review was due, or started). A period that has not ended yet is counted
-/// as it stands at `asOf`: what happens later, and a review due later, are not counted.
+/// as it stands at `asOf`: what happens later, and a review due later, are not counted. On time and late compare
+/// days on the council's calendar, not instants: a review done at 15:00 on its due day is on time, whatever time
+/// the plan was signed off; a review counts in the period its due day falls in.
 public struct ReviewTimeliness: Codable, Hashable, Sendable {
     /// The figures for all cases or one team.
     public struct Figures: Codable, Hashable, Sendable {
@@ -28,7 +30,8 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
         public var firstDue: Int { firstOnTime + firstLate + firstMissing }
     }
 
-    /// An overdue review: whose, due when, and by how many days at the period's end.
+    /// An overdue review: whose, due when (the due day on the council's calendar), and by how many local days at the
+    /// period's end.
     public struct Overdue: Codable, Hashable, Sendable {
         public let caseID: String
         public let due: String
@@ -48,10 +51,21 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
     /// earlier (the dashboard's rolling year ends now).
     public let asOf: Date
 
-    /// Empty figures for `period`, with overdue reviews counted at its end or at `asOf` if that is earlier.
-    public init(period: ReportPeriod, asOf: Date? = nil) {
+    /// The council's calendar, whose days decide on time and late.
+    public let calendar: CouncilCalendar
+
+    /// Empty figures for `period`, with overdue reviews counted at its end or at `asOf` if that is earlier, and
+    /// timeliness judged by the days of `calendar` (the policy's `councilCalendar`).
+    public init(period: ReportPeriod, asOf: Date? = nil, calendar: CouncilCalendar) {
         self.period = period
         self.asOf = min(period.end, asOf ?? period.end)
+        self.calendar = calendar
+    }
+
+    /// Whether a deadline at `due` falls in the figures: its last day is in the period, and it has passed by `asOf`
+    /// (a deadline at the end of the period's last day counts in it).
+    private func counts(_ due: Date) -> Bool {
+        period.start <= calendar.start(of: calendar.deadlineDay(of: due)) && due <= asOf
     }
 
     /// Adds one case's reviews.
@@ -64,13 +78,14 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
             if let due = after.timers[.reviewFirstFormalDue] { firstDue = due }
             if let due = firstDue {
                 if !before.reviews.formalReviewDone && after.reviews.formalReviewDone {
-                    if start <= due && due < asOf {
-                        count(history, at: due) { step.at <= due ? ($0.firstOnTime += 1) : ($0.firstLate += 1) }
+                    if counts(due) {
+                        let onTime = calendar.isOnTime(step.at, due: due)
+                        count(history, at: due) { onTime ? ($0.firstOnTime += 1) : ($0.firstLate += 1) }
                     }
                     firstDue = nil
                 } else if after.stage == .closed && after.timers[.reviewFirstFormalDue] == nil {
                     // Closed before the review was done: missing if it was already due, not needed otherwise.
-                    if start <= due && due < asOf && step.at > due { count(history, at: due) { $0.firstMissing += 1 } }
+                    if counts(due) && step.at > due { count(history, at: due) { $0.firstMissing += 1 } }
                     firstDue = nil
                 }
             }
@@ -81,7 +96,7 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
                 count(history, at: step.at) { $0.unplannedByReason[reason, default: 0] += 1 }
             }
         }
-        if let due = firstDue, start <= due, due < asOf { count(history, at: due) { $0.firstMissing += 1 } }
+        if let due = firstDue, counts(due) { count(history, at: due) { $0.firstMissing += 1 } }
 
         let atEnd = history.steps.last { $0.at < asOf }?.state ?? CaseState(id: history.id)
         let yearlyDue =
@@ -89,8 +104,8 @@ public struct ReviewTimeliness: Codable, Hashable, Sendable {
             ? atEnd.reviews.overdue?.due : atEnd.timers[.reviewPlannedDue].flatMap { $0 < asOf ? $0 : nil }
         if atEnd.stage.isOpen, let due = yearlyDue {
             let overdue = Overdue(
-                caseID: history.id.rawValue, due: ReportPeriod.day(of: due),
-                daysOverdue: Int(asOf.timeIntervalSince(due) / 86_400))
+                caseID: history.id.rawValue, due: calendar.deadlineDay(of: due).description,
+                daysOverdue: calendar.deadlineDay(of: asOf).dayNumber - calendar.deadlineDay(of: due).dayNumber)
             count(history, at: asOf.addingTimeInterval(-1)) { (figures: inout Figures) in
                 figures.yearlyOverdue += 1
                 if overdue.daysOverdue > (figures.oldestOverdue?.daysOverdue ?? -1) { figures.oldestOverdue = overdue }

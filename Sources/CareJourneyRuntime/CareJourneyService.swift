@@ -96,6 +96,20 @@ public struct CareJourneyService: Sendable {
         }
     }
 
+    /// Refuses a policy whose time zone this system cannot load: deadlines and every date shown would otherwise be
+    /// silently GMT. A policy with `calendar:` loaded its zone already (a stored one fails to read without it); one
+    /// without still shows dates on Europe/London's clocks.
+    public static func checkTimeZone(of policy: Policy) throws(StoreError) {
+        let identifier = policy.calendar?.calendar.timeZone.identifier ?? Policy.defaultTimeZone
+        guard TimeZone(identifier: identifier) != nil else {
+            throw StoreError(
+                .unavailable,
+                "the time zone '\(identifier)' of policy '\(policy.id)' cannot be loaded, so deadlines cannot be "
+                    + "counted in the council's days; install the system's time zone database (Debian: apt-get "
+                    + "install tzdata, which scripts/setup does) and start again")
+        }
+    }
+
     /// Where a running service listens.
     public struct Listening: Sendable {
         public let httpPort: Int
@@ -124,6 +138,7 @@ public struct CareJourneyService: Sendable {
         let policy = try Self.choosePolicy(
             named: options.policy, stored: try store.currentPolicy(), fallback: options.defaultPolicy,
             dataDirectory: options.dataDirectory)
+        try Self.checkTimeZone(of: policy)
         var seeded: SamplePopulation.Report?
         if let population = options.population, try await store.isEmpty() {
             seeded = try await seed(population, into: store, policy: policy, clock: options.clock ?? WallClock())

@@ -36,29 +36,32 @@ extension ScenarioRunner.Result {
         let result = try runExample("typical-year")
         // The contribution assessed 2026-01-19 15:00: re-assessed 12 months on, reminded 14 days before; re-assessed
         // 2027-01-11 09:00, so again a year from then. Signed off 2026-01-20 11:00: 72 h, 6 w, 8 w − 14 d and 8 w;
-        // then 12 months from each formal review.
+        // then 12 months from each formal review. The shipped calendar counts the review timers in days on UK time:
+        // a due day passes at its end (local midnight), a window or reminder comes at its day's start; reminders
+        // (the charging one too) go out at the start of a working day, the one due on 28 December 2027 (Boxing Day's
+        // substitute) on Christmas Eve, the working day before.
         #expect(
             result.lines([.timerSet]) == [
-                "timer-set charging.reassessment.reminder due 2027-01-05T15:00:00Z",
+                "timer-set charging.reassessment.reminder due 2027-01-05T00:00:00Z",
                 "timer-set charging.reassessment.due due 2027-01-19T15:00:00Z",
                 "timer-set review.informal due 2026-01-23T11:00:00Z",
-                "timer-set review.first-formal.opens due 2026-03-03T11:00:00Z",
-                "timer-set review.first-formal.reminder due 2026-03-03T11:00:00Z",
-                "timer-set review.first-formal.due due 2026-03-17T11:00:00Z",
+                "timer-set review.first-formal.opens due 2026-03-03T00:00:00Z",
+                "timer-set review.first-formal.reminder due 2026-03-03T00:00:00Z",
+                "timer-set review.first-formal.due due 2026-03-18T00:00:00Z",
                 "timer-set dp.audit due 2027-01-23T11:00:00Z",
-                "timer-set review.planned.reminder due 2027-02-25T14:00:00Z",
-                "timer-set review.planned.due due 2027-03-11T14:00:00Z",
-                "timer-set charging.reassessment.reminder due 2027-12-28T09:00:00Z",
+                "timer-set review.planned.reminder due 2027-02-25T00:00:00Z",
+                "timer-set review.planned.due due 2027-03-12T00:00:00Z",
+                "timer-set charging.reassessment.reminder due 2027-12-24T00:00:00Z",
                 "timer-set charging.reassessment.due due 2028-01-11T09:00:00Z",
                 "timer-set dp.audit due 2028-01-23T11:00:00Z",
-                "timer-set review.planned.reminder due 2028-02-17T12:00:00Z",
-                "timer-set review.planned.due due 2028-03-02T12:00:00Z",
+                "timer-set review.planned.reminder due 2028-02-17T00:00:00Z",
+                "timer-set review.planned.due due 2028-03-03T00:00:00Z",
             ])
         #expect(
             result.lines([.task]).filter { $0.contains("review") } == [
-                "task conduct-review 2026-01-23T11:00:00Z", "task conduct-review 2026-03-03T11:00:00Z",
-                "task review-reminder 2026-03-03T11:00:00Z", "task review-reminder 2027-02-25T14:00:00Z",
-                "task conduct-review 2027-02-25T14:00:00Z",
+                "task conduct-review 2026-01-23T11:00:00Z", "task conduct-review 2026-03-03T00:00:00Z",
+                "task review-reminder 2026-03-03T00:00:00Z", "task review-reminder 2027-02-25T00:00:00Z",
+                "task conduct-review 2027-02-25T00:00:00Z",
             ])
         #expect(result.entries(.task, "review-reminder").allSatisfy { $0.queue == "review-reminders" })
         #expect(result.entries(.task, "find-provider").first?.queue == "brokerage")

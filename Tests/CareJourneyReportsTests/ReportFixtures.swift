@@ -18,6 +18,11 @@ func histories(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation
     return result.histories.values.sorted { $0.id.rawValue < $1.id.rawValue }
 }
 
+/// The shipped policy's calendar, whose days decide on time and late.
+func shippedCalendar() throws -> CouncilCalendar {
+    try PolicyFile.load(try #require(PolicyFile.findShipped())).councilCalendar
+}
+
 /// The second quarter of 2026.
 func quarter() throws -> ReportPeriod { try ReportPeriod(from: "2026-04-01", to: "2026-06-30") }
 

@@ -37,7 +37,7 @@ let reviewsScenario = scenario(
 
 @Suite struct ReviewTimelinessTests {
     func timeliness(_ period: ReportPeriod, asOf: Date? = nil) throws -> ReviewTimeliness {
-        var figures = ReviewTimeliness(period: period, asOf: asOf)
+        var figures = ReviewTimeliness(period: period, asOf: asOf, calendar: try shippedCalendar())
         for history in try histories(reviewsScenario) { figures.add(history) }
         return figures
     }
@@ -101,12 +101,33 @@ let reviewsScenario = scenario(
 
     @Test func aPeriodNotYetOverCountsWhatStandsAtTheTimeOfAsking() throws {
         // 20 May 2026 at midnight UTC: cy's and fay's reviews are not yet due, eve's unplanned review not yet begun.
+        // Dee's yearly review, due 24 March, is 57 days overdue on 20 May in London (01:00 BST): days overdue count
+        // local days from the due day, not whole 24 hours from the due instant.
         let may20 = Date(timeIntervalSince1970: 1_779_235_200)
         let early = try timeliness(try quarter(), asOf: may20)
         #expect(counts(early.total) == figures(onTime: 1, late: 1, yearlyOverdue: 1, unplanned: ["hospital": 1]))
-        #expect(early.total.oldestOverdue?.daysOverdue == 56)
+        #expect(early.total.oldestOverdue?.daysOverdue == 57)
         // A time after the period's end counts as its end.
         let later = try timeliness(try quarter(), asOf: may20.addingTimeInterval(365 * 86_400))
         #expect(later == (try timeliness(try quarter())))
+    }
+
+    /// On time and late compare days on the council's calendar: signed off at 10:00 on 2 March, hal's review is due on
+    /// 27 April and done at 11:00 that day, an hour after the sign-off's time: on time. Ida's, done the next day at
+    /// 10:00, is late.
+    @Test func aReviewDoneOnItsDueDayIsOnTimeWhateverTheHour() throws {
+        let yaml = scenario(
+            "Review timeliness by the day",
+            [
+                toSignOff("hal", contactOn: "2026-02-24", signOffOn: "2026-03-02"),
+                review("hal", at: "2026-04-27", "{ type: first-formal }"),
+                toSignOff("ida", contactOn: "2026-02-24", signOffOn: "2026-03-02"),
+                [TimedStep("2026-04-28T09:00:00Z", "ida", "event: start-review, data: { type: first-formal }")],
+                [TimedStep("2026-04-28T09:30:00Z", "ida", "event: review-completed, data: { outcome: no-change }")],
+                [TimedStep(advanceTo: "2026-07-01T00:00:00Z")],
+            ])
+        var figures = ReviewTimeliness(period: try quarter(), calendar: try shippedCalendar())
+        for history in try histories(yaml) { figures.add(history) }
+        #expect(counts(figures.total) == self.figures(onTime: 1, late: 1))
     }
 }

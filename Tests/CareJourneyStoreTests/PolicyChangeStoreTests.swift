@@ -28,7 +28,8 @@ import CareJourneyTestSupport
         #expect(record.history.last?.name == "policy-applied")
         #expect(record.history.last?.actor == "policy")
         #expect(record.history.last?.reason == "new review standard")
-        #expect(record.state.timers[.reviewFirstFormalDue] == start.addingTimeInterval(7 * 604_800))
+        // Under the shipped calendar, 7 weeks after sign-off on 5 January (09:00) is due by the end of 23 February.
+        #expect(record.state.timers[.reviewFirstFormalDue] == (try Date("2026-02-24T00:00:00Z", strategy: .iso8601)))
         #expect(try store.currentPolicy()?.id == "derbyshire-2027")
         // History replays under the policy each event was applied under.
         #expect(try store.verify().isClean)
@@ -53,6 +54,8 @@ import CareJourneyTestSupport
             #expect(policy.fingerprint != fingerprint)
             policy.charging = nil
             policy.plans = nil
+            // Nor is the calendar: a policy without `calendar:` counts in exact instants, as before it existed.
+            policy.calendar = nil
             policy.highCost.checklist = nil
             for kind in [TaskKind.financialAssessment, .chargingReminder, .chcReferral, .sendPlanCopy] {
                 policy.queues[kind] = nil

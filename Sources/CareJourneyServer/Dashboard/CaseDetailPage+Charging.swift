@@ -10,7 +10,9 @@ extension CaseDetailPage {
             let overdue: HTML? = assessment.overdueSince.map {
                 " <span class=\"tag overdue\">re-assessment overdue since \(UKTime.day($0))</span>"
             }
-            let due: HTML? = state.timers[.chargingReassessmentDue].map { "; re-assessment due \(UKTime.day($0))" }
+            let due: HTML? = state.timers[.chargingReassessmentDue].map {
+                "; re-assessment due \(UKTime.due($0, timer: .chargingReassessmentDue, dayOnly: true))"
+            }
             rows.append(
                 """
                 <dt>Financial assessment</dt><dd data-field="charging">\(assessment.status.rawValue): \

@@ -35,7 +35,7 @@ enum CaseDetailPage {
             "<dt>Closed</dt><dd>\(UKTime.element($0.at)) (\($0.reason.rawValue))</dd>"
         }
         let overdue: HTML? = state.reviews.overdue.map {
-            " <span class=\"tag overdue\">\($0.type.rawValue) review overdue since \(UKTime.day($0.due))</span>"
+            " <span class=\"tag overdue\">\($0.type.rawValue) review overdue (due \(UKTime.due($0.due, timer: .reviewPlannedDue, dayOnly: true)))</span>"
         }
         let review = state.reviews.current.map {
             "\($0.type.rawValue) review in progress" + ($0.reason.map { " (\($0.rawValue))" } ?? "")
@@ -82,7 +82,7 @@ enum CaseDetailPage {
         guard !state.timers.isEmpty else { return "<p>No timers pending.</p>" }
         let rows = HTML(
             joining: state.pendingTimers.map { timer in
-                "<tr><td>\(timer.name.rawValue)</td><td>\(UKTime.element(timer.due))</td></tr>"
+                "<tr><td>\(timer.name.rawValue)</td><td>\(UKTime.due(timer.due, timer: timer.name))</td></tr>"
             })
         return """
             <div class="table-wrap"><table id="timers"><caption>Pending timers</caption>

@@ -41,7 +41,10 @@ enum CasesPage {
     private static func row(_ summary: CaseSummary) -> HTML {
         let overdue: HTML? = summary.overdue ? " <span class=\"tag overdue\">review overdue</span>" : nil
         let next: HTML =
-            summary.nextDue.map { due in "\(summary.nextTimer ?? "") \(UKTime.element(due, dayOnly: true))" } ?? "—"
+            summary.nextDue.map { due in
+                let timer = summary.nextTimer.flatMap(TimerName.init(rawValue:))
+                return "\(summary.nextTimer ?? "") \(UKTime.due(due, timer: timer, dayOnly: true))"
+            } ?? "—"
         return """
             <tr><td><a href="/cases/\(summary.id.rawValue)">\(summary.id.rawValue)</a></td><td>\(summary.name)</td>\
             <td>\(summary.stage.rawValue)\(overdue)</td><td>\(summary.team ?? "—")</td><td>\(summary.worker ?? "—")</td>\

@@ -1,4 +1,5 @@
 import CareJourneyClock
+import CareJourneyCore
 import CareJourneyReports
 import CareJourneyStore
 import Foundation
@@ -15,15 +16,20 @@ final class ReviewTimelinessService: Service, Sendable {
     private let store: CaseStore
     private let clock: any CareClock
     private let interval: Duration
+    private let calendar: CouncilCalendar
     private let logger: Logger
     private let latest = Mutex<ReviewTimeliness?>(nil)
     private let latestASCOF = Mutex<ASCOFMeasures?>(nil)
 
-    /// The figures for `store`, made every `interval`.
-    init(store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), logger: Logger) {
+    /// The figures for `store`, made every `interval`, on `calendar`'s days.
+    init(
+        store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), calendar: CouncilCalendar,
+        logger: Logger
+    ) {
         self.store = store
         self.clock = clock
         self.interval = interval
+        self.calendar = calendar
         self.logger = logger
     }
 
@@ -57,7 +63,7 @@ final class ReviewTimelinessService: Service, Sendable {
         let period = ReportPeriod.year(endingAt: now)
         do {
             let figures = try await store.reduceHistories(
-                activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now)
+                activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now, calendar: calendar)
             ) { figures, history in figures.add(history) }
             latest.withLock { $0 = figures }
             // A pass of its own: the measures read the year widened (new clients, what followed reablement).

@@ -1,8 +1,11 @@
+import CareJourneyCore
 import Foundation
 
-/// Dates and durations as people in an English council read them: UK format, UK time.
+/// Dates and durations as people in an English council read them: UK format, UK time, with the zone's name (GMT or
+/// BST) beside a time. `serve` refuses to start when the system cannot load the zone.
 enum UKTime {
-    private static let zone = TimeZone(identifier: "Europe/London") ?? .gmt
+    private static let zone = TimeZone(identifier: Policy.defaultTimeZone) ?? .gmt
+    private static let calendar = CouncilCalendar(timeZone: zone, bankHolidays: .none)
     private static let locale = Locale(identifier: "en_GB")
 
     /// `3 Dec 2026`.
@@ -15,9 +18,21 @@ enum UKTime {
         date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale, timeZone: zone))
     }
 
-    /// A `<time>` element showing the date and time, with the exact instant for machines.
+    /// When a timer is due, for people: a deadline that passes at the end of a local day as that day (`end of 5 Nov
+    /// 2026`), any other timer as its date (and time, unless `dayOnly`).
+    static func due(_ date: Date, timer: TimerName?, dayOnly: Bool = false) -> HTML {
+        guard timer?.isDeadline == true, calendar.start(of: calendar.day(of: date)) == date else {
+            return element(date, dayOnly: dayOnly)
+        }
+        let last = calendar.start(of: calendar.deadlineDay(of: date))
+        return "end of <time datetime=\"\(date.formatted(.iso8601))\">\(day(last))</time>"
+    }
+
+    /// A `<time>` element showing the date and time, with the exact instant for machines, and after a time the
+    /// zone's name (`3 Dec 2026, 14:05 GMT`): a time in the hour the clocks go back happens twice.
     static func element(_ date: Date, dayOnly: Bool = false) -> HTML {
-        "<time datetime=\"\(date.formatted(.iso8601))\">\(dayOnly ? day(date) : dateTime(date))</time>"
+        let time: HTML = "<time datetime=\"\(date.formatted(.iso8601))\">\(dayOnly ? day(date) : dateTime(date))</time>"
+        return dayOnly ? time : "\(time) \(calendar.zoneName(at: date))"
     }
 
     /// `45 min`, `5 hours`, `3 days`, `6 weeks`: roughly how long.

@@ -38,7 +38,8 @@ public struct CareJourneyHTTP: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void
     ) {
         let live = LiveEvents(engine: engine, limits: limits, sessions: access.sessions)
-        let timeliness = ReviewTimelinessService(store: engine.store, clock: clock, logger: logger)
+        let timeliness = ReviewTimelinessService(
+            store: engine.store, clock: clock, calendar: engine.policy.councilCalendar, logger: logger)
         let overview = OverviewReader(engine: engine, clock: clock, workers: workers, logger: logger)
         let commands = CaseCommands(engine: engine, clock: clock)
         let routes = CaseAPI(engine: engine, clock: clock).router(access: access)

@@ -1,0 +1,31 @@
+import CareJourneyCore
+import Foundation
+import Testing
+
+@testable import CareJourneyServer
+
+/// Dates on the dashboard: UK clocks with the zone's name, and a deadline that passes at local midnight shown as the
+/// day it closes, not the next day's 00:00.
+@Suite struct UKTimeTests {
+    func at(_ text: String) throws -> Date { try Date(text, strategy: .iso8601) }
+
+    @Test func timesCarryTheZonesName() throws {
+        let summer = UKTime.element(try at("2026-07-01T08:05:00Z")).text
+        #expect(summer.hasSuffix(" 9:05</time> BST"), "\(summer)")
+        let winter = UKTime.element(try at("2026-12-01T08:05:00Z")).text
+        #expect(winter.hasSuffix(" 8:05</time> GMT"), "\(winter)")
+        #expect(!UKTime.element(try at("2026-12-01T08:05:00Z"), dayOnly: true).text.contains("GMT"))
+    }
+
+    @Test func aDeadlineAtLocalMidnightIsShownAsTheDayItCloses() throws {
+        let due = try at("2026-11-06T00:00:00Z")  // the end of 5 November, GMT
+        #expect(UKTime.due(due, timer: .reviewFirstFormalDue).text.hasPrefix("end of <time"))
+        #expect(UKTime.due(due, timer: .reviewFirstFormalDue).text.hasSuffix(">5 Nov 2026</time>"))
+        let bst = try at("2026-10-21T23:00:00Z")  // the end of 21 October, BST
+        #expect(UKTime.due(bst, timer: .reviewPlannedDue, dayOnly: true).text.contains(">21 Oct 2026</time>"))
+        // A window that opens at the start of a day, and a deadline at an exact time, show as they are.
+        #expect(UKTime.due(bst, timer: .reviewFirstFormalOpens, dayOnly: true).text.contains(">22 Oct 2026</time>"))
+        let exact = try at("2026-11-04T23:30:00Z")
+        #expect(UKTime.due(exact, timer: .reviewFirstFormalDue).text.hasSuffix("23:30</time> GMT"))
+    }
+}
