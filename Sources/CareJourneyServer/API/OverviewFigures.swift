@@ -11,6 +11,8 @@ struct OverviewFigures: Codable, Sendable, Equatable {
     /// Open cases by stage, in journey order, with their waits.
     let stages: [StageFigures]
     let closed: Int
+    /// Open cases with no next step (the engine's running count); `nil` until the engine has counted its store.
+    let withoutNextStep: Int?
     let queues: [QueueView]
     let reviews: ReviewFigures
 
@@ -30,9 +32,10 @@ struct OverviewFigures: Codable, Sendable, Equatable {
         let idleWorkers: Int
     }
 
-    /// Reads the figures from the store and the broker's latest snapshot.
-    static func read(store: CaseStore, broker: BrokerSnapshot?, at now: Date) async throws(StoreError)
-        -> OverviewFigures
+    /// Reads the figures from the store, the engine's running counts (`counted`, once it has them) and the
+    /// broker's latest snapshot.
+    static func read(store: CaseStore, counted: StoreFigures?, broker: BrokerSnapshot?, at now: Date)
+        async throws(StoreError) -> OverviewFigures
     {
         let stages = try await store.stageFigures(at: now)
         let stats = try await store.stats()
@@ -46,6 +49,7 @@ struct OverviewFigures: Codable, Sendable, Equatable {
             at: now,
             stages: stages.sorted { (order.firstIndex(of: $0.stage) ?? 0) < (order.firstIndex(of: $1.stage) ?? 0) },
             closed: stats.byStage[Stage.closed.rawValue] ?? 0,
+            withoutNextStep: counted.map { $0.withoutNextStep.values.reduce(0, +) },
             queues: names.sorted().map { name in
                 let stored = byName[name]
                 let live = broker?.queues[name]
