@@ -53,7 +53,9 @@ struct NameIndexTally: Sendable, Equatable {
     /// The index's own tally, read through an `fts5vocab` table of its every entry (a few seconds a million names).
     static func ofIndex(in db: Database) throws -> NameIndexTally {
         try db.execute(
-            sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.cases_name_entries USING fts5vocab(main, cases_name, instance)")
+            sql:
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.cases_name_entries USING fts5vocab(main, cases_name, instance)"
+        )
         defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.cases_name_entries") }
         var tally = NameIndexTally()
         let rows = try Row.fetchCursor(

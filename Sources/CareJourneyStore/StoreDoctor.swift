@@ -119,7 +119,9 @@ enum StoreDoctor {
         report.openCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage <> 'closed'") ?? 0
         report.closedCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage = 'closed'") ?? 0
         let verify = { (id: String) in "carejourney store verify --case \(id) --data-dir \(dataDirectory)" }
-        func find(_ problem: DoctorFinding.Problem, _ sql: String, _ describe: (Row) -> (detail: String, fix: String)) throws {
+        func find(_ problem: DoctorFinding.Problem, _ sql: String, _ describe: (Row) -> (detail: String, fix: String))
+            throws
+        {
             var found = 0
             var listed: [(Int64, DoctorFinding)] = []
             for row in try Row.fetchAll(db, sql: sql) {
@@ -127,7 +129,11 @@ enum StoreDoctor {
                 guard report.findings.count + listed.count < limit else { continue }
                 let (detail, fix) = describe(row)
                 listed.append(
-                    (row["number"], DoctorFinding(problem: problem, caseID: row["id"], stage: row["stage"], detail: detail, fix: fix)))
+                    (
+                        row["number"],
+                        DoctorFinding(
+                            problem: problem, caseID: row["id"], stage: row["stage"], detail: detail, fix: fix)
+                    ))
             }
             report.counts[problem.rawValue] = found
             report.findings += listed.sorted { $0.0 < $1.0 }.map(\.1)

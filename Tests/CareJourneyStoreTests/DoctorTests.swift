@@ -49,8 +49,10 @@ import CareJourneyTestSupport
         // And verify finds what was lost, for that case alone too.
         for scope in [VerificationScope.all, .cases([first])] {
             let verified = try store.verify(scope)
-            #expect(verified.differences.contains { $0.contains("case \(first): timers table") }, "\(verified.differences)")
-            #expect(verified.differences.contains { $0.contains("case \(first): open tasks") }, "\(verified.differences)")
+            #expect(
+                verified.differences.contains { $0.contains("case \(first): timers table") }, "\(verified.differences)")
+            #expect(
+                verified.differences.contains { $0.contains("case \(first): open tasks") }, "\(verified.differences)")
         }
         #expect(try store.verify(.cases([second])).isClean)
     }
@@ -78,11 +80,17 @@ import CareJourneyTestSupport
         #expect(timer.detail.hasPrefix("case \(first) is closed, and its timer '"))
         #expect(timer.detail.hasSuffix("' is still pending: it will fire and be refused"))
         #expect(timer.fix.contains("DELETE FROM timers WHERE case_id = '\(first)'"))
-        let task = try #require(report.findings.first { $0.problem == .taskOnClosedCase && $0.detail.contains("find-provider") })
-        #expect(task.detail == "case \(first) is closed, and its 'find-provider' task \(first)#7 is still open: closing withdraws it")
+        let task = try #require(
+            report.findings.first { $0.problem == .taskOnClosedCase && $0.detail.contains("find-provider") })
+        #expect(
+            task.detail
+                == "case \(first) is closed, and its 'find-provider' task \(first)#7 is still open: closing withdraws it"
+        )
         #expect(report.openCases == 1)
         let verified = try store.verify()
-        #expect(verified.differences.contains { $0.contains("case \(first): projection columns") }, "\(verified.differences)")
+        #expect(
+            verified.differences.contains { $0.contains("case \(first): projection columns") },
+            "\(verified.differences)")
     }
 
     @Test func aTaskThatOutlivesTheCaseIsNoFindingOnAClosedCase() async throws {

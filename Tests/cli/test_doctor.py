@@ -10,17 +10,24 @@ import subprocess
 from carejourney import binary, sample_store
 
 
+# Task kinds that stay open when their case closes (TaskKind.outlivingTheCase).
+OUTLIVING = ["safeguarding-decision", "safeguarding-enquiry", "complaint-resolution", "written-notification",
+             "transfer-handover", "end-services"]
+
+
 def store(*arguments):
     return subprocess.run([binary(), "store", *arguments], capture_output=True, text=True)
 
 
 def seeded(tmp_path):
-    """A stopped service's store with a few sample cases, and the id of an open one with a timer and a task."""
+    """A stopped service's store with a few sample cases, and the id of an open one with a timer and a journey task
+    (one that closing withdraws)."""
     data = sample_store(tmp_path, cases=20)
     with sqlite3.connect(f"file:{data}/carejourney.sqlite?mode=ro", uri=True) as db:
         (case,) = db.execute(
             "SELECT id FROM cases WHERE stage <> 'closed' AND EXISTS (SELECT 1 FROM timers WHERE case_id = cases.id)"
-            " AND EXISTS (SELECT 1 FROM tasks WHERE case_id = cases.id AND status = 'open') ORDER BY number LIMIT 1"
+            " AND EXISTS (SELECT 1 FROM tasks WHERE case_id = cases.id AND status = 'open' AND kind NOT IN"
+            f" ({', '.join(repr(kind) for kind in OUTLIVING)})) ORDER BY number LIMIT 1"
         ).fetchone()
     return data, case
 
