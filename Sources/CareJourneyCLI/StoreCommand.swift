@@ -1,11 +1,12 @@
 import ArgumentParser
+import CareJourneyCore
 import CareJourneyStore
 import Foundation
 
-/// `carejourney store verify|backup|restore|dispose`.
+/// `carejourney store verify|doctor|backup|restore|dispose`.
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Backup.self, Restore.self, Dispose.self])
+        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Doctor.self, Backup.self, Restore.self, Dispose.self])
 
     /// Rebuilds every projection from history and reports differences.
     struct Verify: ParsableCommand {
@@ -16,20 +17,63 @@ struct StoreCommand: ParsableCommand {
 
         @OptionGroup var data: DataDirectoryOption
 
+        @Option(name: .customLong("case"), help: "Check this case only (C-n; may be given more than once).")
+        var cases: [String] = []
+
+        @Option(help: "Check this many cases picked at random, for a quick look beside a live service.")
+        var sample: Int?
+
+        @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
+        var quiet = false
+
+        @Flag(help: "Print the report as JSON (with no progress line).")
+        var json = false
+
+        func validate() throws {
+            if !cases.isEmpty && sample != nil { throw ValidationError("give --case or --sample, not both") }
+            if let sample, sample < 1 { throw ValidationError("--sample needs a number of cases, 1 or more") }
+        }
+
         func run() throws {
+            let scope: VerificationScope =
+                if !cases.isEmpty { .cases(cases.map { CaseID($0) }) } else if let sample { .sample(sample) } else { .all }
+            let progress = ProgressLine("verify", counting: "cases", quiet: quiet || json)
             do {
-                let report = try CaseStore(directory: data.path, access: .readOnly).verify()
-                print("\(report.cases) case(s), \(report.events) event(s) replayed")
-                for difference in report.differences { print("  differs: \(difference)") }
-                if report.isClean {
-                    print("clean: every projection, timer and open task matches its history; no timer fired twice")
-                } else {
-                    print("NOT clean: \(report.differences.count) difference(s) listed above")
-                    throw ExitCode.failure
+                let report = try CaseStore(directory: data.path, access: .readOnly).verify(scope) { done, total in
+                    progress?.update(done: done, total: total)
                 }
+                progress?.finish()
+                if json {
+                    print(try ReportCommand.json(Listing(report)))
+                } else {
+                    print("\(report.cases) case(s), \(report.events) event(s) replayed")
+                    for difference in report.differences { print("  differs: \(difference)") }
+                    if report.isClean {
+                        print("clean: every projection, timer and open task matches its history; no timer fired twice")
+                    } else {
+                        print("NOT clean: \(report.differences.count) difference(s) listed above")
+                    }
+                }
+                if !report.isClean { throw ExitCode.failure }
             } catch let error as StoreError {
+                progress?.finish()
                 printError("carejourney store verify: \(error)")
                 throw ExitCode.failure
+            }
+        }
+
+        /// The report as `--json` prints it.
+        struct Listing: Encodable {
+            let cases: Int
+            let events: Int
+            let clean: Bool
+            let differences: [String]
+
+            init(_ report: VerificationReport) {
+                cases = report.cases
+                events = report.events
+                clean = report.isClean
+                differences = report.differences
             }
         }
     }

@@ -111,16 +111,10 @@ struct JourneyStep {
         effects.append(.notify(Notice(kind, message)))
     }
 
-    /// Task kinds that outlive the journey: side machines and notices still to send.
-    static let survivesClosing: Set<TaskKind> = [
-        .safeguardingDecision, .safeguardingEnquiry, .complaintResolution, .writtenNotification, .transferHandover,
-        .endServices,
-    ]
-
     /// Ends the journey's own work: every timer cancelled, every journey task withdrawn.
     mutating func stopJourneyWork() {
         cancelTimers(TimerName.allCases)
-        resolveTasks(.withdrawn) { !Self.survivesClosing.contains($0.kind) }
+        resolveTasks(.withdrawn) { !$0.kind.outlivesTheCase }
         state.reviews.current = nil
     }
 

@@ -31,6 +31,17 @@ public enum TaskKind: String, Choice, Comparable {
     case chcReferral = "chc-referral"
     case sendPlanCopy = "send-plan-copy"
 
+    /// Task kinds that outlive the journey, still open when their case closes: side machines (safeguarding,
+    /// complaints), notices still to send, and the end of funded services (`end-services`). Closing withdraws every
+    /// other task; `store doctor` reports any other open under a closed case.
+    public static let outlivingTheCase: Set<TaskKind> = [
+        .safeguardingDecision, .safeguardingEnquiry, .complaintResolution, .writtenNotification, .transferHandover,
+        .endServices,
+    ]
+
+    /// Whether a task of this kind stays open when its case closes (`outlivingTheCase`).
+    public var outlivesTheCase: Bool { Self.outlivingTheCase.contains(self) }
+
     /// The event a worker's reply to this task becomes, where a worker (not a practitioner's decision) completes it.
     public var replyEvent: EventName? {
         switch self {

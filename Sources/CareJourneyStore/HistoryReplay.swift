@@ -15,12 +15,38 @@ enum HistoryReplay {
         in db: Database, sql: String, arguments: StatementArguments = [], policies: [String: Policy],
         onFailure: (StoreError) throws -> Void, _ body: (CaseHistory) throws -> Void
     ) throws {
-        var current: CaseHistory?
+        var replayer = Replayer(policies: policies)
         let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try cursor.next() {
-            let history = HistoryRow(row: row)
+            if let done = try replayer.feed(HistoryRow(row: row), onFailure: onFailure) { try body(done) }
+        }
+        if let done = replayer.finish() { try body(done) }
+    }
+
+    /// `forEachCase` over rows already read (ordered by case, then version).
+    static func forEachCase(
+        in rows: [HistoryRow], policies: [String: Policy], onFailure: (StoreError) throws -> Void,
+        _ body: (CaseHistory) throws -> Void
+    ) rethrows {
+        var replayer = Replayer(policies: policies)
+        for row in rows {
+            if let done = try replayer.feed(row, onFailure: onFailure) { try body(done) }
+        }
+        if let done = replayer.finish() { try body(done) }
+    }
+
+    /// Builds one case's history at a time from rows ordered by case, then version.
+    private struct Replayer {
+        let policies: [String: Policy]
+        var current: CaseHistory?
+
+        init(policies: [String: Policy]) { self.policies = policies }
+
+        /// Adds `history`'s event; returns the previous case's history when `history` begins another case.
+        mutating func feed(_ history: HistoryRow, onFailure: (StoreError) throws -> Void) rethrows -> CaseHistory? {
+            var done: CaseHistory?
             if current?.id.rawValue != history.caseID {
-                if let done = current { try body(done) }
+                done = current
                 current = CaseHistory(id: CaseID(history.caseID))
             }
             do {
@@ -44,8 +70,14 @@ enum HistoryReplay {
                     error as? StoreError
                         ?? StoreError(.corrupt, "event \(history.seq) does not replay", cause: error))
             }
+            return done
         }
-        if let done = current { try body(done) }
+
+        /// The last case's history.
+        mutating func finish() -> CaseHistory? {
+            defer { current = nil }
+            return current
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import GRDB
 /// One list serves every use: the writer inserts them all for a new case and updates only those that changed
 /// for a known one (an unchanged indexed column then costs no index write); `store verify` compares them with
 /// the history's.
-struct ProjectionColumns: Equatable, CustomStringConvertible {
+struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     /// The column names, in the order of `values`.
     static let names = [
         "stage", "name", "client_type", "opened_at", "overdue", "next_due", "next_timer", "team", "worker",

@@ -18,7 +18,8 @@ public enum TaskStatus: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// What the store holds, counted: cases by stage, overdue cases, pending timers, tasks by queue and status.
+/// What the store holds, counted: cases by stage, overdue cases, pending timers, open cases without a next step by
+/// stage, tasks by queue and status.
 ///
 /// The same shape serves for changes to those counts (one batch's, or everything the engine has committed since it
 /// started), which add up the same way: `Engine.figures` is a count taken once plus the changes since. Figures
@@ -30,6 +31,10 @@ public struct StoreFigures: Sendable, Equatable {
     public var overdue = 0
     /// Pending timers, across all cases.
     public var pendingTimers = 0
+    /// Open cases with no next step (no pending timer, no open task), by stage: what `store doctor` lists first.
+    /// Counted from the timers and tasks tables, then kept from each commit's states: a case damaged by hand stays
+    /// counted as it was counted until the service restarts.
+    public var withoutNextStep: [Stage: Int] = [:]
     /// Tasks by queue, then status.
     public var tasks: [String: [TaskStatus: Int]] = [:]
 
@@ -45,6 +50,9 @@ public struct StoreFigures: Sendable, Equatable {
         }
         figures.overdue = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE overdue = 1") ?? 0
         figures.pendingTimers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0
+        for row in try Row.fetchAll(db, sql: StoreDoctor.withoutNextStepByStage) {
+            if let stage = Stage(rawValue: row["stage"]) { figures.withoutNextStep[stage] = row["n"] }
+        }
         for row in try Row.fetchAll(db, sql: taskCounts) {
             if let status = TaskStatus(rawValue: row["status"]) {
                 figures.tasks[row["queue"], default: [:]][status] = row["n"]
@@ -71,7 +79,15 @@ public struct StoreFigures: Sendable, Equatable {
         let (wasOverdue, isOverdue) = (ProjectionColumns.isOverdue(old), ProjectionColumns.isOverdue(new))
         if wasOverdue != isOverdue { overdue += isOverdue ? 1 : -1 }
         pendingTimers += new.timers.count - old.timers.count
+        let (wasStranded, isStranded) = (Self.lacksNextStep(old), Self.lacksNextStep(new))
+        if wasStranded != isStranded || (isStranded && old.stage != new.stage) {
+            if wasStranded { withoutNextStep[old.stage, default: 0] -= 1 }
+            if isStranded { withoutNextStep[new.stage, default: 0] += 1 }
+        }
     }
+
+    /// Whether `state` is an open case with no next step: no pending timer and no open task.
+    static func lacksNextStep(_ state: CaseState) -> Bool { state.stage.isOpen && !state.hasNextStep }
 
     /// A task on `queue` went from `old` (or nowhere: a new task) to `new`.
     mutating func task(on queue: String, from old: TaskStatus?, to new: TaskStatus) {
@@ -84,6 +100,7 @@ public struct StoreFigures: Sendable, Equatable {
         cases[state.stage, default: 0] -= 1
         if ProjectionColumns.isOverdue(state) { overdue -= 1 }
         pendingTimers -= state.timers.count
+        if Self.lacksNextStep(state) { withoutNextStep[state.stage, default: 0] -= 1 }
         for task in tasks { self.tasks[task.queue, default: [:]][task.status, default: 0] -= 1 }
     }
 
@@ -109,13 +126,15 @@ public struct StoreFigures: Sendable, Equatable {
     public static func == (lhs: StoreFigures, rhs: StoreFigures) -> Bool {
         let difference = lhs - rhs
         return difference.cases.values.allSatisfy { $0 == 0 } && difference.overdue == 0
-            && difference.pendingTimers == 0 && difference.tasks.values.allSatisfy { $0.values.allSatisfy { $0 == 0 } }
+            && difference.pendingTimers == 0 && difference.withoutNextStep.values.allSatisfy { $0 == 0 }
+            && difference.tasks.values.allSatisfy { $0.values.allSatisfy { $0 == 0 } }
     }
 
     private mutating func combine(_ other: StoreFigures, sign: Int) {
         for (stage, count) in other.cases { cases[stage, default: 0] += sign * count }
         overdue += sign * other.overdue
         pendingTimers += sign * other.pendingTimers
+        for (stage, count) in other.withoutNextStep { withoutNextStep[stage, default: 0] += sign * count }
         for (queue, statuses) in other.tasks {
             for (status, count) in statuses { tasks[queue, default: [:]][status, default: 0] += sign * count }
         }

@@ -299,6 +299,17 @@ enum StoreSchema {
                     CREATE INDEX tasks_closed_by_queue ON tasks(queue, status) WHERE status <> 'open';
                     """)
         }
+        migrator.registerMigration("v15: case ids in the index by stage") { db in
+            // `store doctor` and the figures look, case by case, for the timers and tasks of open cases (and of
+            // closed ones), whose primary keys begin with the case's id. The index by stage and number now holds
+            // the id too, so those checks read it alone, never a case's row (and its state). The writer pays no
+            // index more: it already moved a case's entry when its stage changed (docs/operations.md#doctor).
+            try db.execute(
+                sql: """
+                    DROP INDEX cases_by_stage;
+                    CREATE INDEX cases_by_stage ON cases(stage, number, id);
+                    """)
+        }
         return migrator
     }
 }

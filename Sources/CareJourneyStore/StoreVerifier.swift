@@ -1,6 +1,8 @@
 import CareJourneyCore
+import Dispatch
 import Foundation
 import GRDB
+import Synchronization
 
 /// What `store verify` found.
 public struct VerificationReport: Sendable {
@@ -15,101 +17,111 @@ public struct VerificationReport: Sendable {
     public var isClean: Bool { differences.isEmpty }
 }
 
+/// The batches checked so far, from the threads that check them.
+final class VerificationTally: Sendable {
+    private let state = Mutex<(checked: Int, results: [Int: VerificationBatch.Result])>((0, [:]))
+
+    /// Adds the result of batch `number`, which held `cases` cases.
+    func add(_ result: VerificationBatch.Result, number: Int, cases: Int) {
+        state.withLock { state in
+            state.checked += cases
+            state.results[number] = result
+        }
+    }
+
+    /// Cases checked so far.
+    var checked: Int { state.withLock { $0.checked } }
+
+    /// The results, in batch order.
+    var results: [VerificationBatch.Result] {
+        state.withLock { $0.results }.sorted { $0.key < $1.key }.map(\.value)
+    }
+}
+
+/// Which cases `store verify` checks.
+public enum VerificationScope: Sendable {
+    /// Every case, and the name search index whole.
+    case all
+    /// These cases (`--case C-n`).
+    case cases([CaseID])
+    /// So many cases picked at random (`--sample N`), for a quick look beside a live service.
+    case sample(Int)
+}
+
 extension CaseStore {
+    /// Cases read and checked together: large enough that each table is read in long ordered runs, small enough
+    /// that a few batches in memory at once stay small (~2,000 cases and their ~14,000 events).
+    static let verificationBatch = 2_000
+
     /// Rebuilds every case from its history (under the policy each event was applied under) and compares the
     /// result with the stored projection, the pending timers and the open tasks. Also checks that the name
     /// search finds each case by its name, that tasks carry their case's number, that no timer fired twice, and
     /// that nothing is left of a case disposed of but its certificate.
-    /// Reads one consistent snapshot, so it can run beside a live server.
+    /// Reads one consistent snapshot, so it can run beside a live server. Cases are read in batches by id, each
+    /// table in index order, and checked on every core while the next batches are read; the name index is checked
+    /// whole in one pass (`NameIndexTally`).
     ///
-    /// - Parameter limit: stop listing after this many differences.
-    public func verify(limit: Int = 100) throws(StoreError) -> VerificationReport {
+    /// - Parameters:
+    ///   - scope: every case (the default), some cases, or a sample.
+    ///   - limit: stop listing after this many differences.
+    ///   - progress: called now and then on the reading thread with the cases checked so far and the total.
+    /// - Throws: `io` if the store cannot be read.
+    public func verify(
+        _ scope: VerificationScope = .all, limit: Int = 100,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws(StoreError) -> VerificationReport {
+        try verify(scope, limit: limit, batch: Self.verificationBatch, progress: progress)
+    }
+
+    /// `verify` reading `batch` cases at a time.
+    func verify(
+        _ scope: VerificationScope, limit: Int, batch: Int,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    ) throws(StoreError) -> VerificationReport {
         let policies = try policies()
         return try read { db in
+            let ranges = try Self.ranges(of: scope, batch: batch, in: db)
+            let total = try ranges.total(db)
+            let tally = VerificationTally()
+            let group = DispatchGroup()
+            // Batches read and not yet checked: the reader waits when this many are in hand.
+            let inFlight = DispatchSemaphore(value: 2 * ProcessInfo.processInfo.activeProcessorCount)
+            var index = 0
+            var next = try ranges.first(in: db)
+            while let range = next {
+                inFlight.wait()
+                let batch = try VerificationBatch(range.range, in: db, listed: scope.listsCases)
+                next = try ranges.after(range, in: db)
+                let number = index
+                index += 1
+                DispatchQueue.global().async(group: group) {
+                    tally.add(batch.check(policies: policies), number: number, cases: batch.cases.count)
+                    inFlight.signal()
+                }
+                progress?(tally.checked, total)
+            }
+            group.wait()
+            progress?(total, total)
+
             var report = VerificationReport()
             func differ(_ text: String) {
                 if report.differences.count < limit { report.differences.append(text) }
             }
-            let projections = try db.cachedStatement(
-                sql: "SELECT * FROM cases WHERE id = ?"
-            )
-            let timers = try db.cachedStatement(sql: "SELECT name, due FROM timers WHERE case_id = ?")
-            let openTasks = try db.cachedStatement(
-                sql: "SELECT id FROM tasks WHERE \(TaskRows.ofCase("?1")) AND status IN ('open', 'failed')")
-            let nameSearch = try db.cachedStatement(
-                sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")
-
-            func check(_ history: CaseHistory) throws {
-                let id = history.id.rawValue
-                let replayed = history.latest
-                report.cases += 1
-                report.events += history.steps.count
-                guard let row = try Row.fetchOne(projections, arguments: [id]) else {
-                    differ("case \(id) has events but no projection")
-                    return
-                }
-                let version: Int = row["version"]
-                if version != history.steps.count {
-                    differ("case \(id): projection version \(version), history has \(history.steps.count) events")
-                }
-                let columns = ProjectionColumns(replayed)
-                let storedColumns = ProjectionColumns(row: row)
-                if storedColumns != columns {
-                    differ("case \(id): projection columns \(storedColumns) differ from the history's \(columns)")
-                }
-                // The stored snapshot must equal the history replayed up to the snapshot's version.
-                let snapshotVersion: Int = row["state_version"]
-                let stored = try StateLoader.snapshot(
-                    of: CaseID(id), version: snapshotVersion, stored: row["state"])
-                let replayedSnapshot =
-                    snapshotVersion == 0
-                    ? CaseState(id: history.id) : history.steps.last { $0.version == snapshotVersion }?.state
-                if stored != replayedSnapshot {
-                    differ(
-                        "case \(id): the stored state (snapshot at version \(snapshotVersion)) differs from its replayed history"
-                    )
-                }
-                var storedTimers: [TimerName: Date] = [:]
-                for timer in try Row.fetchAll(timers, arguments: [id]) {
-                    if let name = TimerName(rawValue: timer["name"]) {
-                        storedTimers[name] = Date(timeIntervalSince1970: timer["due"])
-                    }
-                }
-                if storedTimers != replayed.timers {
-                    differ(
-                        "case \(id): timers table \(storedTimers.keys.map(\.rawValue).sorted()) differs from the history's \(replayed.timers.keys.map(\.rawValue).sorted())"
-                    )
-                }
-                let name: String = row["name"]
-                if name.unicodeScalars.count >= 3,
-                    try Int.fetchOne(nameSearch, arguments: [name, row["number"]]) != 1
-                {
-                    differ("case \(id): the name search does not find its name '\(name)'")
-                }
-                let storedTasks = Set(try String.fetchAll(openTasks, arguments: [id]))
-                let replayedTasks = Set(replayed.tasks.keys.map(\.description))
-                if storedTasks != replayedTasks {
-                    differ(
-                        "case \(id): open tasks \(storedTasks.sorted()) differ from the history's \(replayedTasks.sorted())"
-                    )
-                }
+            var names = NameIndexTally()
+            var orphans = 0
+            var misnumbered = 0
+            for result in tally.results {
+                report.cases += result.cases
+                report.events += result.events
+                result.differences.forEach(differ)
+                orphans += result.orphans
+                misnumbered += result.misnumbered
+                names.merge(result.names)
             }
-
-            try HistoryReplay.forEachCase(
-                in: db, sql: "SELECT * FROM events ORDER BY case_id, version", policies: policies,
-                onFailure: { differ($0.message) }, check)
-
-            let orphans =
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM cases WHERE id NOT IN (SELECT DISTINCT case_id FROM events)") ?? 0
+            if case .all = scope {
+                try Self.compare(names, withTheIndexIn: db, differ: differ)
+            }
             if orphans > 0 { differ("\(orphans) case projection(s) have no history") }
-            let misnumbered =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM tasks LEFT JOIN cases ON cases.id = tasks.case_id
-                        WHERE tasks.case_number IS NOT cases.number
-                        """) ?? 0
             if misnumbered > 0 { differ("\(misnumbered) task(s) do not carry their case's number") }
             let undisposed =
                 try Int.fetchOne(
@@ -121,18 +133,108 @@ extension CaseStore {
                             OR EXISTS (SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("d.case_id")))
                         """) ?? 0
             if undisposed > 0 { differ("\(undisposed) disposed case(s) still have events, a projection or tasks") }
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT case_id, data, COUNT(*) AS fires FROM events WHERE name = 'timer-fired'
-                    GROUP BY case_id, data HAVING COUNT(*) > 1
-                    """)
-            {
-                differ(
-                    "case \(row["case_id"] as String): timer \(row["data"] as String) fired \(row["fires"] as Int) times"
-                )
-            }
             return report
+        }
+    }
+
+    /// The batches of `scope`, in case id order.
+    private static func ranges(of scope: VerificationScope, batch: Int, in db: Database) throws
+        -> VerificationRanges
+    {
+        switch scope {
+        case .all:
+            return .store(batch: batch)
+        case .cases(let ids):
+            return .listed(Array(Set(ids.map(\.rawValue))).sorted())
+        case .sample(let count):
+            return .listed(
+                try String.fetchAll(db, sql: "SELECT id FROM cases ORDER BY random() LIMIT ?", arguments: [count])
+                    .sorted())
+        }
+    }
+
+    /// Compares the names the cases hold with the name search index, tallied whole; searches case by case only
+    /// the names that hold a sequence whose tally differs, to say which.
+    private static func compare(
+        _ names: NameIndexTally, withTheIndexIn db: Database, differ: (String) -> Void
+    ) throws {
+        let differing = names.differences(from: try NameIndexTally.ofIndex(in: db))
+        guard !differing.isEmpty else { return }
+        let search = try db.cachedStatement(
+            sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")
+        var named = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, number, name FROM cases ORDER BY id")
+        while let row = try rows.next() {
+            let name: String = row["name"]
+            guard NameIndexTally.trigrams(of: name).contains(where: { differing.contains($0) }),
+                try Int.fetchOne(search, arguments: [name, row["number"]]) != 1
+            else { continue }
+            named += 1
+            differ("case \(row["id"] as String): the name search does not find its name '\(name)'")
+        }
+        if named == 0 {
+            let sample = differing.prefix(5).map { "'\($0.text)'" }.sorted().joined(separator: ", ")
+            differ(
+                "the name search holds entries no case's name has (\(differing.count) sequence(s), such as \(sample)): "
+                    + "it is out of step with the names")
+        }
+    }
+}
+
+extension VerificationScope {
+    /// Whether cases are checked one by one (their names searched case by case) rather than the whole store (its
+    /// names tallied).
+    var listsCases: Bool {
+        if case .all = self { return false }
+        return true
+    }
+}
+
+/// The batches `store verify` reads, in case id order: the whole store in slices of `verificationBatch` cases, or
+/// each case listed on its own.
+enum VerificationRanges {
+    case store(batch: Int)
+    case listed([String])
+
+    /// A batch and where it stands in the listing.
+    struct Batch {
+        let range: VerificationBatch.Range
+        let position: Int
+    }
+
+    func first(in db: Database) throws -> Batch? {
+        switch self {
+        case .store(let size): try slice(after: nil, size: size, position: 0, in: db)
+        case .listed(let ids): ids.first.map { Batch(range: .only($0), position: 0) }
+        }
+    }
+
+    /// The batch after `batch`, if any.
+    func after(_ batch: Batch, in db: Database) throws -> Batch? {
+        switch self {
+        case .store(let size):
+            guard let upper = batch.range.upper else { return nil }
+            return try slice(after: upper, size: size, position: batch.position + 1, in: db)
+        case .listed(let ids):
+            let position = batch.position + 1
+            return position < ids.count ? Batch(range: .only(ids[position]), position: position) : nil
+        }
+    }
+
+    /// The slice of the store after the case id `lower`: to the id `size` cases on (through the index of case ids),
+    /// or open-ended for the last, so that the events of a case with no projection are read too.
+    private func slice(after lower: String?, size: Int, position: Int, in db: Database) throws -> Batch {
+        let upper = try String.fetchOne(
+            db, sql: "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?",
+            arguments: [lower ?? "", size - 1])
+        return Batch(range: .init(lower: lower, upper: upper), position: position)
+    }
+
+    /// How many cases there are to check.
+    func total(_ db: Database) throws -> Int {
+        switch self {
+        case .store: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases") ?? 0
+        case .listed(let ids): ids.count
         }
     }
 }

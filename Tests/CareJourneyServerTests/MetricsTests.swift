@@ -2,6 +2,7 @@ import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
+import GRDB
 import Logging
 import Synchronization
 import Testing
@@ -49,6 +50,41 @@ import CareJourneyTestSupport
             for name in Set(metrics.samples.map { $0.name.replacing(/_(bucket|sum|count)$/, with: "") }) {
                 #expect(metrics.help[name]?.isEmpty == false, "\(name) has no HELP")
             }
+        }
+    }
+
+    /// A case damaged by hand, its timers deleted and its tasks closed, is counted by the gauge at its stage when the
+    /// service starts, shown in red on the overview, and listed with its fix on /doctor.
+    @Test func aCaseWithoutANextStepIsCountedShownAndListed() async throws {
+        let directory = temporaryDirectory()
+        let id = try await LiveServer.with(directory: directory) { server in
+            let metrics = try await server.metrics { $0.value("carejourney_pending_timers") != nil }
+            for stage in Stage.allCases where stage.isOpen {
+                #expect(metrics.value("carejourney_cases_without_next_step", ["stage": stage.rawValue]) == 0)
+            }
+            let clean = try await server.get("/").text
+            #expect(!clean.contains("cases-without-next-step"))
+            for name in ["Ada", "Bo"] {
+                _ = try await server.post("/api/cases", ["data": ["name": .string(name), "clientType": "adult", "route": "gp"]])
+            }
+            return "C-1"
+        }
+        try await DatabaseQueue(path: directory + "/carejourney.sqlite").write { db in
+            try db.execute(sql: "DELETE FROM timers WHERE case_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE tasks SET status = 'withdrawn' WHERE case_id = ? AND status = 'open'", arguments: [id])
+        }
+        try await LiveServer.with(directory: directory) { server in
+            let metrics = try await server.metrics { $0.value("carejourney_pending_timers") != nil }
+            #expect(metrics.value("carejourney_cases_without_next_step", ["stage": "contact"]) == 1)
+            #expect(metrics.all("carejourney_cases_without_next_step").map(\.value).reduce(0, +) == 1)
+            let overview = try await server.get("/").text
+            #expect(overview.contains(#"<div class="panel alarm"><span class="figure" data-figure="cases-without-next-step">1</span> <a href="/doctor">"#))
+            #expect(try await server.get("/api/overview")["withoutNextStep"] == .number(1))
+            let doctor = try await server.get("/doctor")
+            #expect(doctor.status == 200)
+            #expect(doctor.text.contains(#"<tr data-case="C-1" data-problem="no-next-step">"#))
+            #expect(!doctor.text.contains(#"data-case="C-2""#))
+            #expect(doctor.text.contains("carejourney store verify --case C-1 --data-dir \(directory)"))
         }
     }
 

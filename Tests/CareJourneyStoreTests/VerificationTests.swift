@@ -1,5 +1,6 @@
 import CareJourneyCore
 import Foundation
+import Synchronization
 import Testing
 import CareJourneyTestSupport
 
@@ -57,5 +58,72 @@ import CareJourneyTestSupport
         #expect(try await reopened.record(of: id)?.version == 8)
         #expect(try reopened.currentPolicy() == (try shippedPolicy()))
         #expect(try reopened.verify().isClean)
+    }
+}
+
+/// `store verify` in batches, for some cases, and the name index checked whole.
+@Suite struct VerificationScopeTests {
+    /// Five cases in delivery.
+    func storeWithFiveCases() async throws -> (CaseStore, [CaseID]) {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let ids = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            var ids: [CaseID] = []
+            for _ in 0..<5 { ids.append(try await engine.caseInDelivery(at: start)) }
+            return ids
+        }
+        return (store, ids)
+    }
+
+    @Test func smallBatchesCheckEveryCaseOnceAndFindTheSameDifferences() async throws {
+        let (store, ids) = try await storeWithFiveCases()
+        try store.execute("DELETE FROM timers WHERE case_id = '\(ids[3])' AND name = 'review.informal'")
+        let progress = Mutex<[Int]>([])
+        for batch in [1, 2, 5, 100] {
+            let report = try store.verify(.all, limit: 100, batch: batch) { done, total in
+                #expect(total == 5)
+                progress.withLock { $0.append(done) }
+            }
+            #expect(report.cases == 5)
+            #expect(report.events == 40)
+            #expect(report.differences.count == 1, "\(report.differences)")
+            #expect(report.differences.first?.hasPrefix("case \(ids[3]): timers table") == true)
+        }
+        #expect(progress.withLock { $0.last } == 5)
+    }
+
+    @Test func oneCaseOrASampleIsCheckedAlone() async throws {
+        let (store, ids) = try await storeWithFiveCases()
+        try store.execute("UPDATE cases SET client_type = 'carer' WHERE id = '\(ids[1])'")
+        let one = try store.verify(.cases([ids[1]]))
+        #expect(one.cases == 1)
+        #expect(one.differences.contains { $0.contains("case \(ids[1]): projection columns") }, "\(one.differences)")
+        #expect(try store.verify(.cases([ids[0], ids[2]])).isClean)
+        let sample = try store.verify(.sample(3))
+        #expect(sample.cases == 3)
+        #expect(try store.verify(.sample(50)).cases == 5)
+        let unknown = try store.verify(.cases(["C-99"]))
+        #expect(unknown.differences == ["case C-99 is not in the store: it has neither a projection nor a history"])
+    }
+
+    @Test func aNameIndexedUnderAnotherCaseIsFound() async throws {
+        let (store, ids) = try await storeWithFiveCases()
+        try store.execute(
+            "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, lower(name) FROM cases WHERE id = '\(ids[2])'")
+        try store.execute("INSERT INTO cases_name (rowid, name) VALUES (1000, 'ada')")
+        let report = try store.verify()
+        #expect(report.differences == ["case \(ids[2]): the name search does not find its name 'Ada'"])
+    }
+
+    @Test func anEntryNoNameHasIsFound() async throws {
+        let (store, _) = try await storeWithFiveCases()
+        try store.execute("INSERT INTO cases_name (rowid, name) VALUES (1001, 'zed')")
+        let report = try store.verify()
+        #expect(report.differences.count == 1)
+        #expect(report.differences.first?.hasPrefix("the name search holds entries no case's name has (1 sequence(s), such as 'zed')") == true, "\(report.differences)")
+    }
+
+    @Test func theTrigramsAreThoseOfTheIndex() {
+        #expect(NameIndexTally.trigrams(of: "Al").isEmpty)
+        #expect(NameIndexTally.trigrams(of: "ZoË O").map(\.text) == ["zoË", "oË ", "Ë o"])
     }
 }

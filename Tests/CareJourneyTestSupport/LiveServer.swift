@@ -34,15 +34,15 @@ public struct LiveServer: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`),
-    /// runs `body` against it, then stops it.
+    /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`; on
+    /// the store in `directory`, if given, or a new one), runs `body` against it, then stops it.
     public static func with<T: Sendable>(
         sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
-        publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil,
+        publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil, directory: String? = nil,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         let policy = try shippedPolicy()
-        let directory = temporaryDirectory()
+        let directory = directory ?? temporaryDirectory()
         var options = CareJourneyService.Options(
             dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,
             population: sample > 0 ? SamplePopulation(count: sample) : nil,

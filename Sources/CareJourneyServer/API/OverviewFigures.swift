@@ -16,6 +16,8 @@ struct OverviewFigures: Codable, Sendable, Equatable {
     let closed: Int
     /// Cases flagged overdue now (a review overdue, or reablement past its maximum).
     let overdue: Int
+    /// Open cases with no next step (the engine's running count); `nil` until the engine has counted its store.
+    let withoutNextStep: Int?
     let queues: [QueueView]
     /// `nil` before the first summary after start.
     let reviews: ReviewFigures?
@@ -73,8 +75,11 @@ struct OverviewFigures: Codable, Sendable, Equatable {
     }
 
     /// The overview from the engine's `counts`, the last `summary` and the broker's latest snapshot.
-    init(counts: StoreFigures, summary: Summary?, broker: BrokerSnapshot?, at now: Date) {
+    ///
+    /// - Parameter withoutNextStep: the engine's running count of open cases with no next step, once it has one.
+    init(counts: StoreFigures, withoutNextStep: Int?, summary: Summary?, broker: BrokerSnapshot?, at now: Date) {
         at = now
+        self.withoutNextStep = withoutNextStep
         summaryAt = summary?.at
         let waits = Dictionary(uniqueKeysWithValues: (summary?.stages ?? []).map { ($0.stage, $0) })
         stages = CareJourneyCore.Stage.allCases.compactMap { stage in

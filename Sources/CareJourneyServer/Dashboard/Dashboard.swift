@@ -67,6 +67,7 @@ final class Dashboard: Sendable {
         router.get("/cases/:id/access") { request, context in
             await self.showAccess(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
         }
+        router.get("/doctor") { request, context in await self.doctor(viewer(request, context)) }
         router.get("/queues") { request, context in
             await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
         }
@@ -226,6 +227,21 @@ final class Dashboard: Sendable {
                     recorded, so nothing is shown. Try again shortly; if it goes on, tell the service's operators.</p>
                     """),
             status: 503)
+    }
+
+    /// What `store doctor` finds; the cases it lists are recorded as read, as a list.
+    private func doctor(_ viewer: Viewer) async -> Response {
+        guard let principal = viewer.principal, let report = try? await engine.store.doctor() else {
+            return Self.unavailable
+        }
+        do {
+            try await reads.recordList(
+                report.findings.map { CaseID($0.caseID) }, by: principal, through: .list, query: nil,
+                detail: "cases without a next step")
+        } catch {
+            return Self.unrecorded(viewer)
+        }
+        return .html(DoctorPage.render(report, viewer: viewer))
     }
 
     private func queues(_ queue: String?, _ viewer: Viewer) async -> Response {

@@ -24,6 +24,7 @@ enum OverviewPage {
                 <div id="overview-figures" data-live>
                 <p class="hint">Counts at \(UKTime.element(figures.at)); \(summaryTime(figures.summaryAt)).</p>
                 <div class="grid">
+                \(withoutNextStep(figures.withoutNextStep))
                 <div class="panel"><span class="figure" data-figure="open-cases">\(open)</span> open cases</div>
                 <div class="panel"><span class="figure" data-figure="overdue-reviews">\(figures.overdue)</span> \
                 <a href="/cases?overdue=true">cases with an overdue review</a></div>
@@ -42,6 +43,15 @@ enum OverviewPage {
                 \(QueuesPage.queueTable(figures.queues))
                 </div>
                 """)
+    }
+
+    /// Open cases with no next step, in red, linking to their list: shown only when there are any.
+    private static func withoutNextStep(_ count: Int?) -> HTML? {
+        guard let count, count > 0 else { return nil }
+        return """
+            <div class="panel alarm"><span class="figure" data-figure="cases-without-next-step">\(count)</span> \
+            <a href="/doctor">open cases with no next step</a>: no timer and no task will move them on</div>
+            """
     }
 
     private static func stageTable(_ figures: OverviewFigures) -> HTML {

@@ -24,6 +24,10 @@ struct MetricFamily: Sendable {
         "carejourney_overdue_reviews",
         "Cases flagged overdue: a review past its due date, or reablement past its maximum (as /api/stats).")
     static let pendingTimers = MetricFamily("carejourney_pending_timers", "Timers pending, across all cases.")
+    static let casesWithoutNextStep = MetricFamily(
+        "carejourney_cases_without_next_step",
+        "Open cases with no pending timer and no open task, by stage (label stage): nothing will move them on "
+            + "(carejourney store doctor lists them).")
     static let tasks = MetricFamily(
         "carejourney_tasks", "Tasks in the outbox, by queue and status (open, failed, completed, withdrawn), all time.")
 
@@ -61,7 +65,7 @@ struct MetricFamily: Sendable {
 
     /// Every family, in the order docs/operations.md lists them.
     static let all: [MetricFamily] = [
-        openCases, closedCases, overdueReviews, pendingTimers, tasks, timerLateness, taskLatency, httpDuration,
+        openCases, closedCases, overdueReviews, pendingTimers, casesWithoutNextStep, tasks, timerLateness, taskLatency, httpDuration,
         workers, droppedMessages, commits, commands, writerCPU,
     ]
 }

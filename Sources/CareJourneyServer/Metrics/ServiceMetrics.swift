@@ -118,6 +118,9 @@ final class ServiceMetrics: Service, Sendable {
         set(.closedCases, to: figures.cases[.closed] ?? 0)
         set(.overdueReviews, to: figures.overdue)
         set(.pendingTimers, to: figures.pendingTimers)
+        for stage in Stage.allCases where stage.isOpen {
+            set(.casesWithoutNextStep, [("stage", stage.rawValue)], to: figures.withoutNextStep[stage] ?? 0)
+        }
         for (queue, statuses) in figures.tasks {
             for status in TaskStatus.allCases {
                 set(.tasks, [("queue", queue), ("status", status.rawValue)], to: statuses[status] ?? 0)

@@ -1,0 +1,76 @@
+import Foundation
+import Synchronization
+
+/// How far a long command has come, on one line of a terminal rewritten in place: done of total, the rate, and the
+/// time left (`verify: 120,000 of 1,000,000 cases (12 %), 9,800/s, 1 min 30 s left`).
+///
+/// It writes to standard error, and only when both standard output and standard error are terminals: a command's
+/// output piped to a file or another program (or its `--json`) never holds it. The line is cleared when the work is
+/// done, so the command's own output follows on a clean line. Updates may come from any thread; at most four a
+/// second are drawn.
+final class ProgressLine: Sendable {
+    private let title: String
+    private let unit: String
+    private let started = ContinuousClock.now
+    private let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// A progress line, or `nil` when it must not be shown: `quiet`, or output that is not a terminal.
+    init?(_ title: String, counting unit: String, quiet: Bool) {
+        guard !quiet, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
+        self.title = title
+        self.unit = unit
+        draw("\(title): starting")
+    }
+
+    /// Shows `done` of `total`, unless a line was drawn less than a quarter of a second ago.
+    func update(done: Int, total: Int) {
+        let now = ContinuousClock.now
+        let due = lastDrawn.withLock { last in
+            guard last.map({ now - $0 >= .milliseconds(250) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { draw(Self.describe(title, done: done, total: total, unit: unit, elapsed: now - started)) }
+    }
+
+    /// Clears the line.
+    func finish() { draw("") }
+
+    private func draw(_ text: String) {
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    }
+
+    /// `verify: 120,000 of 1,000,000 cases (12 %), 9,800/s, 1 min 30 s left`.
+    static func describe(_ title: String, done: Int, total: Int, unit: String, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        var text = "\(title): \(grouped(done)) of \(grouped(total)) \(unit)"
+        if total > 0 { text += " (\(done * 100 / total) %)" }
+        if rate > 0 {
+            text += ", \(grouped(Int(rate)))/s"
+            if done < total { text += ", \(span(Double(total - done) / rate)) left" }
+        }
+        return text
+    }
+
+    /// `1,000,000`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+
+    /// `1 min 30 s`, `45 s`, `2 h 5 min`.
+    static func span(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
+        return "\(whole / 3600) h \(whole % 3600 / 60) min"
+    }
+}
