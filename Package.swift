@@ -72,11 +72,14 @@ let package = Package(
         .target(name: "CareJourneyClock"),
         // The pure core: typed journey machines, policy model, effects. No I/O, no clock, no randomness.
         .target(name: "CareJourneyCore"),
-        // The shell around the core that does not need a server: policy, scenario and token files, diagrams.
+        // A council's weeks, or England's, played through the journey core for a population a profile describes:
+        // workload forecasts and policy what-ifs. Pure: no clock, no I/O.
+        .target(name: "CareJourneySimulation", dependencies: ["CareJourneyCore"]),
+        // The shell around the core that does not need a server: policy, scenario, profile and token files, diagrams.
         .target(
             name: "CareJourneyKit",
             dependencies: [
-                "CareJourneyCore", .product(name: "Yams", package: "Yams"),
+                "CareJourneyCore", "CareJourneySimulation", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -138,7 +141,7 @@ let package = Package(
             name: "CareJourneyCLI",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyBroker",
-                "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
+                "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo", "CareJourneySimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,6 +196,9 @@ let package = Package(
                 "CareJourneyKit", "CareJourneyTestSupport", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "CareJourneySimulationTests",
+            dependencies: ["CareJourneyCore", "CareJourneySimulation", "CareJourneyKit", "CareJourneyTestSupport"]),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyCore", "CareJourneyKit", "CareJourneyTestSupport"]),
         .testTarget(
             name: "CareJourneyReportsTests",
