@@ -101,7 +101,7 @@ let package = Package(
             name: "CareJourneyServer",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyWire",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "CareJourneySimulation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,7 +122,7 @@ let package = Package(
             name: "CareJourneyRuntime",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
-                "CareJourneySamples", "CareJourneyWire",
+                "CareJourneySamples", "CareJourneySimulation", "CareJourneyWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

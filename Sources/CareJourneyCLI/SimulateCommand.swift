@@ -2,11 +2,12 @@ import ArgumentParser
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneySimulation
+import CareJourneyStore
 import Foundation
 
 /// `carejourney simulate --policy FILE --profile FILE [--compare-policy FILE] [--from DATE --years N] [--seed S]
-/// [--out DIR]`.
-struct SimulateCommand: ParsableCommand {
+/// [--out DIR] [--from-store DIR]`.
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Play a council's year (or England's) through the journey: weekly workload by queue and team.",
@@ -37,17 +38,39 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Where to write the figures and the report.")
     var out: String = "simulation"
 
-    func run() throws {
+    @Option(
+        name: .customLong("from-store"),
+        help: """
+            Start from a live store's caseload (its open cases as they stand now; new contacts at its rate of the \
+            last 12 months) instead of the profile's caseload and arrivals; the forecast runs from now.
+            """)
+    var fromStore: String?
+
+    func run() async throws {
         let rules = try loadPolicy(policy)
         let compared = try comparePolicy.map(loadPolicy)
-        let population: SimulationProfile
+        var population: SimulationProfile
         do {
             population = try ProfileFile.load(profile)
         } catch {
             printError(error.description)
             throw ExitCode.failure
         }
-        let start = try startDay()
+        var start = try startDay()
+        var live: [CaseState] = []
+        if let fromStore {
+            guard from == nil else {
+                printError("--from: a forecast from a store starts now; leave out --from or --from-store")
+                throw ExitCode.failure
+            }
+            let found = try await Self.liveStart(fromStore)
+            start = found.asOf
+            live = found.openCases
+            population = population.startingFromLiveCases(contactsPerWeek: found.contactsPerWeek)
+            print(
+                "from \(fromStore): \(found.openCases.count) open case(s), \(found.contactsInLastYear) contact(s) in the "
+                    + "last 12 months (\(String(format: "%.1f", found.contactsPerWeek)) a week)")
+        }
         guard years > 0, years <= 20 else {
             printError("--years: from more than 0 to 20 (found \(years))")
             throw ExitCode.failure
@@ -55,8 +78,8 @@ struct SimulateCommand: ParsableCommand {
         let weeks = max(1, Int((years * 52).rounded()))
         let clock = ContinuousClock()
         let began = clock.now
-        let figures = try simulate(rules, population, start: start, weeks: weeks)
-        let comparison = try compared.map { try simulate($0, population, start: start, weeks: weeks) }
+        let figures = try simulate(rules, population, start: start, weeks: weeks, live: live)
+        let comparison = try compared.map { try simulate($0, population, start: start, weeks: weeks, live: live) }
         let elapsed = clock.now - began
         try write(figures, comparison)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -66,11 +89,23 @@ struct SimulateCommand: ParsableCommand {
                 + "wrote \(out)/")
     }
 
-    private func simulate(_ rules: Policy, _ population: SimulationProfile, start: Date, weeks: Int) throws
-        -> WeeklyFigures
+    /// The open cases and last year's contacts of the store in `folder`, read without changing it.
+    static func liveStart(_ folder: String) async throws -> PlanningStart {
+        do {
+            return try await CaseStore(directory: folder, access: .readOnly).planningStart(asOf: Date())
+        } catch {
+            printError("--from-store: \(error.description)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func simulate(_ rules: Policy, _ population: SimulationProfile, start: Date, weeks: Int, live: [CaseState])
+        throws -> WeeklyFigures
     {
         do {
-            let figures = try Simulation(policy: rules, profile: population, start: start, weeks: weeks, seed: seed).run()
+            let figures = try Simulation(
+                policy: rules, profile: population, start: start, weeks: weeks, seed: seed, startingCases: live
+            ).run()
             if figures.refusals > 0 {
                 printError(
                     "warning: the core refused \(figures.refusals) simulated event(s) under '\(rules.id)', e.g.\n  "

@@ -21,6 +21,12 @@ public enum ProfileFile {
         try read(YAMLValue.document(text, file: file))
     }
 
+    /// The profile `serve`'s Plan page uses when none is named.
+    public static let shippedPath = "examples/profiles/small-unitary.yaml"
+
+    /// The shipped profile, found as `PolicyFile.findShipped` finds the policy.
+    public static func findShipped() -> String? { PolicyFile.findShipped(shippedPath) }
+
     private static func read(_ document: YAMLValue) throws(FileError) -> SimulationProfile {
         let file = document.file
         let hint = "docs/simulation.md describes every key of a profile"

@@ -24,15 +24,22 @@ public struct Simulation: Sendable {
     public let weeks: Int
     /// The seed of every random draw.
     public let seed: UInt64
+    /// Cases as they stand at the start (a live store's open cases), played on from there; the profile's caseload
+    /// is added to them.
+    public let startingCases: [CaseState]
     let answers: SimulationAnswers
 
     /// Prepares a simulation.
     ///
+    /// - Parameters:
+    ///   - startingCases: cases as they stand at `start` (a live store's open cases, say): their timers fire and
+    ///     their open tasks are worked from the start, beside the profile's caseload and arrivals.
     /// - Throws: `SimulationError` when the profile does not add up, names a queue the policy does not have, or the
     ///   period is empty or longer than 20 years.
-    public init(policy: Policy, profile: SimulationProfile, start: Date, weeks: Int, seed: UInt64)
-        throws(SimulationError)
-    {
+    public init(
+        policy: Policy, profile: SimulationProfile, start: Date, weeks: Int, seed: UInt64,
+        startingCases: [CaseState] = []
+    ) throws(SimulationError) {
         try profile.validate()
         guard weeks >= 1 && weeks <= 20 * 53 else {
             throw SimulationError(.invalidPeriod, "the simulation must run from 1 week to 20 years (asked: \(weeks) weeks)")
@@ -50,6 +57,7 @@ public struct Simulation: Sendable {
         self.start = start
         self.weeks = weeks
         self.seed = seed
+        self.startingCases = startingCases.filter { $0.stage.isOpen }
         answers = try SimulationAnswers(policy: policy)
     }
 

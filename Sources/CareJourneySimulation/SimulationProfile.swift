@@ -286,3 +286,16 @@ public struct SimulationProfile: Codable, Sendable, Hashable {
         }
     }
 }
+
+extension SimulationProfile {
+    /// The profile for a forecast from a live caseload: the store's open cases are the starting population (so
+    /// the profile's own caseload is dropped) and new contacts come at the store's rate of the last 12 months.
+    ///
+    /// - Parameter contactsPerWeek: the store's contacts a week over the last year.
+    public func startingFromLiveCases(contactsPerWeek: Double) -> SimulationProfile {
+        var profile = self
+        profile.arrivals.perWeek = contactsPerWeek
+        profile.caseload.inDelivery = 0
+        return profile
+    }
+}

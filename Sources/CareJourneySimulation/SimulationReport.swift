@@ -13,8 +13,10 @@ public struct SimulationReport: Sendable {
         self.comparison = comparison
     }
 
-    static let baseColour = "#1d70b8"
-    static let compareColour = "#d4351c"
+    /// The colour of the base run's lines.
+    public static let baseColour = "#1d70b8"
+    /// The colour of the compared run's lines.
+    public static let compareColour = "#d4351c"
 
     /// The page.
     public var html: String {
@@ -85,14 +87,21 @@ public struct SimulationReport: Sendable {
     /// One line chart: the base run in blue and the comparison in red, weeks along, counts up.
     private func chart(_ title: String, _ pick: (WeeklyFigures) -> [Int]) -> String {
         let series = [(pick(figures), Self.baseColour)] + (comparison.map { [(pick($0), Self.compareColour)] } ?? [])
+        return Self.lineChart(title: title, series: series, start: figures.start, weeks: figures.weeks)
+    }
+
+    /// A line chart as inline SVG in a `<figure>` with `title` as its caption: each series a line of its colour,
+    /// one point a week from `start`, the counts up the side.
+    public static func lineChart(title: String, series: [([Int], String)], start: Date, weeks: Int) -> String {
         let (width, height, left, bottom, top, right) = (440.0, 190.0, 48.0, 24.0, 8.0, 10.0)
         let plotW = width - left - right
         let plotH = height - top - bottom
         let top0 = max(series.flatMap(\.0).max() ?? 0, 1)
         let maxY = Self.niceCeiling(Double(top0))
-        let weeks = max(figures.weeks, 2)
-        func x(_ w: Int) -> Double { left + plotW * Double(w) / Double(weeks - 1) }
+        let span = max(weeks, 2)
+        func x(_ w: Int) -> Double { left + plotW * Double(w) / Double(span - 1) }
         func y(_ v: Int) -> Double { top + plotH * (1 - Double(v) / maxY) }
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
         var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" "
         svg += "aria-label=\"\(escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         for step in 0...4 {
@@ -101,8 +110,9 @@ public struct SimulationReport: Sendable {
             svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yy))\" y2=\"\(f(yy))\" stroke=\"#e5e5e5\"/>"
             svg += "<text x=\"\(f(left - 4))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(SimulationSummary.grouped(Int(value)))</text>"
         }
-        for w in stride(from: 0, to: figures.weeks, by: max(13, figures.weeks / 6 / 13 * 13)) {
-            svg += "<text x=\"\(f(x(w)))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(day(w))</text>"
+        let every = weeks <= 16 ? 2 : max(13, weeks / 6 / 13 * 13)
+        for w in stride(from: 0, to: weeks, by: every) {
+            svg += "<text x=\"\(f(x(w)))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(day(start, w))</text>"
         }
         for (values, colour) in series where !values.isEmpty {
             let points = values.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
@@ -118,13 +128,16 @@ public struct SimulationReport: Sendable {
         return 10 * magnitude
     }
 
-    private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    private func day(_ week: Int) -> String { Self.day(figures.start, week) }
 
-    private func day(_ week: Int) -> String {
-        figures.start.addingTimeInterval(Double(week) * 604_800).formatted(.iso8601.year().month().day())
+    /// The first day of week `week` from `start`, as YYYY-MM-DD.
+    public static func day(_ start: Date, _ week: Int) -> String {
+        start.addingTimeInterval(Double(week) * 604_800).formatted(.iso8601.year().month().day())
     }
 
-    private func escape(_ text: String) -> String {
+    private func escape(_ text: String) -> String { Self.escape(text) }
+
+    static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -26,14 +26,8 @@ extension SimulationRun {
             }
         }
         if before.firstSignedOffAt == nil && after.firstSignedOffAt != nil {
-            // Support has started: when the person dies or moves away, if within the horizon.
-            let from = max(at, startTime)
-            let year = 365.25 * 86_400
-            let rates = sim.profile.ratesPerYear
-            let death = from + cases[slot].random.exponential(rate: rates.death) * year
-            let move = from + cases[slot].random.exponential(rate: rates.move) * year
-            if death < endTime && death <= move { plan(.death, at: death.rounded(.down), in: slot) }
-            if move < endTime && move < death { plan(.move, at: move.rounded(.down), in: slot) }
+            // Support has started: when the person dies or moves away.
+            planExit(slot, from: max(at, startTime))
             if at < startTime { planSideEvents(slot, from: startTime) }
         }
     }
@@ -61,11 +55,12 @@ extension SimulationRun {
     }
 
     /// A new task waits on its queue until the team can start it (in the order tasks came), then takes its
-    /// duration. Before the start everything is instant.
-    private mutating func enqueue(_ task: CareTask, slot: Int, at: Double) {
+    /// duration. Before the start everything is instant. A task already open at the start (`createdAt` earlier)
+    /// joins the queue then, is not counted as created, and is overdue by its real age.
+    mutating func enqueue(_ task: CareTask, slot: Int, at: Double, createdAt: Double? = nil) {
         let kind = task.kind.index
         let queue = queueOfKind[kind]
-        counters.count(\.created, row: queue, at: at)
+        if createdAt == nil { counters.count(\.created, row: queue, at: at) }
         var taken = at
         var done = Double.infinity
         // A task no one answers (an overdue review's escalation) stays until the journey resolves it.
@@ -85,13 +80,14 @@ extension SimulationRun {
             counters.change(\.waitingChange, row: queue, at: at, by: 1)
             counters.change(\.waitingChange, row: queue, at: taken, by: -1)
         }
-        let overdueFrom = at + overdueAfter[queue]
+        let created = createdAt ?? at
+        let overdueFrom = created + overdueAfter[queue]
         if done > overdueFrom {
             counters.change(\.overdueChange, row: queue, at: overdueFrom, by: 1)
             counters.change(\.overdueChange, row: queue, at: done, by: -1)
         }
         plan(
-            .answer(task: task.id.number, queue: Int32(queue), created: at, taken: taken, done: done),
+            .answer(task: task.id.number, queue: Int32(queue), created: created, taken: taken, done: done),
             at: done.isFinite ? done : .infinity, in: slot)
     }
 

@@ -59,6 +59,7 @@ struct SimulationRun {
     // MARK: the loop
 
     mutating func play() {
+        for state in sim.startingCases { admit(state) }
         seedCaseload()
         var week = 0
         var carry = 0.0
@@ -92,6 +93,21 @@ struct SimulationRun {
         }
     }
 
+    /// Takes a case as it stands at the start: counted in its stage, its open tasks on their queues (as old as
+    /// they are), its timers pending, its life events drawn from the start.
+    mutating func admit(_ state: CaseState) {
+        let slot = newSlot(id: state.id)
+        cases[slot].state = state
+        counters.change(\.stageChange, row: state.stage.index, at: startTime, by: 1)
+        if state.reviews.overdue != nil { counters.change(\.reviewsOverdueChange, at: startTime, by: 1) }
+        for task in state.openTasks {
+            enqueue(task, slot: slot, at: startTime, createdAt: min(task.createdAt.timeIntervalSinceReferenceDate, startTime))
+        }
+        planSideEvents(slot, from: startTime)
+        if state.firstSignedOffAt != nil { planExit(slot, from: startTime) }
+        schedule(slot)
+    }
+
     /// Opens this week's new contacts, spread evenly over it; returns the fraction of a contact carried over.
     mutating func arrive(in week: Int, carry: Double) -> Double {
         let weekStart = startTime + Double(week) * Self.week
@@ -107,21 +123,35 @@ struct SimulationRun {
 
     /// A new case whose contact comes at `at`.
     mutating func open(at: Double) {
-        let number = nextNumber
-        nextNumber += 1
-        let id = CaseID("S\(number)")
-        let random = SimulationRandom(seed: sim.seed, stream: UInt64(number))
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = Int(free)
-            cases[slot].reuse(id: id, number: number, random: random)
-        } else {
-            slot = cases.count
-            cases.append(SimCase(id: id, number: number, random: random))
-        }
+        let slot = newSlot(id: nil)
         plan(.contact, at: at, in: slot)
         if at >= startTime { planSideEvents(slot, from: at) }
         schedule(slot)
+    }
+
+    /// A slot for the next person (numbered in order; `S` and their number unless `id` is given).
+    mutating func newSlot(id: CaseID?) -> Int {
+        let number = nextNumber
+        nextNumber += 1
+        let id = id ?? CaseID("S\(number)")
+        let random = SimulationRandom(seed: sim.seed, stream: UInt64(number))
+        if let free = freeSlots.popLast() {
+            cases[Int(free)].reuse(id: id, number: number, random: random)
+            return Int(free)
+        }
+        cases.append(SimCase(id: id, number: number, random: random))
+        return cases.count - 1
+    }
+
+    /// Draws when a person whose support has started dies or moves away (whichever comes first, if within the
+    /// horizon).
+    mutating func planExit(_ slot: Int, from: Double) {
+        let year = 365.25 * 86_400
+        let rates = sim.profile.ratesPerYear
+        let death = from + cases[slot].random.exponential(rate: rates.death) * year
+        let move = from + cases[slot].random.exponential(rate: rates.move) * year
+        if death < endTime && death <= move { plan(.death, at: death.rounded(.down), in: slot) }
+        if move < endTime && move < death { plan(.move, at: move.rounded(.down), in: slot) }
     }
 
     /// Draws when the case's next safeguarding concern and complaint come (if before the end).

@@ -55,3 +55,19 @@ def test_bad_input_is_refused_with_where_and_how(tmp_path):
     done = simulate("--policy", POLICY, "--profile", PROFILE, "--from", "next tuesday", "--out", str(tmp_path / "o"))
     assert done.returncode == 1 and "--from: 'next tuesday' is not a date" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_forecast_starts_from_a_live_store(tmp_path):
+    from carejourney import sample_store
+    data = sample_store(tmp_path / "data", cases=30)
+    done = simulate("--policy", POLICY, "--profile", PROFILE, "--from-store", data, "--years", "0.25",
+                    "--out", str(tmp_path / "plan"))
+    assert done.returncode == 0, done.stderr
+    assert "open case(s)" in done.stdout and "contact(s) in the last 12 months" in done.stdout
+    figures = json.loads((tmp_path / "plan" / "figures.json").read_text())
+    assert figures["weeks"] == 13 and figures["refusals"] == 0, figures["refusalExamples"]
+    opened = sum(values[0] for values in figures["stages"].values())
+    assert opened >= 1, "the store's open cases are the starting population"
+    refused = simulate("--policy", POLICY, "--profile", PROFILE, "--from-store", str(tmp_path / "nowhere"),
+                       "--out", str(tmp_path / "x"))
+    assert refused.returncode == 1 and "--from-store:" in refused.stderr
