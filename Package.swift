@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "carejourney-bench", targets: ["CareJourneyBench"]),
         .library(name: "CareJourneyCore", targets: ["CareJourneyCore"]),
         .library(name: "CareJourneyKit", targets: ["CareJourneyKit"]),
+        .library(name: "CareJourneySimulation", targets: ["CareJourneySimulation"]),
         .library(name: "CareJourneyStore", targets: ["CareJourneyStore"]),
         .library(name: "CareJourneyReports", targets: ["CareJourneyReports"]),
         .library(name: "CareJourneyServer", targets: ["CareJourneyServer"]),
@@ -184,7 +185,8 @@ let package = Package(
             name: "CareJourneyTestSupport",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
-                "CareJourneySamples", "CareJourneyRuntime", .product(name: "Logging", package: "swift-log"),
+                "CareJourneySamples", "CareJourneyRuntime", "CareJourneySimulation",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CareJourneyTestSupport"
         ),
@@ -214,7 +216,8 @@ let package = Package(
             name: "CareJourneyServerTests",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
-                "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", .product(name: "Yams", package: "Yams"),
+                "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", "CareJourneySimulation",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -111,6 +111,11 @@ struct SimulateCommand: AsyncParsableCommand {
                     "warning: the core refused \(figures.refusals) simulated event(s) under '\(rules.id)', e.g.\n  "
                         + figures.refusalExamples.joined(separator: "\n  "))
             }
+            if figures.liveRefusals > 0 {
+                printError(
+                    "note: \(figures.liveRefusals) live case(s) could not be moved on as the simulator would (their plans "
+                        + "are people's own: a plan waiting for a high-cost panel, say); they stay where they stand")
+            }
             return figures
         } catch {
             printError("\(profile): \(error.message)")

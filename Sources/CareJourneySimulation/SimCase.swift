@@ -40,6 +40,8 @@ struct SimCase {
     var agenda: [Planned] = []
     var generation: UInt32 = 0
     var order: UInt32 = 0
+    /// Whether the case came from a live store as it stood (its plan and choices are people's own).
+    var isLive = false
 
     init(id: CaseID, number: Int, random: SimulationRandom) {
         state = CaseState(id: id)
@@ -54,6 +56,7 @@ struct SimCase {
         self.random = random
         agenda.removeAll(keepingCapacity: true)
         order = 0
+        isLive = false
     }
 
     /// The slot is empty: keep nothing of the person.

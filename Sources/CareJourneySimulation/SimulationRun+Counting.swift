@@ -135,6 +135,7 @@ extension SimulationRun {
                 overdue: c.series(c.reviewsOverdueChange, cumulative: true)),
             stages: stages, arrivals: c.series(c.arrivals, cumulative: false),
             closures: c.series(c.closures, cumulative: false), refusals: refusals, refusalExamples: refusalExamples,
+            liveRefusals: liveRefusals,
             eventsApplied: eventsApplied)
     }
 }

@@ -85,7 +85,11 @@ extension SimulationRun {
             apply(answers.ras, to: slot, at: at, by: "practitioner")
         case .planSupport:
             let plan: Event
-            if cases[slot].state.signedOffPlan == nil {
+            if cases[slot].isLive && cases[slot].state.plan != SupportPlan() {
+                // A live case's plan is being written by its practitioner: bring it to sign-off as it stands.
+                perform(.signOff(attempt: 0), on: slot, at: at)
+                return true
+            } else if cases[slot].state.signedOffPlan == nil {
                 let mix = outcomes.funding
                 let u = cases[slot].random.unit()
                 let funding: SimulationAnswers.Funding =

@@ -14,6 +14,7 @@ struct SimulationRun {
     var nextNumber = 0
     var refusals = 0
     var refusalExamples: [String] = []
+    var liveRefusals = 0
     var eventsApplied = 0
     var traced: Set<Int> = []
     var traces: [Int: CaseTrace] = [:]
@@ -98,6 +99,7 @@ struct SimulationRun {
     mutating func admit(_ state: CaseState) {
         let slot = newSlot(id: state.id)
         cases[slot].state = state
+        cases[slot].isLive = true
         counters.change(\.stageChange, row: state.stage.index, at: startTime, by: 1)
         if state.reviews.overdue != nil { counters.change(\.reviewsOverdueChange, at: startTime, by: 1) }
         for task in state.openTasks {
@@ -209,7 +211,9 @@ struct SimulationRun {
         do {
             transition = try Journey.apply(event, to: before, at: now, by: actor, policy: policy)
         } catch {
-            if !quiet {
+            if !quiet && cases[slot].isLive {
+                liveRefusals += 1
+            } else if !quiet {
                 refusals += 1
                 if refusalExamples.count < 5 {
                     refusalExamples.append("\(before.id) '\(event.name.rawValue)' at \(now.formatted(.iso8601)): \(error.message)")

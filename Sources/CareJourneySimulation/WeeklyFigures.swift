@@ -27,6 +27,10 @@ public struct WeeklyFigures: Codable, Sendable, Hashable {
     /// reasons.
     public var refusals: Int
     public var refusalExamples: [String]
+    /// Events the core refused on cases taken from a live store: their plans and choices are people's own, and the
+    /// simulator cannot always move them on (a plan over the high-cost threshold waits for a panel it does not
+    /// ask, say); such a case stays where it stands.
+    public var liveRefusals: Int
     /// Events applied through the core.
     public var eventsApplied: Int
 

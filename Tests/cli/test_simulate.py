@@ -66,6 +66,7 @@ def test_a_forecast_starts_from_a_live_store(tmp_path):
     assert "open case(s)" in done.stdout and "contact(s) in the last 12 months" in done.stdout
     figures = json.loads((tmp_path / "plan" / "figures.json").read_text())
     assert figures["weeks"] == 13 and figures["refusals"] == 0, figures["refusalExamples"]
+    assert "liveRefusals" in figures
     opened = sum(values[0] for values in figures["stages"].values())
     assert opened >= 1, "the store's open cases are the starting population"
     refused = simulate("--policy", POLICY, "--profile", PROFILE, "--from-store", str(tmp_path / "nowhere"),
