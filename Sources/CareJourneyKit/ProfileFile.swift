@@ -13,7 +13,8 @@ public enum ProfileFile {
     /// - Parameter path: the file's path, as the user wrote it (used in messages).
     /// - Throws: `FileError` when the file cannot be read or is not a valid profile.
     public static func load(_ path: String) throws(FileError) -> SimulationProfile {
-        try read(YAMLValue.load(path, what: "profile", hint: "check the path; shipped profiles are in examples/profiles/"))
+        try read(
+            YAMLValue.load(path, what: "profile", hint: "check the path; shipped profiles are in examples/profiles/"))
     }
 
     /// Parses a profile from YAML text; `file` names it in messages.
@@ -47,7 +48,9 @@ public enum ProfileFile {
             throw FileError(.badValue, "the profile cannot be read", file: file, hint: hint, cause: "\(error)")
         }
         // Every key written must be one the profile reads: what it reads back is what it knows.
-        if let known = try? Yams.compose(yaml: YAMLEncoder().encode(profile)), let unknown = firstUnknown(document.node, known, "") {
+        if let known = try? Yams.compose(yaml: YAMLEncoder().encode(profile)),
+            let unknown = firstUnknown(document.node, known, "")
+        {
             throw FileError(
                 .unknownKey, "'\(unknown.key)' is not a key of a profile", file: file, line: unknown.line,
                 key: unknown.key, hint: hint)

@@ -42,7 +42,8 @@ public struct Simulation: Sendable {
     ) throws(SimulationError) {
         try profile.validate()
         guard weeks >= 1 && weeks <= 20 * 53 else {
-            throw SimulationError(.invalidPeriod, "the simulation must run from 1 week to 20 years (asked: \(weeks) weeks)")
+            throw SimulationError(
+                .invalidPeriod, "the simulation must run from 1 week to 20 years (asked: \(weeks) weeks)")
         }
         let queues = Set(policy.queues.values)
         let unknown = profile.teams.keys.filter { !queues.contains($0) }.sorted()

@@ -219,7 +219,9 @@ public struct SimulationProfile: Codable, Sendable, Hashable {
         }
         func sums(_ values: [Double], _ key: String) {
             let total = values.reduce(0, +)
-            if abs(total - 1) > 0.001 { problems.append("\(key): the shares must add up to 1 (they add up to \(total))") }
+            if abs(total - 1) > 0.001 {
+                problems.append("\(key): the shares must add up to 1 (they add up to \(total))")
+            }
         }
         if !(arrivals.perWeek >= 0 && arrivals.perWeek <= 1_000_000) {
             problems.append("arrivals.per-week: from 0 to 1,000,000 (found \(arrivals.perWeek))")
@@ -230,13 +232,17 @@ public struct SimulationProfile: Codable, Sendable, Hashable {
             problems.append("arrivals.seasonality: 12 factors from 0 to 10, January first (found \(season.count))")
         }
         let r = routes
-        [(r.informationAndAdvice, "information-and-advice"), (r.reablement, "reablement"),
-         (r.interimSupport, "interim-support"), (r.assessment, "assessment")].forEach { share($0.0, "routes.\($0.1)") }
+        [
+            (r.informationAndAdvice, "information-and-advice"), (r.reablement, "reablement"),
+            (r.interimSupport, "interim-support"), (r.assessment, "assessment"),
+        ].forEach { share($0.0, "routes.\($0.1)") }
         sums([r.informationAndAdvice, r.reablement, r.interimSupport, r.assessment], "routes")
         let o = outcomes
-        [(o.reablementIndependent, "reablement-independent"), (o.eligible, "eligible"),
-         (o.reviewPlanChange, "review-plan-change"), (o.reviewClosure, "review-closure"),
-         (o.s42Enquiry, "s42-enquiry"), (o.auditFindsUnspent, "audit-finds-unspent")].forEach {
+        [
+            (o.reablementIndependent, "reablement-independent"), (o.eligible, "eligible"),
+            (o.reviewPlanChange, "review-plan-change"), (o.reviewClosure, "review-closure"),
+            (o.s42Enquiry, "s42-enquiry"), (o.auditFindsUnspent, "audit-finds-unspent"),
+        ].forEach {
             share($0.0, "outcomes.\($0.1)")
         }
         if o.reviewPlanChange + o.reviewClosure > 1 {
@@ -274,7 +280,8 @@ public struct SimulationProfile: Codable, Sendable, Hashable {
                 problems.append("teams.\(queue).staff: from 0 to 1,000,000 (found \(team.staff))")
             }
             if !(team.tasksPerWeek > 0 && team.tasksPerWeek <= 10_000) {
-                problems.append("teams.\(queue).tasks-per-week: more than 0, at most 10,000 (found \(team.tasksPerWeek))")
+                problems.append(
+                    "teams.\(queue).tasks-per-week: more than 0, at most 10,000 (found \(team.tasksPerWeek))")
             }
             if let days = team.overdueAfterDays, !(days > 0 && days <= 3650) {
                 problems.append("teams.\(queue).overdue-after-days: more than 0, at most 3650 (found \(days))")

@@ -107,8 +107,10 @@ public struct SimulationReport: Sendable {
         for step in 0...4 {
             let value = maxY * Double(step) / 4
             let yy = top + plotH * (1 - Double(step) / 4)
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yy))\" y2=\"\(f(yy))\" stroke=\"#e5e5e5\"/>"
-            svg += "<text x=\"\(f(left - 4))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(SimulationSummary.grouped(Int(value)))</text>"
+            svg +=
+                "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yy))\" y2=\"\(f(yy))\" stroke=\"#e5e5e5\"/>"
+            svg +=
+                "<text x=\"\(f(left - 4))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(SimulationSummary.grouped(Int(value)))</text>"
         }
         let every = weeks <= 16 ? 2 : max(13, weeks / 6 / 13 * 13)
         for w in stride(from: 0, to: weeks, by: every) {

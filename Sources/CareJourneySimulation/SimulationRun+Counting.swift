@@ -130,7 +130,8 @@ extension SimulationRun {
             start: sim.start, weeks: sim.weeks, council: sim.profile.council, policy: policy.id, seed: sim.seed,
             queues: queues,
             reviews: .init(
-                due: c.series(c.reviewsDue, cumulative: false), doneOnTime: c.series(c.reviewsOnTime, cumulative: false),
+                due: c.series(c.reviewsDue, cumulative: false),
+                doneOnTime: c.series(c.reviewsOnTime, cumulative: false),
                 doneLate: c.series(c.reviewsLate, cumulative: false),
                 overdue: c.series(c.reviewsOverdueChange, cumulative: true)),
             stages: stages, arrivals: c.series(c.arrivals, cumulative: false),

@@ -39,7 +39,8 @@ extension SimulationRun {
             if state.safeguarding.status == .none {
                 apply(answers.safeguardingConcern, to: slot, at: at, by: "home-care-provider")
             }
-            let next = at + cases[slot].random.exponential(rate: sim.profile.ratesPerYear.safeguarding) * 365.25 * 86_400
+            let next =
+                at + cases[slot].random.exponential(rate: sim.profile.ratesPerYear.safeguarding) * 365.25 * 86_400
             if next < endTime { plan(.concern, at: next.rounded(.down), in: slot) }
         case .complaint:
             guard state.stage.isOpen else { return }
@@ -93,7 +94,8 @@ extension SimulationRun {
                 let mix = outcomes.funding
                 let u = cases[slot].random.unit()
                 let funding: SimulationAnswers.Funding =
-                    u < mix.directPayment ? .directPayment : u < mix.directPayment + mix.councilManaged ? .councilManaged : .mixed
+                    u < mix.directPayment
+                    ? .directPayment : u < mix.directPayment + mix.councilManaged ? .councilManaged : .mixed
                 plan = answers.plans[funding.rawValue]
             } else {
                 plan = answers.changedPlan
@@ -129,7 +131,8 @@ extension SimulationRun {
             apply(answers.complaintConcluded.answering(task.id), to: slot, at: at, by: "complaints-team")
         case .dpAudit:
             let unspent = !before && cases[slot].random.chance(outcomes.auditFindsUnspent)
-            apply((unspent ? answers.auditUnspent : answers.auditClean).answering(task.id), to: slot, at: at, by: worker)
+            apply(
+                (unspent ? answers.auditUnspent : answers.auditClean).answering(task.id), to: slot, at: at, by: worker)
         case .highCostPanel:
             apply(answers.replies[.highCostPanel]!.answering(task.id), to: slot, at: at, by: "panel")
         default:
@@ -172,6 +175,8 @@ extension SimulationRun {
             counters.change(\.overdueChange, row: queue, at: overdueFrom, by: 1)
             counters.change(\.overdueChange, row: queue, at: later, by: -1)
         }
-        plan(.answer(task: task.id.number, queue: Int32(queue), created: created, taken: taken, done: later), at: later, in: slot)
+        plan(
+            .answer(task: task.id.number, queue: Int32(queue), created: created, taken: taken, done: later), at: later,
+            in: slot)
     }
 }

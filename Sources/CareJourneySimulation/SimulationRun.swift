@@ -103,7 +103,9 @@ struct SimulationRun {
         counters.change(\.stageChange, row: state.stage.index, at: startTime, by: 1)
         if state.reviews.overdue != nil { counters.change(\.reviewsOverdueChange, at: startTime, by: 1) }
         for task in state.openTasks {
-            enqueue(task, slot: slot, at: startTime, createdAt: min(task.createdAt.timeIntervalSinceReferenceDate, startTime))
+            enqueue(
+                task, slot: slot, at: startTime,
+                createdAt: min(task.createdAt.timeIntervalSinceReferenceDate, startTime))
         }
         planSideEvents(slot, from: startTime)
         if state.firstSignedOffAt != nil { planExit(slot, from: startTime) }
@@ -113,7 +115,8 @@ struct SimulationRun {
     /// Opens this week's new contacts, spread evenly over it; returns the fraction of a contact carried over.
     mutating func arrive(in week: Int, carry: Double) -> Double {
         let weekStart = startTime + Double(week) * Self.week
-        let month = Calendar.utc.component(.month, from: Date(timeIntervalSinceReferenceDate: weekStart + Self.week / 2))
+        let month = Calendar.utc.component(
+            .month, from: Date(timeIntervalSinceReferenceDate: weekStart + Self.week / 2))
         let factor = sim.profile.arrivals.seasonality?[month - 1] ?? 1
         let expected = sim.profile.arrivals.perWeek * factor + carry
         let count = Int(expected.rounded(.down))
@@ -216,7 +219,8 @@ struct SimulationRun {
             } else if !quiet {
                 refusals += 1
                 if refusalExamples.count < 5 {
-                    refusalExamples.append("\(before.id) '\(event.name.rawValue)' at \(now.formatted(.iso8601)): \(error.message)")
+                    refusalExamples.append(
+                        "\(before.id) '\(event.name.rawValue)' at \(now.formatted(.iso8601)): \(error.message)")
                 }
             }
             return false
@@ -224,7 +228,8 @@ struct SimulationRun {
         cases[slot].state = transition.state
         eventsApplied += 1
         if traced.contains(cases[slot].number) {
-            traces[cases[slot].number, default: CaseTrace()].events.append(TracedEvent(at: now, event: event, actor: actor))
+            traces[cases[slot].number, default: CaseTrace()].events.append(
+                TracedEvent(at: now, event: event, actor: actor))
             traces[cases[slot].number]?.state = transition.state
         }
         observe(event, before: before, after: transition.state, effects: transition.effects, slot: slot, at: at)

@@ -91,7 +91,8 @@ public struct SimulationSummary: Sendable {
     public var text: String {
         var out = "\(figures.council) under '\(figures.policy)'"
         if let comparison { out += " compared with '\(comparison.policy)'" }
-        out += ", \(figures.weeks) weeks from \(figures.start.formatted(.iso8601.year().month().day())), seed \(figures.seed)\n"
+        out +=
+            ", \(figures.weeks) weeks from \(figures.start.formatted(.iso8601.year().month().day())), seed \(figures.seed)\n"
         for line in lines {
             out += "  \(line.measure): \(Self.grouped(line.base))"
             if let compared = line.compared { out += " → \(Self.grouped(compared)) (\(line.difference))" }

@@ -62,7 +62,9 @@ public enum StepDuration: Hashable, Codable, Sendable {
         case .fixed(let days): (low, high) = (days, days)
         case .uniform(let min, let max): (low, high) = (min, max)
         case .triangular(let min, let mode, let max):
-            guard min <= mode, mode <= max else { return "\(key): mode \(mode) must lie between min \(min) and max \(max)" }
+            guard min <= mode, mode <= max else {
+                return "\(key): mode \(mode) must lie between min \(min) and max \(max)"
+            }
             (low, high) = (min, max)
         }
         guard low.isFinite, high.isFinite, low >= 0, low <= high, high <= 3650 else {

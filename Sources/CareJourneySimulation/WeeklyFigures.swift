@@ -83,15 +83,17 @@ public struct WeeklyFigures: Codable, Sendable, Hashable {
             let prefix = "\(week),\(day.string(from: start.addingTimeInterval(Double(week) * 604_800)))"
             for name in queueNames {
                 let q = queues[name]!
-                for (measure, values) in [("created", q.created), ("done", q.done), ("waiting", q.waiting),
-                    ("overdue", q.overdue)]
-                {
+                for (measure, values) in [
+                    ("created", q.created), ("done", q.done), ("waiting", q.waiting),
+                    ("overdue", q.overdue),
+                ] {
                     out += "\(prefix),queue,\(name),\(measure),\(values[week])\n"
                 }
             }
-            for (measure, values) in [("due", reviews.due), ("done-on-time", reviews.doneOnTime),
-                ("done-late", reviews.doneLate), ("overdue", reviews.overdue)]
-            {
+            for (measure, values) in [
+                ("due", reviews.due), ("done-on-time", reviews.doneOnTime),
+                ("done-late", reviews.doneLate), ("overdue", reviews.overdue),
+            ] {
                 out += "\(prefix),reviews,formal,\(measure),\(values[week])\n"
             }
             for stage in stageNames { out += "\(prefix),stage,\(stage),open,\(stages[stage]![week])\n" }

@@ -14,8 +14,10 @@ import Testing
     @Test func theSameSeedGivesTheSameFigures() throws {
         let policy = try shippedPolicy()
         func run(_ seed: UInt64) throws -> Data {
-            try Simulation(policy: policy, profile: try Self.smallUnitary(), start: HandWorkedTests.monday, weeks: 26, seed: seed)
-                .run().json()
+            try Simulation(
+                policy: policy, profile: try Self.smallUnitary(), start: HandWorkedTests.monday, weeks: 26, seed: seed
+            )
+            .run().json()
         }
         let first = try run(42)
         #expect(first == (try run(42)))
@@ -49,7 +51,8 @@ import Testing
         var profile = try Self.smallUnitary()
         profile.teams["brokrage"] = .init(staff: 1, tasksPerWeek: 1)
         #expect {
-            _ = try Simulation(policy: try shippedPolicy(), profile: profile, start: HandWorkedTests.monday, weeks: 1, seed: 1)
+            _ = try Simulation(
+                policy: try shippedPolicy(), profile: profile, start: HandWorkedTests.monday, weeks: 1, seed: 1)
         } throws: { error in
             (error as? SimulationError)?.message.contains("no queue 'brokrage'") == true
         }

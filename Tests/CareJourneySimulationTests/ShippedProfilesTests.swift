@@ -12,7 +12,8 @@ import Testing
     func aShippedProfileLoadsAndNamesItsSources(name: String) throws {
         let path = Repository.path("examples/profiles/\(name).yaml")
         let profile = try ProfileFile.load(path)
-        _ = try Simulation(policy: try shippedPolicy(), profile: profile, start: HandWorkedTests.monday, weeks: 1, seed: 1)
+        _ = try Simulation(
+            policy: try shippedPolicy(), profile: profile, start: HandWorkedTests.monday, weeks: 1, seed: 1)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         // The national figures it is built from, with their sources, and a source on each section's figures.
         #expect(text.contains("2.09 million") && text.contains("859,000"))
