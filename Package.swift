@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "carejourney-bench", targets: ["CareJourneyBench"]),
         .library(name: "CareJourneyCore", targets: ["CareJourneyCore"]),
         .library(name: "CareJourneyKit", targets: ["CareJourneyKit"]),
+        .library(name: "CareJourneySimulation", targets: ["CareJourneySimulation"]),
         .library(name: "CareJourneyStore", targets: ["CareJourneyStore"]),
         .library(name: "CareJourneyReports", targets: ["CareJourneyReports"]),
         .library(name: "CareJourneyServer", targets: ["CareJourneyServer"]),
@@ -72,11 +73,14 @@ let package = Package(
         .target(name: "CareJourneyClock"),
         // The pure core: typed journey machines, policy model, effects. No I/O, no clock, no randomness.
         .target(name: "CareJourneyCore"),
-        // The shell around the core that does not need a server: policy, scenario and token files, diagrams.
+        // A council's weeks, or England's, played through the journey core for a population a profile describes:
+        // workload forecasts and policy what-ifs. Pure: no clock, no I/O.
+        .target(name: "CareJourneySimulation", dependencies: ["CareJourneyCore"]),
+        // The shell around the core that does not need a server: policy, scenario, profile and token files, diagrams.
         .target(
             name: "CareJourneyKit",
             dependencies: [
-                "CareJourneyCore", .product(name: "Yams", package: "Yams"),
+                "CareJourneyCore", "CareJourneySimulation", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The bank-holiday lists a policy may name (GOV.UK's, refreshed with `carejourney calendar import`).
@@ -100,7 +104,7 @@ let package = Package(
             name: "CareJourneyServer",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyWire",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "CareJourneySimulation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -121,7 +125,7 @@ let package = Package(
             name: "CareJourneyRuntime",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
-                "CareJourneySamples", "CareJourneyWire",
+                "CareJourneySamples", "CareJourneySimulation", "CareJourneyWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -140,7 +144,7 @@ let package = Package(
             name: "CareJourneyCLI",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyBroker",
-                "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
+                "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo", "CareJourneySimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -183,7 +187,8 @@ let package = Package(
             name: "CareJourneyTestSupport",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
-                "CareJourneySamples", "CareJourneyRuntime", .product(name: "Logging", package: "swift-log"),
+                "CareJourneySamples", "CareJourneyRuntime", "CareJourneySimulation",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CareJourneyTestSupport"
         ),
@@ -195,6 +200,9 @@ let package = Package(
                 "CareJourneyKit", "CareJourneyTestSupport", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "CareJourneySimulationTests",
+            dependencies: ["CareJourneyCore", "CareJourneySimulation", "CareJourneyKit", "CareJourneyTestSupport"]),
         .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyCore", "CareJourneyKit", "CareJourneyTestSupport"]),
         .testTarget(
             name: "CareJourneyReportsTests",
@@ -210,7 +218,8 @@ let package = Package(
             name: "CareJourneyServerTests",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
-                "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", .product(name: "Yams", package: "Yams"),
+                "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", "CareJourneySimulation",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ]

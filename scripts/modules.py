@@ -23,6 +23,7 @@ FORBIDDEN = {
     "CareJourneyCore": "*",
     "CareJourneyReports": {"*but": {"CareJourneyCore"}},
     "CareJourneyWire": {"*but": {"CareJourneyCore"}},
+    "CareJourneySimulation": {"*but": {"CareJourneyCore"}},
     "CareJourneyServer": {"ZeroMQ", "CZeroMQ", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyExampleWorkers",
                           "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo"},
     "CareJourneyStore": {"ZeroMQ", "CZeroMQ", "CareJourneyServer", "CareJourneyBroker", "CareJourneyKit"},

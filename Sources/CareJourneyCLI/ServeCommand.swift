@@ -2,6 +2,7 @@ import ArgumentParser
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneySimulation
 import CareJourneyServer
 import CareJourneyRuntime
 import CareJourneySamples
@@ -19,6 +20,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "A council policy file (default: the store's own, else \(PolicyOption.defaultPath)).")
     var policy: String?
+
+    @Option(
+        name: .customLong("plan-profile"),
+        help: """
+            The simulation profile the dashboard's Plan page forecasts with: its mix, step durations and staff per \
+            queue (default: \(ProfileFile.shippedPath)).
+            """)
+    var planProfile: String?
 
     @Option(help: "Where the HTTP API listens, HOST:PORT.")
     var http = "127.0.0.1:8080"
@@ -127,6 +136,14 @@ struct ServeCommand: AsyncParsableCommand {
             timeScale: timeScale, population: sample > 0 ? SamplePopulation(count: sample) : nil, broker: broker,
             tokens: people)
         options.publicURL = publicURL.flatMap(URL.init(string:))
+        options.planProfile = Result { () throws(FileError) -> SimulationProfile in
+            guard let path = planProfile ?? ProfileFile.findShipped() else {
+                throw FileError(
+                    .unreadable, "no profile given and none shipped here", file: ProfileFile.shippedPath,
+                    hint: "pass --plan-profile FILE")
+            }
+            return try ProfileFile.load(path)
+        }.mapError { $0 as any Error }
         do {
             try await CareJourneyService(options: options).run { listening in
                 let port = listening.httpPort

@@ -3,6 +3,7 @@ import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneySamples
+import CareJourneySimulation
 import CareJourneyServer
 import CareJourneyStore
 import CareJourneyWire
@@ -43,6 +44,8 @@ public struct CareJourneyService: Sendable {
         public var publicURL: URL?
         /// Connections, live streams, header sizes and time limits.
         public var limits = HTTPLimits()
+        /// The simulation profile the dashboard's Plan page forecasts with, or why there is none.
+        public var planProfile: Result<SimulationProfile, any Error> = .failure(PlanProfileMissing())
         /// Seed the population (into an empty store) and return without serving: for reports and checks on a seeded
         /// caseload (`demo --seed-only`).
         public var seedOnly = false
@@ -157,7 +160,7 @@ public struct CareJourneyService: Sendable {
         if let broker { workers = { broker.snapshot } }
         let http = CareJourneyHTTP(
             engine: engine, clock: clock, access: access, limits: options.limits, host: options.host,
-            port: options.port, workers: workers, logger: logger
+            port: options.port, workers: workers, planProfile: options.planProfile, logger: logger
         ) { port in
             let endpoints = await broker?.boundEndpoints()
             await onRunning(

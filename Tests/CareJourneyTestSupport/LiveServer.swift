@@ -5,6 +5,7 @@ import CareJourneyKit
 import CareJourneyRuntime
 import CareJourneySamples
 import CareJourneyServer
+import CareJourneySimulation
 import CareJourneyStore
 import Foundation
 import Logging
@@ -39,7 +40,7 @@ public struct LiveServer: Sendable {
     public static func with<T: Sendable>(
         sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
         publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil, directory: String? = nil,
-        _ body: @Sendable (LiveServer) async throws -> T
+        planProfile: SimulationProfile? = nil, _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         let policy = try shippedPolicy()
         let directory = directory ?? temporaryDirectory()
@@ -50,6 +51,7 @@ public struct LiveServer: Sendable {
             clock: clock)
         options.publicURL = publicURL
         options.limits = limits
+        if let planProfile { options.planProfile = .success(planProfile) }
         let configured = options
         let (ports, portSink) = AsyncStream<CareJourneyService.Listening>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in

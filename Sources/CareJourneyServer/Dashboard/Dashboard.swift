@@ -19,6 +19,8 @@ final class Dashboard: Sendable {
     let live: LiveEvents
     /// Review timeliness from the histories, made in the background.
     let reviews: ReviewTimelinessService
+    /// The Plan page's forecast, made in the background.
+    let plan: PlanForecastService
     /// The overview's figures, shared with `GET /api/overview`.
     let overview: OverviewReader
     /// People's commands on cases, shared with the bulk API.
@@ -28,7 +30,7 @@ final class Dashboard: Sendable {
     /// The dashboard over `engine`; the journey map is drawn in the background (it explores the machines).
     init(
         engine: Engine, clock: any CareClock, overview: OverviewReader, commands: CaseCommands, live: LiveEvents,
-        reviews: ReviewTimelinessService
+        reviews: ReviewTimelinessService, plan: PlanForecastService
     ) {
         self.engine = engine
         self.clock = clock
@@ -37,6 +39,7 @@ final class Dashboard: Sendable {
         self.commands = commands
         self.live = live
         self.reviews = reviews
+        self.plan = plan
         let policy = engine.policy
         Thread.detachNewThread { [self] in
             let drawn = JourneyMap(policy: policy)
@@ -70,6 +73,9 @@ final class Dashboard: Sendable {
         router.get("/doctor") { request, context in await self.doctor(viewer(request, context)) }
         router.get("/queues") { request, context in
             await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
+        }
+        router.get("/plan") { request, context in
+            Response.html(PlanPage.render(self.plan.state, viewer: viewer(request, context)))
         }
         router.get("/live") { request, context in
             let viewer = viewer(request, context)

@@ -8,12 +8,14 @@ enum PageLayout {
         case overview = "Overview"
         case cases = "Cases"
         case queues = "Queues and workers"
+        case plan = "Plan"
 
         var path: String {
             switch self {
             case .overview: "/"
             case .cases: "/cases"
             case .queues: "/queues"
+            case .plan: "/plan"
             }
         }
     }

@@ -1,4 +1,5 @@
 import CareJourneyClock
+import CareJourneySimulation
 import CareJourneyStore
 import CareJourneyWire
 import Hummingbird
@@ -31,21 +32,28 @@ public struct CareJourneyHTTP: Sendable {
     ///   - access: who may sign in, and what no-token mode allows.
     ///   - limits: connections, live streams, header sizes, time limits.
     ///   - workers: the task broker's queues and workers now, when a broker runs.
+    ///   - planProfile: the simulation profile the Plan page forecasts with (its mix, step durations and staff),
+    ///     or the problem loading it, which the page shows.
     ///   - onListening: told the port once the server listens (the one chosen, for port 0).
     public init(
         engine: Engine, clock: any CareClock, access: AccessControl, limits: HTTPLimits = HTTPLimits(),
-        host: String, port: Int, workers: (@Sendable () -> BrokerSnapshot)?, logger: Logger,
+        host: String, port: Int, workers: (@Sendable () -> BrokerSnapshot)?,
+        planProfile: Result<SimulationProfile, any Error> = .failure(PlanProfileMissing()), logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) {
         let live = LiveEvents(engine: engine, limits: limits, sessions: access.sessions)
         let timeliness = ReviewTimelinessService(
             store: engine.store, clock: clock, calendar: engine.policy.councilCalendar, logger: logger)
+        let plan = PlanForecastService(
+            store: engine.store, policy: engine.policy,
+            profile: planProfile.mapError { .init(message: "\($0)") }, clock: clock, logger: logger)
         let overview = OverviewReader(engine: engine, clock: clock, workers: workers, logger: logger)
         let commands = CaseCommands(engine: engine, clock: clock)
         let routes = CaseAPI(engine: engine, clock: clock).router(access: access)
         FiguresAPI(overview: overview, reviews: timeliness, commands: commands).add(to: routes)
         Dashboard(
-            engine: engine, clock: clock, overview: overview, commands: commands, live: live, reviews: timeliness
+            engine: engine, clock: clock, overview: overview, commands: commands, live: live, reviews: timeliness,
+            plan: plan
         ).addRoutes(to: routes) { _, context in
             Viewer(context, access: access)
         }
@@ -59,6 +67,13 @@ public struct CareJourneyHTTP: Sendable {
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.connections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        services = [metrics, timeliness, overview, app, live]
+        services = [metrics, timeliness, plan, overview, app, live]
     }
+}
+
+/// The Plan page's answer when `serve` was given no profile.
+public struct PlanProfileMissing: Error, CustomStringConvertible, Sendable {
+    /// Creates the error.
+    public init() {}
+    public var description: String { "no simulation profile was given (carejourney serve --plan-profile FILE)" }
 }

@@ -1,0 +1,114 @@
+import CareJourneyClock
+import CareJourneyCore
+import CareJourneySimulation
+import CareJourneyStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps the Plan page's forecast: the next 12 weeks per team, simulated from the live caseload (today's open cases
+/// as the starting population, new contacts at the rate of the last 12 months) under the service's policy and a
+/// profile's mix, durations and staff. Made once at start, then every `interval` of wall time (or ten times as long
+/// as the last run took, if longer), on a thread of its own so that the server's requests never wait for it; the
+/// page shows the last forecast made and when.
+final class PlanForecastService: Service, Sendable {
+    /// What the page shows: the last forecast, or why there is none.
+    enum State: Sendable {
+        case waiting
+        case made(Forecast)
+        case failed(String)
+    }
+
+    /// One forecast and what it started from.
+    struct Forecast: Sendable {
+        let figures: WeeklyFigures
+        let asOf: Date
+        let openCases: Int
+        let contactsPerWeek: Double
+        /// Wall seconds the simulation took.
+        let seconds: Double
+    }
+
+    /// Weeks forecast.
+    static let weeks = 12
+
+    private let store: CaseStore
+    private let policy: Policy
+    private let profile: Result<SimulationProfile, PlanProfileProblem>
+    private let clock: any CareClock
+    private let interval: Duration
+    private let logger: Logger
+    private let latest = Mutex<State>(.waiting)
+
+    /// Why there is no profile to forecast with.
+    struct PlanProfileProblem: Error, Sendable {
+        let message: String
+    }
+
+    /// The forecast for `store` under `policy`, with `profile`'s mix and teams (or the problem loading it).
+    init(
+        store: CaseStore, policy: Policy, profile: Result<SimulationProfile, PlanProfileProblem>, clock: any CareClock,
+        interval: Duration = .seconds(3600), logger: Logger
+    ) {
+        self.store = store
+        self.policy = policy
+        self.profile = profile
+        self.clock = clock
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// The last forecast made, or why there is none yet.
+    var state: State { latest.withLock { $0 } }
+
+    /// Makes a forecast now and keeps it; a failure is kept to be shown, with the last forecast's time lost.
+    func refresh() async {
+        let profile: SimulationProfile
+        switch self.profile {
+        case .success(let loaded): profile = loaded
+        case .failure(let problem):
+            latest.withLock { $0 = .failed(problem.message) }
+            return
+        }
+        do {
+            let start = try await store.planningStart(asOf: clock.now())
+            let simulation = try Simulation(
+                policy: policy, profile: profile.startingFromLiveCases(contactsPerWeek: start.contactsPerWeek),
+                start: start.asOf, weeks: Self.weeks, seed: 1, startingCases: start.openCases)
+            let (figures, seconds) = await Self.offThePool { () -> (WeeklyFigures, Double) in
+                let began = ContinuousClock.now
+                let figures = simulation.run()
+                let took = ContinuousClock.now - began
+                return (figures, Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+            }
+            let forecast = Forecast(
+                figures: figures, asOf: start.asOf, openCases: start.openCases.count,
+                contactsPerWeek: start.contactsPerWeek, seconds: seconds)
+            latest.withLock { $0 = .made(forecast) }
+        } catch let error as SimulationError {
+            latest.withLock { $0 = .failed(error.message) }
+        } catch {
+            logger.warning("plan forecast not refreshed", metadata: ["error": .string("\(error)")])
+            latest.withLock { $0 = .failed("the store could not be read: \(error)") }
+        }
+    }
+
+    /// Runs `work` on a thread of its own: a simulation is seconds of one core, which must not hold one of the
+    /// cooperative pool's few threads (two on a two-core machine) that serve requests.
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: work()) }
+        }
+    }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                await self.refresh()
+                try await Task.sleep(for: max(self.interval, (ContinuousClock.now - started) * 10))
+            }
+        }
+    }
+}
