@@ -13,6 +13,7 @@ final class ProgressLine: Sendable {
     private let unit: String
     private let started = ContinuousClock.now
     private let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
+    private let counted = Mutex(0)
 
     /// A progress line, or `nil` when it must not be shown: `quiet`, or output that is not a terminal.
     init?(_ title: String, counting unit: String, quiet: Bool) {
@@ -31,6 +32,14 @@ final class ProgressLine: Sendable {
             return true
         }
         if due { draw(Self.describe(title, done: done, total: total, unit: unit, elapsed: now - started)) }
+    }
+
+    /// Counts one more done of `total` and shows it, as `update` does: for work handed over one item at a time.
+    func advance(of total: Int) {
+        update(done: counted.withLock { done in
+            done += 1
+            return done
+        }, total: total)
     }
 
     /// Clears the line.

@@ -184,7 +184,7 @@ struct ReportCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let report = try await source.fill(ASCOFReport(measured: try source.period()))
+            let report = try await source.fill(ASCOFReport(measured: try source.period()), json: json)
             try source.recordExport("ascof measures")
             let measures = report.measures(population18to64: population18to64, population65: population65)
             print(json ? try ReportCommand.json(measures) : measures.text)
@@ -203,7 +203,8 @@ struct ReportCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let figures = try await source.fill(ReviewTimeliness(period: try source.period(), calendar: try source.calendar()))
+            let figures = try await source.fill(
+                ReviewTimeliness(period: try source.period(), calendar: try source.calendar()), json: json)
             try source.recordExport("review timeliness figures")
             print(json ? try ReportCommand.json(figures) : figures.text)
         }
@@ -220,7 +221,7 @@ struct ReportCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let outcomes = try await source.fill(RequestOutcomes(period: try source.period()))
+            let outcomes = try await source.fill(RequestOutcomes(period: try source.period()), json: json)
             try source.recordExport("request outcome figures")
             print(json ? try ReportCommand.json(outcomes) : outcomes.text)
         }

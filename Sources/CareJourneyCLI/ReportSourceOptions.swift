@@ -29,6 +29,9 @@ struct ReportSourceOptions: ParsableArguments {
 
     @OptionGroup var policy: PolicyOption
 
+    @Flag(help: "Show no progress line (it is shown only on a terminal, and never with --json).")
+    var quiet = false
+
     /// The period, or the error printed and exit 1.
     func period() throws -> ReportPeriod {
         do throws(ReportError) {
@@ -48,18 +51,23 @@ struct ReportSourceOptions: ParsableArguments {
     /// `report` with every case that may have something in its period added; prints what went wrong and exits 1
     /// when the histories cannot be read.
     ///
+    /// On a terminal, a progress line counts the cases read (unless `--quiet`, or `json` output).
+    ///
     /// - Parameter added: called after each case is added (to write out what the report need not keep).
     func fill<Report: CaseHistoryReport>(
-        _ report: Report, added: @escaping @Sendable (inout Report) -> Void = { _ in }
+        _ report: Report, json: Bool = false, added: @escaping @Sendable (inout Report) -> Void = { _ in }
     ) async throws -> Report {
         if let scenario { return try run(scenario, into: report, added: added) }
+        let progress = ProgressLine("report", counting: "cases", quiet: quiet || json)
+        defer { progress?.finish() }
         do {
             // Read-only: a report runs beside a live service and never migrates or writes its store.
-            return try await CaseStore(directory: dataDirectory, access: .readOnly).reduceHistories(
-                activeFrom: report.period.start, into: report
-            ) { report, history in
+            let store = try CaseStore(directory: dataDirectory, access: .readOnly)
+            let total = progress == nil ? 0 : try await store.casesToReplay(activeFrom: report.period.start)
+            return try await store.reduceHistories(activeFrom: report.period.start, into: report) { report, history in
                 report.add(history)
                 added(&report)
+                progress?.advance(of: total)
             }
         } catch {
             printError("carejourney report: \(error)")

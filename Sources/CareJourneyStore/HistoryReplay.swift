@@ -82,6 +82,16 @@ enum HistoryReplay {
 }
 
 extension CaseStore {
+    /// How many cases `reduceHistories(activeFrom:)` reads: every case not closed before `from` (for a progress
+    /// line; one pass over the cases).
+    public func casesToReplay(activeFrom from: Date) async throws(StoreError) -> Int {
+        try await readAsync { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM cases WHERE stage != 'closed' OR updated_at >= ?",
+                arguments: [from.timeIntervalSince1970]) ?? 0
+        }
+    }
+
     /// Folds, from one consistent read, the replayed history of every case that may have something to report from
     /// `from` on: every case not closed before it. Runs beside a live server, off the caller's thread.
     ///
