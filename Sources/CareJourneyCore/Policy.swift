@@ -20,6 +20,9 @@ public struct Policy: Hashable, Codable, Sendable {
     public var ras: ResourceAllocation
     /// The queue each kind of task goes to.
     public var queues: [TaskKind: String]
+    /// Who serves each queue named in `queues`: people or workers. `nil` only for a policy built in code (every
+    /// queue then counts as a worker's); a policy file must say it for each queue.
+    public var servedBy: [String: QueueServer]?
     /// Minimum roles the council raises above the catalog's (`EventCatalog.minimumRole(of:)`); never lower.
     /// `nil` when the policy raises none (so that a policy file without `roles:` keeps its fingerprint).
     public var minimumRoles: [EventName: Role]?
@@ -42,7 +45,7 @@ public struct Policy: Hashable, Codable, Sendable {
         id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
         transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String],
         minimumRoles: [EventName: Role]? = nil, retention: RetentionSchedule? = nil, charging: Charging? = nil,
-        plans: Plans? = nil
+        plans: Plans? = nil, servedBy: [String: QueueServer]? = nil
     ) {
         self.id = id
         self.council = council
@@ -57,6 +60,7 @@ public struct Policy: Hashable, Codable, Sendable {
         self.retention = retention
         self.charging = charging
         self.plans = plans
+        self.servedBy = servedBy
     }
 
     /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).

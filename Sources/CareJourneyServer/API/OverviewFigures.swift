@@ -17,6 +17,8 @@ struct OverviewFigures: Codable, Sendable, Equatable {
     /// A queue as the store and the broker see it together.
     struct QueueView: Codable, Sendable, Equatable {
         let queue: String
+        /// Who serves it, as the policy says: people (a worklist) or workers (over MDP).
+        let servedBy: QueueServer
         /// Tasks open in the store (waiting or in a worker's hands).
         let open: Int
         /// Tasks that failed and wait for the operations team.
@@ -30,8 +32,9 @@ struct OverviewFigures: Codable, Sendable, Equatable {
         let idleWorkers: Int
     }
 
-    /// Reads the figures from the store and the broker's latest snapshot.
-    static func read(store: CaseStore, broker: BrokerSnapshot?, at now: Date) async throws(StoreError)
+    /// Reads the figures from the store and the broker's latest snapshot; `policy` says who serves each queue (its
+    /// people's queues are listed even when empty).
+    static func read(store: CaseStore, broker: BrokerSnapshot?, policy: Policy, at now: Date) async throws(StoreError)
         -> OverviewFigures
     {
         let stages = try await store.stageFigures(at: now)
@@ -41,6 +44,7 @@ struct OverviewFigures: Codable, Sendable, Equatable {
         let order = Stage.allCases
         var names = Set(queues.map(\.queue))
         names.formUnion(broker?.queues.keys ?? [:].keys)
+        names.formUnion(policy.peopleQueues)
         let byName = Dictionary(uniqueKeysWithValues: queues.map { ($0.queue, $0) })
         return OverviewFigures(
             at: now,
@@ -50,7 +54,7 @@ struct OverviewFigures: Codable, Sendable, Equatable {
                 let stored = byName[name]
                 let live = broker?.queues[name]
                 return QueueView(
-                    queue: name, open: stored?.open ?? 0, failed: stored?.failed ?? 0,
+                    queue: name, servedBy: policy.server(of: name), open: stored?.open ?? 0, failed: stored?.failed ?? 0,
                     oldestOpenAge: stored?.oldestOpen.map { max(0, now.timeIntervalSince($0)) },
                     leased: live?.leased ?? 0, workers: live?.workers ?? 0, idleWorkers: live?.idleWorkers ?? 0)
             },

@@ -23,7 +23,7 @@ final class OverviewReader: Sendable {
     func figures() async -> OverviewFigures? {
         if let last = last.withLock({ $0 }), ContinuousClock.now - last.read < Self.freshFor { return last.figures }
         let started = ContinuousClock.now
-        guard let figures = try? await OverviewFigures.read(store: engine.store, broker: workers?(), at: clock.now())
+        guard let figures = try? await OverviewFigures.read(store: engine.store, broker: workers?(), policy: engine.policy, at: clock.now())
         else { return nil }
         last.withLock { $0 = (started, figures) }
         return figures
