@@ -26,7 +26,7 @@ public enum PolicyFile {
     private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
         let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
-            "served-by", "roles", "retention", "charging", "plans",
+            "served-by", "task-due", "roles", "retention", "charging", "plans",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])
         let reablement = Policy.Reablement(
@@ -55,7 +55,8 @@ public enum PolicyFile {
             plans: try root.optional("plans").map(readPlans),
             servedBy: try readServedBy(
                 try root.required("served-by", hint: "add `served-by:` with the queues `people:` serve and those `workers:` serve"),
-                queues: queues))
+                queues: queues),
+            taskDue: try root.optional("task-due").map(readTaskDue))
         try check(policy, root)
         return policy
     }

@@ -299,6 +299,17 @@ enum StoreSchema {
                     CREATE INDEX tasks_closed_by_queue ON tasks(queue, status) WHERE status <> 'open';
                     """)
         }
+        migrator.registerMigration("v15: people's tasks: due dates and who holds them") { db in
+            // A task's due date (where the policy gives its kind one) and the person holding it (a task on a
+            // people's queue that someone took or was allocated), for worklists: a person's open tasks are found
+            // through a partial index of the held ones.
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks ADD COLUMN due REAL;
+                    ALTER TABLE tasks ADD COLUMN held_by TEXT;
+                    CREATE INDEX tasks_open_by_holder ON tasks(held_by, created_at) WHERE status = 'open' AND held_by IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -6,12 +6,14 @@ enum PageLayout {
     /// The parts of the dashboard, as named in its navigation.
     enum Section: String, CaseIterable {
         case overview = "Overview"
+        case work = "My work"
         case cases = "Cases"
         case queues = "Queues and workers"
 
         var path: String {
             switch self {
             case .overview: "/"
+            case .work: "/work"
             case .cases: "/cases"
             case .queues: "/queues"
             }
