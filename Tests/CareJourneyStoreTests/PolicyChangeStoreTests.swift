@@ -54,6 +54,10 @@ import CareJourneyTestSupport
             policy.charging = nil
             policy.plans = nil
             policy.highCost.checklist = nil
+            // Nor are who serves each queue and the tasks' due dates (issue 17).
+            #expect(policy.servedBy != nil && policy.taskDue != nil)
+            policy.servedBy = nil
+            policy.taskDue = nil
             for kind in [TaskKind.financialAssessment, .chargingReminder, .chcReferral, .sendPlanCopy] {
                 policy.queues[kind] = nil
             }
