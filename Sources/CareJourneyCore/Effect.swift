@@ -12,6 +12,8 @@ public enum Effect: Hashable, Codable, Sendable {
     case enqueue(CareTask)
     /// The task needs nothing more: it was completed or withdrawn.
     case resolveTask(TaskID, TaskResolution)
+    /// The open task is held by this person now (taken or allocated), or by nobody (handed back).
+    case holdTask(TaskID, holder: String?)
     /// Tell the people watching the case (dashboards, audit shippers) something they should see.
     case notify(Notice)
     /// The case closed with this reason.

@@ -23,11 +23,15 @@ extension Event: Codable {
                 .invalidData, "the data of '\(name)' must be an object of fields, like {\"note\": \"…\"}",
                 event: name)
         }
-        self = try Self.typed(eventName, fields)
+        self = try Self.typed(eventName, fields, reading: StrictPayloadReading())
     }
 
-    private static func typed(_ name: EventName, _ data: JSONValue) throws(TransitionError) -> Event {
-        func p<P: Decodable>() throws(TransitionError) -> P { try decodePayload(data, for: name) }
+    /// The event `name` with its payload read from `data` by `reading`: the one list of which payload type each
+    /// event has, for the API's strict reading and the forms' recording one alike.
+    static func typed(_ name: EventName, _ data: JSONValue, reading: some PayloadReading) throws(TransitionError)
+        -> Event
+    {
+        func p<P: Decodable>() throws(TransitionError) -> P { try reading.read(P.self, data, for: name) }
         switch name {
         case .contact: return .contact(try p())
         case .giveInformationAndAdvice: return .giveInformationAndAdvice(try p())
@@ -77,6 +81,9 @@ extension Event: Codable {
         case .recordPersonDetails: return .recordPersonDetails(try p())
         case .retryTask: return .retryTask(try p())
         case .cancelTask: return .cancelTask(try p())
+        case .takeTask: return .takeTask(try p())
+        case .handBackTask: return .handBackTask(try p())
+        case .allocateTask: return .allocateTask(try p())
         case .hold: return .hold(try p())
         case .releaseHold: return .releaseHold(try p())
         case .correctRecord: return .correctRecord(try p())
@@ -123,7 +130,8 @@ extension Event: Codable {
         case .closeCase(let data): data
         case .reassign(let data): data
         case .recordPersonDetails(let data): data
-        case .retryTask(let data), .cancelTask(let data): data
+        case .retryTask(let data), .cancelTask(let data), .takeTask(let data), .handBackTask(let data): data
+        case .allocateTask(let data): data
         case .hold(let data), .releaseHold(let data): data
         case .correctRecord(let data): data
         case .policyApplied(let data): data
@@ -173,9 +181,16 @@ extension Event: Codable {
         return decoder
     }()
 
+    /// Reads payloads strictly (`decodePayload`).
+    struct StrictPayloadReading: PayloadReading {
+        func read<P: Decodable>(_: P.Type, _ data: JSONValue, for name: EventName) throws(TransitionError) -> P {
+            try Event.decodePayload(data, for: name)
+        }
+    }
+
     /// The typed payload, read straight from `data` as `decoder` would read its JSON text; a field the payload type
     /// does not ask for is refused.
-    private static func decodePayload<P: Decodable>(_ data: JSONValue, for name: EventName) throws(TransitionError) -> P
+    fileprivate static func decodePayload<P: Decodable>(_ data: JSONValue, for name: EventName) throws(TransitionError) -> P
     {
         let decoded: (value: P, askedKeys: Set<String>)
         do {

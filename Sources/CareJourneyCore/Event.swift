@@ -52,6 +52,9 @@ public enum Event: Hashable, Sendable {
     case recordPersonDetails(PersonDetails)
     case retryTask(TaskAction)
     case cancelTask(TaskAction)
+    case takeTask(TaskAction)
+    case handBackTask(TaskAction)
+    case allocateTask(TaskAllocation)
     case hold(HoldDecision)
     case releaseHold(HoldDecision)
     case correctRecord(Correction)
@@ -109,6 +112,9 @@ public enum Event: Hashable, Sendable {
         case .recordPersonDetails: .recordPersonDetails
         case .retryTask: .retryTask
         case .cancelTask: .cancelTask
+        case .takeTask: .takeTask
+        case .handBackTask: .handBackTask
+        case .allocateTask: .allocateTask
         case .hold: .hold
         case .releaseHold: .releaseHold
         case .correctRecord: .correctRecord

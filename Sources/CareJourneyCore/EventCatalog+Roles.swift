@@ -35,6 +35,8 @@ extension EventCatalog {
         RoleRule(.s42Decision, .manager),
         RoleRule(.safeguardingConcluded, .manager),
         RoleRule(.hold, .manager),
+        // Giving someone else work is a team manager's call; taking or handing back one's own is anyone's.
+        RoleRule(.allocateTask, .manager),
         RoleRule(.releaseHold, .manager),
         RoleRule(.correctRecord, .manager),
         RoleRule(.closeCase, .manager, when: "the reason is deceased or nhs-funded") { event in

@@ -242,6 +242,11 @@ public enum EventCatalog {
             "The operations team cancels a worker's task; refused when the case would be left without a next step",
             [["task": "C-12#6"]]
         ),
+        .takeTask: ("A person takes a task from a people's queue: it is theirs now", [["task": "C-12#1"]]),
+        .handBackTask: ("The person holding a task hands it back to its queue", [["task": "C-12#1"]]),
+        .allocateTask: (
+            "A manager allocates a task on a people's queue to someone", [["task": "C-12#1", "to": "sw.jones"]]
+        ),
         .hold: (
             "A legal hold: the case is kept, whatever the retention schedule says, until it is released",
             [["reason": "a claim against the council about this care"]]

@@ -56,6 +56,12 @@ public enum EventName: String, Choice, Comparable {
     case recordPersonDetails = "record-person-details"
     case retryTask = "retry-task"
     case cancelTask = "cancel-task"
+    /// A person takes a task from a people's queue: it is theirs now, and others see who has it.
+    case takeTask = "take-task"
+    /// The person holding a task hands it back to its queue.
+    case handBackTask = "hand-back-task"
+    /// A manager allocates a task on a people's queue to someone.
+    case allocateTask = "allocate-task"
     /// A legal hold: the case is kept whatever the retention schedule says until the hold is released.
     case hold
     case releaseHold = "release-hold"

@@ -82,6 +82,9 @@ public enum Journey {
             // The operations team may retry or cancel a worker's task whenever one is open.
             [.retryTask, .cancelTask].forEach(accept)
         }
+        // Any open task may be taken, handed back or allocated (the policy says which queues people serve: a
+        // worker's task is refused then, naming its queue).
+        if !state.tasks.isEmpty { [.takeTask, .handBackTask, .allocateTask].forEach(accept) }
         if state.stage.isOpen {
             if state.stage != .transferring { accept(.movedToAnotherCouncil) }
             [.closeCase, .reassign].forEach(accept)

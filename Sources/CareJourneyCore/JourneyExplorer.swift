@@ -97,7 +97,7 @@ public struct JourneyExplorer: Sendable {
 
     static let alwaysAccepted: Set<EventName> = [
         .closeCase, .movedToAnotherCouncil, .complaintReceived, .safeguardingConcern, .reassign, .retryTask,
-        .cancelTask, .recordPersonDetails, .hold, .releaseHold, .correctRecord,
+        .cancelTask, .recordPersonDetails, .hold, .releaseHold, .correctRecord, .takeTask, .handBackTask, .allocateTask,
     ]
 
     /// The events to try from a node: the samples of what it accepts, a fire of each pending timer, and a retry
@@ -196,6 +196,7 @@ public struct JourneyExplorer: Sendable {
             case .cancelTimer(let name): timers[name] = nil
             case .enqueue(let task): tasks[task.id] = task
             case .resolveTask(let id, _): tasks[id] = nil
+            case .holdTask(let id, let holder): tasks[id]?.heldBy = holder
             case .notify, .close, .openCase: break
             }
         }

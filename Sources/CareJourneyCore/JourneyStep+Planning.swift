@@ -1,3 +1,5 @@
+import struct Foundation.Date
+
 /// Care and support planning, high-cost approval and sign-off.
 extension JourneyStep {
     mutating func updatePlan(_ update: PlanUpdate) throws(TransitionError) {
@@ -176,5 +178,13 @@ extension JourneyStep {
             resolveTasks(.setUpDirectPayment, .withdrawn)
             cancelTimers([.dpAudit])
         }
+    }
+}
+
+extension Journey {
+    /// What sign-off would still refuse for the case now, in the words its refusal uses (empty: it may be signed
+    /// off): the sign-off rule's own list, for checklists shown beside the plan.
+    public static func signOffConditions(for state: CaseState, at now: Date, policy: Policy) -> [String] {
+        JourneyStep(state: state, now: now, actor: "", policy: policy).signOffConditions
     }
 }

@@ -58,10 +58,18 @@ struct JourneyStep {
     mutating func openTask(_ kind: TaskKind, detail: String? = nil) -> TaskID {
         let id = TaskID(caseID: state.id, number: state.nextTaskNumber)
         state.nextTaskNumber += 1
-        let task = CareTask(id: id, kind: kind, queue: policy.queue(for: kind), createdAt: now, detail: detail)
+        let task = CareTask(
+            id: id, kind: kind, queue: policy.queue(for: kind), createdAt: now, detail: detail,
+            due: TaskDue.due(of: kind, openedAt: now, policy: policy))
         state.tasks[id] = task
         effects.append(.enqueue(task))
         return id
+    }
+
+    /// The open task `id` is held by `holder` now (nobody: `nil`).
+    mutating func hold(_ id: TaskID, by holder: String?) {
+        state.tasks[id]?.heldBy = holder
+        effects.append(.holdTask(id, holder: holder))
     }
 
     /// Opens a task of this kind and detail unless one is already open.

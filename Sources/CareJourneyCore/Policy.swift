@@ -20,6 +20,12 @@ public struct Policy: Hashable, Codable, Sendable {
     public var ras: ResourceAllocation
     /// The queue each kind of task goes to.
     public var queues: [TaskKind: String]
+    /// Who serves each queue named in `queues`: people or workers. `nil` only for a policy built in code (every
+    /// queue then counts as a worker's); a policy file must say it for each queue.
+    public var servedBy: [String: QueueServer]?
+    /// How long after it opens each kind of task is due (`TaskDue`); kinds left out have no due date. `nil` when the
+    /// policy gives none, so that a policy file without `task-due:` keeps its fingerprint.
+    public var taskDue: [TaskKind: PolicyDuration]?
     /// Minimum roles the council raises above the catalog's (`EventCatalog.minimumRole(of:)`); never lower.
     /// `nil` when the policy raises none (so that a policy file without `roles:` keeps its fingerprint).
     public var minimumRoles: [EventName: Role]?
@@ -46,7 +52,8 @@ public struct Policy: Hashable, Codable, Sendable {
         id: String, council: String, reablement: Reablement, reviews: Reviews, directPayments: DirectPayments,
         transfer: Transfer, highCost: HighCost, ras: ResourceAllocation, queues: [TaskKind: String],
         minimumRoles: [EventName: Role]? = nil, retention: RetentionSchedule? = nil, charging: Charging? = nil,
-        plans: Plans? = nil, calendar: CalendarRules? = nil
+        plans: Plans? = nil, calendar: CalendarRules? = nil, servedBy: [String: QueueServer]? = nil,
+        taskDue: [TaskKind: PolicyDuration]? = nil
     ) {
         self.id = id
         self.council = council
@@ -62,6 +69,8 @@ public struct Policy: Hashable, Codable, Sendable {
         self.charging = charging
         self.plans = plans
         self.calendar = calendar
+        self.servedBy = servedBy
+        self.taskDue = taskDue
     }
 
     /// The queue for a kind of task; a kind the policy leaves out goes to `unrouted` (a validated policy has all).

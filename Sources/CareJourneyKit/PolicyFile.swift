@@ -26,7 +26,7 @@ public enum PolicyFile {
     private static func read(_ document: YAMLValue) throws(FileError) -> Policy {
         let root = try document.mapping(allowed: [
             "id", "council", "reablement", "reviews", "direct-payments", "transfer", "high-cost", "ras", "queues",
-            "roles", "retention", "charging", "plans", "calendar",
+            "served-by", "task-due", "roles", "retention", "charging", "plans", "calendar",
         ])
         let reablementMap = try root.required("reablement").mapping(allowed: ["maximum", "check-every"])
         let reablement = Policy.Reablement(
@@ -36,6 +36,7 @@ public enum PolicyFile {
         let dp = try root.required("direct-payments").mapping(allowed: ["audit-every"])
         let transfer = try root.required("transfer").mapping(allowed: ["funding-continues"])
         let highCost = try root.required("high-cost").mapping(allowed: ["weekly-threshold", "checklist"])
+        let queues = try readQueues(try root.required("queues"))
         let policy = Policy(
             id: try root.required("id").string(),
             council: try root.required("council").string(),
@@ -47,12 +48,16 @@ public enum PolicyFile {
                 weeklyThreshold: try highCost.required("weekly-threshold").money(),
                 checklist: try highCost.optional("checklist")?.choice(Policy.HighCost.Checklist.self)),
             ras: try readRAS(try root.required("ras")),
-            queues: try readQueues(try root.required("queues")),
+            queues: queues,
             minimumRoles: try root.optional("roles").map(readRoles),
             retention: try root.optional("retention").map(readRetention),
             charging: try root.optional("charging").map(readCharging),
             plans: try root.optional("plans").map(readPlans),
-            calendar: try root.optional("calendar").map(readCalendar))
+            calendar: try root.optional("calendar").map(readCalendar),
+            servedBy: try readServedBy(
+                try root.required("served-by", hint: "add `served-by:` with the queues `people:` serve and those `workers:` serve"),
+                queues: queues),
+            taskDue: try root.optional("task-due").map(readTaskDue))
         try check(policy, root)
         return policy
     }

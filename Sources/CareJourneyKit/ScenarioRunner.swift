@@ -175,7 +175,7 @@ private struct Run {
                 newID = CaseID("\(id)-carer-\(number)")
             }
             apply(.contact(contact), to: newID, actor: "referral from \(id)")
-        case .resolveTask, .notify:
+        case .resolveTask, .notify, .holdTask:
             break
         }
     }

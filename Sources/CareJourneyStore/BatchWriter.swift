@@ -266,7 +266,7 @@ struct BatchWriter {
             case .enqueue(let task):
                 try statements(.insertTask, in: db).execute(arguments: [
                     task.id.description, task.id.caseID.rawValue, caseNumber, task.kind.rawValue, task.queue,
-                    task.detail, task.createdAt.timeIntervalSince1970,
+                    task.detail, task.createdAt.timeIntervalSince1970, task.due?.timeIntervalSince1970, task.heldBy,
                 ])
                 if db.changesCount > 0 {
                     changes.task(on: task.queue, from: nil, to: .open)
@@ -290,6 +290,8 @@ struct BatchWriter {
                     if let queue { changes.task(on: queue, from: old, to: TaskStatus(resolution)) }
                     break
                 }
+            case .holdTask(let id, let holder):
+                try statements(.holdTask, in: db).execute(arguments: [holder, id.description])
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
             }

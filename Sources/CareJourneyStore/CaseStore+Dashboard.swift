@@ -52,6 +52,21 @@ public struct TaskListing: Codable, Sendable, Equatable {
     public let createdAt: Date
     public let progress: String?
     public let lastError: String?
+    /// When it is due, where the policy gives its kind a due date.
+    public let due: Date?
+    /// Who holds it (a task on a people's queue someone took or was allocated).
+    public let heldBy: String?
+}
+
+extension TaskListing {
+    /// A task from its row in `tasks`.
+    init(_ row: Row) {
+        self.init(
+            id: row["id"], caseID: CaseID(row["case_id"] as String), kind: row["kind"], queue: row["queue"],
+            status: row["status"], attempts: row["attempts"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            progress: row["progress"], lastError: row["last_error"],
+            due: (row["due"] as Double?).map(Date.init(timeIntervalSince1970:)), heldBy: row["held_by"])
+    }
 }
 
 extension CaseStore {
@@ -170,13 +185,7 @@ extension CaseStore {
             }
             sql += " ORDER BY rowid LIMIT ?"
             arguments.append(limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                TaskListing(
-                    id: row["id"], caseID: CaseID(row["case_id"] as String), kind: row["kind"], queue: row["queue"],
-                    status: row["status"], attempts: row["attempts"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]), progress: row["progress"],
-                    lastError: row["last_error"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(TaskListing.init)
         }
     }
 }

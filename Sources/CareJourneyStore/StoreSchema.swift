@@ -310,6 +310,17 @@ enum StoreSchema {
                     CREATE INDEX cases_by_stage ON cases(stage, number, id);
                     """)
         }
+        migrator.registerMigration("v16: people's tasks: due dates and who holds them") { db in
+            // A task's due date (where the policy gives its kind one) and the person holding it (a task on a
+            // people's queue that someone took or was allocated), for worklists: a person's open tasks are found
+            // through a partial index of the held ones.
+            try db.execute(
+                sql: """
+                    ALTER TABLE tasks ADD COLUMN due REAL;
+                    ALTER TABLE tasks ADD COLUMN held_by TEXT;
+                    CREATE INDEX tasks_open_by_holder ON tasks(held_by, created_at) WHERE status = 'open' AND held_by IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -57,6 +57,10 @@ import CareJourneyTestSupport
             // Nor is the calendar: a policy without `calendar:` counts in exact instants, as before it existed.
             policy.calendar = nil
             policy.highCost.checklist = nil
+            // Nor are who serves each queue and the tasks' due dates (issue 17).
+            #expect(policy.servedBy != nil && policy.taskDue != nil)
+            policy.servedBy = nil
+            policy.taskDue = nil
             for kind in [TaskKind.financialAssessment, .chargingReminder, .chcReferral, .sendPlanCopy] {
                 policy.queues[kind] = nil
             }

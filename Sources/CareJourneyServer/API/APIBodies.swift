@@ -98,6 +98,10 @@ struct EffectView: Codable, Sendable, Equatable {
             self.init(kind: "task-resolved", name: id.description)
             task = id.description
             self.resolution = resolution.rawValue
+        case .holdTask(let id, let holder):
+            self.init(kind: "task-held", name: id.description)
+            task = id.description
+            message = holder.map { "held by \($0)" } ?? "handed back to its queue"
         case .notify(let notice):
             self.init(kind: "notice", name: notice.kind.rawValue)
             message = notice.message

@@ -13,23 +13,34 @@ struct CaseCommands: Sendable {
     static let bulkLimit = 10_000
 
     /// Applies `event` to case `id` for `principal`, with `reason`; `nil` when it was done, else why not.
-    func carryOut(_ event: Event, on id: CaseID, reason: String, by principal: Principal) async -> String? {
+    func carryOut(_ event: Event, on id: CaseID, reason: String?, by principal: Principal) async -> String? {
+        await attempt(event, on: id, reason: reason, by: principal)?.message
+    }
+
+    /// Why a command was not carried out: a sentence, and the field of the event's data it names, if any.
+    struct Refusal: Sendable, Equatable {
+        let message: String
+        let field: String?
+    }
+
+    /// Applies `event` to case `id` for `principal`, with `reason`; `nil` when it was done, else the refusal.
+    func attempt(_ event: Event, on id: CaseID, reason: String?, by principal: Principal) async -> Refusal? {
         let command: Command
         do {
             command = try PersonCommand.make(
                 event, on: id, by: principal, actor: principal.name, reason: reason, at: clock.now(),
                 policy: engine.policy)
         } catch {
-            return error.detail
+            return Refusal(message: error.detail, field: nil)
         }
         do {
             switch try await engine.apply(command) {
             case .applied: return nil
-            case .rejected(let error, _): return error.message
-            case .notFound: return "There is no case \(id.rawValue)."
+            case .rejected(let error, _): return Refusal(message: error.message, field: error.field)
+            case .notFound: return Refusal(message: "There is no case \(id.rawValue).", field: nil)
             }
         } catch {
-            return error.message
+            return Refusal(message: error.message, field: nil)
         }
     }
 

@@ -35,6 +35,8 @@ struct OverviewFigures: Codable, Sendable, Equatable {
     /// A queue as the store and the broker see it together.
     struct QueueView: Codable, Sendable, Equatable {
         let queue: String
+        /// Who serves it, as the policy says: people (a worklist) or workers (over MDP).
+        let servedBy: QueueServer
         /// Tasks open in the store (waiting or in a worker's hands).
         let open: Int
         /// Tasks that failed and wait for the operations team.
@@ -74,10 +76,14 @@ struct OverviewFigures: Codable, Sendable, Equatable {
         }
     }
 
-    /// The overview from the engine's `counts`, the last `summary` and the broker's latest snapshot.
+    /// The overview from the engine's `counts`, the last `summary` and the broker's latest snapshot; `policy` says
+    /// who serves each queue (its people's queues are listed even when empty).
     ///
     /// - Parameter withoutNextStep: the engine's running count of open cases with no next step, once it has one.
-    init(counts: StoreFigures, withoutNextStep: Int?, summary: Summary?, broker: BrokerSnapshot?, at now: Date) {
+    init(
+        counts: StoreFigures, withoutNextStep: Int?, summary: Summary?, broker: BrokerSnapshot?, policy: Policy,
+        at now: Date
+    ) {
         at = now
         self.withoutNextStep = withoutNextStep
         summaryAt = summary?.at
@@ -95,11 +101,13 @@ struct OverviewFigures: Codable, Sendable, Equatable {
             (statuses[.open] ?? 0) + (statuses[.failed] ?? 0) > 0 ? queue : nil
         })
         names.formUnion(broker?.queues.keys ?? [:].keys)
+        names.formUnion(policy.peopleQueues)
         queues = names.sorted().map { name in
             let live = broker?.queues[name]
             let open = counts.tasks[name]?[.open] ?? 0
             return QueueView(
-                queue: name, open: open, failed: counts.tasks[name]?[.failed] ?? 0,
+                queue: name, servedBy: policy.server(of: name), open: open,
+                failed: counts.tasks[name]?[.failed] ?? 0,
                 oldestOpenAge: open == 0
                     ? nil : oldest[name].flatMap { $0 }.map { max(0, now.timeIntervalSince($0)) },
                 leased: live?.leased ?? 0, workers: live?.workers ?? 0, idleWorkers: live?.idleWorkers ?? 0)

@@ -42,7 +42,7 @@ final class OverviewReader: Service, Sendable {
         guard let counts = engine.figures ?? summary?.counts else { return nil }
         return OverviewFigures(
             counts: counts, withoutNextStep: engine.figures.map { $0.withoutNextStep.values.reduce(0, +) },
-            summary: summary, broker: workers?(), at: clock.now())
+            summary: summary, broker: workers?(), policy: engine.policy, at: clock.now())
     }
 
     /// Reads the summary now and keeps it; a store that cannot be read leaves the last one in place.

@@ -6,7 +6,8 @@ import Foundation
 /// audit timeline (what, when, who, why).
 enum CaseDetailPage {
     static func render(
-        _ record: CaseRecord, accepts: [EventName], viewer: Viewer, notice: String? = nil, errors: [String] = []
+        _ record: CaseRecord, accepts: [EventName], viewer: Viewer, policy: Policy, now: Date, notice: String? = nil,
+        errors: [String] = []
     ) -> HTML {
         let state = record.state
         let id = state.id.rawValue
@@ -20,8 +21,9 @@ enum CaseDetailPage {
                 \(highCostChecklist(state))
                 <h2>Next steps</h2>
                 \(timers(state))
-                \(tasks(record, viewer: viewer))
+                \(tasks(record, viewer: viewer, policy: policy, now: now))
                 </div>
+                \(steps(state, accepts: accepts, viewer: viewer, policy: policy))
                 \(viewer.canAct ? actions(state, accepts: accepts, viewer: viewer) : nil)
                 <div id="case-timeline" data-live>
                 <h2>Timeline</h2>
@@ -90,19 +92,34 @@ enum CaseDetailPage {
             """
     }
 
-    private static func tasks(_ record: CaseRecord, viewer: Viewer) -> HTML {
-        let open = Set(record.state.tasks.keys.map(\.description))
-        let shown = record.tasks.filter { open.contains($0.id) }
+    private static func tasks(_ record: CaseRecord, viewer: Viewer, policy: Policy, now: Date) -> HTML {
+        let open = Dictionary(uniqueKeysWithValues: record.state.tasks.values.map { ($0.id.description, $0) })
+        let shown = record.tasks.filter { open[$0.id] != nil }
         guard !shown.isEmpty else { return "<p>No open tasks.</p>" }
         let rows = HTML(
             joining: shown.map { task in
                 let kind = TaskKind(rawValue: task.kind)
                 let failed: HTML? = task.status == "failed" ? "<span class=\"tag failed\">failed</span> " : nil
+                let caseTask = open[task.id]
+                let people = policy.server(of: task.queue) == .people
                 let buttons: HTML? =
-                    viewer.canAct && kind?.replyEvent != nil ? taskButtons(record.state.id.rawValue, task.id, viewer) : nil
+                    people
+                    ? TaskButtons.render(
+                        task.id, heldBy: caseTask?.heldBy, viewer: viewer, policy: policy,
+                        back: "/cases/\(record.state.id.rawValue)")
+                    : viewer.canAct && kind?.replyEvent != nil
+                        ? taskButtons(record.state.id.rawValue, task.id, viewer) : nil
+                let holder: HTML? =
+                    people
+                    ? "<br><span data-column=\"held-by\">held by \(caseTask?.heldBy ?? "nobody")</span>" : nil
+                let due: HTML? = caseTask?.due.map { due in
+                    TaskDue.isOverdue(due, at: now)
+                        ? "<br>due \(UKTime.element(due, dayOnly: true)) <span class=\"tag overdue\">overdue</span>"
+                        : "<br>due \(UKTime.element(due, dayOnly: true))"
+                }
                 return """
-                    <tr data-task="\(task.id)"><td>\(task.id)</td><td>\(kind?.summary ?? task.kind)<br>\
-                    <span class="hint">\(task.kind) on \(task.queue)</span></td><td>\(failed)\(task.status)</td>\
+                    <tr data-task="\(task.id)" id="task-\(task.id)"><td>\(task.id)</td><td>\(kind?.summary ?? task.kind)<br>\
+                    <span class="hint">\(task.kind) on \(task.queue)</span></td><td>\(failed)\(task.status)\(holder)\(due)</td>\
                     <td class="num">\(task.attempts)</td><td>\(UKTime.element(task.createdAt))</td>\
                     <td>\(task.lastError ?? task.progress ?? "")</td><td>\(buttons)</td></tr>
                     """
@@ -129,6 +146,23 @@ enum CaseDetailPage {
         <input type="text" id="cancel-why-\(task)" name="reason" placeholder="Why" required>\
         <button type="submit" class="warning">Cancel task</button></form>
         """
+    }
+
+    /// A form for each step the case takes now that the viewer's role may take (`EventForm`), and the plan's parts.
+    private static func steps(_ state: CaseState, accepts: [EventName], viewer: Viewer, policy: Policy) -> HTML? {
+        let id = state.id.rawValue
+        let names = accepts.filter { Dashboard.hasForm($0) && viewer.may($0, under: policy) }
+        guard !names.isEmpty else { return nil }
+        let links = HTML(
+            joining: names.map { name -> HTML in
+                let form = "/cases/\(id)/events/\(name.rawValue)"
+                return "<li><a href=\"\(form)\" data-form=\"\(name.rawValue)\">\(EventCatalog.summary(of: name))</a> <span class=\"hint\">\(name.rawValue)</span></li>"
+            })
+        let plan: HTML? =
+            names.contains(.planUpdated)
+            ? "<p><a href=\"/cases/\(id)/plan/edit\" id=\"edit-plan\">Edit the plan in parts, with the sign-off checklist</a></p>"
+            : nil
+        return "<h2>Record a step</h2>\(plan)<ul class=\"steps\" id=\"steps\">\(links)</ul>"
     }
 
     private static func actions(_ state: CaseState, accepts: [EventName], viewer: Viewer) -> HTML {

@@ -108,11 +108,13 @@ final class Dashboard: Sendable {
         router.post("/bulk/tasks") { request, context in
             await self.bulk(await Self.form(request), viewer(request, context))
         }
+        addWorkRoutes(to: router, viewer: viewer)
+        addFormRoutes(to: router, viewer: viewer)
     }
 
     // MARK: Pages
 
-    private static var unavailable: Response {
+    static var unavailable: Response {
         Problem(503, "unavailable", "The store could not be read", "try again shortly").response
     }
 
@@ -122,7 +124,7 @@ final class Dashboard: Sendable {
             OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, ascof: reviews.ascof, viewer: viewer))
     }
 
-    private var reads: CaseReads { CaseReads(engine: engine, clock: clock) }
+    var reads: CaseReads { CaseReads(engine: engine, clock: clock) }
 
     private func cases(_ query: FormData, _ viewer: Viewer) async -> Response {
         let given = query.fields.compactMap { key, _ in query[key].map { (key, $0) } }
@@ -158,14 +160,14 @@ final class Dashboard: Sendable {
         await read(id, viewer, reason: reason) { record in
             .html(
                 CaseDetailPage.render(
-                    record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, notice: notice,
-                    errors: errors), status: status)
+                    record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, policy: engine.policy,
+                    now: clock.now(), notice: notice, errors: errors), status: status)
         }
     }
 
     /// Reads a case for a page, recorded as a page view, and `show`s it; or the page for a case that is not there,
     /// that needs a reason to be read, or whose reading could not be recorded.
-    private func read(
+    func read(
         _ id: CaseID, _ viewer: Viewer, reason: String?, show: (CaseRecord) -> Response
     ) async -> Response {
         guard let principal = viewer.principal else { return Self.unavailable }
@@ -224,7 +226,7 @@ final class Dashboard: Sendable {
     static let accessShown = 500
 
     /// The page shown instead of personal data whose read could not be recorded.
-    private static func unrecorded(_ viewer: Viewer) -> Response {
+    static func unrecorded(_ viewer: Viewer) -> Response {
         .html(
             PageLayout.page(
                 title: "This could not be shown", section: nil, viewer: viewer,
@@ -353,7 +355,7 @@ final class Dashboard: Sendable {
                 action: action, queue: queue, applied: outcome.applied, refused: outcome.refused, viewer: viewer))
     }
 
-    private func forbidden(_ viewer: Viewer, _ message: String) -> Response {
+    func forbidden(_ viewer: Viewer, _ message: String) -> Response {
         .html(
             PageLayout.page(
                 title: "Not allowed", section: nil, viewer: viewer,
@@ -361,7 +363,7 @@ final class Dashboard: Sendable {
             status: 403)
     }
 
-    private static func form(_ request: Request) async -> FormData {
+    static func form(_ request: Request) async -> FormData {
         var request = request
         guard let body = try? await request.collectBody(upTo: FormGuard.maxForm) else { return FormData("") }
         return FormData(String(buffer: body))

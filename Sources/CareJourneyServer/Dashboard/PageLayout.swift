@@ -6,6 +6,7 @@ enum PageLayout {
     /// The parts of the dashboard, as named in its navigation.
     enum Section: String, CaseIterable {
         case overview = "Overview"
+        case work = "My work"
         case cases = "Cases"
         case queues = "Queues and workers"
         case plan = "Plan"
@@ -13,6 +14,7 @@ enum PageLayout {
         var path: String {
             switch self {
             case .overview: "/"
+            case .work: "/work"
             case .cases: "/cases"
             case .queues: "/queues"
             case .plan: "/plan"

@@ -23,30 +23,59 @@ enum QueuesPage {
                 """)
     }
 
-    /// Every queue with its depth, failures, oldest task and workers (also on the overview).
+    /// Every queue with its depth, failures and oldest task (also on the overview): the queues workers serve with
+    /// their workers, and people's queues (served from worklists, so no workers) with a link to each worklist.
     static func queueTable(_ queues: [OverviewFigures.QueueView]) -> HTML {
         guard !queues.isEmpty else { return "<p>No tasks and no workers yet.</p>" }
+        let machines = queues.filter { $0.servedBy == .workers }
+        let people = queues.filter { $0.servedBy == .people }
+        return "\(machineTable(machines))\(peopleTable(people))"
+    }
+
+    private static func failedCell(_ queue: OverviewFigures.QueueView) -> HTML {
+        queue.failed > 0
+            ? "<a href=\"/queues?queue=\(queue.queue)#failed\"><span class=\"tag failed\">\(queue.failed)</span></a>"
+            : "0"
+    }
+
+    private static func machineTable(_ queues: [OverviewFigures.QueueView]) -> HTML? {
+        guard !queues.isEmpty else { return nil }
         let rows = HTML(
             joining: queues.map { queue in
                 let noWorkers: HTML? =
                     queue.workers == 0 && queue.open > 0 ? " <span class=\"tag overdue\">no workers</span>" : nil
-                let failed: HTML =
-                    queue.failed > 0
-                    ? "<a href=\"/queues?queue=\(queue.queue)#failed\"><span class=\"tag failed\">\(queue.failed)</span></a>"
-                    : "0"
                 return """
                     <tr data-queue="\(queue.queue)"><th scope="row"><a href="/cases?queue=\(queue.queue)">\(queue.queue)</a>\
                     \(noWorkers)</th><td class="num" data-column="open">\(queue.open)</td>\
-                    <td class="num" data-column="leased">\(queue.leased)</td><td class="num" data-column="failed">\(failed)</td>\
+                    <td class="num" data-column="leased">\(queue.leased)</td><td class="num" data-column="failed">\(failedCell(queue))</td>\
                     <td>\(queue.oldestOpenAge.map { UKTime.duration($0) } ?? "—")</td>\
                     <td class="num" data-column="workers">\(queue.workers) (\(queue.idleWorkers) idle)</td></tr>
                     """
             })
         return """
-            <div class="table-wrap"><table id="queue-table"><caption>Task queues</caption>
+            <div class="table-wrap"><table id="queue-table"><caption>Queues workers serve (over MDP)</caption>
             <thead><tr><th scope="col">Queue</th><th scope="col" class="num">Open tasks</th>\
             <th scope="col" class="num">With a worker</th><th scope="col" class="num">Failed</th>\
             <th scope="col">Oldest open task</th><th scope="col" class="num">Workers</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    private static func peopleTable(_ queues: [OverviewFigures.QueueView]) -> HTML? {
+        guard !queues.isEmpty else { return nil }
+        let rows = HTML(
+            joining: queues.map { queue in
+                """
+                <tr data-queue="\(queue.queue)" data-served-by="people"><th scope="row">\
+                <a href="/work/queues/\(queue.queue)">\(queue.queue)</a></th>\
+                <td class="num" data-column="open">\(queue.open)</td><td class="num" data-column="failed">\(failedCell(queue))</td>\
+                <td>\(queue.oldestOpenAge.map { UKTime.duration($0) } ?? "—")</td></tr>
+                """
+            })
+        return """
+            <div class="table-wrap"><table id="people-queue-table"><caption>People's queues (worked from worklists)</caption>
+            <thead><tr><th scope="col">Queue</th><th scope="col" class="num">Open tasks</th>\
+            <th scope="col" class="num">Failed</th><th scope="col">Oldest open task</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
     }

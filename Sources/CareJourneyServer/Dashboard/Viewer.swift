@@ -31,6 +31,12 @@ struct Viewer: Sendable, Equatable {
 }
 
 extension Viewer {
+    /// Whether the viewer's role may send an event of this name under `policy` (its form or button is shown).
+    func may(_ name: EventName, under policy: Policy) -> Bool {
+        guard let principal else { return false }
+        return principal.role >= policy.minimumRole(of: name)
+    }
+
     /// The viewer a signed-in principal is; nobody, with no rights, when there is none.
     init(_ principal: Principal?) {
         guard let principal else {

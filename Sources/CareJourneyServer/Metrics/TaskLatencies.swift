@@ -26,7 +26,7 @@ struct TaskLatencies {
                 case .resolveTask(let id, let resolution):
                     guard let task = committed.removeValue(forKey: id), resolution == .completed else { continue }
                     completed.append(Completed(queue: task.queue, seconds: (instant - task.at) / .seconds(1)))
-                case .setTimer, .cancelTimer, .notify, .close, .openCase:
+                case .setTimer, .cancelTimer, .notify, .close, .openCase, .holdTask:
                     break
                 }
             }

@@ -1,0 +1,80 @@
+import CareJourneyCore
+import Foundation
+import Testing
+import CareJourneyTestSupport
+
+@testable import CareJourneyServer
+
+/// Forms are generated from the typed event catalog: every event people send has one, every field of its data
+/// appears on it, and what a form posts is read back as data the API takes.
+@Suite struct EventFormTests {
+    /// Every event people send from a form.
+    static let formEvents = EventName.allCases.filter(Dashboard.hasForm)
+
+    @Test func everyEventPeopleSendHasAFormWithEveryFieldOfItsData() {
+        #expect(Self.formEvents.count == EventName.allCases.count - Event.systemEvents.count - Dashboard.buttonEvents.count)
+        for name in Self.formEvents {
+            let fields = EventCatalog.formFields(of: name)
+            let paths = Set(fields.flatMap(\.paths))
+            // Every field the catalog's samples use (and every person detail, for those that take them) is asked for.
+            for field in EventCatalog.fields(of: name) {
+                #expect(paths.contains(field), "'\(name.rawValue)' has no form field for '\(field)'")
+            }
+            let html = EventForm(name, on: "C-1").render(viewer: Viewer(nil), submit: "Record it").description
+            for field in fields where field.kind != .task {
+                #expect(html.contains("name=\"\(field.name)") || html.contains("id=\"\(EventForm.id(field.name))\""),
+                        "'\(name.rawValue)': '\(field.name)' is not on the form")
+            }
+        }
+    }
+
+    @Test func fieldsHaveTheKindsTheirTypesDecode() throws {
+        let fields = Dictionary(uniqueKeysWithValues: EventCatalog.formFields(of: .planUpdated).map { ($0.name, $0) })
+        #expect(fields["needs"]?.kind == .list(.text))
+        #expect(fields["personalBudget"]?.kind == .money)
+        #expect(fields["removeDirectPayment"]?.kind == .yesNo)
+        guard case .group(let managed) = fields["councilManaged"]?.kind else {
+            Issue.record("councilManaged is not a group")
+            return
+        }
+        #expect(managed.first { $0.name == "weeklyCost" }?.kind == .money)
+        #expect(managed.first { $0.name == "weeklyCost" }?.required == true)
+        guard case .groups(let met) = fields["needsMetByCouncil"]?.kind else {
+            Issue.record("needsMetByCouncil is not a list of groups")
+            return
+        }
+        #expect(met.map(\.name) == ["need", "how"])
+        let eligibility = EventCatalog.formFields(of: .eligibilityDecided)
+        let eligible = eligibility.first { $0.name == "eligible" }
+        #expect(eligible?.kind == .yesNo)
+        #expect(eligible?.required == true)
+        let contact = Dictionary(uniqueKeysWithValues: EventCatalog.formFields(of: .contact).map { ($0.name, $0) })
+        #expect(contact["dateOfBirth"]?.kind == .date)
+        #expect(contact["clientType"]?.kind == .choice(["adult", "carer"]))
+        #expect(contact["name"]?.required == true)
+        #expect(contact["summary"]?.required == false)
+    }
+
+    @Test func aPostedFormIsReadBackAsDataTheAPITakes() throws {
+        let posted = FormData(
+            "needs=personal+care%0D%0Ameals&personalBudget=%C2%A3320.50&councilManaged.services=home+care"
+                + "&councilManaged.weeklyCost=220&needsMetByCouncil.0.need=personal+care&needsMetByCouncil.0.how=twice+a+day"
+                + "&needsMetByCouncil.1.need=&removeDirectPayment=false")
+        let (data, errors) = EventFormData.read(posted, fields: EventCatalog.formFields(of: .planUpdated))
+        #expect(errors.isEmpty)
+        #expect(data["needs"] == ["personal care", "meals"])
+        #expect(data["personalBudget"] == 320.5)
+        #expect(data["councilManaged"]?["weeklyCost"] == 220)
+        #expect(data["needsMetByCouncil"] == [["need": "personal care", "how": "twice a day"]])
+        #expect(data["removeDirectPayment"] == false)
+        _ = try Event(name: "plan-updated", data: data)
+
+        let contact = FormData("name=Ada&clientType=adult&route=gp&dateOfBirth.day=14&dateOfBirth.month=3&dateOfBirth.year=1941")
+        let read = EventFormData.read(contact, fields: EventCatalog.formFields(of: .contact))
+        #expect(read.data["dateOfBirth"] == "1941-03-14")
+        let missing = EventFormData.read(FormData("clientType=adult&personalBudget=lots"), fields: EventCatalog.formFields(of: .contact))
+        #expect(missing.errors["name"] == "Enter name")
+        let money = EventFormData.read(FormData("personalBudget=lots"), fields: EventCatalog.formFields(of: .planUpdated))
+        #expect(money.errors["personalBudget"] == "Enter personal budget in pounds and pence, like 412.50")
+    }
+}

@@ -1,0 +1,93 @@
+import CareJourneyClock
+import CareJourneyCore
+import Foundation
+import Testing
+import CareJourneyTestSupport
+
+/// Worklists over a live server: "My work", a team's work and people's queues; taking, handing back and allocating a
+/// task from the pages, each an event on the case's timeline with who did it.
+@Suite(.serialized) struct WorklistTests {
+    @Test func aTaskIsTakenHandedBackAndAllocatedFromTheWorklists() async throws {
+        let people = try People([("tm.ali", .manager), ("sw.jones", .practitioner), ("sw.patel", .practitioner)])
+        try await LiveServer.with(tokens: people.file) { unsigned in
+            let manager = unsigned.signedIn(as: people["tm.ali"])
+            let jones = unsigned.signedIn(as: people["sw.jones"])
+            let patel = unsigned.signedIn(as: people["sw.patel"])
+            let contact: JSONValue = ["data": ["name": "Ada Example", "clientType": "adult", "route": "gp"]]
+            #expect(try await manager.post("/api/cases", contact).status == 201)
+            #expect(try await manager.post("/api/cases/C-1/events", ["name": "reassign", "data": ["team": "north", "worker": "sw.jones"]]).status == 200)
+
+            // The practice queue lists the screening task, due in the policy's three days, held by nobody.
+            let queue = try await jones.get("/work/queues/practice")
+            #expect(queue.status == 200)
+            #expect(queue.text.contains("<tr data-task=\"C-1#1\""))
+            #expect(queue.text.contains("<span class=\"hint\">nobody</span>"))
+            #expect(queue.text.contains("action=\"/work/tasks/take-task\""))
+            #expect(!queue.text.contains("action=\"/work/tasks/allocate-task\""), "a practitioner may not allocate")
+            // My work lists the case allocated to me, and no task yet.
+            let mine = try await jones.get("/work")
+            #expect(mine.text.contains("<a href=\"/cases/C-1\">C-1</a></td><td>Ada Example</td>"))
+            #expect(mine.text.contains("No tasks here"))
+
+            let taken = try await jones.postForm("/work/tasks/take-task", ["task": "C-1#1", "back": "/work/queues/practice"])
+            #expect(taken.status == 303)
+            #expect(taken.headers["location"] == "/work/queues/practice?notice=You%20hold%20task%20C-1%231%20now.")
+            #expect(try await jones.get("/work").text.contains("<tr data-task=\"C-1#1\""))
+            // Another practitioner sees who has it, and is refused it with the holder named.
+            #expect(try await patel.get("/work/queues/practice").text.contains("<td data-column=\"held-by\">sw.jones</td>"))
+            let refused = try await patel.postForm("/work/tasks/take-task", ["task": "C-1#1", "back": "/cases/C-1"])
+            #expect(refused.headers["location"]?.hasPrefix("/cases/C-1?error=") == true)
+            #expect(refused.headers["location"]?.contains("sw.jones%20holds%20it") == true)
+            // Only the holder hands back; a manager allocates to anyone.
+            let back = try await jones.postForm("/work/tasks/hand-back-task", ["task": "C-1#1", "back": "/work"])
+            #expect(back.headers["location"] == "/work?notice=Task%20C-1%231%20is%20back%20on%20its%20queue%20for%20anyone%20to%20take.")
+            #expect(try await patel.postForm("/work/tasks/allocate-task", ["task": "C-1#1", "to": "sw.patel"]).headers["location"]?.contains("error=") == true)
+            let allocated = try await manager.postForm(
+                "/work/tasks/allocate-task", ["task": "C-1#1", "to": "sw.patel", "back": "https://evil.example/"])
+            #expect(allocated.headers["location"] == "/work?notice=Task%20C-1%231%20is%20allocated%20to%20sw.patel.")
+            #expect(try await patel.get("/work").text.contains("<tr data-task=\"C-1#1\""))
+            // The team's list shows it, filtered to tasks held by nobody it does not.
+            #expect(try await manager.get("/work/team?team=north").text.contains("<tr data-task=\"C-1#1\""))
+            #expect(!(try await manager.get("/work/team?team=north&held=nobody").text.contains("<tr data-task=\"C-1#1\"")))
+            #expect(try await manager.get("/work/queues/brokerage").status == 404)
+
+            // Each is an event on the case, with who did it.
+            let history = try #require(try await manager.get("/api/cases/C-1")["history"]?.array)
+            let holding = history.filter { ["take-task", "hand-back-task", "allocate-task"].contains($0["name"]?.string ?? "") }
+            #expect(holding.map { $0["name"]?.string } == ["take-task", "hand-back-task", "allocate-task"])
+            #expect(holding.map { $0["actor"]?.string } == ["sw.jones", "sw.jones", "tm.ali"])
+            // The case page shows who holds the task and when it is due.
+            let page = try await manager.get("/cases/C-1").text
+            #expect(page.contains("<span data-column=\"held-by\">held by sw.patel</span><br>due <time"))
+        }
+    }
+
+    @Test func worklistsSortFilterAndPageAndOverdueTasksStandOut() async throws {
+        let start = Date(timeIntervalSince1970: 1_767_603_600)
+        let clock = ManualClock(start)
+        let people = try People([("tm.ali", .manager)])
+        try await LiveServer.with(tokens: people.file, clock: clock) { unsigned in
+            let manager = unsigned.signedIn(as: people["tm.ali"])
+            for number in 1...30 {
+                let contact: JSONValue = ["data": ["name": .string("Person \(number)"), "clientType": "adult", "route": "gp"]]
+                #expect(try await manager.post("/api/cases", contact).status == 201)
+                clock.advance(by: 3600)
+            }
+            // Three days and five hours on, the first five screenings (due in three days) are overdue.
+            clock.advance(by: 3 * 86_400 + 5 * 3600 - 30 * 3600)
+            let first = try await manager.get("/work/queues/practice").text
+            #expect(first.contains("Queue: practice: 30 tasks, page 1 of 2"))
+            #expect(first.contains("<tr data-task=\"C-1#1\" class=\"overdue\">"))
+            #expect(first.contains("rel=\"next\""))
+            #expect(first.range(of: "C-1#1")!.lowerBound < first.range(of: "C-2#1")!.lowerBound, "soonest due first")
+            let second = try await manager.get("/work/queues/practice?page=2").text
+            #expect(second.contains("<tr data-task=\"C-30#1\""))
+            #expect(!second.contains("<tr data-task=\"C-1#1\""))
+            let overdue = try await manager.get("/work/queues/practice?overdue=true").text
+            #expect(overdue.contains("<tr data-task=\"C-1#1\""))
+            #expect(!overdue.contains("<tr data-task=\"C-30#1\""))
+            let ofKind = try await manager.get("/work/queues/practice?kind=assess-needs").text
+            #expect(ofKind.contains("No tasks here with these filters."))
+        }
+    }
+}
