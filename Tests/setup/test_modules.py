@@ -20,6 +20,7 @@ def graph(**changes):
         "CareJourneyCore": target(),
         "CareJourneyReports": target(["CareJourneyCore"]),
         "CareJourneyWire": target(["CareJourneyCore"]),
+        "CareJourneySimulation": target(["CareJourneyCore"]),
         "CareJourneyStore": target(["CareJourneyCore"]),
         "CZeroMQ": target(kind="system"),
         "ZeroMQ": target(["CZeroMQ"]),
