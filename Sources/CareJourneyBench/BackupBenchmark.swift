@@ -25,10 +25,12 @@ struct BackupBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
+    @OptionGroup var progress: ProgressOption
+
     func run() async throws {
         let rules = try PolicyFile.load(policy)
         let directory = scratchDirectory("backup")
-        try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules)
+        try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules, progress: progress)
         let store = try CaseStore(directory: directory)
         let engine = try Engine(store: store, policy: rules)
         print("carejourney-bench backup: \(try store.contents()), \(clients) clients, synchronous=FULL")

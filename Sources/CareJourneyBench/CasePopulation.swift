@@ -1,5 +1,6 @@
 import CareJourneyClock
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyStore
 import Foundation
 import GRDB
@@ -151,8 +152,12 @@ enum CasePopulation {
         }
     }
 
-    /// Writes cases numbered 1 to `count` into the store in `directory`, case `n` a copy of `copy(n)`.
-    static func write(count: Int, into directory: String, policy: Policy, copy: (Int) -> Copy) throws {
+    /// Writes cases numbered 1 to `count` into the store in `directory`, case `n` a copy of `copy(n)`, showing how
+    /// far it has come on `progress`.
+    static func write(
+        count: Int, into directory: String, policy: Policy, progress: ProgressLine?, copy: (Int) -> Copy
+    ) throws {
+        defer { progress?.finish() }
         let store = try CaseStore(directory: directory)
         try store.register(policy, current: true, at: WallClock().now())
         let pool = try DatabasePool(path: store.path)
@@ -215,7 +220,9 @@ enum CasePopulation {
                 }
             }
             written = last
+            progress?.update(done: written, total: count)
         }
+        progress?.say("indexing names")
         try store.rebuildNameSearch()
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }

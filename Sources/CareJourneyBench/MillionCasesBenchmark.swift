@@ -19,12 +19,14 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
+    @OptionGroup var progress: ProgressOption
+
     func run() async throws {
         let rules = try PolicyFile.load(policy)
         let directory = dataDir ?? scratchDirectory("million")
         print("carejourney-bench million: \(cases) open cases in \(directory)")
         let start = ContinuousClock.now
-        try Self.populate(directory: directory, cases: cases, policy: rules)
+        try Self.populate(directory: directory, cases: cases, policy: rules, progress: progress)
         print(String(format: "  populated in %.0f s (bulk load, not part of the figure)", elapsed(since: start)))
         let store = try CaseStore(directory: directory)
         let stats = try await store.stats()
@@ -43,7 +45,7 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
 
     /// Writes `cases` cases in delivery (7 events each, review timers pending), signed off over the last 70
     /// hours so that every timer is still pending, the earliest (72-hour reviews) spread over the next 70 hours.
-    static func populate(directory: String, cases: Int, policy: Policy) throws {
+    static func populate(directory: String, cases: Int, policy: Policy, progress: ProgressOption) throws {
         let now = Date()
         // One template a minute: each case's timers are its own template's, so state and timers agree.
         let path = EventCatalog.pathToDelivery.map { CasePopulation.Step.event($0.name, $0.data) }
@@ -51,7 +53,9 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
             try CasePopulation.Template(
                 steps: path, allocation: .nobody, at: now.addingTimeInterval(Double(-minute) * 60), policy: policy)
         }
-        try CasePopulation.write(count: cases, into: directory, policy: policy) { number in
+        try CasePopulation.write(
+            count: cases, into: directory, policy: policy, progress: progress.line("populate", counting: "cases")
+        ) { number in
             CasePopulation.Copy(template: templates[number % templates.count], name: "Person \(number)")
         }
     }

@@ -29,6 +29,8 @@ struct PagesBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
+    @OptionGroup var progress: ProgressOption
+
     @Option(help: "Times each page is loaded after its first load.")
     var rounds = 40
 
@@ -43,7 +45,8 @@ struct PagesBenchmark: AsyncParsableCommand {
         let rules = try PolicyFile.load(policy)
         let directory = dataDir ?? scratchDirectory("pages")
         print("carejourney-bench pages: \(cases) cases in \(directory)")
-        try await SearchBenchmark.populate(SearchPopulation(count: cases, seed: seed), in: directory, policy: rules)
+        try await SearchBenchmark.populate(
+            SearchPopulation(count: cases, seed: seed), in: directory, policy: rules, progress: progress)
         print(String(format: "  resident memory before start: %.0f MiB", residentMemoryMiB()))
         var logger = Logger(label: "bench")
         logger.logLevel = .critical

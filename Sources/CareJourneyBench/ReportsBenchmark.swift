@@ -20,13 +20,15 @@ struct ReportsBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
+    @OptionGroup var progress: ProgressOption
+
     func run() async throws {
         let rules = try PolicyFile.load(policy)
         let directory = dataDir ?? scratchDirectory("reports")
         let file = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.sqlite").path
         if !FileManager.default.fileExists(atPath: file) {
             let start = ContinuousClock.now
-            try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules)
+            try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules, progress: progress)
             print(String(format: "  populated in %.0f s (bulk load, not part of the figures)", elapsed(since: start)))
         }
         let store = try CaseStore(directory: directory)

@@ -36,6 +36,8 @@ struct SearchBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
+    @OptionGroup var progress: ProgressOption
+
     /// The goal at the 95th percentile, in milliseconds.
     static let goal = 50.0
 
@@ -44,7 +46,7 @@ struct SearchBenchmark: AsyncParsableCommand {
         let directory = dataDir ?? scratchDirectory("search")
         let population = SearchPopulation(count: cases, seed: seed)
         print("carejourney-bench search: \(cases) cases in \(directory)")
-        try await Self.populate(population, in: directory, policy: rules)
+        try await Self.populate(population, in: directory, policy: rules, progress: progress)
         let store = try CaseStore(directory: directory)
         let stats = try await store.stats()
         let overdue = stats.overdueReviews
@@ -67,7 +69,9 @@ struct SearchBenchmark: AsyncParsableCommand {
 
     /// Fills the store in `directory`, unless a run with the same population already did (the search and pages
     /// benchmarks share it).
-    static func populate(_ population: SearchPopulation, in directory: String, policy: Policy) async throws {
+    static func populate(
+        _ population: SearchPopulation, in directory: String, policy: Policy, progress: ProgressOption
+    ) async throws {
         let store = try CaseStore(directory: directory)
         let key = "bench.search.population"
         if let label = try store.meta(key) {
@@ -83,7 +87,10 @@ struct SearchBenchmark: AsyncParsableCommand {
         }
         let start = ContinuousClock.now
         let templates = try SearchPopulation.templates(policy: policy, now: Date())
-        try CasePopulation.write(count: population.count, into: directory, policy: policy) { number in
+        try CasePopulation.write(
+            count: population.count, into: directory, policy: policy,
+            progress: progress.line("populate", counting: "cases")
+        ) { number in
             population.copy(number, of: templates)
         }
         try store.setMeta(key, population.label)

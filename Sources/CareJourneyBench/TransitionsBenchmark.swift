@@ -20,6 +20,8 @@ struct TransitionsBenchmark: AsyncParsableCommand {
     @Option(help: "The policy file.")
     var policy = benchmarkPolicyPath()
 
+    @OptionGroup var progress: ProgressOption
+
     func run() async throws {
         let rules = try PolicyFile.load(policy)
         let events = try EventCatalog.pathToDelivery.map { try Event(name: $0.name.rawValue, data: $0.data) }
@@ -31,6 +33,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
             "carejourney-bench transitions: \(cases) cases × \(1 + events.count) transitions, \(clients) clients, synchronous=\(try store.synchronousLevel()) (2 = FULL), \(Allocator.name)"
         )
 
+        let line = progress.line("transitions", counting: "cases")
         let start = ContinuousClock.now
         let transitions = try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
@@ -57,6 +60,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
                                     done += 1
                                 }
                             }
+                            line?.advance(of: cases)
                         }
                         return done
                     })
@@ -67,6 +71,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
             try await group.waitForAll()
             return total
         }
+        line?.finish()
         let seconds = elapsed(since: start)
         let rate = Double(transitions) / seconds
         print(String(format: "  durable transitions: %d in %.2f s = %.0f transitions/s", transitions, seconds, rate))

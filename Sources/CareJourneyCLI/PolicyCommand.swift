@@ -73,13 +73,20 @@ struct PolicyCommand: ParsableCommand {
         @Option(help: "Why the policy changes, for the audit trail.")
         var reason = "council policy changed"
 
+        @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
+        var quiet = false
+
         func run() throws {
             let policy = try loadPolicy(file)
+            let progress = ProgressLine("policy apply", counting: "open cases", quiet: quiet)
             do {
                 let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
                 let store = try CaseStore(directory: data.path)
                 let now = max(WallClock().now(), try store.latestEventTime() ?? .distantPast)
-                let report = try store.apply(policy, at: now, reason: reason, dryRun: dryRun)
+                let report = try store.apply(policy, at: now, reason: reason, dryRun: dryRun) { done, total in
+                    progress?.update(done: done, total: total)
+                }
+                progress?.finish()
                 let verb = dryRun ? "would change" : "changed"
                 print(
                     "\(report.examined) open case(s) examined; \(report.changed) \(verb) "
@@ -87,6 +94,7 @@ struct PolicyCommand: ParsableCommand {
                         + (dryRun ? " — nothing written; run again without --dry-run to apply" : ""))
                 withExtendedLifetime(lock) {}  // held until the change is written
             } catch {
+                progress?.finish()
                 printError("carejourney policy apply: \(error)")
                 throw ExitCode.failure
             }

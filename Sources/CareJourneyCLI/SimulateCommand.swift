@@ -46,6 +46,9 @@ struct SimulateCommand: AsyncParsableCommand {
             """)
     var fromStore: String?
 
+    @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
+    var quiet = false
+
     func run() async throws {
         let rules = try loadPolicy(policy)
         let compared = try comparePolicy.map(loadPolicy)
@@ -79,7 +82,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let began = clock.now
         let figures = try simulate(rules, population, start: start, weeks: weeks, live: live)
-        let comparison = try compared.map { try simulate($0, population, start: start, weeks: weeks, live: live) }
+        let comparison = try compared.map {
+            try simulate($0, population, start: start, weeks: weeks, live: live, title: "simulate what-if")
+        }
         let elapsed = clock.now - began
         try write(figures, comparison)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -99,13 +104,16 @@ struct SimulateCommand: AsyncParsableCommand {
         }
     }
 
-    private func simulate(_ rules: Policy, _ population: SimulationProfile, start: Date, weeks: Int, live: [CaseState])
-        throws -> WeeklyFigures
-    {
+    private func simulate(
+        _ rules: Policy, _ population: SimulationProfile, start: Date, weeks: Int, live: [CaseState],
+        title: String = "simulate"
+    ) throws -> WeeklyFigures {
+        let progress = ProgressLine(title, counting: "weeks", quiet: quiet)
         do {
             let figures = try Simulation(
                 policy: rules, profile: population, start: start, weeks: weeks, seed: seed, startingCases: live
-            ).run()
+            ).run { played, weeks in progress?.update(done: played, total: weeks) }
+            progress?.finish()
             if figures.refusals > 0 {
                 printError(
                     "warning: the core refused \(figures.refusals) simulated event(s) under '\(rules.id)', e.g.\n  "
@@ -118,6 +126,7 @@ struct SimulateCommand: AsyncParsableCommand {
             }
             return figures
         } catch {
+            progress?.finish()
             printError("\(profile): \(error.message)")
             throw ExitCode.failure
         }

@@ -22,7 +22,11 @@ extension StoreCommand {
             help: "Encrypt with age to this public key (age1…) or recipients file (one key a line).")
         var recipient: String?
 
+        @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
+        var quiet = false
+
         func run() throws {
+            let progress = ProgressLine("backup", counting: "cases checked", quiet: quiet)
             do {
                 let recipient = try recipient.map { text throws(FileError) in try Self.recipient(text) }
                 // A backup copies everyone's record: it is recorded as an export before it is taken.
@@ -31,7 +35,10 @@ extension StoreCommand {
                         actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [],
                         detail: "backup to \(file)" + (recipient == nil ? "" : ", encrypted")),
                     inStoreAt: data.path)
-                let backup = try StoreBackup.take(of: data.path, to: file, encryptTo: recipient)
+                let backup = try StoreBackup.take(of: data.path, to: file, encryptTo: recipient) { step in
+                    progress?.show(step, writing: recipient == nil ? "writing the file" : "encrypting")
+                }
+                progress?.finish()
                 let how = backup.encryptedTo.map { "encrypted with age to \($0)" } ?? "not encrypted"
                 print("backed up \(data.path) to \(backup.file): \(backup.bytes) bytes, \(how)")
                 print("  holds \(backup.contents)")
@@ -40,6 +47,7 @@ extension StoreCommand {
                         + "went on committing); checked in \(StoreCommand.seconds(backup.checkSeconds)): integrity ok, every case "
                         + "replayed clean")
             } catch {
+                progress?.finish()
                 guard error is StoreError || error is FileError else { throw error }
                 printError("carejourney store backup: \(error)")
                 throw ExitCode.failure

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyClock
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyReports
 import CareJourneyStore
 import Foundation
@@ -39,6 +40,9 @@ extension StoreCommand {
         @Flag(help: "Rebuild the database file afterwards, clearing free pages older versions left (slow; once).")
         var vacuum = false
 
+        @Flag(help: "Show no progress line (it is shown only on a terminal, and never with --json).")
+        var quiet = false
+
         func run() async throws {
             let day = asOf ?? ReportPeriod.day(of: WallClock().now())
             let date = try end(of: day)
@@ -52,12 +56,27 @@ extension StoreCommand {
                             + "`carejourney policy apply FILE --data-dir \(data.path)`")
                     throw ExitCode.failure
                 }
-                let plan = try await store.planDisposal(asOf: date, under: schedule, policy: policy.id)
-                let report =
-                    dryRun
-                    ? plan.listing
-                    : try store.dispose(plan, by: by, at: max(WallClock().now(), try store.latestEventTime() ?? .distantPast))
-                if vacuum && !dryRun { try store.vacuum() }
+                let examining = ProgressLine("dispose: examining", counting: "closed cases", quiet: quiet || json)
+                defer { examining?.finish() }
+                let plan = try await store.planDisposal(asOf: date, under: schedule, policy: policy.id) { done, total in
+                    examining?.update(done: done, total: total)
+                }
+                examining?.finish()
+                let report: DisposalReport
+                if dryRun {
+                    report = plan.listing
+                } else {
+                    let removing = ProgressLine("dispose: removing", counting: "cases", quiet: quiet || json)
+                    defer { removing?.finish() }
+                    let now = max(WallClock().now(), try store.latestEventTime() ?? .distantPast)
+                    report = try await store.dispose(plan, by: by, at: now) { done, total in
+                        removing?.update(done: done, total: total)
+                    }
+                    if vacuum {
+                        removing?.say("vacuuming the database file")
+                        try store.vacuum()
+                    }
+                }
                 print(json ? try Self.json(report) : Self.text(report, asOf: day))
                 withExtendedLifetime(lock) {}  // held until the store is written
             } catch let error as StoreError {

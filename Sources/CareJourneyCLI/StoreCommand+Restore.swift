@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyKit
 import CareJourneyStore
+import Foundation
 
 extension StoreCommand {
     /// `carejourney store restore FILE --data-dir DIR [--identity AGE_KEY_FILE]`.
@@ -21,7 +22,11 @@ extension StoreCommand {
             help: "The age private key file (age-keygen's) the backup was encrypted to; owner-only.")
         var identity: String?
 
+        @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
+        var quiet = false
+
         func run() throws {
+            let progress = ProgressLine("restore", counting: "cases checked", quiet: quiet)
             do {
                 let key = try identity.map { path throws(FileError) in
                     try OwnerOnlyFile.readSecret(
@@ -29,7 +34,10 @@ extension StoreCommand {
                         hint: "give the file `age-keygen -o FILE` made, the one whose public key the backups are "
                             + "encrypted to")
                 }
-                let restored = try StoreRestore.restore(from: file, into: directory, identity: key)
+                let restored = try StoreRestore.restore(from: file, into: directory, identity: key) { step in
+                    progress?.show(step, writing: "moving the store into place")
+                }
+                progress?.finish()
                 print("restored \(file) into \(restored.directory)")
                 print("  holds \(restored.contents)")
                 print(
@@ -37,6 +45,7 @@ extension StoreCommand {
                         + "the service on it with `carejourney serve --data-dir \(restored.directory)` (timers that "
                         + "came due since the backup fire at once, marked late)")
             } catch {
+                progress?.finish()
                 guard error is StoreError || error is FileError else { throw error }
                 printError("carejourney store restore: \(error)")
                 throw ExitCode.failure

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyStore
 import Foundation
 
@@ -81,5 +82,17 @@ struct StoreCommand: ParsableCommand {
     /// `0.42 s`.
     static func seconds(_ value: Double) -> String {
         String(format: "%.2f s", value)
+    }
+}
+
+extension ProgressLine {
+    /// Shows a backup's or a restore's step: copying, the cases checked of all, then `writing` (what its last step
+    /// does).
+    func show(_ step: CopyStep, writing: String) {
+        switch step {
+        case .copying: say("copying the store")
+        case .checking(let done, let total): update(done: done, total: total)
+        case .writing: say(writing)
+        }
     }
 }

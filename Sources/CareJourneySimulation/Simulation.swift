@@ -63,8 +63,11 @@ public struct Simulation: Sendable {
     }
 
     /// Plays the weeks and returns their figures.
-    public func run() -> WeeklyFigures {
+    ///
+    /// - Parameter progress: called as the weeks are played, with the weeks played so far and how many there are.
+    public func run(progress: ((_ played: Int, _ weeks: Int) -> Void)? = nil) -> WeeklyFigures {
         var run = SimulationRun(self)
+        run.progress = progress
         run.play()
         return run.figures()
     }

@@ -18,6 +18,8 @@ struct SimulationRun {
     var eventsApplied = 0
     var traced: Set<Int> = []
     var traces: [Int: CaseTrace] = [:]
+    /// Told the weeks played so far, and how many there are, as each week begins and at the end.
+    var progress: ((_ played: Int, _ weeks: Int) -> Void)?
 
     /// Queue names by index, each queue's index by task kind, and each queue's team.
     let queueNames: [String]
@@ -68,6 +70,7 @@ struct SimulationRun {
             let arrivalsAt = week < sim.weeks ? startTime + Double(week) * Self.week : .infinity
             let next = instants.first?.at ?? .infinity
             if arrivalsAt <= next && arrivalsAt < endTime {
+                progress?(week, sim.weeks)
                 carry = arrive(in: week, carry: carry)
                 week += 1
                 continue
@@ -76,6 +79,7 @@ struct SimulationRun {
             guard cases[Int(entry.slot)].generation == entry.generation else { continue }
             wake(Int(entry.slot), at: entry.at)
         }
+        progress?(sim.weeks, sim.weeks)
     }
 
     /// Puts the people already in delivery in place: each is played through the journey before the start (everyone

@@ -38,11 +38,12 @@ extension CaseStore {
     /// Checks a copy of a store before it is trusted: SQLite's integrity check, then every case replayed from its
     /// history and compared with its projection, timers and tasks (`verify`).
     ///
+    /// - Parameter progress: told the cases replayed so far, of all of them, as the replay goes.
     /// - Returns: what the copy holds.
     /// - Throws: `StoreError.corrupt` naming the first problems found.
-    func checkCopy() throws(StoreError) -> StoreContents {
+    func checkCopy(progress: (@Sendable (CopyStep) -> Void)? = nil) throws(StoreError) -> StoreContents {
         try checkIntegrity()
-        let report = try verify(limit: 5)
+        let report = try verify(limit: 5) { done, total in progress?(.checking(done: done, total: total)) }
         guard report.isClean else {
             throw StoreError(
                 .corrupt,

@@ -35,21 +35,43 @@ enum CaseRows {
     ]
 }
 
+/// What one step of a disposal run did on the writer: the cases of a batch it settled, how the store's figures
+/// changed and the cases it removed; or, for a step of the name search's merge, whether more remains.
+struct DisposalStep: Sendable {
+    var entries: [DisposalReport.Entry] = []
+    var figures = StoreFigures()
+    var removed: [CaseID] = []
+    var more = false
+}
+
 extension CaseStore {
     /// The meta key that holds when disposal last ran (seconds since 1970), for the service's schedule.
     static let lastDisposalKey = "disposal.last-run"
 
+    /// The cases one step of a disposal run settles in one transaction: a few milliseconds of the writer's time, so
+    /// that beside the running service commands and reads of personal data are committed between two steps rather
+    /// than waiting for the whole run.
+    public static let disposalBatch = 32
+
+    /// The pages of the name search one step of its merge writes (about 4 kB each).
+    static let nameSearchMergePages = 64
+
     /// Examines every closed case's history, from one consistent read beside a live service, for those kept their
     /// full period by `date` under `schedule` (`RetentionSchedule.review`).
     ///
+    /// - Parameter progress: called as the cases are examined, with those examined so far and how many closed cases
+    ///   there are.
     /// - Throws: `corrupt` if a history does not replay (run `store verify`: nothing is disposed of from a store
     ///   that does not read back); `io` if the store cannot be read.
-    public func planDisposal(asOf date: Date, under schedule: RetentionSchedule, policy: String)
-        async
-        throws(StoreError) -> DisposalPlan
-    {
+    public func planDisposal(
+        asOf date: Date, under schedule: RetentionSchedule, policy: String,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async throws(StoreError) -> DisposalPlan {
         let policies = try policies()
         let (examined, due) = try await readAsync { db in
+            let total =
+                progress == nil
+                ? 0 : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage = 'closed'") ?? 0
             var examined = 0
             var due: [(review: RetentionReview, version: Int)] = []
             try HistoryReplay.forEachCase(
@@ -61,6 +83,7 @@ extension CaseStore {
                 policies: policies, onFailure: { throw $0 }
             ) { history in
                 examined += 1
+                progress?(examined, total)
                 if let review = schedule.review(history, asOf: date) {
                     due.append((review, history.steps.last?.version ?? 0))
                 }
@@ -75,37 +98,93 @@ extension CaseStore {
     /// that no fragment of a removed name stays in it, and empties the WAL (`truncateWAL`). Deleted content is
     /// zeroed as it is freed (`secure_delete`, set on every connection).
     ///
-    /// Call it with the store to itself, with the data folder's lock held (`carejourney store dispose`); beside the
-    /// running service, `Engine.dispose` does it between the engine's batches.
+    /// The cases go `batch` at a time, each batch in a transaction of its own (`carryOut`). Call it with the store to
+    /// itself, with the data folder's lock held (`carejourney store dispose`); beside the running service,
+    /// `Engine.dispose` runs the same steps between the engine's batches.
     ///
     /// - Parameters:
     ///   - actor: who disposes, for the certificates.
     ///   - now: when.
-    /// - Throws: `StoreError` when the store cannot be written: nothing was removed.
-    public func dispose(_ plan: DisposalPlan, by actor: String, at now: Date) throws(StoreError) -> DisposalReport {
-        try remove(plan, by: actor, at: now).report
+    ///   - progress: called after each batch with the cases settled so far and how many are past their period.
+    /// - Throws: `StoreError` when the store cannot be written: the batch being written was not removed (those
+    ///   before it were, each with its certificate).
+    public func dispose(
+        _ plan: DisposalPlan, by actor: String, at now: Date, batch: Int = disposalBatch,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) async throws(StoreError) -> DisposalReport {
+        try await carryOut(plan, by: actor, at: now, batch: batch, progress: progress) { step throws(StoreError) in
+            try step()
+        }
     }
 
-    /// `dispose`, returning also how the store's figures changed and the cases removed.
-    func remove(_ plan: DisposalPlan, by actor: String, at now: Date) throws(StoreError)
-        -> (report: DisposalReport, figures: StoreFigures, removed: [CaseID])
-    {
-        let done = try write { db in
-            var entries: [DisposalReport.Entry] = []
-            var figures = StoreFigures()
-            var removed: [CaseID] = []
+    /// A disposal run in steps, each a transaction `perform` runs on the writer and no step longer than a few
+    /// milliseconds: the cases `batch` at a time, then the name search's merge a few pages at a time (merges with a
+    /// negative page count first, then positive ones until one does nothing: SQLite's FTS5 says this is `optimize`
+    /// in parts, and it finishes even while new names are indexed meanwhile), then the time of the run in the meta
+    /// table and the WAL emptied. A run stopped half-way (the service shutting down) leaves the cases removed so far
+    /// removed, each with its certificate, and the next run looks again.
+    func carryOut(
+        _ plan: DisposalPlan, by actor: String, at now: Date, batch: Int,
+        progress: ((_ done: Int, _ total: Int) -> Void)?,
+        perform: (@escaping @Sendable () throws(StoreError) -> DisposalStep) async throws(StoreError) -> DisposalStep
+    ) async throws(StoreError) -> DisposalReport {
+        let size = max(1, batch)
+        var entries: [DisposalReport.Entry] = []
+        var removedAny = false
+        var done = 0
+        progress?(0, plan.due.count)
+        while done < plan.due.count {
+            if Task.isCancelled {
+                throw StoreError(
+                    .closed,
+                    "disposal stopped after \(done) of \(plan.due.count) cases: the service is shutting down; those "
+                        + "removed stay removed with their certificates, and the next run looks again")
+            }
+            let cases = Array(plan.due[done..<min(done + size, plan.due.count)])
+            let step = try await perform { [self] () throws(StoreError) in
+                try removeBatch(cases, of: plan, by: actor, at: now)
+            }
+            entries += step.entries
+            removedAny = removedAny || !step.removed.isEmpty
+            done += cases.count
+            progress?(done, plan.due.count)
+        }
+        if removedAny {
+            var more = try await perform { [self] () throws(StoreError) in
+                DisposalStep(more: try mergeNameSearch(starting: true))
+            }.more
+            while more {
+                more = try await perform { [self] () throws(StoreError) in
+                    DisposalStep(more: try mergeNameSearch(starting: false))
+                }.more
+            }
+        }
+        _ = try await perform { [self, removedAny] () throws(StoreError) in
+            try setMeta(Self.lastDisposalKey, String(now.timeIntervalSince1970))
+            if removedAny { truncateWAL() }
+            return DisposalStep()
+        }
+        return plan.report(entries, by: actor, at: now)
+    }
+
+    /// Removes `cases` of `plan` in one transaction, each that may go leaving its certificate.
+    func removeBatch(
+        _ cases: [(review: RetentionReview, version: Int)], of plan: DisposalPlan, by actor: String, at now: Date
+    ) throws(StoreError) -> DisposalStep {
+        try write { db in
+            var step = DisposalStep()
             try db.inTransaction {
-                for (review, version) in plan.due {
+                for (review, version) in cases {
                     if let kept = plan.kept(review) {
-                        entries.append(.init(review, outcome: kept))
+                        step.entries.append(.init(review, outcome: kept))
                         continue
                     }
                     let id = review.caseID
                     guard let entry = try currentState(of: id, in: db), entry.version == version else {
-                        entries.append(.init(review, outcome: .changed))
+                        step.entries.append(.init(review, outcome: .changed))
                         continue
                     }
-                    figures.removed(
+                    step.figures.removed(
                         entry.state,
                         tasks: try Row.fetchAll(
                             db, sql: "SELECT queue, status FROM tasks WHERE \(TaskRows.ofCase(":case"))",
@@ -128,19 +207,24 @@ extension CaseStore {
                             plan.policy, actor, now.timeIntervalSince1970,
                             String(decoding: try StateCodec.encode(rows), as: UTF8.self),
                         ])
-                    entries.append(.init(review, outcome: .disposed, removed: rows))
-                    removed.append(id)
+                    step.entries.append(.init(review, outcome: .disposed, removed: rows))
+                    step.removed.append(id)
                 }
-                if !removed.isEmpty { try db.execute(sql: NameSearch.optimize) }
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    arguments: [Self.lastDisposalKey, String(now.timeIntervalSince1970)])
                 return .commit
             }
-            return (report: plan.report(entries, by: actor, at: now), figures: figures, removed: removed)
+            return step
         }
-        if !done.removed.isEmpty { truncateWAL() }
-        return done
+    }
+
+    /// One step of the name search's merge (`nameSearchMergePages` pages): the first of a run `starting` it over
+    /// every segment. Returns whether it merged anything (when it did not, the merge is done).
+    func mergeNameSearch(starting: Bool) throws(StoreError) -> Bool {
+        let pages = starting ? -Self.nameSearchMergePages : Self.nameSearchMergePages
+        return try write { db in
+            let before = db.totalChangesCount
+            try db.execute(sql: NameSearch.merge, arguments: [pages])
+            return db.totalChangesCount - before >= 2
+        }
     }
 
     /// Rebuilds the database file with only what it holds now (`VACUUM`), then empties the WAL: for a store written

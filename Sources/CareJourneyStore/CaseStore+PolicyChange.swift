@@ -17,10 +17,16 @@ extension CaseStore {
     /// `policy-applied` event (actor `policy`, with `reason`) in the same transaction as its new timers, and
     /// `policy` becomes the store's current policy. With `dryRun`, nothing is written: the report says what would
     /// change.
+    ///
+    /// - Parameter progress: called after each chunk with the open cases examined so far and how many there are.
     public func apply(
-        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000
+        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws(StoreError) -> PolicyChangeReport {
         if !dryRun { try register(policy, current: true, at: now) }
+        let total =
+            progress == nil
+            ? 0 : try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage != 'closed'") ?? 0 }
         let fingerprint = policy.fingerprint
         let event = Event.policyApplied(PolicyChange(policy: policy.id))
         var report = PolicyChangeReport()
@@ -67,6 +73,7 @@ extension CaseStore {
                     throw StoreError(.io, "\(failures.count) case(s) could not be retimed; the first: \(first)")
                 }
             }
+            progress?(report.examined, max(total, report.examined))
         }
         return report
     }

@@ -8,8 +8,9 @@ import ServiceLifecycle
 /// the running service.
 ///
 /// Each run examines the closed cases as of the clock's now (one read, off the writer), then removes those that may
-/// go through the engine (`Engine.dispose`), each leaving a certificate by the actor `retention`, and logs what it
-/// did in counts: no names, no case ids. The time of the last run is kept in the store, so a restart keeps the
+/// go through the engine (`Engine.dispose`) a few at a time between the engine's batches, so that pages are answered
+/// at once while it runs, each case leaving a certificate by the actor `retention`; it logs what it did in counts: no
+/// names, no case ids. The time of the last run is kept in the store, so a restart keeps the
 /// schedule; a store never disposed of is examined at start. Time comes from the service's clock.
 public final class DisposalService: Service, Sendable {
     /// The actor certificates name for the service's own runs.
@@ -47,7 +48,10 @@ public final class DisposalService: Service, Sendable {
                     try await runOnce(at: now)
                 } catch {
                     logger.error(
-                        "disposal run failed; nothing was removed; it runs again at the next interval",
+                        """
+                        disposal run stopped; the cases removed before it stopped stay removed with their \
+                        certificates; it runs again at the next interval
+                        """,
                         metadata: ["error": "\(error.code)", "hint": "run `carejourney store verify`"])
                 }
                 next = every.after(now)

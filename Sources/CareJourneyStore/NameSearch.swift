@@ -14,10 +14,11 @@ enum NameSearch {
     /// True of the index's rows whose names contain the fragment bound to it (one FTS5 phrase: its trigrams in a
     /// row, any double quote doubled).
     static let match = #"cases_name MATCH '"' || replace(lower(?), '"', '""') || '"'"#
-    /// Merges the index into one segment, dropping what removed names left: a removal writes a marker that hides
-    /// the name's entries, which stay in older segments until they are merged. It rewrites the whole index (seconds for a
-    /// million names), so disposal runs it once a run.
-    static let optimize = "INSERT INTO cases_name (cases_name) VALUES ('optimize')"
+    /// Merges the index's segments, about as many pages as the argument says (FTS5's `merge` command), dropping
+    /// what removed names left once every segment is merged into one: a removal writes a marker that hides the
+    /// name's entries, which stay in older segments until then. Merging everything at once (`optimize`) rewrites the
+    /// whole index (seconds for a million names) on the writer, so disposal merges in steps (`carryOut`).
+    static let merge = "INSERT INTO cases_name (cases_name, rank) VALUES ('merge', ?)"
 }
 
 extension CaseStore {

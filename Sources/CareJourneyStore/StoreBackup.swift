@@ -48,13 +48,16 @@ public enum StoreBackup {
 
     /// Takes a backup of the store in `directory` into `file`, which must not exist.
     ///
-    /// - Parameter recipient: encrypt to this age recipient; `nil` writes the store as it is.
+    /// - Parameters:
+    ///   - recipient: encrypt to this age recipient; `nil` writes the store as it is.
+    ///   - progress: told each step as it starts, and the cases checked as the check goes.
     /// - Throws: `StoreError`: `refused` when `file` exists; `encryption` when age is missing or refuses the
     ///   recipient; `io` when a file cannot be written (a full disk said as one); `corrupt` when the copy fails its
     ///   checks (nothing is written then); `unavailable` when the store cannot be opened.
-    public static func take(of directory: String, to file: String, encryptTo recipient: AgeRecipient? = nil)
-        throws(StoreError) -> Report
-    {
+    public static func take(
+        of directory: String, to file: String, encryptTo recipient: AgeRecipient? = nil,
+        progress: (@Sendable (CopyStep) -> Void)? = nil
+    ) throws(StoreError) -> Report {
         let age = try recipient.map { recipient throws(StoreError) in
             let age = try AgeTool()
             try age.check(recipient)
@@ -65,12 +68,13 @@ public enum StoreBackup {
         DataDirectory.restrictNewFiles()
         let scratch = try PrivateFolder(in: directory, prefix: ".backup-")
         defer { scratch.remove() }
+        progress?(.copying)
         let snapshotSeconds = try store.copy(into: scratch.path)
 
         let checking = ContinuousClock.now
         let contents: StoreContents
         do {
-            contents = try CaseStore(directory: scratch.path, access: .readOnly).checkCopy()
+            contents = try CaseStore(directory: scratch.path, access: .readOnly).checkCopy(progress: progress)
         } catch {
             throw StoreError(
                 .corrupt,
@@ -81,6 +85,7 @@ public enum StoreBackup {
         let checked = ContinuousClock.now - checking
 
         let plaintext = scratch.file(CaseStore.fileName)
+        progress?(.writing)
         if let age, let recipient {
             try age.encrypt(plaintext, to: recipient, into: output)
         } else {

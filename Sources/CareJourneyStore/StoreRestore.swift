@@ -32,15 +32,17 @@ public enum StoreRestore {
 
     /// Restores the backup at `file` into `directory`.
     ///
-    /// - Parameter identity: the text of the age key file the backup was encrypted to; needed for an encrypted
-    ///   backup, and handed to age through a pipe.
+    /// - Parameters:
+    ///   - identity: the text of the age key file the backup was encrypted to; needed for an encrypted backup, and
+    ///     handed to age through a pipe.
+    ///   - progress: told each step as it starts, and the cases checked as the check goes.
     /// - Throws: `StoreError`: `refused` when the folder holds a store or other files; `encryption` when the backup
     ///   is encrypted and no identity, or the wrong one, is given, or age is missing; `corrupt` when the file is not
     ///   a backup or fails its checks (nothing is put in place then); `unavailable` when another process holds the
     ///   folder's lock or the folder is open to others; `io` when a file cannot be written (a full disk said as one).
-    public static func restore(from file: String, into directory: String, identity: String?) throws(StoreError)
-        -> Report
-    {
+    public static func restore(
+        from file: String, into directory: String, identity: String?, progress: (@Sendable (CopyStep) -> Void)? = nil
+    ) throws(StoreError) -> Report {
         let encrypted = try isEncrypted(file)
         let age: AgeTool?
         switch (encrypted, identity) {
@@ -65,6 +67,7 @@ public enum StoreRestore {
         let staging = try PrivateFolder(in: directory, prefix: stagingPrefix)
         defer { staging.remove() }
         let staged = try NewFile(staging.file(CaseStore.fileName), disk: directory)
+        progress?(.copying)
         if let age, let identity {
             try age.decrypt(file, identity: identity, into: staged)
         } else {
@@ -76,7 +79,7 @@ public enum StoreRestore {
         let contents: StoreContents
         do {
             let store = try CaseStore(directory: staging.path)
-            contents = try store.checkCopy()
+            contents = try store.checkCopy(progress: progress)
             try store.close()
         } catch {
             throw StoreError(
@@ -86,6 +89,7 @@ public enum StoreRestore {
         }
         let checked = ContinuousClock.now - checking
 
+        progress?(.writing)
         let target = URL(fileURLWithPath: directory).appendingPathComponent(CaseStore.fileName).path
         guard rename(staged.path, target) == 0 else { throw StoreError.file("create", target, errno: errno) }
         NewFile.flush(folder: directory)

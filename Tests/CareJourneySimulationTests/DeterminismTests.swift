@@ -27,6 +27,20 @@ import Testing
         #expect(figures.reviews.due.reduce(0, +) > 0)
     }
 
+    /// A progress line is told every week as it begins, then the end; being told changes no figure.
+    @Test func theWeeksPlayedAreToldInOrderAndChangeNothing() throws {
+        let simulation = try Simulation(
+            policy: try shippedPolicy(), profile: try Self.smallUnitary(), start: HandWorkedTests.monday, weeks: 6,
+            seed: 7)
+        var told: [Int] = []
+        let figures = simulation.run { played, weeks in
+            #expect(weeks == 6)
+            told.append(played)
+        }
+        #expect(told == [0, 1, 2, 3, 4, 5, 6])
+        #expect(try figures.json() == simulation.run().json())
+    }
+
     @Test func aProfileWhoseSharesDoNotAddUpIsRefused() throws {
         var profile = try Self.smallUnitary()
         profile.routes.assessment += 0.2

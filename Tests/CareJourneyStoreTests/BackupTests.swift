@@ -272,9 +272,32 @@ import CareJourneyTestSupport
             .description
     }
 
+    /// What a progress line shows: the copy, then the cases of the copy checked up to all of them, then the last step.
+    @Test func aBackupAndARestoreTellTheirStepsInOrder() async throws {
+        let live = try await storeWithCases(3)
+        let file = temporaryDirectory() + "/backup.sqlite"
+        let steps = CopySteps()
+        _ = try StoreBackup.take(of: live, to: file) { step in steps.seen.withLock { $0.append(step) } }
+        #expect(steps.seen.withLock { $0 }.first == .copying)
+        #expect(steps.seen.withLock { $0 }.last == .writing)
+        #expect(steps.seen.withLock { $0 }.dropLast().last == .checking(done: 3, total: 3))
+        steps.seen.withLock { $0 = [] }
+        _ = try StoreRestore.restore(from: file, into: temporaryDirectory() + "/restored", identity: nil) { step in
+            steps.seen.withLock { $0.append(step) }
+        }
+        let restored = steps.seen.withLock { $0 }
+        #expect(restored.first == .copying && restored.last == .writing)
+        #expect(restored.dropLast().last == .checking(done: 3, total: 3))
+    }
+
     func temporaryParent(_ path: String) -> String {
         URL(fileURLWithPath: path).deletingLastPathComponent().path
     }
+}
+
+/// The steps a backup or a restore told, in order.
+final class CopySteps: Sendable {
+    let seen = Mutex<[CopyStep]>([])
 }
 
 /// The events a load's commands committed, as they are answered.

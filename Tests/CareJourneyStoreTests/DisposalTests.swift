@@ -1,6 +1,7 @@
 import CareJourneyCore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import CareJourneyTestSupport
 
@@ -112,6 +113,45 @@ import CareJourneyTestSupport
         }
     }
 
+    /// Disposal at `serve` start must not keep pages waiting: it goes a few cases at a time, each step a transaction
+    /// of its own between the engine's batches, so a command (or a page's read of personal data) submitted while a
+    /// large disposal is pending is committed before the next step, not after the whole run.
+    @Test func aCommandIsAnsweredBetweenTheStepsOfALargeDisposal() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let policy = try shippedPolicy()
+        try await withEngine(store, policy: policy) { engine in
+            for _ in 0..<12 { try await engine.closedCase(Self.grace) }
+            try await engine.countFigures()
+            let plan = try await store.planDisposal(
+                asOf: Self.asOf, under: try #require(policy.retention), policy: policy.id)
+            #expect(plan.listing.count(.due) == 12)
+            let log = StepLog()
+            let contact = Command(caseID: nil, event: try event("contact", Self.grace), actor: "test", at: Self.asOf)
+            let report = try await engine.dispose(plan, by: "records.officer", at: Self.asOf, batch: 5) { done, total in
+                #expect(total == 12)
+                log.settled.withLock { $0.append(done) }
+                guard done == 5 else { return }
+                // Seven cases still wait to go; the contact is submitted before the next step is.
+                engine.apply(contact) { result in
+                    let opened: CaseID? =
+                        if case .success(.applied(let committed)) = result { committed.state.id } else { nil }
+                    log.answered.withLock { $0 = (log.settled.withLock { $0.last }, opened) }
+                }
+            }
+            #expect(log.settled.withLock { $0 } == [0, 5, 10, 12], "steps of at most 5 cases")
+            let (after, opened) = log.answered.withLock { $0 }
+            #expect(after == 5, "the contact was committed after the first step and before the second")
+            #expect(opened == "C-13")
+            #expect(report.count(.disposed) == 12)
+            #expect(report.cases.map(\.caseID) == plan.listing.cases.map(\.caseID), "one report, in the plan's order")
+            #expect(engine.figures == (try countedFigures(store)), "each step's changes counted")
+        }
+        #expect(try store.count("SELECT COUNT(*) FROM disposal_certificates") == 12)
+        #expect(try store.count("SELECT COUNT(*) FROM cases") == 1)
+        #expect(try await store.cases(matching: CaseFilter(query: "Grace")).cases.map(\.id) == ["C-13"])
+        #expect(try store.verify().isClean)
+    }
+
     @Test func aCaseThatChangedAfterItWasExaminedStays() async throws {
         let store = try CaseStore(directory: temporaryDirectory())
         let policy = try shippedPolicy()
@@ -134,6 +174,12 @@ import CareJourneyTestSupport
         #expect(try store.count("SELECT COUNT(*) FROM cases") == 2)
         #expect(try store.count("SELECT COUNT(*) FROM disposal_certificates") == 0)
     }
+}
+
+/// The cases a disposal run had settled after each step, and how many when a command was answered.
+final class StepLog: Sendable {
+    let settled = Mutex<[Int]>([])
+    let answered = Mutex<(after: Int?, opened: CaseID?)>((nil, nil))
 }
 
 /// The figures as a fresh count of the store reads them.

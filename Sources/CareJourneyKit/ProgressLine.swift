@@ -7,8 +7,17 @@ import Synchronization
 /// It writes to standard error, and only when both standard output and standard error are terminals: a command's
 /// output piped to a file or another program (or its `--json`) never holds it. The line is cleared when the work is
 /// done, so the command's own output follows on a clean line. Updates may come from any thread; at most four a
-/// second are drawn.
-final class ProgressLine: Sendable {
+/// second are drawn. Every long command of `carejourney` and `carejourney-bench` shows its progress through it.
+///
+/// ```swift
+/// let progress = ProgressLine("verify", counting: "cases", quiet: quiet || json)
+/// defer { progress?.finish() }
+/// for (done, item) in items.enumerated() {
+///     check(item)
+///     progress?.update(done: done + 1, total: items.count)
+/// }
+/// ```
+public final class ProgressLine: Sendable {
     private let title: String
     private let unit: String
     private let started = ContinuousClock.now
@@ -16,7 +25,12 @@ final class ProgressLine: Sendable {
     private let counted = Mutex(0)
 
     /// A progress line, or `nil` when it must not be shown: `quiet`, or output that is not a terminal.
-    init?(_ title: String, counting unit: String, quiet: Bool) {
+    ///
+    /// - Parameters:
+    ///   - title: what is being done (`verify`, `backup`), first on the line.
+    ///   - unit: what is counted, plural (`cases`, `weeks`).
+    ///   - quiet: show nothing (`--quiet`, or `--json` output).
+    public init?(_ title: String, counting unit: String, quiet: Bool) {
         guard !quiet, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
         self.title = title
         self.unit = unit
@@ -24,7 +38,7 @@ final class ProgressLine: Sendable {
     }
 
     /// Shows `done` of `total`, unless a line was drawn less than a quarter of a second ago.
-    func update(done: Int, total: Int) {
+    public func update(done: Int, total: Int) {
         let now = ContinuousClock.now
         let due = lastDrawn.withLock { last in
             guard last.map({ now - $0 >= .milliseconds(250) }) ?? true else { return false }
@@ -35,22 +49,29 @@ final class ProgressLine: Sendable {
     }
 
     /// Counts one more done of `total` and shows it, as `update` does: for work handed over one item at a time.
-    func advance(of total: Int) {
-        update(done: counted.withLock { done in
-            done += 1
-            return done
-        }, total: total)
+    public func advance(of total: Int) {
+        update(
+            done: counted.withLock { done in
+                done += 1
+                return done
+            }, total: total)
+    }
+
+    /// Shows a step that has no count (`backup: encrypting`), at once; a count that follows is shown at once too.
+    public func say(_ step: String) {
+        lastDrawn.withLock { $0 = nil }
+        draw("\(title): \(step)")
     }
 
     /// Clears the line.
-    func finish() { draw("") }
+    public func finish() { draw("") }
 
     private func draw(_ text: String) {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
     }
 
     /// `verify: 120,000 of 1,000,000 cases (12 %), 9,800/s, 1 min 30 s left`.
-    static func describe(_ title: String, done: Int, total: Int, unit: String, elapsed: Duration) -> String {
+    public static func describe(_ title: String, done: Int, total: Int, unit: String, elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(done) / seconds : 0
         var text = "\(title): \(grouped(done)) of \(grouped(total)) \(unit)"
@@ -63,7 +84,7 @@ final class ProgressLine: Sendable {
     }
 
     /// `1,000,000`.
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var groups: [Substring] = []
         var end = digits.endIndex
@@ -76,7 +97,7 @@ final class ProgressLine: Sendable {
     }
 
     /// `1 min 30 s`, `45 s`, `2 h 5 min`.
-    static func span(_ seconds: Double) -> String {
+    public static func span(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.up))
         if whole < 60 { return "\(whole) s" }
         if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
