@@ -30,6 +30,12 @@ import CareJourneyTestSupport
                 status = try await server.get("/api/cases/C-1").status
             }
             #expect(status == 404)
+            // The case goes with the run's first step; the run is logged after its last (the name search merged,
+            // the time of the run kept): the service is stopped only then.
+            for _ in 0..<1000
+            where !lines.all.contains(where: { $0.contains("disposal run") && $0.contains("\"disposed\": 1") }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
         let runs = lines.all.filter { $0.contains("disposal run") }
         #expect(runs.contains { $0.contains("\"disposed\": 1") }, "\(runs)")
