@@ -47,16 +47,29 @@ public final class DisposalService: Service, Sendable {
                 do throws(StoreError) {
                     try await runOnce(at: now)
                 } catch {
-                    logger.error(
-                        """
-                        disposal run stopped; the cases removed before it stopped stay removed with their \
-                        certificates; it runs again at the next interval
-                        """,
-                        metadata: ["error": "\(error.code)", "hint": "run `carejourney store verify`"])
+                    log(stopped: error)
                 }
                 next = every.after(now)
             }
         }
+    }
+
+    /// Logs why a run stopped before its end: the service shutting down (a notice), or an error.
+    private func log(stopped error: StoreError) {
+        guard error.code != .closed else {
+            logger.notice(
+                """
+                disposal run stopped as the service shuts down; the cases removed before it stopped stay removed \
+                with their certificates; the next run looks again
+                """)
+            return
+        }
+        logger.error(
+            """
+            disposal run failed; the cases removed before it failed stay removed with their certificates; it runs \
+            again at the next interval
+            """,
+            metadata: ["error": "\(error.code)", "hint": "run `carejourney store verify`"])
     }
 
     /// One run as of `now`: examines the closed cases and disposes of those that may go.
