@@ -10,7 +10,7 @@ struct CareJourneyBench: AsyncParsableCommand {
         abstract: "Print the durable engine's figures (build with -c release).",
         subcommands: [
             TransitionsBenchmark.self, MillionCasesBenchmark.self, SearchBenchmark.self, TasksBenchmark.self,
-            ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self, PagesBenchmark.self,
+            ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self, PagesBenchmark.self, DisposalBenchmark.self,
         ],
         defaultSubcommand: TransitionsBenchmark.self)
 }

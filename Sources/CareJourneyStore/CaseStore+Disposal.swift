@@ -51,7 +51,7 @@ extension CaseStore {
     /// The cases one step of a disposal run settles in one transaction: a few milliseconds of the writer's time, so
     /// that beside the running service commands and reads of personal data are committed between two steps rather
     /// than waiting for the whole run.
-    public static let disposalBatch = 32
+    public static let disposalBatch = 16
 
     /// The pages of the name search one step of its merge writes (about 4 kB each).
     static let nameSearchMergePages = 64
