@@ -38,7 +38,7 @@ import Testing
             told.append(played)
         }
         #expect(told == [0, 1, 2, 3, 4, 5, 6])
-        #expect(try figures.json() == simulation.run().json())
+        #expect(figures.json() == simulation.run().json())
     }
 
     @Test func aProfileWhoseSharesDoNotAddUpIsRefused() throws {
