@@ -21,6 +21,8 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
     public let closures: [LocalDate]
     /// Every non-working day that is not a weekend, by day number.
     private let holidays: Set<Int>
+    /// The zone's offsets, looked up without asking the zone (`ZoneOffsets`).
+    private let offsets: ZoneOffsets
 
     /// A calendar in `timeZone` with these bank holidays and closure days.
     public init(timeZone: TimeZone, bankHolidays: BankHolidays, closures: [LocalDate] = []) {
@@ -28,13 +30,19 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
         self.bankHolidays = bankHolidays
         self.closures = closures
         holidays = Set((bankHolidays.days + closures).map(\.dayNumber))
+        offsets = ZoneOffsets.of(timeZone)
+    }
+
+    /// The zone's offset from GMT at `instant`, in seconds.
+    private func secondsFromGMT(at instant: TimeInterval) -> TimeInterval {
+        TimeInterval(offsets.secondsFromGMT(at: instant))
     }
 
     // MARK: Days and instants
 
     /// The local day `instant` falls on.
     public func day(of instant: Date) -> LocalDate {
-        let local = instant.timeIntervalSince1970 + TimeInterval(timeZone.secondsFromGMT(for: instant))
+        let local = instant.timeIntervalSince1970 + secondsFromGMT(at: instant.timeIntervalSince1970)
         return LocalDate(dayNumber: Int((local / 86_400).rounded(.down)))
     }
 
@@ -48,8 +56,8 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
     /// swallows it).
     public func start(of day: LocalDate) -> Date {
         let midnight = TimeInterval(day.dayNumber) * 86_400
-        let guess = midnight - TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: midnight)))
-        let refined = midnight - TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: guess)))
+        let guess = midnight - secondsFromGMT(at: midnight)
+        let refined = midnight - secondsFromGMT(at: guess)
         let candidate = Date(timeIntervalSince1970: refined)
         if self.day(of: candidate) == day && self.day(of: candidate.addingTimeInterval(-1)) < day { return candidate }
         // Midnight falls in a change of offset: the first second whose day is `day`, within a day and a half.
@@ -66,10 +74,9 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
     /// back), earliest first.
     public func instants(on day: LocalDate, at seconds: Int) -> [Date] {
         let wall = TimeInterval(day.dayNumber) * 86_400 + TimeInterval(seconds)
-        let offsets = Set(
-            [-86_400.0, 86_400.0].map { timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + $0)) })
-        return offsets.map { Date(timeIntervalSince1970: wall - TimeInterval($0)) }
-            .filter { timeZone.secondsFromGMT(for: $0) == Int(wall - $0.timeIntervalSince1970) }
+        let offsets = Set([-86_400.0, 86_400.0].map { secondsFromGMT(at: wall + $0) })
+        return offsets.map { Date(timeIntervalSince1970: wall - $0) }
+            .filter { secondsFromGMT(at: $0.timeIntervalSince1970) == wall - $0.timeIntervalSince1970 }
             .sorted()
     }
 

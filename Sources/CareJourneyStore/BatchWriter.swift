@@ -99,6 +99,7 @@ struct BatchWriter {
         var state: CaseState
         var version: Int
         var snapshotVersion = 0
+        var before: ProjectionColumns?
         if let existing = command.caseID {
             guard let entry = try load(existing, in: db) else { return .notFound(existing) }
             id = existing
@@ -106,6 +107,7 @@ struct BatchWriter {
             version = entry.version
             snapshotVersion = entry.snapshotVersion
             state = entry.state
+            before = entry.columns
         } else {
             guard case .contact = command.event else {
                 return .rejected(
@@ -161,9 +163,12 @@ struct BatchWriter {
             recordedAt.timeIntervalSince1970,
         ])
         let seq = db.lastInsertedRowID
+        let columns = ProjectionColumns(new)
         try writeProjection(
-            new, previous: state, snapshot: snapshot, number: number, version: version, at: command.at, in: db)
-        written[id] = StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: new)
+            new, columns: columns, before: before, snapshot: snapshot, number: number, version: version,
+            at: command.at, in: db)
+        written[id] = StateCache.Entry(
+            number: number, version: version, snapshotVersion: snapshotVersion, state: new, columns: columns)
         try writeTimers(from: state, to: new, in: db)
         try writeTasks(
             transition.effects, of: number, previous: state, at: command.at, answering: command.answers, in: db)
@@ -199,16 +204,15 @@ struct BatchWriter {
     }
 
     /// A new case's row is inserted, with its snapshot (or none yet); a known case's row gets its version and only
-    /// the projection columns that changed, and its snapshot when one is due.
+    /// the projection columns that changed since `before` (its columns as last written), and its snapshot when one
+    /// is due.
     private mutating func writeProjection(
-        _ state: CaseState, previous: CaseState, snapshot: Data?, number: Int64, version: Int, at: Date,
-        in db: Database
+        _ state: CaseState, columns: ProjectionColumns, before: ProjectionColumns?, snapshot: Data?, number: Int64,
+        version: Int, at: Date, in db: Database
     ) throws {
-        let columns = ProjectionColumns(state)
-        let before = ProjectionColumns(previous)
-        try writeNameSearch(columns.name, replacing: version == 1 ? nil : before.name, of: number, in: db)
+        try writeNameSearch(columns.name, replacing: before?.name, of: number, in: db)
         guard let snapshot else {
-            let changes = columns.changes(since: before)
+            let changes = before.map(columns.changes(since:)) ?? ProjectionColumns.every
             try statements.update(changes, in: db).execute(
                 arguments: Self.arguments(
                     [version.databaseValue, at.timeIntervalSince1970.databaseValue] + columns.values(in: changes)

@@ -50,6 +50,9 @@ struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
         return mask
     }
 
+    /// The mask of every column.
+    static let every = (1 << names.count) - 1
+
     /// The values of the columns in `mask`, in order.
     func values(in mask: Int) -> [DatabaseValue] {
         values.indices.filter { mask & (1 << $0) != 0 }.map { values[$0] }

@@ -12,21 +12,17 @@ struct StateCache: Sendable {
         let version: Int
         /// The version of the case's last stored snapshot.
         let snapshotVersion: Int
-        /// The state, held once: entries are copied into the batch's and the cache's dictionaries on every write,
-        /// and a state is a large value (copying it inline cost ~1 µs a transition, `carejourney-bench transitions`).
-        private let held: Held
-        var state: CaseState { held.state }
+        /// The state (a copy-on-write value: holding it here costs a reference count, not a copy of its fields).
+        let state: CaseState
+        /// The state's projection columns, as the writer wrote them: its next write compares with them.
+        let columns: ProjectionColumns
 
-        init(number: Int64, version: Int, snapshotVersion: Int, state: CaseState) {
+        init(number: Int64, version: Int, snapshotVersion: Int, state: CaseState, columns: ProjectionColumns? = nil) {
             self.number = number
             self.version = version
             self.snapshotVersion = snapshotVersion
-            self.held = Held(state: state)
-        }
-
-        private final class Held: Sendable {
-            let state: CaseState
-            init(state: CaseState) { self.state = state }
+            self.state = state
+            self.columns = columns ?? ProjectionColumns(state)
         }
     }
 
