@@ -213,17 +213,17 @@ import CareJourneyTestSupport
 
     @Test func withoutATokenFileTheServiceRefusesToListenBeyondThisMachine() async throws {
         let policy = try shippedPolicy("derbyshire")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-open-\(UUID().uuidString)")
+        let directory = temporaryPath("data")
         for host in ["0.0.0.0", "192.168.1.20", "::", "127.evil.example"] {
             let options = CareJourneyService.Options(
-                dataDirectory: directory.path, policy: nil, defaultPolicy: policy, host: host, port: 0)
+                dataDirectory: directory, policy: nil, defaultPolicy: policy, host: host, port: 0)
             let error = await #expect(throws: AccessError.self) {
                 try await CareJourneyService(options: options, logger: Logger(label: "test")).run()
             }
             #expect(error?.code == .notLoopback)
             #expect(error?.description.contains("--tokens FILE") == true)
         }
-        #expect(!FileManager.default.fileExists(atPath: directory.path))
+        #expect(!FileManager.default.fileExists(atPath: directory))
     }
 
     @Test func noTokenOrSessionIdIsEverLogged() async throws {
