@@ -182,13 +182,14 @@ let package = Package(
             name: "review-reminder-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
             path: "examples/workers/review-reminders"),
         // What the tests share: temporary folders removed after use, the repository's files, the shipped policies, an
-        // engine run for a test, a live server on a free port that always stops.
+        // engine, a broker (`withBroker`) and a live server run for a test, each always stopped.
         .target(
             name: "CareJourneyTestSupport",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
                 "CareJourneySamples", "CareJourneyRuntime", "CareJourneySimulation",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/CareJourneyTestSupport"
         ),

@@ -2,7 +2,8 @@
 """The module graph, from Package.swift as SwiftPM reads it: checked against the house rules, and drawn into
 docs/architecture.md so that the picture cannot go stale.
 
-    scripts/modules.py            check the rules, and that docs/architecture.md shows the graph as it is
+    scripts/modules.py            check the rules (and that no target outside CareJourneyClock and CareJourneyBench
+                                  reads the wall clock), and that docs/architecture.md shows the graph as it is
     scripts/modules.py --write    check the rules, and (re)draw the graph in docs/architecture.md
 
 Exit 1 naming every broken rule (which target, which dependency or import, where). scripts/test runs it.
@@ -30,6 +31,9 @@ FORBIDDEN = {
 }
 # Only this target may use libzmq's C API.
 C_ZEROMQ_USER = "ZeroMQ"
+# Only these targets may read the wall clock; every other one in Sources/ takes the injected `CareClock`.
+CLOCK_READERS = {"CareJourneyClock", "CareJourneyBench"}
+WALL_CLOCK_READ = re.compile(r"\bDate\(\)|\bDate\.now\b|\btimeIntervalSinceNow\b")
 
 
 def dump_package():
@@ -75,8 +79,21 @@ def imports_in(folder):
     return found
 
 
-def problems(targets, imports):
-    """Every broken rule, in words. `imports` maps a target to its `(file, line, module)` imports."""
+def clock_reads_in(folder):
+    """`(file, line number, read)` for every hidden read of the wall clock (`Date()`, `Date.now`,
+    `timeIntervalSinceNow`) in the Swift files under `folder`, comments aside."""
+    found = []
+    for file in sorted(Path(folder).rglob("*.swift")):
+        for number, line in enumerate(file.read_text().splitlines(), 1):
+            code = line.split("//", 1)[0]
+            for match in WALL_CLOCK_READ.finditer(code):
+                found.append((file, number, match.group(0)))
+    return found
+
+
+def problems(targets, imports, clock_reads=None):
+    """Every broken rule, in words. `imports` maps a target to its `(file, line, module)` imports, `clock_reads` to
+    its `(file, line, read)` reads of the wall clock."""
     found = []
     for name, rule in FORBIDDEN.items():
         if name not in targets:
@@ -107,6 +124,13 @@ def problems(targets, imports):
                 found.append(f"{where}: imports CZeroMQ; only {C_ZEROMQ_USER} may (use the ZeroMQ module's API)")
             elif module in targets and module != name and module not in declared:
                 found.append(f"{where}: {name} imports {module} without declaring it in Package.swift")
+        if target["path"].startswith("Sources/") and name not in CLOCK_READERS:
+            for file, line, read in (clock_reads or {}).get(name, []):
+                where = f"{file.relative_to(ROOT) if file.is_absolute() else file}:{line}"
+                found.append(
+                    f"{where}: {name} reads the wall clock ({read}); take the injected CareClock instead "
+                    f"(`clock.now()`, `clock.milliseconds(until:atMost:)` for a poll's wait), so that tests and "
+                    f"--time-scale see one time: only {' and '.join(sorted(CLOCK_READERS))} may read it")
     return found
 
 
@@ -131,7 +155,9 @@ def main(arguments):
     targets = targets_of(dump_package())
     imports = {name: imports_in(ROOT / t["path"]) for name, t in targets.items()
                if t["type"] != "system" and (ROOT / t["path"]).exists()}
-    found = problems(targets, imports)
+    clock_reads = {name: clock_reads_in(ROOT / t["path"]) for name, t in targets.items()
+                   if t["type"] != "system" and (ROOT / t["path"]).exists()}
+    found = problems(targets, imports, clock_reads)
     graph = f"{BEGIN}\n{mermaid(targets)}\n{END}"
     text = DOC.read_text()
     if BEGIN not in text or END not in text:

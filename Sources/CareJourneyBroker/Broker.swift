@@ -151,7 +151,7 @@ public final class Broker: Service, Sendable {
             poller.add(router)
             poller.add(fileDescriptor: mailbox.fileDescriptor)
             if let zap { poller.add(zap) }
-            let wait = max(0, min(1000, Int(routing.nextDeadline().timeIntervalSinceNow * 1000) + 1))
+            let wait = protocolClock.milliseconds(until: routing.nextDeadline(), atMost: 1000)
             let ready = try poller.wait(milliseconds: wait)
             if ready[1] {
                 for mail in mailbox.drain() {
@@ -188,7 +188,7 @@ public final class Broker: Service, Sendable {
             routing.on(.tick, now: protocolClock.now(), into: &actions)
             carryOut(actions, on: router)
             actions.removeAll(keepingCapacity: true)
-            if -lastSnapshot.timeIntervalSinceNow > 0.2 {
+            if protocolClock.now().timeIntervalSince(lastSnapshot) > 0.2 {
                 lastSnapshot = protocolClock.now()
                 let snapshot = routing.snapshot()
                 published { $0.snapshot = snapshot }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneySimulation
@@ -97,7 +98,7 @@ struct SimulateCommand: AsyncParsableCommand {
     /// The open cases and last year's contacts of the store in `folder`, read without changing it.
     static func liveStart(_ folder: String) async throws -> PlanningStart {
         do {
-            return try await CaseStore(directory: folder, access: .readOnly).planningStart(asOf: Date())
+            return try await CaseStore(directory: folder, access: .readOnly).planningStart(asOf: WallClock().now())
         } catch {
             printError("--from-store: \(error.description)")
             throw ExitCode.failure
@@ -133,7 +134,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private func startDay() throws -> Date {
-        guard let from else { return Self.nextMonday(after: Date()) }
+        guard let from else { return Self.nextMonday(after: WallClock().now()) }
         let format = ISO8601DateFormatter()
         format.formatOptions = [.withFullDate]
         guard let day = format.date(from: from) else {

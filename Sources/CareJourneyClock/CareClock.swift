@@ -12,6 +12,22 @@ public protocol CareClock: Sendable {
     var scale: Double { get }
 }
 
+extension CareClock {
+    /// How long, in milliseconds of wall time, a thread that cannot `sleep(until:)` (one blocked in `zmq_poll`)
+    /// waits for this clock to read `deadline`: 0 once it does, else the wall time until then (a scaled clock's
+    /// seconds are shorter), rounded up, and never more than `limit`, so that a thread waiting on a manual clock,
+    /// which moves without waking it, looks again at least that often.
+    ///
+    /// ```swift
+    /// let ready = try poller.wait(milliseconds: clock.milliseconds(until: routing.nextDeadline(), atMost: 1000))
+    /// ```
+    public func milliseconds(until deadline: Date, atMost limit: Int) -> Int {
+        let wall = deadline.timeIntervalSince(now()) / scale * 1000
+        guard wall < Double(limit) else { return limit }
+        return wall < 0 ? 0 : Int(wall) + 1
+    }
+}
+
 /// The wall clock.
 public struct WallClock: CareClock {
     public init() {}

@@ -221,9 +221,14 @@ public struct CareJourneyService: Sendable {
         }
     }
 
-    /// Access for the token file's people; without one, for the local admin, on loopback only.
+    /// Access for the token file's people; without one, for the local admin, on loopback only. Sessions expire by
+    /// the clock given (a test's), else the wall clock: never a scaled one, since a session cookie's `Max-Age` is
+    /// wall time to the browser, and a demo at `--time-scale 3600` would sign people out every eight seconds.
     private func accessControl() throws(AccessError) -> AccessControl {
-        guard options.tokens == nil else { return AccessControl(tokens: options.tokens, publicURL: options.publicURL) }
+        let clock = options.clock ?? WallClock()
+        guard options.tokens == nil else {
+            return AccessControl(tokens: options.tokens, publicURL: options.publicURL, now: { clock.now() })
+        }
         guard Loopback.contains(host: options.host) else {
             throw AccessError(
                 .notLoopback,
@@ -244,7 +249,7 @@ public struct CareJourneyService: Sendable {
             no proxy), each as the admin 'local'; give people their own sign-in with \
             `carejourney tokens add FILE NAME --role ROLE` and `serve --tokens FILE`
             """)
-        return AccessControl(tokens: nil)
+        return AccessControl(tokens: nil, now: { clock.now() })
     }
 
     /// The clock given, the wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a

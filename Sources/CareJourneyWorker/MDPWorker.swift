@@ -41,6 +41,10 @@ public final class MDPWorker: Service, Sendable {
 
     public var statistics: Statistics { counters.withLock { $0 } }
 
+    /// The longest the socket thread waits before it looks at the clock again, in milliseconds: a manual clock (a
+    /// test's) moves without waking the poll.
+    static let longestWait = 1000
+
     /// How requests are answered: by a task (for work that waits on anything), or right on the socket thread
     /// (for quick work that never blocks: no hop through the cooperative pool).
     public enum Handler: Sendable {
@@ -137,7 +141,7 @@ public final class MDPWorker: Service, Sendable {
                 poller.add(socket)
                 polled.append(slot)
             }
-            let wait = max(0, Int(session.nextDeadline().timeIntervalSinceNow * 1000) + 1)
+            let wait = options.clock.milliseconds(until: session.nextDeadline(), atMost: Self.longestWait)
             let ready = try poller.wait(milliseconds: wait)
             if ready[0] {
                 for input in mailbox.drain() { feed(input) }

@@ -1,6 +1,7 @@
 import CareJourneyKit
 import Foundation
 import Testing
+import CareJourneyTestSupport
 import ZeroMQ
 
 @testable import CareJourneyBroker
@@ -8,7 +9,7 @@ import ZeroMQ
 /// The broker's key file: what each key may do, and who may read the file.
 @Suite struct CurveKeyFileTests {
     func path() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).yaml").path
+        temporaryPath("keys.yaml")
     }
 
     @Test func aPeerListsWhatItServesWhatItCallsAndWhichStreamItReads() throws {

@@ -2,6 +2,7 @@ import CareJourneyCore
 import CareJourneyKit
 import Foundation
 import Testing
+import CareJourneyTestSupport
 import ZeroMQ
 
 @testable import CareJourneyBroker
@@ -45,36 +46,36 @@ import ZeroMQ
         options.events = "tcp://127.0.0.1:*"
         options.fullEvents = "tcp://127.0.0.1:*"
         options.fullEventsOnLoopback = true
-        let harness = try await BrokerHarness(options: options)
-        let bound = try #require(await harness.broker.boundEndpoints())
-        let minimal = try subscriber(try #require(bound.events))
-        let full = try subscriber(try #require(bound.fullEvents))
-        try await Task.sleep(for: .milliseconds(200))  // a subscription takes a moment to reach the publisher
-        let (id, task) = try await harness.caseWithABrokerageTask(name: "Ada Lovelace")
-        let topics = ["contact \(id)"] + EventCatalog.pathToDelivery.map { "\($0.name.rawValue) \(id)" }
+        try await withBroker(options: options) { harness in
+            let bound = try #require(await harness.broker.boundEndpoints())
+            let minimal = try subscriber(try #require(bound.events))
+            let full = try subscriber(try #require(bound.fullEvents))
+            try await Task.sleep(for: .milliseconds(200))  // a subscription takes a moment to reach the publisher
+            let (id, task) = try await harness.caseWithABrokerageTask(name: "Ada Lovelace")
+            let topics = ["contact \(id)"] + EventCatalog.pathToDelivery.map { "\($0.name.rawValue) \(id)" }
 
-        let plain = try collect(minimal, count: topics.count)
-        #expect(plain.map(\.topic) == topics)
-        for event in plain {
-            #expect(Set(event.body.keys) == ["seq", "case", "event", "at", "stage", "tasks"], "\(event.text)")
-            #expect(!event.text.contains("Ada"), "\(event.text)")
+            let plain = try collect(minimal, count: topics.count)
+            #expect(plain.map(\.topic) == topics)
+            for event in plain {
+                #expect(Set(event.body.keys) == ["seq", "case", "event", "at", "stage", "tasks"], "\(event.text)")
+                #expect(!event.text.contains("Ada"), "\(event.text)")
+            }
+            #expect(plain.last?.body["case"] == .string(id.rawValue))
+            #expect(plain.last?.body["stage"] == "delivery")
+            // The last step opens the brokerage task (and resolves the one before it).
+            guard case .array(let tasks)? = plain.last?.body["tasks"] else { throw TestFailure("no task ids") }
+            #expect(tasks.contains(.string(task)))
+
+            let whole = try collect(full, count: topics.count)
+            #expect(whole.map(\.topic) == topics)
+            #expect(whole.first?.text.contains("Ada Lovelace") == true)
+            #expect(whole.last?.body["stage"] == "delivery")
+            #expect(whole.last?.body["case"] == .string(id.rawValue))
+            #expect(whole.last?.body["actor"] == "test")
+            #expect(whole.last?.body["version"] == .number(Double(topics.count)))
+            minimal.close()
+            full.close()
         }
-        #expect(plain.last?.body["case"] == .string(id.rawValue))
-        #expect(plain.last?.body["stage"] == "delivery")
-        // The last step opens the brokerage task (and resolves the one before it).
-        guard case .array(let tasks)? = plain.last?.body["tasks"] else { throw TestFailure("no task ids") }
-        #expect(tasks.contains(.string(task)))
-
-        let whole = try collect(full, count: topics.count)
-        #expect(whole.map(\.topic) == topics)
-        #expect(whole.first?.text.contains("Ada Lovelace") == true)
-        #expect(whole.last?.body["stage"] == "delivery")
-        #expect(whole.last?.body["case"] == .string(id.rawValue))
-        #expect(whole.last?.body["actor"] == "test")
-        #expect(whole.last?.body["version"] == .number(Double(topics.count)))
-        minimal.close()
-        full.close()
-        try await harness.stop()
     }
 
     @Test func withoutCurveTheFullStreamNeedsItsExplicitLoopbackOption() async throws {
@@ -91,7 +92,7 @@ import ZeroMQ
     }
 
     @Test func withCurveEachKeyReadsOnlyTheStreamItsSubscribeAllows() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).yaml").path
+        let file = temporaryPath("keys.yaml")
         var keys = try CurveKeyFile.generate(path: file)
         let worker = try keys.admit("brokerage-1", serve: ["brokerage"], subscribe: .none)
         let dashboard = try keys.admit("dashboard", subscribe: .minimal)
@@ -100,40 +101,40 @@ import ZeroMQ
         options.curve = keys
         options.events = "tcp://127.0.0.1:*"
         options.fullEvents = "tcp://127.0.0.1:*"
-        let harness = try await BrokerHarness(options: options)
-        let bound = try #require(await harness.broker.boundEndpoints())
-        let (events, full) = (try #require(bound.events), try #require(bound.fullEvents))
-        func curve(_ pair: (publicKey: String, secretKey: String)) -> (String, String, String) {
-            (keys.serverPublicKey, pair.publicKey, pair.secretKey)
-        }
-        let listeners = [
-            ("worker on events", try subscriber(events, curve: curve(worker))),
-            ("worker on full", try subscriber(full, curve: curve(worker))),
-            ("dashboard on events", try subscriber(events, curve: curve(dashboard))),
-            ("dashboard on full", try subscriber(full, curve: curve(dashboard))),
-            ("audit on events", try subscriber(events, curve: curve(audit))),
-            ("audit on full", try subscriber(full, curve: curve(audit))),
-        ]
-        try await Task.sleep(for: .milliseconds(300))
-        let (id, _) = try await harness.caseWithABrokerageTask(name: "Ada Lovelace")
-        var got: [String: Int] = [:]
-        for (name, socket) in listeners {
-            let received = try collect(socket, count: 7, within: name.hasPrefix("audit") ? 3 : 0.5)
-            got[name] = received.count
-            if name.hasSuffix("on events") {
-                #expect(received.allSatisfy { !$0.text.contains("Ada") })
+        try await withBroker(options: options) { [keys] harness in
+            let bound = try #require(await harness.broker.boundEndpoints())
+            let (events, full) = (try #require(bound.events), try #require(bound.fullEvents))
+            func curve(_ pair: (publicKey: String, secretKey: String)) -> (String, String, String) {
+                (keys.serverPublicKey, pair.publicKey, pair.secretKey)
             }
-            if name == "audit on full" {
-                #expect(received.first?.topic == "contact \(id)")
-                #expect(received.first?.text.contains("Ada Lovelace") == true)
+            let listeners = [
+                ("worker on events", try subscriber(events, curve: curve(worker))),
+                ("worker on full", try subscriber(full, curve: curve(worker))),
+                ("dashboard on events", try subscriber(events, curve: curve(dashboard))),
+                ("dashboard on full", try subscriber(full, curve: curve(dashboard))),
+                ("audit on events", try subscriber(events, curve: curve(audit))),
+                ("audit on full", try subscriber(full, curve: curve(audit))),
+            ]
+            try await Task.sleep(for: .milliseconds(300))
+            let (id, _) = try await harness.caseWithABrokerageTask(name: "Ada Lovelace")
+            var got: [String: Int] = [:]
+            for (name, socket) in listeners {
+                let received = try collect(socket, count: 7, within: name.hasPrefix("audit") ? 3 : 0.5)
+                got[name] = received.count
+                if name.hasSuffix("on events") {
+                    #expect(received.allSatisfy { !$0.text.contains("Ada") })
+                }
+                if name == "audit on full" {
+                    #expect(received.first?.topic == "contact \(id)")
+                    #expect(received.first?.text.contains("Ada Lovelace") == true)
+                }
+                socket.close()
             }
-            socket.close()
+            #expect(
+                got == [
+                    "worker on events": 0, "worker on full": 0, "dashboard on events": 7, "dashboard on full": 0,
+                    "audit on events": 7, "audit on full": 7,
+                ])
         }
-        #expect(
-            got == [
-                "worker on events": 0, "worker on full": 0, "dashboard on events": 7, "dashboard on full": 0,
-                "audit on events": 7, "audit on full": 7,
-            ])
-        try await harness.stop()
     }
 }

@@ -26,53 +26,52 @@ import CareJourneyTestSupport
         let messages = try #require(Self.messages)
         var options = fastOptions()
         options.limits.requestTimeout = .milliseconds(500)
-        let harness = try await BrokerHarness(options: options)
-        let started = Date()
-        let atStart = residentMegabytes()
-        let hostile = try HostilePeers(endpoint: harness.endpoint, seed: 13)
-        try hostile.send(min(Self.warmUp, messages))
-        let afterWarmUp = residentMegabytes()
-        try hostile.send(messages - hostile.sent)
-        let sending = -started.timeIntervalSinceNow
-        hostile.close()
+        try await withBroker(options: options) { harness in
+            let started = Date()
+            let atStart = residentMegabytes()
+            let hostile = try HostilePeers(endpoint: harness.endpoint, seed: 13)
+            try hostile.send(min(Self.warmUp, messages))
+            let afterWarmUp = residentMegabytes()
+            try hostile.send(messages - hostile.sent)
+            let sending = -started.timeIntervalSinceNow
+            hostile.close()
 
-        // The broker reads what is still queued, forgets the flood's workers and requests, and is then still serving.
-        var lastDropped = -1
-        while harness.broker.snapshot.dropped.values.reduce(0, +) != lastDropped {
-            lastDropped = harness.broker.snapshot.dropped.values.reduce(0, +)
-            try await Task.sleep(for: .milliseconds(500))
+            // The broker reads what is still queued, forgets the flood's workers and requests, and is then still serving.
+            var lastDropped = -1
+            while harness.broker.snapshot.dropped.values.reduce(0, +) != lastDropped {
+                lastDropped = harness.broker.snapshot.dropped.values.reduce(0, +)
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(
+                try await harness.eventually(10) {
+                    let snapshot = harness.broker.snapshot
+                    return snapshot.workers.isEmpty && snapshot.queues.values.allSatisfy { $0.waitingRequests == 0 }
+                }, "\(harness.broker.snapshot)")
+            let (_, task) = try await harness.caseWithABrokerageTask()
+            let worker = TaskWorker(
+                options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
+            ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
+            try await withRunning(worker) { () async throws in
+                #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
+            }
+            let atEnd = residentMegabytes()
+            let snapshot = harness.broker.snapshot
+
+            // Every queue the snapshot names is the policy's; nothing a peer made up.
+            let policyQueues = Set(try shippedPolicy().queues.values)
+            #expect(Set(snapshot.queues.keys).isSubset(of: policyQueues), "\(snapshot.queues.keys.sorted())")
+            let dropped = snapshot.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            print(
+                """
+                fuzz: \(hostile.sent) hostile MDP messages (\(hostile.freshIdentities) READYs from fresh identities, \
+                \(hostile.huge) multipart messages of \(HostilePeers.hugeBytes >> 20) MiB) sent in \
+                \(String(format: "%.1f", sending)) s; dropped by reason: \(dropped.joined(separator: ", "))
+                fuzz: VmRSS at start \(atStart) MB, after \(Self.warmUp) messages \(afterWarmUp) MB, at the end \(atEnd) MB \
+                (growth after warm-up \(atEnd - afterWarmUp) MB; the limit is 32 MB)
+                """)
+            #expect(hostile.sent >= messages)
+            #expect(atEnd - afterWarmUp < 32, "VmRSS grew from \(afterWarmUp) MB to \(atEnd) MB")
         }
-        #expect(
-            try await harness.eventually(10) {
-                let snapshot = harness.broker.snapshot
-                return snapshot.workers.isEmpty && snapshot.queues.values.allSatisfy { $0.waitingRequests == 0 }
-            }, "\(harness.broker.snapshot)")
-        let (_, task) = try await harness.caseWithABrokerageTask()
-        let worker = TaskWorker(
-            options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
-        ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
-        let serving = Task { try await worker.run() }
-        #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
-        worker.stop()
-        try await serving.value
-        let atEnd = residentMegabytes()
-        let snapshot = harness.broker.snapshot
-        try await harness.stop()
-
-        // Every queue the snapshot names is the policy's; nothing a peer made up.
-        let policyQueues = Set(try shippedPolicy().queues.values)
-        #expect(Set(snapshot.queues.keys).isSubset(of: policyQueues), "\(snapshot.queues.keys.sorted())")
-        let dropped = snapshot.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        print(
-            """
-            fuzz: \(hostile.sent) hostile MDP messages (\(hostile.freshIdentities) READYs from fresh identities, \
-            \(hostile.huge) multipart messages of \(HostilePeers.hugeBytes >> 20) MiB) sent in \
-            \(String(format: "%.1f", sending)) s; dropped by reason: \(dropped.joined(separator: ", "))
-            fuzz: VmRSS at start \(atStart) MB, after \(Self.warmUp) messages \(afterWarmUp) MB, at the end \(atEnd) MB \
-            (growth after warm-up \(atEnd - afterWarmUp) MB; the limit is 32 MB)
-            """)
-        #expect(hostile.sent >= messages)
-        #expect(atEnd - afterWarmUp < 32, "VmRSS grew from \(afterWarmUp) MB to \(atEnd) MB")
     }
 }
 

@@ -11,127 +11,128 @@ import CareJourneyTestSupport
 @Suite(.serialized) struct TaskDispatchTests {
     @Test func aTaskReachesAWorkerAndItsFinalReplyBecomesOneEvent() async throws {
         // Slow heartbeats: the raw worker here does not send its own.
-        let harness = try await BrokerHarness(options: fastOptions(heartbeat: .seconds(10)))
-        let (id, task) = try await harness.caseWithABrokerageTask()
-        let worker = try RawPeer(harness.endpoint)
-        try worker.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
-        let request = try #require(try worker.receive())
-        // MDP/0.2: header, REQUEST, client address, empty frame, body.
-        #expect(String(request[0]) == "MDPW02")
-        #expect(request[1] == [0x02])
-        #expect(request[3].isEmpty)
-        let body = try TaskRequest.decode(request[4])
-        #expect(body.task == task)
-        #expect(body.caseID == id.rawValue)
-        #expect(body.kind == "find-provider")
-        #expect(body.queue == "brokerage")
-        #expect(body.attempt == 1)
-        #expect(body.brief["weeklyBudget"] == .number(320))
-        #expect(body.brief["name"] == nil, "brokerage is not told who the person is")
+        let store = try await withBroker(options: fastOptions(heartbeat: .seconds(10))) { harness in
+            let (id, task) = try await harness.caseWithABrokerageTask()
+            let worker = try RawPeer(harness.endpoint)
+            try worker.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
+            let request = try #require(try worker.receive())
+            // MDP/0.2: header, REQUEST, client address, empty frame, body.
+            #expect(String(request[0]) == "MDPW02")
+            #expect(request[1] == [0x02])
+            #expect(request[3].isEmpty)
+            let body = try TaskRequest.decode(request[4])
+            #expect(body.task == task)
+            #expect(body.caseID == id.rawValue)
+            #expect(body.kind == "find-provider")
+            #expect(body.queue == "brokerage")
+            #expect(body.attempt == 1)
+            #expect(body.brief["weeklyBudget"] == .number(320))
+            #expect(body.brief["name"] == nil, "brokerage is not told who the person is")
 
-        let client = request[2]
-        try worker.send(
-            MDP.fromWorker(
-                .v02, .partial, client: client, body: [TaskReply(task: task, progress: "matching").encoded()]))
-        let final = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5]).encoded()
-        try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
-        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
-        // The same final reply again is dropped by the broker and changes nothing.
-        try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
-        #expect(try await harness.eventually { harness.broker.snapshot.dropped["no such request"] == 1 })
-        #expect(try await harness.count("provider-found", in: id) == 1)
-        let record = try #require(try await harness.store.record(of: id))
-        #expect(record.state.provider?.provider == "Sunrise Home Care")
-        #expect(record.history.last?.actor.hasPrefix("worker ") == true)
-        #expect(record.tasks.first { $0.id == task }?.attempts == 1)
-        #expect(record.tasks.first { $0.id == task }?.progress == "matching")
-        worker.close()
-        try await harness.stop()
-        #expect(try harness.store.verify().isClean)
+            let client = request[2]
+            try worker.send(
+                MDP.fromWorker(
+                    .v02, .partial, client: client, body: [TaskReply(task: task, progress: "matching").encoded()]))
+            let final = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5]).encoded()
+            try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
+            #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+            // The same final reply again is dropped by the broker and changes nothing.
+            try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
+            #expect(try await harness.eventually { harness.broker.snapshot.dropped["no such request"] == 1 })
+            #expect(try await harness.count("provider-found", in: id) == 1)
+            let record = try #require(try await harness.store.record(of: id))
+            #expect(record.state.provider?.provider == "Sunrise Home Care")
+            #expect(record.history.last?.actor.hasPrefix("worker ") == true)
+            #expect(record.tasks.first { $0.id == task }?.attempts == 1)
+            #expect(record.tasks.first { $0.id == task }?.progress == "matching")
+            worker.close()
+            return harness.store
+        }
+        #expect(try store.verify().isClean)
     }
 
     @Test func aWorkerKilledMidTaskHasItsTaskRedeliveredAndCompletedOnce() async throws {
-        let harness = try await BrokerHarness()
-        let (id, task) = try await harness.caseWithABrokerageTask()
-        // A Python worker (MDP/0.1 from the RFC) takes the task and never answers; then it is killed.
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
-            "--broker", harness.endpoint, "--service", "brokerage", "--protocol", "0.1", "--die-after", "0",
-            "--heartbeat", "0.1",
-        ]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        // It says when it has taken the task; then it is killed, holding it.
-        var said = ""
-        let deadline = Date().addingTimeInterval(10)
-        while !said.contains("taking task \(task)") && Date() < deadline {
-            said += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        #expect(said.contains("taking task \(task) and dying"), "the Python worker said: \(said)")
-        kill(python.processIdentifier, SIGKILL)
-        python.waitUntilExit()
+        let store = try await withBroker { harness in
+            let (id, task) = try await harness.caseWithABrokerageTask()
+            // A Python worker (MDP/0.1 from the RFC) takes the task and never answers; then it is killed.
+            let python = Process()
+            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            python.arguments = [
+                "python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
+                "--broker", harness.endpoint, "--service", "brokerage", "--protocol", "0.1", "--die-after", "0",
+                "--heartbeat", "0.1",
+            ]
+            let output = Pipe()
+            python.standardOutput = output
+            try python.run()
+            // It says when it has taken the task; then it is killed, holding it.
+            var said = ""
+            let deadline = Date().addingTimeInterval(10)
+            while !said.contains("taking task \(task)") && Date() < deadline {
+                said += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            }
+            #expect(said.contains("taking task \(task) and dying"), "the Python worker said: \(said)")
+            kill(python.processIdentifier, SIGKILL)
+            python.waitUntilExit()
 
-        // Another worker (the Swift SDK, MDP/0.2) gets it as attempt 2 once the first is taken for dead.
-        let attempts = Attempts()
-        let sdk = TaskWorker(
-            options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
-        ) { request, _ in
-            attempts.add(request.attempt)
-            return .done(["provider": "Peak District Support", "weeklyCost": 260])
+            // Another worker (the Swift SDK, MDP/0.2) gets it as attempt 2 once the first is taken for dead.
+            let attempts = Attempts()
+            let sdk = TaskWorker(
+                options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
+            ) { request, _ in
+                attempts.add(request.attempt)
+                return .done(["provider": "Peak District Support", "weeklyCost": 260])
+            }
+            try await withRunning(sdk) {
+                #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+                #expect(attempts.all == [2])
+                #expect(try await harness.count("provider-found", in: id) == 1)
+                let record = try #require(try await harness.store.record(of: id)?.tasks.first { $0.id == task })
+                #expect(record.attempts == 2)
+                #expect(record.lastError?.contains("no heartbeat") == true, "\(record.lastError ?? "no reason")")
+            }
+            return harness.store
         }
-        let serving = Task { try await sdk.run() }
-        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
-        #expect(attempts.all == [2])
-        #expect(try await harness.count("provider-found", in: id) == 1)
-        let record = try #require(try await harness.store.record(of: id)?.tasks.first { $0.id == task })
-        #expect(record.attempts == 2)
-        #expect(record.lastError?.contains("no heartbeat") == true, "\(record.lastError ?? "no reason")")
-        sdk.stop()
-        try await serving.value
-        try await harness.stop()
-        #expect(try harness.store.verify().isClean)
+        #expect(try store.verify().isClean)
     }
 
     @Test func aLeaseThatRunsOutOffersTheTaskAgainAndTheLateReplyIsIgnored() async throws {
         // Heartbeats of seconds: the slow worker must outlive its lease, not be taken for dead on a busy machine.
-        let harness = try await BrokerHarness(options: fastOptions(lease: .milliseconds(400), heartbeat: .seconds(2)))
-        let (id, task) = try await harness.caseWithABrokerageTask()
-        let slow = try RawPeer(harness.endpoint)
-        try slow.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
-        let first = try #require(try slow.receive())
-        // The slow worker keeps heartbeating, but holds the task past its lease.
-        let quick = try RawPeer(harness.endpoint)
-        try quick.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
-        var second: [[UInt8]]?
-        for _ in 0..<10 where second == nil {
-            try slow.send(MDP.fromWorker(.v02, .heartbeat))
-            try quick.send(MDP.fromWorker(.v02, .heartbeat))
-            second = try quick.receive(within: 0.1)
+        try await withBroker(options: fastOptions(lease: .milliseconds(400), heartbeat: .seconds(2))) { harness in
+            let (id, task) = try await harness.caseWithABrokerageTask()
+            let slow = try RawPeer(harness.endpoint)
+            try slow.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
+            let first = try #require(try slow.receive())
+            // The slow worker keeps heartbeating, but holds the task past its lease.
+            let quick = try RawPeer(harness.endpoint)
+            try quick.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
+            var second: [[UInt8]]?
+            for _ in 0..<10 where second == nil {
+                try slow.send(MDP.fromWorker(.v02, .heartbeat))
+                try quick.send(MDP.fromWorker(.v02, .heartbeat))
+                second = try quick.receive(within: 0.1)
+            }
+            let request = try #require(second)
+            #expect(try TaskRequest.decode(request[4]).attempt == 2)
+            try quick.send(
+                MDP.fromWorker(
+                    .v02, .final, client: request[2],
+                    body: [TaskReply(task: task, data: ["provider": "Quick Care", "weeklyCost": 200]).encoded()]))
+            #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+            try slow.send(
+                MDP.fromWorker(
+                    .v02, .final, client: first[2],
+                    body: [TaskReply(task: task, data: ["provider": "Slow Care", "weeklyCost": 100]).encoded()]))
+            #expect(try await harness.eventually { harness.broker.snapshot.dropped["late reply"] == 1 })
+            #expect(try await harness.store.record(of: id)?.state.provider?.provider == "Quick Care")
+            #expect(try await harness.count("provider-found", in: id) == 1)
         }
-        let request = try #require(second)
-        #expect(try TaskRequest.decode(request[4]).attempt == 2)
-        try quick.send(
-            MDP.fromWorker(
-                .v02, .final, client: request[2],
-                body: [TaskReply(task: task, data: ["provider": "Quick Care", "weeklyCost": 200]).encoded()]))
-        #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
-        try slow.send(
-            MDP.fromWorker(
-                .v02, .final, client: first[2],
-                body: [TaskReply(task: task, data: ["provider": "Slow Care", "weeklyCost": 100]).encoded()]))
-        #expect(try await harness.eventually { harness.broker.snapshot.dropped["late reply"] == 1 })
-        #expect(try await harness.store.record(of: id)?.state.provider?.provider == "Quick Care")
-        #expect(try await harness.count("provider-found", in: id) == 1)
-        try await harness.stop()
     }
 
     @Test func theBrokerRestartsAndWorkersReconnectWithNothingLost() async throws {
         let directory = temporaryDirectory()
-        let first = try await BrokerHarness(directory: directory)
-        let endpoint = first.endpoint
+        // A free endpoint, from a broker run only to bind it: the worker calls it, and the brokers bind it again.
+        let endpoint = try await withBroker(directory: directory) { probe in probe.endpoint }
         let done = Attempts()
         let sdk = TaskWorker(
             options: WorkerOptions(
@@ -141,49 +142,53 @@ import CareJourneyTestSupport
             done.add(request.attempt)
             return .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5])
         }
-        let serving = Task { try await sdk.run() }
-        let (_, before) = try await first.caseWithABrokerageTask(name: "Before")
-        #expect(try await first.eventually { try first.status(of: before) == "completed" })
-        try await first.stop()
+        let second = try await withRunning(sdk) {
+            try await withBroker(directory: directory, options: fastOptions(endpoint: endpoint)) { first in
+                let (_, before) = try await first.caseWithABrokerageTask(name: "Before")
+                #expect(try await first.eventually { try first.status(of: before) == "completed" })
+            }
 
-        // While the broker is down, a task is committed: it waits in the store.
-        let meanwhile = try await BrokerHarness(directory: directory, options: fastOptions())
-        let (_, during) = try await meanwhile.caseWithABrokerageTask(name: "During")
-        try await meanwhile.stop()
-        #expect(try meanwhile.status(of: during) == "open")
-        let second = try await BrokerHarness(directory: directory, options: fastOptions(endpoint: endpoint))
-        #expect(try await second.eventually(10) { try second.status(of: during) == "completed" })
-        #expect(sdk.statistics.connections >= 2, "the worker reconnected")
-        sdk.stop()
-        try await serving.value
-        try await second.stop()
-        #expect(try second.store.verify().isClean)
+            // While the broker is down, a task is committed: it waits in the store.
+            let (meanwhile, during) = try await withBroker(directory: directory, options: fastOptions()) { meanwhile in
+                (meanwhile.store, try await meanwhile.caseWithABrokerageTask(name: "During").1)
+            }
+            #expect(try meanwhile.taskStatus(during) == "open")
+            return try await withBroker(directory: directory, options: fastOptions(endpoint: endpoint)) {
+                second async throws in
+                #expect(try await second.eventually(10) { try second.status(of: during) == "completed" })
+                #expect(sdk.statistics.connections >= 2, "the worker reconnected")
+                return second.store
+            }
+        }
+        #expect(try second.verify().isClean)
     }
 }
 
 @Suite(.serialized) struct WorkerSlotsTests {
     @Test func oneWorkerThreadServesSeveralMDPWorkersAtOnce() async throws {
-        let harness = try await BrokerHarness()
-        var tasks: [String] = []
-        for n in 0..<6 { tasks.append(try await harness.caseWithABrokerageTask(name: "Person \(n)").1) }
-        let answered = Attempts()
-        let sdk = TaskWorker(
-            options: WorkerOptions(
-                broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100), slots: 3),
-            answer: { request, progress in
-                progress("matching")
-                answered.add(request.attempt)
-                return .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5])
-            })
-        let serving = Task { try await sdk.run() }
-        #expect(try await harness.eventually { harness.broker.snapshot.queues["brokerage"]?.workers == 3 })
-        #expect(try await harness.eventually { try tasks.allSatisfy { try harness.status(of: $0) == "completed" } })
-        #expect(answered.all == Array(repeating: 1, count: 6))
-        #expect(sdk.statistics.connections == 3)
-        sdk.stop()
-        try await serving.value
-        #expect(try await harness.eventually { harness.broker.snapshot.workers.isEmpty }, "each slot said DISCONNECT")
-        try await harness.stop()
+        try await withBroker { harness in
+            var tasks: [String] = []
+            for n in 0..<6 { tasks.append(try await harness.caseWithABrokerageTask(name: "Person \(n)").1) }
+            let answered = Attempts()
+            let sdk = TaskWorker(
+                options: WorkerOptions(
+                    broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100), slots: 3),
+                answer: { request, progress in
+                    progress("matching")
+                    answered.add(request.attempt)
+                    return .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5])
+                })
+            let all = tasks
+            try await withRunning(sdk) { () async throws in
+                #expect(try await harness.eventually { harness.broker.snapshot.queues["brokerage"]?.workers == 3 })
+                #expect(
+                    try await harness.eventually { try all.allSatisfy { try harness.status(of: $0) == "completed" } })
+                #expect(answered.all == Array(repeating: 1, count: 6))
+                #expect(sdk.statistics.connections == 3)
+            }
+            #expect(
+                try await harness.eventually { harness.broker.snapshot.workers.isEmpty }, "each slot said DISCONNECT")
+        }
     }
 }
 

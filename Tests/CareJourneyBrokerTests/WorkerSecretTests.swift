@@ -57,38 +57,38 @@ import CareJourneyTestSupport
         let (keys, secretFile, _) = try admitted()
         var options = fastOptions()
         options.curve = keys
-        let harness = try await BrokerHarness(options: options)
-        let (_, task) = try await harness.caseWithABrokerageTask()
-        func python(_ arguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments =
-                ["python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path]
-                + ["--broker", harness.endpoint, "--service", "brokerage", "--heartbeat", "0.1"] + arguments
-            process.standardOutput = Pipe()
-            process.standardError = Pipe()
-            try process.run()
-            return process
+        try await withBroker(options: options) { harness in
+            let (_, task) = try await harness.caseWithABrokerageTask()
+            func python(_ arguments: [String]) throws -> Process {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments =
+                    ["python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path]
+                    + ["--broker", harness.endpoint, "--service", "brokerage", "--heartbeat", "0.1"] + arguments
+                process.standardOutput = Pipe()
+                process.standardError = Pipe()
+                try process.run()
+                return process
+            }
+            // A secret on the command line is refused.
+            let refused = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret", "x"])
+            refused.waitUntilExit()
+            #expect(refused.terminationStatus == 2)
+            // A secret file others may read is refused.
+            chmod(secretFile, 0o644)
+            let exposed = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
+            exposed.waitUntilExit()
+            #expect(exposed.terminationStatus != 0)
+            let said = String(
+                decoding: (exposed.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(said.contains("chmod 600"), "\(said)")
+            // From its own file, it serves.
+            chmod(secretFile, 0o600)
+            let worker = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
+            #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
+            #expect(try await harness.eventually { harness.broker.snapshot.workers.map(\.name) == ["brokerage-1"] })
+            kill(worker.processIdentifier, SIGKILL)
+            worker.waitUntilExit()
         }
-        // A secret on the command line is refused.
-        let refused = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret", "x"])
-        refused.waitUntilExit()
-        #expect(refused.terminationStatus == 2)
-        // A secret file others may read is refused.
-        chmod(secretFile, 0o644)
-        let exposed = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
-        exposed.waitUntilExit()
-        #expect(exposed.terminationStatus != 0)
-        let said = String(
-            decoding: (exposed.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(said.contains("chmod 600"), "\(said)")
-        // From its own file, it serves.
-        chmod(secretFile, 0o600)
-        let worker = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
-        #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
-        #expect(try await harness.eventually { harness.broker.snapshot.workers.map(\.name) == ["brokerage-1"] })
-        kill(worker.processIdentifier, SIGKILL)
-        worker.waitUntilExit()
-        try await harness.stop()
     }
 }

@@ -13,8 +13,7 @@ import CareJourneyTestSupport
 
 @Suite(.serialized) struct DemoTests {
     @Test func theDemoSeedsItsCaseloadItsWorkersCompleteTasksAndItStopsCleanly() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-demo-\(UUID().uuidString)")
-            .path
+        let directory = temporaryPath("demo")
         var options = CareJourneyDemo.Options(policy: try shippedPolicy("derbyshire"))
         options.dataDirectory = directory
         options.cases = 40
@@ -75,8 +74,7 @@ import CareJourneyTestSupport
     }
 
     @Test func seedOnlySeedsTheFolderAndReturnsWithoutServing() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-demo-\(UUID().uuidString)")
-            .path
+        let directory = temporaryPath("demo")
         var options = CareJourneyDemo.Options(policy: try shippedPolicy("derbyshire"))
         options.dataDirectory = directory
         options.cases = 30
@@ -92,7 +90,7 @@ import CareJourneyTestSupport
 
     @Test func theDemoKeepsToItsOwnFolder() throws {
         func folder() -> String {
-            FileManager.default.temporaryDirectory.appendingPathComponent("cj-demo-\(UUID().uuidString)").path
+            temporaryPath("demo")
         }
         let population = SamplePopulation(count: 5)
         // Another store is refused, even when asked to start over.

@@ -16,7 +16,7 @@ import CareJourneyTestSupport
     }
 
     @Test func writesReviewAndFinancialReassessmentRemindersAndRefusesOthers() throws {
-        let path = temporaryDirectory() + "/reminders.jsonl"
+        let path = temporaryPath("reminders.jsonl")
         let outbox = ReviewReminderOutbox(path: path)
         #expect(outbox.answer(request(.reviewReminder, detail: "planned"), progress: { _ in }) == .done([:]))
         #expect(outbox.answer(request(.chargingReminder), progress: { _ in }) == .done([:]))

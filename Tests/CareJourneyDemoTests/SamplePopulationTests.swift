@@ -17,19 +17,9 @@ struct SeededStore {
 
     static func make(count: Int, seed: UInt64, now: Date = SeededStore.now) async throws -> SeededStore {
         let policy = try shippedPolicy("derbyshire")
-        let store = try CaseStore(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("cj-sample-\(UUID().uuidString)")
-                .path)
-        let engine = try Engine(store: store, policy: policy)
-        let report = try await withThrowingTaskGroup(of: SamplePopulation.Report?.self) { group in
-            group.addTask {
-                await engine.run()
-                return nil
-            }
-            let report = try await SamplePopulation(count: count, seed: seed).seed(into: engine, at: now)
-            engine.stopAccepting()
-            try await group.waitForAll()
-            return report
+        let store = try CaseStore(directory: temporaryDirectory())
+        let report = try await withEngine(store, policy: policy) { engine in
+            try await SamplePopulation(count: count, seed: seed).seed(into: engine, at: now)
         }
         var states: [CaseState] = []
         for number in 1...report.cases {

@@ -1,6 +1,7 @@
 import CareJourneyCore
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 @testable import CareJourneyKit
 
@@ -8,7 +9,7 @@ import Testing
     let digest = String(repeating: "ab", count: 32)
 
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("cj-tokens-\(UUID().uuidString).yaml").path
+        CareJourneyTestSupport.temporaryPath("tokens.yaml")
     }
 
     @Test func addedPeopleReadBackWithTheirRolesAndOnlyTheHashOfTheirTokens() throws {

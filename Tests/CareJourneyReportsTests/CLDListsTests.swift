@@ -2,6 +2,7 @@ import CareJourneyCore
 import CareJourneyReports
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 /// The code's Release 2 lists are the published ones: each table equals the copy under `Fixtures/` (read from DHSC's
 /// repository by `extract-cld-lists.py`, secondary values with their source), and every value the return writes is
@@ -9,9 +10,8 @@ import Testing
 @Suite struct CLDListsTests {
     /// The fixture's rows: list, status, value, source.
     static func published() throws -> [(list: String, status: String, value: String, source: String)] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/cld-release2-lists.tsv")
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let path = Repository.path("Tests/CareJourneyReportsTests/Fixtures/cld-release2-lists.tsv")
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
             .map { line in
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 return (fields[0], fields[1], fields[2], fields[3])

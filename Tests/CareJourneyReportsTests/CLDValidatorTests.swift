@@ -2,12 +2,13 @@ import CareJourneyCore
 import CareJourneyReports
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 /// `report cld --check`: our own return passes; a council's file in Release 1 wording, with wrong case, blanks where
 /// mandatory and bad dates, fails with each problem named; unknown values of partial lists are warnings unless strict.
 @Suite struct CLDValidatorTests {
     func write(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cld-\(UUID().uuidString).csv").path
+        let path = temporaryPath("cld.csv")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -2,15 +2,14 @@ import CareJourneyCore
 import CareJourneyReports
 import Foundation
 import Testing
+import CareJourneyTestSupport
 
 /// docs/reporting.md gives every code the return can write, as the code writes it: the two cannot drift apart.
 @Suite struct ReportDocumentationTests {
     let doc: String
 
     init() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        doc = try String(contentsOf: root.appendingPathComponent("docs/reporting.md"), encoding: .utf8)
+        doc = try String(contentsOfFile: Repository.path("docs/reporting.md"), encoding: .utf8)
     }
 
     func expectRows<Word: Choice>(

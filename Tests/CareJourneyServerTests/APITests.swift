@@ -183,6 +183,9 @@ import CareJourneyTestSupport
             let again = try await server.post("/api/cases/C-1/events", ["name": "sign-off"], key: "k2")
             #expect(refused.status == 409)
             #expect(again.body == refused.body)
+            #expect(refused.headers["idempotent-replayed"] == nil)
+            #expect(again.headers["idempotent-replayed"] == "true", "a replayed refusal says so, as a replayed success")
+            #expect(again.headers["content-type"] == "application/problem+json")
         }
     }
 

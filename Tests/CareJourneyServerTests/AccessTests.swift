@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyRuntime
@@ -83,6 +84,19 @@ import CareJourneyTestSupport
         try await server.send(
             "POST", "/sign-in", body: form(fields),
             headers: ["Content-Type": "application/x-www-form-urlencoded"].merging(headers) { $1 })
+    }
+
+    @Test func aSessionEndsByTheServicesClockAfterEightHours() async throws {
+        let people = try People()
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_767_603_600))
+        try await LiveServer.with(tokens: people.file, clock: clock) { server in
+            let session = try #require(cookie(from: try await signIn(server, ["token": people["sw.jones"]])))
+            clock.advance(by: 8 * 3600 - 60)
+            #expect(try await server.send("GET", "/api/me", headers: ["Cookie": session]).status == 200)
+            // The wall clock has hardly moved; the service's has passed the session's eight hours.
+            clock.advance(by: 120)
+            #expect(try await server.send("GET", "/api/me", headers: ["Cookie": session]).status == 401)
+        }
     }
 
     @Test func theSignInFormSetsASessionCookieThatOpensProtectedRoutesAndAWrongTokenDoesNot() async throws {
@@ -199,17 +213,17 @@ import CareJourneyTestSupport
 
     @Test func withoutATokenFileTheServiceRefusesToListenBeyondThisMachine() async throws {
         let policy = try shippedPolicy("derbyshire")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cj-open-\(UUID().uuidString)")
+        let directory = temporaryPath("data")
         for host in ["0.0.0.0", "192.168.1.20", "::", "127.evil.example"] {
             let options = CareJourneyService.Options(
-                dataDirectory: directory.path, policy: nil, defaultPolicy: policy, host: host, port: 0)
+                dataDirectory: directory, policy: nil, defaultPolicy: policy, host: host, port: 0)
             let error = await #expect(throws: AccessError.self) {
                 try await CareJourneyService(options: options, logger: Logger(label: "test")).run()
             }
             #expect(error?.code == .notLoopback)
             #expect(error?.description.contains("--tokens FILE") == true)
         }
-        #expect(!FileManager.default.fileExists(atPath: directory.path))
+        #expect(!FileManager.default.fileExists(atPath: directory))
     }
 
     @Test func noTokenOrSessionIdIsEverLogged() async throws {

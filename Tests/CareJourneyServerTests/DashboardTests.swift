@@ -20,10 +20,9 @@ import CareJourneyTestSupport
             let failing = TaskWorker(
                 options: WorkerOptions(broker: endpoint, service: "brokerage"), logger: quiet,
                 answer: { _, _ in .failed("no provider has capacity", retry: false) })
-            let serving = Task { try await failing.run() }
-            #expect(try await eventually { try await failedOnBrokerage(manager) == open.count })
-            failing.stop()
-            try await serving.value
+            try await withRunning(failing) { () async throws in
+                #expect(try await eventually { try await failedOnBrokerage(manager) == open.count })
+            }
 
             // A practitioner may not act in bulk; a manager is first told how many tasks it affects.
             let practitioner = unsigned.signedIn(as: people["sw.jones"])
@@ -56,10 +55,9 @@ import CareJourneyTestSupport
             let working = TaskWorker(
                 options: WorkerOptions(broker: endpoint, service: "brokerage"), logger: quiet,
                 answer: { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) })
-            let workingServes = Task { try await working.run() }
-            #expect(try await eventually { try await openBrokerageTasks(manager).isEmpty })
-            working.stop()
-            try await workingServes.value
+            try await withRunning(working) { () async throws in
+                #expect(try await eventually { try await openBrokerageTasks(manager).isEmpty })
+            }
         }
     }
 

@@ -236,6 +236,9 @@ import CareJourneyTestSupport
             let over = try await server.signedIn(as: people["a.dmin"]).get("/live")
             #expect(over.status == 429)
             #expect(over.headers["retry-after"] == "30")
+            #expect(over.headers["content-type"] == "application/problem+json")
+            #expect(over["type"]?.string == "/problems/too-many-streams")
+            #expect(over["headers"] == nil, "a problem's headers are headers, not part of its JSON")
 
             let page = try await server.send("GET", "/cases", headers: ["Cookie": session])
             let csrf = try #require(LiveServer.csrf(in: page.text))

@@ -141,33 +141,26 @@ import CareJourneyTestSupport
 
     @Test func taskLatencyRunsFromATasksCommitToItsCompletions() async throws {
         let policy = try shippedPolicy("derbyshire")
-        let engine = try Engine(store: try CaseStore(directory: temporaryDirectory()), policy: policy)
         let origin = ContinuousClock.now
         let now = Mutex(origin)
-        let metrics = ServiceMetrics(
-            engine: engine, workers: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
-        // Observers run in turn after each commit: this one, after the metrics', says the commit was recorded.
-        let (recorded, sink) = AsyncStream<Void>.makeStream()
-        engine.observe { _ in sink.yield() }
-        var commits = recorded.makeAsyncIterator()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await engine.run() }
+        let metrics = try await withEngine(try CaseStore(directory: temporaryDirectory()), policy: policy) { engine in
+            let metrics = ServiceMetrics(
+                engine: engine, workers: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
+            // Observers run in turn after each commit: this one, after the metrics', says the commit was recorded.
+            let (recorded, sink) = AsyncStream<Void>.makeStream()
+            engine.observe { _ in sink.yield() }
+            var commits = recorded.makeAsyncIterator()
+            let at = Date(timeIntervalSince1970: 1_767_603_600)
             func send(_ id: CaseID?, _ name: String, _ data: JSONValue = [:], after seconds: Double) async throws {
                 now.withLock { $0 = origin + .milliseconds(Int(seconds * 1000)) }
-                let command = Command(caseID: id, event: try Event(name: name, data: data), actor: "test", at: Date())
-                guard case .applied = try await engine.apply(command) else {
-                    Issue.record("\(name) was not applied")
-                    return
-                }
-                await commits.next()
+                if try await engine.send(id, name, data, at: at) != nil { await commits.next() }
             }
             // The contact opens a screening task; starting the assessment completes it 2.5 s later and opens the
             // assessment's; closing the case withdraws that one, which is no completion.
             try await send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], after: 0)
             try await send("C-1", "start-assessment", after: 2.5)
             try await send("C-1", "close-case", ["reason": "deceased"], after: 40)
-            engine.stopAccepting()
-            try await group.waitForAll()
+            return metrics
         }
         let text = MetricsText(String(decoding: metrics.exposition(), as: UTF8.self))
         let practice = ["queue": "practice"]

@@ -20,7 +20,7 @@ import CareJourneyTestSupport
     }
 
     @Test func aNewDataFolderIsOwnerOnlyAndSoIsEveryFileInItWhateverTheUmask() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cj-mode-\(UUID().uuidString)").path
+        let folder = temporaryPath("data")
         let before = umask(0o022)
         defer { umask(before) }
         let lock = try DataDirectoryLock(directory: folder)

@@ -13,6 +13,12 @@ public func temporaryDirectory() -> String {
     return path
 }
 
+/// A path named `name` in a new temporary folder (`temporaryDirectory()`), not yet made: for the file or folder the
+/// code under test creates itself (a key file, a data folder whose mode it sets), removed with the others.
+public func temporaryPath(_ name: String) -> String {
+    URL(fileURLWithPath: temporaryDirectory()).appendingPathComponent(name).path
+}
+
 private enum TemporaryFolders {
     /// `/tmp/carejourney-tests-PID`, made (and its removal at exit arranged) the first time a folder is asked for.
     static let root: URL = {

@@ -1,5 +1,6 @@
 """scripts/modules.py finds every broken rule of the module graph: a forbidden dependency, direct or not, a library
-in examples/, libzmq's C API outside ZeroMQ, an import not declared. Each rule is tried on a graph that breaks it.
+in examples/, libzmq's C API outside ZeroMQ, an import not declared, the wall clock read outside the clock. Each rule is
+tried on a graph that breaks it.
 """
 import importlib.util
 from pathlib import Path
@@ -64,6 +65,40 @@ def test_an_import_must_be_declared_and_czeromq_imported_by_zeromq_alone():
             "in Package.swift") in found
     assert ("Sources/CareJourneyServer/B.swift:1: imports CZeroMQ; only ZeroMQ may (use the ZeroMQ module's API)"
             in found)
+
+
+def test_the_wall_clock_is_read_by_the_clock_and_the_benchmarks_alone():
+    reads = {"CareJourneyBroker": [(Path("Sources/CareJourneyBroker/Broker.swift"), 154, "timeIntervalSinceNow")],
+             "CareJourneyStore": [(Path("Sources/CareJourneyStore/Engine.swift"), 9, "Date()")],
+             "CareJourneyClock": [(Path("Sources/CareJourneyClock/CareClock.swift"), 3, "Date()")],
+             "CareJourneyBench": [(Path("Sources/CareJourneyBench/Run.swift"), 5, "Date()")],
+             "StoreTests": [(Path("Tests/StoreTests/A.swift"), 7, "Date()")]}
+    found = modules.problems(graph(CareJourneyBroker=target(["CareJourneyStore", "ZeroMQ"],
+                                                            path="Sources/CareJourneyBroker"),
+                                   CareJourneyStore=target(["CareJourneyCore"], path="Sources/CareJourneyStore"),
+                                   CareJourneyClock=target(path="Sources/CareJourneyClock"),
+                                   CareJourneyBench=target(["CareJourneyClock"], kind="executable",
+                                                           path="Sources/CareJourneyBench"),
+                                   StoreTests=target(["CareJourneyStore"], kind="test", path="Tests/StoreTests")),
+                             {}, reads)
+    clock = sorted(problem for problem in found if "reads the wall clock" in problem)
+    assert len(clock) == 2, found
+    assert clock[0].startswith("Sources/CareJourneyBroker/Broker.swift:154: CareJourneyBroker reads the wall clock "
+                               "(timeIntervalSinceNow); take the injected CareClock instead")
+    assert clock[1].startswith("Sources/CareJourneyStore/Engine.swift:9: CareJourneyStore reads the wall clock (Date())")
+    assert all(problem.endswith("only CareJourneyBench and CareJourneyClock may read it") for problem in clock)
+
+
+def test_wall_clock_reads_are_found_in_code_and_not_in_comments(tmp_path):
+    (tmp_path / "A.swift").write_text("""/// No `Date()` in the core.
+let a = Date()  // Date.now
+let b = deadline.timeIntervalSinceNow
+let c = Date.now
+let d = Date(timeIntervalSince1970: 0)
+let e = updatedDate()
+""")
+    found = modules.clock_reads_in(tmp_path)
+    assert [(line, read) for _, line, read in found] == [(2, "Date()"), (3, "timeIntervalSinceNow"), (4, "Date.now")]
 
 
 def test_the_mermaid_graph_shows_the_projects_own_targets_and_their_edges():

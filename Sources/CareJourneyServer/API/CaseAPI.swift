@@ -36,113 +36,113 @@ public struct CaseAPI: Sendable {
         router.add(middleware: AccessMiddleware(access: access))
         router.add(middleware: FormGuard(access: access))
         SignInRoutes(access: access).add(to: router)
-        router.get("/healthz") { _, _ in await self.health() }
+        router.get("/healthz") { _, _ in try await self.health() }
         router.get("/openapi.yaml") { _, _ in
             Response.raw(OpenAPIDocument.bytes, status: 200, contentType: "application/yaml")
         }
         router.get("/api/me") { _, context in Response.json(try context.require(.viewer)) }
         router.post("/api/cases") { request, context in
-            await self.command(
+            try await self.command(
                 request, by: try context.require(.practitioner), caseID: nil, defaultName: EventName.contact.rawValue)
         }
         router.post("/api/cases/:id/events") { request, context in
-            await self.command(
+            try await self.command(
                 request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil)
         }
         router.get("/api/cases/:id") { request, context in
-            await self.show(
+            try await self.show(
                 Self.caseID(context), to: try context.require(.viewer),
                 reason: request.uri.queryParameters["reason"].map(String.init))
         }
         router.get("/api/cases/:id/access") { _, context in
             try context.require(.manager)
-            return await self.access(to: Self.caseID(context))
+            return try await self.access(to: Self.caseID(context))
         }
         router.get("/api/cases") { request, context in
-            await self.list(
+            try await self.list(
                 request.uri.queryParameters.map { (String($0.key), String($0.value)) }, by: try context.require(.viewer),
                 query: request.uri.query)
         }
-        router.get("/api/stats") { _, _ in await self.stats() }
+        router.get("/api/stats") { _, _ in try await self.stats() }
         return router
     }
 
     private static func caseID(_ context: AppRequestContext) -> CaseID { CaseID(context.parameters.get("id") ?? "") }
 
     /// Cheap whatever the store's size: one indexed read.
-    private func health() async -> Response {
+    private func health() async throws(Problem) -> Response {
         do {
             _ = try await engine.store.isEmpty()
             return .json(["status": "ok", "policy": engine.policy.id])
         } catch {
-            return Problem(error).response
+            throw Problem(error)
         }
     }
 
     // MARK: Commands
 
-    private func command(_ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?) async
-        -> Response
+    private func command(_ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?)
+        async throws(Problem) -> Response
     {
         var request = request
         let body: Data
         do {
             body = Data(buffer: try await request.collectBody(upTo: Self.maxBody))
         } catch {
-            return Problem(413, "too-large", "The body is too large", "bodies are at most \(Self.maxBody) bytes")
-                .response
+            throw Problem(413, "too-large", "The body is too large", "bodies are at most \(Self.maxBody) bytes")
         }
         let key = request.headers[Self.idempotencyKey]
         if let key, key.isEmpty || key.count > 200 {
-            return Problem.badRequest("the Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key")
-                .response
+            throw Problem.badRequest("the Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key")
         }
-        let command: Command
-        let idempotency: IdempotencyKey?
+        let input = try EventRequest(body: body, defaultName: defaultName, by: principal)
+        let event: Event
         do {
-            let input = try EventRequest(body: body, defaultName: defaultName, by: principal)
-            let event: Event
-            do {
-                event = try Event(name: input.name, data: input.data)
-            } catch {
-                throw Problem(error)
-            }
-            command = try PersonCommand.make(
-                event, on: caseID, by: principal, actor: input.actor, reason: input.reason, at: clock.now(),
-                policy: engine.policy)
-            idempotency = key.map {
-                IdempotencyKey($0, fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))")
-            }
+            event = try Event(name: input.name, data: input.data)
         } catch {
-            return error.response
+            throw Problem(error)
+        }
+        let command = try PersonCommand.make(
+            event, on: caseID, by: principal, actor: input.actor, reason: input.reason, at: clock.now(),
+            policy: engine.policy)
+        let idempotency = key.map {
+            IdempotencyKey($0, fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))")
         }
         let creating = caseID == nil
+        let submitted: CommandResult
         do {
-            guard let idempotency else {
-                return Self.answer(RecordedOutcome(try await engine.apply(command)), creating: creating)
-            }
-            switch try await engine.submit(command, key: idempotency) {
-            case .done(let outcome):
-                return Self.answer(RecordedOutcome(outcome), creating: creating)
-            case .replayed(let kept):
-                var response = Self.answer(kept, creating: creating)
-                response.headers[Self.replayed] = "true"
-                return response
-            case .keyReused:
-                return Problem(
-                    422, "key-reused", "Idempotency-Key reused",
-                    "this Idempotency-Key was used for a different request; use a new key for a new request",
-                    field: "Idempotency-Key"
-                ).response
+            if let idempotency {
+                submitted = try await engine.submit(command, key: idempotency)
+            } else {
+                submitted = .done(try await engine.apply(command))
             }
         } catch {
-            return Problem(error).response
+            throw Problem(error)
+        }
+        switch submitted {
+        case .done(let outcome):
+            return try Self.answer(RecordedOutcome(outcome), creating: creating)
+        case .replayed(let kept):
+            do {
+                var response = try Self.answer(kept, creating: creating)
+                response.headers[Self.replayed] = "true"
+                return response
+            } catch {
+                throw error.with(Self.replayed, "true")
+            }
+        case .keyReused:
+            throw Problem(
+                422, "key-reused", "Idempotency-Key reused",
+                "this Idempotency-Key was used for a different request; use a new key for a new request",
+                field: "Idempotency-Key")
         }
     }
 
     /// The answer to an outcome: the same for a command carried out now and for a retry given the outcome kept for
     /// its key, so a retry is answered as the first time.
-    static func answer(_ outcome: RecordedOutcome, creating: Bool) -> Response {
+    ///
+    /// - Throws: `Problem` for an event the case refused or a case that is not there.
+    static func answer(_ outcome: RecordedOutcome, creating: Bool) throws(Problem) -> Response {
         switch outcome {
         case .applied(let applied):
             return .json(
@@ -151,9 +151,9 @@ public struct CaseAPI: Sendable {
                     to: applied.to, effects: applied.effects.map(EffectView.init), opened: applied.opened),
                 status: creating ? 201 : 200)
         case .rejected(let error, _):
-            return Problem(error).response
+            throw Problem(error)
         case .notFound(let id):
-            return Problem.noSuchCase(id.rawValue).response
+            throw Problem.noSuchCase(id.rawValue)
         case .earlier(let status, let body):
             return .raw(body, status: status, contentType: status >= 400 ? "application/problem+json" : "application/json")
         }
@@ -165,43 +165,46 @@ public struct CaseAPI: Sendable {
 
     /// The case, for `principal`: the read is recorded before it is returned (503 and nothing shown if it cannot
     /// be); a case with an open safeguarding enquiry outside their team needs a `reason`.
-    private func show(_ id: CaseID, to principal: Principal, reason: String?) async -> Response {
+    private func show(_ id: CaseID, to principal: Principal, reason: String?) async throws(Problem) -> Response {
         switch await reads.read(id, by: principal, through: .api, reason: reason) {
         case .read(let record): return .json(CaseView(record))
-        case .notFound: return Problem.noSuchCase(id.rawValue).response
-        case .needsReason(let why): return Problem.reasonNeeded(why, caseID: id).response
-        case .unrecorded(let error): return Problem.unrecorded(error).response
+        case .notFound: throw Problem.noSuchCase(id.rawValue)
+        case .needsReason(let why): throw Problem.reasonNeeded(why, caseID: id)
+        case .unrecorded(let error): throw Problem.unrecorded(error)
         }
     }
 
     /// Who has read the case, newest first: when, how, why, and the query that found it.
-    private func access(to id: CaseID) async -> Response {
+    private func access(to id: CaseID) async throws(Problem) -> Response {
+        let found: Bool
+        let log: [AccessRecord]
         do {
-            guard try await engine.store.record(of: id) != nil else { return Problem.noSuchCase(id.rawValue).response }
-            return .json(CaseAccess(id: id, reads: try await engine.store.accessLog(matching: AccessQuery(cases: [id]))))
+            found = try await engine.store.record(of: id) != nil
+            log = found ? try await engine.store.accessLog(matching: AccessQuery(cases: [id])) : []
         } catch {
-            return Problem(error).response
+            throw Problem(error)
         }
+        guard found else { throw Problem.noSuchCase(id.rawValue) }
+        return .json(CaseAccess(id: id, reads: log))
     }
 
     /// A page of cases; the cases it returns are recorded as read by `principal`, with the query, first.
-    private func list(_ parameters: [(String, String)], by principal: Principal, query: String?) async -> Response {
+    private func list(_ parameters: [(String, String)], by principal: Principal, query: String?) async
+        throws(Problem) -> Response
+    {
+        let filter = try Self.filter(parameters)
+        let page: CasePage
         do {
-            let filter = try Self.filter(parameters)
-            let page = try await engine.store.cases(matching: filter)
-            do {
-                try await reads.recordList(page.cases.map(\.id), by: principal, through: .search, query: query)
-            } catch {
-                return Problem.unrecorded(error).response
-            }
-            return .json(page)
-        } catch let problem as Problem {
-            return problem.response
-        } catch let error as StoreError {
-            return Problem(error).response
+            page = try await engine.store.cases(matching: filter)
         } catch {
-            return Problem.badRequest("\(error)").response
+            throw Problem(error)
         }
+        do {
+            try await reads.recordList(page.cases.map(\.id), by: principal, through: .search, query: query)
+        } catch {
+            throw Problem.unrecorded(error)
+        }
+        return .json(page)
     }
 
     static let listParameters = ["state", "overdue", "queue", "q", "team", "worker", "limit", "cursor"]
@@ -246,20 +249,12 @@ public struct CaseAPI: Sendable {
     }
 
     /// The engine's figures, kept as it commits; a count of the store only before the engine has made its own.
-    private func stats() async -> Response {
+    private func stats() async throws(Problem) -> Response {
         if let figures = engine.figures { return .json(StoreStats(figures)) }
         do {
             return .json(try await engine.store.stats())
         } catch {
-            return Problem(error).response
+            throw Problem(error)
         }
-    }
-}
-
-extension Error {
-    /// A problem as a response; any other error as a 500 that says so.
-    var response: Response {
-        if let problem = self as? Problem { return problem.response }
-        return Problem(500, "internal", "Internal error", "\(self)").response
     }
 }

@@ -25,6 +25,8 @@ public struct Problem: Error, Codable, Sendable, Equatable, HTTPResponseError {
     public var missing: [String]?
     /// For a bulk action to confirm: how many items it would affect.
     public var count: Int?
+    /// Headers the answer carries beside the body (`Retry-After`, `Idempotent-Replayed`); not part of the JSON.
+    public var headers: HTTPFields = [:]
 
     /// Creates a problem.
     public init(
@@ -122,8 +124,20 @@ public struct Problem: Error, Codable, Sendable, Equatable, HTTPResponseError {
         }
     }
 
-    /// The problem as a response.
-    var response: Response { Response.json(self, status: code, contentType: "application/problem+json") }
+    /// The problem as a response: its JSON and its headers. The one place a problem becomes an answer: routes throw
+    /// the problem, and a middleware that refuses before any route runs answers with this.
+    var response: Response {
+        var response = Response.json(self, status: code, contentType: "application/problem+json")
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    /// The same problem, answered with `value` in the header `name` too.
+    func with(_ name: HTTPField.Name, _ value: String) -> Problem {
+        var problem = self
+        problem.headers[name] = value
+        return problem
+    }
 }
 
 extension Response {

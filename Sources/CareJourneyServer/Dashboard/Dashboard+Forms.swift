@@ -16,18 +16,18 @@ extension Dashboard {
             let query = FormData(request.uri.query ?? "")
             var form = EventForm(.contact, on: id)
             form.task = query["task"]
-            return await self.showForm(context.parameters.get("name") ?? "", form, viewer(request, context))
+            return try await self.showForm(context.parameters.get("name") ?? "", form, viewer(request, context))
         }
         router.get("/cases/:id/plan/edit") { request, context in
             let id = CaseID(context.parameters.get("id") ?? "")
             let query = FormData(request.uri.query ?? "")
             let part = query["part"].flatMap(PlanPart.init(rawValue:)) ?? .needsAndOutcomes
-            return await self.showPlanPart(
+            return try await self.showPlanPart(
                 part, Self.planForm(part, on: id), viewer(request, context), notice: query["notice"])
         }
         router.post("/cases/:id/events/:name") { request, context in
             let id = CaseID(context.parameters.get("id") ?? "")
-            return await self.submitForm(
+            return try await self.submitForm(
                 context.parameters.get("name") ?? "", on: id, await Self.form(request), viewer(request, context))
         }
     }
@@ -42,7 +42,7 @@ extension Dashboard {
     static let buttonEvents: Set<EventName> = [.takeTask, .handBackTask, .allocateTask, .retryTask, .cancelTask]
 
     private func showForm(_ nameText: String, _ template: EventForm, _ viewer: Viewer, status: Int = 200) async
-        -> Response
+        throws(Problem) -> Response
     {
         guard let name = EventName(rawValue: nameText), Self.hasForm(name) else {
             return .html(
@@ -61,7 +61,7 @@ extension Dashboard {
             form = EventForm(name, on: template.caseID)
             form.task = template.task
         }
-        return await read(form.caseID, viewer, reason: nil) { record in
+        return try await read(form.caseID, viewer, reason: nil) { record in
             let id = record.state.id.rawValue
             guard Journey.acceptedEvents(in: record.state).contains(name) else {
                 return .html(
@@ -94,12 +94,12 @@ extension Dashboard {
 
     private func showPlanPart(
         _ part: PlanPart, _ form: EventForm, _ viewer: Viewer, notice: String? = nil, status: Int = 200
-    ) async -> Response {
+    ) async throws(Problem) -> Response {
         guard viewer.may(.planUpdated, under: engine.policy) else {
             return forbidden(viewer, "Changing the plan needs the practitioner role.")
         }
         let (policy, now) = (engine.policy, clock.now())
-        return await read(form.caseID, viewer, reason: nil) { record in
+        return try await read(form.caseID, viewer, reason: nil) { record in
             .html(
                 PlanEditor.render(
                     record, part: part, form: form, policy: policy, now: now, viewer: viewer, notice: notice),
@@ -107,9 +107,9 @@ extension Dashboard {
         }
     }
 
-    private func submitForm(_ nameText: String, on id: CaseID, _ posted: FormData, _ viewer: Viewer) async -> Response {
+    private func submitForm(_ nameText: String, on id: CaseID, _ posted: FormData, _ viewer: Viewer) async throws(Problem) -> Response {
         guard let name = EventName(rawValue: nameText), Self.hasForm(name), let principal = viewer.principal else {
-            return await showForm(nameText, EventForm(.contact, on: id), viewer)
+            return try await showForm(nameText, EventForm(.contact, on: id), viewer)
         }
         let part = name == .planUpdated ? posted["part"].flatMap(PlanPart.init(rawValue:)) : nil
         var form = part.map { Self.planForm($0, on: id) } ?? EventForm(name, on: id)
@@ -143,7 +143,7 @@ extension Dashboard {
             }
         }
         form.errors = errors
-        if let part { return await showPlanPart(part, form, viewer, status: 422) }
-        return await showForm(name.rawValue, form, viewer, status: 422)
+        if let part { return try await showPlanPart(part, form, viewer, status: 422) }
+        return try await showForm(name.rawValue, form, viewer, status: 422)
     }
 }

@@ -15,7 +15,7 @@ extension Dashboard {
     ) {
         router.get("/work") { request, context in
             let query = FormData(request.uri.query ?? "")
-            return await self.work(Worklist(.mine, query), viewer(request, context), query)
+            return try await self.work(Worklist(.mine, query), viewer(request, context), query)
         }
         router.get("/work/team") { request, context -> Response in
             let query = FormData(request.uri.query ?? "")
@@ -31,7 +31,7 @@ extension Dashboard {
                             <div><button type="submit">Show its work</button></div></form>
                             """))
             }
-            return await self.work(Worklist(.team(team), query), viewer, query)
+            return try await self.work(Worklist(.team(team), query), viewer, query)
         }
         router.get("/work/queues/:queue") { request, context -> Response in
             let queue = context.parameters.get("queue") ?? ""
@@ -44,17 +44,17 @@ extension Dashboard {
                     status: 404)
             }
             let query = FormData(request.uri.query ?? "")
-            return await self.work(Worklist(.queue(queue), query), viewer, query)
+            return try await self.work(Worklist(.queue(queue), query), viewer, query)
         }
         for event in [EventName.takeTask, .handBackTask, .allocateTask] {
             router.post("/work/tasks/\(event.rawValue)") { request, context in
-                await self.holding(event, form: await Self.form(request), viewer(request, context))
+                try await self.holding(event, form: await Self.form(request), viewer(request, context))
             }
         }
     }
 
-    private func work(_ list: Worklist, _ viewer: Viewer, _ query: FormData) async -> Response {
-        guard let principal = viewer.principal else { return Self.unavailable }
+    private func work(_ list: Worklist, _ viewer: Viewer, _ query: FormData) async throws(Problem) -> Response {
+        guard let principal = viewer.principal else { throw Problem.storeUnreadable }
         let now = clock.now()
         let policy = engine.policy
         do {
@@ -87,20 +87,20 @@ extension Dashboard {
                         notice: notice, errors: errors))
             }
         } catch {
-            return Self.unavailable
+            throw Problem.storeUnreadable
         }
     }
 
     /// Takes, hands back or allocates the form's task, then goes back to the page it came from, saying what was
     /// done or why not.
-    private func holding(_ name: EventName, form: FormData, _ viewer: Viewer) async -> Response {
+    private func holding(_ name: EventName, form: FormData, _ viewer: Viewer) async throws(Problem) -> Response {
         let back = Self.safeReturn(form["back"])
         func answer(_ key: String, _ message: String) -> Response {
             let separator = back.contains("?") ? "&" : "?"
             return Response(
                 status: .seeOther, headers: [.location: "\(back)\(separator)\(key)=\(FormData.encode(message))"])
         }
-        guard let principal = viewer.principal else { return Self.unavailable }
+        guard let principal = viewer.principal else { throw Problem.storeUnreadable }
         guard let text = form["task"], let task = TaskID(text) else {
             return answer("error", "Choose a task: '\(form["task"] ?? "")' is not a task id like C-12#3.")
         }

@@ -54,25 +54,25 @@ final class Dashboard: Sendable {
     func addRoutes<Context: RequestContext>(
         to router: Router<Context>, viewer: @escaping @Sendable (Request, Context) -> Viewer
     ) {
-        router.get("/") { request, context in await self.overview(viewer(request, context)) }
+        router.get("/") { request, context in try await self.overview(viewer(request, context)) }
         router.get("/cases") { request, context in
-            await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
+            try await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
         }
         router.get("/cases/:id") { request, context in
             let query = FormData(request.uri.query ?? "")
-            return await self.showCase(
+            return try await self.showCase(
                 CaseID(context.parameters.get("id") ?? ""), viewer(request, context), notice: query["notice"],
                 reason: query["reason"])
         }
         router.get("/cases/:id/plan") { request, context in
-            await self.showPlan(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
+            try await self.showPlan(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
         }
         router.get("/cases/:id/access") { request, context in
-            await self.showAccess(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
+            try await self.showAccess(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
         }
-        router.get("/doctor") { request, context in await self.doctor(viewer(request, context)) }
+        router.get("/doctor") { request, context in try await self.doctor(viewer(request, context)) }
         router.get("/queues") { request, context in
-            await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
+            try await self.queues(FormData(request.uri.query ?? "")["queue"], viewer(request, context))
         }
         router.get("/plan") { request, context in
             Response.html(PlanPage.render(self.plan.state, viewer: viewer(request, context)))
@@ -85,9 +85,7 @@ final class Dashboard: Sendable {
                     status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                     body: ResponseBody(asyncSequence: stream))
             } catch {
-                var response = Problem(429, "too-many-streams", "Too many live pages", error.detail).response
-                response.headers[.retryAfter] = "30"
-                return response
+                throw Problem(429, "too-many-streams", "Too many live pages", error.detail).with(.retryAfter, "30")
             }
         }
         router.get("/assets/:name") { _, context in
@@ -102,11 +100,11 @@ final class Dashboard: Sendable {
             router.post("/cases/:id/\(action.path)") { request, context in
                 let id = CaseID(context.parameters.get("id") ?? "")
                 let form = await Self.form(request)
-                return await self.act(action, on: id, form: form, viewer(request, context))
+                return try await self.act(action, on: id, form: form, viewer(request, context))
             }
         }
         router.post("/bulk/tasks") { request, context in
-            await self.bulk(await Self.form(request), viewer(request, context))
+            try await self.bulk(await Self.form(request), viewer(request, context))
         }
         addWorkRoutes(to: router, viewer: viewer)
         addFormRoutes(to: router, viewer: viewer)
@@ -114,19 +112,15 @@ final class Dashboard: Sendable {
 
     // MARK: Pages
 
-    static var unavailable: Response {
-        Problem(503, "unavailable", "The store could not be read", "try again shortly").response
-    }
-
-    private func overview(_ viewer: Viewer) async -> Response {
-        guard let figures = await overview.figures() else { return Self.unavailable }
+    private func overview(_ viewer: Viewer) async throws(Problem) -> Response {
+        guard let figures = await overview.figures() else { throw Problem.storeUnreadable }
         return .html(
             OverviewPage.render(figures, map: map.withLock { $0 }, timeliness: reviews.figures, ascof: reviews.ascof, viewer: viewer))
     }
 
     var reads: CaseReads { CaseReads(engine: engine, clock: clock) }
 
-    private func cases(_ query: FormData, _ viewer: Viewer) async -> Response {
+    private func cases(_ query: FormData, _ viewer: Viewer) async throws(Problem) -> Response {
         let given = query.fields.compactMap { key, _ in query[key].map { (key, $0) } }
         var errors: [String] = []
         var filter = CaseFilter()
@@ -135,7 +129,7 @@ final class Dashboard: Sendable {
         } catch {
             errors.append(error.detail)
         }
-        guard let principal = viewer.principal else { return Self.unavailable }
+        guard let principal = viewer.principal else { throw Problem.storeUnreadable }
         do {
             let page = try await engine.store.cases(matching: filter)
             let asked = given.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -149,15 +143,15 @@ final class Dashboard: Sendable {
                 CasesPage.render(page, filter: filter, queues: queues, viewer: viewer, errors: errors),
                 status: errors.isEmpty ? 200 : 400)
         } catch {
-            return Self.unavailable
+            throw Problem.storeUnreadable
         }
     }
 
     private func showCase(
         _ id: CaseID, _ viewer: Viewer, notice: String? = nil, reason: String? = nil, errors: [String] = [],
         status: Int = 200
-    ) async -> Response {
-        await read(id, viewer, reason: reason) { record in
+    ) async throws(Problem) -> Response {
+        try await read(id, viewer, reason: reason) { record in
             .html(
                 CaseDetailPage.render(
                     record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, policy: engine.policy,
@@ -167,10 +161,12 @@ final class Dashboard: Sendable {
 
     /// Reads a case for a page, recorded as a page view, and `show`s it; or the page for a case that is not there,
     /// that needs a reason to be read, or whose reading could not be recorded.
+    ///
+    /// - Throws: `Problem.storeUnreadable` (503) when there is no one to record the read under.
     func read(
         _ id: CaseID, _ viewer: Viewer, reason: String?, show: (CaseRecord) -> Response
-    ) async -> Response {
-        guard let principal = viewer.principal else { return Self.unavailable }
+    ) async throws(Problem) -> Response {
+        guard let principal = viewer.principal else { throw Problem.storeUnreadable }
         switch await reads.read(id, by: principal, through: .page, reason: reason) {
         case .read(let record):
             return show(record)
@@ -189,9 +185,9 @@ final class Dashboard: Sendable {
 
     /// The person's copy of the signed-off plan (`PlanDocument`): the document a `send-plan-copy` task carries, as it
     /// stands now, to read or print. Reading it is reading the case, and is recorded so.
-    private func showPlan(_ id: CaseID, _ viewer: Viewer) async -> Response {
+    private func showPlan(_ id: CaseID, _ viewer: Viewer) async throws(Problem) -> Response {
         let now = clock.now()
-        return await read(id, viewer, reason: nil) { record in
+        return try await read(id, viewer, reason: nil) { record in
             guard let copy = PlanCopy(of: record.state, at: now) else {
                 return .html(
                     PageLayout.page(
@@ -204,7 +200,7 @@ final class Dashboard: Sendable {
     }
 
     /// Who has read a case (managers): when, who, how, why.
-    private func showAccess(_ id: CaseID, _ viewer: Viewer) async -> Response {
+    private func showAccess(_ id: CaseID, _ viewer: Viewer) async throws(Problem) -> Response {
         guard viewer.canSeeAccess else {
             return forbidden(viewer, "Only managers and above can see who has read a case.")
         }
@@ -218,7 +214,7 @@ final class Dashboard: Sendable {
             let log = try await engine.store.accessLog(matching: AccessQuery(cases: [id], limit: Self.accessShown))
             return .html(CaseAccessPage.render(id, reads: log, viewer: viewer))
         } catch {
-            return Self.unavailable
+            throw Problem.storeUnreadable
         }
     }
 
@@ -238,9 +234,9 @@ final class Dashboard: Sendable {
     }
 
     /// What `store doctor` finds; the cases it lists are recorded as read, as a list.
-    private func doctor(_ viewer: Viewer) async -> Response {
+    private func doctor(_ viewer: Viewer) async throws(Problem) -> Response {
         guard let principal = viewer.principal, let report = try? await engine.store.doctor() else {
-            return Self.unavailable
+            throw Problem.storeUnreadable
         }
         do {
             try await reads.recordList(
@@ -252,10 +248,10 @@ final class Dashboard: Sendable {
         return .html(DoctorPage.render(report, viewer: viewer))
     }
 
-    private func queues(_ queue: String?, _ viewer: Viewer) async -> Response {
+    private func queues(_ queue: String?, _ viewer: Viewer) async throws(Problem) -> Response {
         guard let figures = await overview.figures(), let principal = viewer.principal,
             let failed = try? await engine.store.tasks(on: queue, status: "failed", limit: Self.failedShown)
-        else { return Self.unavailable }
+        else { throw Problem.storeUnreadable }
         do {
             try await reads.recordList(
                 failed.map(\.caseID), by: principal, through: .list, query: queue.map { "queue=\($0)" },
@@ -308,27 +304,27 @@ final class Dashboard: Sendable {
         }
     }
 
-    private func act(_ action: CaseAction, on id: CaseID, form: FormData, _ viewer: Viewer) async -> Response {
+    private func act(_ action: CaseAction, on id: CaseID, form: FormData, _ viewer: Viewer) async throws(Problem) -> Response {
         guard viewer.canAct else { return forbidden(viewer, "Only practitioners and above can act on a case.") }
         guard let reason = form["reason"] else {
-            return await showCase(id, viewer, errors: ["Say why: the reason is recorded on the case."], status: 422)
+            return try await showCase(id, viewer, errors: ["Say why: the reason is recorded on the case."], status: 422)
         }
         let event: Event
         do {
             event = try action.event(form)
         } catch {
-            return await showCase(id, viewer, errors: [error.message], status: 422)
+            return try await showCase(id, viewer, errors: [error.message], status: 422)
         }
-        guard let principal = viewer.principal else { return Self.unavailable }
+        guard let principal = viewer.principal else { throw Problem.storeUnreadable }
         if let refusal = await commands.carryOut(event, on: id, reason: reason, by: principal) {
-            return await showCase(id, viewer, errors: [refusal], status: 409)
+            return try await showCase(id, viewer, errors: [refusal], status: 409)
         }
         return Response(
             status: .seeOther, headers: [.location: "/cases/\(id.rawValue)?notice=\(FormData.encode(action.done))"])
     }
 
     /// A bulk retry or cancel of a queue's failed tasks: first the count and a confirmation, then the events.
-    private func bulk(_ form: FormData, _ viewer: Viewer) async -> Response {
+    private func bulk(_ form: FormData, _ viewer: Viewer) async throws(Problem) -> Response {
         guard viewer.canBulk else { return forbidden(viewer, "Only managers and above can act on many tasks at once.") }
         guard let queue = form["queue"], let action = form["action"], ["retry", "cancel"].contains(action),
             let reason = form["reason"]
@@ -342,7 +338,7 @@ final class Dashboard: Sendable {
                 status: 422)
         }
         guard let tasks = try? await commands.failedTasks(on: queue), let principal = viewer.principal else {
-            return Self.unavailable
+            throw Problem.storeUnreadable
         }
         guard form["confirmed"] == "yes", form["expected"] == String(tasks.count) else {
             return .html(

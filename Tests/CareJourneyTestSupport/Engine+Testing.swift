@@ -1,0 +1,70 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import Testing
+
+/// Runs `body` with an engine on `store` whose batch loop runs beside it, then shuts the engine down (it commits
+/// what it holds). Structured: when `body` throws, the engine is stopped too, so no test leaves one running.
+///
+/// ```swift
+/// try await withEngine(store, policy: try shippedPolicy()) { engine in
+///     let id = try await engine.caseInDelivery(at: start)
+/// }
+/// ```
+public func withEngine<T: Sendable>(
+    _ store: CaseStore, policy: Policy, _ body: @Sendable (Engine) async throws -> T
+) async throws -> T {
+    let engine = try Engine(store: store, policy: policy)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await engine.run()
+            return nil
+        }
+        let result = try await body(engine)
+        engine.stopAccepting()
+        try await group.waitForAll()
+        return result
+    }
+}
+
+extension Engine {
+    /// Submits an event (with an idempotency key, when `key` is given) and returns what was committed; records an
+    /// issue if it was not applied.
+    @discardableResult
+    public func send(
+        _ id: CaseID?, _ name: String, _ data: JSONValue = [:], at: Date, key: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> CommittedEvent? {
+        let command = Command(caseID: id, event: try Event(name: name, data: data), actor: "test", at: at)
+        let result: CommandResult
+        if let key {
+            result = try await submit(
+                command, key: IdempotencyKey(key, fingerprint: "\(id?.rawValue ?? "new") \(name)"))
+        } else {
+            result = .done(try await apply(command))
+        }
+        switch result {
+        case .done(.applied(let committed)): return committed
+        case let other:
+            Issue.record("\(name) was not applied: \(other)", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+
+    /// Contact → assessment → … → sign-off for `name`: a case in delivery with review timers pending (and an open
+    /// `find-provider` task on `brokerage`).
+    public func caseInDelivery(at time: Date, name: String = "Ada") async throws -> CaseID {
+        try await signedOff(at: time, name: name).state.id
+    }
+
+    /// The same journey to delivery: what its last step (sign-off) committed, the case's state as it stood then
+    /// (before any worker could answer its tasks).
+    public func signedOff(at time: Date, name: String = "Ada") async throws -> CommittedEvent {
+        var last = try #require(
+            try await send(nil, "contact", ["name": .string(name), "clientType": "adult", "route": "gp"], at: time))
+        for step in EventCatalog.pathToDelivery {
+            last = try #require(try await send(last.state.id, step.name.rawValue, step.data, at: time))
+        }
+        return last
+    }
+}
