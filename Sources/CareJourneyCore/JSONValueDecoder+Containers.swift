@@ -43,9 +43,13 @@ extension JSONValueDecoder {
         func decodeIfPresent<T: Decodable>(_: T.Type, forKey key: Key) throws -> T? {
             try present(key)?.unwrap(T.self, decoderPath: decoderPath)
         }
-        func decodeIfPresent(_: String.Type, forKey key: Key) throws -> String? { try present(key)?.decode(String.self) }
+        func decodeIfPresent(_: String.Type, forKey key: Key) throws -> String? {
+            try present(key)?.decode(String.self)
+        }
         func decodeIfPresent(_: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.decode(Bool.self) }
-        func decodeIfPresent(_: Double.Type, forKey key: Key) throws -> Double? { try present(key)?.decode(Double.self) }
+        func decodeIfPresent(_: Double.Type, forKey key: Key) throws -> Double? {
+            try present(key)?.decode(Double.self)
+        }
         func decodeIfPresent(_: Int.Type, forKey key: Key) throws -> Int? { try present(key)?.decode(Int.self) }
 
         func decodeNil(forKey key: Key) throws -> Bool { try field(key).decodeNil() }
