@@ -9,6 +9,7 @@ extension JSONValueDecoder {
         let decoderPath: [any CodingKey]
         /// Records the keys asked for, in the top-level container only.
         let log: KeyLog?
+        let dates: JSONValue.DateForm
 
         var allKeys: [Key] { fields.keys.compactMap { Key(stringValue: $0) } }
 
@@ -27,8 +28,29 @@ extension JSONValueDecoder {
                         codingPath: codingPath,
                         debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
             }
-            return JSONValueDecoder(value, at: codingPath, key)
+            return JSONValueDecoder(value, at: codingPath, key, dates: dates)
         }
+
+        /// A decoder on the value at `key`; `nil` when there is none or it is null. One look-up where the
+        /// protocol's own `decodeIfPresent` makes three (`contains`, `decodeNil`, `decode`), with the same outcome.
+        private func present(_ key: Key) -> JSONValueDecoder? {
+            log?.keys.insert(key.stringValue)
+            guard let value = fields[key.stringValue] else { return nil }
+            let field = JSONValueDecoder(value, at: codingPath, key, dates: dates)
+            return field.decodeNil() ? nil : field
+        }
+
+        func decodeIfPresent<T: Decodable>(_: T.Type, forKey key: Key) throws -> T? {
+            try present(key)?.unwrap(T.self, decoderPath: decoderPath)
+        }
+        func decodeIfPresent(_: String.Type, forKey key: Key) throws -> String? {
+            try present(key)?.decode(String.self)
+        }
+        func decodeIfPresent(_: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.decode(Bool.self) }
+        func decodeIfPresent(_: Double.Type, forKey key: Key) throws -> Double? {
+            try present(key)?.decode(Double.self)
+        }
+        func decodeIfPresent(_: Int.Type, forKey key: Key) throws -> Int? { try present(key)?.decode(Int.self) }
 
         func decodeNil(forKey key: Key) throws -> Bool { try field(key).decodeNil() }
         func decode(_: Bool.Type, forKey key: Key) throws -> Bool { try field(key).decode(Bool.self) }
@@ -69,7 +91,7 @@ extension JSONValueDecoder {
         /// A decoder on the value at `key`, standing on `null` when there is none (as JSONDecoder's does).
         private func decoder(at key: some CodingKey) -> JSONValueDecoder {
             log?.keys.insert(key.stringValue)
-            return JSONValueDecoder(fields[key.stringValue] ?? .null, at: codingPath, key)
+            return JSONValueDecoder(fields[key.stringValue] ?? .null, at: codingPath, key, dates: dates)
         }
     }
 
@@ -79,12 +101,16 @@ extension JSONValueDecoder {
         let codingPath: [any CodingKey]
         /// The path of the decoder this container came from: JSONDecoder reports a bad date there.
         let decoderPath: [any CodingKey]
+        let dates: JSONValue.DateForm
         private(set) var currentIndex = 0
 
-        init(items: [JSONValue], codingPath: [any CodingKey], decoderPath: [any CodingKey]) {
+        init(
+            items: [JSONValue], codingPath: [any CodingKey], decoderPath: [any CodingKey], dates: JSONValue.DateForm
+        ) {
             self.items = items
             self.codingPath = codingPath
             self.decoderPath = decoderPath
+            self.dates = dates
         }
 
         var count: Int? { items.count }
@@ -99,7 +125,7 @@ extension JSONValueDecoder {
                 throw DecodingError.valueNotFound(
                     type, .init(codingPath: codingPath + [key], debugDescription: message))
             }
-            return JSONValueDecoder(items[currentIndex], at: codingPath, key)
+            return JSONValueDecoder(items[currentIndex], at: codingPath, key, dates: dates)
         }
 
         /// The next item, read by `read`; the container moves on only when that succeeds.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Decodes `Decodable` values straight from a `JSONValue`: what `Event.decoder` (Foundation's `JSONDecoder`, ISO 8601
-/// dates) makes of the value's JSON text, errors included, without writing or reading any text.
+/// Decodes `Decodable` values straight from a `JSONValue`: what Foundation's `JSONDecoder` makes of the value's JSON
+/// text, errors included, without writing or reading any text. Dates are ISO 8601 text as `Event.decoder` reads them,
+/// or seconds since 1970 as the store's snapshots hold them (`JSONValue.DateForm`).
 ///
 /// It also records the top-level keys the type asks for, so event data can refuse the fields its type does not know.
 /// The decoder is also its own single-value container, as Foundation's is.
@@ -14,18 +15,27 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     let key: (any CodingKey)?
     /// Where the top-level keys asked for are recorded; `nil` below the top.
     let log: KeyLog?
+    /// How dates are written.
+    let dates: JSONValue.DateForm
 
     /// Decodes `type` from `value`.
     ///
     /// - Returns: the value, and the top-level keys it asked for (`decode`, `decodeIfPresent`, `contains`,
     ///   `decodeNil`, nested containers and super decoders).
     /// - Throws: the `DecodingError` `JSONDecoder` throws for the same JSON text.
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> (value: T, askedKeys: Set<String>)
-    {
+    static func decode<T: Decodable>(
+        _ type: T.Type, from value: JSONValue, dates: JSONValue.DateForm = .iso8601
+    ) throws -> (value: T, askedKeys: Set<String>) {
         let log = KeyLog()
+        return (try decode(type, from: value, dates: dates, log: log), log.keys)
+    }
+
+    /// Decodes `type` from `value`, recording the top-level keys it asks for in `log` if there is one.
+    static func decode<T: Decodable>(
+        _: T.Type, from value: JSONValue, dates: JSONValue.DateForm, log: KeyLog?
+    ) throws -> T {
         do {
-            let decoded = try JSONValueDecoder(value, at: [], nil, log: log).decode(T.self)
-            return (decoded, log.keys)
+            return try JSONValueDecoder(value, at: [], nil, log: log, dates: dates).decode(T.self)
         } catch is UnrepresentableNumber {
             // JSONDecoder reports a number its type cannot hold as bad JSON, at no path.
             throw DecodingError.dataCorrupted(
@@ -33,11 +43,15 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         }
     }
 
-    init(_ value: JSONValue, at parentPath: [any CodingKey], _ key: (any CodingKey)?, log: KeyLog? = nil) {
+    init(
+        _ value: JSONValue, at parentPath: [any CodingKey], _ key: (any CodingKey)?, log: KeyLog? = nil,
+        dates: JSONValue.DateForm
+    ) {
         if case .number(let number) = value, !number.isFinite { self.value = .null } else { self.value = value }
         self.parentPath = parentPath
         self.key = key
         self.log = log
+        self.dates = dates
     }
 
     var codingPath: [any CodingKey] { key.map { parentPath + [$0] } ?? parentPath }
@@ -59,7 +73,8 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         switch value {
         case .object(let fields):
             return KeyedDecodingContainer(
-                KeyedContainer<Key>(fields: fields, codingPath: path, decoderPath: decoderPath ?? path, log: log))
+                KeyedContainer<Key>(
+                    fields: fields, codingPath: path, decoderPath: decoderPath ?? path, log: log, dates: dates))
         case .null:
             throw DecodingError.valueNotFound(
                 [String: Any].self,
@@ -76,7 +91,7 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         let path = codingPath
         switch value {
         case .array(let items):
-            return UnkeyedContainer(items: items, codingPath: path, decoderPath: decoderPath ?? path)
+            return UnkeyedContainer(items: items, codingPath: path, decoderPath: decoderPath ?? path, dates: dates)
         case .null:
             throw DecodingError.valueNotFound(
                 [Any].self,
@@ -88,9 +103,14 @@ struct JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         }
     }
 
-    /// `T` from the value, with JSONDecoder's own handling of dates (ISO 8601), data (Base64), URLs and decimals.
+    /// `T` from the value, with JSONDecoder's own handling of dates (`dates`), data (Base64), URLs and decimals.
     /// JSONDecoder reports a bad date at the path of the decoder whose container asked, `decoderPath`.
     func unwrap<T: Decodable>(_: T.Type, decoderPath: [any CodingKey]) throws -> T {
+        if T.self == Date.self, dates == .secondsSince1970 {
+            // As JSONDecoder's `.secondsSince1970`: the number read as a Double, no other check.
+            try notNull(Date.self)
+            return Date(timeIntervalSince1970: try decode(Double.self)) as! T
+        }
         if T.self == Date.self {
             try notNull(Date.self)
             let text = try decode(String.self)

@@ -15,7 +15,7 @@ enum StateLoader {
 
     /// The state a case's snapshot holds: the new case itself at version 0, otherwise the stored state.
     static func snapshot(of id: CaseID, version: Int, stored: Data) throws(StoreError) -> CaseState {
-        version == 0 ? CaseState(id: id) : try StateCodec.decode(CaseState.self, stored, what: "case \(id)")
+        version == 0 ? CaseState(id: id) : try StateCodec.state(stored, what: "case \(id)")
     }
 
     /// A case as stored: its number, version and snapshot version, and its current state.

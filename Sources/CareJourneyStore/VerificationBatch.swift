@@ -109,10 +109,11 @@ struct VerificationBatch: Sendable {
             let number = try cases[caseID]?.number ?? Int64.fetchOne(numberOf, arguments: [caseID])
             if (row["case_number"] as Int64?) != number { misnumbered += 1 }
         }
-        events = try Row.fetchAll(
+        // Read through a cursor: each row becomes a `HistoryRow` without being copied first.
+        let eventRows = try Row.fetchCursor(
             db, sql: "SELECT * FROM events WHERE \(timerCondition) ORDER BY case_id, version",
-            arguments: StatementArguments(timerArguments)
-        ).map(HistoryRow.init)
+            arguments: StatementArguments(timerArguments))
+        while let row = try eventRows.next() { events.append(HistoryRow(row: row)) }
         if listed {
             let search = try db.cachedStatement(
                 sql: "SELECT count(*) FROM cases_name WHERE \(NameSearch.match) AND rowid = ?")

@@ -146,6 +146,44 @@ import Testing
         Self.expectSame(URL.self, ["https://example.org/care?id=1", "", 5, .null])
     }
 
+    /// Snapshots of cases (dates as seconds since 1970, as the store writes them) read back as Foundation reads them:
+    /// every state along journeys that fill most of a case, and dates that are not numbers.
+    @Test func snapshotsWithDatesInSecondsReadAsFoundationReadsThem() throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        var ada = Driver(at: t0.addingTimeInterval(0.125))
+        var states = [ada.state]
+        ada.toDelivery()
+        states.append(ada.state)
+        ada.send("complaint-received", after: 1.7)
+        ada.send("reassign", ["team": "east", "worker": "sw.jo"], after: hours(3.3))
+        states.append(ada.state)
+        var charged = ChargingTests.charged()
+        states.append(charged.state)
+        charged.send("plan-updated", Driver.fullPlan, after: days(2))
+        states.append(charged.state)
+        var compared = 0
+        for state in states {
+            let text = try encoder.encode(state)
+            let ours = try JSONValue.parse(Array(text)).decode(CaseState.self, dates: .secondsSince1970)
+            #expect(ours == state)
+            #expect(ours == (try decoder.decode(CaseState.self, from: text)))
+            compared += 1
+        }
+        #expect(compared == 5)
+        #expect(states[2].timers.values.contains { $0.timeIntervalSince1970.rounded() != $0.timeIntervalSince1970 })
+        let dates: [JSONValue] = [[1_767_603_600.5], [-0.0], ["2026-01-05T09:00:00Z"], [.null], [true], ["at": 1]]
+        for input in dates {
+            let theirs = Outcome { try decoder.decode([Date].self, from: Data(input.serialized())) }
+            #expect(Outcome { try input.decode([Date].self, dates: .secondsSince1970) } == theirs, "\(input)")
+        }
+        // A date that is not a number fails, as Foundation's does.
+        #expect(Outcome { try JSONValue.array(["x"]).decode([Date].self, dates: .secondsSince1970) }.field != nil)
+    }
+
     @Test func everyKindOfContainerReadsAndFailsAsFoundationDoes() {
         let date: JSONValue = "2026-01-05T09:00:00Z"
         let list: [JSONValue] = [.null, "a", [1, date], ["at": date], "element"]

@@ -67,6 +67,23 @@ import CareJourneyTestSupport
             "\(report.differences)")
     }
 
+    /// The snapshot's dates (seconds since 1970) are read by the core's own decoder: a date moved by half a second,
+    /// or one that is not a number, is a difference; the same date written again by SQLite is none.
+    @Test(arguments: [
+        ("json_extract(CAST(state AS TEXT), '$.openedAt') + 0", true),
+        ("json_extract(CAST(state AS TEXT), '$.openedAt') + 0.5", false),
+        ("'yesterday'", false),
+    ])
+    func aSnapshotsDatesAreCheckedToTheFraction(openedAt: String, clean: Bool) async throws {
+        let (store, id, _) = try await storeWithALongHistory()
+        try store.execute(
+            "UPDATE cases SET state = CAST(json_set(CAST(state AS TEXT), '$.openedAt', \(openedAt)) AS BLOB)")
+        let report = try store.verify()
+        #expect(report.isClean == clean, "\(report.differences)")
+        let differs = "case \(id): the stored state (snapshot at version 16) differs from its replayed history"
+        #expect(report.differences == (clean ? [] : [differs]))
+    }
+
     @Test func aVersion1StoreOpensAndMigrates() async throws {
         let directory = temporaryDirectory()
         let store = try CaseStore(directory: directory)
