@@ -43,11 +43,13 @@ public struct CaseAPI: Sendable {
         router.get("/api/me") { _, context in Response.json(try context.require(.viewer)) }
         router.post("/api/cases") { request, context in
             await self.command(
-                request, by: try context.require(.practitioner), caseID: nil, defaultName: EventName.contact.rawValue)
+                request, by: try context.require(.practitioner), caseID: nil, defaultName: EventName.contact.rawValue,
+                access: access)
         }
         router.post("/api/cases/:id/events") { request, context in
             await self.command(
-                request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil)
+                request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil,
+                access: access)
         }
         router.get("/api/cases/:id") { request, context in
             await self.show(
@@ -81,9 +83,9 @@ public struct CaseAPI: Sendable {
 
     // MARK: Commands
 
-    private func command(_ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?) async
-        -> Response
-    {
+    private func command(
+        _ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?, access: AccessControl
+    ) async -> Response {
         var request = request
         let body: Data
         do {
@@ -109,7 +111,7 @@ public struct CaseAPI: Sendable {
             }
             command = try PersonCommand.make(
                 event, on: caseID, by: principal, actor: input.actor, reason: input.reason, at: clock.now(),
-                policy: engine.policy)
+                policy: engine.policy, access: access)
             idempotency = key.map {
                 IdempotencyKey($0, fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))")
             }

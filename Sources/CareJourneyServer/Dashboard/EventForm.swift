@@ -51,18 +51,29 @@ struct EventForm: Sendable {
             """
     }
 
-    /// GOV.UK's error summary: each refusal, linked to the field it names.
+    /// GOV.UK's error summary: each refusal, linked to the field it names — on this form, or, for a field of the
+    /// plan this form does not show (sign-off naming what the plan lacks), on its part of the plan's editor.
     var summary: HTML? {
         guard !errors.isEmpty else { return nil }
         let items = HTML(
             joining: errors.sorted { $0.key < $1.key }.map { path, message in
-                path.isEmpty
-                    ? "<li>\(message)</li>" : "<li><a href=\"#\(Self.id(path))\">\(message)</a></li>"
+                let message = PageLayout.sentence(message)
+                guard let target = target(of: path) else { return "<li>\(message)</li>" }
+                return "<li><a href=\"\(target)\">\(message)</a></li>"
             })
         return """
             <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">\
             <h2 id="error-summary-title">There is a problem</h2><ul>\(items)</ul></div>
             """
+    }
+
+    /// Where the error summary sends someone to put right the field at `path`: its anchor on this form, its part of
+    /// the plan, or nowhere (`nil`) for the form as a whole or a field no form shows.
+    private func target(of path: String) -> String? {
+        guard !path.isEmpty else { return nil }
+        let top = String(path.prefix { $0 != "." })
+        if fields.contains(where: { $0.name == top }) { return "#\(Self.id(path))" }
+        return event == .planUpdated || event == .signOff ? PlanPart.link(to: path, on: caseID) : nil
     }
 
     /// The element id of the field at `path`.
@@ -76,7 +87,7 @@ struct EventForm: Sendable {
         let label = Self.label(field.name)
         let required: HTML? = field.required ? nil : " <span class=\"optional\">(optional)</span>"
         let error: HTML? = errors[path].map {
-            "<p class=\"error-message\" id=\"\(id)-error\"><span class=\"visually-hidden\">Error:</span> \($0)</p>"
+            "<p class=\"error-message\" id=\"\(id)-error\"><span class=\"visually-hidden\">Error:</span> \(PageLayout.sentence($0))</p>"
         }
         let described: HTML = error == nil ? "aria-describedby=\"\(id)-hint\"" : "aria-describedby=\"\(id)-hint \(id)-error\""
         let invalid: HTML? = error == nil ? nil : " aria-invalid=\"true\""
