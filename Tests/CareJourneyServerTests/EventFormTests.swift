@@ -102,4 +102,26 @@ import CareJourneyTestSupport
         }
         #expect(checked >= Self.formEvents.count)
     }
+
+    @Test func labelsAreTheFieldsNamesInWordsWithAcronymsInCapitals() {
+        #expect(EventForm.label("weeklyCost") == "Weekly cost")
+        #expect(EventForm.label("nhsNumber") == "NHS number")
+        #expect(EventForm.label("cqcLocationID") == "CQC location ID")
+        #expect(EventForm.label("caredForIDs") == "Cared for IDs")
+        #expect(EventForm.phrase("personalBudget") == "personal budget")
+        #expect(EventFormData.read(FormData(""), fields: EventCatalog.formFields(of: .rasCompleted)).errors["points"]
+            == "Enter points")
+    }
+
+    @Test func onlyAFormThatAnswersATaskAsksWhichTask() {
+        let viewer = Viewer(nil)
+        #expect(!EventForm(.signOff, on: "C-1").render(viewer: viewer, submit: "Go").description.contains("name=\"task\""))
+        #expect(EventForm(.s42Decision, on: "C-1").render(viewer: viewer, submit: "Go").description
+            .contains("<input type=\"text\" id=\"f-task\" name=\"task\""))
+        var answering = EventForm(.s42Decision, on: "C-1")
+        answering.task = "C-1#2"
+        let html = answering.render(viewer: viewer, submit: "Go").description
+        #expect(html.contains("<input type=\"hidden\" name=\"task\" value=\"C-1#2\">"))
+        #expect(!html.contains("id=\"f-task\""))
+    }
 }

@@ -31,12 +31,16 @@ struct EventForm: Sendable {
         self.fields = fields ?? EventCatalog.formFields(of: event)
     }
 
+    /// Whether the form asks which task it answers: only an event that answers a task (not sign-off, say, whose
+    /// data shares the same type), and only when it was not opened from the task.
+    private var asksForTask: Bool { task == nil && TaskKind.allCases.contains { $0.replyEvent == event } }
+
     /// The path the form posts to.
     var path: String { action ?? "/cases/\(caseID.rawValue)/events/\(event.rawValue)" }
 
     /// The form, with its error summary when something was refused.
     func render(viewer: Viewer, submit: String) -> HTML {
-        let inputs = HTML(joining: fields.filter { !($0.kind == .task && task != nil) }.map { input($0, prefix: []) })
+        let inputs = HTML(joining: fields.filter { $0.kind != .task || asksForTask }.map { input($0, prefix: []) })
         let taskField: HTML? = task.map { "<input type=\"hidden\" name=\"task\" value=\"\($0)\">" }
         let hiddenFields = HTML(
             joining: hidden.sorted { $0.key < $1.key }.map { "<input type=\"hidden\" name=\"\($0.key)\" value=\"\($0.value)\">" })
@@ -198,12 +202,33 @@ struct EventForm: Sendable {
 
     /// `weeklyCost` as `Weekly cost`.
     static func label(_ name: String) -> String {
-        var words = ""
-        for character in name {
-            if character.isUppercase && !words.isEmpty { words += " " + character.lowercased() } else { words.append(character) }
-        }
+        let words = phrase(name)
         return words.prefix(1).uppercased() + words.dropFirst()
     }
+
+    /// `weeklyCost` as `weekly cost`, for a sentence ("Enter weekly cost"); `nhsNumber` as `NHS number`.
+    static func phrase(_ name: String) -> String {
+        // A word starts at a capital that follows a small letter (`cqcLocationID` is cqc, Location, ID).
+        var words: [String] = []
+        var previous: Character?
+        for character in name {
+            if words.isEmpty || character.isUppercase && previous?.isUppercase == false {
+                words.append(String(character))
+            } else {
+                words[words.count - 1].append(character)
+            }
+            previous = character
+        }
+        return words.map { word in
+            let small = word.lowercased()
+            return acronyms[small] ?? (word.count > 1 && word == word.uppercased() ? word : small)
+        }.joined(separator: " ")
+    }
+
+    /// Words the catalog's field names hold that are written in capitals.
+    private static let acronyms = [
+        "nhs": "NHS", "gp": "GP", "cqc": "CQC", "id": "ID", "ids": "IDs", "chc": "CHC", "dp": "DP", "ras": "RAS",
+    ]
 
     /// What a value of `kind` is written as.
     static func hint(_ kind: EventField.Kind) -> String {

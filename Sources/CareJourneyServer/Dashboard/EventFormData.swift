@@ -21,7 +21,7 @@ enum EventFormData {
             if let value = value(of: field, at: path, in: form, errors: &errors) {
                 object[field.name] = value
             } else if field.required && errors[path] == nil && field.kind != .task {
-                errors[path] = "Enter \(EventForm.label(field.name).lowercased())"
+                errors[path] = "Enter \(EventForm.phrase(field.name))"
             }
         }
         return object
@@ -30,7 +30,7 @@ enum EventFormData {
     private static func value(
         of field: EventField, at path: String, in form: FormData, errors: inout [String: String]
     ) -> JSONValue? {
-        let label = EventForm.label(field.name).lowercased()
+        let label = EventForm.phrase(field.name)
         switch field.kind {
         case .text, .task, .choice:
             return form[path].map(JSONValue.string)
