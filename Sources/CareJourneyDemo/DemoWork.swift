@@ -17,9 +17,10 @@ enum DemoWork {
         query.unheld = true
         query.limit = 500
         let waiting = try await engine.store.worklist(query).items.map(\.task)
-        let managers = Set(waiting.map(\.kind).filter { kind in
-            TaskKind(rawValue: kind).map { policy.minimumRole(of: $0.replyEvent ?? .takeTask) >= .manager } == true
-        })
+        let managers = Set(
+            waiting.map(\.kind).filter { kind in
+                TaskKind(rawValue: kind).map { policy.minimumRole(of: $0.replyEvent ?? .takeTask) >= .manager } == true
+            })
         let chosen = (waiting.filter { managers.contains($0.kind) } + waiting.filter { !managers.contains($0.kind) })
             .prefix(held)
         var taken = 0

@@ -93,9 +93,11 @@ import CareJourneyTestSupport
                 #expect(errors.isEmpty, "'\(name.rawValue)': \(errors)")
                 let expected = try Event(name: name.rawValue, data: sample)
                 do {
-                    #expect(try Event(name: name.rawValue, data: data) == expected, "'\(name.rawValue)' posted \(body)")
+                    let posted = try Event(name: name.rawValue, data: data)
+                    #expect(posted == expected, "'\(name.rawValue)' posted \(body)")
                 } catch {
-                    Issue.record("'\(name.rawValue)': what its form posted is refused: \(error.message) (posted \(body))")
+                    Issue.record(
+                        "'\(name.rawValue)': what its form posted is refused: \(error.message) (posted \(body))")
                 }
                 checked += 1
             }
@@ -109,15 +111,16 @@ import CareJourneyTestSupport
         #expect(EventForm.label("cqcLocationID") == "CQC location ID")
         #expect(EventForm.label("caredForIDs") == "Cared for IDs")
         #expect(EventForm.phrase("personalBudget") == "personal budget")
-        #expect(EventFormData.read(FormData(""), fields: EventCatalog.formFields(of: .rasCompleted)).errors["points"]
-            == "Enter points")
+        let blank = EventFormData.read(FormData(""), fields: EventCatalog.formFields(of: .rasCompleted))
+        #expect(blank.errors["points"] == "Enter points")
     }
 
     @Test func onlyAFormThatAnswersATaskAsksWhichTask() {
         let viewer = Viewer(nil)
-        #expect(!EventForm(.signOff, on: "C-1").render(viewer: viewer, submit: "Go").description.contains("name=\"task\""))
-        #expect(EventForm(.s42Decision, on: "C-1").render(viewer: viewer, submit: "Go").description
-            .contains("<input type=\"text\" id=\"f-task\" name=\"task\""))
+        let signOff = EventForm(.signOff, on: "C-1").render(viewer: viewer, submit: "Go").description
+        #expect(!signOff.contains("name=\"task\""))
+        let decision = EventForm(.s42Decision, on: "C-1").render(viewer: viewer, submit: "Go").description
+        #expect(decision.contains("<input type=\"text\" id=\"f-task\" name=\"task\""))
         var answering = EventForm(.s42Decision, on: "C-1")
         answering.task = "C-1#2"
         let html = answering.render(viewer: viewer, submit: "Go").description

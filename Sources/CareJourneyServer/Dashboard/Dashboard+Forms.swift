@@ -16,7 +16,8 @@ extension Dashboard {
             self.showNewContact(Self.newContactForm, viewer(request, context))
         }
         router.post("/cases/new") { request, context in
-            await self.submitForm(EventName.contact.rawValue, on: nil, await Self.form(request), viewer(request, context))
+            await self.submitForm(
+                EventName.contact.rawValue, on: nil, await Self.form(request), viewer(request, context))
         }
         router.get("/cases/:id/events/:name") { request, context in
             let id = CaseID(context.parameters.get("id") ?? "")
@@ -149,7 +150,9 @@ extension Dashboard {
 
     /// Sends the posted event to case `id` (or opens a case with a contact, when `id` is `nil`), then goes to the
     /// case; a refusal shows the form again with it beside the field it names.
-    private func submitForm(_ nameText: String, on id: CaseID?, _ posted: FormData, _ viewer: Viewer) async -> Response {
+    private func submitForm(
+        _ nameText: String, on id: CaseID?, _ posted: FormData, _ viewer: Viewer
+    ) async -> Response {
         guard let name = EventName(rawValue: nameText), Self.hasForm(name), let principal = viewer.principal,
             id != nil || name == .contact
         else {

@@ -102,8 +102,9 @@ enum EventFormData {
     /// A form filled in with `value` (data of the form's event): the fields as a browser would post them back, so
     /// that `read` gives `value` again. The plan's parts show what the plan holds this way.
     static func entered(_ value: JSONValue, fields: [EventField]) -> FormData {
-        FormData(posted(value, fields: fields, prefix: []).map { "\(FormData.encode($0))=\(FormData.encode($1))" }
-            .joined(separator: "&"))
+        FormData(
+            posted(value, fields: fields, prefix: []).map { "\(FormData.encode($0))=\(FormData.encode($1))" }
+                .joined(separator: "&"))
     }
 
     /// The fields, by path, a browser posts for `value` (days in three parts, lists a line each or a box ticked
