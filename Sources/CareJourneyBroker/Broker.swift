@@ -115,7 +115,7 @@ public final class Broker: Service, Sendable {
     private func serve() throws {
         // The ZAP handler must be bound before any CURVE server socket.
         let zap = options.curve == nil ? nil : try ZAPHandler(context)
-        let admission = BrokerAdmission(policyQueues: Set(engine.policy.queues.values), curve: options.curve)
+        let admission = BrokerAdmission(policy: engine.policy, curve: options.curve)
         let router = try ZMQSocket(context, .router)
         try router.set(.routerMandatory)
         try router.set(.maxMessageSize(options.maxMessageBytes * 4))

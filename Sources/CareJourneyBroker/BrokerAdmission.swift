@@ -1,3 +1,4 @@
+import CareJourneyCore
 import ZeroMQ
 
 /// Who may do what on the broker, from the policy and the key file. Pure: the routing rules and the ZAP handler
@@ -9,9 +10,12 @@ import ZeroMQ
 ///   own: it may serve and call the policy's queues, and nothing else.
 ///
 /// Either way a peer can name only a known service (a policy queue, or one the key file lists), so the broker's
-/// queues, its metrics and the dashboard never carry a name made up by a peer.
+/// queues, its metrics and the dashboard never carry a name made up by a peer. People's queues (the policy's
+/// `served-by: people`) are no services at all: people work them from the dashboard's worklists, so no worker serves
+/// or calls them and the broker neither holds nor loads their tasks.
 struct BrokerAdmission: Sendable {
-    /// The services there may be queues for: the policy's, and those the key file lists.
+    /// The services there may be queues for: the policy's workers' queues, and those the key file lists (never a
+    /// people's queue).
     let services: Set<String>
     private let policyQueues: Set<String>
     private let curve: CurveKeyFile?
@@ -41,22 +45,30 @@ struct BrokerAdmission: Sendable {
         }
     }
 
-    init(policyQueues: Set<String>, curve: CurveKeyFile?) {
-        self.policyQueues = policyQueues
+    /// Admission for the policy's queues (`peopleQueues` among them are left out) and the key file's peers.
+    init(policyQueues: Set<String>, peopleQueues: Set<String> = [], curve: CurveKeyFile?) {
+        self.policyQueues = policyQueues.subtracting(peopleQueues)
         self.curve = curve
         let peers = curve.map { Array($0.peers.values) } ?? []
         byName = Dictionary(peers.map { ($0.name, $0) }) { first, _ in first }
-        services = policyQueues.union(peers.flatMap { $0.serve.union($0.call) })
+        services = self.policyQueues.union(peers.flatMap { $0.serve.union($0.call) }).subtracting(peopleQueues)
+    }
+
+    /// Admission for `policy`'s queues, its people's queues left out, and the key file's peers.
+    init(policy: Policy, curve: CurveKeyFile?) {
+        self.init(policyQueues: Set(policy.queues.values), peopleQueues: Set(policy.peopleQueues), curve: curve)
     }
 
     /// Whether the peer authenticated as `user` (nil without CURVE) may serve `service`.
     func mayServe(_ service: String, user: String?) -> Bool {
+        guard services.contains(service) else { return false }
         guard curve != nil else { return policyQueues.contains(service) }
         return user.flatMap { byName[$0] }?.serve.contains(service) == true
     }
 
     /// Whether the peer authenticated as `user` (nil without CURVE) may call `service` as a client.
     func mayCall(_ service: String, user: String?) -> Bool {
+        guard services.contains(service) else { return false }
         guard curve != nil else { return policyQueues.contains(service) }
         return user.flatMap { byName[$0] }?.call.contains(service) == true
     }

@@ -338,7 +338,9 @@ struct BrokerRouting {
     // MARK: - Tasks from the engine and the store
 
     private mutating func taskReady(_ queued: QueuedTask, now: Date) {
-        guard known[queued.id] == nil else { return }
+        // A task of a people's queue (or of a queue no policy names) is none of the broker's business: people take
+        // it from their worklists, and no worker may ask for it.
+        guard known[queued.id] == nil, admission.services.contains(queued.task.queue) else { return }
         known[queued.id] = queued.task.queue
         open(queued.task.queue)
         services[queued.task.queue]?.tasks.append(queued)

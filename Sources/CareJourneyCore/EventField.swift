@@ -88,7 +88,7 @@ extension EventField {
         case is TaskID.Type: return .task
         case is Bool.Type: return .yesNo
         case is Int.Type: return .wholeNumber
-        case is Double.Type: return .number
+        case is Double.Type, is PlannedUnits.Type: return .number
         case is Money.Type: return .money
         case is CalendarDay.Type, is Date.Type: return .date
         default: break

@@ -7,7 +7,8 @@ import Logging
 
 /// `carejourney demo`: the service (`CareJourneyService`, as `serve` runs it) over a seeded caseload with a year of
 /// history, its clock running fast, and the example workers serving their queues in this process — failing now and
-/// then, so that the operations team has tasks to retry or cancel on the dashboard.
+/// then, so that the operations team has tasks to retry or cancel on the dashboard. A new demo's manager finds
+/// people's tasks waiting in "My work" (`DemoWork`).
 public struct CareJourneyDemo: Sendable {
     /// How to run the demo.
     public struct Options: Sendable {
@@ -76,6 +77,10 @@ public struct CareJourneyDemo: Sendable {
             onSeedingProgress: onSeedingProgress, broker: BrokerOptions(endpoint: options.mdp, events: options.events),
             tokens: prepared.access.tokens)
         service.seedOnly = options.seedOnly
+        // The signed-in manager opens "My work" to tasks waiting for them.
+        if let manager = prepared.access.people.first(where: { $0.role == .manager })?.name {
+            service.afterSeeding = { engine, now in try await DemoWork.give(to: manager, in: engine, at: now) }
+        }
         let logger = logger
         let inProcess = workers.workers
         if !inProcess.isEmpty {

@@ -49,6 +49,9 @@ public struct CareJourneyService: Sendable {
         /// Seed the population (into an empty store) and return without serving: for reports and checks on a seeded
         /// caseload (`demo --seed-only`).
         public var seedOnly = false
+        /// Commands to apply once a population is seeded, through the seeding engine, at the clock's time (the
+        /// demo's manager given work waiting in "My work").
+        public var afterSeeding: (@Sendable (Engine, Date) async throws -> Void)?
 
         public init(
             dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
@@ -194,7 +197,7 @@ public struct CareJourneyService: Sendable {
         _ population: SamplePopulation, into store: CaseStore, policy: Policy, clock: any CareClock
     ) async throws -> SamplePopulation.Report {
         let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
-        let progress = options.onSeedingProgress
+        let (progress, afterSeeding) = (options.onSeedingProgress, options.afterSeeding)
         return try await withThrowingTaskGroup(of: SamplePopulation.Report?.self) { group in
             group.addTask {
                 await engine.run()
@@ -202,7 +205,9 @@ public struct CareJourneyService: Sendable {
             }
             group.addTask {
                 defer { engine.stopAccepting() }
-                return try await population.seed(into: engine, at: clock.now(), progress: progress)
+                let report = try await population.seed(into: engine, at: clock.now(), progress: progress)
+                try await afterSeeding?(engine, clock.now())
+                return report
             }
             var report: SamplePopulation.Report?
             for try await done in group where done != nil { report = done }

@@ -13,7 +13,8 @@ final class RoutingProbe {
     private(set) var now = Date(timeIntervalSince1970: 1_800_000_000)
 
     init(
-        policyQueues: Set<String> = ["brokerage", "advocacy"], curve: CurveKeyFile? = nil,
+        policyQueues: Set<String> = ["brokerage", "advocacy"], peopleQueues: Set<String> = [],
+        curve: CurveKeyFile? = nil,
         limits: BrokerOptions.Limits = .init(), lease: Duration = .seconds(300), maxAttempts: Int = 5
     ) {
         let options = BrokerOptions(
@@ -21,7 +22,8 @@ final class RoutingProbe {
         let log = self.log
         logger = Logger(label: "test") { _ in log }
         routing = BrokerRouting(
-            options: options, admission: BrokerAdmission(policyQueues: policyQueues, curve: curve),
+            options: options,
+            admission: BrokerAdmission(policyQueues: policyQueues, peopleQueues: peopleQueues, curve: curve),
             logLevel: .trace, now: now)
     }
 

@@ -42,6 +42,17 @@ import CareJourneyTestSupport
             let signedIn = server.signedIn(as: manager.token)
             #expect(try await signedIn.get("/").status == 200)
             #expect(try await signedIn.get("/api/me")["role"]?.string == "manager")
+            // "My work" opens with people's tasks waiting for the manager, each taken by an audited event.
+            let work = try await signedIn.get("/work").text
+            let held = work.components(separatedBy: "<tr data-task=\"").count - 1
+            #expect(held > 0 && held <= DemoWork.held, "the manager holds \(held) tasks")
+            #expect(work.contains("<strong>you</strong> (demo.manager)"))
+            let first = try #require(
+                work.components(separatedBy: "<tr data-task=\"").dropFirst().first?.prefix { $0 != "\"" })
+            let caseID = try #require(first.split(separator: "#").first)
+            let history = try #require(
+                try await signedIn.get("/api/cases/\(caseID)?reason=checking%20the%20demo")["history"]?.array)
+            #expect(history.contains { $0["name"]?.string == "take-task" && $0["actor"]?.string == manager.name })
             let tokenFile = try String(contentsOfFile: directory + "/tokens.yaml", encoding: .utf8)
             #expect(!tokenFile.contains(manager.token), "only the token's hash is kept")
 

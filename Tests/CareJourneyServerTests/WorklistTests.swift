@@ -90,4 +90,67 @@ import CareJourneyTestSupport
             #expect(ofKind.contains("No tasks here with these filters."))
         }
     }
+
+    @Test func aTaskIsAllocatedOnlyToSomeoneTheServiceKnows() async throws {
+        let people = try People([("tm.ali", .manager), ("sw.jones", .practitioner)])
+        try await LiveServer.with(tokens: people.file) { unsigned in
+            let manager = unsigned.signedIn(as: people["tm.ali"])
+            let contact: JSONValue = ["data": ["name": "Ada Example", "clientType": "adult", "route": "gp"]]
+            #expect(try await manager.post("/api/cases", contact).status == 201)
+
+            // Through the API: a problem naming the field and who the service knows.
+            let refused = try await manager.post(
+                "/api/cases/C-1/events", ["name": "allocate-task", "data": ["task": "C-1#1", "to": "sw.nobody"]])
+            #expect(refused.status == 422)
+            #expect(refused["type"]?.string == "/problems/unknown-person")
+            #expect(refused["field"]?.string == "data.to")
+            #expect(refused["detail"]?.string?.contains("'sw.nobody' is not in the service's token file") == true)
+
+            // From a worklist: the page says why, linked to the allocate field of that task.
+            let posted = try await manager.postForm(
+                "/work/tasks/allocate-task", ["task": "C-1#1", "to": "sw.nobody", "back": "/work/queues/practice"])
+            let location = try #require(posted.headers["location"])
+            #expect(location.hasPrefix("/work/queues/practice?error="))
+            #expect(location.hasSuffix("&field=allocate-C-1%231"))
+            let page = try await manager.get(location).text
+            #expect(page.contains("<li><a href=\"#allocate-C-1#1\">"))
+            #expect(page.contains("sw.nobody") && page.contains("is not in the service"))
+            #expect(page.contains("id=\"allocate-C-1#1\""))
+
+            // Nothing was recorded; someone in the token file is allocated the task.
+            let history = try #require(try await manager.get("/api/cases/C-1")["history"]?.array)
+            #expect(!history.contains { $0["name"]?.string == "allocate-task" })
+            let allocated = try await manager.postForm(
+                "/work/tasks/allocate-task", ["task": "C-1#1", "to": "sw.jones", "back": "/work/queues/practice"])
+            #expect(allocated.headers["location"]?.contains("notice=") == true)
+        }
+    }
+
+    @Test func aTaskPeopleAnswerHasAnAnswerLinkToItsReplyForm() async throws {
+        let people = try People([("tm.ali", .manager), ("sw.jones", .practitioner)])
+        try await LiveServer.with(tokens: people.file) { unsigned in
+            let manager = unsigned.signedIn(as: people["tm.ali"])
+            let jones = unsigned.signedIn(as: people["sw.jones"])
+            let contact: JSONValue = ["data": ["name": "Ada Example", "clientType": "adult", "route": "gp"]]
+            #expect(try await manager.post("/api/cases", contact).status == 201)
+            #expect(try await jones.post("/api/cases/C-1/events", ["name": "safeguarding-concern"]).status == 200)
+            let answer = "href=\"/cases/C-1/events/s42-decision?task=C-1%232\" data-answer=\"C-1#2\""
+            // The manager, who may decide, sees "Answer" on the safeguarding queue and on the case page…
+            #expect(try await manager.get("/work/queues/safeguarding").text.contains(answer))
+            #expect(try await manager.get("/cases/C-1").text.contains(answer))
+            // …a practitioner, who may not, does not; and the screening task, which no reply answers, has none.
+            #expect(!(try await jones.get("/work/queues/safeguarding").text.contains("data-answer=")))
+            #expect(!(try await manager.get("/work/queues/practice").text.contains("data-answer=")))
+            // The link opens the reply form with the task filled in, and posting it answers the task.
+            let form = try await manager.get("/cases/C-1/events/s42-decision?task=C-1%232").text
+            #expect(form.contains("<input type=\"hidden\" name=\"task\" value=\"C-1#2\">"))
+            let posted = try await manager.postForm(
+                "/cases/C-1/events/s42-decision",
+                ["csrf": LiveServer.csrf(in: form) ?? "", "task": "C-1#2", "enquiry": "false", "reason": "no risk"])
+            #expect(posted.status == 303)
+            let history = try #require(try await manager.get("/api/cases/C-1")["history"]?.array)
+            #expect(history.last?["name"]?.string == "s42-decision")
+            #expect(history.last?["data"]?["task"]?.string == "C-1#2")
+        }
+    }
 }

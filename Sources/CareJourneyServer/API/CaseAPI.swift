@@ -43,11 +43,13 @@ public struct CaseAPI: Sendable {
         router.get("/api/me") { _, context in Response.json(try context.require(.viewer)) }
         router.post("/api/cases") { request, context in
             try await self.command(
-                request, by: try context.require(.practitioner), caseID: nil, defaultName: EventName.contact.rawValue)
+                request, by: try context.require(.practitioner), caseID: nil, defaultName: EventName.contact.rawValue,
+                access: access)
         }
         router.post("/api/cases/:id/events") { request, context in
             try await self.command(
-                request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil)
+                request, by: try context.require(.practitioner), caseID: Self.caseID(context), defaultName: nil,
+                access: access)
         }
         router.get("/api/cases/:id") { request, context in
             try await self.show(
@@ -81,9 +83,9 @@ public struct CaseAPI: Sendable {
 
     // MARK: Commands
 
-    private func command(_ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?)
-        async throws(Problem) -> Response
-    {
+    private func command(
+        _ request: Request, by principal: Principal, caseID: CaseID?, defaultName: String?, access: AccessControl
+    ) async throws(Problem) -> Response {
         var request = request
         let body: Data
         do {
@@ -104,7 +106,7 @@ public struct CaseAPI: Sendable {
         }
         let command = try PersonCommand.make(
             event, on: caseID, by: principal, actor: input.actor, reason: input.reason, at: clock.now(),
-            policy: engine.policy)
+            policy: engine.policy, access: access)
         let idempotency = key.map {
             IdempotencyKey($0, fingerprint: "\(request.method) \(request.uri.path) \(StableHash.hex(input.canonical))")
         }

@@ -11,6 +11,8 @@ import Hummingbird
 public final class AccessControl: Sendable {
     /// People by the SHA-256 of their token; `nil` without a token file.
     private let people: [String: Principal]?
+    /// The sign-in names of the token file's people: those a task may be allocated to.
+    private let names: Set<String>
     /// Browsers' sign-ins.
     let sessions: SessionStore
     /// Where people reach the service (`--public-url`), when a proxy stands in front: its origin is the only one
@@ -35,9 +37,14 @@ public final class AccessControl: Sendable {
                 file.entries.map { ($0.sha256, Principal(name: $0.name, role: $0.role, team: $0.team)) },
                 uniquingKeysWith: { first, _ in first })
         }
+        names = Set(tokens?.entries.map(\.name) ?? [Principal.local.name])
         self.publicURL = publicURL
         sessions = SessionStore(lifetime: sessionLifetime, now: now)
     }
+
+    /// Whether `name` is someone this service knows: a person in the token file, or, without one, the local admin
+    /// (the only person there is then). Work is allocated only to people who can sign in to see it.
+    public func knows(_ name: String) -> Bool { names.contains(name) }
 
     /// Whether requests must carry a token or a session (there is a token file).
     public var requiresSignIn: Bool { people != nil }

@@ -7,14 +7,14 @@ import Foundation
 enum CaseDetailPage {
     static func render(
         _ record: CaseRecord, accepts: [EventName], viewer: Viewer, policy: Policy, now: Date, notice: String? = nil,
-        errors: [String] = []
+        errors: [String] = [], errorField: String? = nil
     ) -> HTML {
         let state = record.state
         let id = state.id.rawValue
         return PageLayout.page(
             title: "\(id): \(state.person?.name ?? "unnamed")", section: .cases, viewer: viewer, caseID: id,
             main: """
-                \(PageLayout.errors(errors))\(PageLayout.notice(notice))
+                \(PageLayout.errors(errors, linkedTo: errorField))\(PageLayout.notice(notice))
                 \(viewer.canSeeAccess ? "<p><a href=\"/cases/\(id)/access\">Who has read this case</a></p>" : nil)
                 <div id="case-summary" data-live>
                 \(summary(state))
@@ -105,7 +105,7 @@ enum CaseDetailPage {
                 let buttons: HTML? =
                     people
                     ? TaskButtons.render(
-                        task.id, heldBy: caseTask?.heldBy, viewer: viewer, policy: policy,
+                        task.id, kind: kind, heldBy: caseTask?.heldBy, viewer: viewer, policy: policy,
                         back: "/cases/\(record.state.id.rawValue)")
                     : viewer.canAct && kind?.replyEvent != nil
                         ? taskButtons(record.state.id.rawValue, task.id, viewer) : nil

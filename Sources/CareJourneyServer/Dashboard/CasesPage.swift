@@ -25,10 +25,13 @@ enum CasesPage {
             <th scope="col">Last change</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
+        let newContact: HTML? =
+            viewer.canAct ? "<p><a href=\"/cases/new\" id=\"new-contact\">Record a new contact</a></p>" : nil
         return PageLayout.page(
             title: "Cases", section: .cases, viewer: viewer,
             main: """
                 \(PageLayout.errors(errors))
+                \(newContact)
                 \(form(filter, queues: queues))
                 <div id="case-list" data-live>
                 <p class="hint" id="case-count">\(page.cases.count) \(page.cases.count == 1 ? "case" : "cases") on this page.</p>

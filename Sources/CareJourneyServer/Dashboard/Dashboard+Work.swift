@@ -68,7 +68,8 @@ extension Dashboard {
             } catch {
                 return Self.unrecorded(viewer)
             }
-            let (notice, errors) = (query["notice"], query["error"].map { [$0] } ?? [])
+            let notice = query["notice"]
+            let errors = PageLayout.errors(query["error"].map { [$0] } ?? [], linkedTo: query["field"])
             switch list.scope {
             case .mine:
                 return .html(
@@ -95,10 +96,12 @@ extension Dashboard {
     /// done or why not.
     private func holding(_ name: EventName, form: FormData, _ viewer: Viewer) async throws(Problem) -> Response {
         let back = Self.safeReturn(form["back"])
-        func answer(_ key: String, _ message: String) -> Response {
+        func answer(_ key: String, _ message: String, field: String? = nil) -> Response {
             let separator = back.contains("?") ? "&" : "?"
+            let anchor = field.map { "&field=\(FormData.encode($0))" } ?? ""
             return Response(
-                status: .seeOther, headers: [.location: "\(back)\(separator)\(key)=\(FormData.encode(message))"])
+                status: .seeOther,
+                headers: [.location: "\(back)\(separator)\(key)=\(FormData.encode(message))\(anchor)"])
         }
         guard let principal = viewer.principal else { throw Problem.storeUnreadable }
         guard let text = form["task"], let task = TaskID(text) else {
@@ -112,8 +115,10 @@ extension Dashboard {
         } catch {
             return answer("error", error.message)
         }
-        if let refusal = await commands.carryOut(event, on: task.caseID, reason: form["reason"], by: principal) {
-            return answer("error", refusal)
+        if let refusal = await commands.attempt(event, on: task.caseID, reason: form["reason"], by: principal) {
+            // A person the service does not know is put right in the allocate field, which the summary links to.
+            let field = refusal.field == "to" ? TaskButtons.allocateFieldID(task.description) : nil
+            return answer("error", refusal.message, field: field)
         }
         switch name {
         case .takeTask: return answer("notice", "You hold task \(task) now.")
@@ -130,7 +135,7 @@ extension Dashboard {
         else { return "/work" }
         // A notice or an error already in the address is replaced, not repeated.
         guard var parts = URLComponents(string: path) else { return "/work" }
-        parts.queryItems = parts.queryItems?.filter { $0.name != "notice" && $0.name != "error" }
+        parts.queryItems = parts.queryItems?.filter { !["notice", "error", "field"].contains($0.name) }
         if parts.queryItems?.isEmpty == true { parts.queryItems = nil }
         return parts.string ?? "/work"
     }

@@ -62,7 +62,7 @@ final class Dashboard: Sendable {
             let query = FormData(request.uri.query ?? "")
             return try await self.showCase(
                 CaseID(context.parameters.get("id") ?? ""), viewer(request, context), notice: query["notice"],
-                reason: query["reason"])
+                reason: query["reason"], errors: query["error"].map { [$0] } ?? [], errorField: query["field"])
         }
         router.get("/cases/:id/plan") { request, context in
             try await self.showPlan(CaseID(context.parameters.get("id") ?? ""), viewer(request, context))
@@ -149,13 +149,13 @@ final class Dashboard: Sendable {
 
     private func showCase(
         _ id: CaseID, _ viewer: Viewer, notice: String? = nil, reason: String? = nil, errors: [String] = [],
-        status: Int = 200
+        errorField: String? = nil, status: Int = 200
     ) async throws(Problem) -> Response {
         try await read(id, viewer, reason: reason) { record in
             .html(
                 CaseDetailPage.render(
                     record, accepts: Journey.acceptedEvents(in: record.state), viewer: viewer, policy: engine.policy,
-                    now: clock.now(), notice: notice, errors: errors), status: status)
+                    now: clock.now(), notice: notice, errors: errors, errorField: errorField), status: status)
         }
     }
 

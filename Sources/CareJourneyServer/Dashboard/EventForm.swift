@@ -31,12 +31,16 @@ struct EventForm: Sendable {
         self.fields = fields ?? EventCatalog.formFields(of: event)
     }
 
+    /// Whether the form asks which task it answers: only an event that answers a task (not sign-off, say, whose
+    /// data shares the same type), and only when it was not opened from the task.
+    private var asksForTask: Bool { task == nil && TaskKind.allCases.contains { $0.replyEvent == event } }
+
     /// The path the form posts to.
     var path: String { action ?? "/cases/\(caseID.rawValue)/events/\(event.rawValue)" }
 
     /// The form, with its error summary when something was refused.
     func render(viewer: Viewer, submit: String) -> HTML {
-        let inputs = HTML(joining: fields.filter { !($0.kind == .task && task != nil) }.map { input($0, prefix: []) })
+        let inputs = HTML(joining: fields.filter { $0.kind != .task || asksForTask }.map { input($0, prefix: []) })
         let taskField: HTML? = task.map { "<input type=\"hidden\" name=\"task\" value=\"\($0)\">" }
         let hiddenFields = HTML(
             joining: hidden.sorted { $0.key < $1.key }.map { "<input type=\"hidden\" name=\"\($0.key)\" value=\"\($0.value)\">" })
@@ -51,18 +55,29 @@ struct EventForm: Sendable {
             """
     }
 
-    /// GOV.UK's error summary: each refusal, linked to the field it names.
+    /// GOV.UK's error summary: each refusal, linked to the field it names — on this form, or, for a field of the
+    /// plan this form does not show (sign-off naming what the plan lacks), on its part of the plan's editor.
     var summary: HTML? {
         guard !errors.isEmpty else { return nil }
         let items = HTML(
             joining: errors.sorted { $0.key < $1.key }.map { path, message in
-                path.isEmpty
-                    ? "<li>\(message)</li>" : "<li><a href=\"#\(Self.id(path))\">\(message)</a></li>"
+                let message = PageLayout.sentence(message)
+                guard let target = target(of: path) else { return "<li>\(message)</li>" }
+                return "<li><a href=\"\(target)\">\(message)</a></li>"
             })
         return """
             <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">\
             <h2 id="error-summary-title">There is a problem</h2><ul>\(items)</ul></div>
             """
+    }
+
+    /// Where the error summary sends someone to put right the field at `path`: its anchor on this form, its part of
+    /// the plan, or nowhere (`nil`) for the form as a whole or a field no form shows.
+    private func target(of path: String) -> String? {
+        guard !path.isEmpty else { return nil }
+        let top = String(path.prefix { $0 != "." })
+        if fields.contains(where: { $0.name == top }) { return "#\(Self.id(path))" }
+        return event == .planUpdated || event == .signOff ? PlanPart.link(to: path, on: caseID) : nil
     }
 
     /// The element id of the field at `path`.
@@ -76,7 +91,7 @@ struct EventForm: Sendable {
         let label = Self.label(field.name)
         let required: HTML? = field.required ? nil : " <span class=\"optional\">(optional)</span>"
         let error: HTML? = errors[path].map {
-            "<p class=\"error-message\" id=\"\(id)-error\"><span class=\"visually-hidden\">Error:</span> \($0)</p>"
+            "<p class=\"error-message\" id=\"\(id)-error\"><span class=\"visually-hidden\">Error:</span> \(PageLayout.sentence($0))</p>"
         }
         let described: HTML = error == nil ? "aria-describedby=\"\(id)-hint\"" : "aria-describedby=\"\(id)-hint \(id)-error\""
         let invalid: HTML? = error == nil ? nil : " aria-invalid=\"true\""
@@ -187,12 +202,33 @@ struct EventForm: Sendable {
 
     /// `weeklyCost` as `Weekly cost`.
     static func label(_ name: String) -> String {
-        var words = ""
-        for character in name {
-            if character.isUppercase && !words.isEmpty { words += " " + character.lowercased() } else { words.append(character) }
-        }
+        let words = phrase(name)
         return words.prefix(1).uppercased() + words.dropFirst()
     }
+
+    /// `weeklyCost` as `weekly cost`, for a sentence ("Enter weekly cost"); `nhsNumber` as `NHS number`.
+    static func phrase(_ name: String) -> String {
+        // A word starts at a capital that follows a small letter (`cqcLocationID` is cqc, Location, ID).
+        var words: [String] = []
+        var previous: Character?
+        for character in name {
+            if words.isEmpty || character.isUppercase && previous?.isUppercase == false {
+                words.append(String(character))
+            } else {
+                words[words.count - 1].append(character)
+            }
+            previous = character
+        }
+        return words.map { word in
+            let small = word.lowercased()
+            return acronyms[small] ?? (word.count > 1 && word == word.uppercased() ? word : small)
+        }.joined(separator: " ")
+    }
+
+    /// Words the catalog's field names hold that are written in capitals.
+    private static let acronyms = [
+        "nhs": "NHS", "gp": "GP", "cqc": "CQC", "id": "ID", "ids": "IDs", "chc": "CHC", "dp": "DP", "ras": "RAS",
+    ]
 
     /// What a value of `kind` is written as.
     static func hint(_ kind: EventField.Kind) -> String {

@@ -21,7 +21,7 @@ enum EventFormData {
             if let value = value(of: field, at: path, in: form, errors: &errors) {
                 object[field.name] = value
             } else if field.required && errors[path] == nil && field.kind != .task {
-                errors[path] = "Enter \(EventForm.label(field.name).lowercased())"
+                errors[path] = "Enter \(EventForm.phrase(field.name))"
             }
         }
         return object
@@ -30,7 +30,7 @@ enum EventFormData {
     private static func value(
         of field: EventField, at path: String, in form: FormData, errors: inout [String: String]
     ) -> JSONValue? {
-        let label = EventForm.label(field.name).lowercased()
+        let label = EventForm.phrase(field.name)
         switch field.kind {
         case .text, .task, .choice:
             return form[path].map(JSONValue.string)
@@ -97,5 +97,55 @@ enum EventFormData {
     /// The form path of a field the core names (`needsMetByCouncil[0].need` is `needsMetByCouncil.0.need`).
     static func formPath(_ field: String) -> String {
         field.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "")
+    }
+
+    /// A form filled in with `value` (data of the form's event): the fields as a browser would post them back, so
+    /// that `read` gives `value` again. The plan's parts show what the plan holds this way.
+    static func entered(_ value: JSONValue, fields: [EventField]) -> FormData {
+        FormData(
+            posted(value, fields: fields, prefix: []).map { "\(FormData.encode($0))=\(FormData.encode($1))" }
+                .joined(separator: "&"))
+    }
+
+    /// The fields, by path, a browser posts for `value` (days in three parts, lists a line each or a box ticked
+    /// each, groups by index).
+    static func posted(_ value: JSONValue, fields: [EventField], prefix: [String]) -> [(String, String)] {
+        guard case .object(let object) = value else { return [] }
+        var pairs: [(String, String)] = []
+        for field in fields {
+            guard let given = object[field.name], given != .null else { continue }
+            let path = (prefix + [field.name]).joined(separator: ".")
+            switch (field.kind, given) {
+            case (.group(let children), _):
+                pairs += posted(given, fields: children, prefix: prefix + [field.name])
+            case (.groups(let children), .array(let items)):
+                for (index, item) in items.enumerated() {
+                    pairs += posted(item, fields: children, prefix: prefix + [field.name, String(index)])
+                }
+            case (.list(.choice), .array(let items)):
+                pairs += items.map { (path, text($0, kind: .text)) }
+            case (.list(let kind), .array(let items)):
+                pairs.append((path, items.map { text($0, kind: kind) }.joined(separator: "\r\n")))
+            case (.date, .string(let day)):
+                let parts = day.prefix(10).split(separator: "-").map(String.init)
+                guard parts.count == 3 else { continue }
+                pairs += [("\(path).day", parts[2]), ("\(path).month", parts[1]), ("\(path).year", parts[0])]
+            default:
+                pairs.append((path, text(given, kind: field.kind)))
+            }
+        }
+        return pairs
+    }
+
+    /// A simple value as typed into a form (money with its pence when it has any).
+    private static func text(_ value: JSONValue, kind: EventField.Kind) -> String {
+        switch value {
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number) where number == number.rounded() && abs(number) < 1e15: return String(Int(number))
+        case .number(let number) where kind == .money: return String(format: "%.2f", number)
+        case .number(let number): return String(number)
+        default: return ""
+        }
     }
 }

@@ -69,14 +69,22 @@ enum PageLayout {
             """
     }
 
-    /// A summary of what went wrong with a form, listed before the page's content.
-    static func errors(_ messages: [String]) -> HTML? {
+    /// A summary of what went wrong with a form, listed before the page's content; each message links to the
+    /// field `anchor` (an element id on the page) when one is given.
+    static func errors(_ messages: [String], linkedTo anchor: String? = nil) -> HTML? {
         guard !messages.isEmpty else { return nil }
-        let items = HTML(joining: messages.map { "<li>\($0)</li>" })
+        let items = HTML(
+            joining: messages.map(sentence).map { message -> HTML in
+                anchor.map { "<li><a href=\"#\($0)\">\(message)</a></li>" } ?? "<li>\(message)</li>"
+            })
         return """
             <div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><ul>\(items)</ul></div>
             """
     }
+
+    /// A message as a sentence on its own, with a capital letter (the core's refusals start in lower case, to be
+    /// read after "refused:").
+    static func sentence(_ message: String) -> String { message.prefix(1).uppercased() + message.dropFirst() }
 
     /// A confirmation that an action was done.
     static func notice(_ message: String?) -> HTML? {

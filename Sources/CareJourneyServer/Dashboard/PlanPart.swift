@@ -42,4 +42,40 @@ enum PlanPart: String, CaseIterable, Sendable {
     var fields: [EventField] {
         EventCatalog.formFields(of: .planUpdated).filter { fieldNames.contains($0.name) }
     }
+
+    /// The part holding the `plan-updated` field `name` (a nested one by its first name: `councilManaged.weeklyCost`
+    /// is in the council-managed part), if any.
+    static func holding(_ name: String) -> PlanPart? {
+        let top = String(name.prefix { $0 != "." && $0 != "[" })
+        return allCases.first { $0.fieldNames.contains(top) }
+    }
+
+    /// The field that supplies `item` to the plan: where the practitioner goes to fill it in.
+    static func field(of item: PlanItem) -> String {
+        switch item {
+        case .needsAndOutcomes: "needs"
+        case .eligibleNeeds: "eligibleNeeds"
+        case .informationAndAdvice: "informationAndAdvice"
+        case .metByNetwork: "metByNetwork"
+        case .needsTheCouncilMeets: "needsMetByCouncil"
+        case .personalBudget: "personalBudget"
+        case .budgetManagement: "councilManaged"
+        case .directPaymentNeeds: "directPayment"
+        case .importantToAndFor: "importantTo"
+        case .decisionsAndControl: "decisionsAndControl"
+        case .risks: "riskManagement"
+        case .contingency: "contingencyPlan"
+        }
+    }
+
+    /// The field to fill in for something sign-off names as missing, in the words it uses (`PlanItem.words`), if
+    /// it is an item of the plan.
+    static func field(missing words: String) -> String? {
+        PlanItem.allCases.first { $0.words(carer: false) == words || $0.words(carer: true) == words }.map(field(of:))
+    }
+
+    /// A link to the field `name` on its part of the plan's editor for case `id`.
+    static func link(to name: String, on id: CaseID) -> String? {
+        holding(name).map { "/cases/\(id.rawValue)/plan/edit?part=\($0.rawValue)#\(EventForm.id(name))" }
+    }
 }

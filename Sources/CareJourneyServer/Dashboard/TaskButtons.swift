@@ -1,11 +1,21 @@
 import CareJourneyCore
 
-/// The buttons that take, hand back or allocate a task on a people's queue: each a small form posting the event
-/// to `/work/tasks/…` (with the page's CSRF token), shown only to those whose role may send it, and returning to
-/// the page it was posted from.
+/// The buttons of a task on a people's queue: "Answer", a link to the reply form of a task people answer (its reply
+/// event's form, with the task filled in), and take, hand back or allocate, each a small form posting the event to
+/// `/work/tasks/…` (with the page's CSRF token) and returning to the page it was posted from; each shown only to
+/// those whose role may send its event.
 enum TaskButtons {
-    static func render(_ task: String, heldBy: String?, viewer: Viewer, policy: Policy, back: String) -> HTML {
+    static func render(
+        _ task: String, kind: TaskKind?, heldBy: String?, viewer: Viewer, policy: Policy, back: String
+    ) -> HTML {
         var forms: [HTML] = []
+        if let reply = kind?.replyEvent, let id = TaskID(task), viewer.may(reply, under: policy) {
+            forms.append(
+                """
+                <a class="button" href="/cases/\(id.caseID.rawValue)/events/\(reply.rawValue)?task=\(FormData.encode(task))" \
+                data-answer="\(task)">Answer<span class="visually-hidden"> \(task)</span></a>
+                """)
+        }
         if heldBy == nil, viewer.may(.takeTask, under: policy) {
             forms.append(form(.takeTask, task, button: "Take", back: back, viewer: viewer))
         }
@@ -14,13 +24,16 @@ enum TaskButtons {
         }
         if viewer.may(.allocateTask, under: policy) {
             let field: HTML = """
-                <label class="visually-hidden" for="allocate-\(task)">Allocate \(task) to (sign-in name)</label>\
-                <input type="text" id="allocate-\(task)" name="to" placeholder="sign-in name" required size="10">
+                <label class="visually-hidden" for="\(allocateFieldID(task))">Allocate \(task) to (sign-in name)</label>\
+                <input type="text" id="\(allocateFieldID(task))" name="to" placeholder="sign-in name" required size="10">
                 """
             forms.append(form(.allocateTask, task, button: "Allocate", back: back, viewer: viewer, field: field, style: "secondary"))
         }
         return HTML(joining: forms)
     }
+
+    /// The id of the field naming whom task `task` is allocated to.
+    static func allocateFieldID(_ task: String) -> String { "allocate-\(task)" }
 
     private static func form(
         _ event: EventName, _ task: String, button: String, back: String, viewer: Viewer, field: HTML? = nil,

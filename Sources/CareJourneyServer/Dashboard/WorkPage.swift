@@ -8,7 +8,7 @@ enum WorkPage {
     /// "My work".
     static func mine(
         _ list: Worklist, tasks: WorklistPage, cases: [AllocatedCase], now: Date, viewer: Viewer, policy: Policy,
-        notice: String?, errors: [String]
+        notice: String?, errors: HTML?
     ) -> HTML {
         let rows = HTML(
             joining: cases.map { item in
@@ -28,7 +28,7 @@ enum WorkPage {
         return PageLayout.page(
             title: "My work", section: .work, viewer: viewer,
             main: """
-                \(PageLayout.errors(errors))\(PageLayout.notice(notice))
+                \(errors)\(PageLayout.notice(notice))
                 \(links(policy, viewer: viewer, current: "/work"))
                 <h2>Tasks you hold</h2>
                 \(list.render(tasks, id: "my-tasks", caption: "Tasks you hold", now: now, viewer: viewer, policy: policy))
@@ -40,12 +40,12 @@ enum WorkPage {
     /// A team's work, or a people's queue.
     static func list(
         _ list: Worklist, title: String, tasks: WorklistPage, now: Date, viewer: Viewer, policy: Policy,
-        notice: String?, errors: [String]
+        notice: String?, errors: HTML?
     ) -> HTML {
         PageLayout.page(
             title: title, section: .work, viewer: viewer,
             main: """
-                \(PageLayout.errors(errors))\(PageLayout.notice(notice))
+                \(errors)\(PageLayout.notice(notice))
                 \(links(policy, viewer: viewer, current: list.path))
                 \(list.render(tasks, id: "worklist", caption: title, now: now, viewer: viewer, policy: policy))
                 """)

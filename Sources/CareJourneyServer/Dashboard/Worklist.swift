@@ -153,7 +153,7 @@ struct Worklist: Sendable, Equatable {
             <td><a href="/cases/\(task.caseID.rawValue)">\(task.caseID.rawValue)</a> \(item.personName ?? "")</td>\
             <td>\(item.stage)</td><td>\(task.queue)</td><td>\(UKTime.duration(now.timeIntervalSince(task.createdAt)))</td>\
             <td data-column="due">\(due)</td><td data-column="held-by">\(holder)</td>\
-            <td>\(TaskButtons.render(task.id, heldBy: task.heldBy, viewer: viewer, policy: policy, back: link()))</td></tr>
+            <td>\(TaskButtons.render(task.id, kind: kind, heldBy: task.heldBy, viewer: viewer, policy: policy, back: link()))</td></tr>
             """
     }
 

@@ -48,7 +48,7 @@ public struct CareJourneyHTTP: Sendable {
             store: engine.store, policy: engine.policy,
             profile: planProfile.mapError { .init(message: "\($0)") }, clock: clock, logger: logger)
         let overview = OverviewReader(engine: engine, clock: clock, workers: workers, logger: logger)
-        let commands = CaseCommands(engine: engine, clock: clock)
+        let commands = CaseCommands(engine: engine, clock: clock, access: access)
         let routes = CaseAPI(engine: engine, clock: clock).router(access: access)
         FiguresAPI(overview: overview, reviews: timeliness, commands: commands).add(to: routes)
         Dashboard(
