@@ -23,7 +23,7 @@ import Testing
 
     @Test func datesAreWrittenDayMonthYearAndAgesCountedAsDHSCDoes() throws {
         let period = try ReportPeriod(from: "2026-03-29", to: "2026-03-29")
-        #expect(CLDDate.text(of: period.start) == "29/03/2026")
+        #expect(CLDDate.text(of: period.start, in: period.calendar) == "29/03/2026")
         #expect(CLDDate.day("29/02/2024") == CalendarDay("2024-02-29"))
         #expect(CLDDate.day("29/02/2026") == nil)
         #expect(CLDDate.day("2026-03-29") == nil)
