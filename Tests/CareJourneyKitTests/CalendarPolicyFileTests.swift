@@ -61,7 +61,6 @@ import CareJourneyTestSupport
             #expect(zone.hint?.contains("never falls back to GMT") == true)
             #expect(zone.line == 28)
         }
-        #expect(TimeZone(identifier: "America/New_York") != nil, "zones load without /usr/share/zoneinfo's help")
     }
 
     /// `policy check` and `serve` warn when the bank holidays end within 12 months of today, or have ended, naming
