@@ -27,6 +27,8 @@ import ZeroMQ
 public final class Broker: Service, Sendable {
     public let options: BrokerOptions
     private let engine: Engine
+    /// The policy's calendar, on which a task's due day is given to its worker.
+    private let calendar: CouncilCalendar
     private let clock: any CareClock
     private let protocolClock: any CareClock
     private let logger: Logger
@@ -61,6 +63,7 @@ public final class Broker: Service, Sendable {
         context: ZMQContext = ZMQContext(), logger: Logger = Logger(label: "carejourney.broker")
     ) {
         self.engine = engine
+        calendar = engine.policy.councilCalendar
         self.clock = clock
         self.protocolClock = protocolClock
         self.options = options
@@ -234,7 +237,8 @@ public final class Broker: Service, Sendable {
             for effect in committed.effects {
                 switch effect {
                 case .enqueue(let task):
-                    let queued = QueuedTask(task: task, brief: TaskBrief.forWorker(task, in: committed.state), attempts: 0)
+                    let brief = TaskBrief.forWorker(task, in: committed.state, calendar: calendar)
+                    let queued = QueuedTask(task: task, brief: brief, attempts: 0)
                     routing.on(.taskReady(queued), now: now, into: &actions)
                 case .resolveTask(let id, _):
                     routing.on(.taskResolved(id: id.description), now: now, into: &actions)
@@ -270,7 +274,7 @@ public final class Broker: Service, Sendable {
                 let mailbox = self.mailbox
                 engine.apply(command) { result in mailbox.post(.completed(queued, result)) }
             case .load(let service, let excluding):
-                let engine = self.engine
+                let (engine, calendar) = (self.engine, self.calendar)
                 let mailbox = self.mailbox
                 let logger = self.logger
                 // Read beside the socket thread, so a large queue does not hold up heartbeats.
@@ -279,7 +283,8 @@ public final class Broker: Service, Sendable {
                         let found = try engine.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
                         let tasks = found.map {
                             QueuedTask(
-                                task: $0.task, brief: TaskBrief.forWorker($0.task, in: $0.state), attempts: $0.attempts)
+                                task: $0.task, brief: TaskBrief.forWorker($0.task, in: $0.state, calendar: calendar),
+                                attempts: $0.attempts)
                         }
                         mailbox.post(.loaded(service: service, tasks, exhausted: tasks.count < BrokerRouting.page))
                     } catch {

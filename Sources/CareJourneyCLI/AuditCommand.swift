@@ -30,7 +30,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Someone who read: a sign-in name (sw.jones), `local`, or `unix:NAME` for the command line.")
         var actor: String?
 
-        @Option(help: "The first day, YYYY-MM-DD (UK days; default: the first read).")
+        @Option(help: "The first day, YYYY-MM-DD (days in the policy's time zone; default: the first read).")
         var from: String?
 
         @Option(help: "The last day, YYYY-MM-DD, included (default: today).")
@@ -52,16 +52,13 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let period: (from: Date?, to: Date?)
-            do {
-                let whole = try ReportPeriod(from: from ?? "1970-01-01", to: to ?? String(AuditCommand.time(WallClock().now()).prefix(10)))
-                period = (from == nil ? nil : whole.start, whole.end)
-            } catch {
-                printError("carejourney audit reads: \(error.message)")
-                throw ExitCode.failure
-            }
             do {
                 let store = try CaseStore(directory: data.path, access: .readOnly)
+                // Days and times are the council's, on its policy's clocks.
+                let calendar =
+                    try store.currentPolicy()?.councilCalendar
+                    ?? CouncilCalendar(timeZone: ReportPeriod.england, bankHolidays: .none)
+                let period = try period(on: calendar)
                 var cases: [CaseSummary] = []
                 if let person {
                     cases = try await store.cases(ofPerson: person)
@@ -87,9 +84,24 @@ struct AuditCommand: AsyncParsableCommand {
                         actor: SystemUser.current, at: WallClock().now(), channel: .audit, cases: ids, query: asked,
                         detail: "\(reads.count) reads listed"),
                     inStoreAt: data.path)
-                print(json ? try ReportCommand.json(Listing(cases: cases, reads: reads)) : text(cases, reads, asked))
+                print(
+                    json
+                        ? try ReportCommand.json(Listing(cases: cases, reads: reads))
+                        : text(cases, reads, asked, on: calendar))
             } catch let error as StoreError {
                 printError("carejourney audit reads: \(error)")
+                throw ExitCode.failure
+            }
+        }
+
+        /// The first and last instants asked for, as days on `calendar`; or the error printed and exit 1.
+        private func period(on calendar: CouncilCalendar) throws -> (from: Date?, to: Date?) {
+            do {
+                let today = calendar.day(of: WallClock().now()).description
+                let whole = try ReportPeriod(from: from ?? "1970-01-01", to: to ?? today, in: calendar.timeZone)
+                return (from == nil ? nil : whole.start, whole.end)
+            } catch {
+                printError("carejourney audit reads: \(error.message)")
                 throw ExitCode.failure
             }
         }
@@ -100,7 +112,9 @@ struct AuditCommand: AsyncParsableCommand {
             let reads: [AccessRecord]
         }
 
-        private func text(_ cases: [CaseSummary], _ reads: [AccessRecord], _ asked: String) -> String {
+        private func text(
+            _ cases: [CaseSummary], _ reads: [AccessRecord], _ asked: String, on calendar: CouncilCalendar
+        ) -> String {
             var lines: [String] = []
             if person != nil {
                 lines.append(
@@ -110,7 +124,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             lines.append("\(reads.count) read(s) of personal data, newest first (\(asked)):")
             for read in reads {
-                var line = "  \(AuditCommand.time(read.at))  \(read.actor)  \(read.channel.rawValue)"
+                var line = "  \(AuditCommand.time(read.at, on: calendar))  \(read.actor)  \(read.channel.rawValue)"
                 if read.channel == .search || read.channel == .list {
                     line += " (\(read.cases.count) cases: \(read.cases.prefix(5).map(\.rawValue).joined(separator: ", "))"
                         + (read.cases.count > 5 ? ", …)" : ")")
@@ -126,13 +140,14 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    /// `2026-12-04 14:05:09` in UK time.
-    static func time(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    /// `2026-12-04 14:05:09 GMT`: on the council's clocks, with the zone's name (or offset), which tells apart the
+    /// two 01:30s of the night the clocks go back.
+    static func time(_ date: Date, on calendar: CouncilCalendar) -> String {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = calendar.timeZone
+        let parts = gregorian.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(
             format: "%04d-%02d-%02d %02d:%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0) + " " + calendar.zoneName(at: date)
     }
 }

@@ -23,6 +23,13 @@ struct PolicyCommand: ParsableCommand {
             for file in files {
                 do {
                     let policy = try PolicyFile.load(file)
+                    // Before the journey is explored, which takes a while: a warning is worth seeing at once.
+                    if let calendar = policy.calendar?.calendar,
+                        let warning = BankHolidayFile.endingWarning(
+                            for: calendar, today: calendar.day(of: WallClock().now()))
+                    {
+                        printError("warning: \(file): \(warning)")
+                    }
                     let explored = JourneyExplorer(policy: policy, maxDepth: 10).explore()
                     guard explored.violations.isEmpty else {
                         failed = true

@@ -9,7 +9,7 @@ import Foundation
 /// The period of a report and where its histories come from: the store (`--data-dir`), or a scenario run on a
 /// virtual clock (`--scenario`), which needs no store and is how the examples are reported on.
 struct ReportSourceOptions: ParsableArguments {
-    @Option(help: "The first day of the period, YYYY-MM-DD (days are UK days).")
+    @Option(help: "The first day of the period, YYYY-MM-DD (days in the policy's time zone).")
     var from: String?
 
     @Option(help: "The last day of the period, YYYY-MM-DD, included.")
@@ -32,12 +32,13 @@ struct ReportSourceOptions: ParsableArguments {
     @Flag(help: "Show no progress line (it is shown only on a terminal, and never with --json).")
     var quiet = false
 
-    /// The period, or the error printed and exit 1.
+    /// The period, as days in the policy's zone (`calendar()`), or the error printed and exit 1.
     func period() throws -> ReportPeriod {
+        let zone = try calendar().timeZone
         do throws(ReportError) {
             switch (quarter, from, to) {
-            case (let quarter?, nil, nil): return try ReportPeriod(quarter: quarter)
-            case (nil, let from?, let to?): return try ReportPeriod(from: from, to: to)
+            case (let quarter?, nil, nil): return try ReportPeriod(quarter: quarter, in: zone)
+            case (nil, let from?, let to?): return try ReportPeriod(from: from, to: to, in: zone)
             default:
                 throw ReportError(
                     .invalidPeriod, "give the period as --from and --to, or as --quarter (like 2026-27Q2), not both")

@@ -28,7 +28,7 @@ extension StoreCommand {
 
         @Option(
             name: .customLong("as-of"),
-            help: "Count periods to the end of this day, YYYY-MM-DD (a UK day; default: today).")
+            help: "Count periods to the end of this day, YYYY-MM-DD (a day in the policy's zone; default: today).")
         var asOf: String?
 
         @Flag(help: "Print the listing as JSON.")
@@ -44,8 +44,6 @@ extension StoreCommand {
         var quiet = false
 
         func run() async throws {
-            let day = asOf ?? ReportPeriod.day(of: WallClock().now())
-            let date = try end(of: day)
             do {
                 let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
                 let store = try CaseStore(directory: data.path, access: dryRun ? .readOnly : .readWrite)
@@ -56,6 +54,10 @@ extension StoreCommand {
                             + "`carejourney policy apply FILE --data-dir \(data.path)`")
                     throw ExitCode.failure
                 }
+                // Days are the council's, in its policy's zone.
+                let zone = policy.councilCalendar.timeZone
+                let day = asOf ?? ReportPeriod.day(of: WallClock().now(), in: zone)
+                let date = try end(of: day, in: zone)
                 let examining = ProgressLine("dispose: examining", counting: "closed cases", quiet: quiet || json)
                 defer { examining?.finish() }
                 let plan = try await store.planDisposal(asOf: date, under: schedule, policy: policy.id) { done, total in
@@ -77,7 +79,7 @@ extension StoreCommand {
                         try store.vacuum()
                     }
                 }
-                print(json ? try Self.json(report) : Self.text(report, asOf: day))
+                print(json ? try Self.json(report) : Self.text(report, asOf: day, in: zone))
                 withExtendedLifetime(lock) {}  // held until the store is written
             } catch let error as StoreError {
                 printError("carejourney store dispose: \(error)")
@@ -85,10 +87,10 @@ extension StoreCommand {
             }
         }
 
-        /// The end of the UK day `text` (`YYYY-MM-DD`): periods that ran out by then are over.
-        private func end(of text: String) throws -> Date {
+        /// The end of the day `text` (`YYYY-MM-DD`) in `zone`: periods that ran out by then are over.
+        private func end(of text: String, in zone: TimeZone) throws -> Date {
             do {
-                return try ReportPeriod(from: text, to: text).end
+                return try ReportPeriod(from: text, to: text, in: zone).end
             } catch {
                 printError(
                     "carejourney store dispose: --as-of '\(text)' is not a date: write it YYYY-MM-DD, like 2034-03-31")
@@ -104,8 +106,8 @@ extension StoreCommand {
         }
 
         /// A line for each case past its period as of the end of the day `asOf`, then the counts.
-        static func text(_ report: DisposalReport, asOf: String) -> String {
-            let day = ReportPeriod.day(of:)
+        static func text(_ report: DisposalReport, asOf: String, in zone: TimeZone) -> String {
+            let day = { ReportPeriod.day(of: $0, in: zone) }
             var lines = [
                 "as of \(asOf) under policy '\(report.policy)': \(report.examined) closed case(s) examined, "
                     + "\(report.cases.count) past their retention period"

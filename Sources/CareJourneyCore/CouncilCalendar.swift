@@ -80,6 +80,10 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
             .sorted()
     }
 
+    /// The first instant the bank holidays know nothing of (the start of `BankHolidays.endsBefore`): a due date at or
+    /// after it was counted without bank holidays in its year, which the engine warns of. `nil` for `none`.
+    public var bankHolidaysEnd: Date? { bankHolidays.endsBefore.map(start(of:)) }
+
     /// The first instant after `day`: a deadline "by the end of" the day falls here.
     public func end(of day: LocalDate) -> Date { start(of: day.adding(days: 1)) }
 
@@ -179,6 +183,18 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
 
     private static let britishEnglish = Locale(identifier: "en_GB")
 
+    // MARK: Zones
+
+    /// Why the zone `identifier` cannot be loaded, and what to do: for the errors of policy files, scenarios and
+    /// `serve`. Foundation on Linux takes named zones from ICU's time zone data built into the Swift toolchain (tz
+    /// `TimeZone.timeZoneDataVersion`), not from /usr/share/zoneinfo (docs/operations.md#time-zones).
+    public static func unloadableZone(_ identifier: String) -> String {
+        "the time zone '\(identifier)' cannot be loaded: this system's time zone data (ICU's, tz "
+            + "\(TimeZone.timeZoneDataVersion), built into Swift's Foundation) has no zone of that name; name one of "
+            + "the tz database, like Europe/London (docs/operations.md#time-zones); CareJourney never falls back to "
+            + "GMT"
+    }
+
     // MARK: Coding
 
     private enum CodingKeys: String, CodingKey { case timeZone, bankHolidays, closures }
@@ -189,9 +205,7 @@ public struct CouncilCalendar: Hashable, Sendable, Codable {
         let identifier = try container.decode(String.self, forKey: .timeZone)
         guard let zone = TimeZone(identifier: identifier) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .timeZone, in: container,
-                debugDescription: "the time zone '\(identifier)' cannot be loaded: install the system's time zone "
-                    + "database (tzdata)")
+                forKey: .timeZone, in: container, debugDescription: Self.unloadableZone(identifier))
         }
         self.init(
             timeZone: zone, bankHolidays: try container.decode(BankHolidays.self, forKey: .bankHolidays),
@@ -232,4 +246,12 @@ public struct BankHolidays: Hashable, Codable, Sendable {
 
     /// No bank holidays (`bank-holidays: none`).
     public static let none = BankHolidays(name: "none", days: [])
+
+    /// The last year the list covers: its last day's. `nil` for an empty list (`none`), which says there are none
+    /// in any year.
+    public var lastYear: Int? { days.last?.parts.year }
+
+    /// The first day the list knows nothing of (1 January after its last year), past which a due day counts no bank
+    /// holidays; `nil` for an empty list.
+    public var endsBefore: LocalDate? { lastYear.flatMap { LocalDate(year: $0 + 1, month: 1, day: 1) } }
 }

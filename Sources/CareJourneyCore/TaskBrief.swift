@@ -6,11 +6,25 @@ import Foundation
 public struct TaskBrief: Hashable, Sendable {
     /// When the work is due, where the journey says.
     public var due: Date?
+    /// The last local day `due` includes on the council's calendar (a review due by the end of 5 November: 5
+    /// November), so that a reminder names the day people count in, not an instant in UTC.
+    public var dueDay: LocalDate?
+    /// The council's time zone `dueDay` is a day in (`Europe/London`), when there is a due date.
+    public var timeZone: String?
     /// The data, by field.
     public var fields: [String: JSONValue]
 
-    /// The brief for `task` on a case in `state`.
-    public init(for task: CareTask, in state: CaseState) {
+    /// The brief for `task` on a case in `state`, its due day on `calendar` (the policy's `councilCalendar`).
+    public init(for task: CareTask, in state: CaseState, calendar: CouncilCalendar) {
+        self.init(for: task, in: state)
+        if let due {
+            dueDay = calendar.deadlineDay(of: due)
+            timeZone = calendar.timeZone.identifier
+        }
+    }
+
+    /// The brief for `task` on a case in `state`, without its due day.
+    init(for task: CareTask, in state: CaseState) {
         let plan = state.signedOffPlan ?? state.plan
         let name: [String: JSONValue] = state.person.map { ["name": .string($0.name)] } ?? [:]
         switch task.kind {
@@ -82,6 +96,7 @@ public struct TaskBrief: Hashable, Sendable {
         }
     }
 
+    /// A brief with these contents; its due day and zone unset.
     public init(due: Date?, fields: [String: JSONValue]) {
         self.due = due
         self.fields = fields

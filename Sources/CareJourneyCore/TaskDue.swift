@@ -3,12 +3,20 @@ import struct Foundation.Date
 /// When a task is due: the one place that says so, for the journey (a task's `due`, set when it opens) and for
 /// anything that must agree with it.
 ///
-/// For now a due date is the policy's `task-due:` count of days after the task opened, on the clock. A council's
-/// calendar (working days, bank holidays) will replace the count here, and only here.
+/// Under a policy with `calendar:`, a task is due by the end of the local day its `task-due:` count reaches on the
+/// council's calendar, counted from the local day it opened: `5wd` skips weekends, bank holidays and closure days,
+/// and a task opened at 16:55 is due on the same day as one opened at 09:00 (`CouncilCalendar.due(after:duration:)`,
+/// as the timers the policy counts in local days). Without `calendar:` the count is exact, from the instant the task
+/// opened, as such a policy's timers are.
 public enum TaskDue {
     /// When a task of `kind` opened at `openedAt` is due under `policy`; `nil` when the policy sets no due date.
+    ///
+    /// Runs for every task a transition opens (on the engine's writer): a dictionary lookup and, with a calendar, a
+    /// few time zone offsets and a walk over the working days counted.
     public static func due(of kind: TaskKind, openedAt: Date, policy: Policy) -> Date? {
-        policy.taskDue?[kind].map { $0.after(openedAt) }
+        guard let duration = policy.taskDue?[kind] else { return nil }
+        guard let rules = policy.calendar else { return duration.after(openedAt) }
+        return rules.calendar.due(after: openedAt, duration: duration)
     }
 
     /// Whether a task due at `due` is overdue at `now`.

@@ -5,7 +5,8 @@ import Foundation
 
 /// Review reminders, and the reminders that a financial re-assessment is due (the shipped policies put both on
 /// `review-reminders`): writes each reminder as one JSON line to an outbox file, where a letter or e-mail service
-/// would pick it up.
+/// would pick it up. A line names the due day on the council's calendar (`dueDay`, in `timeZone`), the day a letter
+/// gives ("by 5 November"), beside the exact instant (`due`).
 public struct ReviewReminderOutbox: ExampleWorker {
     /// The outbox file reminders are appended to.
     public let path: String
@@ -22,6 +23,8 @@ public struct ReviewReminderOutbox: ExampleWorker {
             "task": .string(task.task), "case": .string(task.caseID),
             "review": .string(charging ? "financial re-assessment" : task.detail ?? "review"),
             "due": task.due.map { .string(ISO8601Text.format($0)) } ?? .null,
+            "dueDay": task.dueDay.map { .string($0.description) } ?? .null,
+            "timeZone": task.timeZone.map(JSONValue.string) ?? .null,
             "to": task.brief["name"] ?? .null,
         ]
         do {

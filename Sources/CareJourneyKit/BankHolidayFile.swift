@@ -35,6 +35,25 @@ public enum BankHolidayFile {
         return try load(url.path)
     }
 
+    /// A warning when `calendar`'s bank holidays end within `months` months of `today`, or have ended: which
+    /// calendar, the last year it covers and how to refresh it (`policy check` prints it, `serve` logs it). `nil`
+    /// when they reach further, or when the calendar has none (`none`).
+    public static func endingWarning(for calendar: CouncilCalendar, today: LocalDate, months: Int = 12) -> String? {
+        let holidays = calendar.bankHolidays
+        guard let lastYear = holidays.lastYear, let endsBefore = holidays.endsBefore,
+            endsBefore <= today.adding(months: months)
+        else { return nil }
+        let when =
+            endsBefore <= today
+            ? "ended with \(lastYear) (the last year they cover): due days after \(lastYear)-12-31 count no bank "
+                + "holidays"
+            : "end with \(lastYear) (the last year they cover), within \(months) months of \(today): due days after "
+                + "\(lastYear)-12-31 will count no bank holidays"
+        return "the bank holidays '\(holidays.name)' of calendar \(calendar.timeZone.identifier) \(when); download "
+            + "\(govUKSource) and refresh them with `carejourney calendar import bank-holidays.json --output FILE`, "
+            + "then `carejourney policy apply` (docs/policy-files.md#bank-holidays)"
+    }
+
     /// Loads a bank-holiday file.
     ///
     /// - Throws: `FileError` naming the line of a day that is not a date, out of order or given twice.

@@ -10,17 +10,20 @@ import Foundation
 /// copy of their plan".
 ///
 /// ```swift
-/// if let copy = PlanCopy(of: state, at: now) { let html = PlanDocument(copy).html }
+/// if let copy = PlanCopy(of: state, at: now) { let html = PlanDocument(copy, calendar: policy.councilCalendar).html }
 /// ```
 public struct PlanDocument: Sendable {
     /// The copy to render.
     public let copy: PlanCopy
+    /// The council's calendar, whose days the document's dates are.
+    public let calendar: CouncilCalendar
     /// Where the plan's stylesheet is served (the dashboard serves `/assets/plan.css`).
     public let stylesheet: String
 
-    /// A document for `copy`, linking `stylesheet`.
-    public init(_ copy: PlanCopy, stylesheet: String = "/assets/plan.css") {
+    /// A document for `copy`, its dates days on `calendar` (the policy's), linking `stylesheet`.
+    public init(_ copy: PlanCopy, calendar: CouncilCalendar, stylesheet: String = "/assets/plan.css") {
         self.copy = copy
+        self.calendar = calendar
         self.stylesheet = stylesheet
     }
 
@@ -139,9 +142,8 @@ public struct PlanDocument: Sendable {
 
     private func paragraph(_ text: String?) -> String { "<p>\(e(text ?? "—"))</p>" }
 
-    private func day(_ date: Date) -> String {
-        e(date.formatted(.iso8601.year().month().day()))
-    }
+    /// The council's day `date` falls on, `YYYY-MM-DD`.
+    private func day(_ date: Date) -> String { e(calendar.day(of: date).description) }
 
     /// Text made safe for element content and quoted attribute values.
     private func e(_ text: String) -> String { HTMLEscaping.escape(text) }
@@ -150,11 +152,10 @@ public struct PlanDocument: Sendable {
 extension TaskBrief {
     /// The brief a worker receives: the core's, and for a `send-plan-copy` task the plan rendered as an accessible,
     /// printable HTML document (`html`), made from the case's own data as it stands.
-    public static func forWorker(_ task: CareTask, in state: CaseState) -> TaskBrief {
-        let brief = TaskBrief(for: task, in: state)
+    public static func forWorker(_ task: CareTask, in state: CaseState, calendar: CouncilCalendar) -> TaskBrief {
+        var brief = TaskBrief(for: task, in: state, calendar: calendar)
         guard task.kind == .sendPlanCopy, let copy = PlanCopy(of: state, at: task.createdAt) else { return brief }
-        var fields = brief.fields
-        fields["html"] = .string(PlanDocument(copy).html)
-        return TaskBrief(due: brief.due, fields: fields)
+        brief.fields["html"] = .string(PlanDocument(copy, calendar: calendar).html)
+        return brief
     }
 }

@@ -13,8 +13,7 @@ extension PolicyFile {
         guard let zone = TimeZone(identifier: identifier) else {
             throw (zoneValue ?? value).error(
                 .badValue, "the time zone '\(identifier)' cannot be loaded",
-                hint: "name a zone of the tz database, like Europe/London, and install it (Debian: apt-get install "
-                    + "tzdata); CareJourney never falls back to GMT")
+                hint: CouncilCalendar.unloadableZone(identifier))
         }
         let closures = try map.optional("closures").map(readDays) ?? []
         let localDays = try map.optional("local-days").map { value throws(FileError) in
@@ -85,6 +84,9 @@ extension PolicyFile {
                 ("charging", "reminder-lead", charging.reminderLead),
             ]
             if let free = charging.freePeriod { durations.append(("charging", "free-period", free)) }
+        }
+        for (kind, duration) in (policy.taskDue ?? [:]).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            durations.append(("task-due", kind.rawValue, duration))
         }
         for (section, key, duration) in durations where duration.workingDays != 0 {
             let line = root.optional(section)?.node.mapping?[key]?.mark?.line

@@ -1,12 +1,14 @@
 import CareJourneyCore
 
 extension PolicyFile {
-    /// `task-due:`: how many days after it opens each kind of task is due (kinds left out have no due date).
-    /// Plain days for now: a due date in working days comes with the council's calendar (`TaskDue`).
+    /// `task-due:`: how many days, or working days, after it opens each kind of task is due (kinds left out have no
+    /// due date). Under `calendar:` the count is on the council's calendar, due by the end of the local day
+    /// (`TaskDue`); working days need the calendar (`checkWorkingDays`).
     ///
     /// ```yaml
     /// task-due:
     ///   screen-contact: 3d
+    ///   decide-eligibility: 5wd
     ///   assess-needs: 28d
     /// ```
     static func readTaskDue(_ value: YAMLValue) throws(FileError) -> [TaskKind: PolicyDuration] {
@@ -15,10 +17,12 @@ extension PolicyFile {
         for kind in TaskKind.allCases {
             guard let entry = map.optional(kind.rawValue) else { continue }
             let duration = try entry.duration()
-            guard duration.months == 0, duration.seconds > 0, duration.seconds % 86_400 == 0 else {
+            let wholeDays = duration.workingDays == 0 && duration.seconds > 0 && duration.seconds % 86_400 == 0
+            guard duration.months == 0, wholeDays || duration.workingDays > 0 else {
                 throw entry.error(
                     .badValue, "'\(duration)' is not a whole number of days",
-                    hint: "give days or weeks, like 5d or 2w (a task is due that many days after it opens)")
+                    hint: "give days, weeks or working days, like 5d, 2w or 5wd (a task is due that many days after "
+                        + "it opens)")
             }
             due[kind] = duration
         }

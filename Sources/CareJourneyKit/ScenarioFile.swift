@@ -158,8 +158,7 @@ public enum ScenarioFile {
     private static func localDate(_ text: String, zone: String, _ value: YAMLValue) throws(FileError) -> Date {
         guard let timeZone = TimeZone(identifier: zone) else {
             throw value.error(
-                .badValue, "the time zone '\(zone)' cannot be loaded",
-                hint: "name a zone of the tz database, like Europe/London (Debian: apt-get install tzdata)")
+                .badValue, "the time zone '\(zone)' cannot be loaded", hint: CouncilCalendar.unloadableZone(zone))
         }
         let halves = text.split(separator: "T", omittingEmptySubsequences: false)
         let clock = halves.count == 2 ? halves[1].split(separator: ":", omittingEmptySubsequences: false) : []

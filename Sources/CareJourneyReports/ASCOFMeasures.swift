@@ -32,8 +32,8 @@ public struct ASCOFMeasures: Sendable {
     init(events: [ASCOFEvent], period: ReportPeriod, population18to64: Int?, population65: Int?) {
         self.period = period
         let people = Dictionary(grouping: events, by: \.person)
-        let first = CLDDate.calendarDay(of: period.start)
-        let last = CLDDate.calendarDay(of: period.end).adding(days: -1)
+        let first = CLDDate.calendarDay(of: period.start, in: period.calendar)
+        let last = CLDDate.calendarDay(of: period.end, in: period.calendar).adding(days: -1)
         var measures: [ASCOFMeasure] = []
         measures += Self.shortTermSupport(people, first, last)
         measures += Self.admissions(people, first, last, population: (population18to64, population65))

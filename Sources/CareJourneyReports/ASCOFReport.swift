@@ -18,12 +18,12 @@ public struct ASCOFReport: CaseHistoryReport {
     /// A report of `measured`.
     public init(measured: ReportPeriod) {
         self.measured = measured
-        let first = CLDDate.calendarDay(of: measured.start).adding(days: -400)
-        let last = CLDDate.calendarDay(of: measured.end).adding(days: 6)
+        let first = CLDDate.calendarDay(of: measured.start, in: measured.calendar).adding(days: -400)
+        let last = CLDDate.calendarDay(of: measured.end, in: measured.calendar).adding(days: 6)
         // Both days come from the calendar.
-        period = (try? ReportPeriod(from: first.text, to: last.text)) ?? measured
+        period = (try? ReportPeriod(from: first.text, to: last.text, in: measured.timeZone)) ?? measured
         cld = CLDReturn(period: period, laCode: "")
-        extractor = CLDEventExtractor(laCode: "", until: period.end)
+        extractor = CLDEventExtractor(laCode: "", period: period)
     }
 
     public mutating func add(_ history: CaseHistory) {

@@ -5,9 +5,9 @@ import Foundation
 /// format dd/mm/yyyy (no time stamp)", quoted by the Adult Social Care glossary); no public source gives Release 2's,
 /// so we keep it (docs/reporting.md).
 public enum CLDDate {
-    /// The day `date` falls on in England, `DD/MM/YYYY`.
-    public static func text(of date: Date) -> String {
-        let parts = ReportPeriod.calendar.dateComponents([.year, .month, .day], from: date)
+    /// The day `date` falls on in `calendar`'s zone (a report period's: the council's), `DD/MM/YYYY`.
+    public static func text(of date: Date, in calendar: Calendar) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return text(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0)
     }
 
@@ -24,9 +24,9 @@ public enum CLDDate {
         return CalendarDay(year: year, month: month, day: day)
     }
 
-    /// The calendar day `date` falls on in England.
-    public static func calendarDay(of date: Date) -> CalendarDay {
-        let parts = ReportPeriod.calendar.dateComponents([.year, .month, .day], from: date)
+    /// The calendar day `date` falls on in `calendar`'s zone (a report period's: the council's).
+    public static func calendarDay(of date: Date, in calendar: Calendar) -> CalendarDay {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
         // Every instant falls on a day of the Gregorian calendar.
         return CalendarDay(year: parts.year ?? 1900, month: parts.month ?? 1, day: parts.day ?? 1)
             ?? CalendarDay(year: 1900, month: 1, day: 1)!

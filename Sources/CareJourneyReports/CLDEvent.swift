@@ -32,7 +32,6 @@ public struct CLDEvent: Hashable, Sendable {
         values[.eventType] = type.rawValue
         values[.personID] = caseID.rawValue
         values[.clientType] = CLDCodes.clientType(clientType)
-        values[.startDate] = CLDDate.text(of: start)
     }
 
     /// The row of a carer the council knows only through `caseID`'s person: `id` names them, `since` is when they
@@ -58,7 +57,13 @@ public struct CLDEvent: Hashable, Sendable {
     /// Marks the event ended at `date` with its outcome.
     mutating func finish(at date: Date, outcome: CLDCodes.Outcome?) {
         end = date
-        values[.endDate] = CLDDate.text(of: date)
         values[.outcome] = outcome?.rawValue
+    }
+
+    /// Writes the start and end dates (`values[.startDate]`, `values[.endDate]`) as days on `calendar` (the report
+    /// period's: the council's zone).
+    mutating func writeDates(on calendar: Calendar) {
+        values[.startDate] = CLDDate.text(of: start, in: calendar)
+        values[.endDate] = end.map { CLDDate.text(of: $0, in: calendar) }
     }
 }

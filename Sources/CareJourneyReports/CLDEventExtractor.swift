@@ -11,11 +11,14 @@ public struct CLDEventExtractor: Sendable {
     public let laCode: String
     /// The first instant not read.
     public let until: Date
+    /// The calendar the rows' dates are days on: the report period's (the council's zone).
+    public let calendar: Calendar
 
-    /// Creates an extractor.
-    public init(laCode: String, until: Date) {
+    /// Creates an extractor reading up to the end of `period`, writing dates as days in its zone.
+    public init(laCode: String, period: ReportPeriod) {
         self.laCode = laCode
-        self.until = until
+        until = period.end
+        calendar = period.calendar
     }
 
     /// The case's events in the order they started; a carer known by association last.
@@ -39,10 +42,13 @@ public struct CLDEventExtractor: Sendable {
             event.values[.laCode] = laCode.isEmpty ? nil : laCode
             if event.type == .service && !event.isEnded { event.values[.outcome] = CLDCodes.Outcome.continuation.rawValue }
             guard event.type != nil else { return event }
+            event.writeDates(on: calendar)
             if let person {
-                Self.fill(&event, with: person, carerRelied: walk.carerKnownByAssociation != nil, until: until)
+                Self.fill(
+                    &event, with: person, carerRelied: walk.carerKnownByAssociation != nil,
+                    diedBefore: CLDDate.calendarDay(of: until, in: calendar))
             }
-            let key = Self.reference(of: event)
+            let key = Self.reference(of: event, on: calendar)
             seen[key, default: 0] += 1
             event.values[.eventReference] = seen[key] == 1 ? key : "\(key)-\(seen[key] ?? 1)"
             return event
@@ -51,7 +57,7 @@ public struct CLDEventExtractor: Sendable {
 
     /// A reference stable across runs: the person, the type, the start day, the client type and the type's own
     /// keys (route, assessment type, service type, component and mechanism, review reason).
-    static func reference(of event: CLDEvent) -> String {
+    static func reference(of event: CLDEvent, on calendar: Calendar) -> String {
         func code(_ column: CLDColumn) -> String {
             (event.values[column] ?? "").lowercased().filter { $0.isLetter || $0.isNumber }
         }
@@ -63,14 +69,15 @@ public struct CLDEventExtractor: Sendable {
         case .review: keys = [code(.reviewReason)]
         case nil: keys = []
         }
-        let day = ReportPeriod.day(of: event.start).replacingOccurrences(of: "-", with: "")
+        let day = ReportPeriod.day(of: event.start, calendar).replacingOccurrences(of: "-", with: "")
         let type = (event.type?.rawValue ?? "").prefix(3).uppercased()
         return ([event.caseID.rawValue, type, day, code(.clientType)] + keys).filter { !$0.isEmpty }
             .joined(separator: "/")
     }
 
-    /// The person's columns, from what is known of them now; a death after `until` is not the period's.
-    private static func fill(_ event: inout CLDEvent, with person: Person, carerRelied: Bool, until: Date) {
+    /// The person's columns, from what is known of them now; a death on or after `diedBefore` (the day `until`
+    /// falls on) is not the period's.
+    private static func fill(_ event: inout CLDEvent, with person: Person, carerRelied: Bool, diedBefore: CalendarDay) {
         let details = person.details ?? PersonDetails()
         let serviceUser = person.clientType == .adult
         fillName(&event, person.name)
@@ -80,7 +87,7 @@ public struct CLDEventExtractor: Sendable {
         event.values[.gender] = details.gender.map(CLDCodes.gender)
         event.values[.ethnicity] = details.ethnicity.map(CLDCodes.ethnicity)
         event.values[.dateOfBirth] = details.dateOfBirth.map(CLDDate.text(of:))
-        if let died = details.dateOfDeath, died < CLDDate.calendarDay(of: until) {
+        if let died = details.dateOfDeath, died < diedBefore {
             event.values[.dateOfDeath] = CLDDate.text(of: died)
         }
         event.values[.postcode] = details.postcode

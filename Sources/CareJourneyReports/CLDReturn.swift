@@ -71,9 +71,9 @@ public struct CLDReturn: Sendable {
     /// An empty return for `period`.
     public init(period: ReportPeriod, laCode: String) {
         self.period = period
-        extractor = CLDEventExtractor(laCode: laCode, until: period.end)
-        firstDay = CLDDate.text(of: period.start)
-        lastDay = CLDDate.text(of: period.end.addingTimeInterval(-1))
+        extractor = CLDEventExtractor(laCode: laCode, period: period)
+        firstDay = CLDDate.text(of: period.start, in: period.calendar)
+        lastDay = CLDDate.text(of: period.end.addingTimeInterval(-1), in: period.calendar)
     }
 
     /// Adds the rows of one case that count in the period.
@@ -133,7 +133,8 @@ public struct CLDReturn: Sendable {
     public func counts(_ event: CLDEvent) -> Bool {
         guard let type = event.type else { return false }
         if let died = event.values[.dateOfDeath].flatMap(CLDDate.day),
-            died < CLDDate.calendarDay(of: period.start) || died < CLDDate.calendarDay(of: event.start)
+            died < CLDDate.calendarDay(of: period.start, in: period.calendar)
+                || died < CLDDate.calendarDay(of: event.start, in: period.calendar)
         {
             return false
         }

@@ -1,14 +1,16 @@
 import CareJourneyCore
+import Foundation
 
 /// Financial quarters and the rolling years DHSC asks for: "submit rolling 12-month reporting periods on a quarterly
 /// basis" (`Main_tables/docs/methodology/3-submission-selection.md`), quarters of the financial year (Q1 April to June
 /// … Q4 January to March, `7.Dimension_tables.sql`).
 extension ReportPeriod {
     /// The twelve months to the end of financial quarter `name`, written `2026-27Q2` (the year the financial year
-    /// starts, the last two digits of the next, `Q` and the quarter): 1 October 2025 to 30 September 2026.
+    /// starts, the last two digits of the next, `Q` and the quarter): 1 October 2025 to 30 September 2026, as days
+    /// in `timeZone` (the policy's).
     ///
     /// - Throws: `ReportError` (`invalidPeriod`) for a name that is not a quarter written so.
-    public init(quarter name: String) throws(ReportError) {
+    public init(quarter name: String, in timeZone: TimeZone = england) throws(ReportError) {
         guard let (year, quarter) = Self.quarter(name) else {
             throw ReportError(
                 .invalidPeriod,
@@ -22,7 +24,7 @@ extension ReportPeriod {
         let startMonth = endMonth % 12 + 1
         let startYear = endMonth == 12 ? endYear : endYear - 1
         try self.init(
-            from: Self.dayText(startYear, startMonth, 1), to: Self.dayText(endYear, endMonth, lastDay))
+            from: Self.dayText(startYear, startMonth, 1), to: Self.dayText(endYear, endMonth, lastDay), in: timeZone)
     }
 
     /// The last `count` financial quarters that have ended by `day` (`YYYY-MM-DD`), latest first.

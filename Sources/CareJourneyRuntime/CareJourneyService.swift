@@ -110,9 +110,8 @@ public struct CareJourneyService: Sendable {
         guard TimeZone(identifier: identifier) != nil else {
             throw StoreError(
                 .unavailable,
-                "the time zone '\(identifier)' of policy '\(policy.id)' cannot be loaded, so deadlines cannot be "
-                    + "counted in the council's days; install the system's time zone database (Debian: apt-get "
-                    + "install tzdata, which scripts/setup does) and start again")
+                "policy '\(policy.id)': \(CouncilCalendar.unloadableZone(identifier)); deadlines cannot be counted "
+                    + "in the council's days, so the service does not start")
         }
     }
 
@@ -154,6 +153,11 @@ public struct CareJourneyService: Sendable {
             return
         }
         let clock = try clock(for: store)
+        if let calendar = policy.calendar?.calendar,
+            let warning = BankHolidayFile.endingWarning(for: calendar, today: calendar.day(of: clock.now()))
+        {
+            logger.warning("\(warning)", metadata: ["policy": "\(policy.id)"])
+        }
         let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }

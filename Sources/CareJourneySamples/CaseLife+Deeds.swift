@@ -211,7 +211,8 @@ extension CaseLife {
             }
         var name = event
         if let worker {
-            let request = TaskRequest(task, brief: TaskBrief(for: task, in: state), attempt: 1)
+            let request = TaskRequest(
+                task, brief: TaskBrief(for: task, in: state, calendar: policy.councilCalendar), attempt: 1)
             guard case .done(let answer, let named) = worker.answer(request, progress: { _ in }) else { return .skip }
             data = answer
             name = named.flatMap(EventName.init(rawValue:)) ?? event

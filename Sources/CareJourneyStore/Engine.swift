@@ -39,6 +39,9 @@ public final class Engine: Service, Sendable {
     private let committing = Mutex(())
     /// The figures counted from a snapshot, and `figureChanges` as it was when the snapshot was taken.
     private let figureBase = Mutex<(counted: StoreFigures, changesThen: StoreFigures)?>(nil)
+    /// Where the policy's bank holidays end (`CouncilCalendar.bankHolidaysEnd`), while no due date past it has been
+    /// warned of: the first one is logged, once a run.
+    private let bankHolidaysEnd: Mutex<Date?>
 
     /// How the engine has batched its work so far.
     public struct Statistics: Sendable, Equatable {
@@ -87,6 +90,7 @@ public final class Engine: Service, Sendable {
         self.logger = logger
         self.maxBatch = maxBatch
         policyFingerprint = policy.fingerprint
+        bankHolidaysEnd = Mutex(policy.calendar?.calendar.bankHolidaysEnd)
         try store.register(policy, current: true, at: clock.now())
     }
 
@@ -275,6 +279,39 @@ public final class Engine: Service, Sendable {
         for job in maintenance { job() }
     }
 
+    /// Logs, once a run, the first due date (a timer's or a task's) set past the end of the policy's bank holidays:
+    /// due days counted there knew no bank holidays. A lock and a comparison per effect until then; a lock after.
+    private func warnPastBankHolidays(_ committed: [CommittedEvent]) {
+        let found: (what: String, caseID: CaseID, due: Date)? = bankHolidaysEnd.withLock { end in
+            guard let limit = end else { return nil }
+            for event in committed {
+                for effect in event.effects {
+                    let (what, due): (String, Date?) =
+                        switch effect {
+                        case .setTimer(let name, let due): ("timer \(name.rawValue)", due)
+                        case .enqueue(let task): ("task \(task.id) (\(task.kind.rawValue))", task.due)
+                        default: ("", nil)
+                        }
+                    guard let due, due >= limit else { continue }
+                    end = nil
+                    return (what, event.state.id, due)
+                }
+            }
+            return nil
+        }
+        guard let found else { return }
+        let calendar = policy.councilCalendar
+        let holidays = calendar.bankHolidays
+        let lastYear: String = holidays.lastYear.map(String.init) ?? "?"
+        let due: String = calendar.deadlineDay(of: found.due).description
+        let message: String =
+            "\(found.what) of case \(found.caseID) is due on \(due), after \(lastYear), the last year the bank "
+            + "holidays '\(holidays.name)' cover: due days counted there know no bank holidays (weekends and closure "
+            + "days still count); refresh them with `carejourney calendar import`, then `carejourney policy apply` "
+            + "(docs/policy-files.md#bank-holidays). Warned once a run."
+        logger.warning("\(message)", metadata: ["case": "\(found.caseID)"])
+    }
+
     private func commit(
         _ commands: [(Command, IdempotencyKey?)], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
         notes: [StoreNote], reads: [AccessRecord], recorded: [@Sendable (Result<Void, StoreError>) -> Void]
@@ -310,6 +347,7 @@ public final class Engine: Service, Sendable {
                     "a correction's old value may stay in the WAL until the next checkpoint: readers held it")
             }
             for (answer, result) in zip(answers, results) { answer(result.map(\.result)) }
+            warnPastBankHolidays(committed)
             if !committed.isEmpty {
                 for observer in observers.withLock({ $0 }) { observer(committed) }
             }

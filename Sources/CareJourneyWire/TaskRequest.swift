@@ -20,6 +20,10 @@ public struct TaskRequest: Sendable, Equatable {
     public var createdAt: Date
     /// When the work is due, where the journey says (a review's due date for its reminder).
     public var due: Date?
+    /// The last day `due` includes on the council's calendar, in `timeZone`: the day a reminder names.
+    public var dueDay: LocalDate?
+    /// The council's time zone (`Europe/London`), when there is a due date.
+    public var timeZone: String?
     /// A short qualifier, such as the review's type; never personal data.
     public var detail: String?
     /// The personal data this kind of task needs, and no more.
@@ -27,7 +31,7 @@ public struct TaskRequest: Sendable, Equatable {
 
     public init(
         task: String, caseID: String, queue: String, kind: String, attempt: Int, createdAt: Date, due: Date?,
-        detail: String?, brief: [String: JSONValue]
+        detail: String?, brief: [String: JSONValue], dueDay: LocalDate? = nil, timeZone: String? = nil
     ) {
         self.task = task
         self.caseID = caseID
@@ -36,6 +40,8 @@ public struct TaskRequest: Sendable, Equatable {
         self.attempt = attempt
         self.createdAt = createdAt
         self.due = due
+        self.dueDay = dueDay
+        self.timeZone = timeZone
         self.detail = detail
         self.brief = brief
     }
@@ -44,7 +50,8 @@ public struct TaskRequest: Sendable, Equatable {
     public init(_ task: CareTask, brief: TaskBrief, attempt: Int) {
         self.init(
             task: task.id.description, caseID: task.id.caseID.rawValue, queue: task.queue, kind: task.kind.rawValue,
-            attempt: attempt, createdAt: task.createdAt, due: brief.due, detail: task.detail, brief: brief.fields)
+            attempt: attempt, createdAt: task.createdAt, due: brief.due, detail: task.detail, brief: brief.fields,
+            dueDay: brief.dueDay, timeZone: brief.timeZone)
     }
 
     /// The JSON body.
@@ -53,6 +60,8 @@ public struct TaskRequest: Sendable, Equatable {
             "task": .string(task), "case": .string(caseID), "queue": .string(queue), "kind": .string(kind),
             "attempt": .number(Double(attempt)), "createdAt": .string(ISO8601Text.format(createdAt)),
             "due": due.map { .string(ISO8601Text.format($0)) } ?? .null,
+            "dueDay": dueDay.map { .string($0.description) } ?? .null,
+            "timeZone": timeZone.map(JSONValue.string) ?? .null,
             "detail": detail.map(JSONValue.string) ?? .null,
             "brief": .object(brief),
         ]).serialized()
@@ -70,11 +79,15 @@ public struct TaskRequest: Sendable, Equatable {
         }
         var brief: [String: JSONValue] = [:]
         if case .object(let given)? = fields["brief"] { brief = given }
+        let dueDay = fields.optionalString("dueDay")
+        if let dueDay, LocalDate(dueDay) == nil {
+            throw WireError("a task request's dueDay is not a day (YYYY-MM-DD): \(dueDay)")
+        }
         return TaskRequest(
             task: try fields.string("task"), caseID: try fields.string("case"), queue: try fields.string("queue"),
             kind: try fields.string("kind"), attempt: Int(attempt), createdAt: createdAt,
             due: fields.optionalString("due").flatMap(ISO8601Text.parse), detail: fields.optionalString("detail"),
-            brief: brief)
+            brief: brief, dueDay: dueDay.flatMap(LocalDate.init), timeZone: fields.optionalString("timeZone"))
     }
 }
 

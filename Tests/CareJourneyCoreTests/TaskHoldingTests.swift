@@ -13,7 +13,8 @@ import Testing
             uniqueKeysWithValues: Set(policy.queues.values).map { queue in
                 (queue, ["brokerage", "advocacy", "dp-monitoring", "review-reminders"].contains(queue) ? .workers : .people)
             })
-        policy.taskDue = [.screenContact: .days(3), .assessNeeds: .days(28)]
+        policy.taskDue = [.screenContact: .days(3), .assessNeeds: .days(28), .decideEligibility: .workingDays(5)]
+        policy.calendar = Policy.CalendarRules(calendar: london)
         return policy
     }()
 
@@ -23,18 +24,46 @@ import Testing
         return (ada, try #require(ada.state.openTask(.screenContact)))
     }
 
+    /// Opened at 09:00 GMT on Monday 5 January 2026, "3d" is due by the end of Thursday 8 January on the council's
+    /// calendar (not at 09:00 on the Thursday, as the count on the clock had it before the calendar).
     @Test func aTaskIsDueWhenThePolicySaysAndOverdueAfter() throws {
         let (ada, screening) = try contacted()
-        #expect(screening.due == t0.addingTimeInterval(days(3)))
+        let endOfThursday = Date(timeIntervalSince1970: 1_767_916_800)  // 2026-01-09T00:00:00Z
+        #expect(screening.due == endOfThursday)
         #expect(TaskDue.due(of: .screenContact, openedAt: t0, policy: Self.policy) == screening.due)
-        #expect(!TaskDue.isOverdue(screening.due, at: t0.addingTimeInterval(days(3))))
-        #expect(TaskDue.isOverdue(screening.due, at: t0.addingTimeInterval(days(3) + 1)))
-        // A kind the policy gives no due date has none, and is never overdue.
+        #expect(!TaskDue.isOverdue(screening.due, at: endOfThursday))
+        #expect(TaskDue.isOverdue(screening.due, at: endOfThursday.addingTimeInterval(1)))
+        // Opened at 23:59 on the Monday, it is due on the same day.
+        let lateMonday = t0.addingTimeInterval(hours(14) + 59 * 60)
+        #expect(TaskDue.due(of: .screenContact, openedAt: lateMonday, policy: Self.policy) == endOfThursday)
         var later = ada
         later.send("start-assessment")
-        #expect(later.state.openTask(.assessNeeds)?.due == later.now.addingTimeInterval(days(28)))
+        #expect(later.state.openTask(.assessNeeds)?.due == endOfThursday.addingTimeInterval(days(25)))
+        // A kind the policy gives no due date has none, and is never overdue.
         #expect(TaskDue.due(of: .planSupport, openedAt: t0, policy: Self.policy) == nil)
         #expect(!TaskDue.isOverdue(nil, at: t0))
+    }
+
+    /// Without `calendar:` a policy's deadlines are exact instants, and so are its tasks' due dates.
+    @Test func withoutACalendarATaskIsDueToTheSecond() {
+        var policy = Self.policy
+        policy.calendar = nil
+        #expect(TaskDue.due(of: .screenContact, openedAt: t0, policy: policy) == t0.addingTimeInterval(days(3)))
+    }
+
+    /// "Within 5 working days" of 16:55 on Wednesday 23 December 2026 skips Christmas Day, the weekend, Boxing Day's
+    /// substitute (Monday 28th) and New Year's Day: the 24th, 29th, 30th, 31st and Monday 4 January 2027, due by the
+    /// end of that day.
+    @Test func workingDaysSkipBankHolidays() {
+        let openedAt = instant("2026-12-23T16:55:00Z")
+        #expect(
+            TaskDue.due(of: .decideEligibility, openedAt: openedAt, policy: Self.policy)
+                == instant("2027-01-05T00:00:00Z"))
+        // Across the spring change of the clocks: from Monday 23 March 2026, 5 working days end on Monday 30 March,
+        // a day on BST, at 23:00 UTC.
+        #expect(
+            TaskDue.due(of: .decideEligibility, openedAt: instant("2026-03-23T10:00:00Z"), policy: Self.policy)
+                == instant("2026-03-30T23:00:00Z"))
     }
 
     @Test func takingMakesATaskTheSendersAndOthersSeeWho() throws {

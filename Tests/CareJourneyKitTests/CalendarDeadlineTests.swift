@@ -10,9 +10,17 @@ struct CalendarCase {
     var state = CaseState(id: "ada")
     let policy: Policy
 
-    /// Contact to sign-off, every event at `signedOff`.
+    /// Contact to sign-off under a shipped council's policy, every event at `signedOff`.
     init(_ council: String, signedOff: Date) throws {
-        policy = try shippedPolicy(council)
+        try self.init(policy: try shippedPolicy(council), signedOff: signedOff)
+    }
+
+    /// A case with no events yet, under `policy`.
+    init(policy: Policy) { self.policy = policy }
+
+    /// Contact to sign-off under `policy`, every event at `signedOff`.
+    init(policy: Policy, signedOff: Date) throws {
+        self.policy = policy
         try send(.contact, ["name": "Ada", "clientType": "adult", "route": "gp"], at: signedOff)
         for step in EventCatalog.pathToDelivery { try send(step.name, step.data, at: signedOff) }
     }
@@ -158,6 +166,38 @@ struct CalendarCase {
         #expect(
             result.entries(.timerSet, "review.first-formal.due").first?.readableLine(in: calendar).contains(
                 "review.first-formal.due         due 2026-11-06 00:00 GMT") == true)
+    }
+
+    /// The shipped policies' task due dates are local days too: a contact at 23:30 GMT on Saturday 28 March 2026, the
+    /// night the clocks go forward, is to be screened within 3 days: by the end of Tuesday 31 March, BST.
+    @Test func aTaskIsDueByTheEndOfItsLocalDay() throws {
+        var ada = CalendarCase(policy: try shippedPolicy())
+        try ada.send(.contact, ["name": "Ada", "clientType": "adult", "route": "gp"], at: date("2026-03-28T23:30:00Z"))
+        #expect(ada.state.openTask(.screenContact)?.due == date("2026-03-31T23:00:00Z"))
+    }
+
+    /// A review reminder's brief names the due day on the council's calendar, and its zone, beside the instant:
+    /// signed off at 00:30 BST on 10 September 2026, the reminder says 5 November, not the UTC instant's 6 November.
+    /// Under a council in New York the same instant is 19:30 on 9 September there: due by the end of 4 November, EST.
+    @Test func aReminderBriefCarriesTheLocalDueDayAndTheZone() throws {
+        func brief(_ policy: Policy) throws -> TaskBrief {
+            var ada = try CalendarCase(policy: policy, signedOff: date("2026-09-09T23:30:00Z"))
+            try ada.fire(.reviewFirstFormalOpens)
+            try ada.fire(.reviewFirstFormalReminder)
+            let reminder = try #require(ada.state.openTask(.reviewReminder))
+            return TaskBrief.forWorker(reminder, in: ada.state, calendar: policy.councilCalendar)
+        }
+        let london = try brief(shippedPolicy())
+        #expect(london.due == date("2026-11-06T00:00:00Z"))
+        #expect(london.dueDay == LocalDate(year: 2026, month: 11, day: 5))
+        #expect(london.timeZone == "Europe/London")
+        var newYork = try shippedPolicy()
+        newYork.calendar?.calendar = CouncilCalendar(
+            timeZone: try #require(TimeZone(identifier: "America/New_York")), bankHolidays: .none)
+        let american = try brief(newYork)
+        #expect(american.due == date("2026-11-05T05:00:00Z"))
+        #expect(american.dueDay == LocalDate(year: 2026, month: 11, day: 4))
+        #expect(american.timeZone == "America/New_York")
     }
 
     /// `policy apply` from a policy without a calendar to the shipped one moves the pending review timers to the

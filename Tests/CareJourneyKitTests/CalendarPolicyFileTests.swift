@@ -49,13 +49,36 @@ import CareJourneyTestSupport
         #expect(try parse(calendar: "").calendar == nil)
     }
 
+    /// Zones come from ICU's data in Swift's Foundation (docs/operations.md#time-zones): a name it lacks is refused
+    /// with its line, the data's version and no fall-back to GMT.
     @Test func aZoneTheSystemCannotLoadIsRefusedWithItsLine() throws {
-        let zone = try error(calendar: "calendar:\n  time-zone: Europe/Londn\n")
-        #expect(zone.code == .badValue)
-        #expect(zone.key == "calendar.time-zone")
-        #expect(zone.message == "the time zone 'Europe/Londn' cannot be loaded")
-        #expect(zone.hint?.contains("tzdata") == true && zone.hint?.contains("never falls back to GMT") == true)
-        #expect(zone.line != nil)
+        for name in ["Europe/Londn", "Europe/Nowhere"] {
+            let zone = try error(calendar: "calendar:\n  time-zone: \(name)\n")
+            #expect(zone.code == .badValue)
+            #expect(zone.key == "calendar.time-zone")
+            #expect(zone.message == "the time zone '\(name)' cannot be loaded")
+            #expect(zone.hint?.contains("ICU's, tz \(TimeZone.timeZoneDataVersion)") == true)
+            #expect(zone.hint?.contains("never falls back to GMT") == true)
+            #expect(zone.line == 28)
+        }
+    }
+
+    /// `policy check` and `serve` warn when the bank holidays end within 12 months of today, or have ended, naming
+    /// the calendar, the last year and the refresh command; `none` never warns.
+    @Test func bankHolidaysEndingSoonAreWarnedOf() throws {
+        let calendar = try #require(try shippedPolicy().calendar?.calendar)
+        #expect(BankHolidayFile.endingWarning(for: calendar, today: LocalDate("2029-12-31")!) == nil)
+        let soon = try #require(BankHolidayFile.endingWarning(for: calendar, today: LocalDate("2030-03-01")!))
+        #expect(
+            soon.hasPrefix(
+                "the bank holidays 'england-and-wales' of calendar Europe/London end with 2030 (the last year they "
+                    + "cover), within 12 months of 2030-03-01: due days after 2030-12-31 will count no bank holidays"))
+        #expect(soon.contains("carejourney calendar import bank-holidays.json --output FILE"))
+        let ended = try #require(BankHolidayFile.endingWarning(for: calendar, today: LocalDate("2031-01-01")!))
+        #expect(ended.contains("ended with 2030 (the last year they cover): due days after 2030-12-31 count no bank"))
+        let none = CouncilCalendar(timeZone: calendar.timeZone, bankHolidays: .none)
+        #expect(BankHolidayFile.endingWarning(for: none, today: LocalDate("2040-01-01")!) == nil)
+        #expect(calendar.bankHolidaysEnd == (try Date("2031-01-01T00:00:00Z", strategy: .iso8601)))
     }
 
     @Test func badCalendarValuesAreNamed() throws {

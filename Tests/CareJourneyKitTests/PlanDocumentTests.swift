@@ -15,7 +15,7 @@ import CareJourneyTestSupport
     @Test func theCopyIsAnAccessibleDocumentFromTheCasesOwnData() throws {
         let state = try ada()
         let copy = try #require(PlanCopy(of: state, at: date("2027-01-11T09:00:00Z")))
-        let html = PlanDocument(copy).html
+        let html = PlanDocument(copy, calendar: try shippedPolicy().councilCalendar).html
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en-GB\">"))
         #expect(html.contains("<h1>Care and support plan for Ada Lovelace</h1>"))
         #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/plan.css\">"))
@@ -37,11 +37,23 @@ import CareJourneyTestSupport
         #expect(!html.contains("style=") && !html.contains("<style") && !html.contains("<script"))
     }
 
+    /// The document's dates are the council's days: 25 hours apart, Kiritimati's and Pago Pago's days always differ.
+    @Test func datesAreDaysOnTheCouncilsCalendar() throws {
+        let copy = try #require(PlanCopy(of: try ada(), at: date("2027-01-11T09:00:00Z")))
+        for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+            let calendar = CouncilCalendar(timeZone: try #require(TimeZone(identifier: zone)), bankHolidays: .none)
+            let html = PlanDocument(copy, calendar: calendar).html
+            let days = "\(calendar.day(of: copy.signedOffAt)); this copy made \(calendar.day(of: copy.madeAt))"
+            #expect(html.contains("Signed off \(days)"), "\(zone)")
+        }
+    }
+
     @Test func textFromTheCaseIsEscaped() throws {
         var state = try ada()
         state.person?.name = "Ada <b>Lovelace</b> & \"friends\""
         state.signedOffPlan?.importantTo = "<script>alert(1)</script>"
-        let html = PlanDocument(try #require(PlanCopy(of: state, at: date("2027-01-11T09:00:00Z")))).html
+        let copy = try #require(PlanCopy(of: state, at: date("2027-01-11T09:00:00Z")))
+        let html = PlanDocument(copy, calendar: try shippedPolicy().councilCalendar).html
         #expect(html.contains("Ada &lt;b&gt;Lovelace&lt;/b&gt; &amp; &quot;friends&quot;"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<script>"))
@@ -52,7 +64,7 @@ import CareJourneyTestSupport
         let task = CareTask(
             id: TaskID(caseID: state.id, number: 99), kind: .sendPlanCopy, queue: "notifications",
             createdAt: date("2027-01-11T09:00:00Z"))
-        let brief = TaskBrief.forWorker(task, in: state)
+        let brief = TaskBrief.forWorker(task, in: state, calendar: try shippedPolicy().councilCalendar)
         guard case .string(let html)? = brief.fields["html"] else {
             Issue.record("no html in the brief")
             return
@@ -60,6 +72,7 @@ import CareJourneyTestSupport
         #expect(html.contains("Care and support plan for Ada Lovelace"))
         #expect(brief.fields["recipients"] == ["Ada Lovelace", "her daughter"])
         let other = CareTask(id: task.id, kind: .findProvider, queue: "brokerage", createdAt: task.createdAt)
-        #expect(TaskBrief.forWorker(other, in: state).fields["html"] == nil)
+        let calendar = try shippedPolicy().councilCalendar
+        #expect(TaskBrief.forWorker(other, in: state, calendar: calendar).fields["html"] == nil)
     }
 }

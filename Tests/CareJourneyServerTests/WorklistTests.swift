@@ -73,8 +73,9 @@ import CareJourneyTestSupport
                 #expect(try await manager.post("/api/cases", contact).status == 201)
                 clock.advance(by: 3600)
             }
-            // Three days and five hours on, the first five screenings (due in three days) are overdue.
-            clock.advance(by: 3 * 86_400 + 5 * 3600 - 30 * 3600)
+            // Screenings are due by the end of the third day after the day they opened (the council's calendar): at
+            // 01:00 on 9 January those opened on 5 January (C-1 to C-15) are overdue, those of the 6th are not.
+            clock.advance(by: 3 * 86_400 + 16 * 3600 - 30 * 3600)
             let first = try await manager.get("/work/queues/practice").text
             #expect(first.contains("Queue: practice: 30 tasks, page 1 of 2"))
             #expect(first.contains("<tr data-task=\"C-1#1\" class=\"overdue\">"))

@@ -36,13 +36,14 @@ public struct LiveServer: Sendable {
     }
 
     /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`; on
-    /// the store in `directory`, if given, or a new one), runs `body` against it, then stops it.
+    /// the store in `directory`, if given, or a new one; under `policy`, or the shipped Derbyshire one), runs `body`
+    /// against it, then stops it.
     public static func with<T: Sendable>(
         sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
         publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil, directory: String? = nil,
-        planProfile: SimulationProfile? = nil, _ body: @Sendable (LiveServer) async throws -> T
+        planProfile: SimulationProfile? = nil, policy: Policy? = nil, _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
-        let policy = try shippedPolicy()
+        let policy = try policy ?? shippedPolicy()
         let directory = directory ?? temporaryDirectory()
         var options = CareJourneyService.Options(
             dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,

@@ -54,6 +54,7 @@ final class Dashboard: Sendable {
     func addRoutes<Context: RequestContext>(
         to router: Router<Context>, viewer: @escaping @Sendable (Request, Context) -> Viewer
     ) {
+        router.add(middleware: UKTime.Middleware(calendar: engine.policy.councilCalendar))
         router.get("/") { request, context in try await self.overview(viewer(request, context)) }
         router.get("/cases") { request, context in
             try await self.cases(FormData(request.uri.query ?? ""), viewer(request, context))
@@ -195,7 +196,9 @@ final class Dashboard: Sendable {
                         main: "<p>This case has no signed-off plan yet. <a href=\"/cases/\(id.rawValue)\">Back to the case</a>.</p>"),
                     status: 404)
             }
-            return .raw(Data(PlanDocument(copy).html.utf8), status: 200, contentType: "text/html; charset=utf-8")
+            return .raw(
+                Data(PlanDocument(copy, calendar: engine.policy.councilCalendar).html.utf8), status: 200,
+                contentType: "text/html; charset=utf-8")
         }
     }
 

@@ -60,7 +60,7 @@ final class ReviewTimelinessService: Service, Sendable {
     /// Makes the figures now and keeps them; a store that cannot be read leaves the last figures in place.
     func refresh() async {
         let now = clock.now()
-        let period = ReportPeriod.year(endingAt: now)
+        let period = ReportPeriod.year(endingAt: now, in: calendar.timeZone)
         do {
             let figures = try await store.reduceHistories(
                 activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now, calendar: calendar)

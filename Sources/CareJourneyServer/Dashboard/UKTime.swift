@@ -1,12 +1,30 @@
 import CareJourneyCore
 import Foundation
+import Hummingbird
 
-/// Dates and durations as people in an English council read them: UK format, UK time, with the zone's name (GMT or
-/// BST) beside a time. `serve` refuses to start when the system cannot load the zone.
+/// Dates and durations as people in an English council read them: UK format, on the council's clocks (the policy's
+/// `calendar.time-zone`, Europe/London by default), with the zone's name (GMT or BST), or its offset where the zone
+/// has no name in British English (`-05:00`), beside a time. `serve` refuses to start when the system cannot load the
+/// zone.
 enum UKTime {
-    private static let zone = TimeZone(identifier: Policy.defaultTimeZone) ?? .gmt
-    private static let calendar = CouncilCalendar(timeZone: zone, bankHolidays: .none)
+    /// The council's calendar, whose zone every date on a page is shown in: the policy's, bound for each dashboard
+    /// request by `Middleware`; Europe/London without bank holidays outside a request (a test's).
+    @TaskLocal static var calendar = CouncilCalendar(
+        timeZone: TimeZone(identifier: Policy.defaultTimeZone) ?? .gmt, bankHolidays: .none)
+    private static var zone: TimeZone { calendar.timeZone }
     private static let locale = Locale(identifier: "en_GB")
+
+    /// Shows the dates of every request it passes in `calendar`'s zone (the policy's): the dashboard adds it before
+    /// its routes.
+    struct Middleware<Context: RequestContext>: RouterMiddleware {
+        let calendar: CouncilCalendar
+
+        func handle(
+            _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        ) async throws -> Response {
+            try await UKTime.$calendar.withValue(calendar) { try await next(request, context) }
+        }
+    }
 
     /// `3 Dec 2026`.
     static func day(_ date: Date) -> String {
