@@ -19,16 +19,22 @@ extension Policy {
         public var reminders: NonWorkingDay
         /// Where an escalation that would fall on a non-working day goes.
         public var escalations: NonWorkingDay
+        /// Whether people's tasks are due by the end of the local day their `task-due:` count reaches, counted on
+        /// this calendar (`task-due: local-days`). `nil` (the default, `exact`): at the instant the count ends, as
+        /// policies written before the key meant — so that histories recorded under such a policy replay as they
+        /// were recorded (`store verify`), a change of meaning comes only with a policy that says so.
+        public var tasksDueInLocalDays: Bool?
 
         /// Creates the rules.
         public init(
             calendar: CouncilCalendar, localDays: [TimerName] = [], reminders: NonWorkingDay = .keep,
-            escalations: NonWorkingDay = .keep
+            escalations: NonWorkingDay = .keep, tasksDueInLocalDays: Bool? = nil
         ) {
             self.calendar = calendar
             self.localDays = localDays
             self.reminders = reminders
             self.escalations = escalations
+            self.tasksDueInLocalDays = tasksDueInLocalDays
         }
 
         /// Whether `timer`, given `duration`, is counted in local days.

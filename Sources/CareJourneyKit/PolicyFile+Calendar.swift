@@ -6,7 +6,7 @@ import Foundation
 extension PolicyFile {
     static func readCalendar(_ value: YAMLValue) throws(FileError) -> Policy.CalendarRules {
         let map = try value.mapping(allowed: [
-            "time-zone", "bank-holidays", "closures", "local-days", "reminders", "escalations",
+            "time-zone", "bank-holidays", "closures", "local-days", "reminders", "escalations", "task-due",
         ])
         let zoneValue = map.optional("time-zone")
         let identifier = try zoneValue?.string() ?? Policy.defaultTimeZone
@@ -25,7 +25,16 @@ extension PolicyFile {
                 closures: closures),
             localDays: localDays ?? [],
             reminders: try map.optional("reminders")?.choice(Policy.NonWorkingDay.self) ?? .keep,
-            escalations: try map.optional("escalations")?.choice(Policy.NonWorkingDay.self) ?? .keep)
+            escalations: try map.optional("escalations")?.choice(Policy.NonWorkingDay.self) ?? .keep,
+            tasksDueInLocalDays: try map.optional("task-due")?.choice(TaskDueCount.self) == .localDays ? true : nil)
+    }
+
+    /// `task-due:` in `calendar:`: how people's tasks' `task-due:` counts are counted.
+    enum TaskDueCount: String, Choice {
+        /// To the instant (the default).
+        case exact
+        /// To the end of the local day, on the council's calendar.
+        case localDays = "local-days"
     }
 
     /// `bank-holidays:`: a shipped list's name (`england-and-wales`, the default, or `none`), or a bank-holiday file's

@@ -14,7 +14,7 @@ import Testing
                 (queue, ["brokerage", "advocacy", "dp-monitoring", "review-reminders"].contains(queue) ? .workers : .people)
             })
         policy.taskDue = [.screenContact: .days(3), .assessNeeds: .days(28), .decideEligibility: .workingDays(5)]
-        policy.calendar = Policy.CalendarRules(calendar: london)
+        policy.calendar = Policy.CalendarRules(calendar: london, tasksDueInLocalDays: true)
         return policy
     }()
 
@@ -49,6 +49,15 @@ import Testing
         var policy = Self.policy
         policy.calendar = nil
         #expect(TaskDue.due(of: .screenContact, openedAt: t0, policy: policy) == t0.addingTimeInterval(days(3)))
+    }
+
+    /// A calendar that does not say `task-due: local-days` keeps the exact count its tasks had when they were
+    /// recorded, so a history written under it replays to the same due dates (and `store verify` finds it clean).
+    @Test func aCalendarWithoutTheKeyCountsTasksToTheSecond() {
+        var policy = Self.policy
+        policy.calendar?.tasksDueInLocalDays = nil
+        #expect(TaskDue.due(of: .screenContact, openedAt: t0, policy: policy) == t0.addingTimeInterval(days(3)))
+        #expect(policy.calendar != nil)
     }
 
     /// "Within 5 working days" of 16:55 on Wednesday 23 December 2026 skips Christmas Day, the weekend, Boxing Day's
