@@ -7,7 +7,7 @@ order, and who did it). The screenshots docs/dashboard.md shows are saved on the
 import re
 import time
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -43,11 +43,16 @@ class Walk:
         """Presses a link or button with Enter and waits for the page it leads to. A part of the page that live
         updates swapped meanwhile is found again."""
         old = self.find("html")
-        for _ in range(5):
+        for attempt in range(5):
             try:
                 (within or self.browser).find_element(By.CSS_SELECTOR, css).send_keys(Keys.ENTER)
                 break
-            except StaleElementReferenceException:
+            except WebDriverException as error:
+                # Swapped between finding and pressing: Selenium says stale, or Chrome that the node "does not belong
+                # to the document". Anything else, or five in a row, is a failure.
+                swapped = isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+                if not swapped or attempt == 4:
+                    raise
                 time.sleep(0.2)
         WebDriverWait(self.browser, 15).until(ready.staleness_of(old))
         return self.wait_for_page()
