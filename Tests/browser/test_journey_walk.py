@@ -42,7 +42,7 @@ class Walk:
     def press(self, css, within=None):
         """Presses a link or button with Enter and waits for the page it leads to. A part of the page that live
         updates swapped meanwhile is found again."""
-        old = self.find("html")
+        self.browser.execute_script("window.walkStillHere = true;")
         for attempt in range(5):
             try:
                 (within or self.browser).find_element(By.CSS_SELECTOR, css).send_keys(Keys.ENTER)
@@ -54,8 +54,19 @@ class Walk:
                 if not swapped or attempt == 4:
                     raise
                 time.sleep(0.2)
-        WebDriverWait(self.browser, 15).until(ready.staleness_of(old))
+        WebDriverWait(self.browser, 15).until(self.left_the_page)
         return self.wait_for_page()
+
+    @staticmethod
+    def left_the_page(driver):
+        """True once the window holds a new document: the mark `press` left on the old one is gone. Asked of the
+        window, not of an element, so Chrome's words for an element of a replaced document ("stale", "does not belong
+        to the document") never reach the wait; while the new document is loading the question may fail, and is asked
+        again."""
+        try:
+            return driver.execute_script("return window.walkStillHere !== true;")
+        except WebDriverException:
+            return False
 
     def type(self, name, text):
         field = self.find(f"[name='{name}']")
