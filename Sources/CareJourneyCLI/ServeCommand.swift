@@ -104,7 +104,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = parseAddress(http)!
         let named = try policy.map(loadPolicy)
-        let fallback = try PolicyOption.loadDefault()
+        // The shipped policy stands in only when none is named (the store's own, if it has one, comes first): a
+        // service run with --policy outside a checkout needs no shipped file.
+        let fallback = try named == nil ? PolicyFile.findShipped().map(loadPolicy) : nil
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info

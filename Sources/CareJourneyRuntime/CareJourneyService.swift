@@ -20,8 +20,8 @@ public struct CareJourneyService: Sendable {
         public var dataDirectory: String
         /// The policy named on the command line, if one was.
         public var policy: Policy?
-        /// The policy to use when none is named and the store has none yet.
-        public var defaultPolicy: Policy
+        /// The policy to use when none is named and the store has none yet (none: such a store is refused).
+        public var defaultPolicy: Policy?
         public var host: String
         public var port: Int
         /// Run the clock this many times faster than the wall clock (for demos and tests).
@@ -54,7 +54,7 @@ public struct CareJourneyService: Sendable {
         public var afterSeeding: (@Sendable (Engine, Date) async throws -> Void)?
 
         public init(
-            dataDirectory: String, policy: Policy?, defaultPolicy: Policy, host: String = "127.0.0.1", port: Int = 8080,
+            dataDirectory: String, policy: Policy?, defaultPolicy: Policy?, host: String = "127.0.0.1", port: Int = 8080,
             timeScale: Double? = nil, population: SamplePopulation? = nil,
             onSeedingProgress: @escaping @Sendable (SamplePopulation.Progress) -> Void = { _ in },
             broker: BrokerOptions? = nil, tokens: TokenFile? = nil, clock: (any CareClock)? = nil,
@@ -85,8 +85,9 @@ public struct CareJourneyService: Sendable {
     }
 
     /// The policy to run under: the one named, which must be the store's own if it has one (a change goes
-    /// through `policy apply`, which retimes running cases); otherwise the store's; otherwise the default.
-    public static func choosePolicy(named: Policy?, stored: Policy?, fallback: Policy, dataDirectory: String)
+    /// through `policy apply`, which retimes running cases); otherwise the store's; otherwise the default, when
+    /// there is one.
+    public static func choosePolicy(named: Policy?, stored: Policy?, fallback: Policy?, dataDirectory: String)
         throws(StoreError) -> Policy
     {
         switch (named, stored) {
@@ -98,7 +99,14 @@ public struct CareJourneyService: Sendable {
                     + "--data-dir \(dataDirectory) --dry-run`, then without --dry-run")
         case (let named?, _): return named
         case (nil, let stored?): return stored
-        case (nil, nil): return fallback
+        case (nil, nil):
+            guard let fallback else {
+                throw StoreError(
+                    .unavailable,
+                    "the store in \(dataDirectory) has no policy yet and none was given: pass --policy FILE "
+                        + "(a council's policy file, like workflows/derbyshire.yaml)")
+            }
+            return fallback
         }
     }
 

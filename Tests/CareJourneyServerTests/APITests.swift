@@ -1,6 +1,7 @@
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyRuntime
+import CareJourneyStore
 import Foundation
 import Testing
 import Yams
@@ -296,5 +297,12 @@ import CareJourneyTestSupport
             try CareJourneyService.choosePolicy(
                 named: derbyshire, stored: wiltshire, fallback: derbyshire, dataDirectory: "d")
         }
+        #expect(
+            try CareJourneyService.choosePolicy(named: nil, stored: wiltshire, fallback: nil, dataDirectory: "d")
+                == wiltshire)
+        let none = #expect(throws: StoreError.self) {
+            try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: nil, dataDirectory: "d")
+        }
+        #expect(none?.message.contains("pass --policy FILE") == true)
     }
 }
