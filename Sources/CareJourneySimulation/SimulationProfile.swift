@@ -305,4 +305,19 @@ extension SimulationProfile {
         profile.caseload.inDelivery = 0
         return profile
     }
+
+    /// The profile for a sample of `fraction` of the council: new contacts and every team's staff in proportion, so
+    /// that the sample's work queues behind the same capacity per case (`WeeklyFigures.scaled(by:)` brings the
+    /// figures back to the whole council's).
+    public func sampled(_ fraction: Double) -> SimulationProfile {
+        var profile = self
+        profile.arrivals.perWeek *= fraction
+        profile.caseload.inDelivery = Int((Double(profile.caseload.inDelivery) * fraction).rounded())
+        profile.teams = profile.teams.mapValues { team in
+            var scaled = team
+            scaled.staff *= fraction
+            return scaled
+        }
+        return profile
+    }
 }

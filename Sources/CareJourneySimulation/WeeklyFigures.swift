@@ -60,6 +60,25 @@ public struct WeeklyFigures: Codable, Sendable, Hashable {
     /// The queues, in name order.
     public var queueNames: [String] { queues.keys.sorted() }
 
+    /// A sample's figures as the whole council's: every count of cases, tasks and reviews multiplied by `factor`
+    /// (the whole caseload over the sample's) and rounded. The refusals and events applied stay the run's own.
+    public func scaled(by factor: Double) -> WeeklyFigures {
+        func scale(_ values: [Int]) -> [Int] { values.map { Int((Double($0) * factor).rounded()) } }
+        var figures = self
+        figures.queues = queues.mapValues { queue in
+            QueueFigures(
+                created: scale(queue.created), done: scale(queue.done), waiting: scale(queue.waiting),
+                overdue: scale(queue.overdue))
+        }
+        figures.reviews = ReviewFigures(
+            due: scale(reviews.due), doneOnTime: scale(reviews.doneOnTime), doneLate: scale(reviews.doneLate),
+            overdue: scale(reviews.overdue))
+        figures.stages = stages.mapValues(scale)
+        figures.arrivals = scale(arrivals)
+        figures.closures = scale(closures)
+        return figures
+    }
+
     /// The stages with any case in any week, in the journey's order.
     public var stageNames: [String] {
         Stage.allCases.map(\.rawValue).filter { stages[$0]?.contains(where: { $0 != 0 }) == true }

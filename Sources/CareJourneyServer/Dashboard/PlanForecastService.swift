@@ -8,8 +8,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Keeps the Plan page's forecast: the next 12 weeks per team, simulated from the live caseload (today's open cases
-/// as the starting population, new contacts at the rate of the last 12 months) under the service's policy and a
-/// profile's mix, durations and staff. Made once at start, then every `interval` of wall time (or ten times as long
+/// as the starting population — an even sample of them, scaled up, beyond `sample` — new contacts at the rate of
+/// the last 12 months) under the service's policy and a profile's mix, durations and staff. Made once at start, then every `interval` of wall time (or ten times as long
 /// as the last run took, if longer), on a thread of its own so that the server's requests never wait for it; the
 /// page shows the last forecast made and when.
 final class PlanForecastService: Service, Sendable {
@@ -25,6 +25,8 @@ final class PlanForecastService: Service, Sendable {
         let figures: WeeklyFigures
         let asOf: Date
         let openCases: Int
+        /// The open cases simulated: all of them, or a sample whose figures were scaled up to the whole caseload.
+        let simulatedCases: Int
         let contactsPerWeek: Double
         /// Wall seconds the simulation took.
         let seconds: Double
@@ -32,6 +34,10 @@ final class PlanForecastService: Service, Sendable {
 
     /// Weeks forecast.
     static let weeks = 12
+
+    /// The most open cases simulated: a larger caseload is sampled evenly and its figures scaled up, so that the
+    /// forecast takes seconds and tens of megabytes at a million cases rather than minutes and gigabytes.
+    static let sample = 20_000
 
     private let store: CaseStore
     private let policy: Policy
@@ -72,9 +78,11 @@ final class PlanForecastService: Service, Sendable {
             return
         }
         do {
-            let start = try await store.planningStart(asOf: clock.now())
+            let start = try await store.planningStart(asOf: clock.now(), sample: Self.sample)
+            let fraction = start.sampledFraction
             let simulation = try Simulation(
-                policy: policy, profile: profile.startingFromLiveCases(contactsPerWeek: start.contactsPerWeek),
+                policy: policy,
+                profile: profile.startingFromLiveCases(contactsPerWeek: start.contactsPerWeek).sampled(fraction),
                 start: start.asOf, weeks: Self.weeks, seed: 1, startingCases: start.openCases)
             let (figures, seconds) = await Self.offThePool { () -> (WeeklyFigures, Double) in
                 let began = ContinuousClock.now
@@ -83,7 +91,8 @@ final class PlanForecastService: Service, Sendable {
                 return (figures, Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
             }
             let forecast = Forecast(
-                figures: figures, asOf: start.asOf, openCases: start.openCases.count,
+                figures: fraction < 1 ? figures.scaled(by: 1 / fraction) : figures, asOf: start.asOf,
+                openCases: start.openCaseCount, simulatedCases: start.openCases.count,
                 contactsPerWeek: start.contactsPerWeek, seconds: seconds)
             latest.withLock { $0 = .made(forecast) }
         } catch let error as SimulationError {

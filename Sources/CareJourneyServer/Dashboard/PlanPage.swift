@@ -58,11 +58,17 @@ enum PlanPage {
                 <div class="plan-chart">\(HTML(stringLiteral: chart))</div>
                 """)
         }
+        let sampled: HTML? =
+            forecast.simulatedCases < forecast.openCases
+            ? """
+             — an even sample of \(forecast.simulatedCases) of them simulated, with new contacts and each team's \
+            staff in the same proportion, and the figures scaled up to the whole caseload
+            """ : nil
         return """
             <p id="plan-as-of">Forecast as of \(UKTime.element(forecast.asOf)), from \(forecast.openCases) open \
-            case(s) and \(String(format: "%.1f", forecast.contactsPerWeek)) new contacts a week (the last 12 months' \
-            rate), simulated in \(String(format: "%.1f", forecast.seconds)) s. It is remade every hour in the \
-            background.</p>
+            case(s)\(sampled) and \(String(format: "%.1f", forecast.contactsPerWeek)) new contacts a week (the last 12 \
+            months' rate), simulated in \(String(format: "%.1f", forecast.seconds)) s. It is remade every hour in \
+            the background.</p>
             \(HTML(joining: sections))
             """
     }
