@@ -41,10 +41,22 @@ public struct WorklistItem: Sendable, Equatable {
     public let team: String?
 }
 
-/// A page of a worklist, and how many tasks match in all.
+/// A page of a worklist, and how many tasks match in all (counted up to `countLimit`).
 public struct WorklistPage: Sendable, Equatable {
     public let items: [WorklistItem]
+    /// How many tasks match: exact, unless `totalIsAtLeast`.
     public let total: Int
+    /// More tasks match than were counted: `total` is `countLimit` and the list goes on.
+    public let totalIsAtLeast: Bool
+
+    /// Tasks counted at most: a queue of hundreds of thousands is "10,000 or more", counted in milliseconds.
+    public static let countLimit = 10_000
+
+    public init(items: [WorklistItem], total: Int, totalIsAtLeast: Bool = false) {
+        self.items = items
+        self.total = total
+        self.totalIsAtLeast = totalIsAtLeast
+    }
 }
 
 /// An open case allocated to someone, for "My work".
@@ -58,48 +70,44 @@ public struct AllocatedCase: Sendable, Equatable {
 
 extension CaseStore {
     /// A page of the open tasks `query` asks for, with their cases.
+    ///
+    /// A person's own tasks are few, found through the index of held tasks and sorted whole. Any other list reads
+    /// each queue's open tasks in the order asked for, through an index in that order (`tasks_open_by_due`,
+    /// `tasks_open_by_age`, migration v17), only as far as the page needs, and merges the queues: a page of a queue
+    /// of hundreds of thousands of tasks costs what the page holds, not what the queue holds.
     public func worklist(_ query: WorklistQuery) async throws(StoreError) -> WorklistPage {
         guard !query.queues.isEmpty else { return WorklistPage(items: [], total: 0) }
         return try await readAsync { db in
-            var conditions = [
-                "t.status = 'open'", "t.queue IN (\(query.queues.map { _ in "?" }.joined(separator: ", ")))",
-            ]
-            var arguments: [(any DatabaseValueConvertible)?] = query.queues
-            if let holder = query.heldBy {
-                conditions.append("t.held_by = ?")
-                arguments.append(holder)
+            var filter = WorklistFilter(query)
+            let counted =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM (SELECT 1 \(filter.from(queues: query.queues.count))
+                        LIMIT \(WorklistPage.countLimit + 1))
+                        """,
+                    arguments: StatementArguments(query.queues + filter.arguments)) ?? 0
+            let rows: [Row]
+            if query.heldBy != nil {
+                rows = try filter.fetch(
+                    db, queues: query.queues, order: query.order == .due
+                        ? "t.due IS NULL, t.due, t.created_at, t.rowid" : "t.created_at, t.rowid",
+                    limit: query.limit, offset: query.offset)
+            } else {
+                let wanted = query.offset + query.limit
+                var found: [Row] = []
+                for queue in query.queues { found += try filter.first(wanted, on: queue, order: query.order, in: db) }
+                rows = Array(found.sorted(by: WorklistFilter.precedes(query.order)).dropFirst(query.offset).prefix(query.limit))
             }
-            if query.unheld { conditions.append("t.held_by IS NULL") }
-            if let team = query.team {
-                conditions.append("c.team = ?")
-                arguments.append(team)
-            }
-            if let kind = query.kind {
-                conditions.append("t.kind = ?")
-                arguments.append(kind.rawValue)
-            }
-            if let now = query.overdueAt {
-                conditions.append("t.due IS NOT NULL AND t.due < ?")
-                arguments.append(now.timeIntervalSince1970)
-            }
-            let from = "FROM tasks t JOIN cases c ON c.id = t.case_id WHERE " + conditions.joined(separator: " AND ")
-            let order = query.order == .due ? "t.due IS NULL, t.due, t.created_at, t.rowid" : "t.created_at, t.rowid"
-            let total =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: StatementArguments(arguments)) ?? 0
-            let items = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.*, c.name AS person, c.stage AS stage, c.team AS team \(from)
-                    ORDER BY \(order) LIMIT ? OFFSET ?
-                    """,
-                arguments: StatementArguments(arguments + [query.limit, query.offset])
-            ).map { row in
+            let items = rows.map { row in
                 let name: String? = row["person"]
                 return WorklistItem(
                     task: TaskListing(row), personName: name?.isEmpty == false ? name : nil, stage: row["stage"],
                     team: row["team"])
             }
-            return WorklistPage(items: items, total: total)
+            return WorklistPage(
+                items: items, total: min(counted, WorklistPage.countLimit),
+                totalIsAtLeast: counted > WorklistPage.countLimit)
         }
     }
 
@@ -117,6 +125,95 @@ extension CaseStore {
                 return AllocatedCase(
                     id: CaseID(row["id"] as String), personName: name?.isEmpty == false ? name : nil,
                     stage: row["stage"], nextDue: (row["next_due"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+}
+
+/// A worklist's conditions other than its queues, as SQL and arguments, and the reads built on them.
+private struct WorklistFilter {
+    var conditions: [String] = ["t.status = 'open'"]
+    var arguments: [(any DatabaseValueConvertible)?] = []
+    /// Whether a condition needs the task's case (its team).
+    var joinsCases = false
+
+    init(_ query: WorklistQuery) {
+        if let holder = query.heldBy {
+            conditions.append("t.held_by = ?")
+            arguments.append(holder)
+        }
+        if query.unheld { conditions.append("t.held_by IS NULL") }
+        if let team = query.team {
+            conditions.append("c.team = ?")
+            arguments.append(team)
+            joinsCases = true
+        }
+        if let kind = query.kind {
+            conditions.append("t.kind = ?")
+            arguments.append(kind.rawValue)
+        }
+        if let now = query.overdueAt {
+            conditions.append("t.due IS NOT NULL AND t.due < ?")
+            arguments.append(now.timeIntervalSince1970)
+        }
+    }
+
+    /// `FROM … WHERE …` for tasks on `queues` queues (their names bound first), through `index` if named.
+    func from(queues: Int, index: String? = nil, extra: [String] = []) -> String {
+        let tasks = index.map { "tasks t INDEXED BY \($0)" } ?? "tasks t"
+        let cases = joinsCases ? " JOIN cases c ON c.id = t.case_id" : ""
+        let queue = queues == 1 ? "t.queue = ?" : "t.queue IN (\(Array(repeating: "?", count: queues).joined(separator: ", ")))"
+        return "FROM \(tasks)\(cases) WHERE " + ([queue] + conditions + extra).joined(separator: " AND ")
+    }
+
+    /// The listed columns: the task's, its rowid (the last tie-break) and its case's name, stage and team.
+    static let columns = "t.*, t.rowid AS listed_rowid, c.name AS person, c.stage AS stage, c.team AS team"
+
+    /// The tasks on `queues` in `order`, a page of them, read whole (a person's own tasks: few).
+    func fetch(_ db: Database, queues: [String], order: String, limit: Int, offset: Int) throws -> [Row] {
+        var query = self
+        query.joinsCases = true
+        return try Row.fetchAll(
+            db, sql: "SELECT \(Self.columns) \(query.from(queues: queues.count)) ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments: StatementArguments(queues + arguments + [limit, offset]))
+    }
+
+    /// The first `count` tasks on `queue` in `order`, read through the index in that order and no further. Soonest
+    /// due first puts the tasks without a due date last: those with one are read first, then, if the page needs
+    /// more, those without, oldest first.
+    func first(_ count: Int, on queue: String, order: WorklistQuery.Order, in db: Database) throws -> [Row] {
+        var query = self
+        query.joinsCases = true
+        func read(_ index: String, _ extra: [String], _ orderBy: String, _ limit: Int) throws -> [Row] {
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.columns) \(query.from(queues: 1, index: index, extra: extra)) ORDER BY \(orderBy) LIMIT ?",
+                arguments: StatementArguments([queue] + arguments + [limit]))
+        }
+        switch order {
+        case .age:
+            return try read("tasks_open_by_age", [], "t.created_at, t.rowid", count)
+        case .due:
+            let dated = try read("tasks_open_by_due", ["t.due IS NOT NULL"], "t.due, t.created_at, t.rowid", count)
+            guard dated.count < count else { return dated }
+            return dated + (try read("tasks_open_by_due", ["t.due IS NULL"], "t.created_at, t.rowid", count - dated.count))
+        }
+    }
+
+    /// The order of a merged list: the order the indexes read each queue in.
+    static func precedes(_ order: WorklistQuery.Order) -> (Row, Row) -> Bool {
+        func key(_ row: Row) -> (Double, Int64) { (row["created_at"], row["listed_rowid"]) }
+        switch order {
+        case .age: return { key($0) < key($1) }
+        case .due:
+            return { left, right in
+                let (a, b): (Double?, Double?) = (left["due"], right["due"])
+                switch (a, b) {
+                case (let a?, let b?): return a != b ? a < b : key(left) < key(right)
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): return key(left) < key(right)
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneySimulation
 import CareJourneyStore
 import Foundation
 
@@ -105,7 +106,7 @@ struct Worklist: Sendable, Equatable {
             ? "<p class=\"empty\" data-empty>No tasks here\(filtered ? " with these filters" : "").</p>"
             : """
             <div class="table-wrap"><table id="\(id)-table" class="worklist">
-            <caption>\(caption): \(found.total) \(found.total == 1 ? "task" : "tasks")\(pageNote(found.total))</caption>
+            <caption>\(caption): \(Self.count(found))\(pageNote(found))</caption>
             <thead><tr><th scope="col">Task</th><th scope="col">Case</th><th scope="col">Stage</th>\
             <th scope="col">Queue</th>\(sortHeader(.age, "Age"))\(sortHeader(.due, "Due"))\
             <th scope="col">Held by</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -113,14 +114,21 @@ struct Worklist: Sendable, Equatable {
             """
         return """
             \(filters(id: id))
-            <div id="\(id)" data-live>\(table)\(pager(found.total))</div>
+            <div id="\(id)" data-live>\(table)\(pager(found))</div>
             """
     }
 
     private var filtered: Bool { kind != nil || holder != .anyone || overdueOnly }
 
-    private func pageNote(_ total: Int) -> String {
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+    /// "1 task", "120 tasks", or "10,000 or more tasks" when the count stopped there.
+    static func count(_ found: WorklistPage) -> String {
+        if found.totalIsAtLeast { return "\(SimulationSummary.grouped(found.total)) or more tasks" }
+        return "\(found.total) \(found.total == 1 ? "task" : "tasks")"
+    }
+
+    private func pageNote(_ found: WorklistPage) -> String {
+        if found.totalIsAtLeast { return ", page \(page)" }
+        let pages = max(1, (found.total + Self.pageSize - 1) / Self.pageSize)
         return pages > 1 ? ", page \(page) of \(pages)" : ""
     }
 
@@ -186,11 +194,11 @@ struct Worklist: Sendable, Equatable {
             """
     }
 
-    private func pager(_ total: Int) -> HTML {
+    private func pager(_ found: WorklistPage) -> HTML {
         let previous: HTML? =
             page > 1 ? "<a href=\"\(link { $0.page -= 1 })\" rel=\"prev\">Previous page</a>" : nil
-        let next: HTML? =
-            page * Self.pageSize < total ? "<a href=\"\(link { $0.page += 1 })\" rel=\"next\">Next page</a>" : nil
+        let more = found.totalIsAtLeast ? found.items.count == Self.pageSize : page * Self.pageSize < found.total
+        let next: HTML? = more ? "<a href=\"\(link { $0.page += 1 })\" rel=\"next\">Next page</a>" : nil
         guard previous != nil || next != nil else { return "" }
         return "<nav class=\"pager\" aria-label=\"Pages\">\(previous) \(next)</nav>"
     }
