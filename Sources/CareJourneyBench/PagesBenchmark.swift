@@ -1,7 +1,9 @@
 import ArgumentParser
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyKit
 import CareJourneyRuntime
+import CareJourneyStore
 import Foundation
 import Logging
 
@@ -64,6 +66,7 @@ struct PagesBenchmark: AsyncParsableCommand {
         print(
             "  goals (issue 21): first load after start p95 ≤ \(Int(Self.firstGoal)) ms, warm p95 ≤ "
                 + "\(Int(Self.warmGoal)) ms, resident memory ≤ \(Int(Self.memoryGoalMB)) MB after an hour of use")
+        try await Self.settle(directory, policy: rules, progress: progress)
         let began = ContinuousClock.now
         Self.memory("before start", since: began)
         var logger = Logger(label: "bench")
@@ -73,8 +76,15 @@ struct PagesBenchmark: AsyncParsableCommand {
         var paths: [String] = []
         var sent = 0
         for start in 1...starts {
-            let service = CareJourneyService(
-                options: .init(dataDirectory: directory, policy: nil, defaultPolicy: rules, port: 0), logger: logger)
+            var options = CareJourneyService.Options(dataDirectory: directory, policy: nil, defaultPolicy: rules, port: 0)
+            // The Plan page's forecast, made at start and hourly, as `serve` makes it with the shipped profile.
+            options.planProfile = Result {
+                guard let path = ProfileFile.findShipped() else {
+                    throw ValidationError("no shipped simulation profile (\(ProfileFile.shippedPath)) here or above")
+                }
+                return try ProfileFile.load(path)
+            }
+            let service = CareJourneyService(options: options, logger: logger)
             let (running, listening) = AsyncStream<CareJourneyService.Listening>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let started = ContinuousClock.now
@@ -102,6 +112,31 @@ struct PagesBenchmark: AsyncParsableCommand {
                 format: "  resident memory at the end: %.0f MB (peak %.0f MB) — goal ≤ %.0f MB after an hour: %@",
                 end, peakMemoryMiB() * 1.048_576, Self.memoryGoalMB,
                 end <= Self.memoryGoalMB ? "met so far" : "over"))
+    }
+
+    /// Fires, with the engine alone, every timer that came due since the store was filled (the population's
+    /// templates leave timers years overdue, which a live service would have fired as they came due), so that
+    /// the pages are measured beside a service taking commands, not one firing a backlog of timers.
+    static func settle(_ directory: String, policy: Policy, progress: ProgressOption) async throws {
+        let store = try CaseStore(directory: directory)
+        let clock = WallClock()
+        let due = try await store.timerCount(dueBy: clock.now())
+        guard due > 0 else { return }
+        print("  settling: \(due) timers came due since the store was filled; firing them first")
+        let started = ContinuousClock.now
+        let engine = try Engine(store: store, policy: try store.currentPolicy() ?? policy, clock: clock)
+        let timers = TimerService(engine: engine, clock: clock, batch: 4_096)
+        let line = progress.line("settling", counting: "timers")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await engine.run() }
+            while try await timers.fireDue() <= clock.now() {
+                line?.update(done: due - (try await store.timerCount(dueBy: clock.now())), total: due)
+            }
+            line?.finish()
+            engine.stopAccepting()
+            try await group.waitForAll()
+        }
+        print(String(format: "  settled in %.0f s", elapsed(since: started)))
     }
 
     /// Every page and endpoint the dashboard uses: the overview, cases with filters, a case, queues and workers,
@@ -176,11 +211,25 @@ struct PagesBenchmark: AsyncParsableCommand {
     struct Client: Sendable {
         let port: Int
 
-        /// The status and time of `GET path`.
+        /// The time of `GET path`, which must answer 200 within two minutes: a page that answers otherwise, or not
+        /// at all, stops the benchmark with its path (a 503 answered quickly is no figure for the page).
         func get(_ path: String) async throws -> (status: Int, milliseconds: Double) {
             let started = ContinuousClock.now
-            let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, elapsed(since: started) * 1000)
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.timeoutInterval = 120
+            let response: URLResponse
+            do {
+                (_, response) = try await URLSession.shared.data(for: request)
+            } catch {
+                throw ValidationError(
+                    String(format: "GET %@: no answer after %.0f s (%@)", path, elapsed(since: started), "\(error)"))
+            }
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            guard status == 200 else {
+                throw ValidationError(
+                    String(format: "GET %@ answered %d after %.0f ms", path, status, elapsed(since: started) * 1000))
+            }
+            return (status, elapsed(since: started) * 1000)
         }
 
         /// The id of the first case in delivery the API lists (an open case: no disposal can remove it meanwhile).

@@ -64,6 +64,14 @@ extension CaseStore {
         }
     }
 
+    /// How many pending timers are due by `deadline` (through the index by due time).
+    public func timerCount(dueBy deadline: Date) async throws(StoreError) -> Int {
+        try await readAsync { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers WHERE due <= ?", arguments: [deadline.timeIntervalSince1970])
+                ?? 0
+        }
+    }
+
     /// Pending timers due by `deadline`, earliest first.
     public func timers(dueBy deadline: Date, limit: Int) async throws(StoreError) -> [TimerRecord] {
         try await readAsync { db in
