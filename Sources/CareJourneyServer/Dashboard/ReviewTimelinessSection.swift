@@ -35,8 +35,9 @@ enum ReviewTimelinessSection {
                 BarChart.Row(label: reason, segments: [.init(value: count, style: "bar")], note: "\(count)")
             })
         return """
-            <p class="hint">From the case histories for \(figures.period), as <code>carejourney report reviews</code> \
-            gives them (<a href="/api/reports/reviews">JSON</a>); read again every few minutes.</p>
+            <p class="hint" id="reviews-as-of">From the case histories for \(figures.period) as of \
+            \(UKTime.element(figures.asOf)), as <code>carejourney report reviews</code> gives them \
+            (<a href="/api/reports/reviews">JSON</a>); read again every few minutes.</p>
             <div class="legend"><span><span class="swatch on-time"></span>on time</span>\
             <span><span class="swatch late"></span>late</span>\
             <span><span class="swatch missing"></span>missing or overdue</span></div>

@@ -1,5 +1,6 @@
 import CareJourneyClock
 import CareJourneyCore
+import CareJourneyKit
 import CareJourneyReports
 import CareJourneyStore
 import Foundation
@@ -11,17 +12,27 @@ import Synchronization
 /// `carejourney report reviews` reads them: once at start, then again every `interval` of wall time, or ten
 /// times as long as the last read took if that is longer. Replaying histories is a pass over the events of every
 /// case not closed a year ago (about a minute of one core for a million cases), so it is done in the background
-/// and the pages show the last figures made.
+/// and the pages show the last figures made. The last figures are kept in a file beside the store, so that after a
+/// restart the pages show them at once, as of when they were made, until the first read after start replaces them.
 final class ReviewTimelinessService: Service, Sendable {
     private let store: CaseStore
     private let clock: any CareClock
     private let interval: Duration
     private let calendar: CouncilCalendar
     private let logger: Logger
-    private let latest = Mutex<ReviewTimeliness?>(nil)
-    private let latestASCOF = Mutex<ASCOFMeasures?>(nil)
+    private let latest: Mutex<ReviewTimeliness?>
+    private let latestASCOF: Mutex<ASCOFMeasures?>
+    /// Where the last figures are kept: `figures.json` in the store's folder, owner-only (counts and case numbers,
+    /// no one's name or details).
+    private let keptIn: String
 
-    /// The figures for `store`, made every `interval`, on `calendar`'s days.
+    /// What the file keeps.
+    private struct Kept: Codable {
+        var timeliness: ReviewTimeliness?
+        var ascof: ASCOFMeasures?
+    }
+
+    /// The figures for `store`, made every `interval`, on `calendar`'s days; the last ones kept are read back now.
     init(
         store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), calendar: CouncilCalendar,
         logger: Logger
@@ -31,6 +42,13 @@ final class ReviewTimelinessService: Service, Sendable {
         self.interval = interval
         self.calendar = calendar
         self.logger = logger
+        keptIn = URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("figures.json").path
+        // Figures a different version wrote, or a damaged file, are read again from the histories instead.
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        let kept = FileManager.default.contents(atPath: keptIn).flatMap { try? decoder.decode(Kept.self, from: $0) }
+        latest = Mutex(kept?.timeliness)
+        latestASCOF = Mutex(kept?.ascof)
     }
 
     /// The last figures made, or `nil` before the first are ready.
@@ -70,9 +88,23 @@ final class ReviewTimelinessService: Service, Sendable {
             let ascof = try await store.reduceHistories(
                 activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period)
             ) { report, history in report.add(history) }
-            latestASCOF.withLock { $0 = ascof.measures() }
+            let measures = ascof.measures()
+            latestASCOF.withLock { $0 = measures }
+            keep(Kept(timeliness: figures, ascof: measures))
         } catch {
             logger.warning("review timeliness not refreshed", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    /// Writes the figures to the file beside the store; a file that cannot be written costs only the figures at
+    /// the next start.
+    private func keep(_ kept: Kept) {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        do {
+            try OwnerOnlyFile.write(String(decoding: try encoder.encode(kept), as: UTF8.self), to: keptIn)
+        } catch {
+            logger.warning("review figures not kept for the next start", metadata: ["error": .string("\(error)")])
         }
     }
 

@@ -1,0 +1,54 @@
+import CareJourneyClock
+import CareJourneyCore
+import CareJourneyReports
+import CareJourneyStore
+import Foundation
+import Logging
+import Testing
+import CareJourneyTestSupport
+
+@testable import CareJourneyServer
+
+/// The overview's review figures are kept beside the store, so that after a restart the pages show the last ones
+/// at once (as of when they were made) instead of "being read" for the minute a million cases take.
+@Suite struct KeptFiguresTests {
+    let calendar = try! shippedPolicy().councilCalendar
+
+    func service(in folder: String, at now: Date) throws -> ReviewTimelinessService {
+        ReviewTimelinessService(
+            store: try CaseStore(directory: folder), clock: ManualClock(now), calendar: calendar,
+            logger: Logger(label: "test"))
+    }
+
+    @Test func theLastFiguresAreKeptAndReadBackAtTheNextStart() async throws {
+        let folder = temporaryDirectory()
+        let first = Date(timeIntervalSince1970: 1_767_603_600)
+        let before = try service(in: folder, at: first)
+        #expect(before.figures == nil, "nothing kept yet")
+        await before.refresh()
+        let made = try #require(before.figures)
+        #expect(made.asOf == first)
+        let file = folder + "/figures.json"
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "owner-only")
+        // The next start, a day later, shows them before reading anything.
+        let after = try service(in: folder, at: first.addingTimeInterval(86_400))
+        #expect(after.figures == made)
+        #expect(after.ascof?.period == before.ascof?.period)
+        #expect(after.ascof != nil)
+        // Its own read replaces them, and the file with them.
+        await after.refresh()
+        #expect(after.figures?.asOf == first.addingTimeInterval(86_400))
+        #expect(try service(in: folder, at: first).figures?.asOf == first.addingTimeInterval(86_400))
+    }
+
+    @Test func aDamagedFileIsReadAgainFromTheHistories() async throws {
+        let folder = temporaryDirectory()
+        _ = try CaseStore(directory: folder)
+        try Data("{\"timeliness\": 3".utf8).write(to: URL(fileURLWithPath: folder + "/figures.json"))
+        let service = try service(in: folder, at: Date(timeIntervalSince1970: 1_767_603_600))
+        #expect(service.figures == nil)
+        await service.refresh()
+        #expect(service.figures != nil)
+    }
+}
