@@ -75,30 +75,24 @@ struct PagesBenchmark: AsyncParsableCommand {
         var warm = SearchMix.Timings()
         var paths: [String] = []
         var sent = 0
-        for start in 1...starts {
-            var options = CareJourneyService.Options(dataDirectory: directory, policy: nil, defaultPolicy: rules, port: 0)
-            // The Plan page's forecast, made at start and hourly, as `serve` makes it with the shipped profile.
-            options.planProfile = Result {
-                guard let path = ProfileFile.findShipped() else {
-                    throw ValidationError("no shipped simulation profile (\(ProfileFile.shippedPath)) here or above")
+        if !FileManager.default.fileExists(atPath: directory + "/figures.json") {
+            // Kept from one start to the next (figures.json): only a store's very first start has none to show.
+            print("  first start of this store: the overview's review figures are read from the histories once")
+            try await Self.serving(directory, rules: rules, logger: logger) { client, _ in
+                let reading = ContinuousClock.now
+                for path in ["/api/reports/reviews", "/api/reports/ascof"] {
+                    while try await client.answer(path).status != 200 { try await Task.sleep(for: .seconds(1)) }
                 }
-                return try ProfileFile.load(path)
+                print(String(format: "  figures read in %.0f s, kept for the next starts", elapsed(since: reading)))
             }
-            let service = CareJourneyService(options: options, logger: logger)
-            let (running, listening) = AsyncStream<CareJourneyService.Listening>.makeStream()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                let started = ContinuousClock.now
-                group.addTask { try await service.run { listening.yield($0) } }
-                var iterator = running.makeAsyncIterator()
-                guard let server = await iterator.next() else { throw CancellationError() }
-                print(String(format: "  start %d: listening after %.2f s", start, elapsed(since: started)))
-                let client = Client(port: server.httpPort)
+        }
+        for start in 1...starts {
+            try await Self.serving(directory, rules: rules, logger: logger) { client, listening in
+                print(String(format: "  start %d: listening after %.2f s", start, listening))
                 if paths.isEmpty { paths = Self.paths(someCase: try await client.firstCase(), policy: rules) }
                 for path in paths { cold.add(try await client.get(path).milliseconds, to: path) }
                 Self.memory("after the first loads of start \(start)", since: began)
                 if start == starts { sent = try await loadWarm(paths, with: client, into: &warm, since: began) }
-                await server.stop()
-                try await group.waitForAll()
             }
         }
         Self.table(
@@ -112,6 +106,31 @@ struct PagesBenchmark: AsyncParsableCommand {
                 format: "  resident memory at the end: %.0f MB (peak %.0f MB) — goal ≤ %.0f MB after an hour: %@",
                 end, peakMemoryMiB() * 1.048_576, Self.memoryGoalMB,
                 end <= Self.memoryGoalMB ? "met so far" : "over"))
+    }
+
+    /// Runs the service over the store as `serve` runs it (the Plan page's forecast made with the shipped profile
+    /// included), hands `body` a client once it listens and the seconds that took, then stops it.
+    private static func serving(
+        _ directory: String, rules: Policy, logger: Logger, _ body: (Client, Double) async throws -> Void
+    ) async throws {
+        var options = CareJourneyService.Options(dataDirectory: directory, policy: nil, defaultPolicy: rules, port: 0)
+        options.planProfile = Result {
+            guard let path = ProfileFile.findShipped() else {
+                throw ValidationError("no shipped simulation profile (\(ProfileFile.shippedPath)) here or above")
+            }
+            return try ProfileFile.load(path)
+        }
+        let service = CareJourneyService(options: options, logger: logger)
+        let (running, listening) = AsyncStream<CareJourneyService.Listening>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let started = ContinuousClock.now
+            group.addTask { try await service.run { listening.yield($0) } }
+            var iterator = running.makeAsyncIterator()
+            guard let server = await iterator.next() else { throw CancellationError() }
+            try await body(Client(port: server.httpPort), elapsed(since: started))
+            await server.stop()
+            try await group.waitForAll()
+        }
     }
 
     /// Fires, with the engine alone, every timer that came due since the store was filled (the population's
@@ -211,25 +230,29 @@ struct PagesBenchmark: AsyncParsableCommand {
     struct Client: Sendable {
         let port: Int
 
-        /// The time of `GET path`, which must answer 200 within two minutes: a page that answers otherwise, or not
-        /// at all, stops the benchmark with its path (a 503 answered quickly is no figure for the page).
+        /// The time of `GET path`, which must answer 200: a page that answers otherwise stops the benchmark with its
+        /// path (a 503 answered quickly is no figure for the page).
         func get(_ path: String) async throws -> (status: Int, milliseconds: Double) {
+            let answered = try await answer(path)
+            guard answered.status == 200 else {
+                throw ValidationError(
+                    String(format: "GET %@ answered %d after %.0f ms", path, answered.status, answered.milliseconds))
+            }
+            return answered
+        }
+
+        /// The status and time of `GET path`; no answer within two minutes stops the benchmark with its path.
+        func answer(_ path: String) async throws -> (status: Int, milliseconds: Double) {
             let started = ContinuousClock.now
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.timeoutInterval = 120
-            let response: URLResponse
             do {
-                (_, response) = try await URLSession.shared.data(for: request)
+                let (_, response) = try await URLSession.shared.data(for: request)
+                return ((response as? HTTPURLResponse)?.statusCode ?? 0, elapsed(since: started) * 1000)
             } catch {
                 throw ValidationError(
                     String(format: "GET %@: no answer after %.0f s (%@)", path, elapsed(since: started), "\(error)"))
             }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            guard status == 200 else {
-                throw ValidationError(
-                    String(format: "GET %@ answered %d after %.0f ms", path, status, elapsed(since: started) * 1000))
-            }
-            return (status, elapsed(since: started) * 1000)
         }
 
         /// The id of the first case in delivery the API lists (an open case: no disposal can remove it meanwhile).
