@@ -33,4 +33,28 @@ import CareJourneyTestSupport
         ) { $0.append($1.id) }
         #expect(later == [open])
     }
+
+    @Test func aFoldInChunksReadsTheSameHistoriesAsOneRead() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let closed = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            for number in 0..<7 { _ = try await engine.caseInDelivery(at: start, name: "Person \(number)") }
+            let contact: JSONValue = ["name": "Bo", "clientType": "adult", "route": "self-referral"]
+            let closed = try #require(try await engine.send(nil, "contact", contact, at: start)).state.id
+            try await engine.send(closed, "give-information-and-advice", at: start.addingTimeInterval(3_600))
+            return closed
+        }
+        for from in [start, start.addingTimeInterval(86_400)] {
+            let whole = try await store.reduceHistories(activeFrom: from, into: [CaseHistory]()) { $0.append($1) }
+            #expect(whole.count == (from == start ? 8 : 7))
+            #expect(whole.contains { $0.id == closed } == (from == start))
+            for chunk in [1, 3, 100] {
+                let chunked = try await store.reduceHistories(activeFrom: from, into: [CaseHistory](), inChunksOf: chunk) {
+                    $0.append($1)
+                }
+                #expect(chunked.map(\.id) == whole.map(\.id), "chunks of \(chunk)")
+                #expect(chunked.map(\.latest) == whole.map(\.latest), "chunks of \(chunk)")
+                #expect(chunked.map { $0.steps.count } == whole.map { $0.steps.count }, "chunks of \(chunk)")
+            }
+        }
+    }
 }

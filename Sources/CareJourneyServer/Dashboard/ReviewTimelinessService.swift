@@ -32,6 +32,9 @@ final class ReviewTimelinessService: Service, Sendable {
         var ascof: ASCOFMeasures?
     }
 
+    /// Cases read in one read transaction: short reads, so that the write-ahead log is checkpointed between them.
+    static let chunk = 2_000
+
     /// The figures for `store`, made every `interval`, on `calendar`'s days; the last ones kept are read back now.
     init(
         store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), calendar: CouncilCalendar,
@@ -81,12 +84,14 @@ final class ReviewTimelinessService: Service, Sendable {
         let period = ReportPeriod.year(endingAt: now, in: calendar.timeZone)
         do {
             let figures = try await store.reduceHistories(
-                activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now, calendar: calendar)
+                activeFrom: period.start, into: ReviewTimeliness(period: period, asOf: now, calendar: calendar),
+                inChunksOf: Self.chunk
             ) { figures, history in figures.add(history) }
             latest.withLock { $0 = figures }
             // A pass of its own: the measures read the year widened (new clients, what followed reablement).
             let ascof = try await store.reduceHistories(
-                activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period)
+                activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period),
+                inChunksOf: Self.chunk
             ) { report, history in report.add(history) }
             let measures = ascof.measures()
             latestASCOF.withLock { $0 = measures }
