@@ -2,7 +2,7 @@ import CareJourneyCore
 import GRDB
 
 /// A task row's status in the outbox.
-public enum TaskStatus: String, Sendable, Hashable, CaseIterable {
+public enum TaskStatus: String, Codable, Sendable, Hashable, CaseIterable {
     /// Waiting for a worker or a practitioner.
     case open
     /// It could not be done as it stands: still open in its case, waiting for the operations team.
@@ -24,7 +24,7 @@ public enum TaskStatus: String, Sendable, Hashable, CaseIterable {
 /// The same shape serves for changes to those counts (one batch's, or everything the engine has committed since it
 /// started), which add up the same way: `Engine.figures` is a count taken once plus the changes since. Figures
 /// are equal when every count is, a missing one counting as 0.
-public struct StoreFigures: Sendable, Equatable {
+public struct StoreFigures: Codable, Sendable, Equatable {
     /// Cases by stage (never `new`: a case is stored from its first event).
     public var cases: [Stage: Int] = [:]
     /// Cases flagged overdue (a review overdue, or reablement past its maximum), as `GET /api/cases?overdue=true`.

@@ -42,6 +42,33 @@ import CareJourneyTestSupport
         #expect(try service(in: folder, at: first).figures?.asOf == first.addingTimeInterval(86_400))
     }
 
+    @Test func theOverviewsSummaryIsKeptAndAnsweredAtTheNextStartBeforeTheEngineHasCounted() async throws {
+        let folder = temporaryDirectory()
+        let first = Date(timeIntervalSince1970: 1_767_603_600)
+        let store = try CaseStore(directory: folder)
+        try await withEngine(store, policy: try shippedPolicy()) { engine in
+            _ = try await engine.caseInDelivery(at: first)
+            let reader = OverviewReader(engine: engine, clock: ManualClock(first), workers: nil, logger: Logger(label: "t"))
+            #expect(await reader.figures(waitingUpTo: .zero) == nil, "nothing counted, nothing kept")
+            await reader.refresh()
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/overview.json")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "owner-only")
+        // The next start, a day later: the engine has not counted the store yet, so the kept summary's counts
+        // stand, as of when it was read.
+        let engine = try Engine(store: try CaseStore(directory: folder), policy: try shippedPolicy())
+        let later = first.addingTimeInterval(86_400)
+        let reader = OverviewReader(engine: engine, clock: ManualClock(later), workers: nil, logger: Logger(label: "t"))
+        let shown = try #require(await reader.figures(waitingUpTo: .zero))
+        #expect(shown.at == first)
+        #expect(shown.summaryAt == first)
+        #expect(shown.stages.map(\.stage) == [.delivery])
+        #expect(shown.stages.first?.cases == 1)
+        // Once the engine has counted, its counts are shown, as of now.
+        try await engine.countFigures()
+        #expect(try #require(await reader.figures(waitingUpTo: .zero)).at == later)
+    }
+
     @Test func aDamagedFileIsReadAgainFromTheHistories() async throws {
         let folder = temporaryDirectory()
         _ = try CaseStore(directory: folder)

@@ -51,7 +51,7 @@ struct OverviewFigures: Codable, Sendable, Equatable {
     }
 
     /// The figures that need a pass over an index, read together in the background.
-    struct Summary: Sendable, Equatable {
+    struct Summary: Codable, Sendable, Equatable {
         let at: Date
         let stages: [StageFigures]
         let queues: [QueueFigures]

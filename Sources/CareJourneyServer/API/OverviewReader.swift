@@ -10,7 +10,9 @@ import Synchronization
 /// per request: the counts (cases by stage, tasks by queue and status) are those the engine's writer keeps as it
 /// commits, current at every request; the figures that need a pass over an index (waits by stage, each queue's
 /// oldest task, reviews due and how the done ones went) are a summary read in the background every `interval`, or
-/// ten times as long as the last read took if that is longer, and shown with the time they were read.
+/// ten times as long as the last read took if that is longer, and shown with the time they were read. The last
+/// summary is kept in `overview.json` beside the store: after a restart the overview answers at once with it (and
+/// its counts, until the engine has counted the store), as of when it was read.
 final class OverviewReader: Service, Sendable {
     let engine: Engine
     let clock: any CareClock
@@ -18,7 +20,8 @@ final class OverviewReader: Service, Sendable {
     let workers: (@Sendable () -> BrokerSnapshot)?
     private let interval: Duration
     private let logger: Logger
-    private let latest = Mutex<OverviewFigures.Summary?>(nil)
+    private let latest: Mutex<OverviewFigures.Summary?>
+    private let kept: KeptFile<OverviewFigures.Summary>
 
     init(
         engine: Engine, clock: any CareClock, workers: (@Sendable () -> BrokerSnapshot)?,
@@ -29,6 +32,8 @@ final class OverviewReader: Service, Sendable {
         self.workers = workers
         self.interval = interval
         self.logger = logger
+        kept = KeptFile("overview.json", beside: engine.store)
+        latest = Mutex(kept.read())
     }
 
     /// The figures now, with the last summary read; waits up to `patience` for the first count or summary after
@@ -39,10 +44,12 @@ final class OverviewReader: Service, Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let summary = latest.withLock { $0 }
-        guard let counts = engine.figures ?? summary?.counts else { return nil }
+        // The engine's counts are current; until it has counted the store, the summary's stand, as of its read.
+        let live = engine.figures
+        guard let counts = live ?? summary?.counts, let at = live != nil ? clock.now() : summary?.at else { return nil }
         return OverviewFigures(
-            counts: counts, withoutNextStep: engine.figures.map { $0.withoutNextStep.values.reduce(0, +) },
-            summary: summary, broker: workers?(), policy: engine.policy, at: clock.now())
+            counts: counts, withoutNextStep: live.map { $0.withoutNextStep.values.reduce(0, +) },
+            summary: summary, broker: workers?(), policy: engine.policy, at: at)
     }
 
     /// Reads the summary now and keeps it; a store that cannot be read leaves the last one in place.
@@ -50,6 +57,7 @@ final class OverviewReader: Service, Sendable {
         do {
             let summary = try await OverviewFigures.Summary.read(from: engine.store, at: clock.now())
             latest.withLock { $0 = summary }
+            kept.write(summary, logger: logger)
         } catch {
             logger.warning("the overview's summary was not read", metadata: ["error": .string("\(error)")])
         }

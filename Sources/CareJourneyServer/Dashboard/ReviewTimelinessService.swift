@@ -1,6 +1,5 @@
 import CareJourneyClock
 import CareJourneyCore
-import CareJourneyKit
 import CareJourneyReports
 import CareJourneyStore
 import Foundation
@@ -22,9 +21,9 @@ final class ReviewTimelinessService: Service, Sendable {
     private let logger: Logger
     private let latest: Mutex<ReviewTimeliness?>
     private let latestASCOF: Mutex<ASCOFMeasures?>
-    /// Where the last figures are kept: `figures.json` in the store's folder, owner-only (counts and case numbers,
-    /// no one's name or details).
-    private let keptIn: String
+    /// Where the last figures are kept: `figures.json` in the store's folder (counts and case numbers, no one's
+    /// name or details).
+    private let kept: KeptFile<Kept>
 
     /// What the file keeps.
     private struct Kept: Codable {
@@ -45,13 +44,10 @@ final class ReviewTimelinessService: Service, Sendable {
         self.interval = interval
         self.calendar = calendar
         self.logger = logger
-        keptIn = URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("figures.json").path
-        // Figures a different version wrote, or a damaged file, are read again from the histories instead.
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        let kept = FileManager.default.contents(atPath: keptIn).flatMap { try? decoder.decode(Kept.self, from: $0) }
-        latest = Mutex(kept?.timeliness)
-        latestASCOF = Mutex(kept?.ascof)
+        kept = KeptFile("figures.json", beside: store)
+        let last = kept.read()
+        latest = Mutex(last?.timeliness)
+        latestASCOF = Mutex(last?.ascof)
     }
 
     /// The last figures made, or `nil` before the first are ready.
@@ -95,21 +91,9 @@ final class ReviewTimelinessService: Service, Sendable {
             ) { report, history in report.add(history) }
             let measures = ascof.measures()
             latestASCOF.withLock { $0 = measures }
-            keep(Kept(timeliness: figures, ascof: measures))
+            kept.write(Kept(timeliness: figures, ascof: measures), logger: logger)
         } catch {
             logger.warning("review timeliness not refreshed", metadata: ["error": .string("\(error)")])
-        }
-    }
-
-    /// Writes the figures to the file beside the store; a file that cannot be written costs only the figures at
-    /// the next start.
-    private func keep(_ kept: Kept) {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        do {
-            try OwnerOnlyFile.write(String(decoding: try encoder.encode(kept), as: UTF8.self), to: keptIn)
-        } catch {
-            logger.warning("review figures not kept for the next start", metadata: ["error": .string("\(error)")])
         }
     }
 
