@@ -75,12 +75,13 @@ struct PagesBenchmark: AsyncParsableCommand {
         var warm = SearchMix.Timings()
         var paths: [String] = []
         var sent = 0
-        if !FileManager.default.fileExists(atPath: directory + "/figures.json") {
-            // Kept from one start to the next (figures.json): only a store's very first start has none to show.
-            print("  first start of this store: the overview's review figures are read from the histories once")
+        if !["figures.json", "overview.json"].allSatisfy({ FileManager.default.fileExists(atPath: directory + "/" + $0) }) {
+            // Kept from one start to the next (figures.json, overview.json): only a store's very first start has
+            // none to show.
+            print("  first start of this store: the overview's figures are read once")
             try await Self.serving(directory, rules: rules, logger: logger) { client, _ in
                 let reading = ContinuousClock.now
-                for path in ["/api/reports/reviews", "/api/reports/ascof"] {
+                for path in ["/", "/api/reports/reviews", "/api/reports/ascof"] {
                     while try await client.answer(path).status != 200 { try await Task.sleep(for: .seconds(1)) }
                 }
                 print(String(format: "  figures read in %.0f s, kept for the next starts", elapsed(since: reading)))
