@@ -28,6 +28,10 @@ FORBIDDEN = {
     "CareJourneyServer": {"ZeroMQ", "CZeroMQ", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyExampleWorkers",
                           "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo"},
     "CareJourneyStore": {"ZeroMQ", "CZeroMQ", "CareJourneyServer", "CareJourneyBroker", "CareJourneyKit"},
+    "CareJourneyFiles": "*",
+    # The worker SDK: what a worker's program links, and no more (not Kit's YAML, crypto and simulation).
+    "CareJourneyWorker": {"*but": {"CareJourneyCore", "CareJourneyWire", "CareJourneyClock", "CareJourneyFiles",
+                                   "ZeroMQ", "CZeroMQ", "ServiceThread"}},
 }
 # Only this target may use libzmq's C API.
 C_ZEROMQ_USER = "ZeroMQ"
