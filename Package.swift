@@ -171,9 +171,10 @@ let package = Package(
             ],
             linkerSettings: jemalloc
         ),
-        // The example workers' answers, served by their own executables (examples/workers) and in-process by the
-        // demo.
-        .target(name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyCore", "CareJourneyWorker", "CareJourneyWire"]),
+        // The example workers' answers: pure functions of a task (the reminders' append to a file aside), served by
+        // their own executables (examples/workers) and in-process by the demo through the worker SDK, and played by
+        // the sample population without it.
+        .target(name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyCore", "CareJourneyWire"]),
         // Example workers, each runnable with one command (`swift run brokerage-worker`).
         .executableTarget(
             name: "brokerage-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],

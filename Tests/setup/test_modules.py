@@ -30,6 +30,8 @@ def graph(**changes):
         "CareJourneyFiles": target(),
         "CareJourneyKit": target(["CareJourneyCore", "CareJourneyFiles", "CareJourneySimulation"]),
         "CareJourneyWorker": target(["CareJourneyWire", "CareJourneyFiles", "ZeroMQ"]),
+        "CareJourneyExampleWorkers": target(["CareJourneyCore", "CareJourneyWire"]),
+        "CareJourneySamples": target(["CareJourneyStore", "CareJourneyWire", "CareJourneyExampleWorkers"]),
     }
     targets.update(changes)
     return targets
@@ -59,6 +61,16 @@ def test_the_worker_sdk_may_not_use_kit():
     assert "CareJourneyWorker depends on CareJourneySimulation, which it may not (directly or through another target)" \
         in found
     assert not any(problem.startswith("CareJourneyKit") for problem in found), found
+
+
+def test_the_sample_population_plays_the_example_answers_without_the_worker_sdk():
+    found = modules.problems(graph(
+        CareJourneyExampleWorkers=target(["CareJourneyCore", "CareJourneyWire", "CareJourneyWorker"])), {})
+    assert ("CareJourneyExampleWorkers depends on CareJourneyWorker, which it may not (directly or through another "
+            "target)") in found
+    assert "CareJourneySamples depends on CareJourneyWorker, which it may not (directly or through another target)" \
+        in found
+    assert "CareJourneySamples depends on ZeroMQ, which it may not (directly or through another target)" in found
 
 
 def test_the_worker_sdk_importing_kit_without_declaring_it_is_found():
