@@ -1,5 +1,6 @@
-"""`carejourney-bench tasks` with a tiny load, as a smoke test: it finishes and prints its figures. CI times nothing,
-but a benchmark nobody runs can hang unseen (the tasks benchmark did), so this runs it with the debug build.
+"""`carejourney-bench tasks` and `search` with tiny loads, as smoke tests: they finish and print their figures. CI
+times nothing, but a benchmark nobody runs can hang unseen (the tasks benchmark did, and the search benchmark's
+searches over HTTP did), so this runs them with the debug build.
 
 The binary comes from CAREJOURNEY_BIN's folder (or `swift build --show-bin-path`). Run: python3 -m pytest -q Tests/cli
 """
@@ -41,3 +42,12 @@ def test_the_tasks_benchmark_finishes_a_tiny_load_and_prints_its_figures(tmp_pat
         lines
     assert re.search(r"lock-step, commit of the task → committed outcome: p50 [\d.]+ ms, p99 [\d.]+ ms", lines), lines
     assert re.search(r"peak memory: \d+ MiB", lines), lines
+
+
+def test_the_search_benchmark_finishes_its_searches_over_http(tmp_path):
+    done = bench("search", "--cases", "300", "--searches", "20", "--http-searches", "5", "--data-dir",
+                 str(tmp_path / "search"), scratch=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "CaseStore.cases(matching:), after the first pass:" in done.stdout, done.stdout
+    assert "GET /api/cases on a live server (loopback, one client):" in done.stdout, done.stdout
+    assert re.search(r"overall +5 +[\d.]+ +[\d.]+", done.stdout.split("GET /api/cases")[1]), done.stdout
