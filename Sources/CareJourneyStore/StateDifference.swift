@@ -28,7 +28,9 @@ enum StateDifference {
         return try? JSONValue.parse(Array(data))
     }
 
-    private static func compare(_ stored: JSONValue?, _ replayed: JSONValue?, at path: String, into found: inout [String]) {
+    private static func compare(
+        _ stored: JSONValue?, _ replayed: JSONValue?, at path: String, into found: inout [String]
+    ) {
         guard stored != replayed else { return }
         switch (stored, replayed) {
         case (.object(let left)?, .object(let right)?):
