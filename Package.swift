@@ -51,11 +51,14 @@ let package = Package(
         ),
         // The wire contract with workers: the Majordomo Protocol (MDP/0.1, MDP/0.2, MMI) and task bodies. Pure.
         .target(name: "CareJourneyWire", dependencies: ["CareJourneyCore"]),
+        // Files that hold secrets (CURVE keys, sign-in tokens), written and read owner-only, and the error an input
+        // file's problem is told with. Foundation only: the worker SDK reads its secret key through it.
+        .target(name: "CareJourneyFiles"),
         // The worker SDK: connect, serve a queue, heartbeat, reconnect with backoff, stop gracefully.
         .target(
             name: "CareJourneyWorker",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyWire", "CareJourneyFiles", "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -64,7 +67,8 @@ let package = Package(
         .target(
             name: "CareJourneyBroker",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "ZeroMQ", "ServiceThread",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyWire", "CareJourneyKit", "CareJourneyFiles",
+                "ZeroMQ", "ServiceThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -80,7 +84,7 @@ let package = Package(
         .target(
             name: "CareJourneyKit",
             dependencies: [
-                "CareJourneyCore", "CareJourneySimulation", .product(name: "Yams", package: "Yams"),
+                "CareJourneyCore", "CareJourneyFiles", "CareJourneySimulation", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The bank-holiday lists a policy may name (GOV.UK's, refreshed with `carejourney calendar import`).
@@ -134,8 +138,9 @@ let package = Package(
         .target(
             name: "CareJourneyDemo",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyWire",
-                "CareJourneyWorker", "CareJourneyExampleWorkers", "CareJourneySamples", "CareJourneyRuntime", "ZeroMQ",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyFiles", "CareJourneyStore", "CareJourneyBroker",
+                "CareJourneyWire", "CareJourneyWorker", "CareJourneyExampleWorkers", "CareJourneySamples", "CareJourneyRuntime",
+                "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -143,8 +148,9 @@ let package = Package(
         .executableTarget(
             name: "CareJourneyCLI",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyReports", "CareJourneyBroker",
-                "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo", "CareJourneySimulation",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyFiles", "CareJourneyStore", "CareJourneyReports",
+                "CareJourneyBroker", "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
+                "CareJourneySimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -165,9 +171,10 @@ let package = Package(
             ],
             linkerSettings: jemalloc
         ),
-        // The example workers' answers, served by their own executables (examples/workers) and in-process by the
-        // demo.
-        .target(name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyCore", "CareJourneyWorker", "CareJourneyWire"]),
+        // The example workers' answers: pure functions of a task (the reminders' append to a file aside), served by
+        // their own executables (examples/workers) and in-process by the demo through the worker SDK, and played by
+        // the sample population without it.
+        .target(name: "CareJourneyExampleWorkers", dependencies: ["CareJourneyCore", "CareJourneyWire"]),
         // Example workers, each runnable with one command (`swift run brokerage-worker`).
         .executableTarget(
             name: "brokerage-worker", dependencies: ["CareJourneyWorker", "CareJourneyExampleWorkers"],
@@ -198,13 +205,18 @@ let package = Package(
             name: "CareJourneyBrokerTests",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyWire", "CareJourneyStore",
-                "CareJourneyKit", "CareJourneyTestSupport", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
+                "CareJourneyKit", "CareJourneyFiles", "CareJourneyTestSupport", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "CareJourneySimulationTests",
-            dependencies: ["CareJourneyCore", "CareJourneySimulation", "CareJourneyKit", "CareJourneyTestSupport"]),
-        .testTarget(name: "CareJourneyKitTests", dependencies: ["CareJourneyCore", "CareJourneyKit", "CareJourneyTestSupport"]),
+            dependencies: [
+                "CareJourneyCore", "CareJourneySimulation", "CareJourneyKit", "CareJourneyFiles", "CareJourneyTestSupport",
+            ]),
+        .testTarget(
+            name: "CareJourneyKitTests",
+            dependencies: ["CareJourneyCore", "CareJourneyKit", "CareJourneyFiles", "CareJourneyTestSupport"]),
         .testTarget(
             name: "CareJourneyReportsTests",
             dependencies: ["CareJourneyCore", "CareJourneyReports", "CareJourneyKit", "CareJourneyTestSupport"],

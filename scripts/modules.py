@@ -28,6 +28,14 @@ FORBIDDEN = {
     "CareJourneyServer": {"ZeroMQ", "CZeroMQ", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyExampleWorkers",
                           "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo"},
     "CareJourneyStore": {"ZeroMQ", "CZeroMQ", "CareJourneyServer", "CareJourneyBroker", "CareJourneyKit"},
+    "CareJourneyFiles": "*",
+    # The worker SDK: what a worker's program links, and no more (not Kit's YAML, crypto and simulation).
+    "CareJourneyWorker": {"*but": {"CareJourneyCore", "CareJourneyWire", "CareJourneyClock", "CareJourneyFiles",
+                                   "ZeroMQ", "CZeroMQ", "ServiceThread"}},
+    # The example workers' answers are functions of a task: the sample population plays them without a broker.
+    "CareJourneyExampleWorkers": {"*but": {"CareJourneyCore", "CareJourneyWire"}},
+    "CareJourneySamples": {"ZeroMQ", "CZeroMQ", "CareJourneyWorker", "CareJourneyBroker", "CareJourneyServer",
+                           "CareJourneyRuntime", "CareJourneyDemo"},
 }
 # Only this target may use libzmq's C API.
 C_ZEROMQ_USER = "ZeroMQ"

@@ -20,17 +20,7 @@ struct PagesBenchmark: AsyncParsableCommand {
         commandName: "pages",
         abstract: "Dashboard pages and endpoints over a million cases: first load and warm latency, memory.")
 
-    @Option(help: "How many cases.")
-    var cases = 1_000_000
-
-    @Option(help: "The seed of the population (the search benchmark's).")
-    var seed: UInt64 = 2026
-
-    @Option(help: "Keep the store here and fill it once: a later run (or the search benchmark) reuses it.")
-    var dataDir: String?
-
-    @Option(help: "The policy file.")
-    var policy = benchmarkPolicyPath()
+    @OptionGroup var population: SearchPopulationOptions
 
     @Option(help: "Times the service is started, each time every page loaded once first (the cold figures).")
     var starts = 3
@@ -58,11 +48,8 @@ struct PagesBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let rules = try PolicyFile.load(policy)
-        let directory = dataDir ?? scratchDirectory("pages")
-        print("carejourney-bench pages: \(cases) cases in \(directory)")
-        try await SearchBenchmark.populate(
-            SearchPopulation(count: cases, seed: seed), in: directory, policy: rules, progress: progress)
+        let populated = try await population.populated(for: "pages", progress: progress)
+        let (directory, rules) = (populated.directory, populated.policy)
         print(
             "  goals (issue 21): first load after start p95 ≤ \(Int(Self.firstGoal)) ms, warm p95 ≤ "
                 + "\(Int(Self.warmGoal)) ms, resident memory ≤ \(Int(Self.memoryGoalMB)) MB after an hour of use")

@@ -18,8 +18,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search", abstract: "Case search and filter latency over a million cases, by query shape.")
 
-    @Option(help: "How many cases.")
-    var cases = 1_000_000
+    @OptionGroup var population: SearchPopulationOptions
 
     @Option(help: "First pages of the mix (later pages follow some of them).")
     var searches = 3_000
@@ -27,34 +26,23 @@ struct SearchBenchmark: AsyncParsableCommand {
     @Option(help: "Searches of the mix sent again through GET /api/cases (0: none).")
     var httpSearches = 1_000
 
-    @Option(help: "The seed of the population and of the mix.")
-    var seed: UInt64 = 2026
-
-    @Option(help: "Keep the store here and fill it once: a later run on the same folder reuses it.")
-    var dataDir: String?
-
-    @Option(help: "The policy file.")
-    var policy = benchmarkPolicyPath()
-
     @OptionGroup var progress: ProgressOption
 
     /// The goal at the 95th percentile, in milliseconds.
     static let goal = 50.0
 
     func run() async throws {
-        let rules = try PolicyFile.load(policy)
-        let directory = dataDir ?? scratchDirectory("search")
-        let population = SearchPopulation(count: cases, seed: seed)
-        print("carejourney-bench search: \(cases) cases in \(directory)")
-        try await Self.populate(population, in: directory, policy: rules, progress: progress)
-        let store = try CaseStore(directory: directory)
+        let populated = try await population.populated(for: "search", progress: progress)
+        let rules = populated.policy
+        let store = try CaseStore(directory: populated.directory)
         let stats = try await store.stats()
         let overdue = stats.overdueReviews
         print(
             "  \(stats.openCases) open, \(stats.byStage[Stage.closed.rawValue] ?? 0) closed, \(overdue) overdue, \(stats.openTasksByQueue.values.reduce(0, +)) open tasks on \(stats.openTasksByQueue.count) queues"
         )
 
-        let mix = SearchMix(population: population, queues: Array(Set(rules.queues.values)).sorted(), count: searches)
+        let mix = SearchMix(
+            population: populated.population, queues: Array(Set(rules.queues.values)).sorted(), count: searches)
         // The first pass reads the store into memory as a dashboard's first searches would; the second is measured.
         let cold = try await mix.run { filter in try await store.cases(matching: filter).nextCursor }
         print(String(format: "  first pass (store not yet in memory): overall p95 %.1f ms", cold.percentile(0.95)))
@@ -67,44 +55,13 @@ struct SearchBenchmark: AsyncParsableCommand {
         }
     }
 
-    /// Fills the store in `directory`, unless a run with the same population already did (the search and pages
-    /// benchmarks share it).
-    static func populate(
-        _ population: SearchPopulation, in directory: String, policy: Policy, progress: ProgressOption
-    ) async throws {
-        let store = try CaseStore(directory: directory)
-        let key = "bench.search.population"
-        if let label = try store.meta(key) {
-            guard label == population.label else {
-                throw ValidationError(
-                    "\(directory) holds another \(label); give an empty folder, or --cases and --seed")
-            }
-            print("  reusing the population in \(directory)")
-            return
-        }
-        guard try await store.isEmpty() else {
-            throw ValidationError("\(directory) holds a store; give an empty folder")
-        }
-        let start = ContinuousClock.now
-        let templates = try SearchPopulation.templates(policy: policy, now: Date())
-        try CasePopulation.write(
-            count: population.count, into: directory, policy: policy,
-            progress: progress.line("populate", counting: "cases")
-        ) { number in
-            population.copy(number, of: templates)
-        }
-        try store.setMeta(key, population.label)
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
-        print(
-            String(
-                format: "  populated in %.0f s (bulk load, once per --data-dir): %.1f GiB", elapsed(since: start),
-                Double(bytes) / Double(1 << 30)))
-    }
-
-    /// The mix through `GET /api/cases` on a server over the store, in this process: the API alone, without the
-    /// timer service, so that nothing writes while it runs.
+    /// The mix through `GET /api/cases` on a server over the store, in this process: the API and the engine
+    /// alone, without the timer service, so that nothing but the searches' access records is written while it runs.
+    /// The engine runs because every search is recorded in the access log before it is answered: without it the
+    /// first search waited for ever.
     static func overHTTP(_ mix: SearchMix, store: CaseStore, policy: Policy) async throws -> SearchMix.Timings {
-        let api = CaseAPI(engine: try Engine(store: store, policy: policy), clock: WallClock())
+        let engine = try Engine(store: store, policy: policy)
+        let api = CaseAPI(engine: engine, clock: WallClock())
         var logger = Logger(label: "bench")
         logger.logLevel = .critical  // stopping the server at the end logs noise
         let (ports, port) = AsyncStream<Int>.makeStream()
@@ -113,6 +70,10 @@ struct SearchBenchmark: AsyncParsableCommand {
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         return try await withThrowingTaskGroup(of: SearchMix.Timings?.self) { group in
+            group.addTask {
+                await engine.run()
+                return nil
+            }
             group.addTask {
                 try await app.runService()
                 return nil

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyClock
 import CareJourneyCore
+import CareJourneyFiles
 import CareJourneyKit
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareJourneyBroker
+import CareJourneyFiles
 import CareJourneyKit
 import Foundation
 

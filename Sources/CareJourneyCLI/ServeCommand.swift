@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyBroker
 import CareJourneyCore
+import CareJourneyFiles
 import CareJourneyKit
 import CareJourneySimulation
 import CareJourneyServer

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareJourneyClock
+import CareJourneyFiles
 import CareJourneyKit
 import CareJourneyStore
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CareJourneyFiles
 import CareJourneyKit
 import CareJourneyStore
 import Foundation

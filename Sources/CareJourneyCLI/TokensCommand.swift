@@ -1,5 +1,6 @@
 import CareJourneyCore
 import ArgumentParser
+import CareJourneyFiles
 import CareJourneyKit
 import Foundation
 

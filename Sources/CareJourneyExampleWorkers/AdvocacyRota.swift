@@ -1,6 +1,5 @@
 import CareJourneyCore
 import CareJourneyWire
-import CareJourneyWorker
 
 /// Advocacy: allocates an independent advocate, taking turns through the advocacy service's rota.
 public struct AdvocacyRota: ExampleWorker {

@@ -1,6 +1,5 @@
 import CareJourneyCore
 import CareJourneyWire
-import CareJourneyWorker
 
 /// Brokerage: finds a provider for council-managed support from a sample list (the first that offers every
 /// service asked for within the weekly budget, else the cheapest that offers them), arranges interim support,

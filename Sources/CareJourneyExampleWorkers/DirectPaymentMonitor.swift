@@ -1,6 +1,5 @@
 import CareJourneyCore
 import CareJourneyWire
-import CareJourneyWorker
 
 /// Direct-payment monitoring: signs the agreement when a direct payment is set up, and audits the account once a
 /// year; about one audit in four finds money unspent (which the council reclaims, and which triggers a review).

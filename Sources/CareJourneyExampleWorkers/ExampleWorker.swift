@@ -1,5 +1,4 @@
 import CareJourneyWire
-import CareJourneyWorker
 
 /// One of the example workers: the queue (MDP service) it serves and how it answers a task.
 ///

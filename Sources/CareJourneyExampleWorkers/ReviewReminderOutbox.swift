@@ -1,6 +1,5 @@
 import CareJourneyCore
 import CareJourneyWire
-import CareJourneyWorker
 import Foundation
 
 /// Review reminders, and the reminders that a financial re-assessment is due (the shipped policies put both on

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import Foundation
 
 /// Bank-holiday lists: the shipped ones (`england-and-wales`, from GOV.UK's published list), files a policy names,

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import Foundation
 
 /// `calendar:`: the council's time zone, bank holidays and closure days, which deadlines count in its local days,

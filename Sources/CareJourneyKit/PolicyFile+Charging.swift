@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 
 /// `charging:` and `plans:`: the council's charging policy, what its plans must hold, and its reasonable rates
 /// (docs/policy-files.md#charging, #plans).

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 
 /// `retention:`: how long closed cases are kept, rule by rule, and how often the service disposes of those kept long
 /// enough (docs/policy-files.md#retention).

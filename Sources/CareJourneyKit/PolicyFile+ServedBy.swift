@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 
 extension PolicyFile {
     /// `served-by:`: the queues people serve and those workers serve, as two lists. Every queue named under

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 
 extension PolicyFile {
     /// `task-due:`: how many days, or working days, after it opens each kind of task is due (kinds left out have no

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import Foundation
 
 /// Reads and validates a council's policy file (`workflows/*.yaml`) into a `Policy`.

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import CareJourneySimulation
 import Foundation
 import Yams

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import Foundation
 
 /// Reads scenario files (YAML) into `Scenario`s, checking every step: a malformed step is a `FileError`

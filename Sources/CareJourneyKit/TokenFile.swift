@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import Foundation
 
 /// The people who may sign in to `carejourney serve --tokens FILE`: each by name, with a role and the SHA-256 of

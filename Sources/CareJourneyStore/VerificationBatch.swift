@@ -183,14 +183,25 @@ struct VerificationBatch: Sendable {
             differ("case \(id): projection columns \(stored.columns) differ from the history's \(columns)")
         }
         // The stored snapshot must equal the history replayed up to the snapshot's version.
-        let snapshot = try? StateLoader.snapshot(of: history.id, version: stored.snapshotVersion, stored: stored.state)
+        let version = stored.snapshotVersion
         let replayedSnapshot =
-            stored.snapshotVersion == 0
-            ? CaseState(id: history.id) : history.steps.last { $0.version == stored.snapshotVersion }?.state
-        if snapshot == nil || snapshot != replayedSnapshot {
+            version == 0 ? CaseState(id: history.id) : history.steps.last { $0.version == version }?.state
+        do throws(StoreError) {
+            let snapshot = try StateLoader.snapshot(of: history.id, version: version, stored: stored.state)
+            if let replayedSnapshot, snapshot != replayedSnapshot {
+                let fields = StateDifference.fields(stored: snapshot, replayed: replayedSnapshot)
+                differ(
+                    "case \(id): the stored state (snapshot at version \(version)) differs from its replayed history: "
+                        + fields.joined(separator: "; "))
+            } else if replayedSnapshot == nil {
+                differ(
+                    "case \(id): the stored state is a snapshot at version \(version), which its history of "
+                        + "\(history.steps.count) events does not reach")
+            }
+        } catch {
             differ(
-                "case \(id): the stored state (snapshot at version \(stored.snapshotVersion)) differs from its replayed history"
-            )
+                "case \(id): the stored state (snapshot at version \(version)) does not read back: "
+                    + (error.cause ?? error.message))
         }
         let storedTimers = timers[id] ?? [:]
         if storedTimers != replayed.timers {

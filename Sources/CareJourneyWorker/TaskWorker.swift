@@ -1,27 +1,7 @@
-import CareJourneyCore
 import CareJourneyWire
 import Logging
 import ServiceLifecycle
 import ZeroMQ
-
-/// What a task handler decides.
-public enum TaskOutcome: Sendable, Equatable, CustomStringConvertible {
-    /// Done: the data of the task's reply event (or of `event`, where the worker names another).
-    case done([String: JSONValue], event: String? = nil)
-    /// Not done: why; with `retry`, the task is offered again, otherwise the operations team sees it failed.
-    case failed(String, retry: Bool)
-
-    /// For log lines: what was decided, with the reply's field names but never their values, which may be personal
-    /// data (a name, an address).
-    public var description: String {
-        switch self {
-        case .done(let data, let event):
-            "done\(event.map { " as \($0)" } ?? "")"
-                + (data.isEmpty ? "" : " with " + data.keys.sorted().joined(separator: ", "))
-        case .failed(let reason, let retry): "failed\(retry ? " (to be retried)" : ""): \(reason)"
-        }
-    }
-}
 
 /// A worker for CareJourney's task queues: it reads each request as a `TaskRequest` and answers with a
 /// `TaskReply`, so a handler deals only in tasks and outcomes.
@@ -76,12 +56,7 @@ public final class TaskWorker: Service, Sendable {
     }
 
     private static func reply(to task: TaskRequest, _ outcome: TaskOutcome) -> [[UInt8]] {
-        switch outcome {
-        case .done(let data, let event):
-            [TaskReply(task: task.task, event: event, data: data).encoded()]
-        case .failed(let reason, let retry):
-            [TaskReply(task: task.task, error: reason, retry: retry).encoded()]
-        }
+        [outcome.reply(to: task).encoded()]
     }
 
     /// Requests and replies so far.

@@ -1,5 +1,5 @@
 import CareJourneyClock
-import CareJourneyKit
+import CareJourneyFiles
 import CareJourneyWire
 import Foundation
 import ZeroMQ

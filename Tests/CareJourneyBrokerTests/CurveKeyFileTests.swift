@@ -1,3 +1,4 @@
+import CareJourneyFiles
 import CareJourneyKit
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import CareJourneyBroker
 import CareJourneyCore
+import CareJourneyFiles
 import CareJourneyKit
 import CareJourneyStore
 import CareJourneyWire

@@ -1,4 +1,5 @@
 import CareJourneyCore
+import CareJourneyFiles
 import CareJourneyKit
 import CareJourneyWire
 import Foundation

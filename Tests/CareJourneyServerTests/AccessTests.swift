@@ -65,6 +65,30 @@ import CareJourneyTestSupport
         }
     }
 
+    /// A session cookie the service no longer knows is an ended session: the API's refusal (a thrown problem) and a
+    /// page's (a sign-in redirect) each tell the browser to forget it.
+    @Test func anEndedSessionsCookieIsForgottenByTheAPIsRefusalAndAPagesAlike() async throws {
+        let people = try People()
+        try await LiveServer.with(tokens: people.file) { server in
+            let stale = "carejourney_session=a-session-that-has-ended"
+            let api = try await server.send("GET", "/api/me", headers: ["Cookie": stale])
+            #expect(api.status == 401)
+            #expect(api.headers["content-type"] == "application/problem+json")
+            #expect(api["type"]?.string == "/problems/invalid-credentials")
+            #expect(api.headers["www-authenticate"] == "Bearer realm=\"CareJourney\", error=\"invalid_token\"")
+            #expect(api.headers["set-cookie"]?.hasPrefix("carejourney_session=;") == true, "\(api.headers)")
+            #expect(api.headers["set-cookie"]?.contains("Max-Age=0") == true, "\(api.headers)")
+            let page = try await server.send(
+                "GET", "/cases", headers: ["Accept": "text/html,application/xhtml+xml", "Cookie": stale])
+            #expect(page.status == 303)
+            #expect(page.headers["set-cookie"]?.contains("Max-Age=0") == true, "\(page.headers)")
+            // A token refused is no reason to touch the browser's cookies.
+            let token = try await server.signedIn(as: "not-a-token").get("/api/me")
+            #expect(token.status == 401)
+            #expect(token.headers["set-cookie"] == nil)
+        }
+    }
+
     /// The session cookie from a `Set-Cookie` header, as a `Cookie` header.
     func cookie(from reply: LiveServer.Reply) -> String? {
         reply.headers["set-cookie"]?.split(separator: ";").first.map(String.init)

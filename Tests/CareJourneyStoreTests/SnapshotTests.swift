@@ -67,21 +67,60 @@ import CareJourneyTestSupport
             "\(report.differences)")
     }
 
-    /// The snapshot's dates (seconds since 1970) are read by the core's own decoder: a date moved by half a second,
-    /// or one that is not a number, is a difference; the same date written again by SQLite is none.
-    @Test(arguments: [
-        ("json_extract(CAST(state AS TEXT), '$.openedAt') + 0", true),
-        ("json_extract(CAST(state AS TEXT), '$.openedAt') + 0.5", false),
-        ("'yesterday'", false),
-    ])
-    func aSnapshotsDatesAreCheckedToTheFraction(openedAt: String, clean: Bool) async throws {
+    /// `store verify` names the fields in which the stored state and its replayed history part, with both values
+    /// and in the order of their paths; past three, it says how many more.
+    @Test func aTamperedSnapshotIsFoundByTheFieldsThatDiffer() async throws {
         let (store, id, _) = try await storeWithALongHistory()
+        try store.execute(
+            #"UPDATE cases SET state = CAST(json_set(CAST(state AS TEXT), '$.stage', 'review', '$.person.name', 'Eve') AS BLOB)"#
+        )
+        let differs = "case \(id): the stored state (snapshot at version 16) differs from its replayed history: "
+        #expect(
+            try store.verify().differences == [
+                differs + "person.name: stored Eve, replayed Ada; stage: stored review, replayed delivery"
+            ])
+        try store.execute(
+            #"UPDATE cases SET state = CAST(json_set(CAST(state AS TEXT), '$.interimProvider', 'Nobody', '$.nextTaskNumber', 99) AS BLOB)"#
+        )
+        let found = try store.verify().differences
+        #expect(found.count == 1, "\(found)")
+        let fields = try #require(found.first?.dropFirst(differs.count)).components(separatedBy: "; ")
+        #expect(fields.count == 4, "\(fields)")
+        #expect(fields.first == "interimProvider: stored Nobody, replayed none")
+        #expect(fields.dropFirst().first?.hasPrefix("nextTaskNumber: stored 99, replayed ") == true, "\(fields)")
+        #expect(fields.dropFirst(2) == ["person.name: stored Eve, replayed Ada", "and 1 more field"])
+    }
+
+    /// The snapshot's dates (seconds since 1970) are read by the core's own decoder: a date moved by half a second
+    /// is a difference named with both values, one that is not a number a snapshot that does not read back; the
+    /// same date written again by SQLite is none.
+    @Test(arguments: [
+        ("json_extract(CAST(state AS TEXT), '$.openedAt') + 0", nil),
+        (
+            "json_extract(CAST(state AS TEXT), '$.openedAt') + 0.5",
+            "differs from its replayed history: openedAt: stored OPENED.5, replayed OPENED"
+        ),
+        ("'yesterday'", "does not read back: "),
+    ])
+    func aSnapshotsDatesAreCheckedToTheFraction(openedAt: String, found: String?) async throws {
+        let (store, id, live) = try await storeWithALongHistory()
         try store.execute(
             "UPDATE cases SET state = CAST(json_set(CAST(state AS TEXT), '$.openedAt', \(openedAt)) AS BLOB)")
         let report = try store.verify()
-        #expect(report.isClean == clean, "\(report.differences)")
-        let differs = "case \(id): the stored state (snapshot at version 16) differs from its replayed history"
-        #expect(report.differences == (clean ? [] : [differs]))
+        #expect(report.isClean == (found == nil), "\(report.differences)")
+        guard let found else { return }
+        let opened = try #require(live.openedAt).timeIntervalSince1970
+        #expect(opened == opened.rounded(), "the case opened on a whole second")
+        let expected =
+            "case \(id): the stored state (snapshot at version 16) "
+            + found.replacingOccurrences(of: "OPENED", with: String(Int(opened)))
+        #expect(report.differences.count == 1, "\(report.differences)")
+        #expect(report.differences.first?.hasPrefix(expected) == true, "\(report.differences)")
+        if openedAt == "'yesterday'" {
+            #expect(report.differences.first?.contains("openedAt") == true, "\(report.differences)")
+        } else {
+            #expect(report.differences.first == expected)
+        }
     }
 
     @Test func aVersion1StoreOpensAndMigrates() async throws {

@@ -33,9 +33,10 @@ def seeded(tmp_path):
 
 
 def damage(data, *statements):
+    """Runs each statement (SQL text, or SQL text and its parameters) on the store."""
     with sqlite3.connect(f"{data}/carejourney.sqlite") as db:
         for statement in statements:
-            db.execute(statement)
+            db.execute(*statement) if isinstance(statement, tuple) else db.execute(statement)
 
 
 def test_a_clean_store_is_clean_for_both(tmp_path):
@@ -94,3 +95,18 @@ def test_verify_refuses_a_case_and_a_sample_together(tmp_path):
     data, case = seeded(tmp_path)
     both = store("verify", "--data-dir", data, "--case", case, "--sample", "2")
     assert both.returncode != 0 and "give --case or --sample, not both" in both.stderr
+
+
+def test_a_snapshot_changed_by_hand_is_found_by_the_fields_that_differ(tmp_path):
+    data = sample_store(tmp_path, cases=20)
+    with sqlite3.connect(f"file:{data}/carejourney.sqlite?mode=ro", uri=True) as db:
+        (case, version, stage) = db.execute(
+            "SELECT id, state_version, json_extract(CAST(state AS TEXT), '$.stage') FROM cases"
+            " WHERE state_version > 0 ORDER BY number LIMIT 1").fetchone()
+    changed = "review" if stage != "review" else "delivery"
+    damage(data, ("UPDATE cases SET state = CAST(json_set(CAST(state AS TEXT), '$.stage', ?) AS BLOB) WHERE id = ?",
+                  (changed, case)))
+    verify = store("verify", "--data-dir", data, "--case", case)
+    assert verify.returncode == 1
+    assert (f"  differs: case {case}: the stored state (snapshot at version {version}) differs from its replayed "
+            f"history: stage: stored {changed}, replayed {stage}\n") in verify.stdout, verify.stdout

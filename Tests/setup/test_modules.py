@@ -27,6 +27,11 @@ def graph(**changes):
         "ZeroMQ": target(["CZeroMQ"]),
         "CareJourneyBroker": target(["CareJourneyStore", "ZeroMQ"]),
         "CareJourneyServer": target(["CareJourneyStore", "CareJourneyWire"]),
+        "CareJourneyFiles": target(),
+        "CareJourneyKit": target(["CareJourneyCore", "CareJourneyFiles", "CareJourneySimulation"]),
+        "CareJourneyWorker": target(["CareJourneyWire", "CareJourneyFiles", "ZeroMQ"]),
+        "CareJourneyExampleWorkers": target(["CareJourneyCore", "CareJourneyWire"]),
+        "CareJourneySamples": target(["CareJourneyStore", "CareJourneyWire", "CareJourneyExampleWorkers"]),
     }
     targets.update(changes)
     return targets
@@ -48,6 +53,31 @@ def test_the_core_depends_on_nothing_and_reports_on_the_core_alone():
                                    CareJourneyReports=target(["CareJourneyCore", "CareJourneyStore"])), {})
     assert any(problem.startswith("CareJourneyCore depends on CareJourneyWire") for problem in found)
     assert any(problem.startswith("CareJourneyReports depends on CareJourneyStore") for problem in found)
+
+
+def test_the_worker_sdk_may_not_use_kit():
+    found = modules.problems(graph(CareJourneyWorker=target(["CareJourneyWire", "CareJourneyKit", "ZeroMQ"])), {})
+    assert "CareJourneyWorker depends on CareJourneyKit, which it may not (directly or through another target)" in found
+    assert "CareJourneyWorker depends on CareJourneySimulation, which it may not (directly or through another target)" \
+        in found
+    assert not any(problem.startswith("CareJourneyKit") for problem in found), found
+
+
+def test_the_sample_population_plays_the_example_answers_without_the_worker_sdk():
+    found = modules.problems(graph(
+        CareJourneyExampleWorkers=target(["CareJourneyCore", "CareJourneyWire", "CareJourneyWorker"])), {})
+    assert ("CareJourneyExampleWorkers depends on CareJourneyWorker, which it may not (directly or through another "
+            "target)") in found
+    assert "CareJourneySamples depends on CareJourneyWorker, which it may not (directly or through another target)" \
+        in found
+    assert "CareJourneySamples depends on ZeroMQ, which it may not (directly or through another target)" in found
+
+
+def test_the_worker_sdk_importing_kit_without_declaring_it_is_found():
+    imports = {"CareJourneyWorker": [(Path("Sources/CareJourneyWorker/WorkerOptions.swift"), 2, "CareJourneyKit")]}
+    found = modules.problems(graph(), imports)
+    assert found == ["Sources/CareJourneyWorker/WorkerOptions.swift:2: CareJourneyWorker imports CareJourneyKit "
+                     "without declaring it in Package.swift"]
 
 
 def test_no_library_lives_in_examples_and_only_zeromq_uses_the_c_api():

@@ -49,8 +49,14 @@ public struct Problem: Error, Codable, Sendable, Equatable, HTTPResponseError {
     /// The HTTP status, for Hummingbird.
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: code) }
 
-    /// The problem as Hummingbird answers a thrown one.
-    public func response(from request: Request, context: some RequestContext) throws -> Response { response }
+    /// The problem as an answer: its JSON and its headers. The one place a problem becomes an answer: routes and the
+    /// middleware that refuses requests before any route runs (`RequestGuard`, `AccessMiddleware`) throw it, and
+    /// `SecurityHeaders` answers with this.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = Response.json(self, status: code, contentType: "application/problem+json")
+        response.headers.append(contentsOf: headers)
+        return response
+    }
 
     /// 503: the store could not be read just now.
     static let storeUnreadable = Problem(503, "unavailable", "The store could not be read", "try again shortly")
@@ -117,19 +123,14 @@ public struct Problem: Error, Codable, Sendable, Equatable, HTTPResponseError {
         switch error.code {
         case .unauthenticated, .invalidCredentials:
             self.init(401, error.code.rawValue, "Sign-in required", detail)
+            // RFC 9110: a 401 says how to authenticate; RFC 6750: a token that was given and refused is invalid.
+            headers[.wwwAuthenticate] =
+                "Bearer realm=\"CareJourney\"" + (error.code == .invalidCredentials ? ", error=\"invalid_token\"" : "")
         case .actorMismatch:
             self.init(403, error.code.rawValue, "You cannot act as someone else", detail, field: "actor")
         default:
             self.init(403, error.code.rawValue, "Your role does not allow this", detail)
         }
-    }
-
-    /// The problem as a response: its JSON and its headers. The one place a problem becomes an answer: routes throw
-    /// the problem, and a middleware that refuses before any route runs answers with this.
-    var response: Response {
-        var response = Response.json(self, status: code, contentType: "application/problem+json")
-        response.headers.append(contentsOf: headers)
-        return response
     }
 
     /// The same problem, answered with `value` in the header `name` too.

@@ -6,8 +6,8 @@ import Hummingbird
 /// Identifies every request and refuses it unless its principal's role allows its route (`RouteAccess`), before
 /// any route runs; answers the `AccessError`s routes throw from `AppRequestContext.require(_:)` the same way.
 ///
-/// The API gets 401 (with `WWW-Authenticate: Bearer`) or 403 `application/problem+json`; a browser asking for a
-/// page is sent to `/sign-in?next=…` or shown a page saying which role it needs. Tokens and cookies are never
+/// The API gets 401 (with `WWW-Authenticate: Bearer`) or 403 `application/problem+json`, thrown as a `Problem` as a
+/// route throws one; a browser asking for a page is sent to `/sign-in?next=…` or shown a page saying which role it needs. Tokens and cookies are never
 /// logged.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -33,32 +33,31 @@ struct AccessMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         } catch let error as AccessError {
-            return refusal(error, to: request, csrf: access.expectedCSRF(context))
+            return try refusal(error, to: request, csrf: access.expectedCSRF(context))
         }
     }
 
-    /// The answer to a request refused for `error`; `csrf` goes in the sign-out form of a refusal page.
-    func refusal(_ error: AccessError, to request: Request, csrf: String?) -> Response {
-        let page = RouteAccess.answersWithPage(request)
-        var response: Response
-        switch (error.needsSignIn, page) {
-        case (true, true):
-            response = .redirect(to: SignInRoutes.signInPath(returningTo: request.uri.description), type: .normal)
-        case (true, false):
-            response = Problem(error).response
-            response.headers[.wwwAuthenticate] =
-                "Bearer realm=\"CareJourney\"" + (error.code == .invalidCredentials ? ", error=\"invalid_token\"" : "")
-        case (false, true):
-            response = SignInPage.refused(error, csrf: csrf).response(status: 403)
-        case (false, false):
-            response = Problem(error).response
-        }
+    /// The answer to a request refused for `error`. The API's is a thrown `Problem` (401 with `WWW-Authenticate`, or
+    /// 403), answered as a route's are; a page's is a redirect to sign in, or a page saying which role it needs (its
+    /// sign-out form carries `csrf`).
+    func refusal(_ error: AccessError, to request: Request, csrf: String?) throws(Problem) -> Response {
+        var headers: HTTPFields = [:]
         // A session that has ended: the browser may forget its cookie.
         if error.code == .invalidCredentials && request.headers[.authorization] == nil
             && request.cookies[access.cookieName] != nil
         {
-            response.setCookie(access.sessionCookie(""))
+            headers[.setCookie] = access.sessionCookie("").description
         }
+        guard RouteAccess.answersWithPage(request) else {
+            var problem = Problem(error)
+            problem.headers.append(contentsOf: headers)
+            throw problem
+        }
+        var response =
+            error.needsSignIn
+            ? Response.redirect(to: SignInRoutes.signInPath(returningTo: request.uri.description), type: .normal)
+            : SignInPage.refused(error, csrf: csrf).response(status: 403)
+        response.headers.append(contentsOf: headers)
         return response
     }
 }

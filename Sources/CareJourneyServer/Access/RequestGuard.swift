@@ -13,7 +13,8 @@ import Hummingbird
 ///   own (or `null`, on the API), is refused with 403; a JSON route (`/api/…`) takes `Content-Type:
 ///   application/json` only (415).
 ///
-/// Every refusal is `application/problem+json` naming the header at fault and how to put it right.
+/// Every refusal is a thrown `Problem` (`application/problem+json`, rendered as a route's are) naming the header at
+/// fault and how to put it right.
 struct RequestGuard: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -22,7 +23,7 @@ struct RequestGuard: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        if let problem = Self.problem(with: request, access: access) { return problem.response }
+        if let problem = Self.problem(with: request, access: access) { throw problem }
         return try await next(request, context)
     }
 
