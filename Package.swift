@@ -107,7 +107,8 @@ let package = Package(
         .target(
             name: "CareJourneyServer",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyWire",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyFiles", "CareJourneyReports",
+                "CareJourneyWire",
                 "CareJourneySimulation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -230,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "CareJourneyServerTests",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyServer", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyServer", "CareJourneyReports", "CareJourneyKit", "CareJourneyStore", "CareJourneyWire",
                 "CareJourneyRuntime", "CareJourneyWorker", "CareJourneyTestSupport", "CareJourneySimulation",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

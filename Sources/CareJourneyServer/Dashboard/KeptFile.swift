@@ -1,4 +1,4 @@
-import CareJourneyKit
+import CareJourneyFiles
 import CareJourneyStore
 import Foundation
 import Logging
