@@ -169,7 +169,10 @@ extension CaseStore {
     public func tasks(on queue: String?, status: String, limit: Int, after: String? = nil) async throws(StoreError)
         -> [TaskListing]
     {
-        try await readAsync { db in
+        if queue == nil, status != TaskStatus.open.rawValue, after == nil {
+            return try await tasksOnEveryQueue(status: status, limit: limit)
+        }
+        return try await readAsync { db in
             // The condition on the index of tasks that are not open is written out: SQLite uses a partial index
             // only for a query that states its condition.
             var sql = "SELECT * FROM tasks WHERE status = ?"
@@ -186,6 +189,38 @@ extension CaseStore {
             sql += " ORDER BY rowid LIMIT ?"
             arguments.append(limit)
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(TaskListing.init)
+        }
+    }
+
+    /// The first `limit` tasks in `status` (not open) on any queue, in the order they were made: each queue's read
+    /// through the index of tasks no longer open by queue and status, then merged. Without a queue that index cannot
+    /// be sought (it leads by queue), and SQLite read the whole table for a few failed tasks (2–7 s at a million
+    /// cases).
+    private func tasksOnEveryQueue(status: String, limit: Int) async throws(StoreError) -> [TaskListing] {
+        try await readAsync { db in
+            // The queues with tasks no longer open, one seek of the index each (DISTINCT would read every entry).
+            let queues = try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE seen(queue) AS (
+                        SELECT MIN(queue) FROM tasks INDEXED BY tasks_closed_by_queue WHERE \(TaskRows.closed)
+                        UNION ALL
+                        SELECT (SELECT MIN(queue) FROM tasks INDEXED BY tasks_closed_by_queue
+                                WHERE \(TaskRows.closed) AND queue > seen.queue)
+                        FROM seen WHERE seen.queue IS NOT NULL)
+                    SELECT queue FROM seen WHERE queue IS NOT NULL
+                    """)
+            var rows: [(rowid: Int64, task: TaskListing)] = []
+            for queue in queues {
+                rows += try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT rowid AS listed_rowid, * FROM tasks
+                        WHERE status = ? AND \(TaskRows.closed) AND queue = ? ORDER BY rowid LIMIT ?
+                        """, arguments: [status, queue, limit]
+                ).map { ($0["listed_rowid"], TaskListing($0)) }
+            }
+            return rows.sorted { $0.rowid < $1.rowid }.prefix(limit).map(\.task)
         }
     }
 }

@@ -49,8 +49,9 @@ public struct WorklistPage: Sendable, Equatable {
     /// More tasks match than were counted: `total` is `countLimit` and the list goes on.
     public let totalIsAtLeast: Bool
 
-    /// Tasks counted at most: a queue of hundreds of thousands is "10,000 or more", counted in milliseconds.
-    public static let countLimit = 10_000
+    /// Tasks counted at most: a queue of hundreds of thousands is "1,000 or more", counted in milliseconds even
+    /// when a filter on the task's case (its team) has to look at a dozen tasks for each it counts.
+    public static let countLimit = 1_000
 
     public init(items: [WorklistItem], total: Int, totalIsAtLeast: Bool = false) {
         self.items = items

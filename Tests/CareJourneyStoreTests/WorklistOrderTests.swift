@@ -136,6 +136,31 @@ import CareJourneyTestSupport
         #expect(last.items.map(\.task.id) == (many - 4...many).map { "C-1#\($0)" })
     }
 
+    @Test func failedTasksOnEveryQueueAreMergedInTheOrderTheyWereMade() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let failed = (1...40).filter { $0 % 3 == 0 }.map { "C-1#\($0)" }
+        try await store.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO cases (id, number, version, stage, name, updated_at, state)
+                    VALUES ('C-1', 1, 1, 'assessment', 'Ada', 0, x'7b7d')
+                    """)
+            for number in 1...40 {
+                let queue = ["brokerage", "advocacy", "finance", "zebra"][number % 4]
+                let status = number % 3 == 0 ? "failed" : number % 3 == 1 ? "completed" : "open"
+                try db.execute(
+                    sql: """
+                        INSERT INTO tasks (id, case_id, kind, queue, status, created_at, case_number)
+                        VALUES (?, 'C-1', 'find-provider', ?, ?, ?, 1)
+                        """, arguments: ["C-1#\(number)", queue, status, Double(number)])
+            }
+        }
+        #expect(try await store.tasks(on: nil, status: "failed", limit: 100).map(\.id) == failed)
+        #expect(try await store.tasks(on: nil, status: "failed", limit: 5).map(\.id) == Array(failed.prefix(5)))
+        #expect(try await store.tasks(on: "zebra", status: "failed", limit: 100).map(\.queue).allSatisfy { $0 == "zebra" })
+        #expect(try await store.tasks(on: nil, status: "completed", limit: 100).count == 14)
+    }
+
     @Test func theWorklistIndexesAreTheOnesRead() throws {
         let (store, _) = try store(cases: 30)
         // Each queue's page is read through the index in its order, with no sort of the queue's tasks.

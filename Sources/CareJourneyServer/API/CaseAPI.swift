@@ -65,7 +65,6 @@ public struct CaseAPI: Sendable {
                 request.uri.queryParameters.map { (String($0.key), String($0.value)) }, by: try context.require(.viewer),
                 query: request.uri.query)
         }
-        router.get("/api/stats") { _, _ in try await self.stats() }
         return router
     }
 
@@ -248,15 +247,5 @@ public struct CaseAPI: Sendable {
             }
         }
         return filter
-    }
-
-    /// The engine's figures, kept as it commits; a count of the store only before the engine has made its own.
-    private func stats() async throws(Problem) -> Response {
-        if let figures = engine.figures { return .json(StoreStats(figures)) }
-        do {
-            return .json(try await engine.store.stats())
-        } catch {
-            throw Problem(error)
-        }
     }
 }

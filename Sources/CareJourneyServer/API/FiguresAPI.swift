@@ -22,6 +22,16 @@ struct FiguresAPI: Sendable {
     static let maxBody = 64 * 1024
 
     func add(to router: Router<AppRequestContext>) {
+        router.get("/api/stats") { _, _ in
+            // The engine's running counts; until it has counted the store after start (seconds at a million cases),
+            // those of the overview's last summary, kept from before; only a store's first start counts them here.
+            if let counts = await overview.counts(waitingUpTo: Self.patience) { return Response.json(StoreStats(counts)) }
+            do throws(StoreError) {
+                return .json(try await overview.engine.store.stats())
+            } catch {
+                throw Problem(error)
+            }
+        }
         router.get("/api/overview") { _, _ in
             guard let figures = await overview.figures() else { throw Problem.storeUnreadable }
             return Response.json(figures)

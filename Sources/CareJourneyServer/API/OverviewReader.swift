@@ -52,6 +52,16 @@ final class OverviewReader: Service, Sendable {
             summary: summary, broker: workers?(), policy: engine.policy, at: at)
     }
 
+    /// The engine's counts, or, until it has counted the store, the last summary's; waits up to `patience` for
+    /// either after start-up.
+    func counts(waitingUpTo patience: Duration) async -> StoreFigures? {
+        let deadline = ContinuousClock.now + patience
+        while engine.figures == nil, latest.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return engine.figures ?? latest.withLock { $0 }?.counts
+    }
+
     /// Reads the summary now and keeps it; a store that cannot be read leaves the last one in place.
     func refresh() async {
         do {
