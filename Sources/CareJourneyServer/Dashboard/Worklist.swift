@@ -120,7 +120,7 @@ struct Worklist: Sendable, Equatable {
 
     private var filtered: Bool { kind != nil || holder != .anyone || overdueOnly }
 
-    /// "1 task", "120 tasks", or "10,000 or more tasks" when the count stopped there.
+    /// "1 task", "120 tasks", or "1,000 or more tasks" when the count stopped there.
     static func count(_ found: WorklistPage) -> String {
         if found.totalIsAtLeast { return "\(SimulationSummary.grouped(found.total)) or more tasks" }
         return "\(found.total) \(found.total == 1 ? "task" : "tasks")"
