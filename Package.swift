@@ -98,6 +98,8 @@ let package = Package(
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "ServiceThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, as GRDB links it: the writer binds its values straight to its statements.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -43,6 +43,7 @@ struct BatchWriter {
     mutating func write(_ commands: [(Command, IdempotencyKey?)], in db: Database) throws -> [Result<Done, StoreError>] {
         var results: [Result<Done, StoreError>] = []
         results.reserveCapacity(commands.count)
+        written.reserveCapacity(written.count + commands.count)
         for (command, key) in commands {
             do {
                 results.append(.success(try carryOut(command, key: key, in: db)))
@@ -64,10 +65,9 @@ struct BatchWriter {
             // Kept with the event, in its transaction; it names its case, so that disposing of the case removes it.
             try db.cachedStatement(
                 sql: "INSERT INTO idempotency (key, fingerprint, outcome, created_at, case_id) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [
+            ).run(
                 key.key, key.fingerprint, String(decoding: try StateCodec.encode(RecordedOutcome(outcome)), as: UTF8.self),
-                command.at.timeIntervalSince1970, outcome.caseID?.rawValue,
-            ])
+                command.at.timeIntervalSince1970, outcome.caseID?.rawValue)
         }
         return Done(result: .done(outcome), committed: committed)
     }
@@ -157,11 +157,9 @@ struct BatchWriter {
         let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
         if snapshotDue { snapshotVersion = version }
         if let rewrite { try rewrite.write(of: id, in: db) }
-        try statements(.insertEvent, in: db).execute(arguments: [
-            id.rawValue, version, event.name.rawValue, eventData,
-            command.at.timeIntervalSince1970, command.actor, command.reason, policyFingerprint, command.late,
-            recordedAt.timeIntervalSince1970,
-        ])
+        try statements(.insertEvent, in: db).run(
+            id.rawValue, version, event.name.rawValue, eventData, command.at.timeIntervalSince1970, command.actor,
+            command.reason, policyFingerprint, command.late, recordedAt.timeIntervalSince1970)
         let seq = db.lastInsertedRowID
         let columns = ProjectionColumns(new)
         try writeProjection(
@@ -213,26 +211,23 @@ struct BatchWriter {
         try writeNameSearch(columns.name, replacing: before?.name, of: number, in: db)
         guard let snapshot else {
             let changes = before.map(columns.changes(since:)) ?? ProjectionColumns.every
-            try statements.update(changes, in: db).execute(
-                arguments: Self.arguments(
-                    [version.databaseValue, at.timeIntervalSince1970.databaseValue] + columns.values(in: changes)
-                        + [state.id.rawValue.databaseValue]))
+            try statements.update(changes, in: db).run { parameters in
+                parameters.bind(version)
+                parameters.bind(at.timeIntervalSince1970)
+                columns.bind(changes, to: &parameters)
+                parameters.bind(state.id.rawValue)
+            }
             return
         }
-        try statements(.upsertCase, in: db).execute(
-            arguments: Self.arguments(
-                [
-                    state.id.rawValue.databaseValue, number.databaseValue, version.databaseValue,
-                    at.timeIntervalSince1970.databaseValue, snapshot.databaseValue,
-                    (snapshot.isEmpty ? 0 : version).databaseValue,
-                ] + columns.values))
-    }
-
-    /// Statement arguments from database values, through GRDB's initialiser for optional existentials: its
-    /// initialiser for a sequence of one type instantiates a key path on every call (~2 µs a transition in
-    /// `carejourney-bench transitions`).
-    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
-        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
+        try statements(.upsertCase, in: db).run { parameters in
+            parameters.bind(state.id.rawValue)
+            parameters.bind(number)
+            parameters.bind(version)
+            parameters.bind(at.timeIntervalSince1970)
+            parameters.bind(snapshot)
+            parameters.bind(snapshot.isEmpty ? 0 : version)
+            columns.bind(ProjectionColumns.every, to: &parameters)
+        }
     }
 
     /// The name search index (`NameSearch`) follows the names written: a new case's is added, a changed one
@@ -244,18 +239,18 @@ struct BatchWriter {
     ) throws {
         guard name != old else { return }
         if let old {
-            try db.cachedStatement(sql: NameSearch.delete).execute(arguments: [number, old])
+            try db.cachedStatement(sql: NameSearch.delete).run(number, old)
         }
-        try db.cachedStatement(sql: NameSearch.insert).execute(arguments: [number, name])
+        try db.cachedStatement(sql: NameSearch.insert).run(number, name)
     }
 
     /// The timers table follows the state's timers: set, moved, fired or cancelled.
     private mutating func writeTimers(from old: CaseState, to new: CaseState, in db: Database) throws {
         for (name, due) in new.timers where old.timers[name] != due {
-            try statements(.setTimer, in: db).execute(arguments: [new.id.rawValue, name.rawValue, due.timeIntervalSince1970])
+            try statements(.setTimer, in: db).run(new.id.rawValue, name.rawValue, due.timeIntervalSince1970)
         }
         for name in old.timers.keys where new.timers[name] == nil {
-            try statements(.deleteTimer, in: db).execute(arguments: [new.id.rawValue, name.rawValue])
+            try statements(.deleteTimer, in: db).run(new.id.rawValue, name.rawValue)
         }
     }
 
@@ -268,10 +263,9 @@ struct BatchWriter {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
-                try statements(.insertTask, in: db).execute(arguments: [
+                try statements(.insertTask, in: db).run(
                     task.id.description, task.id.caseID.rawValue, caseNumber, task.kind.rawValue, task.queue,
-                    task.detail, task.createdAt.timeIntervalSince1970, task.due?.timeIntervalSince1970, task.heldBy,
-                ])
+                    task.detail, task.createdAt.timeIntervalSince1970, task.due?.timeIntervalSince1970, task.heldBy)
                 if db.changesCount > 0 {
                     changes.task(on: task.queue, from: nil, to: .open)
                 } else {
@@ -283,9 +277,8 @@ struct BatchWriter {
                 // for the figures, is the one the case holds it on (read only if the case does not hold it).
                 let resolve = try statements(.resolveTask, in: db)
                 for old in [TaskStatus.open, .failed] {
-                    try resolve.execute(arguments: [
-                        resolution.rawValue, at.timeIntervalSince1970, attempts, id.description, old.rawValue,
-                    ])
+                    try resolve.run(
+                        resolution.rawValue, at.timeIntervalSince1970, attempts, id.description, old.rawValue)
                     guard db.changesCount > 0 else { continue }
                     let queue =
                         try previous.tasks[id]?.queue
@@ -295,7 +288,7 @@ struct BatchWriter {
                     break
                 }
             case .holdTask(let id, let holder):
-                try statements(.holdTask, in: db).execute(arguments: [holder, id.description])
+                try statements(.holdTask, in: db).run(holder, id.description)
             case .setTimer, .cancelTimer, .notify, .close, .openCase:
                 break
             }
@@ -337,11 +330,11 @@ struct BatchWriter {
         switch note {
         case .progress(let id, let progress):
             try db.cachedStatement(sql: "UPDATE tasks SET progress = ? WHERE id = ? AND status = 'open'")
-                .execute(arguments: [progress, id])
+                .run(progress, id)
         case .released(let id, let attempts, let reason):
             try db.cachedStatement(
                 sql: "UPDATE tasks SET attempts = ?, last_error = ? WHERE id = ? AND status = 'open'"
-            ).execute(arguments: [attempts, reason, id])
+            ).run(attempts, reason, id)
         case .failed(let id, let attempts, let reason):
             let queue = try String.fetchOne(
                 db.cachedStatement(

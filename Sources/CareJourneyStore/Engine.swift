@@ -282,30 +282,36 @@ public final class Engine: Service, Sendable {
     /// Logs, once a run, the first due date (a timer's or a task's) set past the end of the policy's bank holidays:
     /// due days counted there knew no bank holidays. A lock and a comparison per effect until then; a lock after.
     private func warnPastBankHolidays(_ committed: [CommittedEvent]) {
-        let found: (what: String, caseID: CaseID, due: Date)? = bankHolidaysEnd.withLock { end in
+        let found: (effect: Effect, caseID: CaseID, due: Date)? = bankHolidaysEnd.withLock { end in
             guard let limit = end else { return nil }
             for event in committed {
                 for effect in event.effects {
-                    let (what, due): (String, Date?) =
+                    let due: Date? =
                         switch effect {
-                        case .setTimer(let name, let due): ("timer \(name.rawValue)", due)
-                        case .enqueue(let task): ("task \(task.id) (\(task.kind.rawValue))", task.due)
-                        default: ("", nil)
+                        case .setTimer(_, let due): due
+                        case .enqueue(let task): task.due
+                        default: nil
                         }
                     guard let due, due >= limit else { continue }
                     end = nil
-                    return (what, event.state.id, due)
+                    return (effect, event.state.id, due)
                 }
             }
             return nil
         }
         guard let found else { return }
+        let what: String =
+            switch found.effect {
+            case .setTimer(let name, _): "timer \(name.rawValue)"
+            case .enqueue(let task): "task \(task.id) (\(task.kind.rawValue))"
+            default: "\(found.effect)"
+            }
         let calendar = policy.councilCalendar
         let holidays = calendar.bankHolidays
         let lastYear: String = holidays.lastYear.map(String.init) ?? "?"
         let due: String = calendar.deadlineDay(of: found.due).description
         let message: String =
-            "\(found.what) of case \(found.caseID) is due on \(due), after \(lastYear), the last year the bank "
+            "\(what) of case \(found.caseID) is due on \(due), after \(lastYear), the last year the bank "
             + "holidays '\(holidays.name)' cover: due days counted there know no bank holidays (weekends and closure "
             + "days still count); refresh them with `carejourney calendar import`, then `carejourney policy apply` "
             + "(docs/policy-files.md#bank-holidays). Warned once a run."

@@ -53,9 +53,9 @@ struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     /// The mask of every column.
     static let every = (1 << names.count) - 1
 
-    /// The values of the columns in `mask`, in order.
-    func values(in mask: Int) -> [DatabaseValue] {
-        values.indices.filter { mask & (1 << $0) != 0 }.map { values[$0] }
+    /// Binds the values of the columns in `mask`, in order, to the next parameters of a statement.
+    func bind(_ mask: Int, to parameters: inout Statement.Parameters) {
+        for index in values.indices where mask & (1 << index) != 0 { parameters.bind(values[index]) }
     }
 
     /// For each mask of changed columns, the statement that sets a case's version, update time and those columns.

@@ -31,8 +31,6 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     func write(for id: CaseID, in db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO reviews_done (case_id, type, completed_at, due, on_time) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            id.rawValue, type.rawValue, completedAt.timeIntervalSince1970, due?.timeIntervalSince1970, onTime,
-        ])
+        ).run(id.rawValue, type.rawValue, completedAt.timeIntervalSince1970, due?.timeIntervalSince1970, onTime)
     }
 }
