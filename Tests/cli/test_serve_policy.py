@@ -61,6 +61,11 @@ def test_serve_with_a_named_policy_needs_no_shipped_one(tmp_path):
 
 def test_a_new_store_with_no_policy_named_is_refused_with_the_fix(tmp_path):
     process, _ = serve(tmp_path)
-    output, _ = process.communicate(timeout=60)
+    try:
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # it started after all: stop it, whatever the test says
+            process.kill()
+            process.wait()
     assert process.returncode == 1, output
     assert "has no policy yet and none was given: pass --policy FILE" in output
