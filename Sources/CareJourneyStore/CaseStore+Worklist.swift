@@ -135,7 +135,7 @@ extension CaseStore {
 private struct WorklistFilter {
     var conditions: [String] = ["t.status = 'open'"]
     var arguments: [(any DatabaseValueConvertible)?] = []
-    /// Whether a condition needs the task's case (its team).
+    /// Whether the rows read need the task's case (its name, stage and team, for the rows shown; a count does not).
     var joinsCases = false
 
     init(_ query: WorklistQuery) {
@@ -145,9 +145,12 @@ private struct WorklistFilter {
         }
         if query.unheld { conditions.append("t.held_by IS NULL") }
         if let team = query.team {
-            conditions.append("c.team = ?")
+            // Through the index of cases by team and number, never the case's row: its team is stored after its
+            // state, so reading it from the row reads the whole state (a team's list at a million cases took
+            // 0.5-1.8 s that way).
+            conditions.append(
+                "EXISTS (SELECT 1 FROM cases ct INDEXED BY cases_by_team WHERE ct.team = ? AND ct.number = t.case_number)")
             arguments.append(team)
-            joinsCases = true
         }
         if let kind = query.kind {
             conditions.append("t.kind = ?")
