@@ -73,6 +73,12 @@ class Walk:
         field.clear()
         field.send_keys(text)
 
+    def fill_and_submit(self, fields, form="form.event-form"):
+        """Types each value into the field of its name, then submits the form."""
+        for name, text in fields.items():
+            self.type(name, text)
+        return self.submit(form)
+
     def tick(self, name, value):
         """Chooses a radio button or ticks a box with the space bar."""
         box = self.find(f"input[name='{name}'][value='{value}']")
@@ -162,11 +168,8 @@ def walk_the_journey(walk, server):
     walk.press("#new-contact")
     walk.tick("clientType", "adult")
     walk.find("select[name=route]").send_keys("gp")
-    walk.type("summary", "struggling with personal care after a fall")
-    walk.type("dateOfBirth.day", "14")
-    walk.type("dateOfBirth.month", "3")
-    walk.type("dateOfBirth.year", "1941")
-    walk.submit()
+    walk.fill_and_submit({"summary": "struggling with personal care after a fall", "dateOfBirth.day": "14",
+                          "dateOfBirth.month": "3", "dateOfBirth.year": "1941"})
     assert walk.errors() == ["Enter name"]
     assert walk.find(".error-summary a").get_attribute("href").endswith("#f-name")
     assert "Enter name" in walk.find(".field-error").text
@@ -222,13 +225,11 @@ def walk_the_journey(walk, server):
     walk.open(f"/cases/{case}")
     walk.press("#edit-plan")
     assert walk.find("nav.plan-parts a[aria-current=page]").text == "Needs and outcomes"
-    walk.type("needsMetByCouncil.0.need", "personal care")
-    walk.type("needsMetByCouncil.0.how", "home care each morning and evening")
-    walk.type("importantTo", "her garden and the lunch club")
-    walk.type("importantFor", "a hot meal each day")
-    walk.type("decisionsAndControl", "she decides her routine with her daughter")
-    walk.type("informationAndAdvice", "a falls-prevention class")
-    walk.submit()
+    walk.fill_and_submit({"needsMetByCouncil.0.need": "personal care",
+                          "needsMetByCouncil.0.how": "home care each morning and evening",
+                          "importantTo": "her garden and the lunch club", "importantFor": "a hot meal each day",
+                          "decisionsAndControl": "she decides her routine with her daughter",
+                          "informationAndAdvice": "a falls-prevention class"})
     assert walk.notice() == "Saved: needs and outcomes."
     parts = {"network": {"metByNetwork": "her daughter does the weekly shop"},
              "budget": {"personalBudget": "320"},
@@ -237,9 +238,7 @@ def walk_the_journey(walk, server):
              "risks": {"riskManagement": "a falls pendant; the agency keeps a communication book"}}
     for part, fields in parts.items():
         walk.press(f"nav.plan-parts a[href$='part={part}']")
-        for name, value in fields.items():
-            walk.type(name, value)
-        walk.submit()
+        walk.fill_and_submit(fields)
         assert walk.notice().startswith("Saved:"), walk.errors()
     missing = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#sign-off-checklist li.missing")]
     assert any("a contingency plan" in item for item in missing), missing
@@ -259,9 +258,8 @@ def walk_the_journey(walk, server):
     assert walk.find("nav.plan-parts a[aria-current=page]").text == "Contingency"
     assert browser.execute_script("return document.activeElement === document.getElementById('f-contingencyPlan') "
                                   "|| location.hash === '#f-contingencyPlan';")
-    walk.type("contingencyPlan", "the agency covers; her daughter is the emergency contact")
-    walk.type("contingencyBudget", "0")
-    walk.submit()
+    walk.fill_and_submit({"contingencyPlan": "the agency covers; her daughter is the emergency contact",
+                          "contingencyBudget": "0"})
     # The part shows what the plan holds now.
     assert walk.find("[name=contingencyPlan]").get_attribute("value").startswith("the agency covers")
     assert walk.find("[name=contingencyBudget]").get_attribute("value") == "0"
@@ -297,8 +295,7 @@ def walk_the_journey(walk, server):
     assert walk.find("form.event-form").get_attribute("data-event") == "financial-assessment-completed"
     assert walk.find("form.event-form input[name=task]").get_attribute("value") == finance
     walk.tick("outcome", "contribution")
-    walk.type("weeklyContribution", "40")
-    walk.submit()
+    walk.fill_and_submit({"weeklyContribution": "40"})
     assert walk.notice().startswith("Recorded: The financial assessment")
     walk.open(f"/cases/{case}/plan/edit")
     assert walk.find("#sign-off-checklist [data-ready]")
@@ -324,15 +321,13 @@ def walk_the_journey(walk, server):
     assert walk.stage() == "review"
     walk.record(case, "review-completed")
     walk.tick("outcome", "no-change")
-    walk.type("note", "settling in well")
-    walk.submit()
+    walk.fill_and_submit({"note": "settling in well"})
     assert walk.stage() == "delivery"
 
     # A safeguarding concern, raised by the practitioner; the manager takes the decision from the safeguarding
     # queue and answers it.
     walk.record(case, "safeguarding-concern")
-    walk.type("note", "bruising seen by her daughter")
-    walk.submit()
+    walk.fill_and_submit({"note": "bruising seen by her daughter"})
     assert walk.find("[data-field=safeguarding]").text == "concern"
     walk.sign_in(MANAGER)
     decision = walk.task_of(case, "safeguarding-decision")
@@ -340,8 +335,7 @@ def walk_the_journey(walk, server):
     walk.row_action(decision, "form[action='/work/tasks/take-task'] button")
     walk.row_action(decision, "a[data-answer]")
     walk.tick("enquiry", "false")
-    walk.type("reason", "the bruising is explained; no risk of abuse")
-    walk.submit()
+    walk.fill_and_submit({"reason": "the bruising is explained; no risk of abuse"})
     assert walk.find("[data-field=safeguarding]").text != "concern"
 
     # The case's history through the API: every step in order, each by the person who took it.
