@@ -2,7 +2,7 @@
 assessment, eligibility, the RAS, the plan in parts (a refused sign-off naming what is missing, then a complete
 plan), sign-off, the informal review and a safeguarding concern, as two people — a practitioner, and a manager who
 allocates work and takes the decisions that need a manager — with people's tasks taken, allocated and answered from
-the worklists. No API call moves the case: the API is only read at the end, for the case's history (each event in
+the worklists, and the case's team's work filtered and sorted on "My team's work". No API call moves the case: the API is only read at the end, for the case's history (each event in
 order, and who did it). The screenshots docs/dashboard.md shows are saved on the way (see docs/images/)."""
 import re
 import time
@@ -14,6 +14,7 @@ from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 PRACTITIONER, MANAGER = "sw.jones", "tm.ali"
+TEAM = "north-east"
 
 
 class Walk:
@@ -148,6 +149,23 @@ class Walk:
         """Presses a button or link in the row of `task` on the page shown."""
         return self.press(f"tr[data-task='{task}'] {css}")
 
+    def tasks_listed(self, column=None):
+        """The worklist's rows on the page shown: each task's id, or, given a column, that column's text."""
+        rows = self.browser.find_elements(By.CSS_SELECTOR, "table.worklist tbody tr")
+        if column is None:
+            return [row.get_attribute("data-task") for row in rows]
+        return [row.find_element(By.CSS_SELECTOR, f"[data-column={column}]").text for row in rows]
+
+    def reassign(self, case, team, worker, reason):
+        """Moves the case to `team` and `worker` with the case page's Reassign form, opened from its summary."""
+        self.open(f"/cases/{case}")
+        self.browser.find_element(By.XPATH, f"//form[@action='/cases/{case}/reassign']/../summary").send_keys(Keys.ENTER)
+        for field, text in [("team", team), ("worker", worker), ("reassign-reason", reason)]:
+            box = self.find(f"#{field}")
+            box.clear()
+            box.send_keys(text)
+        return self.press(f"form[action='/cases/{case}/reassign'] button[type=submit]")
+
 
 def test_a_journey_walked_through_the_pages_by_two_people(browser, server, artifacts):
     walk = Walk(browser, server, artifacts)
@@ -184,6 +202,9 @@ def walk_the_journey(walk, server):
     case = re.search(r"/cases/(C-\d+)", browser.current_url).group(1)
     assert walk.notice().startswith("Recorded: Someone contacts the council")
     assert walk.stage() == "contact"
+    # The practitioner puts the case in their team and allocates it to themselves.
+    walk.reassign(case, TEAM, PRACTITIONER, "a new contact in the north-east")
+    assert walk.find("[data-field=team]").text == TEAM
 
     # The practitioner takes the screening from the practice queue; it is in "My work" now.
     screening = walk.task_of(case, "screen-contact")
@@ -270,10 +291,28 @@ def walk_the_journey(walk, server):
     for path in [f"/cases/{case}/plan/edit?part=needs-and-outcomes", "/cases/new", "/work"]:
         assert walk.overflow_at_200_percent(path) <= 1, path
 
-    # The manager allocates the financial assessment from the finance queue: someone the service does not know is
-    # refused, on the page, linked to the field; the practitioner then has it in "My work" and answers it.
+    # The manager, in no team of their own, names the case's team on "My team's work": its open tasks are listed, the
+    # financial assessment among them; narrowed to those nobody holds, then ordered oldest first, the filter kept.
     walk.sign_in(MANAGER)
     finance = walk.task_of(case, "financial-assessment")
+    walk.open("/work/team")
+    assert "You are in no team" in walk.find("main").text
+    walk.fill_and_submit({"team": TEAM}, form="form.filters")
+    assert walk.find("h1").text == f"Work of the team {TEAM}"
+    assert finance in walk.tasks_listed()
+    walk.find("select[name=held]").send_keys("Nobody")
+    walk.submit("form.filters")
+    assert "held=nobody" in browser.current_url and f"team={TEAM}" in browser.current_url
+    assert finance in walk.tasks_listed() and set(walk.tasks_listed("held-by")) == {"nobody"}
+    walk.press("table.worklist th a[href*='sort=age']")
+    assert walk.find("table.worklist th[aria-sort]").text.startswith("Age")
+    # Oldest first, the walk's case (the newest) comes last, and the filter stays.
+    listed = walk.tasks_listed()
+    assert "held=nobody" in browser.current_url and finance in listed and listed[-1].startswith(f"{case}#"), listed
+    walk.shot("team-work")
+
+    # The manager allocates the financial assessment from the finance queue: someone the service does not know is
+    # refused, on the page, linked to the field; the practitioner then has it in "My work" and answers it.
     row = walk.find_on_worklist("/work/queues/finance", "financial-assessment", "Carry out the financial assessment", finance)
     walk.shot("queue-worklist")
     field = row.find_element(By.CSS_SELECTOR, "input[name=to]")
@@ -342,7 +381,8 @@ def walk_the_journey(walk, server):
     history = [(entry["name"], entry["actor"]) for entry in server.get_json(f"/api/cases/{case}")["history"]
                if entry["name"] != "timer-fired"]
     assert history == [
-        ("contact", PRACTITIONER), ("take-task", PRACTITIONER), ("start-assessment", PRACTITIONER),
+        ("contact", PRACTITIONER), ("reassign", PRACTITIONER), ("take-task", PRACTITIONER),
+        ("start-assessment", PRACTITIONER),
         ("take-task", PRACTITIONER), ("assessment-completed", PRACTITIONER), ("eligibility-decided", PRACTITIONER),
         ("ras-completed", PRACTITIONER), *[("plan-updated", PRACTITIONER)] * 6,
         ("allocate-task", MANAGER), ("financial-assessment-completed", PRACTITIONER), ("sign-off", MANAGER),
