@@ -200,8 +200,8 @@ extension EventCatalog {
         ],
         .startReview: [
             "type":
-                "Informal (after sign-off), first formal (in its 6 to 8 weeks), planned (at least every 12 months), "
-                + "or unplanned (Care Act s27).",
+                "Informal (soon after sign-off), first formal (once the policy's window opens), planned (after it, "
+                + "at least every 12 months), or unplanned (Care Act s27).",
             "reason": "Why an unplanned review is needed: required for an unplanned review only.",
         ],
         .reviewCompleted: [
