@@ -73,6 +73,9 @@ extension EventCatalog {
         return minimumRole(of: name).rawValue + conditional.joined()
     }
 
+    /// The events people send, through the API or a form: every event but the service's own (whose minimum is admin).
+    public static var eventsPeopleSend: [EventName] { EventName.allCases.filter { minimumRole(of: $0) < .admin } }
+
     /// The lowest role that may send an event of this name whatever its data: what a person needs to see its form.
     public static func minimumRole(of name: EventName) -> Role {
         if Event.systemEvents.contains(name) { return .admin }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// One field of an event's data as a form asks for it: its name, its kind, whether it is required, and the fields
-/// within it. Learnt from the event's typed payload (`FieldRecorder`), never written down by hand, so that a form
-/// asks for exactly what the API decodes.
+/// One field of an event's data as a form asks for it: its name, its kind, whether it is required, the fields within
+/// it, and what to enter (the catalog's description). Learnt from the event's typed payload (`FieldRecorder`), never
+/// written down by hand, so that a form asks for exactly what the API decodes.
 public struct EventField: Sendable, Equatable {
     /// What kind of value a field holds.
     public indirect enum Kind: Sendable, Equatable {
@@ -33,6 +33,8 @@ public struct EventField: Sendable, Equatable {
     public let kind: Kind
     /// Whether the type asks for it always (`decode`), not only when given (`decodeIfPresent`).
     public let required: Bool
+    /// What to enter, in a practitioner's words (`EventCatalog.description(of:in:)`); `nil` when the catalog has none.
+    public let description: String?
 
     /// Every field's key, nested ones as paths (`councilManaged.weeklyCost`, `needsMetByCouncil[].need`).
     public var paths: [String] {
@@ -52,32 +54,50 @@ extension EventCatalog {
     private static let learntFields: [EventName: [EventField]] = Dictionary(
         uniqueKeysWithValues: EventName.allCases.map { name in
             let recorder = FieldRecorder()
-            for sample in samples(of: name) + [.object([:])] {
+            for sample in samples(of: name) + (samplesForFormsOnly[name] ?? []) + [.object([:])] {
                 _ = try? Event.typed(name, sample, reading: RecordingPayloadReading(recorder: recorder))
             }
-            return (name, EventField.fields(under: [], in: recorder))
+            return (name, EventField.fields(of: name, under: [], in: recorder))
         })
+
+    /// Data the catalog's samples leave out, decoded only to learn the fields within it: a list of objects the
+    /// samples never give is learnt by its type alone, without the fields of its items. Support items name rates of
+    /// a policy's `reasonable-rates`, which a sample every policy takes cannot carry.
+    private static let samplesForFormsOnly: [EventName: [JSONValue]] = [
+        .planUpdated: [["supportItems": [["rate": "home-care-hour", "perWeek": 10]]]]
+    ]
 }
 
 extension EventField {
-    /// The fields recorded directly under `path`.
-    static func fields(under path: [String], in recorder: FieldRecorder) -> [EventField] {
+    /// The fields of `event`'s data recorded directly under `path`.
+    static func fields(of event: EventName, under path: [String], in recorder: FieldRecorder) -> [EventField] {
         recorder.order.filter { $0.count == path.count + 1 && Array($0.dropLast()) == path && $0.last != "[]" }
             .compactMap { at in
                 guard let asked = recorder.asked[at], let name = at.last else { return nil }
-                return EventField(name: name, kind: kind(of: asked.type, at: at, in: recorder), required: asked.required)
+                return EventField(
+                    name: name, kind: kind(of: asked.type, at: at, of: event, in: recorder), required: asked.required,
+                    description: EventCatalog.description(of: dotted(at), in: event))
             }
     }
 
-    /// The kind of a value of `type` recorded at `path`.
-    private static func kind(of type: Any.Type, at path: [String], in recorder: FieldRecorder) -> Kind {
+    /// A recorded path as `paths` writes it: `["needsMetByCouncil", "[]", "need"]` as `needsMetByCouncil[].need`.
+    private static func dotted(_ path: [String]) -> String {
+        path.reduce("") { written, part in
+            part == "[]" ? written + part : written.isEmpty ? part : "\(written).\(part)"
+        }
+    }
+
+    /// The kind of a value of `type` recorded at `path` of `event`'s data.
+    private static func kind(of type: Any.Type, at path: [String], of event: EventName, in recorder: FieldRecorder)
+        -> Kind
+    {
         if let simple = simpleKind(of: type) { return simple }
         if let list = type as? any ListOfValues.Type {
             let element = path + ["[]"]
             if let simple = simpleKind(of: list.elementType) { return .list(simple) }
-            return .groups(fields(under: element, in: recorder))
+            return .groups(fields(of: event, under: element, in: recorder))
         }
-        let children = fields(under: path, in: recorder)
+        let children = fields(of: event, under: path, in: recorder)
         return children.isEmpty ? .text : .group(children)
     }
 

@@ -28,6 +28,22 @@ import CareJourneyTestSupport
         }
     }
 
+    /// A group (or a list of groups) on a form always has fields to fill in, whether or not the catalog's samples give
+    /// it: one learnt by its type alone would show empty boxes.
+    @Test func everyGroupHasFieldsToFillIn() {
+        func check(_ fields: [EventField], of name: EventName) {
+            for field in fields {
+                switch field.kind {
+                case .group(let children), .groups(let children):
+                    #expect(!children.isEmpty, "'\(name.rawValue)': \(field.name) has no fields to fill in")
+                    check(children, of: name)
+                default: break
+                }
+            }
+        }
+        for name in Self.formEvents { check(EventCatalog.formFields(of: name), of: name) }
+    }
+
     @Test func fieldsHaveTheKindsTheirTypesDecode() throws {
         let fields = Dictionary(uniqueKeysWithValues: EventCatalog.formFields(of: .planUpdated).map { ($0.name, $0) })
         #expect(fields["needs"]?.kind == .list(.text))
@@ -44,6 +60,12 @@ import CareJourneyTestSupport
             return
         }
         #expect(met.map(\.name) == ["need", "how"])
+        guard case .groups(let items) = fields["supportItems"]?.kind else {
+            Issue.record("supportItems is not a list of groups")
+            return
+        }
+        #expect(items.map(\.name) == ["rate", "perWeek"])
+        #expect(items.last?.kind == .number)
         let eligibility = EventCatalog.formFields(of: .eligibilityDecided)
         let eligible = eligibility.first { $0.name == "eligible" }
         #expect(eligible?.kind == .yesNo)
@@ -105,6 +127,30 @@ import CareJourneyTestSupport
         #expect(checked >= Self.formEvents.count)
     }
 
+    /// A field's hint is the catalog's description of what to enter, then, where it helps, how its kind is written.
+    @Test func everyFieldsHintIsItsDescriptionFromTheCatalog() throws {
+        for name in Self.formEvents {
+            let html = EventForm(name, on: "C-1").render(viewer: Viewer(nil), submit: "Go").description
+            for field in EventCatalog.formFields(of: name) where field.kind != .task {
+                let description = try #require(field.description, "'\(name.rawValue)': \(field.name), no description")
+                #expect(html.contains(HTML.escape(description)), "'\(name.rawValue)': \(field.name)'s hint")
+            }
+        }
+        let contact = EventForm(.contact, on: "C-1").render(viewer: Viewer(nil), submit: "Go").description
+        let birth = try #require(EventCatalog.description(of: "dateOfBirth", in: .contact))
+        #expect(
+            contact.contains(
+                "<span class=\"hint\" id=\"f-dateOfBirth-hint\">\(HTML.escape(birth)) For example, 27 3 2007.</span>"))
+        let plan = EventForm(.planUpdated, on: "C-1").render(viewer: Viewer(nil), submit: "Go").description
+        let cost = try #require(EventCatalog.description(of: "councilManaged.weeklyCost", in: .planUpdated))
+        #expect(
+            plan.contains(
+                "<span class=\"hint\" id=\"f-councilManaged-weeklyCost-hint\">\(HTML.escape(cost)) Pounds and pence, "
+                    + "like 412.50.</span>"))
+        let how = try #require(EventCatalog.description(of: "needsMetByCouncil[].how", in: .planUpdated))
+        #expect(plan.contains("<span class=\"hint\" id=\"f-needsMetByCouncil-0-how-hint\">\(HTML.escape(how))</span>"))
+    }
+
     @Test func labelsAreTheFieldsNamesInWordsWithAcronymsInCapitals() {
         #expect(EventForm.label("weeklyCost") == "Weekly cost")
         #expect(EventForm.label("nhsNumber") == "NHS number")
@@ -126,5 +172,17 @@ import CareJourneyTestSupport
         let html = answering.render(viewer: viewer, submit: "Go").description
         #expect(html.contains("<input type=\"hidden\" name=\"task\" value=\"C-1#2\">"))
         #expect(!html.contains("id=\"f-task\""))
+    }
+
+    @Test func aFormServedShowsTheCatalogsDescriptionAsItsFieldsHint() async throws {
+        let people = try People([("sw.jones", .practitioner)])
+        try await LiveServer.with(tokens: people.file) { unsigned in
+            let jones = unsigned.signedIn(as: people["sw.jones"])
+            let form = try await jones.get("/cases/new").text
+            let route = try #require(EventCatalog.description(of: "route", in: .contact))
+            #expect(form.contains("<span class=\"hint\" id=\"f-route-hint\">\(HTML.escape(route))</span>"))
+            let birth = try #require(EventCatalog.description(of: "dateOfBirth", in: .contact))
+            #expect(form.contains("id=\"f-dateOfBirth-hint\">\(HTML.escape(birth)) For example, 27 3 2007.</span>"))
+        }
     }
 }

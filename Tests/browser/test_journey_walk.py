@@ -2,7 +2,7 @@
 assessment, eligibility, the RAS, the plan in parts (a refused sign-off naming what is missing, then a complete
 plan), sign-off, the informal review and a safeguarding concern, as two people — a practitioner, and a manager who
 allocates work and takes the decisions that need a manager — with people's tasks taken, allocated and answered from
-the worklists. No API call moves the case: the API is only read at the end, for the case's history (each event in
+the worklists, and the case's team's work filtered and sorted on "My team's work". No API call moves the case: the API is only read at the end, for the case's history (each event in
 order, and who did it). The screenshots docs/dashboard.md shows are saved on the way (see docs/images/)."""
 import re
 import time
@@ -14,6 +14,7 @@ from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 PRACTITIONER, MANAGER = "sw.jones", "tm.ali"
+TEAM = "north-east"
 
 
 class Walk:
@@ -72,6 +73,12 @@ class Walk:
         field = self.find(f"[name='{name}']")
         field.clear()
         field.send_keys(text)
+
+    def fill_and_submit(self, fields, form="form.event-form"):
+        """Types each value into the field of its name, then submits the form."""
+        for name, text in fields.items():
+            self.type(name, text)
+        return self.submit(form)
 
     def tick(self, name, value):
         """Chooses a radio button or ticks a box with the space bar."""
@@ -142,6 +149,23 @@ class Walk:
         """Presses a button or link in the row of `task` on the page shown."""
         return self.press(f"tr[data-task='{task}'] {css}")
 
+    def tasks_listed(self, column=None):
+        """The worklist's rows on the page shown: each task's id, or, given a column, that column's text."""
+        rows = self.browser.find_elements(By.CSS_SELECTOR, "table.worklist tbody tr")
+        if column is None:
+            return [row.get_attribute("data-task") for row in rows]
+        return [row.find_element(By.CSS_SELECTOR, f"[data-column={column}]").text for row in rows]
+
+    def reassign(self, case, team, worker, reason):
+        """Moves the case to `team` and `worker` with the case page's Reassign form, opened from its summary."""
+        self.open(f"/cases/{case}")
+        self.browser.find_element(By.XPATH, f"//form[@action='/cases/{case}/reassign']/../summary").send_keys(Keys.ENTER)
+        for field, text in [("team", team), ("worker", worker), ("reassign-reason", reason)]:
+            box = self.find(f"#{field}")
+            box.clear()
+            box.send_keys(text)
+        return self.press(f"form[action='/cases/{case}/reassign'] button[type=submit]")
+
 
 def test_a_journey_walked_through_the_pages_by_two_people(browser, server, artifacts):
     walk = Walk(browser, server, artifacts)
@@ -162,11 +186,8 @@ def walk_the_journey(walk, server):
     walk.press("#new-contact")
     walk.tick("clientType", "adult")
     walk.find("select[name=route]").send_keys("gp")
-    walk.type("summary", "struggling with personal care after a fall")
-    walk.type("dateOfBirth.day", "14")
-    walk.type("dateOfBirth.month", "3")
-    walk.type("dateOfBirth.year", "1941")
-    walk.submit()
+    walk.fill_and_submit({"summary": "struggling with personal care after a fall", "dateOfBirth.day": "14",
+                          "dateOfBirth.month": "3", "dateOfBirth.year": "1941"})
     assert walk.errors() == ["Enter name"]
     assert walk.find(".error-summary a").get_attribute("href").endswith("#f-name")
     assert "Enter name" in walk.find(".field-error").text
@@ -181,6 +202,9 @@ def walk_the_journey(walk, server):
     case = re.search(r"/cases/(C-\d+)", browser.current_url).group(1)
     assert walk.notice().startswith("Recorded: Someone contacts the council")
     assert walk.stage() == "contact"
+    # The practitioner puts the case in their team and allocates it to themselves.
+    walk.reassign(case, TEAM, PRACTITIONER, "a new contact in the north-east")
+    assert walk.find("[data-field=team]").text == TEAM
 
     # The practitioner takes the screening from the practice queue; it is in "My work" now.
     screening = walk.task_of(case, "screen-contact")
@@ -222,13 +246,11 @@ def walk_the_journey(walk, server):
     walk.open(f"/cases/{case}")
     walk.press("#edit-plan")
     assert walk.find("nav.plan-parts a[aria-current=page]").text == "Needs and outcomes"
-    walk.type("needsMetByCouncil.0.need", "personal care")
-    walk.type("needsMetByCouncil.0.how", "home care each morning and evening")
-    walk.type("importantTo", "her garden and the lunch club")
-    walk.type("importantFor", "a hot meal each day")
-    walk.type("decisionsAndControl", "she decides her routine with her daughter")
-    walk.type("informationAndAdvice", "a falls-prevention class")
-    walk.submit()
+    walk.fill_and_submit({"needsMetByCouncil.0.need": "personal care",
+                          "needsMetByCouncil.0.how": "home care each morning and evening",
+                          "importantTo": "her garden and the lunch club", "importantFor": "a hot meal each day",
+                          "decisionsAndControl": "she decides her routine with her daughter",
+                          "informationAndAdvice": "a falls-prevention class"})
     assert walk.notice() == "Saved: needs and outcomes."
     parts = {"network": {"metByNetwork": "her daughter does the weekly shop"},
              "budget": {"personalBudget": "320"},
@@ -237,9 +259,7 @@ def walk_the_journey(walk, server):
              "risks": {"riskManagement": "a falls pendant; the agency keeps a communication book"}}
     for part, fields in parts.items():
         walk.press(f"nav.plan-parts a[href$='part={part}']")
-        for name, value in fields.items():
-            walk.type(name, value)
-        walk.submit()
+        walk.fill_and_submit(fields)
         assert walk.notice().startswith("Saved:"), walk.errors()
     missing = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#sign-off-checklist li.missing")]
     assert any("a contingency plan" in item for item in missing), missing
@@ -259,9 +279,8 @@ def walk_the_journey(walk, server):
     assert walk.find("nav.plan-parts a[aria-current=page]").text == "Contingency"
     assert browser.execute_script("return document.activeElement === document.getElementById('f-contingencyPlan') "
                                   "|| location.hash === '#f-contingencyPlan';")
-    walk.type("contingencyPlan", "the agency covers; her daughter is the emergency contact")
-    walk.type("contingencyBudget", "0")
-    walk.submit()
+    walk.fill_and_submit({"contingencyPlan": "the agency covers; her daughter is the emergency contact",
+                          "contingencyBudget": "0"})
     # The part shows what the plan holds now.
     assert walk.find("[name=contingencyPlan]").get_attribute("value").startswith("the agency covers")
     assert walk.find("[name=contingencyBudget]").get_attribute("value") == "0"
@@ -272,10 +291,28 @@ def walk_the_journey(walk, server):
     for path in [f"/cases/{case}/plan/edit?part=needs-and-outcomes", "/cases/new", "/work"]:
         assert walk.overflow_at_200_percent(path) <= 1, path
 
-    # The manager allocates the financial assessment from the finance queue: someone the service does not know is
-    # refused, on the page, linked to the field; the practitioner then has it in "My work" and answers it.
+    # The manager, in no team of their own, names the case's team on "My team's work": its open tasks are listed, the
+    # financial assessment among them; narrowed to those nobody holds, then ordered oldest first, the filter kept.
     walk.sign_in(MANAGER)
     finance = walk.task_of(case, "financial-assessment")
+    walk.open("/work/team")
+    assert "You are in no team" in walk.find("main").text
+    walk.fill_and_submit({"team": TEAM}, form="form.filters")
+    assert walk.find("h1").text == f"Work of the team {TEAM}"
+    assert finance in walk.tasks_listed()
+    walk.find("select[name=held]").send_keys("Nobody")
+    walk.submit("form.filters")
+    assert "held=nobody" in browser.current_url and f"team={TEAM}" in browser.current_url
+    assert finance in walk.tasks_listed() and set(walk.tasks_listed("held-by")) == {"nobody"}
+    walk.press("table.worklist th a[href*='sort=age']")
+    assert walk.find("table.worklist th[aria-sort]").text.startswith("Age")
+    # Oldest first, the walk's case (the newest) comes last, and the filter stays.
+    listed = walk.tasks_listed()
+    assert "held=nobody" in browser.current_url and finance in listed and listed[-1].startswith(f"{case}#"), listed
+    walk.shot("team-work")
+
+    # The manager allocates the financial assessment from the finance queue: someone the service does not know is
+    # refused, on the page, linked to the field; the practitioner then has it in "My work" and answers it.
     row = walk.find_on_worklist("/work/queues/finance", "financial-assessment", "Carry out the financial assessment", finance)
     walk.shot("queue-worklist")
     field = row.find_element(By.CSS_SELECTOR, "input[name=to]")
@@ -297,8 +334,7 @@ def walk_the_journey(walk, server):
     assert walk.find("form.event-form").get_attribute("data-event") == "financial-assessment-completed"
     assert walk.find("form.event-form input[name=task]").get_attribute("value") == finance
     walk.tick("outcome", "contribution")
-    walk.type("weeklyContribution", "40")
-    walk.submit()
+    walk.fill_and_submit({"weeklyContribution": "40"})
     assert walk.notice().startswith("Recorded: The financial assessment")
     walk.open(f"/cases/{case}/plan/edit")
     assert walk.find("#sign-off-checklist [data-ready]")
@@ -324,15 +360,13 @@ def walk_the_journey(walk, server):
     assert walk.stage() == "review"
     walk.record(case, "review-completed")
     walk.tick("outcome", "no-change")
-    walk.type("note", "settling in well")
-    walk.submit()
+    walk.fill_and_submit({"note": "settling in well"})
     assert walk.stage() == "delivery"
 
     # A safeguarding concern, raised by the practitioner; the manager takes the decision from the safeguarding
     # queue and answers it.
     walk.record(case, "safeguarding-concern")
-    walk.type("note", "bruising seen by her daughter")
-    walk.submit()
+    walk.fill_and_submit({"note": "bruising seen by her daughter"})
     assert walk.find("[data-field=safeguarding]").text == "concern"
     walk.sign_in(MANAGER)
     decision = walk.task_of(case, "safeguarding-decision")
@@ -340,15 +374,15 @@ def walk_the_journey(walk, server):
     walk.row_action(decision, "form[action='/work/tasks/take-task'] button")
     walk.row_action(decision, "a[data-answer]")
     walk.tick("enquiry", "false")
-    walk.type("reason", "the bruising is explained; no risk of abuse")
-    walk.submit()
+    walk.fill_and_submit({"reason": "the bruising is explained; no risk of abuse"})
     assert walk.find("[data-field=safeguarding]").text != "concern"
 
     # The case's history through the API: every step in order, each by the person who took it.
     history = [(entry["name"], entry["actor"]) for entry in server.get_json(f"/api/cases/{case}")["history"]
                if entry["name"] != "timer-fired"]
     assert history == [
-        ("contact", PRACTITIONER), ("take-task", PRACTITIONER), ("start-assessment", PRACTITIONER),
+        ("contact", PRACTITIONER), ("reassign", PRACTITIONER), ("take-task", PRACTITIONER),
+        ("start-assessment", PRACTITIONER),
         ("take-task", PRACTITIONER), ("assessment-completed", PRACTITIONER), ("eligibility-decided", PRACTITIONER),
         ("ras-completed", PRACTITIONER), *[("plan-updated", PRACTITIONER)] * 6,
         ("allocate-task", MANAGER), ("financial-assessment-completed", PRACTITIONER), ("sign-off", MANAGER),

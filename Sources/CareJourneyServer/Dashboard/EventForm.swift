@@ -96,7 +96,7 @@ struct EventForm: Sendable {
         let described: HTML = error == nil ? "aria-describedby=\"\(id)-hint\"" : "aria-describedby=\"\(id)-hint \(id)-error\""
         let invalid: HTML? = error == nil ? nil : " aria-invalid=\"true\""
         let value = entered.fields[path] ?? ""
-        let hint: HTML = "<span class=\"hint\" id=\"\(id)-hint\">\(Self.hint(field.kind))</span>"
+        let hint: HTML = "<span class=\"hint\" id=\"\(id)-hint\">\(Self.hint(for: field))</span>"
         let errorClass: HTML? = error == nil ? nil : " field-error"
         switch field.kind {
         case .text, .task:
@@ -162,8 +162,10 @@ struct EventForm: Sendable {
                 <textarea id="\(id)" name="\(path)" rows="3" \(described)\(invalid)>\(value)</textarea></div>
                 """
         case .group(let children):
+            let groupHint: HTML? = field.description.map { "<span class=\"hint\">\($0)</span>" }
             return """
-                <fieldset class="group\(errorClass)" id="\(id)"><legend>\(label)\(required)</legend>\(error)\
+                <fieldset class="group\(errorClass)" id="\(id)"><legend>\(label)\(required)</legend>\
+                \(groupHint)\(error)\
                 \(HTML(joining: children.map { input($0, prefix: prefix + [field.name]) }))</fieldset>
                 """
         case .groups(let children):
@@ -177,7 +179,7 @@ struct EventForm: Sendable {
                 })
             return """
                 <fieldset class="group\(errorClass)" id="\(id)"><legend>\(label)\(required)</legend>\
-                <span class="hint">Fill in as many as apply; leave the rest blank.</span>\(error)\(items)</fieldset>
+                <span class="hint">\(Self.hint(for: field))</span>\(error)\(items)</fieldset>
                 """
         }
     }
@@ -230,16 +232,22 @@ struct EventForm: Sendable {
         "nhs": "NHS", "gp": "GP", "cqc": "CQC", "id": "ID", "ids": "IDs", "chc": "CHC", "dp": "DP", "ras": "RAS",
     ]
 
+    /// A field's hint: the catalog's description of what to enter, then how a value of its kind is written.
+    static func hint(for field: EventField) -> String {
+        [field.description ?? "", hint(field.kind)].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     /// What a value of `kind` is written as.
-    static func hint(_ kind: EventField.Kind) -> String {
+    private static func hint(_ kind: EventField.Kind) -> String {
         switch kind {
+        case .groups: "Fill in as many as apply; leave the rest blank."
         case .text: ""
         case .task: "The task's id, like C-12#3."
         case .date: "For example, 27 3 2007."
         case .wholeNumber: "A whole number."
         case .number: "A number."
         case .money: "Pounds and pence, like 412.50."
-        case .yesNo, .choice, .group, .groups: ""
+        case .yesNo, .choice, .group: ""
         case .list(.choice): "Tick all that apply."
         case .list: "One on each line."
         }
