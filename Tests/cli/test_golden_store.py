@@ -7,21 +7,42 @@ import gzip
 import shutil
 import sqlite3
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from carejourney import binary
+from carejourney import binary, free_port
 
 GOLDEN = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "golden").glob("*.sqlite.gz"))
 
 
 def unpacked(golden, tmp_path):
-    """A data folder holding a copy of the golden store, as a stopped service leaves it."""
+    """A data folder holding a copy of the golden store, migrated to this build's schema as an operator migrates one:
+    by starting `carejourney serve` on it once (verify opens a store read-only and never migrates it)."""
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     with gzip.open(golden) as packed, open(data / "carejourney.sqlite", "wb") as store:
         shutil.copyfileobj(packed, store)
+    port = free_port()
+    service = subprocess.Popen(
+        [binary(), "serve", "--data-dir", str(data), "--http", f"127.0.0.1:{port}", "--zmq",
+         f"tcp://127.0.0.1:{free_port()}", "--events", "off"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and service.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        else:
+            raise AssertionError(f"serve did not start on {golden.name}: {service.communicate()[0]}")
+    finally:
+        service.terminate()
+        service.wait(timeout=60)
     return data
 
 
