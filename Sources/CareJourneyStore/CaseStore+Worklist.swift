@@ -79,7 +79,7 @@ extension CaseStore {
     public func worklist(_ query: WorklistQuery) async throws(StoreError) -> WorklistPage {
         guard !query.queues.isEmpty else { return WorklistPage(items: [], total: 0) }
         return try await readAsync { db in
-            var filter = WorklistFilter(query)
+            let filter = WorklistFilter(query)
             let counted =
                 try Int.fetchOne(
                     db,
