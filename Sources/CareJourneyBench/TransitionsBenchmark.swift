@@ -82,6 +82,10 @@ struct TransitionsBenchmark: AsyncParsableCommand {
                 batching.batches, Double(batching.commands) / Double(max(batching.batches, 1)), batching.largestBatch))
         print(
             String(
+                format: "  transitions worked out by the submitting tasks, taken by the writer: %.0f%%",
+                Double(batching.preparedTransitions) / Double(max(transitions, 1)) * 100))
+        print(
+            String(
                 format: "  writer thread: %.1f µs of processor time a transition, busy %.0f%% of the run",
                 batching.writerCPUSeconds / Double(max(transitions, 1)) * 1e6, batching.writerCPUSeconds / seconds * 100
             )

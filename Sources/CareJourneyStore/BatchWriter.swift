@@ -20,6 +20,8 @@ struct BatchWriter {
     private(set) var written: [CaseID: StateCache.Entry] = [:]
     /// How this batch changed the store's figures, for `Engine.figures` once the batch commits.
     private(set) var changes = StoreFigures()
+    /// How many transitions this batch took as their submitting tasks worked them out (`PreparedTransition`).
+    private(set) var preparedTaken = 0
     private var statements = WriterStatements()
 
     init(
@@ -39,14 +41,22 @@ struct BatchWriter {
         let committed: [CommittedEvent]
     }
 
-    /// Carries out each command (with its idempotency key, if it came with one) in the transaction of `db`.
-    mutating func write(_ commands: [(Command, IdempotencyKey?)], in db: Database) throws -> [Result<Done, StoreError>] {
+    /// A command as the writer takes it: with its idempotency key, if it came with one, and its transition, if the
+    /// task that submitted it worked it out (`PreparedTransition`).
+    struct Submission: Sendable {
+        let command: Command
+        var key: IdempotencyKey? = nil
+        var prepared: PreparedTransition? = nil
+    }
+
+    /// Carries out each command in the transaction of `db`.
+    mutating func write(_ commands: [Submission], in db: Database) throws -> [Result<Done, StoreError>] {
         var results: [Result<Done, StoreError>] = []
         results.reserveCapacity(commands.count)
         written.reserveCapacity(written.count + commands.count)
-        for (command, key) in commands {
+        for submission in commands {
             do {
-                results.append(.success(try carryOut(command, key: key, in: db)))
+                results.append(.success(try carryOut(submission, in: db)))
             } catch let error as StoreError {
                 results.append(.failure(error))
             }
@@ -54,13 +64,14 @@ struct BatchWriter {
         return results
     }
 
-    private mutating func carryOut(_ command: Command, key: IdempotencyKey?, in db: Database) throws -> Done {
+    private mutating func carryOut(_ submission: Submission, in db: Database) throws -> Done {
+        let (command, key) = (submission.command, submission.key)
         if let key, let kept = try Self.kept(key.key, in: db) {
             guard kept.fingerprint == key.fingerprint else { return Done(result: .keyReused, committed: []) }
             return Done(result: .replayed(kept.outcome), committed: [])
         }
         var committed: [CommittedEvent] = []
-        let outcome = try apply(command, in: db, committed: &committed)
+        let outcome = try apply(command, prepared: submission.prepared, in: db, committed: &committed)
         if let key {
             // Kept with the event, in its transaction; it names its case, so that disposing of the case removes it.
             try db.cachedStatement(
@@ -86,14 +97,12 @@ struct BatchWriter {
         return (fingerprint, .earlier(status: row["status"], body: row["body"]))
     }
 
-    /// Applies the event to its case and writes the event, the state, the timers and the tasks.
-    private mutating func apply(_ command: Command, in db: Database, committed: inout [CommittedEvent]) throws
-        -> CommandOutcome
-    {
-        // Whole seconds: event data carries times as ISO 8601 text, which must read back to exactly the times the
-        // state holds (a timer fire names its due time), so no time the engine writes has a fraction of a second.
-        var command = command
-        command.at = Date(timeIntervalSince1970: command.at.timeIntervalSince1970.rounded(.down))
+    /// Applies the event to its case (or takes the transition `prepared` from the case's version it finds) and writes
+    /// the event, the state, the timers and the tasks.
+    private mutating func apply(
+        _ command: Command, prepared: PreparedTransition? = nil, in db: Database, committed: inout [CommittedEvent]
+    ) throws -> CommandOutcome {
+        let command = command.inWholeSeconds
         let id: CaseID
         let number: Int64
         var state: CaseState
@@ -131,7 +140,13 @@ struct BatchWriter {
 
         var transition: Transition
         do {
-            transition = try Journey.apply(command.event, to: state, at: command.at, by: command.actor, policy: policy)
+            if let prepared, prepared.version == version {
+                preparedTaken += 1
+                transition = try prepared.result.get()
+            } else {
+                transition = try Journey.apply(
+                    command.event, to: state, at: command.at, by: command.actor, policy: policy)
+            }
         } catch {
             return .rejected(error, command.caseID)
         }

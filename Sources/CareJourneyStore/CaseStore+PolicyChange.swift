@@ -45,7 +45,7 @@ extension CaseStore {
             }
             guard let last = rows.last else { break }
             after = last.number
-            var commands: [(Command, IdempotencyKey?)] = []
+            var commands: [BatchWriter.Submission] = []
             for row in rows {
                 report.examined += 1
                 guard let state = row.state else { continue }
@@ -54,7 +54,9 @@ extension CaseStore {
                 else { continue }
                 report.changed += 1
                 report.timersMoved += change.effects.count
-                commands.append((Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now), nil))
+                commands.append(
+                    BatchWriter.Submission(
+                        command: Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now)))
             }
             if !dryRun && !commands.isEmpty {
                 let batch = commands

@@ -49,6 +49,17 @@ public struct Command: Sendable {
     }
 }
 
+extension Command {
+    /// The command as the engine writes it: its time in whole seconds. Event data carries times as ISO 8601 text,
+    /// which must read back to exactly the times the state holds (a timer fire names its due time), so no time the
+    /// engine writes has a fraction of a second.
+    var inWholeSeconds: Command {
+        var command = self
+        command.at = Date(timeIntervalSince1970: at.timeIntervalSince1970.rounded(.down))
+        return command
+    }
+}
+
 /// What became of a command.
 public enum CommandOutcome: Sendable {
     /// The event was accepted and committed.

@@ -51,6 +51,9 @@ public final class Engine: Service, Sendable {
         public var commands = 0
         /// The largest batch.
         public var largestBatch = 0
+        /// Commands whose transition the writer took as their submitting task had worked it out
+        /// (`PreparedTransition`), rather than working it out itself.
+        public var preparedTransitions = 0
         /// Processor time the writer thread has used, in seconds (waiting for the disk is not counted): what
         /// each command costs the single writer, the part that does not batch away.
         public var writerCPUSeconds = 0.0
@@ -62,7 +65,7 @@ public final class Engine: Service, Sendable {
     /// What the writer is given: a command to answer, a read to record (and say when it is recorded), a note to
     /// write with the next commit, or maintenance to run after it.
     private enum Work {
-        case command(Command, key: IdempotencyKey?, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
+        case command(BatchWriter.Submission, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
         case read(AccessRecord, recorded: @Sendable (Result<Void, StoreError>) -> Void)
         case note(StoreNote)
         case maintenance(@Sendable () -> Void)
@@ -105,15 +108,19 @@ public final class Engine: Service, Sendable {
     ///   (nothing was committed).
     public func apply(_ command: Command) async throws(StoreError) -> CommandOutcome {
         let result = await withCheckedContinuation { continuation in
-            apply(command) { continuation.resume(returning: $0) }
+            enqueue(prepared(command)) { continuation.resume(returning: $0) }
         }
-        return try result.get()
+        guard case .done(let outcome) = try result.get() else {
+            preconditionFailure("a command without an idempotency key is never replayed")
+        }
+        return outcome
     }
 
     /// Applies a command and calls `answer` with its outcome once it is committed (or refused), on the writer
-    /// thread: for callers that are threads rather than tasks (the broker). `answer` must return quickly.
+    /// thread: for callers that are threads rather than tasks (the broker, whose own thread must not spend its time
+    /// on the journey: the writer works the transition out). `answer` must return quickly.
     public func apply(_ command: Command, answer: @escaping @Sendable (Result<CommandOutcome, StoreError>) -> Void) {
-        enqueue(command, key: nil) { result in
+        enqueue(BatchWriter.Submission(command: command)) { result in
             answer(
                 result.map { done in
                     guard case .done(let outcome) = done else {
@@ -131,15 +138,24 @@ public final class Engine: Service, Sendable {
     ///   (nothing was committed: retrying with the same key is safe).
     public func submit(_ command: Command, key: IdempotencyKey) async throws(StoreError) -> CommandResult {
         let result = await withCheckedContinuation { continuation in
-            enqueue(command, key: key) { continuation.resume(returning: $0) }
+            enqueue(prepared(command, key: key)) { continuation.resume(returning: $0) }
         }
         return try result.get()
     }
 
+    /// The command with its transition worked out here, by the submitting task, from the case's state as last
+    /// committed, when the engine holds it (`PreparedTransition`): the writer then only checks the case's version
+    /// and writes.
+    private func prepared(_ command: Command, key: IdempotencyKey? = nil) -> BatchWriter.Submission {
+        let entry = command.caseID.flatMap { id in cache.withLock { $0.entry(of: id) } }
+        return BatchWriter.Submission(
+            command: command, key: key, prepared: entry.flatMap { PreparedTransition(command, from: $0, policy: policy) })
+    }
+
     private func enqueue(
-        _ command: Command, key: IdempotencyKey?, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void
+        _ submission: BatchWriter.Submission, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void
     ) {
-        if !queue.add(.command(command, key: key, answer: answer)) {
+        if !queue.add(.command(submission, answer: answer)) {
             answer(.failure(StoreError(.closed, "the engine is shutting down; try again shortly")))
         }
     }
@@ -253,7 +269,7 @@ public final class Engine: Service, Sendable {
     /// Writes one batch in one transaction, then answers each command in it (on the writer thread); then runs the
     /// maintenance that came with it.
     private func commit(_ batch: [Work]) {
-        var commands: [(Command, IdempotencyKey?)] = []
+        var commands: [BatchWriter.Submission] = []
         var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
         var notes: [StoreNote] = []
         var reads: [AccessRecord] = []
@@ -261,8 +277,8 @@ public final class Engine: Service, Sendable {
         var maintenance: [@Sendable () -> Void] = []
         for work in batch {
             switch work {
-            case .command(let command, let key, let answer):
-                commands.append((command, key))
+            case .command(let submission, let answer):
+                commands.append(submission)
                 answers.append(answer)
             case .read(let read, let done):
                 reads.append(read)
@@ -319,30 +335,31 @@ public final class Engine: Service, Sendable {
     }
 
     private func commit(
-        _ commands: [(Command, IdempotencyKey?)], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
+        _ commands: [BatchWriter.Submission], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
         notes: [StoreNote], reads: [AccessRecord], recorded: [@Sendable (Result<Void, StoreError>) -> Void]
     ) {
         let known: @Sendable (CaseID) -> StateCache.Entry? = { [self] id in cache.withLock { $0.entry(of: id) } }
         let (policy, fingerprint) = (policy, policyFingerprint)
         do {
-            let (results, written) = try committing.withLock { _ in
-                let (results, written, changes) = try store.pool.write { db in
+            let (results, written, prepared) = try committing.withLock { _ in
+                let (results, written, changes, prepared) = try store.pool.write { db in
                     var writer = BatchWriter(
                         store: store, policy: policy, policyFingerprint: fingerprint, recordedAt: clock.now(),
                         known: known)
                     try writer.write(notes, in: db)
                     try writer.write(reads, in: db)
                     let results = try writer.write(commands, in: db)
-                    return (results, writer.written, writer.changes)
+                    return (results, writer.written, writer.changes, writer.preparedTaken)
                 }
                 figureChanges.withLock { $0 += changes }
-                return (results, written)
+                return (results, written, prepared)
             }
             cache.withLock { $0.store(written) }
             counters.withLock { counters in
                 counters.batches += 1
                 counters.commands += commands.count
                 counters.largestBatch = max(counters.largestBatch, commands.count)
+                counters.preparedTransitions += prepared
             }
             for done in recorded { done(.success(())) }
             let committed = results.flatMap { (try? $0.get())?.committed ?? [] }

@@ -110,6 +110,32 @@ import CareJourneyTestSupport
         #expect(try store.verify().isClean)
     }
 
+    /// A task that submits a command for a case the engine holds works its transition out before the writer's turn
+    /// (`PreparedTransition`); a thread that gives an answer callback (the broker) leaves it to the writer, as does
+    /// a new case.
+    @Test func submittingTasksWorkOutTheTransitionsOfCasesTheEngineHolds() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let (path, afterCallback) = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            _ = try await engine.caseInDelivery(at: start)
+            let path = engine.statistics
+            let complaint = Command(
+                caseID: CaseID("C-1"), event: try event("complaint-received"), actor: "test", at: start)
+            let outcome = await withCheckedContinuation { continuation in
+                engine.apply(complaint) { continuation.resume(returning: $0) }
+            }
+            guard case .success(.applied) = outcome else {
+                Issue.record("the complaint was not applied: \(outcome)")
+                return (path, engine.statistics)
+            }
+            return (path, engine.statistics)
+        }
+        // The contact opens the case (the writer works it out); every step after it was prepared.
+        #expect(path.commands == 1 + EventCatalog.pathToDelivery.count)
+        #expect(path.preparedTransitions == EventCatalog.pathToDelivery.count)
+        #expect(afterCallback.preparedTransitions == path.preparedTransitions)
+        #expect(try store.verify().isClean)
+    }
+
     @Test func aCarerReferralOpensTheCarersCaseInTheSameTransaction() async throws {
         let store = try CaseStore(directory: temporaryDirectory())
         try await withEngine(store, policy: try shippedPolicy()) { engine in
