@@ -1,4 +1,5 @@
 import CareJourneyServer
+import CareJourneyCore
 import CareJourneyDemo
 import CareJourneySamples
 import Foundation
@@ -22,7 +23,7 @@ struct DemoBanner {
               workers:   MDP on \(running.listening.mdp ?? "(broker not running)"); in this process: brokerage, advocacy, dp-monitoring, review-reminders
               failures:  \(failures)
               events:    \(running.listening.events ?? "not published")
-              clock:     \(grouped(Int(options.timeScale)))× the wall clock: a day every \(Self.seconds(day)), so 72-hour informal reviews come due in \(Self.seconds(3 * day))
+              clock:     \(Int(options.timeScale).grouped)× the wall clock: a day every \(Self.seconds(day)), so 72-hour informal reviews come due in \(Self.seconds(3 * day))
               data:      \(options.dataDirectory) (kept for next time; --fresh starts over)
               \(signIn)
             Stop with Ctrl-C: the workers finish the task in hand and every accepted command is committed first.
@@ -42,8 +43,8 @@ struct DemoBanner {
         case .fresh:
             guard let report = running.listening.seeded else { return "CareJourney demo is running" }
             let rate = Double(report.events) / max(report.seconds, 0.001)
-            return "CareJourney demo: \(grouped(report.cases)) cases with a year of history (\(grouped(report.events)) "
-                + "events seeded in \(String(format: "%.1f", report.seconds)) s, \(grouped(Int(rate))) events/s)"
+            return "CareJourney demo: \(report.cases.grouped) cases with a year of history (\(report.events.grouped) "
+                + "events seeded in \(String(format: "%.1f", report.seconds)) s, \(Int(rate).grouped) events/s)"
         case .earlierDemo(let seeded):
             return "CareJourney demo, carried on from \(options.dataDirectory) (\(seeded))"
         }

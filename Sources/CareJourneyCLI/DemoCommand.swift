@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareJourneyServer
+import CareJourneyCore
 import CareJourneyDemo
 import CareJourneySamples
 import Foundation
@@ -102,7 +103,7 @@ private struct SeedingProgress: Sendable {
     let terminal = isatty(STDOUT_FILENO) == 1
 
     func show(_ progress: SamplePopulation.Progress) {
-        let line = "seeding \(grouped(progress.written)) of \(grouped(progress.total)) cases (seed \(seed))…"
+        let line = "seeding \(progress.written.grouped) of \(progress.total.grouped) cases (seed \(seed))…"
         if terminal {
             FileHandle.standardOutput.write(Data("\r\(line)".utf8))
         } else if (progress.written * 20 / progress.total) % 5 == 0 {
@@ -114,15 +115,4 @@ private struct SeedingProgress: Sendable {
     func finish() {
         if terminal { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
-}
-
-/// 3000 as `3,000`.
-func grouped(_ number: Int) -> String {
-    var digits = String(number)
-    var groups: [Substring] = []
-    while digits.count > 3 {
-        groups.insert(digits.suffix(3), at: 0)
-        digits.removeLast(3)
-    }
-    return ([Substring(digits)] + groups).joined(separator: ",")
 }

@@ -20,16 +20,9 @@ public struct Money: Hashable, Comparable, Codable, Sendable, CustomStringConver
     /// `£1,234.50`.
     public var description: String {
         let sign = pence < 0 ? "-" : ""
-        let whole = abs(pence) / 100
+        let whole = Int(abs(pence) / 100)
         let fraction = abs(pence) % 100
-        var digits = String(whole)
-        var groups: [Substring] = []
-        while digits.count > 3 {
-            groups.insert(digits.suffix(3), at: 0)
-            digits.removeLast(3)
-        }
-        groups.insert(Substring(digits), at: 0)
-        return "\(sign)£\(groups.joined(separator: ",")).\(fraction < 10 ? "0" : "")\(fraction)"
+        return "\(sign)£\(whole.grouped).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// This amount scaled by `factor`, rounded to the nearest penny.

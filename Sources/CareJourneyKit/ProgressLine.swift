@@ -1,3 +1,4 @@
+import CareJourneyCore
 import Foundation
 import Synchronization
 
@@ -74,26 +75,13 @@ public final class ProgressLine: Sendable {
     public static func describe(_ title: String, done: Int, total: Int, unit: String, elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(done) / seconds : 0
-        var text = "\(title): \(grouped(done)) of \(grouped(total)) \(unit)"
+        var text = "\(title): \(done.grouped) of \(total.grouped) \(unit)"
         if total > 0 { text += " (\(done * 100 / total) %)" }
         if rate > 0 {
-            text += ", \(grouped(Int(rate)))/s"
+            text += ", \(Int(rate).grouped)/s"
             if done < total { text += ", \(span(Double(total - done) / rate)) left" }
         }
         return text
-    }
-
-    /// `1,000,000`.
-    public static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
-        }
-        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 
     /// `1 min 30 s`, `45 s`, `2 h 5 min`.

@@ -73,10 +73,10 @@ public struct SimulationReport: Sendable {
         if let comparison { out += "<th>\(escape(comparison.policy))</th><th>Difference</th>" }
         out += "</tr></thead><tbody>\n"
         for line in summary.lines {
-            out += "<tr><td>\(escape(line.measure))</td><td class=\"n\">\(SimulationSummary.grouped(line.base))</td>"
+            out += "<tr><td>\(escape(line.measure))</td><td class=\"n\">\(line.base.grouped)</td>"
             if let compared = line.compared {
                 let css = compared > line.base ? "up" : compared < line.base ? "down" : ""
-                out += "<td class=\"n\">\(SimulationSummary.grouped(compared))</td>"
+                out += "<td class=\"n\">\(compared.grouped)</td>"
                 out += "<td class=\"\(css)\">\(escape(line.difference))</td>"
             }
             out += "</tr>\n"
@@ -110,7 +110,7 @@ public struct SimulationReport: Sendable {
             svg +=
                 "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yy))\" y2=\"\(f(yy))\" stroke=\"#e5e5e5\"/>"
             svg +=
-                "<text x=\"\(f(left - 4))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(SimulationSummary.grouped(Int(value)))</text>"
+                "<text x=\"\(f(left - 4))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(Int(value).grouped)</text>"
         }
         let every = weeks <= 16 ? 2 : max(13, weeks / 6 / 13 * 13)
         for w in stride(from: 0, to: weeks, by: every) {

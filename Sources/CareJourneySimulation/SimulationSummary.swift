@@ -74,18 +74,7 @@ public struct SimulationSummary: Sendable {
     }
 
     /// A number with its sign and thousands separated: `+3,120`, `-60`, `0`.
-    public static func signed(_ n: Int) -> String { (n > 0 ? "+" : n < 0 ? "-" : "") + grouped(abs(n)) }
-
-    /// A number with thousands separated by commas.
-    public static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    public static func signed(_ n: Int) -> String { (n > 0 ? "+" : "") + n.grouped }
 
     /// The summary as text for a terminal.
     public var text: String {
@@ -94,11 +83,11 @@ public struct SimulationSummary: Sendable {
         out +=
             ", \(figures.weeks) weeks from \(figures.start.formatted(.iso8601.year().month().day())), seed \(figures.seed)\n"
         for line in lines {
-            out += "  \(line.measure): \(Self.grouped(line.base))"
-            if let compared = line.compared { out += " → \(Self.grouped(compared)) (\(line.difference))" }
+            out += "  \(line.measure): \(line.base.grouped)"
+            if let compared = line.compared { out += " → \(compared.grouped) (\(line.difference))" }
             out += "\n"
         }
-        out += "  events applied through the core: \(Self.grouped(figures.eventsApplied))"
+        out += "  events applied through the core: \(figures.eventsApplied.grouped)"
         if figures.refusals > 0 { out += "; refused: \(figures.refusals)" }
         return out
     }

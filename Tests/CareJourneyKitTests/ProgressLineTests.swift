@@ -20,11 +20,7 @@ import Testing
                 == "simulate: 0 of 0 weeks")
     }
 
-    @Test func numbersAreGroupedAndSpansRoundedUp() {
-        #expect(ProgressLine.grouped(0) == "0")
-        #expect(ProgressLine.grouped(999) == "999")
-        #expect(ProgressLine.grouped(1_000) == "1,000")
-        #expect(ProgressLine.grouped(-1_234_567) == "-1,234,567")
+    @Test func spansAreRoundedUp() {
         #expect(ProgressLine.span(44.2) == "45 s")
         #expect(ProgressLine.span(90) == "1 min 30 s")
         #expect(ProgressLine.span(7_500) == "2 h 5 min")

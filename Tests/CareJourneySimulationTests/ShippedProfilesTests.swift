@@ -50,7 +50,7 @@ import Testing
         #expect(more > 400)
         let line = try #require(SimulationSummary(twelve, comparison: nine).lines.first)
         #expect(line.measure == "formal reviews due a year")
-        #expect(line.difference.hasPrefix("+\(SimulationSummary.grouped(more)) reviews a year"))
+        #expect(line.difference.hasPrefix("+\(more.grouped) reviews a year"))
         let html = SimulationReport(twelve, comparison: nine).html
         // Charts inline, nothing fetched, no script: it opens anywhere.
         #expect(html.contains("<svg") && html.contains("<polyline"))

@@ -122,7 +122,7 @@ struct Worklist: Sendable, Equatable {
 
     /// "1 task", "120 tasks", or "1,000 or more tasks" when the count stopped there.
     static func count(_ found: WorklistPage) -> String {
-        if found.totalIsAtLeast { return "\(SimulationSummary.grouped(found.total)) or more tasks" }
+        if found.totalIsAtLeast { return "\(found.total.grouped) or more tasks" }
         return "\(found.total) \(found.total == 1 ? "task" : "tasks")"
     }
 
