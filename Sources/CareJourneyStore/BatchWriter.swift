@@ -42,11 +42,18 @@ struct BatchWriter {
     }
 
     /// A command as the writer takes it: with its idempotency key, if it came with one, and its transition, if the
-    /// task that submitted it worked it out (`PreparedTransition`).
-    struct Submission: Sendable {
+    /// task that submitted it worked it out (`PreparedTransition`). A class: passed from the submitting task through
+    /// the engine's queue and batch to the writer as one reference, not as a copy of each of its fields.
+    final class Submission: Sendable {
         let command: Command
-        var key: IdempotencyKey? = nil
-        var prepared: PreparedTransition? = nil
+        let key: IdempotencyKey?
+        let prepared: PreparedTransition?
+
+        init(command: Command, key: IdempotencyKey? = nil, prepared: PreparedTransition? = nil) {
+            self.command = command
+            self.key = key
+            self.prepared = prepared
+        }
     }
 
     /// Carries out each command in the transaction of `db`.
@@ -139,10 +146,12 @@ struct BatchWriter {
         }
 
         var transition: Transition
+        var preparedColumns: ProjectionColumns?
         do {
             if let prepared, prepared.version == version {
                 preparedTaken += 1
                 transition = try prepared.result.get()
+                preparedColumns = prepared.columns
             } else {
                 transition = try Journey.apply(
                     command.event, to: state, at: command.at, by: command.actor, policy: policy)
@@ -157,6 +166,7 @@ struct BatchWriter {
             case .success(let worked):
                 rewrite = worked
                 transition = worked.transition
+                preparedColumns = nil
             case .failure(let error):
                 return .rejected(error, id)
             }
@@ -176,7 +186,7 @@ struct BatchWriter {
             id.rawValue, version, event.name.rawValue, eventData, command.at.timeIntervalSince1970, command.actor,
             command.reason, policyFingerprint, command.late, recordedAt.timeIntervalSince1970)
         let seq = db.lastInsertedRowID
-        let columns = ProjectionColumns(new)
+        let columns = preparedColumns ?? ProjectionColumns(new)
         try writeProjection(
             new, columns: columns, before: before, snapshot: snapshot, number: number, version: version,
             at: command.at, in: db)

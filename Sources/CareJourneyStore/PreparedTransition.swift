@@ -9,6 +9,8 @@ struct PreparedTransition: Sendable {
     let version: Int
     /// The journey's answer at that version: the transition, or the refusal.
     let result: Result<Transition, TransitionError>
+    /// The projection columns of the case after the transition (`nil` for a refusal).
+    let columns: ProjectionColumns?
 
     /// The transition of `command` from `entry`, the case's state as last committed; `nil` for a command the writer
     /// must work out itself (a correction, which replays the case's history from the store).
@@ -19,5 +21,6 @@ struct PreparedTransition: Sendable {
         result = Result { () throws(TransitionError) in
             try Journey.apply(command.event, to: entry.state, at: command.at, by: command.actor, policy: policy)
         }
+        columns = (try? result.get()).map { ProjectionColumns($0.state) }
     }
 }
