@@ -61,6 +61,12 @@ extension JSONValue {
 
     private static func write(string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -138,7 +144,9 @@ extension JSONValue {
                     } else if bytes[at] == UInt8(ascii: "}") {
                         at += 1
                         // A key given twice keeps its last value, as JSON readers commonly do.
-                        return .object(Dictionary(fields, uniquingKeysWith: { $1 }))
+                        var object = [String: JSONValue](minimumCapacity: fields.count)
+                        for (key, value) in fields { object[key] = value }
+                        return .object(object)
                     } else {
                         throw fail("',' or '}' was expected")
                     }
