@@ -54,7 +54,9 @@ public final class ZMQSocket: @unchecked Sendable {
     func hasInput() throws(ZMQError) -> Bool {
         var events: UInt32 = 0
         var size = MemoryLayout<UInt32>.size
-        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else { throw ZMQError("zmq_getsockopt(ZMQ_EVENTS)") }
+        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else {
+            throw ZMQError("zmq_getsockopt(ZMQ_EVENTS)")
+        }
         mayHoldInput = events & UInt32(ZMQ_POLLIN) != 0
         return mayHoldInput
     }
