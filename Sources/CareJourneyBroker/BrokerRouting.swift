@@ -76,7 +76,7 @@ struct BrokerRouting {
         var address: [UInt8] {
             switch self {
             case .client(let address, _), .lapsed(let address): address
-            case .task(let task, _): Array("task:\(task.id)".utf8)
+            case .task(let task, _): task.address
             }
         }
     }

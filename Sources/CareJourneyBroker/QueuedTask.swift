@@ -9,8 +9,18 @@ struct QueuedTask: Sendable {
     let brief: TaskBrief
     /// Dispatches so far.
     var attempts: Int
+    /// The task's id (`case#n`), the key of the broker's books, and the client address of its requests
+    /// (`task:case#n`), which each reply is checked against: made once, not for every lookup.
+    let id: String
+    let address: [UInt8]
 
-    var id: String { task.id.description }
+    init(task: CareTask, brief: TaskBrief, attempts: Int) {
+        self.task = task
+        self.brief = brief
+        self.attempts = attempts
+        id = task.id.description
+        address = Array("task:\(id)".utf8)
+    }
 
     /// The task and its case, for log lines about it.
     var logMetadata: Logger.Metadata { ["task": "\(id)", "case": "\(task.id.caseID)"] }

@@ -13,7 +13,7 @@ public protocol CareClock: Sendable {
 }
 
 extension CareClock {
-    /// How long, in milliseconds of wall time, a thread that cannot `sleep(until:)` (one blocked in `zmq_poll`)
+    /// How long, in milliseconds of wall time, a thread that cannot `sleep(until:)` (one blocked in `ZMQPoller.wait`)
     /// waits for this clock to read `deadline`: 0 once it does, else the wall time until then (a scaled clock's
     /// seconds are shorter), rounded up, and never more than `limit`, so that a thread waiting on a manual clock,
     /// which moves without waking it, looks again at least that often.

@@ -14,9 +14,9 @@ extension JSONValue {
 
     private func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out += Array("null".utf8)
-        case .bool(let value): out += Array((value ? "true" : "false").utf8)
-        case .number(let value): out += Array((value.isFinite ? Self.text(ofNumber: value) : "null").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value): out.append(contentsOf: (value.isFinite ? Self.text(ofNumber: value) : "null").utf8)
         case .string(let value): Self.write(string: value, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -26,15 +26,31 @@ extension JSONValue {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            out.append(UInt8(ascii: "{"))
-            for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(string: key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                fields[key]!.write(into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            Self.write(object: fields.sorted(by: { $0.key < $1.key }), into: &out)
         }
+    }
+
+    /// The JSON text of an object whose fields are given sorted by key: what `serialized()` writes for it, without
+    /// a dictionary to build and sort first (a task's request is written for every dispatch).
+    public static func serializedObject(sortedFields fields: KeyValuePairs<String, JSONValue>) -> [UInt8] {
+        assert(zip(fields, fields.dropFirst()).allSatisfy { $0.key < $1.key }, "the fields must be sorted by key")
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(object: fields, into: &out)
+        return out
+    }
+
+    private static func write(
+        object fields: some Collection<(key: String, value: JSONValue)>, into out: inout [UInt8]
+    ) {
+        out.append(UInt8(ascii: "{"))
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            write(string: field.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            field.value.write(into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// A finite number as JSON text: whole numbers below 10^15 without a fraction (`3`), others as Swift writes
@@ -45,6 +61,12 @@ extension JSONValue {
 
     private static func write(string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -82,7 +104,12 @@ extension JSONValue {
         var at = 0
 
         mutating func skipSpace() {
-            while at < bytes.count, [0x20, 0x0a, 0x0d, 0x09].contains(bytes[at]) { at += 1 }
+            while at < bytes.count {
+                switch bytes[at] {
+                case 0x20, 0x0a, 0x0d, 0x09: at += 1
+                default: return
+                }
+            }
         }
 
         func fail(_ message: String) -> SyntaxError { SyntaxError(message: message, offset: at) }
@@ -94,12 +121,14 @@ extension JSONValue {
             switch bytes[at] {
             case UInt8(ascii: "{"):
                 at += 1
-                var fields: [String: JSONValue] = [:]
                 skipSpace()
                 if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
                     at += 1
-                    return .object(fields)
+                    return .object([:])
                 }
+                // Gathered first, so that the dictionary is made at its size once, not grown field by field.
+                var fields: [(String, JSONValue)] = []
+                fields.reserveCapacity(16)
                 while true {
                     skipSpace()
                     guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("a key was expected") }
@@ -107,14 +136,17 @@ extension JSONValue {
                     skipSpace()
                     guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail("':' was expected") }
                     at += 1
-                    fields[key] = try value(depth: depth + 1)
+                    fields.append((key, try value(depth: depth + 1)))
                     skipSpace()
                     guard at < bytes.count else { throw fail("'}' was expected") }
                     if bytes[at] == UInt8(ascii: ",") {
                         at += 1
                     } else if bytes[at] == UInt8(ascii: "}") {
                         at += 1
-                        return .object(fields)
+                        // A key given twice keeps its last value, as JSON readers commonly do.
+                        var object = [String: JSONValue](minimumCapacity: fields.count)
+                        for (key, value) in fields { object[key] = value }
+                        return .object(object)
                     } else {
                         throw fail("',' or '}' was expected")
                     }
@@ -150,12 +182,12 @@ extension JSONValue {
             }
         }
 
-        mutating func literal(_ word: String, _ value: JSONValue) throws(SyntaxError) -> JSONValue {
-            let text = Array(word.utf8)
-            guard at + text.count <= bytes.count, Array(bytes[at..<at + text.count]) == text else {
-                throw fail("'\(word)' was expected")
-            }
-            at += text.count
+        mutating func literal(_ word: StaticString, _ value: JSONValue) throws(SyntaxError) -> JSONValue {
+            let count = word.utf8CodeUnitCount
+            guard at + count <= bytes.count,
+                word.withUTF8Buffer({ text in text.indices.allSatisfy { bytes[at + $0] == text[$0] } })
+            else { throw fail("'\(word)' was expected") }
+            at += count
             return value
         }
 
@@ -178,7 +210,19 @@ extension JSONValue {
 
         mutating func string() throws(SyntaxError) -> String {
             at += 1  // the opening quote
-            var out: [UInt8] = []
+            // Most strings have no escape: read straight from the text.
+            var end = at
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                bytes[end] >= 0x20
+            {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                defer { at = end + 1 }
+                return String(decoding: bytes[at..<end], as: UTF8.self)
+            }
+            var out = Array(bytes[at..<end])
+            at = end
             while at < bytes.count {
                 let byte = bytes[at]
                 at += 1
@@ -246,7 +290,15 @@ public enum ISO8601Text {
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { return nil }
-        func number(_ range: Range<Int>) -> Int32? { Int32(String(decoding: bytes[range], as: UTF8.self)) }
+        /// The digits in `range` as a number; nil if any is not a digit.
+        func number(_ range: Range<Int>) -> Int32? {
+            var value: Int32 = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
         else { return nil }

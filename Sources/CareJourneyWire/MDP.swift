@@ -10,14 +10,21 @@ public enum MDP {
         case v01, v02
 
         /// The header a client sends (`MDPC01`, `MDPC02`).
-        public var clientHeader: [UInt8] { Array((self == .v01 ? "MDPC01" : "MDPC02").utf8) }
+        public var clientHeader: [UInt8] { self == .v01 ? Self.headers.c01 : Self.headers.c02 }
         /// The header a worker sends (`MDPW01`, `MDPW02`).
-        public var workerHeader: [UInt8] { Array((self == .v01 ? "MDPW01" : "MDPW02").utf8) }
+        public var workerHeader: [UInt8] { self == .v01 ? Self.headers.w01 : Self.headers.w02 }
+
+        /// The headers, made once: every message is read and written against them.
+        private static let headers = (
+            c01: Array("MDPC01".utf8), c02: Array("MDPC02".utf8), w01: Array("MDPW01".utf8),
+            w02: Array("MDPW02".utf8)
+        )
 
         public var description: String { self == .v01 ? "MDP/0.1" : "MDP/0.2" }
 
         /// What comes before the header: MDP/0.1 starts every message with an empty frame; MDP/0.2 does not.
-        var start: [[UInt8]] { self == .v01 ? [[]] : [] }
+        var start: [[UInt8]] { self == .v01 ? Self.emptyFrame : [] }
+        private static let emptyFrame: [[UInt8]] = [[]]
     }
 
     /// Worker commands, with each version's code.
@@ -91,7 +98,7 @@ public enum MDP {
     private static func header(of frames: [[UInt8]]) -> (Version, client: Bool, rest: [[UInt8]])? {
         for version in [Version.v01, .v02] {
             let start = version.start.count
-            guard frames.count > start, frames.prefix(start).allSatisfy(\.isEmpty) else { continue }
+            guard frames.count > start, frames.prefix(start).allSatisfy({ $0.isEmpty }) else { continue }
             let header = frames[start]
             if header == version.clientHeader { return (version, true, Array(frames.dropFirst(start + 1))) }
             if header == version.workerHeader { return (version, false, Array(frames.dropFirst(start + 1))) }

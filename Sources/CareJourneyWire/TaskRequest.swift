@@ -56,15 +56,15 @@ public struct TaskRequest: Sendable, Equatable {
 
     /// The JSON body.
     public func encoded() -> [UInt8] {
-        JSONValue.object([
-            "task": .string(task), "case": .string(caseID), "queue": .string(queue), "kind": .string(kind),
-            "attempt": .number(Double(attempt)), "createdAt": .string(ISO8601Text.format(createdAt)),
+        JSONValue.serializedObject(sortedFields: [
+            "attempt": .number(Double(attempt)), "brief": .object(brief), "case": .string(caseID),
+            "createdAt": .string(ISO8601Text.format(createdAt)),
+            "detail": detail.map(JSONValue.string) ?? .null,
             "due": due.map { .string(ISO8601Text.format($0)) } ?? .null,
             "dueDay": dueDay.map { .string($0.description) } ?? .null,
+            "kind": .string(kind), "queue": .string(queue), "task": .string(task),
             "timeZone": timeZone.map(JSONValue.string) ?? .null,
-            "detail": detail.map(JSONValue.string) ?? .null,
-            "brief": .object(brief),
-        ]).serialized()
+        ])
     }
 
     /// Reads a request body.

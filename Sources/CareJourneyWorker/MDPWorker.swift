@@ -183,7 +183,10 @@ public final class MDPWorker: Service, Sendable {
             }
         case .onSocketThread(let handle):
             let reply = handle(worker)
-            for input in mailbox.drain() { feed(input) }
+            // The progress it reported, if any (a look first: emptying the wake-up pipe is a system call).
+            if !mailbox.isEmpty {
+                for input in mailbox.drain() { feed(input) }
+            }
             feed(.replied(slot: slot, request: request, body: reply, final: true))
         }
     }

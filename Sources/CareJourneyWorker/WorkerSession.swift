@@ -84,6 +84,7 @@ struct WorkerSession {
         slots = Array(repeating: Slot(link: .waiting(until: now)), count: max(1, options.slots))
         nextHeartbeat = now + options.heartbeat / .seconds(1)
         delay = options.reconnectDelay
+        silenceLimit = options.heartbeat * options.liveness / .seconds(1)
     }
 
     /// Slots, numbered from 0.
@@ -189,7 +190,9 @@ struct WorkerSession {
 
     // MARK: - Connections
 
-    private var silenceLimit: TimeInterval { options.heartbeat * options.liveness / .seconds(1) }
+    /// How long the broker may be silent on a connection, in seconds (worked out once: `Duration` arithmetic is
+    /// not free, and it is asked on every pass of the loop).
+    private let silenceLimit: TimeInterval
 
     /// Closes the connections the broker went silent on or told to reconnect; they are opened again after `delay`,
     /// which doubles for the next loss.

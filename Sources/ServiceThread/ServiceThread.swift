@@ -2,7 +2,7 @@ import Foundation
 import ServiceLifecycle
 
 /// Runs a blocking loop on a thread of its own as the body of a `Service`'s `run()`: one shape for the services
-/// that own a thread (the engine's writer, the broker, a worker), whose loops block (on `fsync`, on `zmq_poll`)
+/// that own a thread (the engine's writer, the broker, a worker), whose loops block (on `fsync`, on `poll`)
 /// and so must not hold one of the cooperative pool's few threads.
 ///
 /// On graceful shutdown or cancellation of the task that runs it, `stop` is called; it must make the loop return

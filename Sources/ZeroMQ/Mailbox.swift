@@ -38,6 +38,9 @@ public final class Mailbox<Item: Sendable>: Sendable {
         }
     }
 
+    /// Whether an item is queued: a look without the system call of `drain`, for a thread that was not woken for it.
+    public var isEmpty: Bool { items.withLock { $0.isEmpty } }
+
     /// Takes every queued item (on the socket thread).
     public func drain() -> [Item] {
         var buffer = [UInt8](repeating: 0, count: 64)

@@ -63,6 +63,7 @@ extension ZMQSocket {
     }
 
     private func set(_ option: Int32, bytes value: UnsafeRawPointer, size: Int) throws(ZMQError) {
+        mayHoldInput = true
         guard zmq_setsockopt(handle, option, value, size) == 0 else {
             throw ZMQError("cannot set socket option \(option)")
         }

@@ -25,6 +25,12 @@ public final class ZMQSocket: @unchecked Sendable {
 
     let handle: UnsafeMutableRawPointer
     private var closed = false
+    /// The descriptor libzmq signals when commands come for the socket (`ZMQ_FD`): a message, a peer gone.
+    let descriptor: Int32
+    /// Whether a message may wait that the descriptor no longer signals: libzmq signals commands, not messages, and
+    /// any use of the socket may take the command that said a message came. True after any use but a receive that
+    /// found nothing, and after `hasInput` says so; `ZMQPoller` asks `hasInput` only of such sockets.
+    var mayHoldInput = true
     /// The context, kept alive while the socket is open.
     private let context: ZMQContext
 
@@ -33,7 +39,26 @@ public final class ZMQSocket: @unchecked Sendable {
         guard let handle = zmq_socket(context.handle, kind.value) else { throw ZMQError("zmq_socket") }
         self.handle = handle
         self.context = context
+        var descriptor: Int32 = -1
+        var size = MemoryLayout<Int32>.size
+        guard zmq_getsockopt(handle, ZMQ_FD, &descriptor, &size) == 0 else {
+            let error = ZMQError("zmq_getsockopt(ZMQ_FD)")
+            zmq_close(handle)
+            throw error
+        }
+        self.descriptor = descriptor
         try set(ZMQ_LINGER, Int32(0))
+    }
+
+    /// Whether a message can be received now (`ZMQ_EVENTS`), taking the commands that came for the socket.
+    func hasInput() throws(ZMQError) -> Bool {
+        var events: UInt32 = 0
+        var size = MemoryLayout<UInt32>.size
+        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else {
+            throw ZMQError("zmq_getsockopt(ZMQ_EVENTS)")
+        }
+        mayHoldInput = events & UInt32(ZMQ_POLLIN) != 0
+        return mayHoldInput
     }
 
     deinit { close() }
@@ -46,10 +71,12 @@ public final class ZMQSocket: @unchecked Sendable {
     }
 
     public func bind(_ endpoint: String) throws(ZMQError) {
+        mayHoldInput = true
         guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError("cannot bind \(endpoint)") }
     }
 
     public func connect(_ endpoint: String) throws(ZMQError) {
+        mayHoldInput = true
         guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("cannot connect to \(endpoint)") }
     }
 
@@ -64,6 +91,7 @@ public final class ZMQSocket: @unchecked Sendable {
     /// Sends one message of several frames. With `dontWait`, throws an error that `wouldBlock` when it cannot
     /// be queued now; a ROUTER with `.routerMandatory` throws `EHOSTUNREACH` for an unknown peer.
     public func send(_ frames: [[UInt8]], dontWait: Bool = false) throws(ZMQError) {
+        mayHoldInput = true
         for (index, frame) in frames.enumerated() {
             var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
             if index < frames.count - 1 { flags |= ZMQ_SNDMORE }
@@ -85,7 +113,10 @@ public final class ZMQSocket: @unchecked Sendable {
     /// Receives one whole message. Returns `nil` when nothing is waiting and `dontWait` is set. Frames beyond
     /// `limit` bytes in all are read and dropped, so the message is consumed whole and marked `oversized`.
     public func receive(dontWait: Bool = false, limit: Int = .max) throws(ZMQError) -> Message? {
+        mayHoldInput = true
         var message = Message(frames: [], userID: nil, size: 0, oversized: false)
+        // An MDP message through a ROUTER has up to 7 frames: room for them at once, not grown frame by frame.
+        message.frames.reserveCapacity(8)
         var part = zmq_msg_t()
         zmq_msg_init(&part)
         defer { zmq_msg_close(&part) }
@@ -93,7 +124,12 @@ public final class ZMQSocket: @unchecked Sendable {
         while true {
             let received = zmq_msg_recv(&part, handle, first && dontWait ? ZMQ_DONTWAIT : 0)
             if received < 0 {
-                if first && zmq_errno() == EAGAIN { return nil }
+                // Nothing waits, and libzmq took the commands that came while finding so: the descriptor signals
+                // the next message.
+                if first && zmq_errno() == EAGAIN {
+                    mayHoldInput = false
+                    return nil
+                }
                 throw ZMQError("cannot receive")
             }
             // A ROUTER's identity frame carries no metadata: the user id is read from the first frame that has it.

@@ -1,4 +1,6 @@
+import CareJourneyCore
 import CareJourneyWire
+import Foundation
 import Testing
 
 /// The Majordomo codec, frame by frame, against RFC 7 (MDP/0.1) and RFC 18 (MDP/0.2).
@@ -19,6 +21,24 @@ import Testing
         #expect(MDP.disconnect(.v02) == [bytes("MDPW02"), [0x06]])
         #expect(MDP.request(.v02, client: [7], body: [[2]]) == [bytes("MDPW02"), [0x02], [7], [], [2]])
         #expect(MDP.request(.v01, client: [7], body: [[2]]) == [[], bytes("MDPW01"), [0x02], [7], [], [2]])
+    }
+
+    @Test func aTaskRequestsBodyIsItsFieldsJSONTextWithSortedKeys() throws {
+        let due = Date(timeIntervalSince1970: 1_767_603_600)
+        for request in [
+            TaskRequest(
+                task: "case-1#2", caseID: "case-1", queue: "brokerage", kind: "find-provider", attempt: 2,
+                createdAt: due, due: due, detail: "annual", brief: ["services": ["home care"], "name": "A \"B\""],
+                dueDay: LocalDate("2026-01-05"), timeZone: "Europe/London"),
+            TaskRequest(
+                task: "case-2#1", caseID: "case-2", queue: "q", kind: "k", attempt: 1, createdAt: due, due: nil,
+                detail: nil, brief: [:]),
+        ] {
+            let body = request.encoded()
+            // Written as `serialized()` writes any object (keys sorted), and read back to the same request.
+            #expect(try JSONValue.parse(body).serialized() == body)
+            #expect(try TaskRequest.decode(body) == request)
+        }
     }
 
     @Test func whatWorkersSendParsesBack() {

@@ -29,6 +29,23 @@ import Testing
         #expect(String(decoding: value.serialized(), as: UTF8.self) == #"{"a":{"x":1.5},"b":2,"c":"line\nbreak"}"#)
     }
 
+    @Test func anObjectWrittenFromSortedFieldsIsTheObjectsText() {
+        let fields: KeyValuePairs<String, JSONValue> = [
+            "a": 1, "b": ["z": true, "y": .null], "c": "quote \" and\ttab", "d": [1.5, "x"],
+        ]
+        let object = JSONValue.object(Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) }))
+        #expect(JSONValue.serializedObject(sortedFields: fields) == object.serialized())
+    }
+
+    @Test func stringsWithAndWithoutEscapesReadAlike() throws {
+        let text = #"["plain","with \"escape\" after","\u00e9 first",""]"#
+        #expect(try JSONValue.parse(Array(text.utf8)) == ["plain", "with \"escape\" after", "é first", ""])
+    }
+
+    @Test func aKeyGivenTwiceKeepsItsLastValue() throws {
+        #expect(try JSONValue.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)) == ["a": 3, "b": 2])
+    }
+
     @Test(arguments: [
         ("", "a value was expected"), ("{", "a key was expected"), (#"{"a" 1}"#, "':' was expected"),
         ("[1 2]", "',' or ']' was expected"), (#""open"#, "a string is not closed"), ("tru", "'true' was expected"),
@@ -52,5 +69,7 @@ import Testing
         #expect(ISO8601Text.parse("2026-01-05T09:00:00+00:00") == date)
         #expect(ISO8601Text.parse("2026-01-05 09:00:00Z") == nil)
         #expect(ISO8601Text.parse("yesterday") == nil)
+        #expect(ISO8601Text.parse("2026-0a-05T09:00:00Z") == nil)
+        #expect(ISO8601Text.parse("2026-+1-05T09:00:00Z") == nil)
     }
 }
