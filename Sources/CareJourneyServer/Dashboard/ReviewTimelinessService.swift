@@ -85,10 +85,11 @@ final class ReviewTimelinessService: Service, Sendable {
             ) { figures, history in figures.add(history) }
             latest.withLock { $0 = figures }
             // A pass of its own: the measures read the year widened (new clients, what followed reablement).
-            let ascof = try await store.reduceHistories(
+            var ascof = try await store.reduceHistories(
                 activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period),
                 inChunksOf: Self.chunk
             ) { report, history in report.add(history) }
+            ascof.addAgain(try await store.histories(of: ascof.casesToReadAgain))
             let measures = ascof.measures()
             latestASCOF.withLock { $0 = measures }
             kept.write(Kept(timeliness: figures, ascof: measures), logger: logger)
