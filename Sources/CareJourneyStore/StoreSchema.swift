@@ -345,7 +345,8 @@ enum StoreSchema {
                     ALTER TABLE tasks ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;
                     DROP INDEX tasks_open_by_due;
                     DROP INDEX tasks_open_by_age;
-                    CREATE INDEX tasks_listed_by_due ON tasks(queue, due, created_at) WHERE status = 'open' AND listed = 1;
+                    CREATE INDEX tasks_listed_by_due ON tasks(queue, due, created_at)
+                        WHERE status = 'open' AND listed = 1;
                     CREATE INDEX tasks_listed_by_age ON tasks(queue, created_at) WHERE status = 'open' AND listed = 1;
                     CREATE INDEX tasks_team_by_due ON tasks(team, queue, due, created_at)
                         WHERE status = 'open' AND listed = 1 AND team IS NOT NULL;

@@ -42,7 +42,8 @@ import CareJourneyTestSupport
                     sql: """
                         INSERT INTO tasks (id, case_id, kind, queue, status, created_at, case_number, due, team, listed)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                        """, arguments: ["C-\(number)#1", "C-\(number)", kind, queue, status, created, number, due, team])
+                        """,
+                    arguments: ["C-\(number)#1", "C-\(number)", kind, queue, status, created, number, due, team])
                 if status == "open" {
                     written.append(
                         Written(

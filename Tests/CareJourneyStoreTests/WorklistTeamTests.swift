@@ -70,7 +70,8 @@ import CareJourneyTestSupport
         try await withEngine(store, policy: policy) { engine in _ = try await engine.caseInDelivery(at: start) }
         func listed(_ queue: String) throws -> [Bool] {
             try store.pool.read { db in
-                try Bool.fetchAll(db, sql: "SELECT listed FROM tasks WHERE queue = ? AND status = 'open'", arguments: [queue])
+                try Bool.fetchAll(
+                    db, sql: "SELECT listed FROM tasks WHERE queue = ? AND status = 'open'", arguments: [queue])
             }
         }
         #expect(try listed("brokerage") == [false])
