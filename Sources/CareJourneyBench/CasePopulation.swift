@@ -183,8 +183,9 @@ enum CasePopulation {
                     sql: "INSERT INTO timers (case_id, name, due) VALUES (?, ?, ?)")
                 let insertTask = try db.cachedStatement(
                     sql: """
-                        INSERT INTO tasks (id, case_id, case_number, kind, queue, status, created_at, resolved_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO tasks (id, case_id, case_number, kind, queue, status, created_at, resolved_at, team,
+                            listed)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 for number in first...last {
                     let copy = copy(number)
@@ -214,7 +215,7 @@ enum CasePopulation {
                     for task in template.tasks {
                         try insertTask.execute(arguments: [
                             task.id.filled(raw), id, number, task.kind, task.queue, task.status, task.created,
-                            task.resolved,
+                            task.resolved, copy.team, policy.server(of: task.queue) == .people,
                         ])
                     }
                 }

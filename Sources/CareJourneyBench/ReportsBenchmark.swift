@@ -63,7 +63,8 @@ struct ReportsBenchmark: AsyncParsableCommand {
         _ name: String, _ report: Report, _ store: CaseStore, _ events: Int
     ) async throws -> Report {
         let start = ContinuousClock.now
-        let result = try await store.reduceHistories(activeFrom: report.period.start, into: report) { $0.add($1) }
+        var result = try await store.reduceHistories(activeFrom: report.period.start, into: report) { $0.add($1) }
+        result.addAgain(try await store.histories(of: result.casesToReadAgain))
         let seconds = elapsed(since: start)
         print(
             String(

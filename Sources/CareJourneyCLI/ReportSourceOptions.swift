@@ -65,11 +65,14 @@ struct ReportSourceOptions: ParsableArguments {
             // Read-only: a report runs beside a live service and never migrates or writes its store.
             let store = try CaseStore(directory: dataDirectory, access: .readOnly)
             let total = progress == nil ? 0 : try await store.casesToReplay(activeFrom: report.period.start)
-            return try await store.reduceHistories(activeFrom: report.period.start, into: report) { report, history in
+            var filled = try await store.reduceHistories(activeFrom: report.period.start, into: report) {
+                report, history in
                 report.add(history)
                 added(&report)
                 progress?.advance(of: total)
             }
+            filled.addAgain(try await store.histories(of: filled.casesToReadAgain))
+            return filled
         } catch {
             printError("carejourney report: \(error)")
             throw ExitCode.failure
@@ -125,6 +128,7 @@ struct ReportSourceOptions: ParsableArguments {
                 added(&report)
             }
         }
+        report.addAgain(report.casesToReadAgain.compactMap { result.histories[$0] })
         return report
     }
 }

@@ -3,33 +3,33 @@ import CareJourneyCore
 /// ASCOF 2B and 2C (permanent admissions to residential and nursing care), 2E (long-term support clients living in
 /// their own home or with family) and 3D part 1 (self-directed support and direct payments, clients).
 extension ASCOFMeasures {
+    /// ASCOF 2B and 2C's admission of one person (all their events): `18 to 64` or `65 and above`, or `nil` when
+    /// they were not admitted in the period.
+    static func admission(of events: [ASCOFEvent], _ first: CalendarDay, _ last: CalendarDay) -> String? {
+        let homes = events.filter { event in
+            let component = event.component ?? ""
+            return event.isServiceUser && event.isService
+                && (event.serviceType == .residential || event.serviceType == .nursing)
+                && (component.contains("esidential") || component.contains("ursing"))
+                && !component.contains("hort") && event.born != nil
+                && event.died.map { $0 >= event.start } ?? true
+        }
+        let admitted = homes.filter { home in
+            home.start >= first && home.start <= last && home.outcome != .selfFunded
+                && !homes.contains { earlier in
+                    earlier.start < home.start && earlier.endOrOpen.dayNumber > home.start.dayNumber - 365
+                }
+        }
+        let ages = admitted.compactMap { $0.age(on: $0.start) }.filter { $0 >= 18 }
+        return ages.min().map { $0 <= 64 ? "18 to 64" : "65 and above" }
+    }
+
     /// ASCOF 2B and 2C's admissions (`Create_ASCOF_2B2C_2425_Onwards.sql`): a service user's long-term residential or
     /// nursing care starting in the period, not self-funded, with no such care before it that ended within 365 days
-    /// (or goes on), counted once a person (in the younger group if in both). The rate per 100,000 needs the ONS
-    /// population, which CLD does not hold: without it the counts are given with no rate.
-    static func admissions(
-        _ people: [String: [ASCOFEvent]], _ first: CalendarDay, _ last: CalendarDay,
-        population: (Int?, Int?) = (nil, nil)
-    ) -> [ASCOFMeasure] {
-        var bands: [String] = []
-        for (_, events) in people {
-            let homes = events.filter { event in
-                let component = event.component ?? ""
-                return event.isServiceUser && event.isService
-                    && (event.serviceType == .residential || event.serviceType == .nursing)
-                    && (component.contains("esidential") || component.contains("ursing"))
-                    && !component.contains("hort") && event.born != nil
-                    && event.died.map { $0 >= event.start } ?? true
-            }
-            let admitted = homes.filter { home in
-                home.start >= first && home.start <= last && home.outcome != .selfFunded
-                    && !homes.contains { earlier in
-                        earlier.start < home.start && earlier.endOrOpen.dayNumber > home.start.dayNumber - 365
-                    }
-            }
-            let ages = admitted.compactMap { $0.age(on: $0.start) }.filter { $0 >= 18 }
-            if let youngest = ages.min() { bands.append(youngest <= 64 ? "18 to 64" : "65 and above") }
-        }
+    /// (or goes on), counted once a person (in the younger group if in both), from every person's
+    /// (`admission(of:_:_:)`). The rate per 100,000 needs the ONS population, which CLD does not hold: without it
+    /// the counts are given with no rate.
+    static func admissions(_ bands: [String], population: (Int?, Int?) = (nil, nil)) -> [ASCOFMeasure] {
         let working = bands.filter { $0 == "18 to 64" }.count
         let older = bands.count - working
         func rate(_ count: Int, _ population: Int?) -> Double? {
@@ -62,30 +62,35 @@ extension ASCOFMeasures {
         "Mobile accommodation for Gypsy, Roma and Traveller communities",
     ]
 
+    /// A client 2E counts: their age, and whether they live in their own home or with family.
+    typealias Client = (age: Int, settled: Bool)
+
+    /// One person (all their events) as ASCOF 2E counts them (`ownHome(_:learningDisability:)`), or `nil` if it
+    /// does not; with `learningDisability`, as 2E LD does.
+    static func ownHomeClient(
+        of events: [ASCOFEvent], _ first: CalendarDay, _ last: CalendarDay, learningDisability: Bool
+    ) -> Client? {
+        let support = events.filter { event in
+            event.isServiceUser && event.isService && event.serviceType.map(longTermTypes.contains) == true
+                && event.start <= last && event.endOrOpen >= first
+        }
+        guard let latest = support.max(by: { $0.endOrOpen < $1.endOrOpen }) else { return nil }
+        if let died = latest.died, died < first { return nil }
+        guard let age = latest.age(on: min(latest.endOrOpen, last)), age >= 18 else { return nil }
+        if learningDisability {
+            guard (18...64).contains(age), latest.values[.primarySupportReason] == CLDCodes.learningDisability
+            else { return nil }
+        }
+        let stated = latest.values[.accommodationStatus] ?? "Unknown"
+        return (age, stated == "Unknown" ? inferredSettled(latest) : settled.contains(stated))
+    }
+
     /// ASCOF 2E (`Create_ASCOF_2E_2425_Onwards.sql`): of the service users with long-term support at any time in the
     /// period, alive at its start, 18 or over (unknown ages left out), the share living in their own home or with
     /// family; an unknown accommodation is inferred from their latest long-term service as DHSC infers it. With
-    /// `learningDisability`, 2E LD: those 18 to 64 whose primary support reason is learning disability support.
-    static func ownHome(
-        _ people: [String: [ASCOFEvent]], _ first: CalendarDay, _ last: CalendarDay, learningDisability: Bool
-    ) -> [ASCOFMeasure] {
-        var clients: [(age: Int, settled: Bool)] = []
-        for (_, events) in people {
-            let support = events.filter { event in
-                event.isServiceUser && event.isService && event.serviceType.map(longTermTypes.contains) == true
-                    && event.start <= last && event.endOrOpen >= first
-            }
-            guard let latest = support.max(by: { $0.endOrOpen < $1.endOrOpen }) else { continue }
-            if let died = latest.died, died < first { continue }
-            guard let age = latest.age(on: min(latest.endOrOpen, last)), age >= 18 else { continue }
-            if learningDisability {
-                guard (18...64).contains(age), latest.values[.primarySupportReason] == CLDCodes.learningDisability
-                else { continue }
-            }
-            let stated = latest.values[.accommodationStatus] ?? "Unknown"
-            let settled = stated == "Unknown" ? inferredSettled(latest) : settled.contains(stated)
-            clients.append((age, settled))
-        }
+    /// `learningDisability`, 2E LD: those 18 to 64 whose primary support reason is learning disability support. From
+    /// every person's (`ownHomeClient(of:_:_:learningDisability:)`).
+    static func ownHome(_ clients: [Client], learningDisability: Bool) -> [ASCOFMeasure] {
         if learningDisability {
             let numerator = clients.filter(\.settled).count
             return [
@@ -116,37 +121,42 @@ extension ASCOFMeasures {
     /// the period's last day, the share with self-directed support (1a: a direct payment or a managed personal
     /// budget) and with a direct payment (2a). Each person's setting is the first of DHSC's hierarchy: nursing,
     /// residential, community with a direct payment, with a managed budget, commissioned, other community, prison.
-    static func selfDirectedSupport(_ people: [String: [ASCOFEvent]], _ last: CalendarDay) -> [ASCOFMeasure] {
-        var clients: [(age: Int?, rank: Int)] = []
-        for (_, events) in people {
-            let ranks = events.compactMap { event -> Int? in
-                guard event.isServiceUser, event.isService, let type = event.serviceType, longTermTypes.contains(type),
-                    event.start <= last, event.endOrOpen >= last, event.died.map({ $0 >= last }) ?? true
-                else { return nil }
-                let mechanism =
-                    event.component == CLDCodes.directPaymentComponent
-                    ? CLDCodes.DeliveryMechanism.directPayment
-                    : event.values[.deliveryMechanism].flatMap(CLDCodes.DeliveryMechanism.init)
-                switch (type, mechanism) {
-                case (.nursing, _): return 1
-                case (.residential, _): return 2
-                case (.community, .directPayment): return 3
-                case (.community, .managedPersonalBudget): return 4
-                case (.community, .commissioned): return 5
-                case (.community, nil): return 6
-                case (.prison, .managedPersonalBudget): return 7
-                case (.prison, .commissioned): return 8
-                default: return 9
-                }
-            }
-            guard let rank = ranks.min(), (3...6).contains(rank) else { continue }
-            clients.append((events[0].age(on: last), rank))
-        }
-        return byAge(
+    static func selfDirectedSupport(_ clients: [Setting]) -> [ASCOFMeasure] {
+        byAge(
             "3D 1a", "Service users in long-term community support receiving self-directed support (%)", clients,
             age: \.age, counted: { $0.rank <= 4 })
             + byAge(
                 "3D 2a", "Service users in long-term community support receiving direct payments (%)", clients,
                 age: \.age, counted: { $0.rank == 3 })
+    }
+
+    /// A client 3D counts: their age, and their setting's place in DHSC's hierarchy (3 to 6: community support).
+    typealias Setting = (age: Int?, rank: Int)
+
+    /// One person (all their events) as ASCOF 3D part 1 counts them (`selfDirectedSupport(_:)`), or `nil` if it
+    /// does not.
+    static func selfDirectedClient(of events: [ASCOFEvent], _ last: CalendarDay) -> Setting? {
+        let ranks = events.compactMap { event -> Int? in
+            guard event.isServiceUser, event.isService, let type = event.serviceType, longTermTypes.contains(type),
+                event.start <= last, event.endOrOpen >= last, event.died.map({ $0 >= last }) ?? true
+            else { return nil }
+            let mechanism =
+                event.component == CLDCodes.directPaymentComponent
+                ? CLDCodes.DeliveryMechanism.directPayment
+                : event.values[.deliveryMechanism].flatMap(CLDCodes.DeliveryMechanism.init)
+            switch (type, mechanism) {
+            case (.nursing, _): return 1
+            case (.residential, _): return 2
+            case (.community, .directPayment): return 3
+            case (.community, .managedPersonalBudget): return 4
+            case (.community, .commissioned): return 5
+            case (.community, nil): return 6
+            case (.prison, .managedPersonalBudget): return 7
+            case (.prison, .commissioned): return 8
+            default: return 9
+            }
+        }
+        guard let rank = ranks.min(), (3...6).contains(rank) else { return nil }
+        return (events[0].age(on: last), rank)
     }
 }

@@ -45,30 +45,35 @@ extension ASCOFMeasures {
     ]
     static let longTermOutcomes: Set<String> = Set(longTermTypes.map(\.rawValue))
 
-    /// ASCOF 2A: of the reablement episodes of new clients that ended in the period, the share with no long-term
-    /// support after them (`Create_ASCOF_2A_2425_Onwards.sql`).
-    static func shortTermSupport(_ people: [String: [ASCOFEvent]], _ first: CalendarDay, _ last: CalendarDay)
-        -> [ASCOFMeasure]
-    {
-        var episodes: [(age: Int?, outcome: String)] = []
-        for (_, events) in people {
-            let reablement = events.filter { $0.isServiceUser && $0.isService && $0.serviceType == .reablement }
-            for cluster in clusters(reablement) where cluster.end >= first && cluster.end <= last {
-                let any = cluster.rows[0]
-                let age = any.age(on: cluster.end)
-                if let age, age < 18 { continue }
-                if let died = any.died, died < cluster.start { continue }
-                // New clients only: no long-term support before that ended within 91 days of the episode, or goes on.
-                let earlier = events.contains { event in
-                    event.isService && event.serviceType.map(longTermTypes.contains) == true
-                        && event.start < cluster.start
-                        && event.endOrOpen.dayNumber > cluster.start.dayNumber - 91
-                }
-                if earlier { continue }
-                episodes.append((age, sequel(of: cluster, among: events)))
+    /// One reablement episode 2A counts: the person's age at its end, and what followed it.
+    typealias Episode = (age: Int?, outcome: String)
+
+    /// ASCOF 2A's reablement episodes of one person (all their events): those of a new client that ended in the
+    /// period, with what followed each.
+    static func shortTermEpisodes(of events: [ASCOFEvent], _ first: CalendarDay, _ last: CalendarDay) -> [Episode] {
+        var episodes: [Episode] = []
+        let reablement = events.filter { $0.isServiceUser && $0.isService && $0.serviceType == .reablement }
+        for cluster in clusters(reablement) where cluster.end >= first && cluster.end <= last {
+            let any = cluster.rows[0]
+            let age = any.age(on: cluster.end)
+            if let age, age < 18 { continue }
+            if let died = any.died, died < cluster.start { continue }
+            // New clients only: no long-term support before that ended within 91 days of the episode, or goes on.
+            let earlier = events.contains { event in
+                event.isService && event.serviceType.map(longTermTypes.contains) == true
+                    && event.start < cluster.start
+                    && event.endOrOpen.dayNumber > cluster.start.dayNumber - 91
             }
+            if earlier { continue }
+            episodes.append((age, sequel(of: cluster, among: events)))
         }
-        return byAge(
+        return episodes
+    }
+
+    /// ASCOF 2A: of the reablement episodes of new clients that ended in the period, the share with no long-term
+    /// support after them (`Create_ASCOF_2A_2425_Onwards.sql`), from every person's episodes.
+    static func shortTermSupport(_ episodes: [Episode]) -> [ASCOFMeasure] {
+        byAge(
             "2A",
             "Short-term support to maximise independence (reablement) ending in the period with no long-term support "
                 + "after it (% of episodes of new clients)",
@@ -129,45 +134,51 @@ extension ASCOFMeasures {
         return own?.rawValue ?? ""
     }
 
+    /// One reablement episode 2D links to a discharge: the person's age at its start, and whether they were at home
+    /// 12 weeks after the discharge.
+    typealias Discharge = (age: Int, athome: Bool)
+
+    /// ASCOF 2D's episodes of one person (all their events): reablement linked to a request from hospital
+    /// discharge, in the period shifted back.
+    static func discharges(of events: [ASCOFEvent], _ first: CalendarDay, _ last: CalendarDay) -> [Discharge] {
+        var linked: [Discharge] = []
+        let reablement = events.filter {
+            $0.isServiceUser && $0.isService && $0.serviceType == .reablement
+                && $0.component == CLDCodes.reablementComponent
+        }
+        let discharges = events.filter {
+            $0.type == CLDEvent.EventType.request.rawValue
+                && $0.values[.routeOfAccess] == CLDCodes.dischargeFromHospital
+        }
+        for cluster in clusters(reablement) where cluster.start >= first && cluster.start <= last {
+            guard let age = cluster.rows[0].age(on: cluster.start), age >= 65,
+                let discharge = discharges.filter({
+                    $0.start.dayNumber >= cluster.start.dayNumber - 7
+                        && $0.start.dayNumber <= cluster.start.dayNumber + 3
+                }).map(\.start).max()
+            else { continue }
+            let later = discharge.adding(days: 84)
+            let died = cluster.rows[0].died.map { $0 <= later } ?? false
+            let careHome = events.contains { event in
+                event.isService && (event.serviceType == .nursing || event.serviceType == .residential)
+                    && event.start >= discharge && event.start <= later
+            }
+            linked.append((age, !died && !careHome))
+        }
+        return linked
+    }
+
     /// ASCOF 2D, as far as CLD alone allows: DHSC links reablement to the hospital discharges of SUS data
     /// (`Create_ASCOF_2D.sql`), which a council's case records do not hold. We take a request routed "Discharge from
     /// Hospital" as the discharge (its start as the day), link it as DHSC does to reablement (component Reablement)
     /// starting 7 days before to 3 days after it, of people 65 and over, in the period shifted back three months;
     /// at home 12 weeks (84 days) later means not dead and no long-term residential or nursing care begun by then.
-    /// Emergency readmissions are not known.
-    static func hospitalDischarge(_ people: [String: [ASCOFEvent]], _ first: CalendarDay, _ last: CalendarDay)
-        -> [ASCOFMeasure]
-    {
-        var linked: [(age: Int, athome: Bool)] = []
-        for (_, events) in people {
-            let reablement = events.filter {
-                $0.isServiceUser && $0.isService && $0.serviceType == .reablement
-                    && $0.component == CLDCodes.reablementComponent
-            }
-            let discharges = events.filter {
-                $0.type == CLDEvent.EventType.request.rawValue
-                    && $0.values[.routeOfAccess] == CLDCodes.dischargeFromHospital
-            }
-            for cluster in clusters(reablement) where cluster.start >= first && cluster.start <= last {
-                guard let age = cluster.rows[0].age(on: cluster.start), age >= 65,
-                    let discharge = discharges.filter({
-                        $0.start.dayNumber >= cluster.start.dayNumber - 7
-                            && $0.start.dayNumber <= cluster.start.dayNumber + 3
-                    }).map(\.start).max()
-                else { continue }
-                let later = discharge.adding(days: 84)
-                let died = cluster.rows[0].died.map { $0 <= later } ?? false
-                let careHome = events.contains { event in
-                    event.isService && (event.serviceType == .nursing || event.serviceType == .residential)
-                        && event.start >= discharge && event.start <= later
-                }
-                linked.append((age, !died && !careHome))
-            }
-        }
+    /// Emergency readmissions are not known. From every person's linked episodes (`discharges(of:_:_:)`).
+    static func hospitalDischarge(_ linked: [Discharge]) -> [ASCOFMeasure] {
         let name =
             "People 65 and over at home 12 weeks after reablement on discharge from hospital (%; CLD-only: a request "
             + "from hospital discharge stands for SUS's discharge, readmissions unknown; the period 3 months back)"
-        func measure(_ group: String, _ items: [(age: Int, athome: Bool)]) -> ASCOFMeasure {
+        func measure(_ group: String, _ items: [Discharge]) -> ASCOFMeasure {
             let numerator = items.filter(\.athome).count
             return ASCOFMeasure(
                 id: "2D", name: name, group: group, numerator: numerator, denominator: items.count,

@@ -28,19 +28,16 @@ public struct ASCOFMeasures: Sendable {
             population65: population65)
     }
 
-    /// Computes every measure from rows already read as the measures read them.
+    /// Computes every measure from rows already read as the measures read them, person by person.
     init(events: [ASCOFEvent], period: ReportPeriod, population18to64: Int?, population65: Int?) {
+        var tally = ASCOFTally(period: period)
+        for (_, theirs) in Dictionary(grouping: events, by: \.person) { tally.add(person: theirs) }
+        self = tally.measures(population18to64: population18to64, population65: population65)
+    }
+
+    /// The measures of `period` as computed.
+    init(period: ReportPeriod, measures: [ASCOFMeasure]) {
         self.period = period
-        let people = Dictionary(grouping: events, by: \.person)
-        let first = CLDDate.calendarDay(of: period.start, in: period.calendar)
-        let last = CLDDate.calendarDay(of: period.end, in: period.calendar).adding(days: -1)
-        var measures: [ASCOFMeasure] = []
-        measures += Self.shortTermSupport(people, first, last)
-        measures += Self.admissions(people, first, last, population: (population18to64, population65))
-        measures += Self.hospitalDischarge(people, first.addingMonths(-3), last.addingMonths(-3))
-        measures += Self.ownHome(people, first, last, learningDisability: false)
-        measures += Self.ownHome(people, first, last, learningDisability: true)
-        measures += Self.selfDirectedSupport(people, last)
         self.measures = measures
     }
 
@@ -94,6 +91,8 @@ public struct ASCOFMeasure: Codable, Hashable, Sendable {
 /// A CLD row as the measures read it.
 struct ASCOFEvent: Sendable {
     let person: String
+    /// Whether `person` is an NHS number (else the LA's identifier: in our rows, the case's id).
+    let byNHSNumber: Bool
     let type: String
     let clientType: String
     let start: CalendarDay
@@ -117,6 +116,7 @@ struct ASCOFEvent: Sendable {
             let person = row[.nhsNumber] ?? row[.personID].map({ "\(row[.laCode] ?? "")_\($0)" })
         else { return nil }
         self.person = person
+        byNHSNumber = row[.nhsNumber] != nil
         self.type = type
         clientType = row[.clientType] ?? ""
         self.start = start

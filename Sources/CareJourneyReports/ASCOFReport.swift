@@ -4,6 +4,11 @@ import Foundation
 /// The ASCOF measures of a period from the CLD rows of the case histories, one case at a time: the rows are those of
 /// a CLD return over the period widened as the measures need (400 days before it, for new clients and new admissions;
 /// 7 days after it, for what followed reablement), written by the same code as `report cld`.
+///
+/// Each case's people are counted as the case is added, and only their figures are kept (`ASCOFTally`), not their
+/// rows. A person known by NHS number may turn up in a second case: their figures are then left out, and counted
+/// again from all their cases' rows when the caller hands those cases back (`casesToReadAgain`, `addAgain`) — a few
+/// cases, where holding every person's rows until the end took 629 MB at a million cases.
 public struct ASCOFReport: CaseHistoryReport {
     /// The twelve months measured.
     public let measured: ReportPeriod
@@ -11,9 +16,13 @@ public struct ASCOFReport: CaseHistoryReport {
     public let period: ReportPeriod
     private var cld: CLDReturn
     private let extractor: CLDEventExtractor
-    /// The CLD rows read, as the measures read them: only the columns they use are kept (a dashboard over a million
-    /// cases holds millions of them).
-    private(set) var events: [ASCOFEvent] = []
+    private var tally: ASCOFTally
+    /// The people known by NHS number counted so far: the number their figures are kept under, and their case.
+    private var people: [String: (owner: Int32, case: CaseID)] = [:]
+    /// The people seen in more than one case, with those cases: their figures are left out (`leftOut`) until they
+    /// are counted again from all of them.
+    private var spread: [String: Set<CaseID>] = [:]
+    private var leftOut: Set<Int32> = []
 
     /// A report of `measured`.
     public init(measured: ReportPeriod) {
@@ -24,18 +33,68 @@ public struct ASCOFReport: CaseHistoryReport {
         period = (try? ReportPeriod(from: first.text, to: last.text, in: measured.timeZone)) ?? measured
         cld = CLDReturn(period: period, laCode: "")
         extractor = CLDEventExtractor(laCode: "", period: period)
+        tally = ASCOFTally(period: measured)
     }
 
     public mutating func add(_ history: CaseHistory) {
-        for event in extractor.events(of: history) where event.type != nil && cld.counts(event) {
-            if let event = ASCOFEvent(event.values) { events.append(event) }
+        add(events(of: history), of: history.id)
+    }
+
+    /// The cases of the people seen in more than one case so far, by id: the caller reads them again once every
+    /// case is added and hands them to `addAgain`.
+    public var casesToReadAgain: [CaseID] {
+        Set(spread.values.joined()).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// Counts the people seen in more than one case from all their cases' rows: `histories` are those of
+    /// `casesToReadAgain`.
+    public mutating func addAgain(_ histories: [CaseHistory]) {
+        addAgain(histories.map { (id: $0.id, events: events(of: $0)) })
+    }
+
+    /// Counts the people seen in more than one case from `cases`' rows (those of `casesToReadAgain`).
+    mutating func addAgain(_ cases: [(id: CaseID, events: [ASCOFEvent])]) {
+        var events: [ASCOFEvent] = []
+        // In the order the cases were first read (by id), so each person's rows are in the order they were added.
+        for (_, theirs) in cases.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+            events += theirs.filter { spread[$0.person] != nil }
         }
+        for (_, theirs) in Dictionary(grouping: events, by: \.person) { tally.add(person: theirs) }
+        spread = [:]
     }
 
     /// The measures, with the populations 2B and 2C need if given.
     public func measures(population18to64: Int? = nil, population65: Int? = nil) -> ASCOFMeasures {
-        ASCOFMeasures(
-            events: events, period: measured, population18to64: population18to64, population65: population65)
+        tally.measures(population18to64: population18to64, population65: population65, leavingOut: leftOut)
+    }
+
+    /// The CLD rows of `history`'s case as the measures read them.
+    private func events(of history: CaseHistory) -> [ASCOFEvent] {
+        extractor.events(of: history).compactMap { event in
+            event.type != nil && cld.counts(event) ? ASCOFEvent(event.values) : nil
+        }
+    }
+
+    /// Counts the people of case `id`, whose rows are `events`; a person known by NHS number and counted in another
+    /// case already is left out until `addAgain`.
+    mutating func add(_ events: [ASCOFEvent], of id: CaseID) {
+        for (person, theirs) in Dictionary(grouping: events, by: \.person) {
+            // Without an NHS number, a person is known by their case's own id (`CLDEvent`): in one case only.
+            guard theirs[0].byNHSNumber else {
+                tally.add(person: theirs)
+                continue
+            }
+            if spread[person] != nil {
+                spread[person]?.insert(id)
+            } else if let counted = people[person] {
+                leftOut.insert(counted.owner)
+                spread[person] = [counted.case, id]
+            } else {
+                let owner = Int32(people.count)
+                people[person] = (owner, id)
+                tally.add(person: theirs, owner: owner)
+            }
+        }
     }
 }
 

@@ -193,8 +193,13 @@ struct BatchWriter {
         written[id] = StateCache.Entry(
             number: number, version: version, snapshotVersion: snapshotVersion, state: new, columns: columns)
         try writeTimers(from: state, to: new, in: db)
+        // A case that changes team takes its open tasks with it (a team's worklist reads the tasks' team).
+        if let before, before.team != columns.team {
+            try statements(.setTeam, in: db).run(columns.team, id.rawValue)
+        }
         try writeTasks(
-            transition.effects, of: number, previous: state, at: command.at, answering: command.answers, in: db)
+            transition.effects, of: number, team: columns.team, previous: state, at: command.at,
+            answering: command.answers, in: db)
         try ReviewRecord(from: state, to: new, at: command.at)?.write(for: id, in: db)
         changes.moved(from: state, to: new)
 
@@ -280,21 +285,25 @@ struct BatchWriter {
     }
 
     /// The outbox: new tasks are written ready for their queue, with their case's number (to list a queue's
-    /// cases in order); resolved ones are closed, the task a worker's reply answers with the attempts it took.
+    /// cases in order), its team, and whether people serve the queue (only their tasks are on worklists, and in
+    /// the worklists' indexes); resolved ones are closed, the task a worker's reply answers with the attempts it
+    /// took.
     private mutating func writeTasks(
-        _ effects: [Effect], of caseNumber: Int64, previous: CaseState, at: Date, answering: Command.Answer?,
-        in db: Database
+        _ effects: [Effect], of caseNumber: Int64, team: DatabaseValue, previous: CaseState, at: Date,
+        answering: Command.Answer?, in db: Database
     ) throws {
         for effect in effects {
             switch effect {
             case .enqueue(let task):
+                let listed = policy.server(of: task.queue) == .people
                 try statements(.insertTask, in: db).run(
                     task.id.description, task.id.caseID.rawValue, caseNumber, task.kind.rawValue, task.queue,
-                    task.detail, task.createdAt.timeIntervalSince1970, task.due?.timeIntervalSince1970, task.heldBy)
+                    task.detail, task.createdAt.timeIntervalSince1970, task.due?.timeIntervalSince1970, task.heldBy,
+                    team, listed)
                 if db.changesCount > 0 {
                     changes.task(on: task.queue, from: nil, to: .open)
                 } else {
-                    try reopen(task, in: db)
+                    try reopen(task, team: team, listed: listed, in: db)
                 }
             case .resolveTask(let id, let resolution):
                 let attempts = answering.flatMap { $0.task == id.description ? $0.attempt : nil }
@@ -320,15 +329,17 @@ struct BatchWriter {
         }
     }
 
-    /// A task put on its queue again (`retry-task`), a failed one too, is reopened as new: attempts from zero.
-    private mutating func reopen(_ task: CareTask, in db: Database) throws {
+    /// A task put on its queue again (`retry-task`), a failed one too, is reopened as new: attempts from zero, with
+    /// its case's team now and whether people serve its queue now.
+    private mutating func reopen(_ task: CareTask, team: DatabaseValue, listed: Bool, in db: Database) throws {
         let reopen = try db.cachedStatement(
             sql: """
-                UPDATE tasks SET status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL
+                UPDATE tasks SET status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL,
+                    team = ?, listed = ?
                 WHERE id = ? AND status = ? RETURNING queue
                 """)
         for old in [TaskStatus.failed, .open] {
-            if let queue = try String.fetchOne(reopen, arguments: [task.id.description, old.rawValue]) {
+            if let queue = try String.fetchOne(reopen, arguments: [team, listed, task.id.description, old.rawValue]) {
                 changes.task(on: queue, from: old, to: .open)
                 return
             }

@@ -50,7 +50,7 @@ public struct WorklistPage: Sendable, Equatable {
     public let totalIsAtLeast: Bool
 
     /// Tasks counted at most: a queue of hundreds of thousands is "1,000 or more", counted in milliseconds even
-    /// when a filter on the task's case (its team) has to look at a dozen tasks for each it counts.
+    /// when a filter (a kind, overdue ones) has to look at a dozen tasks for each it counts.
     public static let countLimit = 1_000
 
     public init(items: [WorklistItem], total: Int, totalIsAtLeast: Bool = false) {
@@ -73,18 +73,20 @@ extension CaseStore {
     /// A page of the open tasks `query` asks for, with their cases.
     ///
     /// A person's own tasks are few, found through the index of held tasks and sorted whole. Any other list reads
-    /// each queue's open tasks in the order asked for, through an index in that order (`tasks_open_by_due`,
-    /// `tasks_open_by_age`, migration v17), only as far as the page needs, and merges the queues: a page of a queue
-    /// of hundreds of thousands of tasks costs what the page holds, not what the queue holds.
+    /// each queue's open tasks in the order asked for, through an index in that order (of every team's listed
+    /// tasks, or of one team's: migration v18), only as far as the page needs, and merges the queues: a page of a
+    /// queue of hundreds of thousands of tasks costs what the page holds, not what the queue holds.
     public func worklist(_ query: WorklistQuery) async throws(StoreError) -> WorklistPage {
         guard !query.queues.isEmpty else { return WorklistPage(items: [], total: 0) }
         return try await readAsync { db in
             let filter = WorklistFilter(query)
+            // A team's tasks are counted through its index, unless one person's (few, through the index of held tasks).
+            let countedThrough = query.heldBy == nil ? filter.team.map { WorklistFilter.indexes(team: $0).age } : nil
             let counted =
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT COUNT(*) FROM (SELECT 1 \(filter.from(queues: query.queues.count))
+                        SELECT COUNT(*) FROM (SELECT 1 \(filter.from(queues: query.queues.count, index: countedThrough))
                         LIMIT \(WorklistPage.countLimit + 1))
                         """,
                     arguments: StatementArguments(query.queues + filter.arguments)) ?? 0
@@ -131,12 +133,42 @@ extension CaseStore {
     }
 }
 
+extension CaseStore {
+    /// Puts on the worklists (`listed`) the open tasks of the queues people serve now and not when this was last
+    /// done, and takes off them those of queues people no longer serve: only when the policy's people's queues
+    /// changed (they are kept in `meta`), so a start costs nothing, and a store migrated to v18 (nothing listed)
+    /// lists its people's open tasks once. The writer lists each new task as the policy says.
+    static func list(peopleQueues: [String], in db: Database) throws {
+        let key = "worklist-queues"
+        let kept = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        let before = Set(kept.map { $0.split(separator: "\n").map(String.init) } ?? [])
+        let now = Set(peopleQueues)
+        guard kept == nil || before != now else { return }
+        func mark(_ queues: Set<String>, listed: Bool) throws {
+            for queue in queues.sorted() {
+                try db.execute(
+                    sql: """
+                        UPDATE tasks INDEXED BY tasks_open_by_queue SET listed = ?
+                        WHERE queue = ? AND status = 'open' AND listed = ?
+                        """, arguments: [listed, queue, !listed])
+            }
+        }
+        try mark(now.subtracting(before), listed: true)
+        try mark(before.subtracting(now), listed: false)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            arguments: [key, now.sorted().joined(separator: "\n")])
+    }
+}
+
 /// A worklist's conditions other than its queues, as SQL and arguments, and the reads built on them.
 private struct WorklistFilter {
-    var conditions: [String] = ["t.status = 'open'"]
+    var conditions: [String] = ["t.status = 'open'", "t.listed = 1"]
     var arguments: [(any DatabaseValueConvertible)?] = []
-    /// Whether the rows read need the task's case (its name, stage and team, for the rows shown; a count does not).
+    /// Whether the rows read need the task's case (its name and stage, for the rows shown; a count does not).
     var joinsCases = false
+    /// The team whose tasks are read, if one is: read through the indexes that lead by team.
+    var team: String?
 
     init(_ query: WorklistQuery) {
         if let holder = query.heldBy {
@@ -145,12 +177,11 @@ private struct WorklistFilter {
         }
         if query.unheld { conditions.append("t.held_by IS NULL") }
         if let team = query.team {
-            // Through the index of cases by team and number, never the case's row: its team is stored after its
-            // state, so reading it from the row reads the whole state (a team's list at a million cases took
-            // 0.5-1.8 s that way).
-            conditions.append(
-                "EXISTS (SELECT 1 FROM cases ct INDEXED BY cases_by_team WHERE ct.team = ? AND ct.number = t.case_number)")
+            // The task's own copy of its case's team, which the writer keeps (migration v18): a team's list is read
+            // through the indexes that lead by team, never by looking up each task's case.
+            conditions.append("t.team = ?")
             arguments.append(team)
+            self.team = team
         }
         if let kind = query.kind {
             conditions.append("t.kind = ?")
@@ -170,8 +201,9 @@ private struct WorklistFilter {
         return "FROM \(tasks)\(cases) WHERE " + ([queue] + conditions + extra).joined(separator: " AND ")
     }
 
-    /// The listed columns: the task's, its rowid (the last tie-break) and its case's name, stage and team.
-    static let columns = "t.*, t.rowid AS listed_rowid, c.name AS person, c.stage AS stage, c.team AS team"
+    /// The listed columns: the task's (its case's team among them), its rowid (the last tie-break) and its case's
+    /// name and stage (stored before the case's state, so read without it).
+    static let columns = "t.*, t.rowid AS listed_rowid, c.name AS person, c.stage AS stage"
 
     /// The tasks on `queues` in `order`, a page of them, read whole (a person's own tasks: few).
     func fetch(_ db: Database, queues: [String], order: String, limit: Int, offset: Int) throws -> [Row] {
@@ -194,14 +226,21 @@ private struct WorklistFilter {
                 sql: "SELECT \(Self.columns) \(query.from(queues: 1, index: index, extra: extra)) ORDER BY \(orderBy) LIMIT ?",
                 arguments: StatementArguments([queue] + arguments + [limit]))
         }
+        let (byAge, byDue) = Self.indexes(team: team)
         switch order {
         case .age:
-            return try read("tasks_open_by_age", [], "t.created_at, t.rowid", count)
+            return try read(byAge, [], "t.created_at, t.rowid", count)
         case .due:
-            let dated = try read("tasks_open_by_due", ["t.due IS NOT NULL"], "t.due, t.created_at, t.rowid", count)
+            let dated = try read(byDue, ["t.due IS NOT NULL"], "t.due, t.created_at, t.rowid", count)
             guard dated.count < count else { return dated }
-            return dated + (try read("tasks_open_by_due", ["t.due IS NULL"], "t.created_at, t.rowid", count - dated.count))
+            return dated + (try read(byDue, ["t.due IS NULL"], "t.created_at, t.rowid", count - dated.count))
         }
+    }
+
+    /// The indexes of listed open tasks in age and in due order (migration v18): a team's, which lead by team, or
+    /// every team's.
+    static func indexes(team: String?) -> (age: String, due: String) {
+        team == nil ? ("tasks_listed_by_age", "tasks_listed_by_due") : ("tasks_team_by_age", "tasks_team_by_due")
     }
 
     /// The order of a merged list: the order the indexes read each queue in.

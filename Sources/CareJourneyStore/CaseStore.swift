@@ -142,7 +142,7 @@ public final class CaseStore: Sendable {
     }
 
     /// Records a policy (so history applied under it can be replayed) and, if `current`, makes it the one new
-    /// events run under.
+    /// events run under, its people's queues' open tasks on the worklists (`list(peopleQueues:in:)`).
     public func register(_ policy: Policy, current: Bool, at now: Date) throws(StoreError) {
         let body = String(decoding: try StateCodec.encode(policy), as: UTF8.self)
         let fingerprint = policy.fingerprint
@@ -154,6 +154,7 @@ public final class CaseStore: Sendable {
                 if current {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", arguments: [fingerprint])
+                    try Self.list(peopleQueues: policy.peopleQueues, in: db)
                 }
                 return .commit
             }

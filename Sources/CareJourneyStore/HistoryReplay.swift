@@ -141,19 +141,46 @@ extension CaseStore {
                         SELECT id FROM cases WHERE id > ? AND (stage != 'closed' OR updated_at >= ?) ORDER BY id LIMIT ?
                         """, arguments: [after, from.timeIntervalSince1970, chunk])
                 guard !ids.isEmpty else { return nil }
-                try HistoryReplay.forEachCase(
-                    in: db,
-                    sql: """
-                        SELECT * FROM events WHERE case_id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
-                        ORDER BY case_id, version
-                        """,
-                    arguments: StatementArguments(ids), policies: policies, onFailure: { throw $0 }
-                ) { history in update(&folded.value, history) }
+                try HistoryReplay.forEachCase(of: ids, in: db, policies: policies) { history in
+                    update(&folded.value, history)
+                }
                 return ids.last
             }
             guard let last else { return folded.value }
             next = last
         }
+    }
+
+    /// The replayed histories of the cases `ids` (those the store holds), by id: a few cases a report reads again
+    /// after a fold (`CaseHistoryReport.casesToReadAgain`), `chunk` at a time, each chunk in a read of its own.
+    public func histories(of ids: [CaseID], inChunksOf chunk: Int = 500) async throws(StoreError) -> [CaseHistory] {
+        let policies = try policies()
+        var histories: [CaseHistory] = []
+        let sorted = Set(ids.map(\.rawValue)).sorted()
+        for start in stride(from: 0, to: sorted.count, by: max(1, chunk)) {
+            let part = Array(sorted[start..<min(sorted.count, start + max(1, chunk))])
+            histories += try await readAsync { db in
+                var read: [CaseHistory] = []
+                try HistoryReplay.forEachCase(of: part, in: db, policies: policies) { read.append($0) }
+                return read
+            }
+        }
+        return histories
+    }
+}
+
+extension HistoryReplay {
+    /// `forEachCase` over the events of the cases `ids`, each history whole; an event that does not replay throws.
+    static func forEachCase(
+        of ids: [String], in db: Database, policies: [String: Policy], _ body: (CaseHistory) throws -> Void
+    ) throws {
+        try forEachCase(
+            in: db,
+            sql: """
+                SELECT * FROM events WHERE case_id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+                ORDER BY case_id, version
+                """,
+            arguments: StatementArguments(ids), policies: policies, onFailure: { throw $0 }, body)
     }
 }
 

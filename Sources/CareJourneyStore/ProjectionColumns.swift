@@ -18,6 +18,9 @@ struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     /// The `name` column's value (what the name search indexes).
     var name: DatabaseValue { values[1] }
 
+    /// The `team` column's value (which open tasks carry too, for a team's worklist).
+    var team: DatabaseValue { values[7] }
+
     init(_ state: CaseState) {
         let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
         values = [

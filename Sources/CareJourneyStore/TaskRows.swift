@@ -11,6 +11,10 @@ enum TaskRows {
         "\(table).id > \(caseID) || '#' AND \(table).id < \(caseID) || '$' AND \(table).case_id = \(caseID)"
     }
 
+    /// Sets the team (the first argument) of the open tasks of a case (the second, its id): the case's team, which
+    /// its open tasks carry for a team's worklist (migration v18).
+    static let setTeam = "UPDATE tasks SET team = ?1 WHERE \(ofCase("?2")) AND status = 'open'"
+
     /// The condition of the index of tasks that are no longer open (`tasks_closed_by_queue`), which a query must
     /// state for SQLite to use that index: it does not infer it from, say, `status = 'failed'`.
     static let closed = "status <> 'open'"

@@ -64,6 +64,8 @@ struct VerificationBatch: Sendable {
     var events: [HistoryRow] = []
     /// Tasks whose `case_number` is not their case's number.
     var misnumbered = 0
+    /// Open tasks that do not carry their case's team (which a team's worklist reads), by id.
+    var misteamed: [String] = []
     /// For a batch of a few cases (`--case`, `--sample`): whether the name search finds each case's name, searched
     /// case by case. `nil` for the whole store, whose names are tallied instead (`NameIndexTally`).
     var nameFound: [String: Bool]?
@@ -97,13 +99,18 @@ struct VerificationBatch: Sendable {
         let (taskCondition, taskArguments) = range.tasks
         let numberOf = try db.cachedStatement(sql: "SELECT number FROM cases WHERE id = ?")
         for row in try Row.fetchAll(
-            db, sql: "SELECT id, case_id, case_number, status FROM tasks WHERE \(taskCondition)",
+            db, sql: "SELECT id, case_id, case_number, status, team FROM tasks WHERE \(taskCondition)",
             arguments: StatementArguments(taskArguments))
         {
             let caseID: String = row["case_id"]
             let status: String = row["status"]
             if status == TaskStatus.open.rawValue || status == TaskStatus.failed.rawValue {
                 openTasks[caseID, default: []].insert(row["id"])
+            }
+            if status == TaskStatus.open.rawValue, let stored = cases[caseID],
+                stored.columns.team != row["team"] as DatabaseValue
+            {
+                misteamed.append(row["id"])
             }
             // As `tasks LEFT JOIN cases`: a task of no case counts unless it carries no number either.
             let number = try cases[caseID]?.number ?? Int64.fetchOne(numberOf, arguments: [caseID])
@@ -141,6 +148,7 @@ struct VerificationBatch: Sendable {
         var result = Result(misnumbered: misnumbered)
         var seen = Set<String>()
         func differ(_ text: String) { result.differences.append(text) }
+        for id in misteamed.sorted() { differ("task \(id) is open without its case's team") }
         HistoryReplay.forEachCase(in: events, policies: policies, onFailure: { differ($0.message) }) { history in
             let id = history.id.rawValue
             seen.insert(id)

@@ -6,7 +6,7 @@ import GRDB
 struct WriterStatements {
     /// The writer's statements for every event.
     enum SQL: Int, CaseIterable {
-        case insertEvent, upsertCase, setTimer, deleteTimer, insertTask, resolveTask, holdTask
+        case insertEvent, upsertCase, setTimer, deleteTimer, insertTask, resolveTask, holdTask, setTeam
 
         var text: String {
             switch self {
@@ -30,10 +30,12 @@ struct WriterStatements {
             case .deleteTimer: "DELETE FROM timers WHERE case_id = ? AND name = ?"
             case .insertTask:
                 """
-                INSERT OR IGNORE INTO tasks (id, case_id, case_number, kind, queue, detail, status, created_at, due, held_by)
-                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                INSERT OR IGNORE INTO tasks (id, case_id, case_number, kind, queue, detail, status, created_at, due, held_by,
+                    team, listed)
+                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
                 """
             case .holdTask: "UPDATE tasks SET held_by = ? WHERE id = ?"
+            case .setTeam: TaskRows.setTeam
             case .resolveTask:
                 // Only from the status it is known to have (`open`, or `failed`): a done task is never resolved again.
                 """

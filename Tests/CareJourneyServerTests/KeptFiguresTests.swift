@@ -42,6 +42,18 @@ import CareJourneyTestSupport
         #expect(try service(in: folder, at: first).figures?.asOf == first.addingTimeInterval(86_400))
     }
 
+    @Test func keptFiguresYoungerThanTheIntervalStandAfterAStartUntilItIsOver() async throws {
+        let folder = temporaryDirectory()
+        let first = Date(timeIntervalSince1970: 1_767_603_600)
+        let made = try service(in: folder, at: first)
+        #expect(made.keptFiguresStand == .zero, "nothing kept: read at once")
+        await made.refresh()
+        // The default interval is five minutes: a start a minute later leaves them four, a start an hour later none.
+        #expect(try service(in: folder, at: first.addingTimeInterval(60)).keptFiguresStand == .seconds(240))
+        #expect(try service(in: folder, at: first.addingTimeInterval(3_600)).keptFiguresStand == .zero)
+        #expect(try service(in: folder, at: first.addingTimeInterval(-60)).keptFiguresStand == .zero)
+    }
+
     @Test func theOverviewsSummaryIsKeptAndAnsweredAtTheNextStartBeforeTheEngineHasCounted() async throws {
         let folder = temporaryDirectory()
         let first = Date(timeIntervalSince1970: 1_767_603_600)

@@ -30,6 +30,7 @@ import CareJourneyTestSupport
         ("DELETE FROM timers WHERE name = 'review.informal'", "timers table"),
         ("UPDATE tasks SET status = 'completed' WHERE kind = 'find-provider'", "open tasks"),
         ("UPDATE tasks SET case_number = case_number + 1", "do not carry their case's number"),
+        ("UPDATE tasks SET team = 'elsewhere' WHERE status = 'open'", "is open without its case's team"),
         (
             "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, lower(name) FROM cases",
             "the name search does not find its name 'Ada'"

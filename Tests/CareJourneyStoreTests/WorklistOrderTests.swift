@@ -40,9 +40,10 @@ import CareJourneyTestSupport
                 let status = number % 10 == 0 ? "completed" : "open"
                 try db.execute(
                     sql: """
-                        INSERT INTO tasks (id, case_id, kind, queue, status, created_at, case_number, due)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: ["C-\(number)#1", "C-\(number)", kind, queue, status, created, number, due])
+                        INSERT INTO tasks (id, case_id, kind, queue, status, created_at, case_number, due, team, listed)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                        """,
+                    arguments: ["C-\(number)#1", "C-\(number)", kind, queue, status, created, number, due, team])
                 if status == "open" {
                     written.append(
                         Written(
@@ -122,8 +123,8 @@ import CareJourneyTestSupport
             for number in 1...many {
                 try db.execute(
                     sql: """
-                        INSERT INTO tasks (id, case_id, kind, queue, status, created_at, case_number)
-                        VALUES (?, 'C-1', 'screen-contact', 'practice', 'open', ?, 1)
+                        INSERT INTO tasks (id, case_id, kind, queue, status, created_at, case_number, listed)
+                        VALUES (?, 'C-1', 'screen-contact', 'practice', 'open', ?, 1, 1)
                         """, arguments: ["C-1#\(number)", Double(number)])
             }
         }
@@ -165,12 +166,19 @@ import CareJourneyTestSupport
         let (store, _) = try store(cases: 30)
         // Each queue's page is read through the index in its order, with no sort of the queue's tasks.
         try store.pool.read { db in
-            for (index, order) in [("tasks_open_by_due", "t.due, t.created_at, t.rowid"), ("tasks_open_by_age", "t.created_at, t.rowid")] {
+            let orders = [
+                ("tasks_listed_by_due", "", "t.due, t.created_at, t.rowid"),
+                ("tasks_listed_by_age", "", "t.created_at, t.rowid"),
+                ("tasks_team_by_due", "t.team = 'south' AND", "t.due, t.created_at, t.rowid"),
+                ("tasks_team_by_age", "t.team = 'south' AND", "t.created_at, t.rowid"),
+            ]
+            for (index, team, order) in orders {
                 let plan = try Row.fetchAll(
                     db,
                     sql: """
                         EXPLAIN QUERY PLAN SELECT t.* FROM tasks t INDEXED BY \(index)
-                        WHERE t.queue = 'practice' AND t.status = 'open' ORDER BY \(order) LIMIT 10
+                        WHERE \(team) t.queue = 'practice' AND t.status = 'open' AND t.listed = 1 ORDER BY \(order)
+                        LIMIT 10
                         """
                 ).map { $0["detail"] as String }
                 #expect(plan.contains { $0.contains(index) }, "\(plan)")

@@ -4,6 +4,7 @@ import CareJourneyCore
 import CareJourneyKit
 import CareJourneyStore
 import Foundation
+import Logging
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -27,7 +28,8 @@ final class Dashboard: Sendable {
     let commands: CaseCommands
     private let map = Mutex<JourneyMap?>(nil)
 
-    /// The dashboard over `engine`; the journey map is drawn in the background (it explores the machines).
+    /// The dashboard over `engine`; the journey map is drawn in the background, from its transitions kept beside the
+    /// store when the policy has not changed, else by exploring the machines (once a policy: `JourneyMap.Kept`).
     init(
         engine: Engine, clock: any CareClock, overview: OverviewReader, commands: CaseCommands, live: LiveEvents,
         reviews: ReviewTimelinessService, plan: PlanForecastService
@@ -41,8 +43,9 @@ final class Dashboard: Sendable {
         self.reviews = reviews
         self.plan = plan
         let policy = engine.policy
+        let kept = KeptFile<JourneyMap.Kept>("journey-map.json", beside: engine.store)
         Thread.detachNewThread { [self] in
-            let drawn = JourneyMap(policy: policy)
+            let drawn = JourneyMap.Kept.map(of: policy, in: kept, logger: Logger(label: "carejourney.dashboard"))
             map.withLock { $0 = drawn }
         }
     }

@@ -1,6 +1,7 @@
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
+import Logging
 
 /// The journey as an SVG map, laid out from the transitions the explorer finds in the typed machines (so it
 /// cannot drift from them), each stage shaded by how long its open cases have waited: a heat map.
@@ -20,18 +21,29 @@ struct JourneyMap: Sendable {
     /// Charging, the plan items and Kent's checklist add conditions and machines beside the journey, never a stage
     /// or a link between stages: the map, which shows the stages only, is drawn without them.
     init(policy: Policy) {
+        self.init(links: Self.links(of: policy))
+    }
+
+    /// The transitions between stages under `policy`, once each, found by exploring its machines (`JourneyDiagram`):
+    /// seconds and hundreds of megabytes, so `Kept` keeps them beside the store for the next start.
+    static func links(of policy: Policy) -> [(from: Stage, to: Stage)] {
         var stages = policy
         stages.charging = nil
         stages.plans = nil
         stages.highCost.checklist = nil
         let edges = JourneyDiagram(policy: stages).edges.filter { $0.machine == .journey }
-        var links: [(Stage, Stage)] = []
+        var links: [(from: Stage, to: Stage)] = []
         for edge in edges {
             guard let from = Stage(rawValue: edge.from), let to = Stage(rawValue: edge.to), from != to,
                 from != .new, !links.contains(where: { $0 == (from, to) })
             else { continue }
             links.append((from, to))
         }
+        return links
+    }
+
+    /// The map of these transitions between stages.
+    init(links: [(from: Stage, to: Stage)]) {
         self.links = links
         // A stage's column is its longest chain of forward transitions from contact; stages in one column are
         // stacked in journey order.
@@ -154,5 +166,28 @@ struct JourneyMap: Sendable {
                 <rect width="20" height="16" fill="\(step.fill)"/></svg>\(step.label)</span>
                 """
             })
+    }
+}
+
+extension JourneyMap {
+    /// The map's transitions as kept beside the store (`journey-map.json`), with the fingerprint of the policy they
+    /// were found under: a start under the same policy draws the map from them instead of exploring the machines.
+    struct Kept: Codable, Sendable {
+        let policy: String
+        let links: [[Stage]]
+
+        /// The map of `policy`: from `file` if it holds the map of that policy, else explored (by `explore`) and
+        /// then kept there.
+        static func map(
+            of policy: Policy, in file: KeptFile<Kept>, logger: Logger,
+            explore: (Policy) -> [(from: Stage, to: Stage)] = JourneyMap.links(of:)
+        ) -> JourneyMap {
+            if let kept = file.read(), kept.policy == policy.fingerprint, kept.links.allSatisfy({ $0.count == 2 }) {
+                return JourneyMap(links: kept.links.map { (from: $0[0], to: $0[1]) })
+            }
+            let links = explore(policy)
+            file.write(Kept(policy: policy.fingerprint, links: links.map { [$0.from, $0.to] }), logger: logger)
+            return JourneyMap(links: links)
+        }
     }
 }

@@ -8,7 +8,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Keeps the overview's review timeliness and ASCOF measures for the last 12 months, read from the case histories as
-/// `carejourney report reviews` reads them: once at start, then again every `interval` of wall time, or ten
+/// `carejourney report reviews` reads them: at start (unless the figures kept from the last run are younger than
+/// `interval`, when they stand until then), then again every `interval` of wall time, or ten
 /// times as long as the last read took if that is longer. Replaying histories is a pass over the events of every
 /// case not closed a year ago (about a minute of one core for a million cases), so it is done in the background
 /// and the pages show the last figures made. The last figures are kept in a file beside the store, so that after a
@@ -85,10 +86,11 @@ final class ReviewTimelinessService: Service, Sendable {
             ) { figures, history in figures.add(history) }
             latest.withLock { $0 = figures }
             // A pass of its own: the measures read the year widened (new clients, what followed reablement).
-            let ascof = try await store.reduceHistories(
+            var ascof = try await store.reduceHistories(
                 activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period),
                 inChunksOf: Self.chunk
             ) { report, history in report.add(history) }
+            ascof.addAgain(try await store.histories(of: ascof.casesToReadAgain))
             let measures = ascof.measures()
             latestASCOF.withLock { $0 = measures }
             kept.write(Kept(timeliness: figures, ascof: measures), logger: logger)
@@ -97,9 +99,21 @@ final class ReviewTimelinessService: Service, Sendable {
         }
     }
 
+    /// How long the figures kept from the last run may stand after a start: the rest of `interval` since they were
+    /// made, or nothing when there are none (or they were made in what the clock says is the future).
+    var keptFiguresStand: Duration {
+        guard let asOf = figures?.asOf, ascof != nil else { return .zero }
+        let age = clock.now().timeIntervalSince(asOf)
+        guard age >= 0, .seconds(age) < interval else { return .zero }
+        return interval - .seconds(age)
+    }
+
     func run() async throws {
         // A graceful shutdown cuts the wait short; a refresh under way finishes its read first.
         try? await cancelWhenGracefulShutdown {
+            // Figures made minutes ago stand: a restart does not replay every history at once (a minute of a core and
+            // hundreds of megabytes at a million cases, in the first seconds after start).
+            try await Task.sleep(for: self.keptFiguresStand)
             while !Task.isCancelled {
                 let started = ContinuousClock.now
                 await self.refresh()
