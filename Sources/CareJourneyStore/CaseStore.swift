@@ -95,6 +95,24 @@ public final class CaseStore: Sendable {
         }
     }
 
+    /// Copies the WAL's committed pages into the database file as far as readers allow, without waiting for any
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`): once every page is copied, the writer's next transaction starts the WAL
+    /// again from its beginning instead of growing it. For a long read done in chunks beside the live writer, between
+    /// two chunks: with one chunk read after another and commands going on, no automatic checkpoint ever found the
+    /// moment without a reader that a restart needs (the WAL grew by 16 MB/s at a million cases).
+    ///
+    /// - Returns: whether every committed page is in the database file now (`false` when a reader held some back,
+    ///   or the store is read-only).
+    @discardableResult
+    public func checkpointPassively() async -> Bool {
+        do {
+            let (log, copied) = try await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            return log == copied
+        } catch {
+            return false
+        }
+    }
+
     // MARK: Access
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {

@@ -123,8 +123,9 @@ extension CaseStore {
     /// Folds the same histories as `reduceHistories(activeFrom:into:_:)`, `chunk` cases at a time, each chunk in a
     /// read of its own: for a summary beside a live service, where one read held for the minute a million cases
     /// take keeps the write-ahead log from being checkpointed while the writer goes on (it grew by gigabytes under
-    /// a disposal run). Each case is read whole and consistent; cases committed between chunks are read as they
-    /// then stand.
+    /// a disposal run). Between two chunks, with no read of its own held, the WAL is checkpointed
+    /// (`checkpointPassively`), so that the writer can start it again rather than grow it. Each case is read whole
+    /// and consistent; cases committed between chunks are read as they then stand.
     public func reduceHistories<Accumulator: Sendable>(
         activeFrom from: Date, into initial: Accumulator, inChunksOf chunk: Int,
         _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
@@ -148,6 +149,7 @@ extension CaseStore {
             }
             guard let last else { return folded.value }
             next = last
+            await checkpointPassively()
         }
     }
 

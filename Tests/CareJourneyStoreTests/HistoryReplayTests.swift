@@ -8,6 +8,30 @@ import CareJourneyTestSupport
 /// Reports read the stored histories: every case that may have something in the period, each replayed to the
 /// state the engine holds.
 @Suite struct HistoryReplayTests {
+    /// A fold in chunks beside the writer checkpoints the WAL between its chunks, so the writer's next commits start
+    /// the WAL again from its beginning: it stays the size it was instead of growing with every commit. (Too few
+    /// commits here for SQLite's automatic checkpoint, at 1,000 pages, to do it.)
+    @Test func aFoldInChunksLetsTheWriterStartTheWALAgain() async throws {
+        let directory = temporaryDirectory()
+        let store = try CaseStore(directory: directory)
+        let wal = URL(fileURLWithPath: directory).appendingPathComponent(CaseStore.fileName + "-wal").path
+        let walSize: @Sendable () -> Int = {
+            ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? Int) ?? 0
+        }
+        let (before, after, folded) = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            for n in 0..<4 { _ = try await engine.caseInDelivery(at: start, name: "Person \(n)") }
+            let before = walSize()
+            let folded = try await store.reduceHistories(activeFrom: start, into: 0, inChunksOf: 2) { count, _ in
+                count += 1
+            }
+            for n in 4..<8 { _ = try await engine.caseInDelivery(at: start, name: "Person \(n)") }
+            return (before, walSize(), folded)
+        }
+        #expect(folded == 4)
+        #expect(before > 0)
+        #expect(after <= before, "the WAL grew from \(before) to \(after) bytes after the fold")
+    }
+
     @Test func historiesReplayToTheStoredStateAndSkipCasesClosedBeforeThePeriod() async throws {
         let store = try CaseStore(directory: temporaryDirectory())
         let (open, closed) = try await withEngine(store, policy: try shippedPolicy()) { engine in
