@@ -263,9 +263,18 @@ extension JSONValue {
         }
 
         mutating func hex4() throws(SyntaxError) -> UInt32 {
-            guard at + 4 <= bytes.count,
-                let value = UInt32(String(decoding: bytes[at..<at + 4], as: UTF8.self), radix: 16)
-            else { throw fail("four hex digits were expected") }
+            guard at + 4 <= bytes.count else { throw fail("four hex digits were expected") }
+            var value: UInt32 = 0
+            for byte in bytes[at..<at + 4] {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw fail("four hex digits were expected")
+                }
+                value = value << 4 | UInt32(digit)
+            }
             at += 4
             return value
         }

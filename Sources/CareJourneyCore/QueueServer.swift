@@ -14,8 +14,9 @@ extension Policy {
     /// broker always assumed).
     public func server(of queue: String) -> QueueServer { servedBy?[queue] ?? .workers }
 
-    /// The queues people serve, by name.
+    /// The queues people serve, by name: as `served-by` says, as `server(of:)` reads it (a queue no task kind is
+    /// sent to any more is still served by people, and its open tasks stay on the worklists).
     public var peopleQueues: [String] {
-        Set(queues.values).filter { server(of: $0) == .people }.sorted()
+        (servedBy ?? [:]).filter { $0.value == .people }.keys.sorted()
     }
 }

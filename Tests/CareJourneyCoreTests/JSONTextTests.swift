@@ -50,6 +50,7 @@ import Testing
         ("", "a value was expected"), ("{", "a key was expected"), (#"{"a" 1}"#, "':' was expected"),
         ("[1 2]", "',' or ']' was expected"), (#""open"#, "a string is not closed"), ("tru", "'true' was expected"),
         ("1 2", "text after the value"), (#""\q""#, "an unknown escape"), ("\"a\u{01}\"", "a control character"),
+        (#""\u+123""#, "four hex digits"), (#""\u12g4""#, "four hex digits"), (#""\u12""#, "four hex digits"),
     ])
     func refusesWhatIsNotJSON(text: String, reason: String) {
         #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(Array(text.utf8)) }

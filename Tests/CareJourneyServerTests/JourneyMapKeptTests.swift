@@ -8,8 +8,8 @@ import CareJourneyTestSupport
 
 @testable import CareJourneyServer
 
-/// The journey map's transitions are found by exploring the machines once a policy, then kept beside the store: a
-/// start under the same policy draws the map from the file.
+/// The journey map's transitions are found by exploring the machines once a policy and build, then kept beside the
+/// store: a start of the same build under the same policy draws the map from the file.
 @Suite struct JourneyMapKeptTests {
     @Test func theMapIsExploredOnceAPolicyAndDrawnFromTheFileAfter() throws {
         let store = try CaseStore(directory: temporaryDirectory())
@@ -47,5 +47,16 @@ import CareJourneyTestSupport
         #expect(map(other) == drawn)
         #expect(explored.withLock { $0 } == 2)
         #expect(file.read()?.policy == other.fingerprint)
+
+        // A map kept by another build (the machines are code) is explored again, as is one kept before builds were.
+        file.write(JourneyMap.Kept(policy: other.fingerprint, build: "another build", links: [[.contact, .closed]]),
+            logger: logger)
+        #expect(map(other) == drawn)
+        #expect(explored.withLock { $0 } == 3)
+        #expect(file.read()?.build == JourneyMap.Kept.build)
+        let older = Data(#"{"policy": "\#(other.fingerprint)", "links": [["contact", "closed"]]}"#.utf8)
+        try older.write(to: URL(fileURLWithPath: file.path))
+        #expect(map(other) == drawn)
+        #expect(explored.withLock { $0 } == 4)
     }
 }

@@ -21,9 +21,10 @@ import Testing
         return (store, entry)
     }
 
-    /// Writes `commands`, each with its transition prepared from `entry`, in one batch; returns the outcomes.
+    /// Writes `commands`, each with its transition prepared from `entry`, in one batch; returns the outcomes and how
+    /// many prepared transitions the writer took.
     func writePrepared(_ commands: [Command], from entry: StateCache.Entry, in store: CaseStore) throws
-        -> [CommandOutcome]
+        -> (outcomes: [CommandOutcome], taken: Int)
     {
         let submissions = commands.map { command in
             BatchWriter.Submission(command: command, prepared: PreparedTransition(command, from: entry, policy: policy))
@@ -32,11 +33,12 @@ import Testing
         return try store.pool.write { db in
             var writer = BatchWriter(
                 store: store, policy: policy, policyFingerprint: policy.fingerprint, recordedAt: start)
-            return try writer.write(submissions, in: db).map { result in try result.get() }
+            let outcomes = try writer.write(submissions, in: db).map { result in try result.get() }
                 .map { done in
                     guard case .done(let outcome) = done.result else { throw StoreError(.io, "replayed: \(done)") }
                     return outcome
                 }
+            return (outcomes, writer.preparedTaken)
         }
     }
 
@@ -47,7 +49,7 @@ import Testing
     @Test func aTransitionPreparedAtAnOlderVersionIsWorkedOutAgain() async throws {
         let (store, entry) = try await caseInDelivery()
         let id = entry.state.id
-        let outcomes = try writePrepared(
+        let (outcomes, taken) = try writePrepared(
             [
                 try command(id, "complaint-received", minute: 1),
                 try command(id, "reassign", ["team": "north", "worker": "sw.jones"], minute: 2),
@@ -58,6 +60,7 @@ import Testing
             return
         }
         // Taken as prepared, the reassignment would have dropped the complaint received before it.
+        #expect(taken == 1, "only the first was taken as prepared")
         #expect(second.version == entry.version + 2)
         #expect(second.state.complaint.received == entry.state.complaint.received + 1)
         #expect(second.state.allocation?.team == "north")
@@ -75,12 +78,13 @@ import Testing
             Issue.record("a complaint concluded with none open was accepted at version \(entry.version)")
             return
         }
-        let outcomes = try writePrepared(
+        let (outcomes, taken) = try writePrepared(
             [try command(id, "complaint-received", minute: 1), concluded], from: entry, in: store)
         guard case .applied(let conclusion) = try #require(outcomes.last) else {
             Issue.record("the conclusion of the complaint received first was refused: \(outcomes)")
             return
         }
+        #expect(taken == 1, "only the complaint was taken as prepared")
         #expect(conclusion.version == entry.version + 2)
         #expect(try store.verify().isClean)
     }
@@ -89,11 +93,12 @@ import Testing
         let (store, entry) = try await caseInDelivery()
         let received = try command(entry.state.id, "complaint-received", minute: 1)
         let prepared = try #require(PreparedTransition(received, from: entry, policy: policy))
-        let outcomes = try writePrepared([received], from: entry, in: store)
+        let (outcomes, taken) = try writePrepared([received], from: entry, in: store)
         guard case .applied(let committed) = try #require(outcomes.first) else {
             Issue.record("not applied: \(outcomes)")
             return
         }
+        #expect(taken == 1)
         #expect(committed.state == (try prepared.result.get()).state)
         #expect(try store.verify().isClean)
     }

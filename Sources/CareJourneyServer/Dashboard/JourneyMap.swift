@@ -171,10 +171,30 @@ struct JourneyMap: Sendable {
 
 extension JourneyMap {
     /// The map's transitions as kept beside the store (`journey-map.json`), with the fingerprint of the policy they
-    /// were found under: a start under the same policy draws the map from them instead of exploring the machines.
+    /// were found under and the build that found them: a start of the same build under the same policy draws the map
+    /// from them instead of exploring the machines. The machines are code, so another build explores them again.
     struct Kept: Codable, Sendable {
         let policy: String
+        /// The build that explored the machines (`build`); `nil` in a file kept before builds were recorded.
+        let build: String?
         let links: [[Stage]]
+
+        init(policy: String, build: String = Kept.build, links: [[Stage]]) {
+            self.policy = policy
+            self.build = build
+            self.links = links
+        }
+
+        /// The running program as a build: its file's size and modification time (a new build of the machines is a
+        /// new file).
+        static let build: String = {
+            guard let path = Bundle.main.executablePath,
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            else { return "unknown" }
+            let size = (attributes[.size] as? Int) ?? 0
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(size) bytes, modified \(Int(modified))"
+        }()
 
         /// The map of `policy`: from `file` if it holds the map of that policy, else explored (by `explore`) and
         /// then kept there.
@@ -182,7 +202,9 @@ extension JourneyMap {
             of policy: Policy, in file: KeptFile<Kept>, logger: Logger,
             explore: (Policy) -> [(from: Stage, to: Stage)] = JourneyMap.links(of:)
         ) -> JourneyMap {
-            if let kept = file.read(), kept.policy == policy.fingerprint, kept.links.allSatisfy({ $0.count == 2 }) {
+            if let kept = file.read(), kept.policy == policy.fingerprint, kept.build == Kept.build,
+                kept.links.allSatisfy({ $0.count == 2 })
+            {
                 return JourneyMap(links: kept.links.map { (from: $0[0], to: $0[1]) })
             }
             let links = explore(policy)
