@@ -139,9 +139,8 @@ extension CaseStore {
     /// changed (they are kept in `meta`), so a start costs nothing, and a store migrated to v18 (nothing listed)
     /// lists its people's open tasks once. The writer lists each new task as the policy says.
     static func list(peopleQueues: [String], in db: Database) throws {
-        let key = "worklist-queues"
-        let kept = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
-        let before = Set(kept.map { $0.split(separator: "\n").map(String.init) } ?? [])
+        let kept = try worklistQueues(in: db)
+        let before = kept ?? []
         let now = Set(peopleQueues)
         guard kept == nil || before != now else { return }
         func mark(_ queues: Set<String>, listed: Bool) throws {
@@ -157,7 +156,16 @@ extension CaseStore {
         try mark(before.subtracting(now), listed: false)
         try db.execute(
             sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            arguments: [key, now.sorted().joined(separator: "\n")])
+            arguments: [worklistQueuesKey, now.sorted().joined(separator: "\n")])
+    }
+
+    private static let worklistQueuesKey = "worklist-queues"
+
+    /// The queues whose open tasks are on the worklists (`listed`), as `list(peopleQueues:in:)` last listed them;
+    /// `nil` before it ever has.
+    static func worklistQueues(in db: Database) throws -> Set<String>? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [worklistQueuesKey])
+            .map { Set($0.split(separator: "\n").map(String.init)) }
     }
 }
 

@@ -81,6 +81,7 @@ extension CaseStore {
         let policies = try policies()
         return try read { db in
             let ranges = try Self.ranges(of: scope, batch: batch, in: db)
+            let worklistQueues = try Self.worklistQueues(in: db)
             let total = try ranges.total(db)
             let tally = VerificationTally()
             let group = DispatchGroup()
@@ -90,7 +91,8 @@ extension CaseStore {
             var next = try ranges.first(in: db)
             while let range = next {
                 inFlight.wait()
-                let batch = try VerificationBatch(range.range, in: db, listed: scope.listsCases)
+                let batch = try VerificationBatch(
+                    range.range, in: db, listed: scope.listsCases, worklistQueues: worklistQueues)
                 next = try ranges.after(range, in: db)
                 let number = index
                 index += 1

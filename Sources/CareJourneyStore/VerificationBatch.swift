@@ -66,6 +66,9 @@ struct VerificationBatch: Sendable {
     var misnumbered = 0
     /// Open tasks that do not carry their case's team (which a team's worklist reads), by id.
     var misteamed: [String] = []
+    /// Open tasks on the worklists (`listed`) though people do not serve their queue, or off them though people do:
+    /// by id, with whether they are listed.
+    var mislisted: [(id: String, listed: Bool)] = []
     /// For a batch of a few cases (`--case`, `--sample`): whether the name search finds each case's name, searched
     /// case by case. `nil` for the whole store, whose names are tallied instead (`NameIndexTally`).
     var nameFound: [String: Bool]?
@@ -73,8 +76,9 @@ struct VerificationBatch: Sendable {
     /// The case asked for, when the batch is one case listed on its own.
     var asked: String?
 
-    /// Reads the cases in `range` from `db`; `listed`: one case asked for, whose name is searched.
-    init(_ range: Range, in db: Database, listed: Bool) throws {
+    /// Reads the cases in `range` from `db`; `listed`: one case asked for, whose name is searched; `worklistQueues`:
+    /// the queues whose open tasks are on the worklists (`CaseStore.worklistQueues`), if the store has listed any.
+    init(_ range: Range, in db: Database, listed: Bool, worklistQueues: Set<String>?) throws {
         asked = listed ? range.lower : nil
         let (caseCondition, caseArguments) = range.cases("id")
         let rows = try Row.fetchCursor(
@@ -99,7 +103,7 @@ struct VerificationBatch: Sendable {
         let (taskCondition, taskArguments) = range.tasks
         let numberOf = try db.cachedStatement(sql: "SELECT number FROM cases WHERE id = ?")
         for row in try Row.fetchAll(
-            db, sql: "SELECT id, case_id, case_number, status, team FROM tasks WHERE \(taskCondition)",
+            db, sql: "SELECT id, case_id, case_number, status, team, queue, listed FROM tasks WHERE \(taskCondition)",
             arguments: StatementArguments(taskArguments))
         {
             let caseID: String = row["case_id"]
@@ -111,6 +115,11 @@ struct VerificationBatch: Sendable {
                 stored.columns.team != row["team"] as DatabaseValue
             {
                 misteamed.append(row["id"])
+            }
+            if status == TaskStatus.open.rawValue, let queues = worklistQueues,
+                (row["listed"] as Bool) != queues.contains(row["queue"])
+            {
+                mislisted.append((row["id"], row["listed"]))
             }
             // As `tasks LEFT JOIN cases`: a task of no case counts unless it carries no number either.
             let number = try cases[caseID]?.number ?? Int64.fetchOne(numberOf, arguments: [caseID])
@@ -149,6 +158,12 @@ struct VerificationBatch: Sendable {
         var seen = Set<String>()
         func differ(_ text: String) { result.differences.append(text) }
         for id in misteamed.sorted() { differ("task \(id) is open without its case's team") }
+        for (id, listed) in mislisted.sorted(by: { $0.id < $1.id }) {
+            differ(
+                listed
+                    ? "task \(id) is on the worklists though workers serve its queue"
+                    : "task \(id) is off the worklists though people serve its queue")
+        }
         HistoryReplay.forEachCase(in: events, policies: policies, onFailure: { differ($0.message) }) { history in
             let id = history.id.rawValue
             seen.insert(id)

@@ -31,6 +31,7 @@ import CareJourneyTestSupport
         ("UPDATE tasks SET status = 'completed' WHERE kind = 'find-provider'", "open tasks"),
         ("UPDATE tasks SET case_number = case_number + 1", "do not carry their case's number"),
         ("UPDATE tasks SET team = 'elsewhere' WHERE status = 'open'", "is open without its case's team"),
+        ("UPDATE tasks SET listed = 1 WHERE kind = 'find-provider'", "on the worklists though workers serve its queue"),
         (
             "INSERT INTO cases_name (cases_name, rowid, name) SELECT 'delete', number, lower(name) FROM cases",
             "the name search does not find its name 'Ada'"
