@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem in an input file (a policy, a scenario or a token file): what is wrong, where, and how to fix it.
 public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of problem it is, for code to act on.
@@ -33,6 +35,17 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Creates an error.
+    /// The text of the file at `path`, or `unreadable` naming the file (`what`, for the message) and how to make it
+    /// (`hint`): the one way a configuration or key file is read.
+    public static func text(of path: String, what: String, hint: String) throws(FileError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw FileError(
+                .unreadable, "cannot read the \(what)", file: path, hint: hint, cause: String(describing: error))
+        }
+    }
+
     public init(
         _ code: Code, _ message: String, file: String, line: Int? = nil, key: String? = nil, hint: String? = nil,
         cause: String? = nil

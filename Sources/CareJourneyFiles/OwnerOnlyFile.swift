@@ -48,13 +48,7 @@ public enum OwnerOnlyFile {
     public static func readSecret(_ path: String, what: String, secret: String, hint: String) throws(FileError)
         -> String
     {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw FileError(
-                .unreadable, "cannot read the \(what)", file: path, hint: hint, cause: String(describing: error))
-        }
+        let text = try FileError.text(of: path, what: what, hint: hint)
         guard permissions(path) & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH) == 0 else {
             throw FileError(
                 .insecure, "others may read or change this \(what), and with it \(secret)", file: path,

@@ -14,14 +14,7 @@ package struct YAMLValue {
 
     /// Reads and parses a file; `what` and `hint` describe it in the error when it cannot be read.
     static func load(_ path: String, what: String, hint: String) throws(FileError) -> YAMLValue {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw FileError(
-                .unreadable, "cannot read the \(what)", file: path, hint: hint, cause: String(describing: error))
-        }
-        return try document(text, file: path)
+        try document(FileError.text(of: path, what: what, hint: hint), file: path)
     }
 
     /// Parses a whole document.
