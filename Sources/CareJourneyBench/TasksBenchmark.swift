@@ -202,7 +202,7 @@ private final class Setup: Sendable {
             let mine = min(slots, remaining)
             remaining -= mine
             let worker = TaskWorker(
-                options: WorkerOptions(broker: endpoint, service: "safeguarding", slots: mine),
+                options: WorkerOptions(brokers: [endpoint], service: "safeguarding", slots: mine),
                 logger: Logger(label: "bench.worker"),
                 // Answered on each worker's socket thread: the work is instant.
                 answer: { _, _ in .done(["enquiry": false]) })

@@ -46,7 +46,7 @@ final class InProcessWorkers: Service, Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             for worker in workers {
                 let served = TaskWorker(
-                    options: WorkerOptions(broker: endpoint, service: worker.service, slots: worker.slots),
+                    options: WorkerOptions(brokers: [endpoint], service: worker.service, slots: worker.slots),
                     context: context, logger: logger, handle: worker.answer)
                 group.addTask { try await served.run() }
             }

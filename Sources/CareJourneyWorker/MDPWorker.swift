@@ -14,7 +14,8 @@ public struct WorkerRequest: Sendable {
     public let progress: @Sendable ([[UInt8]]) -> Void
 }
 
-/// An MDP worker (RFC 7 and RFC 18): connects to the broker, says READY for one service, answers one request at
+/// An MDP worker (RFC 7 and RFC 18): connects to the broker (or, with several nodes, to one of their brokers, and
+/// to the next when it goes quiet), says READY for one service, answers one request at
 /// a time with `handler`, heartbeats, reconnects with backoff when the broker goes quiet, and on graceful
 /// shutdown finishes the request in hand, says DISCONNECT and returns. With `options.slots` above 1 it is that
 /// many MDP workers (a connection each) served from one thread, for several requests at once.
@@ -87,6 +88,7 @@ public final class MDPWorker: Service, Sendable {
     /// The session's shell: waits on the connections and the mailbox, feeds the session what arrived with the time,
     /// and carries out its actions, until it finishes.
     private func serve() throws {
+        guard !options.brokers.isEmpty else { throw WorkerError.noBroker(service: options.service) }
         var session = WorkerSession(options: options, now: options.clock.now())
         var sockets = [ZMQSocket?](repeating: nil, count: session.slotCount)
         defer { for socket in sockets { socket?.close() } }
@@ -106,8 +108,8 @@ public final class MDPWorker: Service, Sendable {
                 let action = actions[index]
                 index += 1
                 switch action {
-                case .connect(let slot):
-                    sockets[slot] = try connect()
+                case .connect(let slot, let endpoint):
+                    sockets[slot] = try connect(to: endpoint)
                 case .send(let slot, let frames):
                     try sockets[slot]?.send(frames)
                 case .close(let slot, let farewell):
@@ -156,13 +158,13 @@ public final class MDPWorker: Service, Sendable {
         }
     }
 
-    private func connect() throws(ZMQError) -> ZMQSocket {
+    private func connect(to endpoint: String) throws(ZMQError) -> ZMQSocket {
         let socket = try ZMQSocket(context, .dealer)
         if let curve = options.curve {
             try socket.set(
                 .curveClient(serverKey: curve.serverPublicKey, publicKey: curve.publicKey, secretKey: curve.secretKey))
         }
-        try socket.connect(options.broker)
+        try socket.connect(endpoint)
         return socket
     }
 

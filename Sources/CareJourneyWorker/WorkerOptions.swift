@@ -6,8 +6,10 @@ import ZeroMQ
 
 /// How a worker reaches the broker and keeps its place there.
 public struct WorkerOptions: Sendable {
-    /// The broker's MDP endpoint.
-    public var broker: String
+    /// The brokers' MDP endpoints, one for each node a worker may be served by (at least one). Each slot starts on
+    /// one of them (slot `i` on endpoint `i` modulo their number, so that several slots serve every node) and moves to
+    /// the next in the list when its broker goes quiet: a worker keeps serving while one node is down.
+    public var brokers: [String]
     /// The service (queue) served.
     public var service: String
     /// The protocol spoken: MDP/0.2 (partial replies) by default.
@@ -26,12 +28,12 @@ public struct WorkerOptions: Sendable {
     public var clock: any CareClock
 
     public init(
-        broker: String = "tcp://127.0.0.1:5555", service: String, version: MDP.Version = .v02,
+        brokers: [String] = ["tcp://127.0.0.1:5555"], service: String, version: MDP.Version = .v02,
         heartbeat: Duration = .milliseconds(2500), liveness: Int = 3, reconnectDelay: Duration = .milliseconds(100),
         maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil, slots: Int = 1,
         clock: any CareClock = WallClock()
     ) {
-        self.broker = broker
+        self.brokers = brokers
         self.service = service
         self.version = version
         self.heartbeat = heartbeat

@@ -12,8 +12,11 @@ import Logging
 /// holds at most one request, sends the handler's partial replies (MDP/0.2) and its final reply, and heartbeats.
 /// A connection on which the broker is silent for `liveness` heartbeats, or which the broker told to DISCONNECT,
 /// is closed and opened again after a delay that doubles at each loss (up to `maxReconnectDelay`) and is back to
-/// `reconnectDelay` once the broker is heard. A request in hand on a lost connection is given up: the broker has
-/// taken its lease back, so a reply to it is dropped rather than sent on the new connection. On `.stop` the
+/// `reconnectDelay` once the broker is heard. With several brokers (`options.brokers`, one for each node), slot `i`
+/// starts on broker `i` modulo their number, and a slot whose broker went silent connects to the next one in the
+/// list (a broker that said DISCONNECT is alive, and is connected to again). A request in hand on a lost connection
+/// is given up: the broker has taken its lease back, so a reply to it is dropped rather than sent on the new
+/// connection. On `.stop` the
 /// session takes no more requests, finishes those in hand, says DISCONNECT on every connection and finishes.
 ///
 /// Time is wall time (`Date`), as the broker's: heartbeats, silence and reconnections are deadlines on it, and
@@ -34,8 +37,8 @@ struct WorkerSession {
 
     /// What the worker is to do.
     enum Action: Equatable {
-        /// Open a connection to the broker for the slot.
-        case connect(slot: Int)
+        /// Open a connection for the slot to the broker at `endpoint`.
+        case connect(slot: Int, endpoint: String)
         /// Frames for the broker on the slot's connection.
         case send(slot: Int, frames: [[UInt8]])
         /// Close the slot's connection, after sending `farewell` if it can go at once (the broker may be gone).
@@ -60,6 +63,8 @@ struct WorkerSession {
 
     private struct Slot {
         var link: Link
+        /// The broker the slot connects to: its place in `options.brokers`.
+        var broker: Int
         /// The request in hand: its number, and the client address its replies go to.
         var inHand: (request: Int, client: [UInt8])?
     }
@@ -81,7 +86,8 @@ struct WorkerSession {
     /// A session for `options`, starting at `now`: the first `.tick` connects every slot.
     init(options: WorkerOptions, now: Date) {
         self.options = options
-        slots = Array(repeating: Slot(link: .waiting(until: now)), count: max(1, options.slots))
+        let brokers = max(1, options.brokers.count)
+        slots = (0..<max(1, options.slots)).map { Slot(link: .waiting(until: now), broker: $0 % brokers) }
         nextHeartbeat = now + options.heartbeat / .seconds(1)
         delay = options.reconnectDelay
         silenceLimit = options.heartbeat * options.liveness / .seconds(1)
@@ -198,11 +204,14 @@ struct WorkerSession {
     /// which doubles for the next loss.
     private mutating func reconnectLost(now: Date) {
         var lost = false
-        var silent = false
+        var quiet: [String: String] = [:]
         for slot in slots.indices {
             switch slots[slot].link {
             case .connected(let heard) where now.timeIntervalSince(heard) > silenceLimit:
-                silent = true
+                // A silent broker may be a node that is down: the next connection goes to the next one listed.
+                let silent = endpoint(of: slot)
+                slots[slot].broker = (slots[slot].broker + 1) % max(1, options.brokers.count)
+                quiet[silent] = endpoint(of: slot)
             case .toldToReconnect:
                 break
             default:
@@ -214,19 +223,25 @@ struct WorkerSession {
             slots[slot].inHand = nil
         }
         guard lost else { return }
-        if silent {
+        for (silent, next) in quiet.sorted(by: { $0.key < $1.key }) {
             log(
-                .warning, "the broker went quiet; reconnecting", ["service": "\(options.service)", "after": "\(delay)"])
+                .warning, "the broker went quiet; reconnecting",
+                ["service": "\(options.service)", "broker": "\(silent)", "next": "\(next)", "after": "\(delay)"])
         }
         delay = min(delay * 2, options.maxReconnectDelay)
     }
 
     private mutating func connect(_ slot: Int, now: Date) {
-        actions.append(.connect(slot: slot))
+        actions.append(.connect(slot: slot, endpoint: endpoint(of: slot)))
         actions.append(.send(slot: slot, frames: MDP.fromWorker(options.version, .ready, service: options.service)))
         slots[slot].link = .connected(heard: now)
         statistics.connections += 1
-        log(.debug, "worker connected", ["service": "\(options.service)", "broker": "\(options.broker)"])
+        log(.debug, "worker connected", ["service": "\(options.service)", "broker": "\(endpoint(of: slot))"])
+    }
+
+    /// The endpoint of the slot's broker.
+    private func endpoint(of slot: Int) -> String {
+        options.brokers.isEmpty ? "" : options.brokers[slots[slot].broker]
     }
 
     /// Once stopping with no request in hand: DISCONNECT on every connection, and the session is over.

@@ -49,7 +49,7 @@ import CareJourneyTestSupport
                 }, "\(harness.broker.snapshot)")
             let (_, task) = try await harness.caseWithABrokerageTask()
             let worker = TaskWorker(
-                options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
+                options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100))
             ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
             try await withRunning(worker) { () async throws in
                 #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })

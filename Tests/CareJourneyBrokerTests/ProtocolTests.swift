@@ -147,7 +147,7 @@ import ZeroMQ
             let (_, task) = try await harness.caseWithABrokerageTask()
             let sdk = TaskWorker(
                 options: WorkerOptions(
-                    broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100),
+                    brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100),
                     curve: CurveClientKeys(
                         serverPublicKey: server.publicKey, publicKey: listed.publicKey, secretKey: listed.secretKey))
             ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }

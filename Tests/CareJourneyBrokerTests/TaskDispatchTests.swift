@@ -3,6 +3,8 @@ import CareJourneyCore
 import CareJourneyWire
 import CareJourneyWorker
 import Foundation
+import Synchronization
+import ServiceLifecycle
 import Testing
 import ZeroMQ
 import CareJourneyTestSupport
@@ -78,7 +80,7 @@ import CareJourneyTestSupport
             // Another worker (the Swift SDK, MDP/0.2) gets it as attempt 2 once the first is taken for dead.
             let attempts = Attempts()
             let sdk = TaskWorker(
-                options: WorkerOptions(broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100))
+                options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100))
             ) { request, _ in
                 attempts.add(request.attempt)
                 return .done(["provider": "Peak District Support", "weeklyCost": 260])
@@ -129,6 +131,34 @@ import CareJourneyTestSupport
         }
     }
 
+    @Test func aWorkerGivenTwoNodesServesTheSecondWhenTheFirstGoesDown() async throws {
+        // Two free endpoints, from brokers run only to bind them; the nodes' brokers bind them again.
+        let first = try await withBroker { probe in probe.endpoint }
+        let second = try await withBroker { probe in probe.endpoint }
+        let sdk = TaskWorker(
+            options: WorkerOptions(
+                brokers: [first, second], service: "brokerage", heartbeat: .milliseconds(100),
+                reconnectDelay: .milliseconds(50), maxReconnectDelay: .milliseconds(200))
+        ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
+        try await withBroker(options: fastOptions(endpoint: second)) { standby in
+            // The worker starts once the first node is up (it would move on from a first node still starting), and
+            // runs on after that node has gone; a failed expectation stops it too.
+            let worker = StartedLater()
+            defer { worker.cancel() }
+            try await withBroker(options: fastOptions(endpoint: first)) { node in
+                worker.start(sdk)
+                let (_, task) = try await node.caseWithABrokerageTask(name: "Before")
+                #expect(try await node.eventually { try node.status(of: task) == "completed" })
+            }
+            // The first node is down; a task waits on the second, which the worker has not connected to yet.
+            #expect(sdk.statistics.connections == 1)
+            let (_, task) = try await standby.caseWithABrokerageTask(name: "After")
+            #expect(try await standby.eventually(10) { try standby.status(of: task) == "completed" })
+            #expect(sdk.statistics.connections == 2, "one connection to each node")
+            try await worker.stopped()
+        }
+    }
+
     @Test func theBrokerRestartsAndWorkersReconnectWithNothingLost() async throws {
         let directory = temporaryDirectory()
         // A free endpoint, from a broker run only to bind it: the worker calls it, and the brokers bind it again.
@@ -136,7 +166,7 @@ import CareJourneyTestSupport
         let done = Attempts()
         let sdk = TaskWorker(
             options: WorkerOptions(
-                broker: endpoint, service: "brokerage", heartbeat: .milliseconds(100),
+                brokers: [endpoint], service: "brokerage", heartbeat: .milliseconds(100),
                 reconnectDelay: .milliseconds(50), maxReconnectDelay: .milliseconds(200))
         ) { request, _ in
             done.add(request.attempt)
@@ -172,7 +202,7 @@ import CareJourneyTestSupport
             let answered = Attempts()
             let sdk = TaskWorker(
                 options: WorkerOptions(
-                    broker: harness.endpoint, service: "brokerage", heartbeat: .milliseconds(100), slots: 3),
+                    brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100), slots: 3),
                 answer: { request, progress in
                     progress("matching")
                     answered.add(request.attempt)
@@ -198,4 +228,23 @@ final class Attempts: @unchecked Sendable {
     private var seen: [Int] = []
     func add(_ attempt: Int) { lock.withLock { seen.append(attempt) } }
     var all: [Int] { lock.withLock { seen } }
+}
+
+/// A service started in the middle of a test and stopped at its end (cancelled, as a graceful shutdown would), or
+/// cancelled by the test's `defer` when an expectation throws first.
+private final class StartedLater: Sendable {
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    func start(_ service: some Service & Sendable) {
+        task.withLock { $0 = Task { try await service.run() } }
+    }
+
+    func cancel() { task.withLock { $0?.cancel() } }
+
+    /// Cancels the service and waits until it has returned.
+    func stopped() async throws {
+        let running = task.withLock { $0 }
+        running?.cancel()
+        try await running?.value
+    }
 }

@@ -27,7 +27,7 @@ import CareJourneyTestSupport
 
     @Test func aSecretOnTheCommandLineIsRefusedWithHowToSwitch() throws {
         for flag in ["--curve-secret", "--curve-public"] {
-            let error = try #require(throws: WorkerCommandLine.UsageError.self) {
+            let error = try #require(throws: WorkerError.self) {
                 try WorkerCommandLine.parse(["--curve-server", "x", flag, "y"], defaultService: "brokerage")
             }
             #expect(error.message.contains("--curve-secret-file FILE"), "\(error.message)")
@@ -45,7 +45,7 @@ import CareJourneyTestSupport
         #expect(parsed.options.curve?.serverPublicKey == keys.serverPublicKey)
         for mode in [0o640, 0o604, 0o602] {
             chmod(secretFile, mode_t(mode))
-            let error = try #require(throws: WorkerCommandLine.UsageError.self) {
+            let error = try #require(throws: WorkerError.self) {
                 try WorkerCommandLine.parse(
                     ["--curve-server", keys.serverPublicKey, "--curve-secret-file", secretFile],
                     defaultService: "brokerage")

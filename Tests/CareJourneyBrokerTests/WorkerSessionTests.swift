@@ -11,6 +11,7 @@ import Testing
     let client = bytes("task:C-7#2")
     let ready = MDP.fromWorker(.v02, .ready, service: "brokerage")
     let heartbeat = MDP.fromWorker(.v02, .heartbeat)
+    let node1 = "tcp://127.0.0.1:5555"
 
     func request(_ body: String) -> WorkerSession.Input {
         .received(slot: 0, frames: MDP.request(.v02, client: client, body: [bytes(body)]))
@@ -20,7 +21,8 @@ import Testing
         var probe = SessionProbe(slots: 2)
         #expect(
             probe.advance(0).withoutLogs == [
-                .connect(slot: 0), .send(slot: 0, frames: ready), .connect(slot: 1), .send(slot: 1, frames: ready),
+                .connect(slot: 0, endpoint: node1), .send(slot: 0, frames: ready), .connect(slot: 1, endpoint: node1),
+                .send(slot: 1, frames: ready),
             ])
         // Fractions of a second a `Date` holds exactly, so that the deadlines fall where they say.
         #expect(probe.advance(0.75).isEmpty)
@@ -43,7 +45,9 @@ import Testing
             waits.append(Int((wait * 1000).rounded()))
             #expect(probe.advance(wait * 0.9).isEmpty)
             #expect(
-                probe.advance(wait * 0.1 + 0.000_001).withoutLogs == [.connect(slot: 0), .send(slot: 0, frames: ready)])
+                probe.advance(wait * 0.1 + 0.000_001).withoutLogs == [
+                    .connect(slot: 0, endpoint: node1), .send(slot: 0, frames: ready),
+                ])
         }
         #expect(waits == [100, 200, 400, 400])
         // Once the broker is heard, the next wait is the first again.
@@ -52,6 +56,70 @@ import Testing
         probe.advance(0.001)
         #expect(Int((probe.session.nextDeadline().timeIntervalSince(probe.now) * 1000).rounded()) == 100)
         #expect(probe.session.statistics.connections == 5)
+    }
+
+    @Test func slotsAreSpreadOverTheNodesAndASilentBrokerSendsItsSlotToTheNextNode() {
+        let nodes = ["tcp://10.0.0.5:5555", "tcp://10.0.0.6:5555", "tcp://10.0.0.7:5555"]
+        var probe = SessionProbe(slots: 4, brokers: nodes)
+        #expect(
+            probe.advance(0).withoutLogs == [
+                .connect(slot: 0, endpoint: nodes[0]), .send(slot: 0, frames: ready),
+                .connect(slot: 1, endpoint: nodes[1]), .send(slot: 1, frames: ready),
+                .connect(slot: 2, endpoint: nodes[2]), .send(slot: 2, frames: ready),
+                .connect(slot: 3, endpoint: nodes[0]), .send(slot: 3, frames: ready),
+            ])
+        // The first node goes down: its two slots hear nothing more; the others keep hearing their brokers.
+        for _ in 0..<3 {
+            probe.advance(1)
+            probe.feed(.received(slot: 1, frames: MDP.heartbeat(.v02)))
+            probe.feed(.received(slot: 2, frames: MDP.heartbeat(.v02)))
+        }
+        let lost = probe.advance(0.001)
+        #expect(lost.withoutLogs == [.close(slot: 0, farewell: nil), .close(slot: 3, farewell: nil)])
+        #expect(lost.logs.map(\.message) == ["the broker went quiet; reconnecting"], "one line for the node")
+        #expect(
+            probe.advance(0.1).withoutLogs == [
+                .connect(slot: 0, endpoint: nodes[1]), .send(slot: 0, frames: ready),
+                .connect(slot: 3, endpoint: nodes[1]), .send(slot: 3, frames: ready),
+            ])
+        // The second node answers its three slots once (at 3.101 s), then goes down as well.
+        for slot in [0, 1, 3] { probe.feed(.received(slot: slot, frames: MDP.heartbeat(.v02))) }
+        for _ in 0..<3 {
+            probe.advance(1)
+            probe.feed(.received(slot: 2, frames: MDP.heartbeat(.v02)))
+        }
+        #expect(
+            probe.advance(0.2).withoutLogs == [
+                .close(slot: 0, farewell: nil), .close(slot: 1, farewell: nil), .close(slot: 3, farewell: nil),
+            ])
+        #expect(
+            connections(probe.advance(0.1)) == [
+                .connect(slot: 0, endpoint: nodes[2]), .connect(slot: 1, endpoint: nodes[2]),
+                .connect(slot: 3, endpoint: nodes[2]),
+            ])
+        // Then the third: every slot is lost, and moves on from the last node of the list to the first.
+        #expect(probe.advance(3.05).withoutLogs.filter { if case .close = $0 { true } else { false } }.count == 4)
+        #expect(
+            connections(probe.advance(0.25)) == [
+                .connect(slot: 0, endpoint: nodes[0]), .connect(slot: 1, endpoint: nodes[0]),
+                .connect(slot: 2, endpoint: nodes[0]), .connect(slot: 3, endpoint: nodes[0]),
+            ])
+    }
+
+    /// The connections among `actions`.
+    private func connections(_ actions: [WorkerSession.Action]) -> [WorkerSession.Action] {
+        actions.filter { if case .connect = $0 { true } else { false } }
+    }
+
+    @Test func aBrokerThatSaysDisconnectIsAliveAndItsSlotConnectsToItAgain() {
+        let nodes = ["tcp://10.0.0.5:5555", "tcp://10.0.0.6:5555"]
+        var probe = SessionProbe(brokers: nodes)
+        probe.advance(0)
+        let told = probe.feed(.received(slot: 0, frames: MDP.disconnect(.v02)))
+        #expect(told.logs.map(\.message) == ["the broker asked this worker to reconnect"])
+        #expect(probe.advance(0).withoutLogs == [.close(slot: 0, farewell: nil)])
+        #expect(
+            probe.advance(0.1).withoutLogs == [.connect(slot: 0, endpoint: nodes[0]), .send(slot: 0, frames: ready)])
     }
 
     @Test func aRequestInHandGetsItsProgressAndOneFinalReplyAndLateRepliesAreDropped() {
@@ -98,7 +166,7 @@ import Testing
         probe.feed(request("slow work"))
         probe.advance(3)
         #expect(probe.advance(0.001).withoutLogs == [.close(slot: 0, farewell: nil)])
-        #expect(probe.advance(0.1).withoutLogs == [.connect(slot: 0), .send(slot: 0, frames: ready)])
+        #expect(probe.advance(0.1).withoutLogs == [.connect(slot: 0, endpoint: node1), .send(slot: 0, frames: ready)])
         // The new connection takes a request at once: nothing of the old one is in hand.
         #expect(probe.feed(request("fresh")) == [.answer(slot: 0, request: 2, body: [bytes("fresh")])])
         // The old request's reply, finished now, is not taken for the new one's.
@@ -115,7 +183,7 @@ import Testing
         #expect(told.logs.map(\.level) == [.info])
         #expect(probe.session.nextDeadline() == .distantPast)
         #expect(probe.advance(0) == [.close(slot: 0, farewell: nil)])
-        #expect(probe.advance(0.1).withoutLogs == [.connect(slot: 0), .send(slot: 0, frames: ready)])
+        #expect(probe.advance(0.1).withoutLogs == [.connect(slot: 0, endpoint: node1), .send(slot: 0, frames: ready)])
     }
 
     @Test func aGracefulStopFinishesTheRequestInHandThenSaysDisconnectOnEveryConnection() {
@@ -163,9 +231,9 @@ struct SessionProbe {
     var session: WorkerSession
     private(set) var now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(slots: Int = 1, version: MDP.Version = .v02) {
+    init(slots: Int = 1, version: MDP.Version = .v02, brokers: [String] = ["tcp://127.0.0.1:5555"]) {
         let options = WorkerOptions(
-            broker: "tcp://127.0.0.1:5555", service: "brokerage", version: version, heartbeat: .seconds(1),
+            brokers: brokers, service: "brokerage", version: version, heartbeat: .seconds(1),
             liveness: 3, reconnectDelay: .milliseconds(100), maxReconnectDelay: .milliseconds(400), slots: slots)
         session = WorkerSession(options: options, now: now)
     }

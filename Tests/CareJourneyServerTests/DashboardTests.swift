@@ -18,7 +18,7 @@ import CareJourneyTestSupport
             let open = try await openBrokerageTasks(manager)
             try #require(!open.isEmpty, "the sample has brokerage tasks")
             let failing = TaskWorker(
-                options: WorkerOptions(broker: endpoint, service: "brokerage"), logger: quiet,
+                options: WorkerOptions(brokers: [endpoint], service: "brokerage"), logger: quiet,
                 answer: { _, _ in .failed("no provider has capacity", retry: false) })
             try await withRunning(failing) { () async throws in
                 #expect(try await eventually { try await failedOnBrokerage(manager) == open.count })
@@ -53,7 +53,7 @@ import CareJourneyTestSupport
             #expect(retried["reason"]?.string == "new provider list")
             #expect(retried["data"]?["task"]?.string == task)
             let working = TaskWorker(
-                options: WorkerOptions(broker: endpoint, service: "brokerage"), logger: quiet,
+                options: WorkerOptions(brokers: [endpoint], service: "brokerage"), logger: quiet,
                 answer: { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) })
             try await withRunning(working) { () async throws in
                 #expect(try await eventually { try await openBrokerageTasks(manager).isEmpty })

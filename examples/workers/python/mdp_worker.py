@@ -3,7 +3,8 @@
 
 MDP/0.2 (rfc.zeromq.org/spec/18) by default, MDP/0.1 (spec/7) with --protocol 0.1: a DEALER socket, READY for
 one service, heartbeats every 2.5 s, the broker taken for dead after 3 silent intervals (then reconnect), and
-one request at a time answered with a FINAL (0.2) or REPLY (0.1).
+one request at a time answered with a FINAL (0.2) or REPLY (0.1). Give --broker once for each node: a broker that
+goes quiet sends the worker on to the next one listed (a broker that says DISCONNECT is connected to again).
 
 Task bodies are JSON (docs/tasks.md): the request names the task, case, queue, kind and attempt and carries a
 brief; the reply names the task and the data of its reply event.
@@ -70,9 +71,10 @@ def curve_keys(server, secret_file):
 
 
 class Worker:
-    def __init__(self, endpoint, service, protocol, handler, fail_after=None, heartbeat=HEARTBEAT_INTERVAL,
+    def __init__(self, endpoints, service, protocol, handler, fail_after=None, heartbeat=HEARTBEAT_INTERVAL,
                  curve=None):
-        self.endpoint, self.service, self.handler = endpoint, service, handler
+        self.endpoints, self.service, self.handler = endpoints, service, handler
+        self.broker = 0
         self.curve = curve
         self.c = COMMANDS[protocol]
         self.protocol = protocol
@@ -94,7 +96,7 @@ class Worker:
         self.socket.linger = 0
         if self.curve:
             self.socket.curve_serverkey, self.socket.curve_publickey, self.socket.curve_secretkey = self.curve
-        self.socket.connect(self.endpoint)
+        self.socket.connect(self.endpoints[self.broker])
         self.send("READY", self.service.encode())
         self.liveness = HEARTBEAT_LIVENESS
         self.next_heartbeat = time.time() + self.heartbeat
@@ -136,6 +138,8 @@ class Worker:
             else:
                 self.liveness -= 1
                 if self.liveness == 0:
+                    self.broker = (self.broker + 1) % len(self.endpoints)
+                    print(f"the broker went quiet; trying {self.endpoints[self.broker]}", file=sys.stderr, flush=True)
                     time.sleep(1)
                     self.connect()
             if time.time() > self.next_heartbeat:
@@ -145,7 +149,8 @@ class Worker:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
-    parser.add_argument("--broker", default="tcp://127.0.0.1:5555")
+    parser.add_argument("--broker", action="append", metavar="ENDPOINT",
+                        help="a broker's endpoint, once for each node (default tcp://127.0.0.1:5555)")
     parser.add_argument("--service", default="brokerage")
     parser.add_argument("--protocol", choices=["0.1", "0.2"], default="0.2")
     parser.add_argument("--heartbeat", type=float, default=HEARTBEAT_INTERVAL,
@@ -163,7 +168,7 @@ def main():
         parser.error("CURVE needs both --curve-server=KEY and --curve-secret-file FILE")
     curve = curve_keys(args.curve_server, args.curve_secret_file) if args.curve_server else None
     try:
-        Worker(args.broker, args.service, args.protocol, outcome, args.die_after, args.heartbeat, curve).run()
+        Worker(args.broker or ["tcp://127.0.0.1:5555"], args.service, args.protocol, outcome, args.die_after, args.heartbeat, curve).run()
     except KeyboardInterrupt:
         pass
 
