@@ -76,9 +76,10 @@ public enum Journey {
             accept(health.s117Aftercare ? .s117AftercareEnded : .s117AftercareRecorded)
         }
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
-        let answerable = state.tasks.values.lazy.map { $0.kind }.filter { $0.replyEvent != nil }
-        if !answerable.isEmpty {
-            for kind in TaskKind.allCases where answerable.contains(kind) { kind.replyEvent.map(accept) }
+        // The open tasks' kinds read once (not once for each kind there is: a task's copy costs its strings).
+        let open = state.tasks.values.map(\.kind)
+        if open.contains(where: { $0.replyEvent != nil }) {
+            for kind in TaskKind.allCases where open.contains(kind) { kind.replyEvent.map(accept) }
             // The operations team may retry or cancel a worker's task whenever one is open.
             [.retryTask, .cancelTask].forEach(accept)
         }
