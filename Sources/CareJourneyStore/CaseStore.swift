@@ -43,7 +43,12 @@ public final class CaseStore: Sendable {
         // corrected value leaves no copy in free pages or in the free space of pages still in use. Set on every
         // connection, not only the one that disposes, since the older copies were freed by ordinary writes (each
         // snapshot, each updated row). See docs/governance.md.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        //
+        // A WAL that grew once (a long read beside the writer, a migration) is cut back to `walSizeLimit` the next
+        // time it starts again from its beginning, instead of keeping its largest size on disk for ever.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+        }
         switch access {
         case .readWrite:
             DataDirectory.restrictNewFiles()
@@ -74,6 +79,10 @@ public final class CaseStore: Sendable {
             }
         }
     }
+
+    /// The most bytes the WAL file keeps on disk once it is emptied (`PRAGMA journal_size_limit`): 64 MiB, a few
+    /// seconds of commits at full speed, so that a busy store does not grow the file again at once.
+    static let walSizeLimit = 64 << 20
 
     /// The `PRAGMA synchronous` level the writer commits with (2 is FULL).
     public func synchronousLevel() throws(StoreError) -> Int {

@@ -10,6 +10,10 @@ import CareJourneyTestSupport
         let store = try CaseStore(directory: temporaryDirectory())
         #expect(try store.synchronousLevel() == 2)
         #expect(try store.count("SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1)
+        #expect(
+            try store.count(
+                "SELECT COUNT(*) FROM pragma_journal_size_limit WHERE journal_size_limit = \(CaseStore.walSizeLimit)")
+                == 1, "a WAL that grew once is cut back when it starts again")
     }
 
     @Test func oneTransactionCommitsTheEventStateTimersAndTasks() async throws {
