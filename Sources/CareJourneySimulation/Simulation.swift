@@ -64,10 +64,16 @@ public struct Simulation: Sendable {
 
     /// Plays the weeks and returns their figures.
     ///
-    /// - Parameter progress: called as the weeks are played, with the weeks played so far and how many there are.
-    public func run(progress: ((_ played: Int, _ weeks: Int) -> Void)? = nil) -> WeeklyFigures {
+    /// - Parameters:
+    ///   - progress: called as the weeks are played, with the weeks played so far and how many there are.
+    ///   - stop: asked before each week is played; once it says yes, the run ends there (its figures are those of the
+    ///     weeks played): for a caller being shut down, which must not wait seconds for weeks it will not use.
+    public func run(
+        progress: ((_ played: Int, _ weeks: Int) -> Void)? = nil, stop: (() -> Bool)? = nil
+    ) -> WeeklyFigures {
         var run = SimulationRun(self)
         run.progress = progress
+        run.stop = stop
         run.play()
         return run.figures()
     }

@@ -20,6 +20,8 @@ struct SimulationRun {
     var traces: [Int: CaseTrace] = [:]
     /// Told the weeks played so far, and how many there are, as each week begins and at the end.
     var progress: ((_ played: Int, _ weeks: Int) -> Void)?
+    /// Asked before each week is played: the run ends once it says yes.
+    var stop: (() -> Bool)?
 
     /// Queue names by index, each queue's index by task kind, and each queue's team.
     let queueNames: [String]
@@ -70,6 +72,7 @@ struct SimulationRun {
             let arrivalsAt = week < sim.weeks ? startTime + Double(week) * Self.week : .infinity
             let next = instants.first?.at ?? .infinity
             if arrivalsAt <= next && arrivalsAt < endTime {
+                if stop?() == true { return }
                 progress?(week, sim.weeks)
                 carry = arrive(in: week, carry: carry)
                 week += 1

@@ -42,6 +42,19 @@ import Testing
         #expect(figures.json() == simulation.run().json())
     }
 
+    /// A run told to stop ends before the next week: no week after it is played.
+    @Test func aRunToldToStopPlaysNoMoreWeeks() throws {
+        let simulation = try Simulation(
+            policy: try shippedPolicy(), profile: try Self.smallUnitary(), start: HandWorkedTests.monday, weeks: 6,
+            seed: 7)
+        var told: [Int] = []
+        let figures = simulation.run(progress: { played, _ in told.append(played) }, stop: { told.count == 3 })
+        #expect(told == [0, 1, 2], "weeks 0-2 begun, then stopped")
+        let whole = simulation.run()
+        #expect(figures.arrivals.reduce(0, +) < whole.arrivals.reduce(0, +))
+        #expect(figures.arrivals.prefix(3) == whole.arrivals.prefix(3), "the weeks played are the same weeks")
+    }
+
     @Test func aProfileWhoseSharesDoNotAddUpIsRefused() throws {
         var profile = try Self.smallUnitary()
         profile.routes.assessment += 0.2

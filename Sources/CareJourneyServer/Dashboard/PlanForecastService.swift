@@ -84,12 +84,14 @@ final class PlanForecastService: Service, Sendable {
                 policy: policy,
                 profile: profile.startingFromLiveCases(contactsPerWeek: start.contactsPerWeek).sampled(fraction),
                 start: start.asOf, weeks: Self.weeks, seed: 1, startingCases: start.openCases)
-            let (figures, seconds) = await Self.offThePool { () -> (WeeklyFigures, Double) in
+            let (figures, seconds) = await Self.offThePool { stop -> (WeeklyFigures, Double) in
                 let began = ContinuousClock.now
-                let figures = simulation.run()
+                let figures = simulation.run(stop: stop)
                 let took = ContinuousClock.now - began
                 return (figures, Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
             }
+            // Shut down while it ran: its figures stop short, and nobody is left to show them.
+            if Task.isCancelled { return }
             let forecast = Forecast(
                 figures: fraction < 1 ? figures.scaled(by: 1 / fraction) : figures, asOf: start.asOf,
                 openCases: start.openCaseCount, simulatedCases: start.openCases.count,
@@ -104,11 +106,27 @@ final class PlanForecastService: Service, Sendable {
     }
 
     /// Runs `work` on a thread of its own: a simulation is seconds of one core, which must not hold one of the
-    /// cooperative pool's few threads (two on a two-core machine) that serve requests.
-    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: work()) }
+    /// cooperative pool's few threads (two on a two-core machine) that serve requests. `work` is given a question
+    /// it asks as it goes — has the task waiting for it been cancelled (a graceful shutdown)? — so that it stops
+    /// rather than outlive the service.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable (_ stop: @escaping @Sendable () -> Bool) -> T) async
+        -> T
+    {
+        let cancelled = Flag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: work { cancelled.isSet }) }
+            }
+        } onCancel: {
+            cancelled.set()
         }
+    }
+
+    /// A yes-or-no set once, from any thread.
+    private final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .relaxed) }
+        func set() { value.store(true, ordering: .relaxed) }
     }
 
     func run() async throws {
