@@ -64,7 +64,7 @@ struct ReportsBenchmark: AsyncParsableCommand {
     ) async throws -> Report {
         let start = ContinuousClock.now
         var result = try await store.reduceHistories(activeFrom: report.period.start, into: report) { $0.add($1) }
-        result.addAgain(try await store.histories(of: result.casesToReadAgain))
+        result = try await store.reduceHistories(of: result.casesToReadAgain, into: result) { $0.addAgain($1) }
         let seconds = elapsed(since: start)
         print(
             String(

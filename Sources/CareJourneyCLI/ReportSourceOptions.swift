@@ -71,8 +71,7 @@ struct ReportSourceOptions: ParsableArguments {
                 added(&report)
                 progress?.advance(of: total)
             }
-            filled.addAgain(try await store.histories(of: filled.casesToReadAgain))
-            return filled
+            return try await store.reduceHistories(of: filled.casesToReadAgain, into: filled) { $0.addAgain($1) }
         } catch {
             printError("carejourney report: \(error)")
             throw ExitCode.failure
@@ -128,7 +127,7 @@ struct ReportSourceOptions: ParsableArguments {
                 added(&report)
             }
         }
-        report.addAgain(report.casesToReadAgain.compactMap { result.histories[$0] })
+        for history in report.casesToReadAgain.compactMap({ result.histories[$0] }) { report.addAgain(history) }
         return report
     }
 }

@@ -23,6 +23,9 @@ public struct ASCOFReport: CaseHistoryReport {
     /// are counted again from all of them.
     private var spread: [String: Set<CaseID>] = [:]
     private var leftOut: Set<Int32> = []
+    /// The rows of the people seen in more than one case, from their cases read again (`addAgain`), in the order the
+    /// cases were first read (by id): counted when the measures are made.
+    private var again: [ASCOFEvent] = []
 
     /// A report of `measured`.
     public init(measured: ReportPeriod) {
@@ -46,26 +49,23 @@ public struct ASCOFReport: CaseHistoryReport {
         Set(spread.values.joined()).sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// Counts the people seen in more than one case from all their cases' rows: `histories` are those of
-    /// `casesToReadAgain`.
-    public mutating func addAgain(_ histories: [CaseHistory]) {
-        addAgain(histories.map { (id: $0.id, events: events(of: $0)) })
+    /// Keeps the rows of the people seen in more than one case from one of `casesToReadAgain`, read again (in
+    /// order of id, as they were first read): only those rows, not the history.
+    public mutating func addAgain(_ history: CaseHistory) {
+        addAgain(events(of: history))
     }
 
-    /// Counts the people seen in more than one case from `cases`' rows (those of `casesToReadAgain`).
-    mutating func addAgain(_ cases: [(id: CaseID, events: [ASCOFEvent])]) {
-        var events: [ASCOFEvent] = []
-        // In the order the cases were first read (by id), so each person's rows are in the order they were added.
-        for (_, theirs) in cases.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
-            events += theirs.filter { spread[$0.person] != nil }
-        }
-        for (_, theirs) in Dictionary(grouping: events, by: \.person) { tally.add(person: theirs) }
-        spread = [:]
+    /// Keeps the rows of the people seen in more than one case from `events`, one case's rows read again.
+    mutating func addAgain(_ events: [ASCOFEvent]) {
+        again += events.filter { spread[$0.person] != nil }
     }
 
-    /// The measures, with the populations 2B and 2C need if given.
+    /// The measures, with the populations 2B and 2C need if given: the people seen in more than one case counted
+    /// from all their cases' rows.
     public func measures(population18to64: Int? = nil, population65: Int? = nil) -> ASCOFMeasures {
-        tally.measures(population18to64: population18to64, population65: population65, leavingOut: leftOut)
+        var tally = tally
+        for (_, theirs) in Dictionary(grouping: again, by: \.person) { tally.add(person: theirs) }
+        return tally.measures(population18to64: population18to64, population65: population65, leavingOut: leftOut)
     }
 
     /// The CLD rows of `history`'s case as the measures read them.

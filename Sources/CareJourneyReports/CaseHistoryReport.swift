@@ -7,16 +7,16 @@ public protocol CaseHistoryReport: Sendable {
     var period: ReportPeriod { get }
     /// Adds what one case's history contributes.
     mutating func add(_ history: CaseHistory)
-    /// Cases whose histories the report needs once more, together, after every case was added (none for most
-    /// reports; the cases of ASCOF's people seen in more than one case).
+    /// Cases whose histories the report needs once more, after every case was added (none for most reports; the
+    /// cases of ASCOF's people seen in more than one case).
     var casesToReadAgain: [CaseID] { get }
-    /// Adds the histories of `casesToReadAgain`, read after every case was added.
-    mutating func addAgain(_ histories: [CaseHistory])
+    /// Adds the history of one of `casesToReadAgain`, read after every case was added; they come in order of id.
+    mutating func addAgain(_ history: CaseHistory)
 }
 
 extension CaseHistoryReport {
     public var casesToReadAgain: [CaseID] { [] }
-    public mutating func addAgain(_ histories: [CaseHistory]) {}
+    public mutating func addAgain(_ history: CaseHistory) {}
 }
 
 extension CLDReturn: CaseHistoryReport {}

@@ -130,17 +130,53 @@ extension CaseStore {
         activeFrom from: Date, into initial: Accumulator, inChunksOf chunk: Int,
         _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
     ) async throws(StoreError) -> Accumulator {
+        try await reduceHistories(
+            into: initial,
+            chunkAfter: { db, after in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM cases WHERE id > ? AND (stage != 'closed' OR updated_at >= ?) ORDER BY id LIMIT ?
+                        """, arguments: [after, from.timeIntervalSince1970, chunk])
+            }, update)
+    }
+
+    /// Folds the replayed histories of the cases `ids` (those the store holds), in order of id, `chunk` at a time,
+    /// each chunk in a read of its own as `reduceHistories(activeFrom:into:inChunksOf:_:)` does: the few cases a
+    /// report reads again after its fold (`CaseHistoryReport.casesToReadAgain`), each folded as it is read, so that
+    /// a council where many people come back is not held whole in memory.
+    public func reduceHistories<Accumulator: Sendable>(
+        of ids: [CaseID], into initial: Accumulator, inChunksOf chunk: Int = 500,
+        _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
+    ) async throws(StoreError) -> Accumulator {
+        let sorted = Set(ids.map(\.rawValue)).sorted()
+        return try await reduceHistories(
+            into: initial,
+            chunkAfter: { _, after in
+                // The first id after `after`, by halving (the ids are sorted), then a chunk from there.
+                var low = 0
+                var high = sorted.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if sorted[middle] <= after { low = middle + 1 } else { high = middle }
+                }
+                return Array(sorted[low..<min(sorted.count, low + max(1, chunk))])
+            }, update)
+    }
+
+    /// Folds the histories of the cases `chunkAfter` names — the next chunk of ids after the last one folded (`""`
+    /// at first), none once done — each chunk in a read of its own, checkpointing the WAL between two.
+    private func reduceHistories<Accumulator: Sendable>(
+        into initial: Accumulator, chunkAfter: @escaping @Sendable (Database, _ after: String) throws -> [String],
+        _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
+    ) async throws(StoreError) -> Accumulator {
         let policies = try policies()
         let folded = Folded(initial)
         var next = ""
         while true {
             let after = next
             let last = try await readAsync { db -> String? in
-                let ids = try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id FROM cases WHERE id > ? AND (stage != 'closed' OR updated_at >= ?) ORDER BY id LIMIT ?
-                        """, arguments: [after, from.timeIntervalSince1970, chunk])
+                let ids = try chunkAfter(db, after)
                 guard !ids.isEmpty else { return nil }
                 try HistoryReplay.forEachCase(of: ids, in: db, policies: policies) { history in
                     update(&folded.value, history)
@@ -151,23 +187,6 @@ extension CaseStore {
             next = last
             await checkpointPassively()
         }
-    }
-
-    /// The replayed histories of the cases `ids` (those the store holds), by id: a few cases a report reads again
-    /// after a fold (`CaseHistoryReport.casesToReadAgain`), `chunk` at a time, each chunk in a read of its own.
-    public func histories(of ids: [CaseID], inChunksOf chunk: Int = 500) async throws(StoreError) -> [CaseHistory] {
-        let policies = try policies()
-        var histories: [CaseHistory] = []
-        let sorted = Set(ids.map(\.rawValue)).sorted()
-        for start in stride(from: 0, to: sorted.count, by: max(1, chunk)) {
-            let part = Array(sorted[start..<min(sorted.count, start + max(1, chunk))])
-            histories += try await readAsync { db in
-                var read: [CaseHistory] = []
-                try HistoryReplay.forEachCase(of: part, in: db, policies: policies) { read.append($0) }
-                return read
-            }
-        }
-        return histories
     }
 }
 

@@ -10,7 +10,7 @@ import CareJourneyTestSupport
 @Suite struct HistoryReplayTests {
     /// A fold in chunks beside the writer checkpoints the WAL between its chunks, so the writer's next commits start
     /// the WAL again from its beginning: it stays the size it was instead of growing with every commit. (Too few
-    /// commits here for SQLite's automatic checkpoint, at 1,000 pages, to do it.)
+    /// commits here for SQLite's automatic checkpoint, at 10,000 pages, to do it.)
     @Test func aFoldInChunksLetsTheWriterStartTheWALAgain() async throws {
         let directory = temporaryDirectory()
         let store = try CaseStore(directory: directory)
@@ -30,6 +30,27 @@ import CareJourneyTestSupport
         #expect(folded == 4)
         #expect(before > 0)
         #expect(after <= before, "the WAL grew from \(before) to \(after) bytes after the fold")
+    }
+
+    /// The cases a report reads again: each named case once, in order of id, whatever the order and repeats asked,
+    /// chunk after chunk; a case the store does not hold is passed over.
+    @Test func theCasesReadAgainAreFoldedOnceEachInOrderOfIdChunkByChunk() async throws {
+        let store = try CaseStore(directory: temporaryDirectory())
+        let ids = try await withEngine(store, policy: try shippedPolicy()) { engine in
+            var ids: [CaseID] = []
+            for n in 0..<5 { ids.append(try await engine.caseInDelivery(at: start, name: "Person \(n)")) }
+            return ids
+        }
+        let asked = [ids[4], ids[1], ids[3], ids[1], CaseID("C-999999")]
+        let folded = try await store.reduceHistories(of: asked, into: [CaseHistory](), inChunksOf: 2) { $0.append($1) }
+        #expect(folded.map(\.id) == [ids[1], ids[3], ids[4]].sorted { $0.rawValue < $1.rawValue })
+        for history in folded {
+            let stored = try #require(try await store.record(of: history.id))
+            #expect(history.latest == stored.state)
+            #expect(history.steps.map(\.version) == Array(1...stored.version))
+        }
+        let none = try await store.reduceHistories(of: [], into: 0) { count, _ in count += 1 }
+        #expect(none == 0)
     }
 
     @Test func historiesReplayToTheStoredStateAndSkipCasesClosedBeforeThePeriod() async throws {
@@ -72,7 +93,9 @@ import CareJourneyTestSupport
             #expect(whole.count == (from == start ? 8 : 7))
             #expect(whole.contains { $0.id == closed } == (from == start))
             for chunk in [1, 3, 100] {
-                let chunked = try await store.reduceHistories(activeFrom: from, into: [CaseHistory](), inChunksOf: chunk) {
+                let chunked = try await store.reduceHistories(
+                    activeFrom: from, into: [CaseHistory](), inChunksOf: chunk
+                ) {
                     $0.append($1)
                 }
                 #expect(chunked.map(\.id) == whole.map(\.id), "chunks of \(chunk)")

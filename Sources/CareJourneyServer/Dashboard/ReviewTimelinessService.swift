@@ -90,7 +90,7 @@ final class ReviewTimelinessService: Service, Sendable {
                 activeFrom: ASCOFReport(measured: period).period.start, into: ASCOFReport(measured: period),
                 inChunksOf: Self.chunk
             ) { report, history in report.add(history) }
-            ascof.addAgain(try await store.histories(of: ascof.casesToReadAgain))
+            ascof = try await store.reduceHistories(of: ascof.casesToReadAgain, into: ascof) { $0.addAgain($1) }
             let measures = ascof.measures()
             latestASCOF.withLock { $0 = measures }
             kept.write(Kept(timeliness: figures, ascof: measures), logger: logger)
