@@ -5,7 +5,7 @@ import CareJourneyStore
 import Foundation
 
 extension StoreCommand {
-    /// `carejourney store restore FILE --data-dir DIR [--identity AGE_KEY_FILE]`.
+    /// `carejourney store restore FILE --data-dir DIR [--identity AGE_KEY_FILE] [--disposals-from OLD_DIR]`.
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
@@ -23,6 +23,14 @@ extension StoreCommand {
             help: "The age private key file (age-keygen's) the backup was encrypted to; owner-only.")
         var identity: String?
 
+        @Option(
+            name: .customLong("disposals-from"),
+            help: ArgumentHelp(
+                "The data folder the backup stands in for (moved aside), if it can still be read: what it disposed "
+                    + "of after the backup is disposed of again before the restored store is put in place.",
+                valueName: "OLD_DIR"))
+        var disposalsFrom: String?
+
         @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
         var quiet = false
 
@@ -35,12 +43,25 @@ extension StoreCommand {
                         hint: "give the file `age-keygen -o FILE` made, the one whose public key the backups are "
                             + "encrypted to")
                 }
-                let restored = try StoreRestore.restore(from: file, into: directory, identity: key) { step in
+                let restored = try StoreRestore.restore(
+                    from: file, into: directory, identity: key, disposalsFrom: disposalsFrom
+                ) { step in
                     progress?.show(step, writing: "moving the store into place")
                 }
                 progress?.finish()
                 print("restored \(file) into \(restored.directory)")
                 print("  holds \(restored.contents)")
+                if let again = restored.disposedAgain, let old = disposalsFrom {
+                    print(
+                        "  disposed of again \(again.disposed.count) case(s) \(old) had disposed of after the backup, "
+                            + "each under its certificate (\(again.alreadyCertified) disposed of before it)")
+                    if !again.stillOpen.isEmpty {
+                        print(
+                            "  left open here, though \(old) certifies their disposal (the backup is older than their "
+                                + "closing): \(again.stillOpen.map(\.rawValue).joined(separator: ", ")); close and dispose "
+                                + "of them by hand")
+                    }
+                }
                 print(
                     "  checked in \(StoreCommand.seconds(restored.checkSeconds)): integrity ok, every case replayed clean; start "
                         + "the service on it with `carejourney serve --data-dir \(restored.directory)` (timers that "

@@ -190,23 +190,11 @@ extension CaseStore {
                             db, sql: "SELECT queue, status FROM tasks WHERE \(TaskRows.ofCase(":case"))",
                             arguments: ["case": id.rawValue]
                         ).compactMap { row in TaskStatus(rawValue: row["status"]).map { (row["queue"], $0) } })
-                    var rows: [String: Int] = [:]
-                    for statement in CaseRows.disposal {
-                        try db.execute(sql: statement.sql, arguments: ["case": id.rawValue])
-                        rows[statement.table] = db.changesCount
-                    }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO disposal_certificates (case_number, case_id, opened_at, closed_at, rule,
-                                kept_for, policy, disposed_by, disposed_at, removed)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            entry.number, id.rawValue, review.openedAt?.timeIntervalSince1970,
-                            review.closedAt.timeIntervalSince1970, review.rule.name, review.rule.keep.description,
-                            plan.policy, actor, now.timeIntervalSince1970,
-                            String(decoding: try StateCodec.encode(rows), as: UTF8.self),
-                        ])
+                    let rows = try DisposalCertificate(
+                        caseNumber: entry.number, caseID: id, openedAt: review.openedAt, closedAt: review.closedAt,
+                        rule: review.rule.name, keptFor: review.rule.keep.description, policy: plan.policy,
+                        disposedBy: actor, disposedAt: now, removed: [:]
+                    ).removeCase(in: db)
                     step.entries.append(.init(review, outcome: .disposed, removed: rows))
                     step.removed.append(id)
                 }

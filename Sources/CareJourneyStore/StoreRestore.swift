@@ -28,6 +28,8 @@ public enum StoreRestore {
         public var contents: StoreContents
         /// How long the checks took, in seconds.
         public var checkSeconds: Double
+        /// The disposals made again from the old store's certificates, when one was given.
+        public var disposedAgain: DisposedAgain?
     }
 
     /// Restores the backup at `file` into `directory`.
@@ -35,14 +37,22 @@ public enum StoreRestore {
     /// - Parameters:
     ///   - identity: the text of the age key file the backup was encrypted to; needed for an encrypted backup, and
     ///     handed to age through a pipe.
+    ///   - disposalsFrom: the data folder the backup stands in for (the old one, moved aside), if it can still be
+    ///     read: the cases it disposed of after the backup was taken are disposed of again in the restored store,
+    ///     before it is put in place, each under its certificate (`CaseStore.disposeAgain(asCertifiedIn:)`).
     ///   - progress: told each step as it starts, and the cases checked as the check goes.
     /// - Throws: `StoreError`: `refused` when the folder holds a store or other files; `encryption` when the backup
     ///   is encrypted and no identity, or the wrong one, is given, or age is missing; `corrupt` when the file is not
     ///   a backup or fails its checks (nothing is put in place then); `unavailable` when another process holds the
     ///   folder's lock or the folder is open to others; `io` when a file cannot be written (a full disk said as one).
     public static func restore(
-        from file: String, into directory: String, identity: String?, progress: (@Sendable (CopyStep) -> Void)? = nil
+        from file: String, into directory: String, identity: String?, disposalsFrom: String? = nil,
+        progress: (@Sendable (CopyStep) -> Void)? = nil
     ) throws(StoreError) -> Report {
+        // The old store is opened first: a folder that cannot be read as one stops the restore before it starts.
+        let old = try disposalsFrom.map { folder throws(StoreError) in
+            try CaseStore(directory: folder, access: .readOnly)
+        }
         let encrypted = try isEncrypted(file)
         let age: AgeTool?
         switch (encrypted, identity) {
@@ -76,11 +86,11 @@ public enum StoreRestore {
         try staged.commit()
 
         let checking = ContinuousClock.now
-        let contents: StoreContents
+        var contents: StoreContents
+        let store: CaseStore
         do {
-            let store = try CaseStore(directory: staging.path)
+            store = try CaseStore(directory: staging.path)
             contents = try store.checkCopy(progress: progress)
-            try store.close()
         } catch {
             throw StoreError(
                 .corrupt,
@@ -88,13 +98,20 @@ public enum StoreRestore {
                     + "restore an earlier backup", reported: error.description)
         }
         let checked = ContinuousClock.now - checking
+        var disposedAgain: DisposedAgain?
+        if let old {
+            disposedAgain = try store.disposeAgain(asCertifiedIn: old)
+            contents = try store.contents()
+        }
+        try store.close()
 
         progress?(.writing)
         let target = URL(fileURLWithPath: directory).appendingPathComponent(CaseStore.fileName).path
         guard rename(staged.path, target) == 0 else { throw StoreError.file("create", target, errno: errno) }
         NewFile.flush(folder: directory)
         withExtendedLifetime(lock) {}
-        return Report(directory: directory, contents: contents, checkSeconds: checked.inSeconds)
+        return Report(
+            directory: directory, contents: contents, checkSeconds: checked.inSeconds, disposedAgain: disposedAgain)
     }
 
     /// The staging folder's prefix: an interrupted restore leaves one behind, which the next restore removes.
