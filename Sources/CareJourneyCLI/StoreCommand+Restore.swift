@@ -54,12 +54,19 @@ extension StoreCommand {
                 if let again = restored.disposedAgain, let old = disposalsFrom {
                     print(
                         "  disposed of again \(again.disposed.count) case(s) \(old) had disposed of after the backup, "
-                            + "each under its certificate (\(again.alreadyCertified) disposed of before it)")
+                            + "each under its certificate; \(again.recorded.count) certificate(s) of cases opened after "
+                            + "the backup kept (their numbers are not given again); \(again.alreadyCertified) disposed of "
+                            + "before the backup")
                     if !again.stillOpen.isEmpty {
                         print(
                             "  left open here, though \(old) certifies their disposal (the backup is older than their "
                                 + "closing): \(again.stillOpen.map(\.rawValue).joined(separator: ", ")); close and dispose "
                                 + "of them by hand")
+                    }
+                    if !again.mismatched.isEmpty {
+                        print(
+                            "  left here, not the cases \(old) certifies (same number, opened at another time: is it the "
+                                + "right folder?): \(again.mismatched.map(\.rawValue).joined(separator: ", "))")
                     }
                 }
                 print(

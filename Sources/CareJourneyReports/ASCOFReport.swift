@@ -23,9 +23,9 @@ public struct ASCOFReport: CaseHistoryReport {
     /// are counted again from all of them.
     private var spread: [String: Set<CaseID>] = [:]
     private var leftOut: Set<Int32> = []
-    /// The rows of the people seen in more than one case, from their cases read again (`addAgain`), in the order the
-    /// cases were first read (by id): counted when the measures are made.
-    private var again: [ASCOFEvent] = []
+    /// The rows of the people seen in more than one case, from their cases read again (`addAgain`), by case: counted
+    /// when the measures are made, in the order the cases were first read (by id), each case once.
+    private var again: [CaseID: [ASCOFEvent]] = [:]
 
     /// A report of `measured`.
     public init(measured: ReportPeriod) {
@@ -49,22 +49,24 @@ public struct ASCOFReport: CaseHistoryReport {
         Set(spread.values.joined()).sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// Keeps the rows of the people seen in more than one case from one of `casesToReadAgain`, read again (in
-    /// order of id, as they were first read): only those rows, not the history.
+    /// Keeps the rows of the people seen in more than one case from one of `casesToReadAgain`, read again: only
+    /// those rows, not the history.
     public mutating func addAgain(_ history: CaseHistory) {
-        addAgain(events(of: history))
+        addAgain(events(of: history), of: history.id)
     }
 
-    /// Keeps the rows of the people seen in more than one case from `events`, one case's rows read again.
-    mutating func addAgain(_ events: [ASCOFEvent]) {
-        again += events.filter { spread[$0.person] != nil }
+    /// Keeps the rows of the people seen in more than one case from `events`, case `id`'s rows read again.
+    mutating func addAgain(_ events: [ASCOFEvent], of id: CaseID) {
+        again[id] = events.filter { spread[$0.person] != nil }
     }
 
     /// The measures, with the populations 2B and 2C need if given: the people seen in more than one case counted
     /// from all their cases' rows.
     public func measures(population18to64: Int? = nil, population65: Int? = nil) -> ASCOFMeasures {
         var tally = tally
-        for (_, theirs) in Dictionary(grouping: again, by: \.person) { tally.add(person: theirs) }
+        // In the order the cases were first read (by id), so each person's rows are in the order they were added.
+        let rows = again.sorted { $0.key.rawValue < $1.key.rawValue }.flatMap(\.value)
+        for (_, theirs) in Dictionary(grouping: rows, by: \.person) { tally.add(person: theirs) }
         return tally.measures(population18to64: population18to64, population65: population65, leavingOut: leftOut)
     }
 

@@ -58,7 +58,10 @@ extension CaseStore {
     /// - Throws: `StoreError.io` when the checkpoint or the close fails.
     func close() throws(StoreError) {
         do {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            // The checkpoints' connection first, so that the pool's is the last and nothing is left in the WAL; a
+            // checkpoint that cannot finish throws (the PRAGMA would only say so in its result).
+            try checkpointer?.close()
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
             throw StoreError(.io, "cannot close the store at \(path)", cause: error)

@@ -12,7 +12,7 @@ public final class CaseStore: Sendable {
     let pool: DatabasePool
     /// A connection of its own for passive checkpoints (`checkpointPassively`), so that the writer's next commit
     /// never waits behind one; `nil` for a read-only store.
-    private let checkpointer: DatabaseQueue?
+    let checkpointer: DatabaseQueue?
     /// The database file.
     public let path: String
     /// The database file's name in its data folder.

@@ -49,9 +49,9 @@ public enum StoreRestore {
         from file: String, into directory: String, identity: String?, disposalsFrom: String? = nil,
         progress: (@Sendable (CopyStep) -> Void)? = nil
     ) throws(StoreError) -> Report {
-        // The old store is opened first: a folder that cannot be read as one stops the restore before it starts.
-        let old = try disposalsFrom.map { folder throws(StoreError) in
-            try CaseStore(directory: folder, access: .readOnly)
+        // The old store's certificates are read first: a folder that holds none stops the restore before it starts.
+        let certified = try disposalsFrom.map { folder throws(StoreError) in
+            try DisposalCertificate.all(inStoreAt: folder)
         }
         let encrypted = try isEncrypted(file)
         let age: AgeTool?
@@ -99,8 +99,8 @@ public enum StoreRestore {
         }
         let checked = ContinuousClock.now - checking
         var disposedAgain: DisposedAgain?
-        if let old {
-            disposedAgain = try store.disposeAgain(asCertifiedIn: old)
+        if let certified {
+            disposedAgain = try store.disposeAgain(asCertifiedIn: certified)
             contents = try store.contents()
         }
         try store.close()
