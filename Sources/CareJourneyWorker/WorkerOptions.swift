@@ -46,6 +46,21 @@ public struct WorkerOptions: Sendable {
     }
 }
 
+extension WorkerOptions {
+    /// Options for a worker of one broker, as workers were written before they took every node's.
+    @available(*, deprecated, message: "give every node's broker: WorkerOptions(brokers: [endpoint], service: …)")
+    public init(
+        broker: String, service: String, version: MDP.Version = .v02, heartbeat: Duration = .milliseconds(2500),
+        liveness: Int = 3, reconnectDelay: Duration = .milliseconds(100), maxReconnectDelay: Duration = .seconds(5),
+        curve: CurveClientKeys? = nil, slots: Int = 1, clock: any CareClock = WallClock()
+    ) {
+        self.init(
+            brokers: [broker], service: service, version: version, heartbeat: heartbeat, liveness: liveness,
+            reconnectDelay: reconnectDelay, maxReconnectDelay: maxReconnectDelay, curve: curve, slots: slots,
+            clock: clock)
+    }
+}
+
 /// A CURVE client's keys (Z85 text): its own pair and the broker's public key.
 public struct CurveClientKeys: Sendable {
     public var serverPublicKey: String

@@ -14,7 +14,11 @@ import Logging
 /// is closed and opened again after a delay that doubles at each loss (up to `maxReconnectDelay`) and is back to
 /// `reconnectDelay` once the broker is heard. With several brokers (`options.brokers`, one for each node), slot `i`
 /// starts on broker `i` modulo their number, and a slot whose broker went silent connects to the next one in the
-/// list (a broker that said DISCONNECT is alive, and is connected to again). A request in hand on a lost connection
+/// list; so does one whose broker refused it (said DISCONNECT before any heartbeat or request on the connection: an
+/// unknown service, a key that broker does not admit, too many workers), with the wait doubling as for a silent one,
+/// rather than saying READY to it again every 100 ms. A broker that says DISCONNECT to a worker it had answered is
+/// alive (it restarted, say): the slot connects to it again after the first wait. A slot stays with the broker it
+/// moved to until that one goes quiet or refuses it. A request in hand on a lost connection
 /// is given up: the broker has taken its lease back, so a reply to it is dropped rather than sent on the new
 /// connection. On `.stop` the
 /// session takes no more requests, finishes those in hand, says DISCONNECT on every connection and finishes.
@@ -55,8 +59,11 @@ struct WorkerSession {
     private enum Link {
         /// Connected; the broker was last heard then (or the connection opened).
         case connected(heard: Date)
-        /// The broker said DISCONNECT: the connection is to be replaced.
+        /// The broker said DISCONNECT after answering on this connection: it is to be replaced, to the same broker.
         case toldToReconnect
+        /// The broker said DISCONNECT before answering anything on this connection: it turned the worker away, and
+        /// the next broker is tried.
+        case refused
         /// No connection: one is opened then.
         case waiting(until: Date)
     }
@@ -65,6 +72,9 @@ struct WorkerSession {
         var link: Link
         /// The broker the slot connects to: its place in `options.brokers`.
         var broker: Int
+        /// Whether the broker has answered on this connection (a heartbeat or a request): a DISCONNECT before that is
+        /// a refusal.
+        var answered = false
         /// The request in hand: its number, and the client address its replies go to.
         var inHand: (request: Int, client: [UInt8])?
     }
@@ -123,7 +133,7 @@ struct WorkerSession {
         for slot in slots {
             switch slot.link {
             case .connected(let heard): deadline = min(deadline, heard + silenceLimit)
-            case .toldToReconnect: return .distantPast
+            case .toldToReconnect, .refused: return .distantPast
             case .waiting(let until): deadline = min(deadline, until)
             }
         }
@@ -135,8 +145,15 @@ struct WorkerSession {
     private mutating func received(_ frames: [[UInt8]], on slot: Int, now: Date) {
         guard case .connected = slots[slot].link else { return }
         slots[slot].link = .connected(heard: now)
-        delay = options.reconnectDelay
-        switch MDP.parseForWorker(frames, version: options.version) {
+        let message = MDP.parseForWorker(frames, version: options.version)
+        switch message {
+        case .success(.request), .success(.heartbeat):
+            // Taken: the waits start again from the first.
+            slots[slot].answered = true
+            delay = options.reconnectDelay
+        default: break
+        }
+        switch message {
         case .success(.request(let client, let body)):
             guard slots[slot].inHand == nil, !stopping else {
                 log(.warning, "request while busy or stopping: dropped (the broker will re-lease it)", [:])
@@ -148,9 +165,12 @@ struct WorkerSession {
             actions.append(.answer(slot: slot, request: lastRequest, body: body))
         case .success(.heartbeat):
             break
-        case .success(.disconnect):
+        case .success(.disconnect) where slots[slot].answered:
             log(.info, "the broker asked this worker to reconnect", ["service": "\(options.service)"])
+            delay = options.reconnectDelay
             slots[slot].link = .toldToReconnect
+        case .success(.disconnect):
+            slots[slot].link = .refused
         case .failure(let malformed):
             log(.warning, "dropped a malformed message from the broker: \(malformed)", [:])
         }
@@ -205,13 +225,18 @@ struct WorkerSession {
     private mutating func reconnectLost(now: Date) {
         var lost = false
         var quiet: [String: String] = [:]
+        var refused: [String: String] = [:]
         for slot in slots.indices {
             switch slots[slot].link {
             case .connected(let heard) where now.timeIntervalSince(heard) > silenceLimit:
                 // A silent broker may be a node that is down: the next connection goes to the next one listed.
                 let silent = endpoint(of: slot)
-                slots[slot].broker = (slots[slot].broker + 1) % max(1, options.brokers.count)
+                moveOn(slot)
                 quiet[silent] = endpoint(of: slot)
+            case .refused:
+                let refusing = endpoint(of: slot)
+                moveOn(slot)
+                refused[refusing] = endpoint(of: slot)
             case .toldToReconnect:
                 break
             default:
@@ -228,11 +253,24 @@ struct WorkerSession {
                 .warning, "the broker went quiet; reconnecting",
                 ["service": "\(options.service)", "broker": "\(silent)", "next": "\(next)", "after": "\(delay)"])
         }
+        for (refusing, next) in refused.sorted(by: { $0.key < $1.key }) {
+            log(
+                .warning,
+                "the broker turned this worker away (DISCONNECT before any heartbeat: is the service one it serves, and "
+                    + "the worker's key admitted there?); reconnecting",
+                ["service": "\(options.service)", "broker": "\(refusing)", "next": "\(next)", "after": "\(delay)"])
+        }
         delay = min(delay * 2, options.maxReconnectDelay)
+    }
+
+    /// The slot's next connection goes to the next broker listed (after the last, the first).
+    private mutating func moveOn(_ slot: Int) {
+        slots[slot].broker = (slots[slot].broker + 1) % max(1, options.brokers.count)
     }
 
     private mutating func connect(_ slot: Int, now: Date) {
         actions.append(.connect(slot: slot, endpoint: endpoint(of: slot)))
+        slots[slot].answered = false
         actions.append(.send(slot: slot, frames: MDP.fromWorker(options.version, .ready, service: options.service)))
         slots[slot].link = .connected(heard: now)
         statistics.connections += 1

@@ -115,11 +115,43 @@ import Testing
         let nodes = ["tcp://10.0.0.5:5555", "tcp://10.0.0.6:5555"]
         var probe = SessionProbe(brokers: nodes)
         probe.advance(0)
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
         let told = probe.feed(.received(slot: 0, frames: MDP.disconnect(.v02)))
         #expect(told.logs.map(\.message) == ["the broker asked this worker to reconnect"])
         #expect(probe.advance(0).withoutLogs == [.close(slot: 0, farewell: nil)])
         #expect(
             probe.advance(0.1).withoutLogs == [.connect(slot: 0, endpoint: nodes[0]), .send(slot: 0, frames: ready)])
+    }
+
+    /// A broker that says DISCONNECT before any heartbeat turned the worker away (a service it does not serve, a key it
+    /// does not admit): the slot tries the next broker, and the wait doubles as for a silent one, instead of saying
+    /// READY to the same broker every 100 ms for ever.
+    @Test func aBrokerThatTurnsTheWorkerAwayIsLeftForTheNextAndTheWaitDoubles() {
+        let nodes = ["tcp://10.0.0.5:5555", "tcp://10.0.0.6:5555"]
+        var probe = SessionProbe(brokers: nodes)
+        probe.advance(0)
+        var tried: [String] = []
+        var waits: [Int] = []
+        // Three times (within the first heartbeat interval, so that the next deadline is the reconnection's).
+        for _ in 0..<3 {
+            #expect(probe.feed(.received(slot: 0, frames: MDP.disconnect(.v02))).isEmpty)
+            let turnedAway = probe.advance(0)
+            #expect(turnedAway.withoutLogs == [.close(slot: 0, farewell: nil)])
+            #expect(turnedAway.logs.map(\.level) == [.warning])
+            #expect(turnedAway.logs.first?.message.contains("turned this worker away") == true)
+            let wait = probe.session.nextDeadline().timeIntervalSince(probe.now)
+            waits.append(Int((wait * 1000).rounded()))
+            for action in probe.advance(wait + 0.000_001) {
+                if case .connect(_, let endpoint) = action { tried.append(endpoint) }
+            }
+        }
+        #expect(tried == [nodes[1], nodes[0], nodes[1]])
+        #expect(waits == [100, 200, 400])
+        // Taken at last: the next loss waits the first wait again.
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        probe.feed(.received(slot: 0, frames: MDP.disconnect(.v02)))
+        probe.advance(0)
+        #expect(Int((probe.session.nextDeadline().timeIntervalSince(probe.now) * 1000).rounded()) == 100)
     }
 
     @Test func aRequestInHandGetsItsProgressAndOneFinalReplyAndLateRepliesAreDropped() {
@@ -178,6 +210,8 @@ import Testing
     @Test func theBrokersDisconnectMakesTheWorkerReconnectAfterTheFirstWaitWithoutAWarning() {
         var probe = SessionProbe()
         probe.advance(0)
+        // The broker had taken the worker (a heartbeat came): its DISCONNECT means it forgot it (a restart, say).
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
         let told = probe.feed(.received(slot: 0, frames: MDP.disconnect(.v02)))
         #expect(told.withoutLogs.isEmpty)
         #expect(told.logs.map(\.level) == [.info])

@@ -4,7 +4,8 @@
 MDP/0.2 (rfc.zeromq.org/spec/18) by default, MDP/0.1 (spec/7) with --protocol 0.1: a DEALER socket, READY for
 one service, heartbeats every 2.5 s, the broker taken for dead after 3 silent intervals (then reconnect), and
 one request at a time answered with a FINAL (0.2) or REPLY (0.1). Give --broker once for each node: a broker that
-goes quiet sends the worker on to the next one listed (a broker that says DISCONNECT is connected to again).
+goes quiet, or turns the worker away (DISCONNECT before any heartbeat), sends it on to the next one listed; a broker
+that says DISCONNECT after taking the worker is connected to again.
 
 Task bodies are JSON (docs/tasks.md): the request names the task, case, queue, kind and attempt and carries a
 brief; the reply names the task and the data of its reply event.
@@ -98,8 +99,16 @@ class Worker:
             self.socket.curve_serverkey, self.socket.curve_publickey, self.socket.curve_secretkey = self.curve
         self.socket.connect(self.endpoints[self.broker])
         self.send("READY", self.service.encode())
+        self.answered = False
         self.liveness = HEARTBEAT_LIVENESS
         self.next_heartbeat = time.time() + self.heartbeat
+
+    def move_on(self, why):
+        """Leaves a broker that went quiet or turned the worker away for the next one listed, after a second."""
+        self.broker = (self.broker + 1) % len(self.endpoints)
+        print(f"the broker {why}; trying {self.endpoints[self.broker]}", file=sys.stderr, flush=True)
+        time.sleep(1)
+        self.connect()
 
     def run(self):
         self.connect()
@@ -120,6 +129,8 @@ class Worker:
                     print("dropped a malformed message", file=sys.stderr)
                     continue
                 command = frames[1]
+                if command in (self.c["REQUEST"], self.c["HEARTBEAT"]):
+                    self.answered = True
                 if command == self.c["REQUEST"]:
                     client, body = frames[2], frames[4:]
                     task = json.loads(body[0])
@@ -133,15 +144,14 @@ class Worker:
                     self.send("FINAL", client, b"", json.dumps(reply).encode())
                     self.handled += 1
                     print(f"done {task['task']} ({task['kind']}, attempt {task['attempt']})", flush=True)
-                elif command == self.c["DISCONNECT"]:
+                elif command == self.c["DISCONNECT"] and self.answered:
                     self.connect()
+                elif command == self.c["DISCONNECT"]:
+                    self.move_on("turned this worker away")
             else:
                 self.liveness -= 1
                 if self.liveness == 0:
-                    self.broker = (self.broker + 1) % len(self.endpoints)
-                    print(f"the broker went quiet; trying {self.endpoints[self.broker]}", file=sys.stderr, flush=True)
-                    time.sleep(1)
-                    self.connect()
+                    self.move_on("went quiet")
             if time.time() > self.next_heartbeat:
                 self.send("HEARTBEAT")
                 self.next_heartbeat = time.time() + self.heartbeat
