@@ -179,8 +179,9 @@ let package = Package(
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer",
                 "CareJourneyBroker", "CareJourneyWire", "CareJourneyWorker", "CareJourneySamples", "CareJourneyRuntime",
-                "ZeroMQ",
+                "ZeroMQ", "CareJourneyPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

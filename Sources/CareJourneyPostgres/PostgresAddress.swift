@@ -298,7 +298,7 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
     ///
     /// - Throws: `StoreError.unavailable` with the reason when the connection cannot be made (the server's own
     ///   words for a refused password or a missing database); what `body` throws.
-    func withConnection<T: Sendable>(
+    public func withConnection<T: Sendable>(
         logger: Logger, _ body: (PostgresConnection) async throws(StoreError) -> T
     ) async throws(StoreError) -> T {
         let configuration = try connectionConfiguration()
