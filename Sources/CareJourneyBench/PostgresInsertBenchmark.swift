@@ -13,8 +13,8 @@ struct PostgresInsertBenchmark: AsyncParsableCommand {
         commandName: "postgres-insert",
         abstract: "Plain batched inserts into PostgreSQL (synchronous_commit=on), rows per second.",
         discussion: """
-            Give a database the bench may write to: it creates the table bench_rows there, and drops it after. The \
-            password may come from PGPASSWORD.
+            Give a database the bench may write to: it creates the table bench_rows there (dropping one a stopped \
+            run left), and drops it after. The password may come from PGPASSWORD.
             """)
 
     @Option(help: "The database: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…].")
@@ -37,7 +37,7 @@ struct PostgresInsertBenchmark: AsyncParsableCommand {
         let rows = rows
         let batch = batch
         let (setting, rate, version) = try await address.withConnection(logger: logger) { connection throws(StoreError) in
-            do {
+            try await PostgresFailure.map("the insert benchmark on \(address)") {
                 var setting = ""
                 for try await value in try await connection.query("SHOW synchronous_commit", logger: logger)
                     .decode(String.self)
@@ -50,6 +50,7 @@ struct PostgresInsertBenchmark: AsyncParsableCommand {
                 {
                     version = value
                 }
+                let _: PostgresRowSequence = try await connection.query("DROP TABLE IF EXISTS bench_rows", logger: logger)
                 let _: PostgresRowSequence = try await connection.query(
                     """
                     CREATE TABLE bench_rows (
@@ -72,10 +73,6 @@ struct PostgresInsertBenchmark: AsyncParsableCommand {
                 let rate = Double(rows) / elapsed(since: start)
                 let _: PostgresRowSequence = try await connection.query("DROP TABLE bench_rows", logger: logger)
                 return (setting, rate, version)
-            } catch let error as StoreError {
-                throw error
-            } catch {
-                throw StoreError(.io, "the insert benchmark on \(address) failed: \(String(reflecting: error))")
             }
         }
         print("carejourney-bench postgres-insert: \(address), PostgreSQL \(version), synchronous_commit=\(setting)")

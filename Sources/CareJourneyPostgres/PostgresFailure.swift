@@ -4,9 +4,9 @@ import PostgresNIO
 /// What postgres-nio's errors say, as the store's errors: postgres-nio renders its own errors as a generic
 /// sentence on purpose (its queries may hold personal data), so the server's own words (message, detail, hint and
 /// SQLSTATE) and the connection's failure are taken out here, never the query or its values.
-enum PostgresFailure {
+public enum PostgresFailure {
     /// Runs `body`, turning what it throws into a `StoreError` that says `what` failed and why.
-    static func map<T>(_ what: String, _ body: () async throws -> T) async throws(StoreError) -> T {
+    public static func map<T>(_ what: String, _ body: () async throws -> T) async throws(StoreError) -> T {
         do {
             return try await body()
         } catch {
