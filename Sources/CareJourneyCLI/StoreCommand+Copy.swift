@@ -20,8 +20,8 @@ extension StoreCommand {
                 A PostgreSQL store is named by its address: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE with \
                 ?sslmode=disable|prefer|require|verify-ca|verify-full and &sslrootcert=FILE; the password may come \
                 from PGPASSWORD instead. The store copied from is read as it stood at one moment, beside a running \
-                service, and never written (but for the export of everyone's record, logged in a SQLite store's \
-                access log first, as a backup is).
+                service, and never written (but for the export of everyone's record, logged in its access log \
+                first, as a backup is).
                 """)
 
         @Option(name: .customLong("from"), help: "The store to copy: a data folder, or postgres://….")
@@ -38,16 +38,16 @@ extension StoreCommand {
             do {
                 let from = try StoreLocation(source)
                 let to = try StoreLocation(target)
-                if case .directory(let path) = from {
-                    // A copy takes everyone's record: it is recorded as an export before it is taken.
-                    try CaseStore.recordRead(
-                        AccessRecord(
-                            actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [],
-                            detail: "store copy to \(to)"),
-                        inStoreAt: path)
-                }
                 var logger = Logger(label: "carejourney.store-copy")
                 logger.logLevel = .error
+                // A copy takes everyone's record: it is recorded as an export before it is taken.
+                let export = AccessRecord(
+                    actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [],
+                    detail: "store copy to \(to)")
+                switch from {
+                case .directory(let path): try CaseStore.recordRead(export, inStoreAt: path)
+                case .postgres(let address): try await address.recordRead(export, logger: logger)
+                }
                 let report = try await StoreCopy.copy(from: from, to: to, logger: logger) { step in
                     switch step {
                     case .copying(_, let done, let total): progress?.update(done: done, total: total)

@@ -92,6 +92,21 @@ import Testing
                         == ["true"], "\(table)")
             }
 
+            // A read recorded there takes the next number after the copied ones, its case links too.
+            let lastID = before["access_log"]!.count
+            try await database.recordRead(
+                AccessRecord(
+                    actor: "auditor", at: Self.start, channel: .export, cases: ["C-1", "C-2"], detail: "a test"),
+                logger: quietLogger)
+            let recorded = try await database.contents()
+            #expect(recorded["access_log"]!.count == lastID + 1)
+            #expect(recorded["access_log"]!.last?.prefix(4) == [.integer(Int64(highestID(before["access_log"]!) + 1)), .real(Self.start.timeIntervalSince1970), .text("auditor"), .text("export")])
+            #expect(recorded["access_log_cases"]!.suffix(2).map { Array($0.suffix(2)) } == [
+                [.integer(Int64(highestID(before["access_log"]!) + 1)), .text("C-1")],
+                [.integer(Int64(highestID(before["access_log"]!) + 1)), .text("C-2")],
+            ])
+            try await database.run("DELETE FROM access_log WHERE actor = 'auditor'")
+
             let back = temporaryPath("back")
             let returned = try await StoreCopy.copy(from: .postgres(database), to: .directory(back), logger: quietLogger)
             #expect(returned.tables == there.tables, "the same rows and digests both ways")
@@ -167,6 +182,14 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: target))
         }
     }
+}
+
+/// The highest value of the first column (an integer key) of `rows`.
+func highestID(_ rows: [[StoreValue]]) -> Int {
+    rows.compactMap { row -> Int? in
+        guard case .integer(let value) = row[0] else { return nil }
+        return Int(value)
+    }.max() ?? 0
 }
 
 extension CaseStore {
