@@ -25,22 +25,35 @@ import PostgresNIO
 public struct PostgresAddress: Sendable, CustomStringConvertible {
     /// The TLS modes of libpq's `sslmode` this parser takes.
     public enum TLSMode: String, Sendable, CaseIterable {
-        case disable, prefer, require
+        /// No TLS.
+        case disable
+        /// TLS if the server offers it (no certificate check).
+        case prefer
+        /// TLS or no connection (no certificate check).
+        case require
+        /// TLS with a certificate signed by a trusted authority.
         case verifyCA = "verify-ca"
+        /// That, and for the host named.
         case verifyFull = "verify-full"
     }
 
     /// Where the server is: a host and port, or a Unix socket's folder (and port, which names the socket file).
     public enum Endpoint: Sendable, Equatable {
+        /// A host name or IP address, and a port.
         case tcp(host: String, port: Int)
+        /// The folder of the server's Unix socket, and the port that names the socket file in it.
         case socket(folder: String, port: Int)
     }
 
+    /// Where the server is.
     public let endpoint: Endpoint
+    /// The user to sign in as.
     public let user: String
     /// The password, from the URL or `PGPASSWORD`; never printed.
     let password: String?
+    /// The database that holds the store.
     public let database: String
+    /// Whether and how the connection is encrypted (`sslmode`).
     public let tls: TLSMode
     /// The PEM file of the certificate authorities to trust (`sslrootcert`).
     public let rootCertificates: String?

@@ -68,7 +68,9 @@ public enum StoreCopy {
 
     /// One table as copied: its rows and their digest, equal on both sides.
     public struct TableFigure: Sendable, Equatable {
+        /// The table's name.
         public let table: String
+        /// Its rows.
         public let rows: Int
         /// SHA-256 (hex) over every value of every row, in key order.
         public let digest: String

@@ -14,15 +14,20 @@ public struct StoreTable: Sendable, Equatable {
             case integer, real, text, blob
         }
 
+        /// The column's name (on PostgreSQL; on SQLite too, but for `ord`).
         public let name: String
+        /// What it holds.
         public let kind: Kind
+        /// Whether it may hold null.
         public let nullable: Bool
 
         /// The column's name in SQLite: `rowid` for `ord`, else its name.
         public var sqliteName: String { name == StoreTable.order ? "rowid" : name }
     }
 
+    /// The table's name.
     public let name: String
+    /// Its columns, in the order a copy reads and writes them.
     public let columns: [Column]
     /// The columns whose values order the rows and tell each apart (the primary key, or `ord`).
     public let key: [String]
