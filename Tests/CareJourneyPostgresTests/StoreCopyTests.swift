@@ -121,6 +121,32 @@ import Testing
         }
     }
 
+    @Test func aStoreIsCopiedAsItStoodAtOneMomentWhileTheServiceGoesOnCommitting() async throws {
+        let folder = temporaryDirectory()
+        let target = temporaryPath("copy")
+        let (report, committedBefore) = try await withEngine(
+            try CaseStore(directory: folder), policy: try shippedPolicy()
+        ) { engine in
+            let load = Task {
+                while !Task.isCancelled {
+                    let id = try await engine.caseInDelivery(at: Self.start)
+                    try await engine.send(id, "reassign", ["team": "north"], at: Self.start)
+                }
+            }
+            while try await engine.store.stats().cases < 5 { try await Task.sleep(for: .milliseconds(20)) }
+            let before = try await engine.store.stats().cases
+            let report = try await StoreCopy.copy(from: .directory(folder), to: .directory(target), logger: quietLogger)
+            load.cancel()
+            _ = try? await load.value
+            return (report, before)
+        }
+        // Replayed clean (StoreLoading.finish): no case's projection was read at another moment than its history.
+        let replayed = try #require(report.replayed)
+        #expect(replayed.cases >= committedBefore)
+        #expect(try CaseStore(directory: target, access: .readOnly).verify().isClean)
+        #expect(try contents(ofStoreIn: folder)["events"]!.count > replayed.events, "the service went on committing")
+    }
+
     @Test func aTargetThatHoldsAStoreIsRefusedAndLeftAsItWas() async throws {
         let first = try await storeWithHistory()
         let second = temporaryDirectory()
