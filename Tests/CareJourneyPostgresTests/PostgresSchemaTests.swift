@@ -1,5 +1,4 @@
 import CareJourneyStore
-import CareJourneyTestSupport
 import Foundation
 import GRDB
 import Logging
@@ -7,6 +6,7 @@ import PostgresNIO
 import Testing
 
 @testable import CareJourneyPostgres
+@testable import CareJourneyTestSupport
 @testable import CareJourneyStore
 
 /// The schema on PostgreSQL: SQLite's at its newest version, table for table, column for column, index for index;
@@ -147,6 +147,14 @@ import Testing
             }
             #expect(copying.message.contains("newer CareJourney (schema p99)"), "\(copying)")
         }
+    }
+
+    @Test func withoutTheServerProgramsTheTestsFailSayingHowToInstallThem() throws {
+        let error = try #require(throws: PostgresServerError.self) {
+            try ServerPrograms.find(under: temporaryDirectory())
+        }
+        #expect(error.description.contains("PostgreSQL's server programs (initdb, pg_ctl, postgres) are not installed"))
+        #expect(error.description.contains("run `scripts/setup test` (it installs it), or `apt-get install postgresql`"))
     }
 
     @Test func theServerProgramsAreFoundAndTheServerIsStoppedByItsPID() async throws {

@@ -115,11 +115,13 @@ public struct PostgresServerError: Error, CustomStringConvertible {
 
 /// Debian's PostgreSQL server programs (`/usr/lib/postgresql/VERSION/bin`, not on PATH), the newest version
 /// installed.
-private struct ServerPrograms {
+struct ServerPrograms {
     let folder: String
 
-    static func find() throws -> ServerPrograms {
-        let root = "/usr/lib/postgresql"
+    /// The newest `root/VERSION/bin` that holds initdb, pg_ctl and postgres.
+    ///
+    /// - Throws: `PostgresServerError` saying how to install them when none does.
+    static func find(under root: String = "/usr/lib/postgresql") throws -> ServerPrograms {
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
             .compactMap(Int.init).sorted(by: >)
         for version in versions {
