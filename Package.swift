@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev.
@@ -104,6 +105,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The store on PostgreSQL (issue #19, in progress): the store's address (`postgres://…`), the schema and its
+        // migrations, and `store copy` between a SQLite store and a PostgreSQL one. Its own target, so that what a
+        // SQLite-only module links does not grow by postgres-nio.
+        .target(
+            name: "CareJourneyPostgres",
+            dependencies: [
+                "CareJourneyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The HTTP side: the JSON API, the dashboard, /metrics, sign-in, access and limits. It knows nothing of
         // ZeroMQ: what it shows of the broker's queues and workers is a BrokerSnapshot (CareJourneyWire) it is given.
         .target(
@@ -153,7 +166,7 @@ let package = Package(
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyFiles", "CareJourneyStore", "CareJourneyReports",
                 "CareJourneyBroker", "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
-                "CareJourneySimulation",
+                "CareJourneySimulation", "CareJourneyPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -166,8 +179,9 @@ let package = Package(
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyServer",
                 "CareJourneyBroker", "CareJourneyWire", "CareJourneyWorker", "CareJourneySamples", "CareJourneyRuntime",
-                "ZeroMQ",
+                "ZeroMQ", "CareJourneyPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -229,6 +243,13 @@ let package = Package(
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "CareJourneyPostgresTests",
+            dependencies: [
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyPostgres", "CareJourneyTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "CareJourneyServerTests",

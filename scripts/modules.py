@@ -26,8 +26,12 @@ FORBIDDEN = {
     "CareJourneyWire": {"*but": {"CareJourneyCore"}},
     "CareJourneySimulation": {"*but": {"CareJourneyCore"}},
     "CareJourneyServer": {"ZeroMQ", "CZeroMQ", "CareJourneyBroker", "CareJourneyWorker", "CareJourneyExampleWorkers",
-                          "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo"},
-    "CareJourneyStore": {"ZeroMQ", "CZeroMQ", "CareJourneyServer", "CareJourneyBroker", "CareJourneyKit"},
+                          "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo", "CareJourneyPostgres"},
+    "CareJourneyStore": {"ZeroMQ", "CZeroMQ", "CareJourneyServer", "CareJourneyBroker", "CareJourneyKit",
+                         "CareJourneyPostgres"},
+    # PostgreSQL's side of the store (postgres-nio): the SQLite store and what it stands on, nothing above it; and
+    # nothing a SQLite user's module links (the store, the server, the samples) depends on it.
+    "CareJourneyPostgres": {"*but": {"CareJourneyStore", "CareJourneyClock", "CareJourneyCore", "ServiceThread"}},
     "CareJourneyFiles": "*",
     # The worker SDK: what a worker's program links, and no more (not Kit's YAML, crypto and simulation).
     "CareJourneyWorker": {"*but": {"CareJourneyCore", "CareJourneyWire", "CareJourneyClock", "CareJourneyFiles",
@@ -35,7 +39,7 @@ FORBIDDEN = {
     # The example workers' answers are functions of a task: the sample population plays them without a broker.
     "CareJourneyExampleWorkers": {"*but": {"CareJourneyCore", "CareJourneyWire"}},
     "CareJourneySamples": {"ZeroMQ", "CZeroMQ", "CareJourneyWorker", "CareJourneyBroker", "CareJourneyServer",
-                           "CareJourneyRuntime", "CareJourneyDemo"},
+                           "CareJourneyRuntime", "CareJourneyDemo", "CareJourneyPostgres"},
 }
 # Only this target may use libzmq's C API.
 C_ZEROMQ_USER = "ZeroMQ"

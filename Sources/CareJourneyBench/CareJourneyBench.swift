@@ -11,6 +11,7 @@ struct CareJourneyBench: AsyncParsableCommand {
         subcommands: [
             TransitionsBenchmark.self, MillionCasesBenchmark.self, SearchBenchmark.self, TasksBenchmark.self,
             ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self, PagesBenchmark.self, DisposalBenchmark.self,
+            PostgresInsertBenchmark.self,
         ],
         defaultSubcommand: TransitionsBenchmark.self)
 }

@@ -4,10 +4,11 @@ import CareJourneyKit
 import CareJourneyStore
 import Foundation
 
-/// `carejourney store verify|doctor|backup|restore|dispose`.
-struct StoreCommand: ParsableCommand {
+/// `carejourney store verify|doctor|backup|restore|copy|dispose`.
+struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Look after the store.", subcommands: [Verify.self, Doctor.self, Backup.self, Restore.self, Dispose.self])
+        commandName: "store", abstract: "Look after the store.",
+        subcommands: [Verify.self, Doctor.self, Backup.self, Restore.self, Copy.self, Dispose.self])
 
     /// Rebuilds every projection from history and reports differences.
     struct Verify: ParsableCommand {

@@ -64,10 +64,10 @@ public enum StoreRestore {
         case (true, .some): age = try AgeTool()
         case (false, _): age = nil
         }
-        try refuseOccupied(directory)
+        try refuseOccupied(directory, by: "a restore")
         let lock = try DataDirectoryLock(directory: directory)
         // Again, now that nothing else can start on it.
-        try refuseOccupied(directory)
+        try refuseOccupied(directory, by: "a restore")
         DataDirectory.restrictNewFiles()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         where name.hasPrefix(stagingPrefix) {
@@ -137,8 +137,9 @@ public enum StoreRestore {
             .corrupt, "\(file) is not a CareJourney backup: neither a SQLite store nor a file encrypted with age")
     }
 
-    /// Refuses a folder that holds anything but a lock file and staging folders.
-    private static func refuseOccupied(_ directory: String) throws(StoreError) {
+    /// Refuses a folder that holds anything but a lock file and staging folders, for `what` ("a restore", "a
+    /// copy") that goes into a new or empty folder.
+    static func refuseOccupied(_ directory: String, by what: String) throws(StoreError) {
         // A missing folder is made by the lock; a file where the folder should be is refused by it.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         let others = names.filter { $0 != DataDirectoryLock.fileName && !$0.hasPrefix(stagingPrefix) }.sorted()
@@ -149,14 +150,13 @@ public enum StoreRestore {
                 ? ", and a running carejourney process (the service?) holds its lock" : ""
             throw StoreError(
                 .refused,
-                "\(directory) already holds a store\(running); a restore never overwrites one. Restore into a new "
-                    + "folder and start the service on that; or stop the service, move this folder aside (`mv "
-                    + "\(directory) \(directory).replaced`), and restore into \(directory)")
+                "\(directory) already holds a store\(running); \(what) never overwrites one. Give a new folder and "
+                    + "start the service on that; or stop the service, move this folder aside (`mv \(directory) "
+                    + "\(directory).replaced`), and give \(directory) again")
         }
         throw StoreError(
             .refused,
             "\(directory) is not empty (it holds \(others.prefix(5).joined(separator: ", "))"
-                + "\(others.count > 5 ? ", …" : "")): a restore goes into a new or empty folder; give another "
-                + "--data-dir")
+                + "\(others.count > 5 ? ", …" : "")): \(what) goes into a new or empty folder; give another one")
     }
 }

@@ -24,12 +24,12 @@ import CareJourneyTestSupport
         let schedule = try #require(policy.retention)
         let (ada, closedAt) = try await withEngine(store, policy: policy) { engine in
             try await engine.send(nil, "contact", Self.grace, at: start)  // C-1, open
-            let held = try await engine.closedCase(Self.grace)  // C-2
+            let held = try await engine.closedCase(Self.grace, at: start)  // C-2
             try await engine.send(held, "hold", ["reason": "a claim"], at: start.addingTimeInterval(60))
-            let working = try await engine.closedCase(Self.grace)  // C-3
+            let working = try await engine.closedCase(Self.grace, at: start)  // C-3
             try await engine.send(working, "complaint-received", at: start.addingTimeInterval(60))
             try await engine.closedCase(Self.grace, at: PolicyDuration.months(12 * 5).after(start))  // C-4: not yet due
-            let ada = try await engine.wholeLife(Self.ada, key: "ada")  // C-5
+            let ada = try await engine.wholeLife(Self.ada, key: "ada", from: start)  // C-5
             try await engine.recordRead(
                 AccessRecord(actor: "sw.jones", at: ada.closedAt, channel: .page, cases: [ada.id]))
             // A search that showed Ada beside another case stays for the other, without its query and without her.
@@ -100,7 +100,7 @@ import CareJourneyTestSupport
         let policy = try shippedPolicy()
         try await withEngine(store, policy: policy) { engine in
             try await engine.send(nil, "contact", Self.grace, at: start)
-            try await engine.wholeLife(Self.ada, key: "ada")
+            try await engine.wholeLife(Self.ada, key: "ada", from: start)
             let plan = try await store.planDisposal(
                 asOf: Self.asOf, under: try #require(policy.retention), policy: policy.id)
             #expect(try await engine.dispose(plan, by: "records.officer", at: Self.asOf).count(.disposed) == 1)
@@ -120,7 +120,7 @@ import CareJourneyTestSupport
         let store = try CaseStore(directory: temporaryDirectory())
         let policy = try shippedPolicy()
         try await withEngine(store, policy: policy) { engine in
-            for _ in 0..<12 { try await engine.closedCase(Self.grace) }
+            for _ in 0..<12 { try await engine.closedCase(Self.grace, at: start) }
             try await engine.countFigures()
             let plan = try await store.planDisposal(
                 asOf: Self.asOf, under: try #require(policy.retention), policy: policy.id)
@@ -156,8 +156,8 @@ import CareJourneyTestSupport
         let store = try CaseStore(directory: temporaryDirectory())
         let policy = try shippedPolicy()
         try await withEngine(store, policy: policy) { engine in
-            let held = try await engine.closedCase(Self.grace)
-            let referred = try await engine.closedCase(Self.grace)
+            let held = try await engine.closedCase(Self.grace, at: start)
+            let referred = try await engine.closedCase(Self.grace, at: start)
             let plan = try await store.planDisposal(
                 asOf: Self.asOf, under: try #require(policy.retention), policy: policy.id)
             #expect(plan.listing.cases.map(\.outcome) == [.due, .due])
@@ -192,37 +192,4 @@ func storeBytes(_ store: CaseStore) throws -> Data {
     var bytes = try Data(contentsOf: URL(fileURLWithPath: store.path))
     bytes += (try? Data(contentsOf: URL(fileURLWithPath: store.path + "-wal"))) ?? Data()
     return bytes
-}
-
-extension Engine {
-    /// A case opened at `at` and closed at once (needs met).
-    @discardableResult
-    func closedCase(_ contact: JSONValue, at: Date = start) async throws -> CaseID {
-        let id = try #require(try await send(nil, "contact", contact, at: at)).state.id
-        try await send(id, "close-case", ["reason": "needs-met"], at: at)
-        return id
-    }
-
-    /// A whole life from `start`: contact (with the key `key`) → delivery → the first formal review → closed (needs
-    /// met) → its services ended (with the key `key-end`): 12 events, several snapshots, tasks of every fate, a review
-    /// done, and nothing left open.
-    @discardableResult
-    func wholeLife(_ contact: JSONValue, key: String) async throws -> (id: CaseID, closedAt: Date) {
-        let id = try #require(try await send(nil, "contact", contact, at: start, key: key)).state.id
-        var signedOff: CommittedEvent?
-        for step in EventCatalog.pathToDelivery {
-            signedOff = try await send(id, step.name.rawValue, step.data, at: start.addingTimeInterval(3600))
-        }
-        let opens = try #require(signedOff?.state.timers[.reviewFirstFormalOpens])
-        try await send(
-            id, "timer-fired", ["timer": "review.first-formal.opens", "due": .string(ISO8601Text.format(opens))],
-            at: opens)
-        let closedAt = opens.addingTimeInterval(86_400)
-        try await send(id, "start-review", ["type": "first-formal"], at: closedAt)
-        try await send(id, "review-completed", ["outcome": "no-change"], at: closedAt)
-        let closed = try #require(try await send(id, "close-case", ["reason": "needs-met"], at: closedAt))
-        #expect(closed.state.stage == .closed)
-        try await send(id, "services-ended", at: closedAt.addingTimeInterval(60), key: "\(key)-end")
-        return (id, closedAt)
-    }
 }

@@ -67,4 +67,35 @@ extension Engine {
         }
         return last
     }
+
+    /// A case opened at `at` and closed at once (needs met).
+    @discardableResult
+    public func closedCase(_ contact: JSONValue, at: Date) async throws -> CaseID {
+        let id = try #require(try await send(nil, "contact", contact, at: at)).state.id
+        try await send(id, "close-case", ["reason": "needs-met"], at: at)
+        return id
+    }
+
+    /// A whole life from `start`: contact (with the key `key`) → delivery → the first formal review → closed (needs
+    /// met) → its services ended (with the key `key-end`): 12 events, several snapshots, tasks of every fate, a review
+    /// done, and nothing left open.
+    @discardableResult
+    public func wholeLife(_ contact: JSONValue, key: String, from start: Date) async throws -> (id: CaseID, closedAt: Date) {
+        let id = try #require(try await send(nil, "contact", contact, at: start, key: key)).state.id
+        var signedOff: CommittedEvent?
+        for step in EventCatalog.pathToDelivery {
+            signedOff = try await send(id, step.name.rawValue, step.data, at: start.addingTimeInterval(3600))
+        }
+        let opens = try #require(signedOff?.state.timers[.reviewFirstFormalOpens])
+        try await send(
+            id, "timer-fired", ["timer": "review.first-formal.opens", "due": .string(ISO8601Text.format(opens))],
+            at: opens)
+        let closedAt = opens.addingTimeInterval(86_400)
+        try await send(id, "start-review", ["type": "first-formal"], at: closedAt)
+        try await send(id, "review-completed", ["outcome": "no-change"], at: closedAt)
+        let closed = try #require(try await send(id, "close-case", ["reason": "needs-met"], at: closedAt))
+        #expect(closed.state.stage == .closed)
+        try await send(id, "services-ended", at: closedAt.addingTimeInterval(60), key: "\(key)-end")
+        return (id, closedAt)
+    }
 }

@@ -127,6 +127,18 @@ def test_store_backup_and_restore_show_the_copy_and_its_check(data, tmp_path):
     assert plain.returncode == 0 and "restore: " not in plain.stderr and CLEAR not in plain.stderr, plain.stderr
 
 
+def test_store_copy_shows_the_rows_copied_then_the_check(data, tmp_path):
+    # Between two data folders: the same command as into PostgreSQL (whose tests start a server of their own).
+    shown = shows_progress_on_a_terminal_only(
+        ["store", "copy", "--from", data, "--to", str(tmp_path / "copy")], "copy", "rows", quiet=False)
+    assert "copy: reading events back" in shown.stdout and "copy: moving the store into place" in shown.stdout
+    assert "every table read back equal (rows and SHA-256)" in shown.stdout and "replayed clean" in shown.stdout
+    quiet = on_a_terminal("store", "copy", "--from", data, "--to", str(tmp_path / "quiet"), "--quiet")
+    assert quiet.returncode == 0 and "copy: " not in quiet.stdout and CLEAR not in quiet.stdout, quiet.stdout
+    plain = piped("store", "copy", "--from", data, "--to", str(tmp_path / "piped"))
+    assert plain.returncode == 0 and "copy: " not in plain.stderr and CLEAR not in plain.stderr, plain.stderr
+
+
 def test_store_dispose_shows_the_cases_examined_then_removed_and_never_with_json(data, tmp_path):
     far = ["--as-of", "2045-12-31"]
     folder = tmp_path / "closed"

@@ -1,0 +1,71 @@
+import CareJourneyStore
+import CareJourneyTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+
+@testable import CareJourneyPostgres
+
+/// A logger that says nothing but errors, for the tests' connections.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test.postgres")
+    logger.logLevel = .error
+    return logger
+}()
+
+extension PostgresServer {
+    /// A new, empty database on the server (`CREATE DATABASE`): its address.
+    func newDatabase() async throws -> PostgresAddress {
+        let name = "store_" + UUID().uuidString.prefix(8).lowercased()
+        try await PostgresAddress(url(database: "postgres")).run("CREATE DATABASE \(name)")
+        return try PostgresAddress(url(database: name))
+    }
+}
+
+extension PostgresAddress {
+    /// Runs one statement, in a transaction of its own.
+    func run(_ sql: String) async throws {
+        try await withConnection(logger: quietLogger) { connection throws(StoreError) in
+            try await PostgresFailure.map("running \(sql)") {
+                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger).drain()
+            }
+        }
+    }
+
+    /// The first column of every row `sql` returns, as text (`::text` in the query when it is not).
+    func strings(_ sql: String) async throws -> [String?] {
+        try await withConnection(logger: quietLogger) { connection throws(StoreError) in
+            try await PostgresFailure.map("running \(sql)") {
+                var values: [String?] = []
+                for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger)
+                    .decode(String?.self)
+                {
+                    values.append(value)
+                }
+                return values
+            }
+        }
+    }
+
+    /// Every row of every store table, in key order (`StoreTable.all`), read in one transaction.
+    func contents() async throws -> [String: [[StoreValue]]] {
+        try await withConnection(logger: quietLogger) { connection throws(StoreError) in
+            let tables = PostgresTables(connection: connection, logger: quietLogger, address: self)
+            var contents: [String: [[StoreValue]]] = [:]
+            for table in StoreTable.all {
+                contents[table.name] = try await tables.rows(of: table, after: nil, limit: 10_000_000)
+            }
+            return contents
+        }
+    }
+}
+
+/// Every row of every store table of the SQLite store in `folder`, in key order.
+func contents(ofStoreIn folder: String) throws -> [String: [[StoreValue]]] {
+    let reader = try CaseStore(directory: folder, access: .readOnly).tableReader()
+    var contents: [String: [[StoreValue]]] = [:]
+    for table in StoreTable.all {
+        contents[table.name] = try reader.rows(of: table, after: nil, limit: 10_000_000)
+    }
+    return contents
+}

@@ -1,0 +1,246 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A PostgreSQL server of a test's own, from Debian's `postgresql` package: a new cluster in a temporary folder
+/// (`initdb --locale=C -E UTF8`, a password-protected superuser), listening on a free loopback port, stopped by the
+/// PID it started and its folder removed, however the test ends.
+///
+/// ```swift
+/// try await PostgresServer.with { server in
+///     let url = server.url(database: "postgres")   // postgres://carejourney:…@127.0.0.1:PORT/postgres?sslmode=disable
+///     …
+/// }
+/// ```
+///
+/// `initdb` and `postgres` refuse to run as root: when the tests run as root, the cluster's folder belongs to the
+/// `postgres` user Debian's package creates, and the programs run as that user (`runuser -u postgres --`).
+public struct PostgresServer: Sendable {
+    /// The superuser's name and password (scram-sha-256 over TCP).
+    public static let user = "carejourney"
+    public static let password = "test-password-only"
+
+    /// The loopback port it listens on.
+    public let port: Int
+    /// The postmaster's PID, read from `postmaster.pid` once `pg_ctl start -w` said it accepts connections.
+    public let pid: pid_t
+
+    /// The store's address of `database` on this server, with the password in it unless `password` is false.
+    public func url(database: String, password: Bool = true) -> String {
+        let credentials = password ? "\(Self.user):\(Self.password)" : Self.user
+        return "postgres://\(credentials)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// Starts a server, runs `body` with it, then stops it (by its PID) and removes its folder, whether `body`
+    /// returned or threw.
+    ///
+    /// - Throws: `PostgresServerError` when the server programs are missing (saying how to install them) or the
+    ///   cluster cannot be made or started (with the server's log); whatever `body` throws.
+    public static func with<T: Sendable>(_ body: @Sendable (PostgresServer) async throws -> T) async throws -> T {
+        let programs = try ServerPrograms.find()
+        let folder = try ClusterFolder()
+        let server: PostgresServer
+        do {
+            server = try await start(programs, in: folder)
+        } catch {
+            await folder.stopLeftServer()
+            folder.remove()
+            throw error
+        }
+        do {
+            let result = try await body(server)
+            await server.stop()
+            folder.remove()
+            return result
+        } catch {
+            await server.stop()
+            folder.remove()
+            throw error
+        }
+    }
+
+    private static func start(_ programs: ServerPrograms, in folder: ClusterFolder) async throws -> PostgresServer {
+        try folder.write(password, to: "password")
+        try await programs.run(
+            "initdb", "-D", folder.data, "--locale=C", "-E", "UTF8", "-U", user, "--pwfile=\(folder.file("password"))",
+            "--auth=scram-sha-256", "--no-sync", log: folder.file("initdb.log"))
+        var lastFailure: (any Error)?
+        for _ in 0..<3 {
+            let port = try freeLoopbackPort()
+            do {
+                try await programs.run(
+                    "pg_ctl", "start", "-w", "-t", "60", "-D", folder.data, "-l", folder.file("server.log"), "-o",
+                    "-p \(port) -h 127.0.0.1 -k \(folder.path)", log: folder.file("pg_ctl.log"))
+            } catch {
+                // Another process may have taken the port between its choice and the server's bind.
+                lastFailure = error
+                await folder.stopLeftServer()
+                continue
+            }
+            guard let pid = folder.postmasterPID() else {
+                throw PostgresServerError("pg_ctl started a server in \(folder.data) but its postmaster.pid names no PID")
+            }
+            return PostgresServer(port: port, pid: pid)
+        }
+        throw lastFailure ?? PostgresServerError("the test's PostgreSQL server did not start")
+    }
+
+    /// Asks the postmaster to stop (SIGINT: a fast shutdown, rolling back open transactions) and waits for it to
+    /// exit; SIGKILL after 30 s.
+    func stop() async {
+        await Self.stop(pid)
+    }
+
+    static func stop(_ pid: pid_t) async {
+        kill(pid, SIGINT)
+        for _ in 0..<3000 {
+            if kill(pid, 0) != 0 && errno == ESRCH { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        kill(pid, SIGKILL)
+        while kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+}
+
+/// Why the test's PostgreSQL server could not be had, with what to do.
+public struct PostgresServerError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Debian's PostgreSQL server programs (`/usr/lib/postgresql/VERSION/bin`, not on PATH), the newest version
+/// installed.
+struct ServerPrograms {
+    let folder: String
+
+    /// The newest `root/VERSION/bin` that holds initdb, pg_ctl and postgres.
+    ///
+    /// - Throws: `PostgresServerError` saying how to install them when none does.
+    static func find(under root: String = "/usr/lib/postgresql") throws -> ServerPrograms {
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        for version in versions {
+            let folder = "\(root)/\(version)/bin"
+            if ["initdb", "pg_ctl", "postgres"].allSatisfy({ FileManager.default.isExecutableFile(atPath: "\(folder)/\($0)") }) {
+                return ServerPrograms(folder: folder)
+            }
+        }
+        throw PostgresServerError(
+            "PostgreSQL's server programs (initdb, pg_ctl, postgres) are not installed: no \(root)/VERSION/bin holds "
+                + "them. The PostgreSQL tests start a server of their own from Debian's `postgresql` package: run "
+                + "`scripts/setup test` (it installs it), or `apt-get install postgresql`")
+    }
+
+    /// Runs `program` (as the `postgres` user when this process is root), its output into `log`, and waits for it
+    /// on a thread of its own (never on the tests' cooperative threads, which the tests' other work needs).
+    ///
+    /// - Throws: `PostgresServerError` with the program's output when it exits with a failure.
+    func run(_ program: String, _ arguments: String..., log: String) async throws {
+        let path = "\(folder)/\(program)"
+        let argv = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", path] + arguments : [path] + arguments
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            throw PostgresServerError("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        let child = pid
+        let status = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+        // Exited normally (no signal) with status 0.
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+            let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            let serverLog = (try? String(contentsOfFile: URL(fileURLWithPath: log).deletingLastPathComponent()
+                .appendingPathComponent("server.log").path, encoding: .utf8)) ?? ""
+            throw PostgresServerError(
+                "\(program) \(arguments.joined(separator: " ")) (wait status \(status)): \(said)"
+                    + (serverLog.isEmpty ? "" : "\nserver log:\n\(serverLog.suffix(2000))"))
+        }
+    }
+}
+
+/// A folder for one cluster, in the system's temporary folder (the tests' own folders are root's, 0700, which the
+/// `postgres` user may not enter), owned by the user that runs the server.
+private struct ClusterFolder {
+    let path: String
+    var data: String { path + "/data" }
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-pg-\(UUID().uuidString)").path
+        guard mkdir(path, 0o700) == 0 else {
+            throw PostgresServerError("cannot make the cluster's folder \(path): \(String(cString: strerror(errno)))")
+        }
+        if getuid() == 0 {
+            guard let postgres = getpwnam("postgres") else {
+                remove()
+                throw PostgresServerError(
+                    "there is no `postgres` user, which Debian's `postgresql` package creates: run `scripts/setup test`"
+                        + " (or `apt-get install postgresql`)")
+            }
+            chown(path, postgres.pointee.pw_uid, postgres.pointee.pw_gid)
+        }
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    /// Writes `text` to the file `name` in the folder, readable by its owner only (the server's user, for root).
+    func write(_ text: String, to name: String) throws {
+        let file = file(name)
+        guard FileManager.default.createFile(atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw PostgresServerError("cannot write \(file)") }
+        if getuid() == 0, let postgres = getpwnam("postgres") {
+            chown(file, postgres.pointee.pw_uid, postgres.pointee.pw_gid)
+        }
+    }
+
+    /// The PID in the cluster's `postmaster.pid`, if a server runs on it.
+    func postmasterPID() -> pid_t? {
+        let text = (try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").first.flatMap { pid_t($0) }
+    }
+
+    /// Stops a server a failed start left running on the cluster, if any.
+    func stopLeftServer() async {
+        if let pid = postmasterPID() { await PostgresServer.stop(pid) }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on now: the kernel's choice for a socket bound to port 0.
+private func freeLoopbackPort() throws -> Int {
+    let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socketDescriptor >= 0 else { throw PostgresServerError("cannot open a socket to find a free port") }
+    defer { close(socketDescriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+            bind(socketDescriptor, address, length) == 0 && getsockname(socketDescriptor, address, &length) == 0
+        }
+    }
+    guard bound else { throw PostgresServerError("cannot bind a socket to 127.0.0.1 to find a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
