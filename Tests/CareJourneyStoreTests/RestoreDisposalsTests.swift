@@ -20,8 +20,8 @@ import CareJourneyTestSupport
         let policy = try shippedPolicy()
         let (ada, bo) = try await withEngine(store, policy: policy) { engine in
             try await engine.send(nil, "contact", DisposalTests.grace, at: start)
-            let ada = try await engine.wholeLife(DisposalTests.ada, key: "ada").id
-            let bo = try await engine.wholeLife(Self.bo, key: "bo").id
+            let ada = try await engine.wholeLife(DisposalTests.ada, key: "ada", from: start).id
+            let bo = try await engine.wholeLife(Self.bo, key: "bo", from: start).id
             _ = try StoreBackup.take(of: old, to: backup)
             let plan = try await store.planDisposal(
                 asOf: DisposalTests.asOf, under: try #require(policy.retention), policy: policy.id)
@@ -113,7 +113,7 @@ import CareJourneyTestSupport
         let oldStore = try CaseStore(directory: old)
         let late = try await withEngine(oldStore, policy: policy) { engine in
             let late = try await engine.wholeLife(
-                ["name": "Eve Late", "clientType": "adult", "route": "gp"], key: "eve")
+                ["name": "Eve Late", "clientType": "adult", "route": "gp"], key: "eve", from: start)
             let plan = try await oldStore.planDisposal(
                 asOf: DisposalTests.asOf, under: try #require(policy.retention), policy: policy.id)
             let report = try await engine.dispose(
