@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyKit
 import Foundation
+import Synchronization
 
 /// `carejourney-bench`: figures for the durable engine. Run in release: `swift run -c release carejourney-bench`.
 @main
@@ -14,6 +15,34 @@ struct CareJourneyBench: AsyncParsableCommand {
             PostgresInsertBenchmark.self,
         ],
         defaultSubcommand: TransitionsBenchmark.self)
+
+    /// Runs the benchmark asked for, then removes the scratch folders it made (`scratchDirectory`), whether it
+    /// finished or failed: each run's stores took 100+ MB of the temporary folder, and runs left them by the hundred.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var benchmark = command as? any AsyncParsableCommand {
+                try await benchmark.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            ScratchFolders.removeAll()
+            exit(withError: error)
+        }
+        ScratchFolders.removeAll()
+    }
+}
+
+/// The scratch folders this run made, to be removed at its end.
+enum ScratchFolders {
+    private static let made = Mutex<[String]>([])
+
+    static func add(_ path: String) { made.withLock { $0.append(path) } }
+
+    static func removeAll() {
+        for path in made.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
 
 /// Peak resident memory of this process so far, in MiB.
@@ -32,7 +61,7 @@ func residentMemoryMiB() -> Double {
     return kilobytes / 1024
 }
 
-/// A fresh folder for a benchmark's store, owner-only.
+/// A fresh folder for a benchmark's store, owner-only, removed when the run ends.
 func scratchDirectory(_ name: String) -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
         "carejourney-bench-\(name)-\(UUID().uuidString)"
@@ -40,6 +69,7 @@ func scratchDirectory(_ name: String) -> String {
     // Owner-only, as every data folder must be (a store refuses one others may read).
     try? FileManager.default.createDirectory(
         atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    ScratchFolders.add(path)
     return path
 }
 
