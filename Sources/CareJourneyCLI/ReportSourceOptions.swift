@@ -65,7 +65,7 @@ struct ReportSourceOptions: ParsableArguments {
             // Read-only: a report runs beside a live service and never migrates or writes its store.
             let store = try CaseStore(directory: dataDirectory, access: .readOnly)
             let total = progress == nil ? 0 : try await store.casesToReplay(activeFrom: report.period.start)
-            var filled = try await store.reduceHistories(activeFrom: report.period.start, into: report) {
+            let filled = try await store.reduceHistories(activeFrom: report.period.start, into: report) {
                 report, history in
                 report.add(history)
                 added(&report)
