@@ -82,6 +82,13 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
             throw Self.refusal("does not begin with postgres:// (or postgresql://)")
         }
         var rest = Substring(url[schemeEnd.upperBound...])
+        // A '/', '?' or '#' left raw in the password ends the host part early, and what follows would be read (and
+        // quoted back in an error) as the database or the parameters: refused here, quoting nothing.
+        if let end = rest.firstIndex(where: { "/?#".contains($0) }), rest[end...].contains("@") {
+            throw Self.refusal(
+                "has an '@' after its first '/', '?' or '#': a user or password holding '/', '?' or '#' must write "
+                    + "them %2F, %3F and %23 (or give the password in PGPASSWORD)")
+        }
         if rest.contains("#") { throw Self.refusal("has a fragment (#…), which an address never has") }
         var query = Substring("")
         if let mark = rest.firstIndex(of: "?") {
@@ -94,7 +101,7 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
         let authority = rest[..<slash]
         let path = rest[rest.index(after: slash)...]
         guard !path.isEmpty, !path.contains("/") else {
-            throw Self.refusal("must name one database after the host (/DATABASE), not '/\(path)'")
+            throw Self.refusal("must name one database after the host (/DATABASE), and nothing after it")
         }
         database = try Self.decode(path, "the database name")
 

@@ -35,7 +35,8 @@ public enum PostgresFailure {
         if let info = error.serverInfo {
             let state = info[.sqlState] ?? "?"
             var words = info[.message] ?? "the server refused it"
-            if let detail = info[.detail] { words += "; \(detail)" }
+            // A constraint's detail quotes the row or key it refused (class 23): values, perhaps personal data.
+            if let detail = info[.detail], !state.hasPrefix("23") { words += "; \(detail)" }
             if let hint = info[.hint] { words += "; hint: \(hint)" }
             // Class 28 (authorisation), 3D (no such database), 57 (shutting down), 53 (no resources left).
             let code: StoreError.Code =

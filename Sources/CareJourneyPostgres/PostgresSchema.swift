@@ -205,7 +205,8 @@ public enum PostgresSchema {
     ///   fails.
     @discardableResult
     static func migrate(on connection: PostgresConnection, logger: Logger) async throws(StoreError) -> [String] {
-        try await PostgresFailure.map("migrating the store's schema") {
+        try await requireUTF8(on: connection, logger: logger)
+        return try await PostgresFailure.map("migrating the store's schema") {
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger).drain()
             try await connection.query(
                 """
@@ -256,6 +257,26 @@ public enum PostgresSchema {
     }
 }
 
+extension PostgresSchema {
+    /// Refuses a database whose text is not UTF-8 (`server_encoding`): postgres-nio would repair text that is not
+    /// UTF-8 as it reads it, changing values without a word, and a store's text is UTF-8 throughout.
+    static func requireUTF8(on connection: PostgresConnection, logger: Logger) async throws(StoreError) {
+        let encoding: String = try await PostgresFailure.map("reading the database's encoding") {
+            var encoding = ""
+            for try await value in try await connection.query("SHOW server_encoding", logger: logger).decode(String.self) {
+                encoding = value
+            }
+            return encoding
+        }
+        guard encoding == "UTF8" else {
+            throw StoreError(
+                .unavailable,
+                "the database's encoding is \(encoding), not UTF8: a store's text is UTF-8; create the database with "
+                    + "`createdb --encoding=UTF8 --template=template0 …`")
+        }
+    }
+}
+
 extension PostgresRowSequence {
     /// Reads and drops every row (a statement's result that nothing needs), so that its errors are thrown here.
     func drain() async throws {
@@ -267,6 +288,7 @@ extension PostgresSchema {
     /// Refuses to read a database that holds no store, or one of another schema version than this build's (it
     /// reads the database as it is, and never migrates it).
     static func check(on connection: PostgresConnection, logger: Logger, at address: PostgresAddress) async throws(StoreError) {
+        try await requireUTF8(on: connection, logger: logger)
         let applied: [String] = try await PostgresFailure.map("reading the store's schema version at \(address)") {
             var exists = false
             for try await found in try await connection.query(

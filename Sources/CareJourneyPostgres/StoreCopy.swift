@@ -9,12 +9,21 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
     case directory(String)
     case postgres(PostgresAddress)
 
-    /// `postgres://…` (or `postgresql://…`) as a PostgreSQL address, anything else as a data folder.
+    /// `postgres://…` (or `postgresql://…`) as a PostgreSQL address, a path as a data folder. Text that looks like an
+    /// address but is not one (`Postgres://…`, `postgres:/…`, any `scheme://`) is refused rather than taken for a
+    /// folder, which a copy would create and fill with everyone's record.
     ///
-    /// - Throws: `StoreError` with code `address` when a `postgres://` address cannot be used as written.
+    /// - Throws: `StoreError` with code `address` when an address cannot be used as written (quoting nothing of it:
+    ///   it may hold a password).
     public init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
-        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+        let lower = text.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
             self = .postgres(try PostgresAddress(text, environment: environment))
+        } else if text.contains("://") || lower.hasPrefix("postgres:") || lower.hasPrefix("postgresql:") {
+            throw StoreError(
+                .address,
+                "a store is a data folder (a path) or a PostgreSQL address written postgres://USER@HOST[:PORT]/DATABASE "
+                    + "(the scheme in lower case, two slashes); this is neither")
         } else {
             self = .directory(text)
         }

@@ -41,7 +41,7 @@ extension CaseStore {
     /// - Parameter progress: told the cases replayed so far, of all of them, as the replay goes.
     /// - Returns: what the copy holds.
     /// - Throws: `StoreError.corrupt` naming the first problems found.
-    public func checkCopy(progress: (@Sendable (CopyStep) -> Void)? = nil) throws(StoreError) -> StoreContents {
+    func checkCopy(progress: (@Sendable (CopyStep) -> Void)? = nil) throws(StoreError) -> StoreContents {
         try checkIntegrity()
         let report = try verify(limit: 5) { done, total in progress?(.checking(done: done, total: total)) }
         guard report.isClean else {

@@ -12,7 +12,7 @@ extension CaseStore {
     /// in one transaction.
     ///
     /// - Throws: `StoreError.io` (or `.refused` for a constraint the rows break), naming the table.
-    public func insert(_ rows: [[StoreValue]], into table: StoreTable) throws(StoreError) {
+    package func insert(_ rows: [[StoreValue]], into table: StoreTable) throws(StoreError) {
         let sql =
             "INSERT INTO \(table.name) (\(table.columns.map(\.sqliteName).joined(separator: ", "))) VALUES "
             + "(\(table.columns.map { _ in "?" }.joined(separator: ", ")))"
@@ -31,7 +31,7 @@ extension CaseStore {
     }
 
     /// Makes the store give new events numbers above `seq` (`sqlite_sequence`), as the store copied from would.
-    public func raiseEventsHighWater(to seq: Int64) throws(StoreError) {
+    package func raiseEventsHighWater(to seq: Int64) throws(StoreError) {
         try write { db in
             try db.inTransaction {
                 let current = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'")

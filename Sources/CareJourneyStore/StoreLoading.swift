@@ -29,12 +29,8 @@ public final class StoreLoading {
     ///   process holds its lock; `.io` when the staging folder cannot be made.
     public init(directory: String) throws(StoreError) {
         madeFolder = !FileManager.default.fileExists(atPath: directory)
-        try StoreRestore.refuseOccupied(directory, by: "a copy")
-        lock = try DataDirectoryLock(directory: directory)
-        // Again, now that nothing else can start on it.
-        try StoreRestore.refuseOccupied(directory, by: "a copy")
+        lock = try StoreRestore.claim(directory, by: "a copy")
         self.directory = directory
-        DataDirectory.restrictNewFiles()
         staging = try PrivateFolder(in: directory, prefix: StoreRestore.stagingPrefix)
         do {
             store = try CaseStore(directory: staging.path)

@@ -64,16 +64,7 @@ public enum StoreRestore {
         case (true, .some): age = try AgeTool()
         case (false, _): age = nil
         }
-        try refuseOccupied(directory, by: "a restore")
-        let lock = try DataDirectoryLock(directory: directory)
-        // Again, now that nothing else can start on it.
-        try refuseOccupied(directory, by: "a restore")
-        DataDirectory.restrictNewFiles()
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        where name.hasPrefix(stagingPrefix) {
-            try? FileManager.default.removeItem(
-                atPath: URL(fileURLWithPath: directory).appendingPathComponent(name).path)
-        }
+        let lock = try claim(directory, by: "a restore")
         let staging = try PrivateFolder(in: directory, prefix: stagingPrefix)
         defer { staging.remove() }
         let staged = try NewFile(staging.file(CaseStore.fileName), disk: directory)
@@ -114,8 +105,27 @@ public enum StoreRestore {
             directory: directory, contents: contents, checkSeconds: checked.inSeconds, disposedAgain: disposedAgain)
     }
 
-    /// The staging folder's prefix: an interrupted restore leaves one behind, which the next restore removes.
+    /// The staging folder's prefix: an interrupted restore or copy leaves one behind, which the next removes.
     static let stagingPrefix = ".restore-"
+
+    /// Takes `directory` for a new store that `what` ("a restore", "a copy") stages inside it: refuses a folder that
+    /// holds a store or other files (again once its lock is held, so that nothing started on it meanwhile), makes new
+    /// files owner-only, and removes the staging folders an interrupted restore or copy left — a half-written store
+    /// full of personal data that nothing else would ever remove.
+    ///
+    /// - Returns: the folder's lock, to hold until the store is in place.
+    static func claim(_ directory: String, by what: String) throws(StoreError) -> DataDirectoryLock {
+        try refuseOccupied(directory, by: what)
+        let lock = try DataDirectoryLock(directory: directory)
+        try refuseOccupied(directory, by: what)
+        DataDirectory.restrictNewFiles()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasPrefix(stagingPrefix) {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: directory).appendingPathComponent(name).path)
+        }
+        return lock
+    }
 
     /// Whether `file` is an age-encrypted backup (binary or armoured) rather than a SQLite one.
     ///
@@ -139,7 +149,7 @@ public enum StoreRestore {
 
     /// Refuses a folder that holds anything but a lock file and staging folders, for `what` ("a restore", "a
     /// copy") that goes into a new or empty folder.
-    static func refuseOccupied(_ directory: String, by what: String) throws(StoreError) {
+    private static func refuseOccupied(_ directory: String, by what: String) throws(StoreError) {
         // A missing folder is made by the lock; a file where the folder should be is refused by it.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         let others = names.filter { $0 != DataDirectoryLock.fileName && !$0.hasPrefix(stagingPrefix) }.sorted()

@@ -72,6 +72,9 @@ import Testing
         ("postgres://u:hunter2@h/d?sslmode=require&sslmode=disable", "gives sslmode twice"),
         ("postgres://u:hunter2@h/d?sslrootcert=/etc/ca.pem", "gives sslrootcert, which only sslmode=verify-ca"),
         ("postgres://u:hunter2@h/d#fragment", "has a fragment"),
+        ("postgres://u:hunter2/x@h/d", "has an '@' after its first '/', '?' or '#'"),
+        ("postgres://u:hunter2?x@h/d", "has an '@' after its first '/', '?' or '#'"),
+        ("postgres://u:hunter2#x@h/d", "has an '@' after its first '/', '?' or '#'"),
         ("postgres://u:hunter2@h o/d", "holds a space"),
         ("postgres://u:hunter2@h/d\n", "control character"),
         ("postgres://u:hunter2@hé/d", "outside ASCII"),
@@ -114,5 +117,17 @@ import Testing
         }
         #expect(address.database == "d")
         #expect(throws: StoreError.self) { try StoreLocation("postgres://u@h", environment: [:]) }
+        let shouted = #expect(throws: StoreError.self) { try StoreLocation("POSTGRES://u:hunter2@h/d", environment: [:]) }
+        #expect(shouted?.message.contains("does not begin with postgres://") == true, "an address, refused as one")
+        for mistyped in ["Postgres:/u:hunter2@h/d", "postgres:u:hunter2@h/d", "mysql://u:hunter2@h/d", "postgresql:/h/d"] {
+            let error = #expect(throws: StoreError.self, "\(mistyped)") { try StoreLocation(mistyped, environment: [:]) }
+            #expect(error?.code == .address)
+            #expect(error?.message.contains("hunter2") == false)
+        }
+        guard case .directory("postgres-backups/council") = try StoreLocation("postgres-backups/council", environment: [:])
+        else {
+            Issue.record("a folder whose name begins with postgres is a folder")
+            return
+        }
     }
 }

@@ -33,6 +33,14 @@ import Testing
             try await engine.send(
                 nil, "contact", ["name": "Alan Turing", "clientType": "adult", "route": "gp"],
                 at: Self.start.addingTimeInterval(120), key: "alan-first-contact")
+            // Text outside ASCII, in a name and in a search's query: copied byte for byte both ways.
+            let zoe = try #require(
+                try await engine.send(
+                    nil, "contact", ["name": "Zoë Ó Briain-Ní Dhomhnaill 李", "clientType": "adult", "route": "gp"],
+                    at: Self.start.addingTimeInterval(180))
+            ).state.id
+            try await engine.recordRead(
+                AccessRecord(actor: "sw.jones", at: Self.start, channel: .search, cases: [zoe], query: "q=Zoë 😀 Ní"))
             let correction = Command(
                 caseID: grace,
                 event: try Event(
@@ -133,7 +141,11 @@ import Testing
                     try await engine.send(id, "reassign", ["team": "north"], at: Self.start)
                 }
             }
-            while try await engine.store.stats().cases < 5 { try await Task.sleep(for: .milliseconds(20)) }
+            // Up to a minute for the load to commit its first cases (a load that failed commits none: the wait ends).
+            for _ in 0..<3000 where try await engine.store.stats().cases < 5 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try #require(try await engine.store.stats().cases >= 5, "the load committed cases")
             let before = try await engine.store.stats().cases
             let report = try await StoreCopy.copy(from: .directory(folder), to: .directory(target), logger: quietLogger)
             load.cancel()

@@ -40,6 +40,7 @@ public struct PostgresServer: Sendable {
     ///   cluster cannot be made or started (with the server's log); whatever `body` throws.
     public static func with<T: Sendable>(_ body: @Sendable (PostgresServer) async throws -> T) async throws -> T {
         let programs = try ServerPrograms.find()
+        await ClusterFolder.removeAbandoned()
         let folder = try ClusterFolder()
         let server: PostgresServer
         do {
@@ -100,7 +101,8 @@ public struct PostgresServer: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         kill(pid, SIGKILL)
-        while kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(10)) }
+        // Gone within moments; not waited for without end (a process no one reaps stays a zombie).
+        for _ in 0..<500 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(10)) }
     }
 }
 
@@ -182,11 +184,16 @@ private struct ClusterFolder {
     let path: String
     var data: String { path + "/data" }
 
+    /// The folders' name before their unique part.
+    static let prefix = "carejourney-pg-"
+
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("carejourney-pg-\(UUID().uuidString)").path
+        path = FileManager.default.temporaryDirectory.appendingPathComponent(Self.prefix + UUID().uuidString).path
         guard mkdir(path, 0o700) == 0 else {
             throw PostgresServerError("cannot make the cluster's folder \(path): \(String(cString: strerror(errno)))")
         }
+        // Whose it is: a test process killed before it could stop its server leaves it running, found by the next.
+        _ = FileManager.default.createFile(atPath: path + "/test.pid", contents: Data("\(getpid())".utf8))
         if getuid() == 0 {
             guard let postgres = getpwnam("postgres") else {
                 remove()
@@ -224,6 +231,28 @@ private struct ClusterFolder {
     func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
+
+    /// Stops the servers and removes the folders of test processes that died without doing so (a CI timeout, a
+    /// crash): `pg_ctl` detaches the server, which would otherwise run on, and its folder stay, for ever.
+    static func removeAbandoned() async {
+        let temporary = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        where name.hasPrefix(prefix) {
+            let folder = ClusterFolder(path: temporary.appendingPathComponent(name).path)
+            let owner = (try? String(contentsOfFile: folder.file("test.pid"), encoding: .utf8)).flatMap { pid_t($0) }
+            // Only a folder whose test process is gone (or that never said whose it is and is an hour old).
+            if let owner {
+                guard kill(owner, 0) != 0 && errno == ESRCH else { continue }
+            } else {
+                let made = (try? FileManager.default.attributesOfItem(atPath: folder.path))?[.modificationDate] as? Date
+                guard let made, made.timeIntervalSinceNow < -3600 else { continue }
+            }
+            await folder.stopLeftServer()
+            folder.remove()
+        }
+    }
+
+    private init(path: String) { self.path = path }
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on now: the kernel's choice for a socket bound to port 0.
