@@ -32,6 +32,7 @@ def graph(**changes):
         "CareJourneyWorker": target(["CareJourneyWire", "CareJourneyFiles", "ZeroMQ"]),
         "CareJourneyExampleWorkers": target(["CareJourneyCore", "CareJourneyWire"]),
         "CareJourneySamples": target(["CareJourneyStore", "CareJourneyWire", "CareJourneyExampleWorkers"]),
+        "CareJourneyPostgres": target(["CareJourneyStore"]),
     }
     targets.update(changes)
     return targets
