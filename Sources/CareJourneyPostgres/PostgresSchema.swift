@@ -215,19 +215,8 @@ public enum PostgresSchema {
                     applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: logger
             ).drain()
-            var applied: [String] = []
-            for try await id in try await connection.query("SELECT id FROM schema_migrations", logger: logger)
-                .decode(String.self)
-            {
-                applied.append(id)
-            }
-            let known = Set(migrations.map(\.id))
-            if let newer = applied.filter({ !known.contains($0) }).sorted().last {
-                throw StoreError(
-                    .unavailable,
-                    "the PostgreSQL store was written by a newer CareJourney (schema \(version(of: newer))); this one "
-                        + "knows schema \(version) and older: run the version that wrote it")
-            }
+            let applied = try await appliedMigrations(on: connection, logger: logger)
+            try refuseNewer(applied, of: "the PostgreSQL store")
             var ran: [String] = []
             for migration in migrations where !applied.contains(migration.id) {
                 for statement in migration.statements {
@@ -277,6 +266,31 @@ extension PostgresSchema {
     }
 }
 
+extension PostgresSchema {
+    /// The migrations recorded in `schema_migrations`.
+    private static func appliedMigrations(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        var applied: [String] = []
+        for try await id in try await connection.query("SELECT id FROM schema_migrations", logger: logger)
+            .decode(String.self)
+        {
+            applied.append(id)
+        }
+        return applied
+    }
+
+    /// Refuses a store (`store`: how the message names it) that a newer CareJourney migrated: one of `applied` is a
+    /// migration this build does not know.
+    static func refuseNewer(_ applied: [String], of store: String) throws(StoreError) {
+        let known = Set(migrations.map(\.id))
+        if let newer = applied.filter({ !known.contains($0) }).sorted().last {
+            throw StoreError(
+                .unavailable,
+                "\(store) was written by a newer CareJourney (schema \(version(of: newer))); this one knows schema "
+                    + "\(version) and older: run the version that wrote it")
+        }
+    }
+}
+
 extension PostgresRowSequence {
     /// Reads and drops every row (a statement's result that nothing needs), so that its errors are thrown here.
     func drain() async throws {
@@ -297,13 +311,7 @@ extension PostgresSchema {
                 exists = found
             }
             guard exists else { return [] }
-            var applied: [String] = []
-            for try await id in try await connection.query("SELECT id FROM schema_migrations", logger: logger)
-                .decode(String.self)
-            {
-                applied.append(id)
-            }
-            return applied
+            return try await appliedMigrations(on: connection, logger: logger)
         }
         guard !applied.isEmpty else {
             throw StoreError(
@@ -311,13 +319,7 @@ extension PostgresSchema {
                 "there is no CareJourney store at \(address) (it has no schema_migrations table): check the database "
                     + "name, or copy a store into it with `carejourney store copy --from DIR --to \(address)`")
         }
-        let known = Set(migrations.map(\.id))
-        if let newer = applied.filter({ !known.contains($0) }).sorted().last {
-            throw StoreError(
-                .unavailable,
-                "the PostgreSQL store at \(address) was written by a newer CareJourney (schema "
-                    + "\(version(of: newer))); this one knows schema \(version) and older: run the version that wrote it")
-        }
+        try refuseNewer(applied, of: "the PostgreSQL store at \(address)")
         if let missing = migrations.first(where: { !applied.contains($0.id) }) {
             throw StoreError(
                 .unavailable,
