@@ -50,7 +50,7 @@ struct BackupBenchmark: AsyncParsableCommand {
                     while !samples.stopped.load(ordering: .relaxed) {
                         let sent = ContinuousClock.now
                         _ = try await engine.apply(Command(caseID: nil, event: contact, actor: "bench", at: now))
-                        samples.add(sent: sent, latency: (ContinuousClock.now - sent).seconds)
+                        samples.add(sent: sent, latency: (ContinuousClock.now - sent).inSeconds)
                     }
                 }
             }
@@ -77,7 +77,7 @@ struct BackupBenchmark: AsyncParsableCommand {
                     format:
                         "  backup: %d bytes; read snapshot held %.3f s; checks (integrity, replay) %.2f s; %.2f s in all",
                     backup.bytes, backup.snapshotSeconds, backup.checkSeconds,
-                    (backupWindow.upperBound - started).seconds))
+                    (backupWindow.upperBound - started).inSeconds))
             print(samples.describe("before the backup (1 s)", from: started - .seconds(1), to: started))
             // The copy starts as the backup begins (after opening the store, a few ms), then the checks run.
             let copied = started + .milliseconds(Int(backup.snapshotSeconds * 1000) + 20)
@@ -86,7 +86,7 @@ struct BackupBenchmark: AsyncParsableCommand {
             print(
                 String(
                     format: "  VACUUM INTO, same store and load: %.3f s in one read transaction",
-                    (vacuumWindow.upperBound - vacuumWindow.lowerBound).seconds))
+                    (vacuumWindow.upperBound - vacuumWindow.lowerBound).inSeconds))
             print(samples.describe("during VACUUM INTO", from: vacuumWindow.lowerBound, to: vacuumWindow.upperBound))
         }
     }
@@ -130,7 +130,7 @@ final class LatencySamples: Sendable {
         func at(_ share: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * share))] }
         return String(
             format: "  %@: %d commands (%.0f/s), latency p50 %.1f ms, p99 %.1f ms, max %.1f ms", what,
-            latencies.count, Double(latencies.count) / (to - from).seconds, at(0.5) * 1e3, at(0.99) * 1e3,
+            latencies.count, Double(latencies.count) / (to - from).inSeconds, at(0.5) * 1e3, at(0.99) * 1e3,
             latencies.last! * 1e3)
     }
 }

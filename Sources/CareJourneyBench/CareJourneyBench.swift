@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareJourneyKit
+import CareJourneyStore
 import Foundation
 import Synchronization
 
@@ -75,12 +76,7 @@ func scratchDirectory(_ name: String) -> String {
 
 /// Seconds since `start`.
 func elapsed(since start: ContinuousClock.Instant) -> Double {
-    (ContinuousClock.now - start).seconds
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    (ContinuousClock.now - start).inSeconds
 }
 
 /// The policy the benchmarks run under: the first shipped one, found from the working folder or the executable.
