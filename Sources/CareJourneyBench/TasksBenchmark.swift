@@ -271,9 +271,9 @@ private enum RawHop {
         let forwarder = Thread {
             // Client messages are [client, body] → [worker, client, body]; worker replies come back the same way.
             var worker: [UInt8]?
+            defer { router.close() }
+            guard let poller = try? ZMQPoller(), (try? poller.add(router)) != nil else { return }
             while !stop.withLock({ $0 }) {
-                var poller = ZMQPoller()
-                poller.add(router)
                 guard (try? poller.wait(milliseconds: 50))?.first == true else { continue }
                 while let message = try? router.receive(dontWait: true) {
                     let frames = message.frames
@@ -286,20 +286,18 @@ private enum RawHop {
                     }
                 }
             }
-            router.close()
         }
         forwarder.start()
         let echo = Thread {
             guard let socket = try? ZMQSocket(context, .dealer) else { return }
+            defer { socket.close() }
             try? socket.connect(endpoint)
             try? socket.send([Array("ready".utf8)])
+            guard let poller = try? ZMQPoller(), (try? poller.add(socket)) != nil else { return }
             while !stop.withLock({ $0 }) {
-                var poller = ZMQPoller()
-                poller.add(socket)
                 guard (try? poller.wait(milliseconds: 50))?.first == true else { continue }
                 while let message = try? socket.receive(dontWait: true) { try? socket.send(message.frames) }
             }
-            socket.close()
         }
         echo.start()
         let client = try ZMQSocket(context, .dealer)

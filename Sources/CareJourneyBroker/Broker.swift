@@ -149,11 +149,11 @@ public final class Broker: Service, Sendable {
         // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
         var actions: [BrokerRouting.Action] = []
         var lastSnapshot = Date.distantPast
+        let poller = try ZMQPoller()
+        try poller.add(router)
+        try poller.add(fileDescriptor: mailbox.fileDescriptor)
+        if let zap { try poller.add(zap) }
         while true {
-            var poller = ZMQPoller()
-            poller.add(router)
-            poller.add(fileDescriptor: mailbox.fileDescriptor)
-            if let zap { poller.add(zap) }
             let wait = protocolClock.milliseconds(until: routing.nextDeadline(), atMost: 1000)
             let ready = try poller.wait(milliseconds: wait)
             if ready[1] {

@@ -94,11 +94,26 @@ public final class MDPWorker: Service, Sendable {
         defer { for socket in sockets { socket?.close() } }
         // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
         var actions: [WorkerSession.Action] = []
+        // Waits on the mailbox and the connections; made again when a connection opens or closes.
+        var poller: ZMQPoller?
         // The slot of each connection polled, after the mailbox.
         var polled: [Int] = []
         var statistics = session.statistics
 
         func feed(_ input: WorkerSession.Input) { session.on(input, now: options.clock.now(), into: &actions) }
+
+        /// A poller of the mailbox (index 0) and of each open connection, in slot order (`polled`).
+        func makePoller() throws -> ZMQPoller {
+            let made = try ZMQPoller()
+            try made.add(fileDescriptor: mailbox.fileDescriptor)
+            polled.removeAll(keepingCapacity: true)
+            for (slot, socket) in sockets.enumerated() {
+                guard let socket else { continue }
+                try made.add(socket)
+                polled.append(slot)
+            }
+            return made
+        }
 
         /// Carries out the actions gathered (answering on this thread adds more as it goes); true once finished.
         func carryOut() throws -> Bool {
@@ -110,12 +125,14 @@ public final class MDPWorker: Service, Sendable {
                 switch action {
                 case .connect(let slot, let endpoint):
                     sockets[slot] = try connect(to: endpoint)
+                    poller = nil
                 case .send(let slot, let frames):
                     try sockets[slot]?.send(frames)
                 case .close(let slot, let farewell):
                     if let farewell { try? sockets[slot]?.send(farewell, dontWait: true) }
                     sockets[slot]?.close()
                     sockets[slot] = nil
+                    poller = nil
                 case .answer(let slot, let request, let body):
                     answer(body, slot: slot, request: request, feed: feed)
                 case .log(let level, let message, let metadata):
@@ -135,22 +152,20 @@ public final class MDPWorker: Service, Sendable {
         while true {
             feed(.tick)
             if try carryOut() { return }
-            var poller = ZMQPoller()
-            poller.add(fileDescriptor: mailbox.fileDescriptor)
-            polled.removeAll(keepingCapacity: true)
-            for (slot, socket) in sockets.enumerated() {
-                guard let socket else { continue }
-                poller.add(socket)
-                polled.append(slot)
-            }
+            let waiting = try poller ?? makePoller()
+            poller = waiting
             let wait = options.clock.milliseconds(until: session.nextDeadline(), atMost: Self.longestWait)
-            let ready = try poller.wait(milliseconds: wait)
+            let ready = try waiting.wait(milliseconds: wait)
             if ready[0] {
                 for input in mailbox.drain() { feed(input) }
                 if try carryOut() { return }
             }
+            // One message from each connection that has one, not all it has: a receive that finds nothing costs
+            // what the poller's asking does (two system calls), and the poller asks a connection just used anyway
+            // before it waits, so a message left is still seen then (`ZMQSocket.mayHoldInput`). An MDP worker
+            // has one request at a time: most wake-ups bring one message a connection.
             for (index, slot) in polled.enumerated() where ready[index + 1] {
-                while let socket = sockets[slot], let message = try socket.receive(dontWait: true) {
+                if let socket = sockets[slot], let message = try socket.receive(dontWait: true) {
                     feed(.received(slot: slot, frames: message.frames))
                     if try carryOut() { return }
                 }

@@ -6,8 +6,8 @@
 /// let zap = try ZAPHandler(context)
 /// let router = try ZMQSocket(context, .router)
 /// try router.set(.curveServer(secretKey: serverSecret, zapDomain: "carejourney"))
-/// var poller = ZMQPoller()
-/// let zapIndex = poller.add(zap)
+/// let poller = try ZMQPoller()
+/// let zapIndex = try poller.add(zap)
 /// // … when poller.wait says zapIndex is ready:
 /// zap.answer { request in request.curvePublicKey.flatMap { names[$0] } }  // a name admits, nil refuses
 /// ```

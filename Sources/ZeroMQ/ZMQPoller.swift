@@ -1,49 +1,66 @@
 import CZeroMQ
 import Glibc
 
-/// Waits until one of several sockets (or plain file descriptors) can be read.
+/// Waits until one of several sockets (or plain file descriptors) can be read. Made once for a set of sockets and
+/// waited on again and again (its `epoll` set is kept); make a new one when the set changes.
 ///
 /// Not through `zmq_poll`: for each socket it asks libzmq twice a call whether a message waits (`ZMQ_EVENTS`), and
 /// each asking costs two system calls when nothing does (a `getpid` for libzmq's fork check and a `poll` of the
 /// socket's command pipe) — for a worker thread of eight connections, most of its processor time went there. A
 /// socket's descriptor (`ZMQ_FD`) says only that commands came (edge-triggered, not level), so this asks
 /// `ZMQ_EVENTS` only of the sockets whose descriptor was signalled and of those used since they were last found empty
-/// (`ZMQSocket.mayHoldInput`: a send or a receive can take the command that said a message came), then polls every
-/// descriptor at once.
-public struct ZMQPoller {
+/// (`ZMQSocket.mayHoldInput`: a send or a receive can take the command that said a message came), then waits on
+/// every descriptor at once. With `epoll`, not `poll`: the kernel keeps the set, so a wait costs it the descriptors
+/// that are ready, not a look at (and a wait queue on) every one of them.
+public final class ZMQPoller {
     /// Each item's socket, or nil for a plain file descriptor.
     private var sockets: [ZMQSocket?] = []
-    private var descriptors: [pollfd] = []
+    private let epoll: Int32
+    private var events: [epoll_event] = []
+    private var ready: [Bool] = []
 
-    public init() {}
+    /// An empty poller.
+    ///
+    /// - Throws: `ZMQError` when the kernel refuses an `epoll` set (out of descriptors).
+    public init() throws(ZMQError) {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else { throw ZMQError("epoll_create1") }
+    }
+
+    deinit { close(epoll) }
 
     /// Watches `socket` for messages; returns its index in `wait`'s answer.
     @discardableResult
-    public mutating func add(_ socket: ZMQSocket) -> Int {
-        append(socket.descriptor, socket)
+    public func add(_ socket: ZMQSocket) throws(ZMQError) -> Int {
+        try append(socket.descriptor, socket)
     }
 
     /// Watches a ZAP handler for requests; returns its index in `wait`'s answer.
     @discardableResult
-    public mutating func add(_ handler: ZAPHandler) -> Int {
-        add(handler.socket)
+    public func add(_ handler: ZAPHandler) throws(ZMQError) -> Int {
+        try add(handler.socket)
     }
 
     /// Watches a file descriptor (a wake-up pipe) for input.
     @discardableResult
-    public mutating func add(fileDescriptor: Int32) -> Int {
-        append(fileDescriptor, nil)
+    public func add(fileDescriptor: Int32) throws(ZMQError) -> Int {
+        try append(fileDescriptor, nil)
     }
 
-    private mutating func append(_ descriptor: Int32, _ socket: ZMQSocket?) -> Int {
+    private func append(_ descriptor: Int32, _ socket: ZMQSocket?) throws(ZMQError) -> Int {
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(sockets.count)
+        guard epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0 else { throw ZMQError("epoll_ctl") }
         sockets.append(socket)
-        descriptors.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0))
+        events.append(epoll_event())
+        ready.append(false)
         return sockets.count - 1
     }
 
-    /// Waits up to `milliseconds` (-1: forever) and returns which items can be read.
-    public mutating func wait(milliseconds: Int) throws(ZMQError) -> [Bool] {
-        var ready = [Bool](repeating: false, count: sockets.count)
+    /// Waits up to `milliseconds` (-1: forever) and returns which items can be read, by the index `add` gave them.
+    public func wait(milliseconds: Int) throws(ZMQError) -> [Bool] {
+        for index in ready.indices { ready[index] = false }
         var found = false
         for (index, socket) in sockets.enumerated() {
             guard let socket, socket.mayHoldInput else { continue }
@@ -52,20 +69,22 @@ public struct ZMQPoller {
                 found = true
             }
         }
-        let count = nfds_t(descriptors.count)
         let timeout = found ? 0 : Int32(clamping: milliseconds)
-        let result = descriptors.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, count, timeout) }
-        if result < 0 {
-            if errno == EINTR { return ready }
-            throw ZMQError("poll")
+        let count = events.withUnsafeMutableBufferPointer {
+            epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout)
         }
-        guard result > 0 else { return ready }
-        for index in descriptors.indices where descriptors[index].revents != 0 && !ready[index] {
+        if count < 0 {
+            if errno == EINTR { return ready }
+            throw ZMQError("epoll_wait")
+        }
+        for event in events.prefix(Int(count)) {
+            let index = Int(event.data.u64)
+            guard !ready[index] else { continue }
             if let socket = sockets[index] {
                 // The descriptor says commands came: libzmq takes them while answering whether a message waits.
                 ready[index] = try socket.hasInput()
             } else {
-                ready[index] = descriptors[index].revents & Int16(POLLIN) != 0
+                ready[index] = true
             }
         }
         return ready

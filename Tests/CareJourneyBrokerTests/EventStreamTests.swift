@@ -29,9 +29,9 @@ import ZeroMQ
     )] {
         var received: [(topic: String, body: [String: JSONValue], text: String)] = []
         let deadline = Date().addingTimeInterval(seconds)
+        let poller = try ZMQPoller()
+        try poller.add(socket)
         while received.count < count && Date() < deadline {
-            var poller = ZMQPoller()
-            poller.add(socket)
             guard try poller.wait(milliseconds: 50)[0], let message = try socket.receive(dontWait: true) else {
                 continue
             }

@@ -32,9 +32,9 @@ final class RawPeer {
     /// The next message, or `nil` after `seconds`; heartbeats are skipped unless `heartbeats`.
     func receive(within seconds: Double = 3, heartbeats: Bool = false) throws -> [[UInt8]]? {
         let deadline = Date().addingTimeInterval(seconds)
+        let poller = try ZMQPoller()
+        try poller.add(socket)
         while Date() < deadline {
-            var poller = ZMQPoller()
-            poller.add(socket)
             let ready = try poller.wait(milliseconds: max(1, Int(deadline.timeIntervalSinceNow * 1000)))
             guard ready[0], let message = try socket.receive(dontWait: true) else { continue }
             if !heartbeats, Self.isHeartbeat(message.frames) { continue }
