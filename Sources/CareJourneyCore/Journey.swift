@@ -27,8 +27,8 @@ public enum Journey {
         case .policyApplied:
             step.retime()
         default:
-            let accepted = acceptedEvents(in: state)
-            guard accepted.contains(event.name) else {
+            guard accepts(event.name, in: state) else {
+                let accepted = acceptedEvents(in: state)
                 throw TransitionError(
                     .notAccepted,
                     "a case in stage '\(state.stage.rawValue)' does not accept '\(event.name.rawValue)'; it accepts: "
@@ -42,25 +42,53 @@ public enum Journey {
 
     /// The events a case accepts now (timer fires aside), in a stable order.
     public static func acceptedEvents(in state: CaseState) -> [EventName] {
-        // Built without sets or key paths, in one small array: the writer asks this for every event it applies.
         var names: [EventName] = []
         names.reserveCapacity(24)
-        func accept(_ name: EventName) {
+        visitAccepted(in: state) { name in
             if !names.contains(name) { names.append(name) }
         }
+        return names
+    }
+
+    /// Whether a case accepts `name` now (timer fires aside): `acceptedEvents` without making its list, for the
+    /// writer, which asks it of every event it applies.
+    public static func accepts(_ name: EventName, in state: CaseState) -> Bool {
+        var found = false
+        visitAccepted(in: state) { accepted in
+            if accepted == name { found = true }
+        }
+        return found
+    }
+
+    /// Calls `accept` with each event a case accepts now, in `acceptedEvents`' order (a few more than once): the one
+    /// statement of what each state accepts. Without sets, key paths or lists made for it.
+    private static func visitAccepted(in state: CaseState, _ accept: (EventName) -> Void) {
         switch state.stage {
-        case .new: return [.contact]
-        case .contact: [.giveInformationAndAdvice, .offerReablement, .startInterimSupport, .startAssessment].forEach(accept)
+        case .new:
+            accept(.contact)
+            return
+        case .contact:
+            accept(.giveInformationAndAdvice)
+            accept(.offerReablement)
+            accept(.startInterimSupport)
+            accept(.startAssessment)
         case .interimSupport: accept(.startAssessment)
         case .reablement: accept(.reablementEnded)
-        case .assessment: [.involvementAssessed, .assessmentCompleted].forEach(accept)
+        case .assessment:
+            accept(.involvementAssessed)
+            accept(.assessmentCompleted)
         case .eligibility: accept(.eligibilityDecided)
         case .indicativeBudget: accept(.rasCompleted)
         case .supportPlanning:
-            [.involvementAssessed, .planUpdated, .jointFundingAgreed, .signOff].forEach(accept)
+            accept(.involvementAssessed)
+            accept(.planUpdated)
+            accept(.jointFundingAgreed)
+            accept(.signOff)
             if state.highCost.status != .pending { accept(.requestHighCostApproval) }
         case .delivery: accept(.startReview)
-        case .review: [.involvementAssessed, .reviewCompleted].forEach(accept)
+        case .review:
+            accept(.involvementAssessed)
+            accept(.reviewCompleted)
         case .transferring: break
         case .closed: accept(.contact)
         }
@@ -77,33 +105,44 @@ public enum Journey {
         }
         // Replies to open tasks are accepted at any stage, even after closing, so that no task is lost.
         // The open tasks' kinds read once (not once for each kind there is: a task's copy costs its strings).
-        let open = state.tasks.values.map(\.kind)
-        if open.contains(where: { $0.replyEvent != nil }) {
-            for kind in TaskKind.allCases where open.contains(kind) { kind.replyEvent.map(accept) }
-            // The operations team may retry or cancel a worker's task whenever one is open.
-            [.retryTask, .cancelTask].forEach(accept)
+        if !state.tasks.isEmpty {
+            let open = state.tasks.values.map(\.kind)
+            if open.contains(where: { $0.replyEvent != nil }) {
+                for kind in TaskKind.allCases where open.contains(kind) { kind.replyEvent.map(accept) }
+                // The operations team may retry or cancel a worker's task whenever one is open.
+                accept(.retryTask)
+                accept(.cancelTask)
+            }
+            // Any open task may be taken, handed back or allocated (the policy says which queues people serve: a
+            // worker's task is refused then, naming its queue).
+            accept(.takeTask)
+            accept(.handBackTask)
+            accept(.allocateTask)
         }
-        // Any open task may be taken, handed back or allocated (the policy says which queues people serve: a
-        // worker's task is refused then, naming its queue).
-        if !state.tasks.isEmpty { [.takeTask, .handBackTask, .allocateTask].forEach(accept) }
         if state.stage.isOpen {
             if state.stage != .transferring { accept(.movedToAnotherCouncil) }
-            [.closeCase, .reassign].forEach(accept)
+            accept(.closeCase)
+            accept(.reassign)
         }
         // Person details can be put right at any time, after closing too (statutory returns cover closed cases), and
         // so can any value recorded wrongly; a case is held, or its hold released, whatever its stage.
-        [.recordPersonDetails, .correctRecord, state.hold == nil ? .hold : .releaseHold].forEach(accept)
+        accept(.recordPersonDetails)
+        accept(.correctRecord)
+        accept(state.hold == nil ? .hold : .releaseHold)
         switch state.safeguarding.status {
         case .none: accept(.safeguardingConcern)
         case .concern: accept(.s42Decision)
-        case .enquiry: [.safeguardingArrangementsSafe, .safeguardingConcluded].forEach(accept)
+        case .enquiry:
+            accept(.safeguardingArrangementsSafe)
+            accept(.safeguardingConcluded)
         }
         switch state.complaint.status {
         case .none: accept(.complaintReceived)
-        case .received: [.complaintResolutionStarted, .complaintConcluded].forEach(accept)
+        case .received:
+            accept(.complaintResolutionStarted)
+            accept(.complaintConcluded)
         case .localResolution: accept(.complaintConcluded)
         }
-        return names
     }
 }
 
