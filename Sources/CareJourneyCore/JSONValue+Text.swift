@@ -293,9 +293,31 @@ public enum ISO8601Text {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        let year = parts.tm_year + 1900
+        guard (1000...9999).contains(year) else {
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        }
+        // Digit by digit into the string's own storage, not a string made for each part: the broker writes two
+        // for every task it sends.
+        return String(unsafeUninitializedCapacity: 20) { text in
+            func put(_ value: Int32, digits: Int, at start: Int, then separator: Character) {
+                var rest = value
+                for index in (start..<start + digits).reversed() {
+                    text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                text[start + digits] = separator.asciiValue!
+            }
+            put(year, digits: 4, at: 0, then: "-")
+            put(parts.tm_mon + 1, digits: 2, at: 5, then: "-")
+            put(parts.tm_mday, digits: 2, at: 8, then: "T")
+            put(parts.tm_hour, digits: 2, at: 11, then: ":")
+            put(parts.tm_min, digits: 2, at: 14, then: ":")
+            put(parts.tm_sec, digits: 2, at: 17, then: "Z")
+            return 20
+        }
     }
 
     /// Reads `yyyy-MM-ddTHH:mm:ss` with an optional fraction and `Z` (or `+00:00`); `nil` for anything else.

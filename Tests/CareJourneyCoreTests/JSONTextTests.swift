@@ -73,4 +73,16 @@ import Testing
         #expect(ISO8601Text.parse("2026-0a-05T09:00:00Z") == nil)
         #expect(ISO8601Text.parse("2026-+1-05T09:00:00Z") == nil)
     }
+
+    @Test func isoTimesAgreeWithFoundationAcrossTheCalendar() {
+        // Every part with one digit and two, leap days, years' and centuries' ends: a step of 1 day 1 h 1 min 1 s.
+        let foundation = ISO8601DateFormatter()
+        var seconds = -86_400.0 * 365
+        while seconds < 4_200_000_000 {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(ISO8601Text.format(date) == foundation.string(from: date), "at \(seconds)")
+            #expect(ISO8601Text.parse(ISO8601Text.format(date)) == date, "at \(seconds)")
+            seconds += 90_061
+        }
+    }
 }
