@@ -204,12 +204,14 @@ extension Event: Codable {
                 .invalidData, "the data of '\(name.rawValue)' could not be read", event: name.rawValue,
                 cause: String(describing: error))
         }
-        let given = data.keys.filter { key in
-            if case .object(let fields) = data, fields[key] == .null { return false }
-            return true
+        // The first unknown field by name (a null one is as good as absent), found without sets or sorting: the
+        // broker reads every worker's reply through here.
+        guard case .object(let fields) = data else { return decoded.value }
+        var first: String?
+        for (key, value) in fields where value != .null && !decoded.askedKeys.contains(key) {
+            if first.map({ key < $0 }) ?? true { first = key }
         }
-        let unknown = Set(given).subtracting(decoded.askedKeys).sorted()
-        if let first = unknown.first {
+        if let first {
             let known = EventCatalog.fields(of: name)
             throw TransitionError(
                 .invalidData,

@@ -24,6 +24,10 @@ import Testing
                 + "gpPracticeName, hasUnpaidCarer, hearingImpairment, name, nhsNumber, postcode, primarySupportReason, "
                 + "route, summary, visualImpairment"
         )
+        // Of several unknown fields, the first by name is named (a null one counts as absent).
+        #expect(
+            error("contact", ["name": "Ada", "clientType": "adult", "route": "gp", "zodiac": "leo", "bloodGroup": "O", "aura": .null])?
+                .field == "bloodGroup")
         #expect(
             error("contact", ["name": "Ada", "clientType": "child", "route": "gp"])?.message.contains(
                 "'child' is not one of: adult, carer") == true)
