@@ -322,7 +322,12 @@ public enum ISO8601Text {
 
     /// Reads `yyyy-MM-ddTHH:mm:ss` with an optional fraction and `Z` (or `+00:00`); `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        // Read as one buffer of UTF-8, with no array made of it: a worker reads two of these in every task.
+        var text = text
+        return text.withUTF8(parse)
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { return nil }
@@ -345,7 +350,7 @@ public enum ISO8601Text {
             fraction = Double("0." + String(decoding: digits, as: UTF8.self)) ?? 0
             rest = rest.dropFirst(1 + digits.count)
         }
-        guard Array(rest) == Array("Z".utf8) || Array(rest) == Array("+00:00".utf8) else { return nil }
+        guard rest.elementsEqual("Z".utf8) || rest.elementsEqual("+00:00".utf8) else { return nil }
         var parts = tm()
         parts.tm_year = year - 1900
         parts.tm_mon = month - 1
