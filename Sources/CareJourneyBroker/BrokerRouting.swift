@@ -428,7 +428,9 @@ struct BrokerRouting {
     // MARK: - Dispatch
 
     private mutating func dispatch(_ service: String, now: Date) {
-        guard var queue = services[service] else { return }
+        // Taken out of the books while it is worked on, so that its lists are changed in place, not copied first
+        // (a copy the books still shared would be: its waiting workers, once for every task sent).
+        guard var queue = services.removeValue(forKey: service) else { return }
         while queue.hasWork, !queue.waitingWorkers.isEmpty {
             let identity = queue.waitingWorkers.removeFirst()
             guard var worker = workers[identity], worker.holding == nil, let work = queue.popWork() else { continue }
