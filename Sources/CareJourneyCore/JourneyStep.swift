@@ -103,7 +103,9 @@ struct JourneyStep {
                     + "'\(kind.rawValue)' task; it may have been completed already",
                 stage: state.stage, event: kind.replyEvent?.rawValue)
         }
-        resolveTasks { $0.id == task.id }
+        // The one task, by its key: not found by sorting every open task and looking at each.
+        state.tasks[task.id] = nil
+        effects.append(.resolveTask(task.id, .completed))
     }
 
     // MARK: Stages
