@@ -20,6 +20,11 @@ public struct WorkerOptions: Sendable {
     /// The first wait before reconnecting; it doubles after each failed attempt, up to `maxReconnectDelay`.
     public var reconnectDelay: Duration
     public var maxReconnectDelay: Duration
+    /// How long a slot serves another broker than its own (the one it started on) before it goes back to its own:
+    /// after a node comes back, the slots that left it return, rather than crowd the nodes that stayed up. A slot
+    /// goes back only with no request in hand. While its own broker does not take it back, the wait doubles each
+    /// time, up to 16 times this.
+    public var returnHomeAfter: Duration
     /// CURVE keys, when the broker requires them.
     public var curve: CurveClientKeys?
     /// Requests served at once: each slot is an MDP worker with a connection of its own, all on one thread.
@@ -30,8 +35,8 @@ public struct WorkerOptions: Sendable {
     public init(
         brokers: [String] = ["tcp://127.0.0.1:5555"], service: String, version: MDP.Version = .v02,
         heartbeat: Duration = .milliseconds(2500), liveness: Int = 3, reconnectDelay: Duration = .milliseconds(100),
-        maxReconnectDelay: Duration = .seconds(5), curve: CurveClientKeys? = nil, slots: Int = 1,
-        clock: any CareClock = WallClock()
+        maxReconnectDelay: Duration = .seconds(5), returnHomeAfter: Duration = .seconds(60),
+        curve: CurveClientKeys? = nil, slots: Int = 1, clock: any CareClock = WallClock()
     ) {
         self.brokers = brokers
         self.service = service
@@ -40,6 +45,7 @@ public struct WorkerOptions: Sendable {
         self.liveness = liveness
         self.reconnectDelay = reconnectDelay
         self.maxReconnectDelay = maxReconnectDelay
+        self.returnHomeAfter = returnHomeAfter
         self.curve = curve
         self.slots = slots
         self.clock = clock

@@ -17,8 +17,11 @@ import Logging
 /// list; so does one whose broker refused it (said DISCONNECT before any heartbeat or request on the connection: an
 /// unknown service, a key that broker does not admit, too many workers), with the wait doubling as for a silent one,
 /// rather than saying READY to it again every 100 ms. A broker that says DISCONNECT to a worker it had answered is
-/// alive (it restarted, say): the slot connects to it again after the first wait. A slot stays with the broker it
-/// moved to until that one goes quiet or refuses it. A request in hand on a lost connection
+/// alive (it restarted, say): the slot connects to it again after the first wait. A slot that moved serves the broker
+/// it moved to for `returnHomeAfter`, then, with no request in hand, says DISCONNECT there and goes back to its own
+/// (the one it started on): after a node comes back, its slots return to it. While its own broker does not take it
+/// (silent or refusing), it moves on again and the wait before the next return doubles, up to 16 times the first;
+/// once its own broker answers, the wait is the first again. A request in hand on a lost connection
 /// is given up: the broker has taken its lease back, so a reply to it is dropped rather than sent on the new
 /// connection. On `.stop` the
 /// session takes no more requests, finishes those in hand, says DISCONNECT on every connection and finishes.
@@ -72,6 +75,12 @@ struct WorkerSession {
         var link: Link
         /// The broker the slot connects to: its place in `options.brokers`.
         var broker: Int
+        /// The broker the slot started on, and goes back to after it moved.
+        let home: Int
+        /// When the slot, on another broker than its own, next goes back to its own.
+        var returnAt: Date?
+        /// The wait before the next return, in seconds: doubled each time its own broker does not take it back.
+        var returnWait: TimeInterval
         /// Whether the broker has answered on this connection (a heartbeat or a request): a DISCONNECT before that is
         /// a refusal.
         var answered = false
@@ -97,7 +106,10 @@ struct WorkerSession {
     init(options: WorkerOptions, now: Date) {
         self.options = options
         let brokers = max(1, options.brokers.count)
-        slots = (0..<max(1, options.slots)).map { Slot(link: .waiting(until: now), broker: $0 % brokers) }
+        let returnWait = options.returnHomeAfter / .seconds(1)
+        slots = (0..<max(1, options.slots)).map {
+            Slot(link: .waiting(until: now), broker: $0 % brokers, home: $0 % brokers, returnWait: returnWait)
+        }
         nextHeartbeat = now + options.heartbeat / .seconds(1)
         delay = options.reconnectDelay
         silenceLimit = options.heartbeat * options.liveness / .seconds(1)
@@ -136,6 +148,10 @@ struct WorkerSession {
             case .toldToReconnect, .refused: return .distantPast
             case .waiting(let until): deadline = min(deadline, until)
             }
+            // A return waits for the request in hand (its reply wakes the session) and for a connection.
+            if let returnAt = slot.returnAt, slot.inHand == nil, case .connected = slot.link {
+                deadline = min(deadline, returnAt)
+            }
         }
         return deadline
     }
@@ -151,6 +167,10 @@ struct WorkerSession {
             // Taken: the waits start again from the first.
             slots[slot].answered = true
             delay = options.reconnectDelay
+            if slots[slot].broker == slots[slot].home {
+                slots[slot].returnAt = nil
+                slots[slot].returnWait = options.returnHomeAfter / .seconds(1)
+            }
         default: break
         }
         switch message {
@@ -197,6 +217,7 @@ struct WorkerSession {
 
     private mutating func tick(now: Date) {
         reconnectLost(now: now)
+        returnHome(now: now)
         finishIfIdle()
         guard !finished else { return }
         if !stopping {
@@ -231,11 +252,11 @@ struct WorkerSession {
             case .connected(let heard) where now.timeIntervalSince(heard) > silenceLimit:
                 // A silent broker may be a node that is down: the next connection goes to the next one listed.
                 let silent = endpoint(of: slot)
-                moveOn(slot)
+                moveOn(slot, now: now)
                 quiet[silent] = endpoint(of: slot)
             case .refused:
                 let refusing = endpoint(of: slot)
-                moveOn(slot)
+                moveOn(slot, now: now)
                 refused[refusing] = endpoint(of: slot)
             case .toldToReconnect:
                 break
@@ -263,9 +284,37 @@ struct WorkerSession {
         delay = min(delay * 2, options.maxReconnectDelay)
     }
 
-    /// The slot's next connection goes to the next broker listed (after the last, the first).
-    private mutating func moveOn(_ slot: Int) {
+    /// The slot's next connection goes to the next broker listed (after the last, the first). Leaving its own
+    /// broker, it is to go back after `returnWait` — doubled first if its own had not taken it on this connection.
+    private mutating func moveOn(_ slot: Int, now: Date) {
+        if slots[slot].broker == slots[slot].home {
+            if !slots[slot].answered {
+                let longest = 16 * (options.returnHomeAfter / .seconds(1))
+                slots[slot].returnWait = min(slots[slot].returnWait * 2, longest)
+            }
+            slots[slot].returnAt = now + slots[slot].returnWait
+        }
         slots[slot].broker = (slots[slot].broker + 1) % max(1, options.brokers.count)
+    }
+
+    /// Slots that have served another broker than their own for their wait, with no request in hand, say DISCONNECT
+    /// there and connect to their own at once.
+    private mutating func returnHome(now: Date) {
+        guard !stopping else { return }
+        for slot in slots.indices {
+            guard let returnAt = slots[slot].returnAt, returnAt <= now, slots[slot].inHand == nil,
+                case .connected = slots[slot].link
+            else { continue }
+            let away = endpoint(of: slot)
+            slots[slot].returnAt = nil
+            guard slots[slot].broker != slots[slot].home else { continue }
+            actions.append(.close(slot: slot, farewell: MDP.fromWorker(options.version, .disconnect)))
+            slots[slot].broker = slots[slot].home
+            slots[slot].link = .waiting(until: now)
+            log(
+                .info, "going back to this slot's own broker",
+                ["service": "\(options.service)", "broker": "\(endpoint(of: slot))", "from": "\(away)"])
+        }
     }
 
     private mutating func connect(_ slot: Int, now: Date) {

@@ -106,6 +106,64 @@ import Testing
             ])
     }
 
+    @Test func aSlotThatMovedGoesBackToItsOwnBrokerWhenIdleAndTriesLessOftenWhileItStaysDown() {
+        let nodes = ["tcp://10.0.0.5:5555", "tcp://10.0.0.6:5555"]
+        var probe = SessionProbe(brokers: nodes, returnHomeAfter: .seconds(10))
+        let disconnect = MDP.fromWorker(.v02, .disconnect)
+        probe.advance(0)
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        // Its own node goes quiet: the slot moves to the other, which takes it.
+        probe.advance(3)
+        #expect(probe.advance(0.001).withoutLogs == [.close(slot: 0, farewell: nil)])
+        #expect(connections(probe.advance(0.1)) == [.connect(slot: 0, endpoint: nodes[1])])
+        // A request comes in hand just before the slot is due to go back: it stays until the request is answered.
+        for _ in 0..<9 {
+            probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+            #expect(connections(probe.advance(1)).isEmpty)
+        }
+        probe.feed(request("find a provider"))
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        #expect(probe.advance(1).withoutLogs == [.send(slot: 0, frames: heartbeat)], "10 s away, a request in hand")
+        #expect(probe.session.nextDeadline() > probe.now, "the return waits for the reply; it does not spin")
+        // Answered: the slot says DISCONNECT to the other node and connects to its own at once.
+        probe.feed(.replied(slot: 0, request: 1, body: [bytes("{}")], final: true))
+        let back = probe.advance(0)
+        #expect(
+            back.withoutLogs == [
+                .close(slot: 0, farewell: disconnect), .connect(slot: 0, endpoint: nodes[0]),
+                .send(slot: 0, frames: ready),
+            ])
+        #expect(back.logs.map(\.message).first == "going back to this slot's own broker")
+        // Its own node is still down: the slot moves on again, and its next return waits twice as long.
+        probe.advance(3.001)
+        #expect(connections(probe.advance(0.2)) == [.connect(slot: 0, endpoint: nodes[1])])
+        let left = probe.now
+        for _ in 0..<19 {
+            probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+            #expect(connections(probe.advance(1)).isEmpty)
+        }
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        #expect(probe.session.nextDeadline() <= left + 20.2)
+        #expect(connections(probe.advance(1.3)) == [.connect(slot: 0, endpoint: nodes[0])])
+        // Back up: its own node takes it, and the slot stays; the next move would wait the first 10 s again.
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        for _ in 0..<30 {
+            probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+            #expect(connections(probe.advance(1)).isEmpty)
+        }
+    }
+
+    @Test func withOneBrokerASlotNeverLeavesItsConnectionToGoBack() {
+        // The one broker is down for a while: the slot is lost and connects again, always to it, and never says
+        // DISCONNECT to go "back" to the broker it is on.
+        var probe = SessionProbe(returnHomeAfter: .seconds(1))
+        var actions = probe.advance(0)
+        for _ in 0..<200 { actions += probe.advance(0.1) }
+        #expect(actions.contains(.close(slot: 0, farewell: nil)), "lost while the broker is silent")
+        #expect(!actions.contains(.close(slot: 0, farewell: MDP.fromWorker(.v02, .disconnect))))
+        #expect(connections(actions).allSatisfy { $0 == .connect(slot: 0, endpoint: node1) })
+    }
+
     /// The connections among `actions`.
     private func connections(_ actions: [WorkerSession.Action]) -> [WorkerSession.Action] {
         actions.filter { if case .connect = $0 { true } else { false } }
@@ -265,10 +323,14 @@ struct SessionProbe {
     var session: WorkerSession
     private(set) var now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(slots: Int = 1, version: MDP.Version = .v02, brokers: [String] = ["tcp://127.0.0.1:5555"]) {
+    init(
+        slots: Int = 1, version: MDP.Version = .v02, brokers: [String] = ["tcp://127.0.0.1:5555"],
+        returnHomeAfter: Duration = .seconds(60)
+    ) {
         let options = WorkerOptions(
             brokers: brokers, service: "brokerage", version: version, heartbeat: .seconds(1),
-            liveness: 3, reconnectDelay: .milliseconds(100), maxReconnectDelay: .milliseconds(400), slots: slots)
+            liveness: 3, reconnectDelay: .milliseconds(100), maxReconnectDelay: .milliseconds(400),
+            returnHomeAfter: returnHomeAfter, slots: slots)
         session = WorkerSession(options: options, now: now)
     }
 
