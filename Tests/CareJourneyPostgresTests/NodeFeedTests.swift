@@ -3,6 +3,7 @@ import CareJourneyStore
 import CareJourneyTestSupport
 import Foundation
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import CareJourneyPostgres
@@ -231,19 +232,40 @@ struct DeadlinePassed: Error, CustomStringConvertible {
     var description: String { "the step did not end within \(limit)" }
 }
 
-/// `body`'s result, or `DeadlinePassed` (and `body` cancelled) when it takes longer than `limit`: a test that
-/// waits for something fails rather than hangs.
+/// `body`'s result, or `DeadlinePassed` when it takes longer than `limit`: a test that waits for something fails
+/// rather than hangs. `body` is cancelled then, but not waited for (a statement on a lost connection may never end).
 func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
+    let race = DeadlineRace<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        race.waiting.withLock { $0 = continuation }
+        let work = Task {
+            do {
+                race.finish(with: .success(try await body()))
+            } catch {
+                race.finish(with: .failure(error))
+            }
         }
-        let first = try await group.next()!
-        group.cancelAll()
-        guard let value = first else { throw DeadlinePassed(limit: limit) }
-        return value
+        race.timer.withLock {
+            $0 = Task {
+                try? await Task.sleep(for: limit)
+                if race.finish(with: .failure(DeadlinePassed(limit: limit))) { work.cancel() }
+            }
+        }
+    }
+}
+
+/// Whichever of a step and its deadline ends first resumes the waiting test, once.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    let timer = Mutex<Task<Void, Never>?>(nil)
+
+    /// Resumes the test with `result` unless it was resumed already; says whether it was this call.
+    @discardableResult
+    func finish(with result: Result<T, any Error>) -> Bool {
+        guard let continuation = waiting.withLock({ $0.take() }) else { return false }
+        timer.withLock { $0?.cancel() }
+        continuation.resume(with: result)
+        return true
     }
 }
 
