@@ -50,11 +50,25 @@ public struct ClusterTimeouts: Sendable, Equatable {
         _ what: String, on connection: PostgresConnection, logger: Logger,
         _ body: (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {
-        try await PostgresFailure.map(what) {
+        try connection.requireOpen(what)
+        return try await PostgresFailure.map(what) {
             try await connection.withTransaction(logger: logger) { connection in
                 try await apply(on: connection, logger: logger)
                 return try await body(connection)
             }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Refuses to go on with `what` on a connection already closed (the server went away, or it was closed here): a
+    /// statement postgres-nio writes to a closed connection may never be answered, and the caller would wait for
+    /// ever. A connection that closes in the instant after this check is not caught.
+    ///
+    /// - Throws: `StoreError.unavailable`, for the caller to connect again.
+    func requireOpen(_ what: String) throws(StoreError) {
+        guard !isClosed else {
+            throw StoreError(.unavailable, "\(what) failed: the connection to the store was closed; connect again")
         }
     }
 }

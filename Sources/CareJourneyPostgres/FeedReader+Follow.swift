@@ -34,10 +34,6 @@ extension FeedReader {
                     for await _ in wakes {
                         var batches: [FeedBatch]
                         repeat {
-                            // A statement written to a connection already closed may never be answered: stop here.
-                            guard !connection.isClosed else {
-                                throw StoreError(.unavailable, "the connection to the store was closed")
-                            }
                             batches = try await poll(on: connection, logger: logger)
                             if !batches.isEmpty { await deliver(batches) }
                         } while batches.count >= limit && !Task.isCancelled

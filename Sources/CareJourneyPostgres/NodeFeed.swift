@@ -34,7 +34,9 @@ public enum NodeFeed {
         on connection: PostgresConnection, logger: Logger
     ) async throws(StoreError) -> Int64 {
         let removed = removed.map(\.rawValue)
-        return try await PostgresFailure.map("writing the node \(node)'s batch to the feed") {
+        let what = "writing the node \(node)'s batch to the feed"
+        try connection.requireOpen(what)
+        return try await PostgresFailure.map(what) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let figures = String(decoding: try encoder.encode(figures), as: UTF8.self)
@@ -64,7 +66,9 @@ public enum NodeFeed {
         node: NodeName, batch n: Int64, on connection: PostgresConnection, logger: Logger
     ) async throws(StoreError) {
         let payload = "\(node.rawValue) \(n)"
-        try await PostgresFailure.map("ringing the feed's doorbell for the node \(node)") {
+        let what = "ringing the feed's doorbell for the node \(node)"
+        try connection.requireOpen(what)
+        try await PostgresFailure.map(what) {
             try await connection.query("SELECT pg_notify(\(channel), \(payload))", logger: logger).drain()
         }
     }

@@ -90,7 +90,9 @@ public final class NodePresence: Sendable {
     ///
     /// - Throws: `StoreError` when the connection failed: the node no longer holds the store.
     public func touch(at now: Date) async throws(StoreError) {
-        try await PostgresFailure.map("recording that the node \(node) serves the store at \(address)") {
+        let what = "recording that the node \(node) serves the store at \(address)"
+        try connection.requireOpen(what)
+        try await PostgresFailure.map(what) {
             try await connection.query(
                 "UPDATE nodes SET seen_at = \(now.timeIntervalSince1970) WHERE name = \(node.rawValue)", logger: logger
             ).drain()

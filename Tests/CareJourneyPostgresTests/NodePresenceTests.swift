@@ -86,6 +86,28 @@ import Testing
         }
     }
 
+    @Test func aPresenceOrAClaimOnALostConnectionFailsAtOnceSayingToConnectAgain() async throws {
+        try await PostgresServer.with { server in
+            let store = try await server.newStore()
+            let presence = try await NodePresence.enter(node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger)
+            await presence.leave()
+            let lost = try await #require(throws: StoreError.self) { try await presence.touch(at: clusterNow) }
+            #expect(lost.code == .unavailable)
+            #expect(
+                lost.message
+                    == "recording that the node care-1:8080 serves the store at \(store) failed: the connection to the "
+                    + "store was closed; connect again")
+            let connection = try await store.connect(logger: quietLogger)
+            try await connection.close()
+            let claim = try await #require(throws: StoreError.self) {
+                try await TimerClaims(node: node("care-1:8080")).claim(
+                    dueBy: clusterNow, limit: 10, on: connection, logger: quietLogger)
+            }
+            #expect(claim.code == .unavailable)
+            #expect(claim.message.hasSuffix("the connection to the store was closed; connect again"), "\(claim)")
+        }
+    }
+
     @Test func aNodeNameIsCheckedAndARefusalNeverQuotesAnOddOne() throws {
         #expect(try NodeName("care-1.example:8080").rawValue == "care-1.example:8080")
         let empty = try #require(throws: StoreError.self) { try NodeName("") }
