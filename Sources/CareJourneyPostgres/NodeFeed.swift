@@ -20,7 +20,8 @@ public enum NodeFeed {
 
     /// Appends the row of `node`'s next batch inside the transaction `connection` is in (the batch's): its number
     /// is one more than the node's last. One writer per node: two writing as one node would collide on the key,
-    /// and that transaction fails.
+    /// and that transaction fails. It runs under the timeouts the caller's transaction set
+    /// (`ClusterTimeouts.apply`, first thing in it).
     ///
     /// - Parameters:
     ///   - seqs: the numbers of the events the batch stored.

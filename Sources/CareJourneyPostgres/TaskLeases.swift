@@ -103,7 +103,8 @@ public struct TaskLeases: Sendable {
     }
 
     /// Forgets the leases of `tasks`, whichever node holds them, inside the transaction `connection` is in: the
-    /// writer's batch that resolves them calls it, so a task's lease goes when the task is done, in the same commit.
+    /// writer's batch that resolves them calls it, so a task's lease goes when the task is done, in the same commit
+    /// (under the timeouts that transaction set with `ClusterTimeouts.apply`).
     ///
     /// - Returns: how many leases were forgotten.
     @discardableResult
