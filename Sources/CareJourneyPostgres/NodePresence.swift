@@ -9,12 +9,14 @@ import PostgresNIO
 /// (`NodePresence.excluding`) and are refused while any node serves; a node cannot start while one of them runs.
 ///
 /// The lock lasts as long as the connection: if it drops, the node no longer holds the store, and the next `touch`
-/// fails. The node must then stop serving, or `enter` again (refused while an offline tool holds the store).
+/// fails. The node must then stop serving, or take its presence again (refused while an offline tool holds the
+/// store). The presence is scoped (`serving`): it is given up when the node's work ends, however it ends, and its
+/// connection is always closed (postgres-nio requires it of every connection).
 ///
 /// ```swift
-/// let presence = try await NodePresence.enter(node: node, address: address, at: clock.now(), logger: logger)
-/// // every few seconds: try await presence.touch(at: clock.now())
-/// await presence.leave()
+/// try await NodePresence.serving(node: node, address: address, at: clock.now(), logger: logger) { presence in
+///     // serve; every few seconds: try await presence.touch(at: clock.now())
+/// }
 /// ```
 public final class NodePresence: Sendable {
     /// The advisory lock serving nodes share and offline tools take alone: "CJserve" as 64 bits.
@@ -34,12 +36,29 @@ public final class NodePresence: Sendable {
     }
 
     /// Connects to the store at `address`, takes the serving nodes' shared lock on that connection (waiting at most
-    /// `timeouts.lock` for an offline tool that holds it alone), and records the node in `nodes` (its start and
-    /// last sighting: `now`).
+    /// `timeouts.lock` for an offline tool that holds it alone), records the node in `nodes` (its start and last
+    /// sighting: `now`), runs `body` with the presence, then gives the presence up (the lock, then the connection),
+    /// whether `body` returned or threw.
     ///
-    /// - Throws: `StoreError` with code `inUse` when an offline tool holds the store; `unavailable` when the store
-    ///   cannot be reached.
-    public static func enter(
+    /// - Throws: `StoreError` with code `inUse` when an offline tool holds the store, `unavailable` when the store
+    ///   cannot be reached; whatever `body` throws.
+    public static func serving<T: Sendable>(
+        node: NodeName, address: PostgresAddress, at now: Date, timeouts: ClusterTimeouts = ClusterTimeouts(),
+        logger: Logger, _ body: (NodePresence) async throws -> T
+    ) async throws -> T {
+        let presence = try await enter(node: node, address: address, at: now, timeouts: timeouts, logger: logger)
+        do {
+            let result = try await body(presence)
+            await presence.leave()
+            return result
+        } catch {
+            await presence.leave()
+            throw error
+        }
+    }
+
+    /// Takes the presence (see `serving`); the caller must `leave` it.
+    private static func enter(
         node: NodeName, address: PostgresAddress, at now: Date, timeouts: ClusterTimeouts = ClusterTimeouts(),
         logger: Logger
     ) async throws(StoreError) -> NodePresence {
@@ -101,7 +120,7 @@ public final class NodePresence: Sendable {
 
     /// Gives up the node's presence: releases the lock, then closes its connection (which would release it too,
     /// but only once the server has ended the session).
-    public func leave() async {
+    private func leave() async {
         try? await connection.query("SELECT pg_advisory_unlock_shared(\(Self.lockKey))", logger: logger).drain()
         try? await connection.close()
     }

@@ -12,40 +12,41 @@ import Testing
     @Test func anOfflineToolIsRefusedWhileAnyNodeServesAndRunsOnceNoneDoes() async throws {
         try await PostgresServer.with { server in
             let store = try await server.newStore()
-            let first = try await NodePresence.enter(node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger)
-            let second = try await NodePresence.enter(
-                node: node("care-2:8080"), address: store, at: clusterNow.addingTimeInterval(1), logger: quietLogger)
-            #expect(
-                try await store.strings("SELECT name || ' ' || started_at::text FROM nodes ORDER BY name")
-                    == ["care-1:8080 \(Int(clusterNow.timeIntervalSince1970))", "care-2:8080 \(Int(clusterNow.timeIntervalSince1970) + 1)"])
-            try await second.touch(at: clusterNow.addingTimeInterval(5))
-            #expect(
-                try await store.strings("SELECT seen_at::text FROM nodes WHERE name = 'care-2:8080'")
-                    == ["\(Int(clusterNow.timeIntervalSince1970) + 5)"])
-
             let ran = CallCounter()
-            let refused = try await #require(throws: StoreError.self) {
-                try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ in
-                    ran.add()
-                }
-            }
-            #expect(ran.value == 0, "the tool's work did not run")
-            #expect(refused.code == .inUse)
-            #expect(
-                refused.message
-                    == "`carejourney policy apply` needs the store at \(store) to itself, and 2 nodes serve it "
-                    + "(care-1:8080, care-2:8080): stop every `carejourney serve` on it (and wait for any other tool to "
-                    + "finish), run this again, then start the nodes")
-            #expect(!refused.message.contains(PostgresServer.password))
+            let t = Int(clusterNow.timeIntervalSince1970)
+            try await NodePresence.serving(node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger) {
+                _ in
+                try await NodePresence.serving(
+                    node: node("care-2:8080"), address: store, at: clusterNow.addingTimeInterval(1), logger: quietLogger
+                ) { second in
+                    #expect(
+                        try await store.strings("SELECT name || ' ' || started_at::text FROM nodes ORDER BY name")
+                            == ["care-1:8080 \(t)", "care-2:8080 \(t + 1)"])
+                    try await second.touch(at: clusterNow.addingTimeInterval(5))
+                    #expect(try await store.strings("SELECT seen_at::text FROM nodes WHERE name = 'care-2:8080'") == ["\(t + 5)"])
 
-            await first.leave()
-            let stillOne = try await #require(throws: StoreError.self) {
-                try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ in
-                    ran.add()
+                    let refused = try await #require(throws: StoreError.self) {
+                        try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ in
+                            ran.add()
+                        }
+                    }
+                    #expect(ran.value == 0, "the tool's work did not run")
+                    #expect(refused.code == .inUse)
+                    #expect(
+                        refused.message
+                            == "`carejourney policy apply` needs the store at \(store) to itself, and 2 nodes serve it "
+                            + "(care-1:8080, care-2:8080): stop every `carejourney serve` on it (and wait for any other tool to "
+                            + "finish), run this again, then start the nodes")
+                    #expect(!refused.message.contains(PostgresServer.password))
                 }
+                // The second node stopped; the first still serves.
+                let stillOne = try await #require(throws: StoreError.self) {
+                    try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ in
+                        ran.add()
+                    }
+                }
+                #expect(stillOne.message.contains("and a node serves it (care-1:8080)"), "\(stillOne)")
             }
-            #expect(stillOne.message.contains("and a node serves it (care-2:8080)"), "\(stillOne)")
-            await second.leave()
             try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ in
                 ran.add()
             }
@@ -58,18 +59,19 @@ import Testing
             let store = try await server.newStore()
             let quick = ClusterTimeouts(lock: .milliseconds(300))
             try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ throws(StoreError) in
-                do throws(StoreError) {
-                    let started = try await NodePresence.enter(
-                        node: node("care-1:8080"), address: store, at: clusterNow, timeouts: quick, logger: quietLogger)
-                    Issue.record("a node started while an offline tool had the store")
-                    await started.leave()
-                } catch {
+                do {
+                    try await NodePresence.serving(
+                        node: node("care-1:8080"), address: store, at: clusterNow, timeouts: quick, logger: quietLogger
+                    ) { _ -> Void in Issue.record("a node started while an offline tool had the store") }
+                } catch let error as StoreError {
                     #expect(error.code == .inUse)
                     #expect(
                         error.message
                             == "the node care-1:8080 cannot serve the store at \(store): an offline tool (such as "
                             + "`carejourney policy apply`) has it to itself, and still had it after 300ms: let it finish, "
                             + "then start the node again")
+                } catch {
+                    Issue.record("not a store error: \(error)")
                 }
                 // A second tool is refused as well, though no node serves.
                 do throws(StoreError) {
@@ -80,8 +82,9 @@ import Testing
                 }
             }
             // Once the tool is done, the node starts.
-            let presence = try await NodePresence.enter(node: node("care-1:8080"), address: store, at: clusterNow, timeouts: quick, logger: quietLogger)
-            await presence.leave()
+            try await NodePresence.serving(
+                node: node("care-1:8080"), address: store, at: clusterNow, timeouts: quick, logger: quietLogger
+            ) { _ in }
             #expect(try await store.strings("SELECT name FROM nodes") == ["care-1:8080"])
         }
     }
@@ -89,8 +92,9 @@ import Testing
     @Test func aPresenceOrAClaimOnALostConnectionFailsAtOnceSayingToConnectAgain() async throws {
         try await PostgresServer.with { server in
             let store = try await server.newStore()
-            let presence = try await NodePresence.enter(node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger)
-            await presence.leave()
+            let presence = try await NodePresence.serving(
+                node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger
+            ) { presence in presence }
             let lost = try await #require(throws: StoreError.self) { try await presence.touch(at: clusterNow) }
             #expect(lost.code == .unavailable)
             #expect(
