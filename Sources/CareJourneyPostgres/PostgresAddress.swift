@@ -314,6 +314,16 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
         return settings
     }
 
+    /// A new connection to the database, which the caller closes.
+    ///
+    /// - Throws: `StoreError.unavailable` with the reason when the connection cannot be made.
+    func connect(logger: Logger) async throws(StoreError) -> PostgresConnection {
+        let configuration = try connectionConfiguration()
+        return try await PostgresFailure.map("connecting to \(self)") {
+            try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        }
+    }
+
     /// Connects to the database, runs `body` with the connection, and closes it, whether `body` returned or threw.
     ///
     /// - Throws: `StoreError.unavailable` with the reason when the connection cannot be made (the server's own
@@ -321,10 +331,7 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
     public func withConnection<T: Sendable>(
         logger: Logger, _ body: (PostgresConnection) async throws(StoreError) -> T
     ) async throws(StoreError) -> T {
-        let configuration = try connectionConfiguration()
-        let connection = try await PostgresFailure.map("connecting to \(self)") {
-            try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        }
+        let connection = try await connect(logger: logger)
         do throws(StoreError) {
             let result = try await body(connection)
             try? await connection.close()

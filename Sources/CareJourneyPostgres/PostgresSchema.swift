@@ -20,6 +20,9 @@ import PostgresNIO
 ///   so nothing is lost; the PostgreSQL reads will search through a pg_trgm index on the names, which PostgreSQL
 ///   keeps itself (docs/operations.md#postgresql-in-progress).
 ///
+/// `p2` adds what several `serve` nodes on one database share (`clusterMigration`): the nodes, timer claims, task
+/// leases, the feed of each node's batches, and the sequence new case numbers come from.
+///
 /// Migrations run in one transaction under a transaction-level advisory lock (`pg_advisory_xact_lock`): when several
 /// nodes start at once, one migrates and the others wait for it, then find nothing left to do. A database whose
 /// schema is newer than this build's (a migration it does not know) is refused.
@@ -194,7 +197,8 @@ public enum PostgresSchema {
                     disposed_at double precision NOT NULL,
                     removed text COLLATE "C" NOT NULL)
                 """,
-            ])
+            ]),
+        clusterMigration,
     ]
 
     /// Brings the database `connection` is open on to this build's schema, inside the transaction the connection

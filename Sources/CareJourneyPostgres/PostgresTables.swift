@@ -98,7 +98,8 @@ struct PostgresTables: Sendable {
     }
 
     /// Moves every identity column's sequence past the values the copy wrote (and events' past `eventsHighWater`,
-    /// the highest number the store copied from ever gave), so that new rows never take a number already used.
+    /// the highest number the store copied from ever gave), and `case_numbers` past every case number copied, so
+    /// that new rows never take a number already used.
     func moveIdentities(eventsHighWater: Int64?) async throws(StoreError) {
         for table in StoreTable.all {
             guard let column = table.identity else { continue }
@@ -112,6 +113,9 @@ struct PostgresTables: Sendable {
             try await PostgresFailure.map("moving the numbering of \(table.name) in \(address) past the copied rows") {
                 try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).drain()
             }
+        }
+        try await PostgresFailure.map("moving the case numbers of \(address) past the copied cases") {
+            try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.moveCaseNumbers), logger: logger).drain()
         }
     }
 }

@@ -100,6 +100,16 @@ import Testing
                         == ["true"], "\(table)")
             }
 
+            // New case numbers come after every copied one, the disposed cases' included.
+            let numbers =
+                before["cases"]!.map { $0[StoreTable.all.first { $0.name == "cases" }!.columns.firstIndex { $0.name == "number" }!] }
+                + before["disposal_certificates"]!.map { $0[0] }
+            let highestNumber = numbers.compactMap { value -> Int64? in
+                guard case .integer(let number) = value else { return nil }
+                return number
+            }.max()!
+            #expect(try await database.strings("SELECT nextval('case_numbers')::text") == ["\(highestNumber + 1)"])
+
             // A read recorded there takes the next number after the copied ones, its case links too.
             let lastID = before["access_log"]!.count
             try await database.recordRead(

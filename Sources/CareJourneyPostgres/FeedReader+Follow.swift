@@ -1,0 +1,47 @@
+import CareJourneyStore
+import Logging
+import PostgresNIO
+
+extension FeedReader {
+    /// Reads the other nodes' batches as they come, on `connection` (one kept for it), and gives each read's batches
+    /// to `deliver`, until the task is cancelled or the connection fails.
+    ///
+    /// It listens for doorbells (`NodeFeed.channel`) and reads when one rings, and also every `pollEvery` whatever
+    /// rings, since a doorbell may be lost (a notification is not durable: one sent while this connection was down
+    /// is never delivered). After a failure the caller connects again and calls `follow` again: the positions carry
+    /// on from the last read that returned.
+    ///
+    /// - Throws: `StoreError` when the connection fails or a read fails. A cancelled follow returns once the read
+    ///   under way, if any, ends.
+    public mutating func follow(
+        on connection: PostgresConnection, pollEvery: Duration, logger: Logger,
+        deliver: ([FeedBatch]) async -> Void
+    ) async throws(StoreError) {
+        try await PostgresFailure.map("following the other nodes' feeds") {
+            try await connection.listen(on: NodeFeed.channel) { doorbells in
+                let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await _ in doorbells { wake.yield() }
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: pollEvery)
+                            wake.yield()
+                        }
+                    }
+                    wake.yield()
+                    for await _ in wakes {
+                        var batches: [FeedBatch]
+                        repeat {
+                            batches = try await poll(on: connection, logger: logger)
+                            if !batches.isEmpty { await deliver(batches) }
+                        } while batches.count >= limit && !Task.isCancelled
+                        if Task.isCancelled { break }
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+}
