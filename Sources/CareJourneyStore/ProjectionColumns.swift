@@ -6,22 +6,22 @@ import GRDB
 /// One list serves every use: the writer inserts them all for a new case and updates only those that changed
 /// for a known one (an unchanged indexed column then costs no index write); `store verify` compares them with
 /// the history's.
-struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
+package struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     /// The column names, in the order of `values`.
-    static let names = [
+    package static let names = [
         "stage", "name", "client_type", "opened_at", "overdue", "next_due", "next_timer", "team", "worker",
     ]
 
     /// Each column's value, in the order of `names`.
-    let values: [DatabaseValue]
+    package let values: [DatabaseValue]
 
     /// The `name` column's value (what the name search indexes).
-    var name: DatabaseValue { values[1] }
+    package var name: DatabaseValue { values[1] }
 
     /// The `team` column's value (which open tasks carry too, for a team's worklist).
-    var team: DatabaseValue { values[7] }
+    package var team: DatabaseValue { values[7] }
 
-    init(_ state: CaseState) {
+    package init(_ state: CaseState) {
         let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
         values = [
             state.stage.rawValue.databaseValue,
@@ -37,7 +37,7 @@ struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Whether a case is flagged overdue: a review overdue, or reablement past its maximum.
-    static func isOverdue(_ state: CaseState) -> Bool {
+    package static func isOverdue(_ state: CaseState) -> Bool {
         state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true)
     }
 
@@ -47,14 +47,14 @@ struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The columns whose values differ from `other`'s: one bit per column, in the order of `names`.
-    func changes(since other: ProjectionColumns) -> Int {
+    package func changes(since other: ProjectionColumns) -> Int {
         var mask = 0
         for index in values.indices where values[index] != other.values[index] { mask |= 1 << index }
         return mask
     }
 
     /// The mask of every column.
-    static let every = (1 << names.count) - 1
+    package static let every = (1 << names.count) - 1
 
     /// Binds the values of the columns in `mask`, in order, to the next parameters of a statement.
     func bind(_ mask: Int, to parameters: inout Statement.Parameters) {
@@ -67,9 +67,9 @@ struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
             + names.indices.filter { mask & (1 << $0) != 0 }.map { ", \(names[$0]) = ?" }.joined() + " WHERE id = ?"
     }
 
-    static func == (lhs: ProjectionColumns, rhs: ProjectionColumns) -> Bool { lhs.values == rhs.values }
+    package static func == (lhs: ProjectionColumns, rhs: ProjectionColumns) -> Bool { lhs.values == rhs.values }
 
-    var description: String {
+    package var description: String {
         "(" + zip(Self.names, values).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
     }
 }
