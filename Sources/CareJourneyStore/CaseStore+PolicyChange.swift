@@ -20,8 +20,8 @@ extension CaseStore {
     ///
     /// - Parameter progress: called after each chunk with the open cases examined so far and how many there are.
     public func apply(
-        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000,
-        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int,
+        progress: ((_ done: Int, _ total: Int) -> Void)?
     ) throws(StoreError) -> PolicyChangeReport {
         if !dryRun { try register(policy, current: true, at: now) }
         let total =

@@ -18,8 +18,8 @@ import Synchronization
 /// for a turn in the cooperative pool behind the tasks that submit. A `Service`: on graceful shutdown (or
 /// cancellation) it takes no new commands, finishes those it has, then returns.
 public final class Engine: Service, Sendable {
-    /// The store written to.
-    public let store: CaseStore
+    /// The store written to (`CaseStore`, SQLite), through its `writer` once a batch.
+    public let store: any CareStore
     /// The policy new events run under.
     public let policy: Policy
     /// The clock that dates what the engine writes itself (when a batch was recorded, when a policy was registered).
@@ -87,7 +87,7 @@ public final class Engine: Service, Sendable {
     ///   grew by ~2.7 MB a minute for 80 minutes (`carejourney-bench pages`), past the ≤ 300 MB the dashboard
     ///   promises at a million cases. 20,000 cases are days of a council's commands; a case not held is read again.
     public init(
-        store: CaseStore, policy: Policy, clock: any CareClock = WallClock(),
+        store: any CareStore, policy: Policy, clock: any CareClock = WallClock(),
         logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 20_000
     ) throws(StoreError) {
         cache = Mutex(StateCache(capacity: cacheCapacity))
@@ -230,7 +230,7 @@ public final class Engine: Service, Sendable {
     /// Open tasks on `queue`, oldest first, skipping `excluding`: up to `limit`, with their cases' states (from
     /// memory where the engine holds them).
     public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError)
-        -> [CaseStore.OpenTask]
+        -> [OpenTask]
     {
         try store.openTasks(on: queue, excluding: excluding, limit: limit) { [self] id, version in
             cache.withLock { $0.state(of: id, at: version)?.state }
