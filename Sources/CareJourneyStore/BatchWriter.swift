@@ -248,7 +248,7 @@ struct BatchWriter {
     /// (a new index segment) at every statement savepoint, and a statement that fires a trigger takes one, so a
     /// trigger cost ~30 µs a new case, 5–8 µs a transition in `carejourney-bench transitions`.
     private func writeNameSearch(
-        _ name: DatabaseValue, replacing old: DatabaseValue?, of number: Int64, in db: Database
+        _ name: StoreValue, replacing old: StoreValue?, of number: Int64, in db: Database
     ) throws {
         guard name != old else { return }
         if let old {
@@ -272,7 +272,7 @@ struct BatchWriter {
     /// the worklists' indexes); resolved ones are closed, the task a worker's reply answers with the attempts it
     /// took.
     private mutating func writeTasks(
-        _ effects: [Effect], of caseNumber: Int64, team: DatabaseValue, previous: CaseState, at: Date,
+        _ effects: [Effect], of caseNumber: Int64, team: StoreValue, previous: CaseState, at: Date,
         answering: Command.Answer?, in db: Database
     ) throws {
         for effect in effects {
@@ -314,7 +314,7 @@ struct BatchWriter {
 
     /// A task put on its queue again (`retry-task`), a failed one too, is reopened as new: attempts from zero, with
     /// its case's team now and whether people serve its queue now.
-    private mutating func reopen(_ task: CareTask, team: DatabaseValue, listed: Bool, in db: Database) throws {
+    private mutating func reopen(_ task: CareTask, team: StoreValue, listed: Bool, in db: Database) throws {
         let reopen = try db.cachedStatement(
             sql: """
                 UPDATE tasks SET status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL,
@@ -322,7 +322,7 @@ struct BatchWriter {
                 WHERE id = ? AND status = ? RETURNING queue
                 """)
         for old in [TaskStatus.failed, .open] {
-            if let queue = try String.fetchOne(reopen, arguments: [team, listed, task.id.description, old.rawValue]) {
+            if let queue = try String.fetchOne(reopen, arguments: [team.databaseValue, listed, task.id.description, old.rawValue]) {
                 changes.task(on: queue, from: old, to: .open)
                 return
             }

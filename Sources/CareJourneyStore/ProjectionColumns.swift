@@ -12,27 +12,27 @@ package struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
         "stage", "name", "client_type", "opened_at", "overdue", "next_due", "next_timer", "team", "worker",
     ]
 
-    /// Each column's value, in the order of `names`.
-    package let values: [DatabaseValue]
+    /// Each column's value, in the order of `names`, as any store holds it.
+    package let values: [StoreValue]
 
     /// The `name` column's value (what the name search indexes).
-    package var name: DatabaseValue { values[1] }
+    package var name: StoreValue { values[1] }
 
     /// The `team` column's value (which open tasks carry too, for a team's worklist).
-    package var team: DatabaseValue { values[7] }
+    package var team: StoreValue { values[7] }
 
     package init(_ state: CaseState) {
         let next = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
         values = [
-            state.stage.rawValue.databaseValue,
-            (state.person?.name ?? "").databaseValue,
-            state.person?.clientType.rawValue.databaseValue ?? .null,
-            state.openedAt?.timeIntervalSince1970.databaseValue ?? .null,
-            Self.isOverdue(state).databaseValue,
-            next?.value.timeIntervalSince1970.databaseValue ?? .null,
-            next?.key.rawValue.databaseValue ?? .null,
-            state.allocation?.team?.databaseValue ?? .null,
-            state.allocation?.worker?.databaseValue ?? .null,
+            .text(state.stage.rawValue),
+            .text(state.person?.name ?? ""),
+            state.person.map { .text($0.clientType.rawValue) } ?? .null,
+            state.openedAt.map { .real($0.timeIntervalSince1970) } ?? .null,
+            .integer(Self.isOverdue(state) ? 1 : 0),
+            next.map { .real($0.value.timeIntervalSince1970) } ?? .null,
+            next.map { .text($0.key.rawValue) } ?? .null,
+            state.allocation?.team.map { .text($0) } ?? .null,
+            state.allocation?.worker.map { .text($0) } ?? .null,
         ]
     }
 
@@ -43,7 +43,7 @@ package struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
 
     /// The columns as stored in a row of `cases`.
     init(row: Row) {
-        values = Self.names.map { name in row[name] as DatabaseValue }
+        values = Self.names.map { name in StoreValue(row[name] as DatabaseValue) }
     }
 
     /// The columns whose values differ from `other`'s: one bit per column, in the order of `names`.
@@ -70,14 +70,14 @@ package struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
     package static func == (lhs: ProjectionColumns, rhs: ProjectionColumns) -> Bool { lhs.values == rhs.values }
 
     package var description: String {
-        "(" + zip(Self.names, values).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
+        "(" + zip(Self.names, values).map { "\($0) \($1.databaseValue)" }.joined(separator: ", ") + ")"
     }
 }
 
 extension CaseState {
     /// The `cases` table's projection columns (for listing and filtering) with this state's values, as the writer
     /// stores them: for tools that write stores directly, such as benchmarks.
-    public var storedColumns: [(name: String, value: DatabaseValue)] {
+    public var storedColumns: [(name: String, value: StoreValue)] {
         zip(ProjectionColumns.names, ProjectionColumns(self).values).map { (name: $0, value: $1) }
     }
 }
