@@ -59,16 +59,9 @@ extension CaseStore {
                         command: Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now)))
             }
             if !dryRun && !commands.isEmpty {
-                let outcome: BatchOutcome
-                do {
-                    outcome = try writer.commit(
-                        WriterBatch(
-                            commands: commands, policy: policy, policyFingerprint: fingerprint, recordedAt: now))
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    throw StoreError(.io, "writing the store failed", cause: error)
-                }
+                let batch = WriterBatch(
+                    commands: commands, policy: policy, policyFingerprint: fingerprint, recordedAt: now)
+                let outcome = try StoreError.io(Self.writeFailed) { try writer.commit(batch) }
                 let failures = outcome.results.compactMap { result in
                     if case .failure(let error) = result { error.description } else { nil }
                 }

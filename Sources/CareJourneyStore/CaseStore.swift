@@ -150,24 +150,15 @@ public final class CaseStore: Sendable {
     // MARK: Access
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.io, "reading the store failed", cause: error)
-        }
+        try StoreError.io("reading the store failed") { try pool.read(body) }
     }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.io, "writing the store failed", cause: error)
-        }
+        try StoreError.io(Self.writeFailed) { try pool.writeWithoutTransaction(body) }
     }
+
+    /// What a failed write of the store says.
+    static let writeFailed = "writing the store failed"
 
     func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {

@@ -43,4 +43,16 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(message)" + (cause.map { " (\($0))" } ?? "") }
+
+    /// What `body` returns; a `StoreError` it throws is thrown as it is, any other error as an `.io` error saying
+    /// `message`, with the error as its cause (a database's error under the store's own).
+    static func io<T>(_ message: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, message, cause: error)
+        }
+    }
 }
