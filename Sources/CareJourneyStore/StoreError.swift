@@ -55,4 +55,15 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             throw StoreError(.io, message, cause: error)
         }
     }
+
+    /// What `body` returns, its errors turned as `io(_:_:)` turns them.
+    static func io<T>(_ message: String, _ body: () async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, message, cause: error)
+        }
+    }
 }
