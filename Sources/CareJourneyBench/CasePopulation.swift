@@ -100,8 +100,8 @@ enum CasePopulation {
             }
             self.state = Text(String(decoding: try state.storedForm, as: UTF8.self))
             columns = state.storedColumns.map { column in
-                guard case .string(let text) = column.value.storage else { return (column.name, column.value, nil) }
-                return (column.name, column.value, Text(text))
+                guard case .text(let text) = column.value else { return (column.name, column.value.databaseValue, nil) }
+                return (column.name, column.value.databaseValue, Text(text))
             }
             updatedAt = now.timeIntervalSince1970
             self.events = events

@@ -206,7 +206,7 @@ public struct CareJourneyService: Sendable {
     /// Seeds `population` through an engine of its own, which is drained and stopped before serving starts, and
     /// notes in the store's meta table what was seeded.
     private func seed(
-        _ population: SamplePopulation, into store: CaseStore, policy: Policy, clock: any CareClock
+        _ population: SamplePopulation, into store: any CareStore, policy: Policy, clock: any CareClock
     ) async throws -> SamplePopulation.Report {
         let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
         let (progress, afterSeeding) = (options.onSeedingProgress, options.afterSeeding)
@@ -272,7 +272,7 @@ public struct CareJourneyService: Sendable {
     /// The clock given, the wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a
     /// restart it reads as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never
     /// goes back.
-    private func clock(for store: CaseStore) throws(StoreError) -> any CareClock {
+    private func clock(for store: any CareStore) throws(StoreError) -> any CareClock {
         if let clock = options.clock { return clock }
         guard let scale = options.timeScale else { return WallClock() }
         if let saved = try store.meta("clock.scaled"), let clock = ScaledClock(saved: saved), clock.scale == scale,

@@ -35,30 +35,11 @@ struct BatchWriter {
         self.known = known
     }
 
-    /// What one command did.
-    struct Done: Sendable {
-        let result: CommandResult
-        let committed: [CommittedEvent]
-    }
-
-    /// A command as the writer takes it: with its idempotency key, if it came with one, and its transition, if the
-    /// task that submitted it worked it out (`PreparedTransition`). A class: passed from the submitting task through
-    /// the engine's queue and batch to the writer as one reference, not as a copy of each of its fields.
-    final class Submission: Sendable {
-        let command: Command
-        let key: IdempotencyKey?
-        let prepared: PreparedTransition?
-
-        init(command: Command, key: IdempotencyKey? = nil, prepared: PreparedTransition? = nil) {
-            self.command = command
-            self.key = key
-            self.prepared = prepared
-        }
-    }
-
     /// Carries out each command in the transaction of `db`.
-    mutating func write(_ commands: [Submission], in db: Database) throws -> [Result<Done, StoreError>] {
-        var results: [Result<Done, StoreError>] = []
+    mutating func write(_ commands: [WriterBatch.Submission], in db: Database) throws
+        -> [Result<BatchOutcome.Done, StoreError>]
+    {
+        var results: [Result<BatchOutcome.Done, StoreError>] = []
         results.reserveCapacity(commands.count)
         written.reserveCapacity(written.count + commands.count)
         for submission in commands {
@@ -71,11 +52,13 @@ struct BatchWriter {
         return results
     }
 
-    private mutating func carryOut(_ submission: Submission, in db: Database) throws -> Done {
+    private mutating func carryOut(_ submission: WriterBatch.Submission, in db: Database) throws -> BatchOutcome.Done {
         let (command, key) = (submission.command, submission.key)
         if let key, let kept = try Self.kept(key.key, in: db) {
-            guard kept.fingerprint == key.fingerprint else { return Done(result: .keyReused, committed: []) }
-            return Done(result: .replayed(kept.outcome), committed: [])
+            guard kept.fingerprint == key.fingerprint else {
+                return BatchOutcome.Done(result: .keyReused, committed: [])
+            }
+            return BatchOutcome.Done(result: .replayed(kept.outcome), committed: [])
         }
         var committed: [CommittedEvent] = []
         let outcome = try apply(command, prepared: submission.prepared, in: db, committed: &committed)
@@ -87,7 +70,7 @@ struct BatchWriter {
                 key.key, key.fingerprint, String(decoding: try StateCodec.encode(RecordedOutcome(outcome)), as: UTF8.self),
                 command.at.timeIntervalSince1970, outcome.caseID?.rawValue)
         }
-        return Done(result: .done(outcome), committed: committed)
+        return BatchOutcome.Done(result: .done(outcome), committed: committed)
     }
 
     /// The outcome kept for `key`, and the request it was for; `nil` when the key is new.
@@ -265,7 +248,7 @@ struct BatchWriter {
     /// (a new index segment) at every statement savepoint, and a statement that fires a trigger takes one, so a
     /// trigger cost ~30 µs a new case, 5–8 µs a transition in `carejourney-bench transitions`.
     private func writeNameSearch(
-        _ name: DatabaseValue, replacing old: DatabaseValue?, of number: Int64, in db: Database
+        _ name: StoreValue, replacing old: StoreValue?, of number: Int64, in db: Database
     ) throws {
         guard name != old else { return }
         if let old {
@@ -289,7 +272,7 @@ struct BatchWriter {
     /// the worklists' indexes); resolved ones are closed, the task a worker's reply answers with the attempts it
     /// took.
     private mutating func writeTasks(
-        _ effects: [Effect], of caseNumber: Int64, team: DatabaseValue, previous: CaseState, at: Date,
+        _ effects: [Effect], of caseNumber: Int64, team: StoreValue, previous: CaseState, at: Date,
         answering: Command.Answer?, in db: Database
     ) throws {
         for effect in effects {
@@ -331,7 +314,7 @@ struct BatchWriter {
 
     /// A task put on its queue again (`retry-task`), a failed one too, is reopened as new: attempts from zero, with
     /// its case's team now and whether people serve its queue now.
-    private mutating func reopen(_ task: CareTask, team: DatabaseValue, listed: Bool, in db: Database) throws {
+    private mutating func reopen(_ task: CareTask, team: StoreValue, listed: Bool, in db: Database) throws {
         let reopen = try db.cachedStatement(
             sql: """
                 UPDATE tasks SET status = 'open', attempts = 0, progress = NULL, last_error = NULL, resolved_at = NULL,
@@ -339,7 +322,7 @@ struct BatchWriter {
                 WHERE id = ? AND status = ? RETURNING queue
                 """)
         for old in [TaskStatus.failed, .open] {
-            if let queue = try String.fetchOne(reopen, arguments: [team, listed, task.id.description, old.rawValue]) {
+            if let queue = try String.fetchOne(reopen, arguments: [team.databaseValue, listed, task.id.description, old.rawValue]) {
                 changes.task(on: queue, from: old, to: .open)
                 return
             }

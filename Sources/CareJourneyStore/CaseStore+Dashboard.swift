@@ -166,7 +166,7 @@ extension CaseStore {
     }
 
     /// Tasks on `queue` (any queue when `nil`) with `status`, oldest first, after the task `after`.
-    public func tasks(on queue: String?, status: String, limit: Int, after: String? = nil) async throws(StoreError)
+    public func tasks(on queue: String?, status: String, limit: Int, after: String?) async throws(StoreError)
         -> [TaskListing]
     {
         if queue == nil, status != TaskStatus.open.rawValue, after == nil {

@@ -37,11 +37,11 @@ enum CaseRows {
 
 /// What one step of a disposal run did on the writer: the cases of a batch it settled, how the store's figures
 /// changed and the cases it removed; or, for a step of the name search's merge, whether more remains.
-struct DisposalStep: Sendable {
-    var entries: [DisposalReport.Entry] = []
-    var figures = StoreFigures()
-    var removed: [CaseID] = []
-    var more = false
+public struct DisposalStep: Sendable {
+    package var entries: [DisposalReport.Entry] = []
+    package var figures = StoreFigures()
+    package var removed: [CaseID] = []
+    package var more = false
 }
 
 extension CaseStore {
@@ -65,7 +65,7 @@ extension CaseStore {
     ///   that does not read back); `io` if the store cannot be read.
     public func planDisposal(
         asOf date: Date, under schedule: RetentionSchedule, policy: String,
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     ) async throws(StoreError) -> DisposalPlan {
         let policies = try policies()
         let (examined, due) = try await readAsync { db in
@@ -123,7 +123,7 @@ extension CaseStore {
     /// in parts, and it finishes even while new names are indexed meanwhile), then the time of the run in the meta
     /// table and the WAL emptied. A run stopped half-way (the service shutting down) leaves the cases removed so far
     /// removed, each with its certificate, and the next run looks again.
-    func carryOut(
+    public func carryOut(
         _ plan: DisposalPlan, by actor: String, at now: Date, batch: Int,
         progress: ((_ done: Int, _ total: Int) -> Void)?,
         perform: (@escaping @Sendable () throws(StoreError) -> DisposalStep) async throws(StoreError) -> DisposalStep
@@ -225,7 +225,7 @@ extension CaseStore {
     }
 
     /// When disposal last ran, if it has.
-    func lastDisposal() throws(StoreError) -> Date? {
+    public func lastDisposal() throws(StoreError) -> Date? {
         try meta(Self.lastDisposalKey).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
     }
 }

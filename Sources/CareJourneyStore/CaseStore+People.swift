@@ -10,7 +10,7 @@ extension CaseStore {
     /// An NHS number is looked for in every `contact` and `record-person-details` event (no index holds it: about
     /// ten seconds on a store of a million cases), so that a number recorded and later corrected still finds the
     /// case.
-    public func cases(ofPerson text: String, limit: Int = 200) async throws(StoreError) -> [CaseSummary] {
+    public func cases(ofPerson text: String, limit: Int) async throws(StoreError) -> [CaseSummary] {
         let digits = text.filter { !$0.isWhitespace }
         if digits.count == 10, digits.allSatisfy(\.isNumber) {
             let ids = try await readAsync { db in

@@ -35,7 +35,7 @@ extension CaseStore {
     ///   - sample: read at most about this many open cases, every n-th by case number, and estimate the year's
     ///     contacts from the same share of all cases; nil reads every open case and counts every contact.
     /// - Throws: `StoreError` when the store cannot be read or a state cannot be rebuilt.
-    public func planningStart(asOf now: Date, sample: Int? = nil) async throws(StoreError) -> PlanningStart {
+    public func planningStart(asOf now: Date, sample: Int?) async throws(StoreError) -> PlanningStart {
         // The index by stage holds each case's number and id: one pass over it, not a look-up of every case's row.
         let open = try await readAsync { db in
             try Row.fetchAll(

@@ -20,8 +20,8 @@ extension CaseStore {
     ///
     /// - Parameter progress: called after each chunk with the open cases examined so far and how many there are.
     public func apply(
-        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int = 1000,
-        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+        _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int,
+        progress: ((_ done: Int, _ total: Int) -> Void)?
     ) throws(StoreError) -> PolicyChangeReport {
         if !dryRun { try register(policy, current: true, at: now) }
         let total =
@@ -45,7 +45,7 @@ extension CaseStore {
             }
             guard let last = rows.last else { break }
             after = last.number
-            var commands: [BatchWriter.Submission] = []
+            var commands: [WriterBatch.Submission] = []
             for row in rows {
                 report.examined += 1
                 guard let state = row.state else { continue }
@@ -55,21 +55,15 @@ extension CaseStore {
                 report.changed += 1
                 report.timersMoved += change.effects.count
                 commands.append(
-                    BatchWriter.Submission(
+                    WriterBatch.Submission(
                         command: Command(caseID: state.id, event: event, actor: "policy", reason: reason, at: now)))
             }
             if !dryRun && !commands.isEmpty {
-                let batch = commands
-                let failures = try write { db in
-                    var failures: [String] = []
-                    try db.inTransaction {
-                        var writer = BatchWriter(store: self, policy: policy, policyFingerprint: fingerprint, recordedAt: now)
-                        failures = try writer.write(batch, in: db).compactMap { result in
-                            if case .failure(let error) = result { error.description } else { nil }
-                        }
-                        return .commit
-                    }
-                    return failures
+                let batch = WriterBatch(
+                    commands: commands, policy: policy, policyFingerprint: fingerprint, recordedAt: now)
+                let outcome = try StoreError.io(Self.writeFailed) { try writer.commit(batch) }
+                let failures = outcome.results.compactMap { result in
+                    if case .failure(let error) = result { error.description } else { nil }
                 }
                 if let first = failures.first {
                     throw StoreError(.io, "\(failures.count) case(s) could not be retimed; the first: \(first)")

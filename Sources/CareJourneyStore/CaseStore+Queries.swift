@@ -88,15 +88,15 @@ extension CaseStore {
     }
 }
 
-extension CaseStore {
-    /// An open task waiting on its queue, with the state of its case (for the worker's brief).
-    public struct OpenTask: Sendable {
-        public let task: CareTask
-        /// How many times it has been dispatched before.
-        public let attempts: Int
-        public let state: CaseState
-    }
+/// An open task waiting on its queue, with the state of its case (for the worker's brief).
+public struct OpenTask: Sendable {
+    public let task: CareTask
+    /// How many times it has been dispatched before.
+    public let attempts: Int
+    public let state: CaseState
+}
 
+extension CaseStore {
     /// A task's status (`open`, `completed`, `withdrawn`, `failed`), or `nil` if there is no such task.
     public func taskStatus(_ id: String) throws(StoreError) -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT status FROM tasks WHERE id = ?", arguments: [id]) }

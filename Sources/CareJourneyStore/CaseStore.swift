@@ -150,33 +150,19 @@ public final class CaseStore: Sendable {
     // MARK: Access
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.io, "reading the store failed", cause: error)
-        }
+        try StoreError.io(Self.readFailed) { try pool.read(body) }
     }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.io, "writing the store failed", cause: error)
-        }
+        try StoreError.io(Self.writeFailed) { try pool.writeWithoutTransaction(body) }
     }
 
+    /// What a failed read and a failed write of the store say.
+    static let readFailed = "reading the store failed"
+    static let writeFailed = "writing the store failed"
+
     func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.io, "reading the store failed", cause: error)
-        }
+        try await StoreError.io(Self.readFailed) { try await pool.read(body) }
     }
 
     // MARK: Policies

@@ -106,7 +106,7 @@ public final class CommittedEvent: Sendable {
     /// Cases it opened (a carer's case), committed in the same transaction.
     public let opened: [CaseID]
 
-    init(
+    package init(
         seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, data: String, actor: String,
         reason: String?, effects: [Effect], at: Date, opened: [CaseID]
     ) {

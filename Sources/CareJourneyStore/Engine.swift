@@ -1,7 +1,6 @@
 import CareJourneyClock
 import CareJourneyCore
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 import ServiceThread
@@ -19,12 +18,14 @@ import Synchronization
 /// for a turn in the cooperative pool behind the tasks that submit. A `Service`: on graceful shutdown (or
 /// cancellation) it takes no new commands, finishes those it has, then returns.
 public final class Engine: Service, Sendable {
-    /// The store written to.
-    public let store: CaseStore
+    /// The store written to (`CaseStore`, SQLite), through its `writer` once a batch.
+    public let store: any CareStore
     /// The policy new events run under.
     public let policy: Policy
     /// The clock that dates what the engine writes itself (when a batch was recorded, when a policy was registered).
     public let clock: any CareClock
+    /// Where batches are written: the store's writer, crossed once a batch.
+    private let writer: any BatchCommitter
     private let policyFingerprint: String
     private let logger: Logger
     private let maxBatch: Int
@@ -65,7 +66,7 @@ public final class Engine: Service, Sendable {
     /// What the writer is given: a command to answer, a read to record (and say when it is recorded), a note to
     /// write with the next commit, or maintenance to run after it.
     private enum Work {
-        case command(BatchWriter.Submission, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
+        case command(WriterBatch.Submission, answer: @Sendable (Result<CommandResult, StoreError>) -> Void)
         case read(AccessRecord, recorded: @Sendable (Result<Void, StoreError>) -> Void)
         case note(StoreNote)
         case maintenance(@Sendable () -> Void)
@@ -86,11 +87,12 @@ public final class Engine: Service, Sendable {
     ///   grew by ~2.7 MB a minute for 80 minutes (`carejourney-bench pages`), past the ≤ 300 MB the dashboard
     ///   promises at a million cases. 20,000 cases are days of a council's commands; a case not held is read again.
     public init(
-        store: CaseStore, policy: Policy, clock: any CareClock = WallClock(),
+        store: any CareStore, policy: Policy, clock: any CareClock = WallClock(),
         logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 20_000
     ) throws(StoreError) {
         cache = Mutex(StateCache(capacity: cacheCapacity))
         self.store = store
+        writer = store.writer
         self.clock = clock
         self.policy = policy
         self.logger = logger
@@ -123,7 +125,7 @@ public final class Engine: Service, Sendable {
     /// thread: for callers that are threads rather than tasks (the broker, whose own thread must not spend its time
     /// on the journey: the writer works the transition out). `answer` must return quickly.
     public func apply(_ command: Command, answer: @escaping @Sendable (Result<CommandOutcome, StoreError>) -> Void) {
-        enqueue(BatchWriter.Submission(command: command)) { result in
+        enqueue(WriterBatch.Submission(command: command)) { result in
             answer(
                 result.map { done in
                     guard case .done(let outcome) = done else {
@@ -149,14 +151,14 @@ public final class Engine: Service, Sendable {
     /// The command with its transition worked out here, by the submitting task, from the case's state as last
     /// committed, when the engine holds it (`PreparedTransition`): the writer then only checks the case's version
     /// and writes.
-    private func prepared(_ command: Command, key: IdempotencyKey? = nil) -> BatchWriter.Submission {
+    private func prepared(_ command: Command, key: IdempotencyKey? = nil) -> WriterBatch.Submission {
         let entry = command.caseID.flatMap { id in cache.withLock { $0.entry(of: id) } }
-        return BatchWriter.Submission(
+        return WriterBatch.Submission(
             command: command, key: key, prepared: entry.flatMap { PreparedTransition(command, from: $0, policy: policy) })
     }
 
     private func enqueue(
-        _ submission: BatchWriter.Submission, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void
+        _ submission: WriterBatch.Submission, answer: @escaping @Sendable (Result<CommandResult, StoreError>) -> Void
     ) {
         if !queue.add(.command(submission, answer: answer)) {
             answer(.failure(StoreError(.closed, "the engine is shutting down; try again shortly")))
@@ -212,9 +214,9 @@ public final class Engine: Service, Sendable {
     /// - Throws: `StoreError.io` when the store cannot be read.
     public func countFigures() async throws(StoreError) {
         let (snapshot, changesThen) = try committing.withLock { _ throws(StoreError) in
-            (try store.snapshot(), figureChanges.withLock { $0 })
+            (try writer.figuresSnapshot(), figureChanges.withLock { $0 })
         }
-        let counted = try await store.figures(in: snapshot)
+        let counted = try await snapshot.figures()
         figureBase.withLock { $0 = (counted, changesThen) }
     }
 
@@ -228,7 +230,7 @@ public final class Engine: Service, Sendable {
     /// Open tasks on `queue`, oldest first, skipping `excluding`: up to `limit`, with their cases' states (from
     /// memory where the engine holds them).
     public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError)
-        -> [CaseStore.OpenTask]
+        -> [OpenTask]
     {
         try store.openTasks(on: queue, excluding: excluding, limit: limit) { [self] id, version in
             cache.withLock { $0.state(of: id, at: version)?.state }
@@ -272,7 +274,7 @@ public final class Engine: Service, Sendable {
     /// Writes one batch in one transaction, then answers each command in it (on the writer thread); then runs the
     /// maintenance that came with it.
     private func commit(_ batch: [Work]) {
-        var commands: [BatchWriter.Submission] = []
+        var commands: [WriterBatch.Submission] = []
         var answers: [@Sendable (Result<CommandResult, StoreError>) -> Void] = []
         var notes: [StoreNote] = []
         var reads: [AccessRecord] = []
@@ -338,37 +340,33 @@ public final class Engine: Service, Sendable {
     }
 
     private func commit(
-        _ commands: [BatchWriter.Submission], answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
+        _ commands: [WriterBatch.Submission],
+        answering answers: [@Sendable (Result<CommandResult, StoreError>) -> Void],
         notes: [StoreNote], reads: [AccessRecord], recorded: [@Sendable (Result<Void, StoreError>) -> Void]
     ) {
         let known: @Sendable (CaseID) -> StateCache.Entry? = { [self] id in cache.withLock { $0.entry(of: id) } }
-        let (policy, fingerprint) = (policy, policyFingerprint)
         do {
-            let (results, written, prepared) = try committing.withLock { _ in
-                let (results, written, changes, prepared) = try store.pool.write { db in
-                    var writer = BatchWriter(
-                        store: store, policy: policy, policyFingerprint: fingerprint, recordedAt: clock.now(),
-                        known: known)
-                    try writer.write(notes, in: db)
-                    try writer.write(reads, in: db)
-                    let results = try writer.write(commands, in: db)
-                    return (results, writer.written, writer.changes, writer.preparedTaken)
-                }
-                figureChanges.withLock { $0 += changes }
-                return (results, written, prepared)
+            let outcome = try committing.withLock { _ in
+                let outcome = try writer.commit(
+                    WriterBatch(
+                        commands: commands, notes: notes, reads: reads, policy: policy,
+                        policyFingerprint: policyFingerprint, recordedAt: clock.now(), known: known))
+                figureChanges.withLock { $0 += outcome.changes }
+                return outcome
             }
-            cache.withLock { $0.store(written) }
+            let results = outcome.results
+            cache.withLock { $0.store(outcome.written) }
             counters.withLock { counters in
                 counters.batches += 1
                 counters.commands += commands.count
                 counters.largestBatch = max(counters.largestBatch, commands.count)
-                counters.preparedTransitions += prepared
+                counters.preparedTransitions += outcome.preparedTaken
             }
             for done in recorded { done(.success(())) }
             let committed = results.flatMap { (try? $0.get())?.committed ?? [] }
-            // A corrected value must not stay in the WAL's older copies of the pages it was in: emptied before the
-            // correction is answered.
-            if committed.contains(where: { $0.event.name == .correctRecord }) && !store.truncateWAL() {
+            // A corrected value must not stay in older copies of the pages it was in (SQLite's WAL): removed before
+            // the correction is answered.
+            if committed.contains(where: { $0.event.name == .correctRecord }) && !writer.clearOverwrittenCopies() {
                 logger.warning(
                     "a correction's old value may stay in the WAL until the next checkpoint: readers held it")
             }

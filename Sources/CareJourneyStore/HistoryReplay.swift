@@ -146,7 +146,7 @@ extension CaseStore {
     /// report reads again after its fold (`CaseHistoryReport.casesToReadAgain`), each folded as it is read, so that
     /// a council where many people come back is not held whole in memory.
     public func reduceHistories<Accumulator: Sendable>(
-        of ids: [CaseID], into initial: Accumulator, inChunksOf chunk: Int = 500,
+        of ids: [CaseID], into initial: Accumulator, inChunksOf chunk: Int,
         _ update: @escaping @Sendable (inout Accumulator, CaseHistory) -> Void
     ) async throws(StoreError) -> Accumulator {
         let sorted = Set(ids.map(\.rawValue)).sorted()

@@ -6,18 +6,21 @@ import Foundation
 /// The engine is the only writer (the data-folder lock keeps others out) and stores an entry only once its batch
 /// has committed, so the writer takes an entry as the case's current state; a reader of an older snapshot takes
 /// one only at the version it read. Bounded: when full, the oldest entries go first.
-struct StateCache: Sendable {
-    struct Entry: Sendable {
-        let number: Int64
-        let version: Int
+package struct StateCache: Sendable {
+    /// A case's state as committed, with what its next write needs.
+    package struct Entry: Sendable {
+        package let number: Int64
+        package let version: Int
         /// The version of the case's last stored snapshot.
-        let snapshotVersion: Int
+        package let snapshotVersion: Int
         /// The state (a copy-on-write value: holding it here costs a reference count, not a copy of its fields).
-        let state: CaseState
+        package let state: CaseState
         /// The state's projection columns, as the writer wrote them: its next write compares with them.
-        let columns: ProjectionColumns
+        package let columns: ProjectionColumns
 
-        init(number: Int64, version: Int, snapshotVersion: Int, state: CaseState, columns: ProjectionColumns? = nil) {
+        package init(
+            number: Int64, version: Int, snapshotVersion: Int, state: CaseState, columns: ProjectionColumns? = nil
+        ) {
             self.number = number
             self.version = version
             self.snapshotVersion = snapshotVersion

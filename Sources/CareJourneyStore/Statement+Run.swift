@@ -34,6 +34,19 @@ extension DatabaseValue: StatementValue {
     }
 }
 
+/// A store's value (a projection column's) binds as GRDB binds the same value (`DatabaseValue`).
+extension StoreValue: StatementValue {
+    func bind(at index: CInt, of statement: SQLiteStatement) -> CInt {
+        switch self {
+        case .null: sqlite3_bind_null(statement, index)
+        case .integer(let integer): integer.bind(at: index, of: statement)
+        case .real(let real): real.bind(at: index, of: statement)
+        case .text(let text): text.bind(at: index, of: statement)
+        case .blob(let bytes): Data(bytes).bind(at: index, of: statement)
+        }
+    }
+}
+
 extension Optional: StatementValue where Wrapped: StatementValue {
     func bind(at index: CInt, of statement: SQLiteStatement) -> CInt {
         self?.bind(at: index, of: statement) ?? sqlite3_bind_null(statement, index)

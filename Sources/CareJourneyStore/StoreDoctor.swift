@@ -184,7 +184,7 @@ extension CaseStore {
     ///   - dataDirectory: the folder as the user named it, for the commands the findings give (default: the
     ///     store's folder).
     ///   - limit: stop listing after this many findings (they are all counted).
-    public func doctor(dataDirectory: String? = nil, limit: Int = 1_000) async throws(StoreError) -> DoctorReport {
+    public func doctor(dataDirectory: String? = nil, limit: Int) async throws(StoreError) -> DoctorReport {
         let directory = dataDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try await readAsync { db in try StoreDoctor.examine(db, dataDirectory: directory, limit: limit) }
     }

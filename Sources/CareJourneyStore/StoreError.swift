@@ -43,4 +43,27 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(message)" + (cause.map { " (\($0))" } ?? "") }
+
+    /// What `body` returns; a `StoreError` it throws is thrown as it is, any other error as an `.io` error saying
+    /// `message`, with the error as its cause (a database's error under the store's own).
+    static func io<T>(_ message: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, message, cause: error)
+        }
+    }
+
+    /// What `body` returns, its errors turned as `io(_:_:)` turns them.
+    static func io<T>(_ message: String, _ body: () async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, message, cause: error)
+        }
+    }
 }

@@ -73,7 +73,7 @@ public struct StoreFigures: Codable, Sendable, Equatable {
     // MARK: Changes
 
     /// A case went from `old` to `new` (a new case from an empty state).
-    mutating func moved(from old: CaseState, to new: CaseState) {
+    package mutating func moved(from old: CaseState, to new: CaseState) {
         if old.stage != new.stage {
             if old.stage != .new { cases[old.stage, default: 0] -= 1 }
             cases[new.stage, default: 0] += 1
@@ -92,13 +92,13 @@ public struct StoreFigures: Codable, Sendable, Equatable {
     static func lacksNextStep(_ state: CaseState) -> Bool { state.stage.isOpen && !state.hasNextStep }
 
     /// A task on `queue` went from `old` (or nowhere: a new task) to `new`.
-    mutating func task(on queue: String, from old: TaskStatus?, to new: TaskStatus) {
+    package mutating func task(on queue: String, from old: TaskStatus?, to new: TaskStatus) {
         if let old { tasks[queue, default: [:]][old, default: 0] -= 1 }
         tasks[queue, default: [:]][new, default: 0] += 1
     }
 
     /// A case was removed (disposal) with its task rows, each on its queue with its status.
-    mutating func removed(_ state: CaseState, tasks: [(queue: String, status: TaskStatus)]) {
+    package mutating func removed(_ state: CaseState, tasks: [(queue: String, status: TaskStatus)]) {
         cases[state.stage, default: 0] -= 1
         if ProjectionColumns.isOverdue(state) { overdue -= 1 }
         pendingTimers -= state.timers.count

@@ -112,7 +112,7 @@ struct VerificationBatch: Sendable {
                 openTasks[caseID, default: []].insert(row["id"])
             }
             if status == TaskStatus.open.rawValue, let stored = cases[caseID],
-                stored.columns.team != row["team"] as DatabaseValue
+                stored.columns.team != StoreValue(row["team"] as DatabaseValue)
             {
                 misteamed.append(row["id"])
             }

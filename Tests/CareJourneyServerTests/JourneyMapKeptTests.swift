@@ -55,7 +55,7 @@ import CareJourneyTestSupport
         #expect(explored.withLock { $0 } == 3)
         #expect(file.read()?.build == JourneyMap.Kept.build)
         let older = Data(#"{"policy": "\#(other.fingerprint)", "links": [["contact", "closed"]]}"#.utf8)
-        try older.write(to: URL(fileURLWithPath: file.path))
+        try older.write(to: URL(fileURLWithPath: try #require(file.path)))
         #expect(map(other) == drawn)
         #expect(explored.withLock { $0 } == 4)
     }

@@ -27,7 +27,7 @@ import Testing
         -> (outcomes: [CommandOutcome], taken: Int)
     {
         let submissions = commands.map { command in
-            BatchWriter.Submission(command: command, prepared: PreparedTransition(command, from: entry, policy: policy))
+            WriterBatch.Submission(command: command, prepared: PreparedTransition(command, from: entry, policy: policy))
         }
         #expect(submissions.allSatisfy { $0.prepared?.version == entry.version })
         return try store.pool.write { db in

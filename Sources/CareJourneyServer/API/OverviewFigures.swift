@@ -61,7 +61,7 @@ struct OverviewFigures: Codable, Sendable, Equatable {
         let counts: StoreFigures
 
         /// Reads the summary from `store` as it stands at `now`.
-        static func read(from store: CaseStore, at now: Date) async throws(StoreError) -> Summary {
+        static func read(from store: any CareStore, at now: Date) async throws(StoreError) -> Summary {
             let stages = try await store.stageFigures(at: now)
             let queues = try await store.queueFigures()
             let reviews = try await store.reviewFigures(at: now)

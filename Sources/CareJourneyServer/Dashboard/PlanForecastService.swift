@@ -39,7 +39,7 @@ final class PlanForecastService: Service, Sendable {
     /// forecast takes seconds and tens of megabytes at a million cases rather than minutes and gigabytes.
     static let sample = 20_000
 
-    private let store: CaseStore
+    private let store: any CareStore
     private let policy: Policy
     private let profile: Result<SimulationProfile, PlanProfileProblem>
     private let clock: any CareClock
@@ -54,7 +54,8 @@ final class PlanForecastService: Service, Sendable {
 
     /// The forecast for `store` under `policy`, with `profile`'s mix and teams (or the problem loading it).
     init(
-        store: CaseStore, policy: Policy, profile: Result<SimulationProfile, PlanProfileProblem>, clock: any CareClock,
+        store: any CareStore, policy: Policy, profile: Result<SimulationProfile, PlanProfileProblem>,
+        clock: any CareClock,
         interval: Duration = .seconds(3600), logger: Logger
     ) {
         self.store = store

@@ -15,7 +15,7 @@ import Synchronization
 /// and the pages show the last figures made. The last figures are kept in a file beside the store, so that after a
 /// restart the pages show them at once, as of when they were made, until the first read after start replaces them.
 final class ReviewTimelinessService: Service, Sendable {
-    private let store: CaseStore
+    private let store: any CareStore
     private let clock: any CareClock
     private let interval: Duration
     private let calendar: CouncilCalendar
@@ -37,7 +37,7 @@ final class ReviewTimelinessService: Service, Sendable {
 
     /// The figures for `store`, made every `interval`, on `calendar`'s days; the last ones kept are read back now.
     init(
-        store: CaseStore, clock: any CareClock, interval: Duration = .seconds(300), calendar: CouncilCalendar,
+        store: any CareStore, clock: any CareClock, interval: Duration = .seconds(300), calendar: CouncilCalendar,
         logger: Logger
     ) {
         self.store = store
