@@ -164,7 +164,7 @@ struct BrokerRouting {
             workers[identity]?.expiry = expires
         case .success(.disconnect):
             guard let worker = workers[identity] else { return }
-            remove(worker, reason: "the worker disconnected", disconnect: false, now: now)
+            remove(worker, reason: "the worker disconnected", disconnect: false, saidSo: true, now: now)
         }
     }
 
@@ -478,14 +478,24 @@ struct BrokerRouting {
         if services[service]?.isIdle == true { services[service] = nil }
     }
 
-    /// Takes a worker out: it is told to disconnect (unless it said so itself), and its task is offered again.
-    private mutating func remove(_ worker: Worker, reason: String, disconnect: Bool, now: Date) {
+    /// Takes a worker out: it is told to disconnect (unless it said so itself, `saidSo`), and its task is offered
+    /// again.
+    ///
+    /// A worker says DISCONNECT only with nothing in hand (it finishes a request before it stops or moves to another
+    /// node), so a task sent to it less than a heartbeat before its DISCONNECT came crossed it on the wire and was
+    /// never worked on: it goes back without that attempt counted. Later, the attempt counts (a worker that takes
+    /// a task and leaves with it must not be able to offer it again for ever).
+    private mutating func remove(_ worker: Worker, reason: String, disconnect: Bool, saidSo: Bool = false, now: Date) {
         workers[worker.identity] = nil
         services[worker.service]?.workers -= 1
         services[worker.service]?.waitingWorkers.removeAll { $0 == worker.identity }
         if disconnect { actions.append(.send(identity: worker.identity, frames: MDP.disconnect(worker.version))) }
         log(.info, "worker removed: \(reason)", ["worker": "\(worker.name)", "service": "\(worker.service)"])
-        if case .task(let queued, _) = worker.holding {
+        if case .task(var queued, let leaseExpires) = worker.holding {
+            let sent = leaseExpires.addingTimeInterval(-options.lease.seconds)
+            if saidSo && now.timeIntervalSince(sent) < options.heartbeat.seconds {
+                queued.attempts -= 1
+            }
             release(queued, reason: "worker \(worker.name): \(reason)", now: now)
         }
         tidy(worker.service)

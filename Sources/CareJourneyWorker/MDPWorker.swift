@@ -46,6 +46,9 @@ public final class MDPWorker: Service, Sendable {
     /// test's) moves without waking the poll.
     static let longestWait = 1000
 
+    /// How long a DISCONNECT said on closing a connection may take to leave, in milliseconds.
+    static let farewellLinger: Int32 = 250
+
     /// How requests are answered: by a task (for work that waits on anything), or right on the socket thread
     /// (for quick work that never blocks: no hop through the cooperative pool).
     public enum Handler: Sendable {
@@ -129,7 +132,11 @@ public final class MDPWorker: Service, Sendable {
                 case .send(let slot, let frames):
                     try sockets[slot]?.send(frames)
                 case .close(let slot, let farewell):
-                    if let farewell { try? sockets[slot]?.send(farewell, dontWait: true) }
+                    if let farewell {
+                        // Given a moment to leave: a broker that never hears it holds the worker for its liveness.
+                        try? sockets[slot]?.send(farewell, dontWait: true)
+                        sockets[slot]?.close(lingering: Self.farewellLinger)
+                    }
                     sockets[slot]?.close()
                     sockets[slot] = nil
                     poller = nil

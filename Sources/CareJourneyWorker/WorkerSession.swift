@@ -148,8 +148,9 @@ struct WorkerSession {
             case .toldToReconnect, .refused: return .distantPast
             case .waiting(let until): deadline = min(deadline, until)
             }
-            // A return waits for the request in hand (its reply wakes the session) and for a connection.
-            if let returnAt = slot.returnAt, slot.inHand == nil, case .connected = slot.link {
+            // A return waits for the request in hand (its reply wakes the session) and for a connection; a stopping
+            // session goes nowhere.
+            if let returnAt = slot.returnAt, !stopping, slot.inHand == nil, case .connected = slot.link {
                 deadline = min(deadline, returnAt)
             }
         }
@@ -222,7 +223,13 @@ struct WorkerSession {
         guard !finished else { return }
         if !stopping {
             for slot in slots.indices {
-                if case .waiting(let until) = slots[slot].link, until <= now { connect(slot, now: now) }
+                guard case .waiting(let until) = slots[slot].link, until <= now else { continue }
+                // Due back home while it was reconnecting elsewhere: it goes home, not there first.
+                if let returnAt = slots[slot].returnAt, returnAt <= now {
+                    slots[slot].returnAt = nil
+                    slots[slot].broker = slots[slot].home
+                }
+                connect(slot, now: now)
             }
         }
         if now >= nextHeartbeat {

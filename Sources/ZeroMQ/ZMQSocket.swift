@@ -70,6 +70,14 @@ public final class ZMQSocket: @unchecked Sendable {
         zmq_close(handle)
     }
 
+    /// Closes the socket, giving what it has queued (a farewell) up to `milliseconds` to leave in the background:
+    /// a socket otherwise drops it (it lingers for no time).
+    public func close(lingering milliseconds: Int32) {
+        guard !closed else { return }
+        try? set(ZMQ_LINGER, milliseconds)
+        close()
+    }
+
     public func bind(_ endpoint: String) throws(ZMQError) {
         mayHoldInput = true
         guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError("cannot bind \(endpoint)") }

@@ -97,6 +97,30 @@ import Testing
         #expect(probe.routing.nextDeadline() == probe.now + 0.875, "the next heartbeat, at 4 s")
     }
 
+    @Test func aTaskThatCrossedAWorkersDisconnectGoesBackWithoutTheAttemptCountedAndALaterOneCounts() throws {
+        let probe = RoutingProbe(maxAttempts: 2)
+        let disconnect = MDP.fromWorker(.v02, .disconnect)
+        let (leaving, next, keeper): ([UInt8], [UInt8], [UInt8]) = ([1], [2], [3])
+        probe.feed(.taskReady(task))
+        // Sent to a worker whose DISCONNECT (it goes back to its own node) was already on the wire.
+        #expect(try attempts(sentTo: leaving, in: probe.send(ready, from: leaving)) == [1])
+        let crossed = probe.send(disconnect, from: leaving)
+        #expect(
+            RoutingProbe.notes(in: crossed) == [
+                .released(task: "C-7#2", attempts: 0, reason: "worker 0x01: the worker disconnected")
+            ])
+        #expect(try attempts(sentTo: next, in: probe.send(ready, from: next)) == [1], "still its first attempt")
+        // A worker that held it for longer and then leaves with it has had its attempt: with two allowed, the task
+        // fails rather than going round for ever.
+        probe.advance(2, heartbeatsFrom: [next])
+        let kept = probe.send(disconnect, from: next)
+        #expect(
+            RoutingProbe.notes(in: kept) == [
+                .released(task: "C-7#2", attempts: 1, reason: "worker 0x02: the worker disconnected")
+            ])
+        #expect(try attempts(sentTo: keeper, in: probe.send(ready, from: keeper)) == [2])
+    }
+
     @Test func aTaskIsMarkedFailedOnceItHasHadItsAttempts() throws {
         let probe = RoutingProbe(lease: .seconds(5), maxAttempts: 2)
         let (first, second): ([UInt8], [UInt8]) = ([1], [2])

@@ -153,6 +153,29 @@ import Testing
         }
     }
 
+    @Test func aStoppingWorkerWithASlotDueBackHomeWaitsForItsRequestWithoutSpinning() {
+        let nodes = ["tcp://10.0.0.5:5555", "tcp://10.0.0.6:5555"]
+        var probe = SessionProbe(slots: 2, brokers: nodes, returnHomeAfter: .seconds(2))
+        probe.advance(0)
+        probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+        // Slot 0's node goes quiet; slot 0 moves to the other node, which slot 1 is on.
+        for _ in 0..<3 {
+            probe.advance(1)
+            probe.feed(.received(slot: 1, frames: MDP.heartbeat(.v02)))
+        }
+        probe.advance(0.001)
+        #expect(connections(probe.advance(0.1)) == [.connect(slot: 0, endpoint: nodes[1])])
+        // Slot 1 takes a request; the worker is told to stop while slot 0, idle, is due back home.
+        probe.feed(.received(slot: 1, frames: MDP.request(.v02, client: client, body: [bytes("{}")])))
+        probe.feed(.stop)
+        for _ in 0..<3 {
+            probe.feed(.received(slot: 0, frames: MDP.heartbeat(.v02)))
+            probe.feed(.received(slot: 1, frames: MDP.heartbeat(.v02)))
+            #expect(connections(probe.advance(1)).isEmpty, "a stopping worker goes nowhere")
+        }
+        #expect(probe.session.nextDeadline() > probe.now, "waiting for slot 1's reply, not spinning")
+    }
+
     @Test func withOneBrokerASlotNeverLeavesItsConnectionToGoBack() {
         // The one broker is down for a while: the slot is lost and connects again, always to it, and never says
         // DISCONNECT to go "back" to the broker it is on.
