@@ -302,20 +302,20 @@ public enum ISO8601Text {
         // Digit by digit into the string's own storage, not a string made for each part: the broker writes two
         // for every task it sends.
         return String(unsafeUninitializedCapacity: 20) { text in
-            func put(_ value: Int32, digits: Int, at start: Int, then separator: Character) {
+            func put(_ value: Int32, digits: Int, at start: Int, then separator: UInt8) {
                 var rest = value
                 for index in (start..<start + digits).reversed() {
                     text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
                     rest /= 10
                 }
-                text[start + digits] = separator.asciiValue!
+                text[start + digits] = separator
             }
-            put(year, digits: 4, at: 0, then: "-")
-            put(parts.tm_mon + 1, digits: 2, at: 5, then: "-")
-            put(parts.tm_mday, digits: 2, at: 8, then: "T")
-            put(parts.tm_hour, digits: 2, at: 11, then: ":")
-            put(parts.tm_min, digits: 2, at: 14, then: ":")
-            put(parts.tm_sec, digits: 2, at: 17, then: "Z")
+            put(year, digits: 4, at: 0, then: UInt8(ascii: "-"))
+            put(parts.tm_mon + 1, digits: 2, at: 5, then: UInt8(ascii: "-"))
+            put(parts.tm_mday, digits: 2, at: 8, then: UInt8(ascii: "T"))
+            put(parts.tm_hour, digits: 2, at: 11, then: UInt8(ascii: ":"))
+            put(parts.tm_min, digits: 2, at: 14, then: UInt8(ascii: ":"))
+            put(parts.tm_sec, digits: 2, at: 17, then: UInt8(ascii: "Z"))
             return 20
         }
     }

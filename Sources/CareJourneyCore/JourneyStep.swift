@@ -83,10 +83,13 @@ struct JourneyStep {
     mutating func resolveTasks(
         _ resolution: TaskResolution = .completed, where matches: (CareTask) -> Bool
     ) {
-        for task in state.openTasks where matches(task) {
-            state.tasks[task.id] = nil
-            effects.append(.resolveTask(task.id, resolution))
-        }
+        for task in state.openTasks where matches(task) { resolve(task.id, resolution) }
+    }
+
+    /// Closes one open task: off the case, and resolved in the outbox.
+    private mutating func resolve(_ id: TaskID, _ resolution: TaskResolution) {
+        state.tasks[id] = nil
+        effects.append(.resolveTask(id, resolution))
     }
 
     mutating func resolveTasks(_ kind: TaskKind, _ resolution: TaskResolution = .completed) {
@@ -104,8 +107,7 @@ struct JourneyStep {
                 stage: state.stage, event: kind.replyEvent?.rawValue)
         }
         // The one task, by its key: not found by sorting every open task and looking at each.
-        state.tasks[task.id] = nil
-        effects.append(.resolveTask(task.id, .completed))
+        resolve(task.id, .completed)
     }
 
     // MARK: Stages

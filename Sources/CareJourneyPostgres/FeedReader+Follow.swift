@@ -22,6 +22,9 @@ extension FeedReader {
                 let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
+                        // Its end (the connection closed, or failed) ends the reading below at once, not at the
+                        // next poll.
+                        defer { wake.finish() }
                         for try await _ in doorbells { wake.yield() }
                     }
                     group.addTask {
@@ -40,6 +43,13 @@ extension FeedReader {
                         if Task.isCancelled { break }
                     }
                     group.cancelAll()
+                    guard !Task.isCancelled else { return }
+                    // The doorbells ended (the first child to finish: the poll's timer runs until cancelled): their
+                    // error is the follow's, and a quiet end is a closed connection.
+                    _ = try await group.next()
+                    try connection.requireOpen("following the other nodes' feeds")
+                    throw StoreError(
+                        .unavailable, "following the other nodes' feeds stopped: the store stopped listening; connect again")
                 }
             }
         }

@@ -54,7 +54,9 @@ public struct TaskLeases: Sendable {
             for try await id in try await connection.query(
                 """
                 INSERT INTO task_leases AS l (task_id, node, expires)
-                SELECT id, \(node.rawValue), \(until) FROM unnest(\(ids)::text[]) WITH ORDINALITY AS i(id, o) ORDER BY o
+                SELECT id, \(node.rawValue), \(until) FROM unnest(\(ids)::text[]) WITH ORDINALITY AS i(id, o)
+                WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = i.id AND t.status <> 'open')
+                ORDER BY o
                 ON CONFLICT (task_id) DO UPDATE SET node = excluded.node, expires = excluded.expires
                     WHERE l.expires < \(at) OR l.node = excluded.node
                 RETURNING task_id
@@ -68,14 +70,20 @@ public struct TaskLeases: Sendable {
     }
 
     /// Extends every lease this node holds to `now + lease`, lapsed ones too if no other node took them over, in a
-    /// transaction of its own on `connection`.
+    /// transaction of its own on `connection`; leases of tasks resolved meanwhile are deleted, not extended (a claim
+    /// that raced the batch resolving its task, and waited for it, may have leased a task no longer open).
     ///
     /// - Returns: the tasks this node still holds: any it dispatched that are missing were taken over by another
-    ///   node (this one was thought dead) and must not be dispatched again from here.
+    ///   node (this one was thought dead), or resolved, and must not be dispatched again from here.
     public func renew(at now: Date, on connection: PostgresConnection, logger: Logger) async throws(StoreError) -> Set<TaskID> {
         let until = now.timeIntervalSince1970 + lease.inSeconds
         return try await timeouts.transaction("renewing the node \(node)'s task leases", on: connection, logger: logger) {
             connection in
+            try await connection.query(
+                """
+                DELETE FROM task_leases AS l WHERE l.node = \(node.rawValue)
+                    AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = l.task_id AND t.status <> 'open')
+                """, logger: logger)
             var held: Set<TaskID> = []
             for try await id in try await connection.query(
                 "UPDATE task_leases SET expires = \(until) WHERE node = \(node.rawValue) RETURNING task_id",

@@ -61,7 +61,7 @@ public struct TimerClaims: Sendable {
                 """
                 UPDATE timers AS t SET claimed_by = \(node.rawValue), claim_until = \(until)
                 FROM (SELECT case_id, name FROM timers
-                      WHERE due <= \(at) AND (claim_until IS NULL OR claim_until < \(at))
+                      WHERE due <= \(at) AND (claim_until IS NULL OR claim_until <= \(at))
                           AND name = ANY(\(Self.knownNames)::text[])
                       ORDER BY due LIMIT \(Int64(max(0, limit))) FOR UPDATE SKIP LOCKED) AS c
                 WHERE t.case_id = c.case_id AND t.name = c.name
@@ -89,8 +89,9 @@ public struct TimerClaims: Sendable {
                 """
                 SELECT least(
                     (SELECT min(due) FROM timers
-                     WHERE (claim_until IS NULL OR claim_until < \(at)) AND name = ANY(\(Self.knownNames)::text[])),
-                    (SELECT min(claim_until) FROM timers WHERE due <= \(at) AND claim_until >= \(at)))
+                     WHERE (claim_until IS NULL OR claim_until <= \(at)) AND name = ANY(\(Self.knownNames)::text[])),
+                    (SELECT min(claim_until) FROM timers
+                     WHERE due <= \(at) AND claim_until > \(at)))
                 """, logger: logger
             ).decode(Double?.self) {
                 next = value

@@ -5,8 +5,9 @@ import Foundation
 /// store. `CaseStore` (SQLite) is one; the engine crosses this seam once a batch, never once a command, so that each
 /// store keeps its own writer concrete inside (the SQLite one is `BatchWriter`).
 ///
-/// Every method is called on the engine's writer thread, one at a time: a committer is never called by two threads
-/// at once, and it may block (on `fsync`, or on a round trip to a server).
+/// The engine calls `commit` on its writer thread and `figuresSnapshot` between two commits (under the lock its
+/// commits take); `policy apply` calls `commit` while no engine runs. So a committer is never called by two threads at
+/// once, and it may block (on `fsync`, or on a round trip to a server).
 public protocol BatchCommitter: Sendable {
     /// Writes `batch` in one transaction and returns what each command did, or throws and commits nothing.
     ///

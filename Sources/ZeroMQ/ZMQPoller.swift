@@ -16,7 +16,8 @@ public final class ZMQPoller {
     /// Each item's socket, or nil for a plain file descriptor.
     private var sockets: [ZMQSocket?] = []
     private let epoll: Int32
-    private var events: [epoll_event] = []
+    /// Room for what one wait reports: one for each item, and at least one (`epoll_wait` refuses none).
+    private var events = [epoll_event()]
     private var ready: [Bool] = []
 
     /// An empty poller.
@@ -53,7 +54,7 @@ public final class ZMQPoller {
         event.data.u64 = UInt64(sockets.count)
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0 else { throw ZMQError("epoll_ctl") }
         sockets.append(socket)
-        events.append(epoll_event())
+        if sockets.count > events.count { events.append(epoll_event()) }
         ready.append(false)
         return sockets.count - 1
     }

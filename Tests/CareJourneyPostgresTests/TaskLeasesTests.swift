@@ -93,14 +93,38 @@ import Testing
                 #expect(try await two.claim(tasks, at: clusterNow, on: connection, logger: quietLogger) == [tasks[0]])
                 // The batch that resolves tasks forgets their leases, whichever node holds them, in its transaction:
                 // rolled back, the leases stay.
-                _ = try? await connection.withTransaction(logger: quietLogger) { connection in
-                    try await TaskLeases.forgetResolved(tasks, on: connection, logger: quietLogger)
-                    throw CancellationError()
+                await #expect(throws: PostgresTransactionError.self) {
+                    try await connection.withTransaction(logger: quietLogger) { connection in
+                        #expect(try await TaskLeases.forgetResolved(tasks, on: connection, logger: quietLogger) == 4)
+                        throw CancellationError()
+                    }
                 }
                 #expect(try await store.strings("SELECT count(*)::text FROM task_leases") == ["4"])
                 try await connection.withTransaction(logger: quietLogger) { connection throws in
                     #expect(try await TaskLeases.forgetResolved(tasks, on: connection, logger: quietLogger) == 4)
                 }
+                #expect(try await store.strings("SELECT count(*)::text FROM task_leases") == ["0"])
+            }
+        }
+    }
+
+    @Test func aResolvedTaskIsNotLeasedAndALeaseItsResolutionRacedIsDroppedAtTheNextRenewal() async throws {
+        try await PostgresServer.with { server in
+            let store = try await server.newStore()
+            let leases = TaskLeases(node: node("one"))
+            let (open, done) = (TaskID(caseID: "C-1", number: 1), TaskID(caseID: "C-1", number: 2))
+            try await store.run(
+                """
+                INSERT INTO tasks (id, case_id, kind, queue, status, created_at) VALUES
+                    ('C-1#1', 'C-1', 'find-provider', 'brokerage', 'open', 0),
+                    ('C-1#2', 'C-1', 'find-provider', 'brokerage', 'completed', 0)
+                """)
+            try await store.onConnection { connection throws in
+                #expect(try await leases.claim([open, done], at: clusterNow, on: connection, logger: quietLogger) == [open])
+                // The batch that resolves the open task commits after this node leased it (a claim that waited on
+                // the lease row the batch deleted inserts it again): the next renewal drops it, not extends it.
+                try await store.run("UPDATE tasks SET status = 'completed' WHERE id = 'C-1#1'")
+                #expect(try await leases.renew(at: clusterNow, on: connection, logger: quietLogger).isEmpty)
                 #expect(try await store.strings("SELECT count(*)::text FROM task_leases") == ["0"])
             }
         }
