@@ -115,6 +115,43 @@ import Testing
         }
     }
 
+    @Test func aReaderWhoseConnectionIsCutStopsAtOnceNotAtItsNextPoll() async throws {
+        try await PostgresServer.with { server in
+            let store = try await server.newStore()
+            // It polls once an hour: only the end of its doorbells' stream can stop it within the deadline.
+            let error = try await withDeadline(.seconds(60)) {
+                try await store.onConnection { connection throws in
+                    try await NodePresence.register(node("reader"), at: clusterNow, on: connection, logger: quietLogger)
+                    return try await store.onConnection { listening throws -> StoreError? in
+                        var pid = ""
+                        for try await value in try await listening.query(
+                            "SELECT pg_backend_pid()::text", logger: quietLogger
+                        ).decode(String.self) { pid = value }
+                        return try await withThrowingTaskGroup(of: StoreError?.self) { group in
+                            group.addTask {
+                                var reader = FeedReader(node: node("reader"))
+                                do {
+                                    try await reader.follow(on: listening, pollEvery: .seconds(3600), logger: quietLogger) { _ in }
+                                    return nil
+                                } catch {
+                                    return error as? StoreError
+                                }
+                            }
+                            // The server ends the reader's session (a restart, a failover, an administrator).
+                            try await Task.sleep(for: .milliseconds(500))
+                            try await store.run("SELECT pg_terminate_backend(\(pid))")
+                            let ended = try await group.next() ?? nil
+                            group.cancelAll()
+                            return ended
+                        }
+                    }
+                }
+            }
+            let failure = try #require(error, "the follow ended with an error, for its caller to connect again")
+            #expect(failure.code == .unavailable || failure.code == .io, "\(failure)")
+        }
+    }
+
     @Test func aLostDoorbellIsMadeUpForByPollingAndAReaderGoesOnAfterReconnecting() async throws {
         try await PostgresServer.with { server in
             let store = try await server.newStore()
