@@ -74,6 +74,9 @@ public final class PostgresWriter: BatchCommitter {
         try? await connection.close()
     }
 
+    /// Writes `batch` in one transaction (`BatchCommitter.commit`), blocking the calling thread until it is done: call
+    /// it from a thread of its own (the engine's writer thread), never from a task, whose cooperative thread the
+    /// batch's own task may need.
     public func commit(_ batch: WriterBatch) throws -> BatchOutcome {
         try blocking { () async throws(StoreError) in
             try await PostgresFailure.map("writing a batch of \(batch.commands.count) command(s) to \(self.address)") {
