@@ -32,11 +32,20 @@ struct PostgresInsertBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let address = try PostgresAddress(store)
+        let measured = try await Self.measure(address, rows: rows, batch: batch)
+        print(
+            "carejourney-bench postgres-insert: \(address), PostgreSQL \(measured.version), "
+                + "synchronous_commit=\(measured.synchronousCommit)")
+        print(Self.line(measured.rate, batch: batch))
+    }
+
+    /// The insert rate into the database at `address`, with its `synchronous_commit` and server version.
+    static func measure(_ address: PostgresAddress, rows: Int, batch: Int) async throws(StoreError)
+        -> (rate: Double, synchronousCommit: String, version: String)
+    {
         var logger = Logger(label: "carejourney-bench.postgres")
         logger.logLevel = .error
-        let rows = rows
-        let batch = batch
-        let (setting, rate, version) = try await address.withConnection(logger: logger) { connection throws(StoreError) in
+        return try await address.withConnection(logger: logger) { connection throws(StoreError) in
             try await PostgresFailure.map("the insert benchmark on \(address)") {
                 var setting = ""
                 for try await value in try await connection.query("SHOW synchronous_commit", logger: logger)
@@ -72,13 +81,15 @@ struct PostgresInsertBenchmark: AsyncParsableCommand {
                 }
                 let rate = Double(rows) / elapsed(since: start)
                 let _: PostgresRowSequence = try await connection.query("DROP TABLE bench_rows", logger: logger)
-                return (setting, rate, version)
+                return (rate, setting, version)
             }
         }
-        print("carejourney-bench postgres-insert: \(address), PostgreSQL \(version), synchronous_commit=\(setting)")
-        print(
-            String(
-                format: "  plain batched insert, ~600-byte rows, %d rows a transaction (unnest of arrays): %.0f rows/s, "
-                    + "%.0f commits/s", batch, rate, rate / Double(batch)))
+    }
+
+    /// The figure's line.
+    static func line(_ rate: Double, batch: Int) -> String {
+        String(
+            format: "  plain batched insert, ~600-byte rows, %d rows a transaction (unnest of arrays): %.0f rows/s, "
+                + "%.0f commits/s", batch, rate, rate / Double(batch))
     }
 }

@@ -13,25 +13,7 @@ extension PostgresAddress {
             try await PostgresFailure.map("recording the read in the access log of \(self)") {
                 try await connection.withTransaction(logger: logger) { connection in
                     try await PostgresSchema.check(on: connection, logger: logger, at: self)
-                    var id: Int64?
-                    for try await inserted in try await connection.query(
-                        """
-                        INSERT INTO access_log (at, actor, channel, query, detail, reason, case_count)
-                        VALUES (\(read.at.timeIntervalSince1970), \(read.actor), \(read.channel.rawValue), \(read.query),
-                            \(read.detail), \(read.reason), \(Int64(read.cases.count)))
-                        RETURNING id
-                        """, logger: logger
-                    ).decode(Int64.self) {
-                        id = inserted
-                    }
-                    guard let id else { throw StoreError(.io, "the access log gave the read no number") }
-                    if !read.cases.isEmpty {
-                        let cases = read.cases.map(\.rawValue)
-                        try await connection.query(
-                            "INSERT INTO access_log_cases (access_id, case_id) SELECT \(id), unnest(\(cases)::text[])",
-                            logger: logger
-                        ).drain()
-                    }
+                    try await PostgresAccessLog.insert([read], on: connection, logger: logger)
                 }
             }
         }

@@ -108,13 +108,7 @@ struct BatchWriter {
             state = entry.state
             before = entry.columns
         } else {
-            guard case .contact = command.event else {
-                return .rejected(
-                    TransitionError(
-                        .notAccepted, "a new case begins with 'contact'", stage: .new,
-                        event: command.event.name.rawValue,
-                        accepted: [.contact]), nil)
-            }
+            if let refusal = TransitionRules.refusalToOpen(command) { return refusal }
             // Numbers of disposed cases are never given again: their certificates name them.
             number =
                 try Int64.fetchOne(
@@ -128,20 +122,15 @@ struct BatchWriter {
             version = 0
         }
 
+        let worked = TransitionRules.transition(
+            of: command, from: state, version: version, prepared: prepared, policy: policy)
+        if worked.tookPrepared { preparedTaken += 1 }
         var transition: Transition
-        var preparedColumns: ProjectionColumns?
-        do {
-            if let prepared, prepared.version == version {
-                preparedTaken += 1
-                transition = try prepared.result.get()
-                preparedColumns = prepared.columns
-            } else {
-                transition = try Journey.apply(
-                    command.event, to: state, at: command.at, by: command.actor, policy: policy)
-            }
-        } catch {
-            return .rejected(error, command.caseID)
+        switch worked.result {
+        case .success(let made): transition = made
+        case .failure(let error): return .rejected(error, command.caseID)
         }
+        var preparedColumns = worked.columns
         // A correction rewrites an earlier event and replays the case (see `BatchWriter+Correction`).
         var rewrite: Rewrite?
         if case .correctRecord(let correction) = command.event {
@@ -157,12 +146,9 @@ struct BatchWriter {
         version += 1
         let new = transition.state
         let (event, eventData) = rewrite.map { ($0.recorded, $0.recordedData) } ?? (command.event, command.eventData)
-        // A snapshot every few events, when the case closes, and after a correction (no snapshot may hold the
-        // corrected value); otherwise only the projection columns. A case without one (snapshot version 0) is read
-        // by replaying its few events from the start.
-        let snapshotDue =
-            rewrite != nil || new.stage == .closed || version - snapshotVersion >= StateLoader.snapshotEvery
-        let snapshot = snapshotDue ? try StateCodec.encode(new) : (version == 1 ? StateLoader.noSnapshot : nil)
+        let snapshotDue = TransitionRules.snapshotDue(
+            version: version, snapshotVersion: snapshotVersion, stage: new.stage, corrected: rewrite != nil)
+        let snapshot = try TransitionRules.snapshot(of: new, version: version, due: snapshotDue)
         if snapshotDue { snapshotVersion = version }
         if let rewrite { try rewrite.write(of: id, in: db) }
         try statements(.insertEvent, in: db).run(
@@ -187,10 +173,7 @@ struct BatchWriter {
         changes.moved(from: state, to: new)
 
         var opened: [CaseID] = []
-        for effect in transition.effects {
-            guard case .openCase(let contact) = effect else { continue }
-            let referral = Command(
-                caseID: nil, event: .contact(contact), actor: "referral from \(id)", at: command.at)
+        for referral in TransitionRules.referrals(in: transition.effects, from: id, at: command.at) {
             if case .applied(let opening) = try apply(referral, in: db, committed: &committed) {
                 opened.append(opening.state.id)
             }

@@ -134,7 +134,7 @@ extension CaseStore {
 }
 
 /// An events row, read before its data is typed.
-struct HistoryRow: Sendable {
+package struct HistoryRow: Sendable {
     let seq: Int64
     let caseID: String
     let version: Int
@@ -143,8 +143,25 @@ struct HistoryRow: Sendable {
     let at: Double
     let actor: String
     let reason: String?
-    let policy: String
+    package let policy: String
     let late: Double?
+
+    /// A row of `events` as read by any store.
+    package init(
+        seq: Int64, caseID: String, version: Int, name: String, data: String, at: Double, actor: String,
+        reason: String?, policy: String, late: Double?
+    ) {
+        self.seq = seq
+        self.caseID = caseID
+        self.version = version
+        self.name = name
+        self.data = data
+        self.at = at
+        self.actor = actor
+        self.reason = reason
+        self.policy = policy
+        self.late = late
+    }
 
     init(row: Row) {
         seq = row["seq"]

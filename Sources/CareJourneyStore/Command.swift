@@ -10,7 +10,7 @@ public struct Command: Sendable {
     public let event: Event
     /// The event's data as the store writes it, encoded when the command is made, by the caller's task, so the
     /// single writer does not spend its time encoding.
-    let eventData: String
+    package let eventData: String
     /// Who did it (a user, a worker, `timer`, `policy`).
     public var actor: String
     /// Why, for the audit trail.
@@ -53,7 +53,7 @@ extension Command {
     /// The command as the engine writes it: its time in whole seconds. Event data carries times as ISO 8601 text,
     /// which must read back to exactly the times the state holds (a timer fire names its due time), so no time the
     /// engine writes has a fraction of a second.
-    var inWholeSeconds: Command {
+    package var inWholeSeconds: Command {
         var command = self
         command.at = Date(timeIntervalSince1970: at.timeIntervalSince1970.rounded(.down))
         return command

@@ -86,13 +86,24 @@ public final class Engine: Service, Sendable {
     ///   in memory today, so the default holds ~90 MB at most: with 50,000 a service taking 10 new contacts a second
     ///   grew by ~2.7 MB a minute for 80 minutes (`carejourney-bench pages`), past the ≤ 300 MB the dashboard
     ///   promises at a million cases. 20,000 cases are days of a council's commands; a case not held is read again.
-    public init(
+    public convenience init(
         store: any CareStore, policy: Policy, clock: any CareClock = WallClock(),
+        logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 20_000
+    ) throws(StoreError) {
+        try self.init(
+            store: store, writer: store.writer, policy: policy, clock: clock, logger: logger, maxBatch: maxBatch,
+            cacheCapacity: cacheCapacity)
+    }
+
+    /// An engine whose batches go to `writer` rather than to `store`'s own: PostgreSQL's (`PostgresWriter`), until a
+    /// PostgreSQL store serves reads too; `policy` must be registered in the database `writer` writes to as well.
+    package init(
+        store: any CareStore, writer: any BatchCommitter, policy: Policy, clock: any CareClock = WallClock(),
         logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 20_000
     ) throws(StoreError) {
         cache = Mutex(StateCache(capacity: cacheCapacity))
         self.store = store
-        writer = store.writer
+        self.writer = writer
         self.clock = clock
         self.policy = policy
         self.logger = logger

@@ -17,7 +17,7 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public let onTime: Bool
 
     /// The review a transition completed, if it satisfied the cycle.
-    init?(from old: CaseState, to new: CaseState, at now: Date) {
+    package init?(from old: CaseState, to new: CaseState, at now: Date) {
         guard let completed = new.reviews.lastFormalCompletedAt, completed != old.reviews.lastFormalCompletedAt
         else { return nil }
         type = old.reviews.formalReviewDone ? .planned : .firstFormal

@@ -2,7 +2,7 @@ import CareJourneyCore
 import Foundation
 
 /// How states, events and policies are written into the store and read back.
-enum StateCodec {
+package enum StateCodec {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
@@ -24,7 +24,7 @@ enum StateCodec {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws(StoreError) -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws(StoreError) -> T {
         do {
             return try decoder.decode(type, from: data)
         } catch {

@@ -6,15 +6,15 @@ import GRDB
 /// applied under. The store writes a snapshot every `snapshotEvery` events (and when a case closes), so at most
 /// that many events are replayed. A case with fewer events has no snapshot yet (version 0): it is replayed from
 /// its first event.
-enum StateLoader {
+package enum StateLoader {
     /// How many events may follow a snapshot before the next is written.
-    static let snapshotEvery = 16
+    package static let snapshotEvery = 16
 
     /// The stored form of "no snapshot yet": an empty state column with snapshot version 0.
-    static let noSnapshot = Data()
+    package static let noSnapshot = Data()
 
     /// The state a case's snapshot holds: the new case itself at version 0, otherwise the stored state.
-    static func snapshot(of id: CaseID, version: Int, stored: Data) throws(StoreError) -> CaseState {
+    package static func snapshot(of id: CaseID, version: Int, stored: Data) throws(StoreError) -> CaseState {
         version == 0 ? CaseState(id: id) : try StateCodec.state(stored, what: "case \(id)")
     }
 
@@ -29,22 +29,33 @@ enum StateLoader {
         else { return nil }
         let version: Int = row["version"]
         let snapshotVersion: Int = row["state_version"]
-        var state = try snapshot(of: id, version: snapshotVersion, stored: row["state"])
-        if version > snapshotVersion {
-            let tail = try Row.fetchAll(
+        let tail =
+            version > snapshotVersion
+            ? try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT * FROM events WHERE case_id = ? AND version > ? ORDER BY version"),
                 arguments: [id.rawValue, snapshotVersion]
-            ).map(HistoryRow.init)
-            for event in tail {
-                state = try replay(event, onto: state, policies: policies).state
-            }
+            ).map(HistoryRow.init) : []
+        return try entry(
+            of: id, number: row["number"], version: version, snapshotVersion: snapshotVersion, stored: row["state"],
+            tail: tail, policies: policies)
+    }
+
+    /// A case as stored, from its row's snapshot (`stored`, of `snapshotVersion`) and the events after it (`tail`,
+    /// in order), whichever store read them.
+    package static func entry(
+        of id: CaseID, number: Int64, version: Int, snapshotVersion: Int, stored: Data, tail: [HistoryRow],
+        policies: (String) throws -> Policy
+    ) throws -> StateCache.Entry {
+        var state = try snapshot(of: id, version: snapshotVersion, stored: stored)
+        for event in tail {
+            state = try replay(event, onto: state, policies: policies).state
         }
-        return StateCache.Entry(number: row["number"], version: version, snapshotVersion: snapshotVersion, state: state)
+        return StateCache.Entry(number: number, version: version, snapshotVersion: snapshotVersion, state: state)
     }
 
     /// Applies one stored event to a state, as it was applied when it happened.
-    static func replay(_ row: HistoryRow, onto state: CaseState, policies: (String) throws -> Policy) throws
+    package static func replay(_ row: HistoryRow, onto state: CaseState, policies: (String) throws -> Policy) throws
         -> (event: Event, state: CaseState)
     {
         let policy = try policies(row.policy)

@@ -10,7 +10,7 @@ public enum TaskStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case completed
     case withdrawn
 
-    init(_ resolution: TaskResolution) {
+    package init(_ resolution: TaskResolution) {
         switch resolution {
         case .completed: self = .completed
         case .withdrawn: self = .withdrawn

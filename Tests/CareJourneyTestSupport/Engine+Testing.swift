@@ -76,11 +76,11 @@ extension Engine {
         return id
     }
 
-    /// A whole life from `start`: contact (with the key `key`) → delivery → the first formal review → closed (needs
-    /// met) → its services ended (with the key `key-end`): 12 events, several snapshots, tasks of every fate, a review
+    /// A whole life from `start`: contact (with the key `key`, when given) → delivery → the first formal review →
+    /// closed (needs met) → its services ended (with the key `key-end`): 12 events, several snapshots, tasks of every fate, a review
     /// done, and nothing left open.
     @discardableResult
-    public func wholeLife(_ contact: JSONValue, key: String, from start: Date) async throws -> (id: CaseID, closedAt: Date) {
+    public func wholeLife(_ contact: JSONValue, key: String?, from start: Date) async throws -> (id: CaseID, closedAt: Date) {
         let id = try #require(try await send(nil, "contact", contact, at: start, key: key)).state.id
         var signedOff: CommittedEvent?
         for step in EventCatalog.pathToDelivery {
@@ -95,7 +95,7 @@ extension Engine {
         try await send(id, "review-completed", ["outcome": "no-change"], at: closedAt)
         let closed = try #require(try await send(id, "close-case", ["reason": "needs-met"], at: closedAt))
         #expect(closed.state.stage == .closed)
-        try await send(id, "services-ended", at: closedAt.addingTimeInterval(60), key: "\(key)-end")
+        try await send(id, "services-ended", at: closedAt.addingTimeInterval(60), key: key.map { "\($0)-end" })
         return (id, closedAt)
     }
 }

@@ -1,0 +1,462 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One batch of the PostgreSQL writer, inside its transaction: lock and read, apply in memory, write, then answer
+/// (design brief §3.5). What a command writes is what `BatchWriter` writes on SQLite, by the same rules
+/// (`TransitionRules`); only the way of writing differs: rows gathered, then a statement a table.
+///
+/// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read) is found
+/// before that command adds anything to write, so it fails alone; a failing statement fails the whole batch.
+struct PostgresBatchPlan {
+    let batch: WriterBatch
+    let writer: PostgresWriter
+    var connection: PostgresConnection { writer.connection }
+    var logger: Logger { writer.logger }
+
+    /// The known cases' rows as locked: number, version; and their states (cached, or read), or why they do not read.
+    private var locked: [CaseID: Result<StateCache.Entry, StoreError>] = [:]
+    /// Case numbers taken from `case_numbers`, not used yet.
+    private var numbers: [Int64] = []
+    /// The events to insert, in order.
+    private var events: [PendingEvent] = []
+    /// The cases written: their final rows.
+    private var cases: [CaseID: CaseRow] = [:]
+    private var caseOrder: [CaseID] = []
+    /// Each written case's timers before the batch.
+    private var timersBefore: [CaseID: [TimerName: Date]] = [:]
+    /// What the commands do to tasks, in order.
+    private var taskChanges: [TaskChange] = []
+    private var reviews: [(CaseID, ReviewRecord)] = []
+    private var written: [CaseID: StateCache.Entry] = [:]
+    private var changes = StoreFigures()
+    private var preparedTaken = 0
+
+    init(batch: WriterBatch, writer: PostgresWriter) {
+        self.batch = batch
+        self.writer = writer
+    }
+
+    /// Writes the batch and returns what each command did.
+    mutating func write() async throws -> BatchOutcome {
+        try await lockAndRead()
+        try await takeNumbers(batch.commands.filter { $0.command.caseID == nil }.count)
+        var planned: [Planned] = []
+        planned.reserveCapacity(batch.commands.count)
+        for submission in batch.commands {
+            do {
+                planned.append(try await plan(submission))
+            } catch let error as StoreError {
+                planned.append(.settled(.failure(error)))
+            }
+        }
+        try await PostgresAccessLog.insert(batch.reads, on: connection, logger: logger)
+        let seqs = try await insertEvents()
+        try await writeCases()
+        try await writeTimers()
+        var tasks = try await PostgresTaskRows.read(
+            ids: taskChanges.compactMap(\.taskID) + batch.notes.map(\.taskID),
+            openOf: taskChanges.compactMap(\.teamCase), on: connection, logger: logger)
+        for note in batch.notes { tasks.apply(note, changes: &changes) }
+        for change in taskChanges { tasks.apply(change, policy: batch.policy, changes: &changes) }
+        try await tasks.write(on: connection, logger: logger)
+        try await insertReviews()
+        return BatchOutcome(
+            results: try planned.map { try $0.result(events: events, seqs: seqs) }, written: written,
+            changes: changes, preparedTaken: preparedTaken)
+    }
+
+    // MARK: Lock and read
+
+    /// Locks the rows of the batch's known cases, in id order (so that writers on several nodes lock in one order),
+    /// and reads the states the engine's cache lacks or holds at another version than the row's.
+    private mutating func lockAndRead() async throws {
+        let ids = Set(batch.commands.compactMap { $0.command.caseID?.rawValue }).sorted()
+        guard !ids.isEmpty else { return }
+        var rows: [(id: CaseID, number: Int64, version: Int)] = []
+        for try await (id, number, version) in try await connection.query(
+            "SELECT id, number, version FROM cases WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE",
+            logger: logger
+        ).decode((String, Int64, Int64).self) {
+            rows.append((CaseID(id), number, Int(version)))
+        }
+        var misses: [String] = []
+        for row in rows {
+            if let entry = batch.known(row.id), entry.version == row.version, entry.number == row.number {
+                locked[row.id] = .success(entry)
+            } else {
+                misses.append(row.id.rawValue)
+            }
+        }
+        guard !misses.isEmpty else { return }
+        var snapshots: [String: (number: Int64, version: Int, snapshotVersion: Int, state: Data)] = [:]
+        for try await (id, number, version, snapshotVersion, state) in try await connection.query(
+            "SELECT id, number, version, state_version, state FROM cases WHERE id = ANY(\(misses)::text[])",
+            logger: logger
+        ).decode((String, Int64, Int64, Int64, ByteBuffer).self) {
+            snapshots[id] = (number, Int(version), Int(snapshotVersion), Data(state.readableBytesView))
+        }
+        var tails: [String: [HistoryRow]] = [:]
+        for try await (seq, id, version, name, data, at, actor, reason, policy, late) in try await connection.query(
+            """
+            SELECT e.seq, e.case_id, e.version, e.name, e.data, e.at, e.actor, e.reason, e.policy, e.late
+            FROM events e JOIN cases c ON c.id = e.case_id
+            WHERE c.id = ANY(\(misses)::text[]) AND e.version > c.state_version
+            ORDER BY e.case_id, e.version
+            """, logger: logger
+        ).decode((Int64, String, Int64, String, String, Double, String, String?, String, Double?).self) {
+            tails[id, default: []].append(
+                HistoryRow(
+                    seq: seq, caseID: id, version: Int(version), name: name, data: data, at: at, actor: actor,
+                    reason: reason, policy: policy, late: late))
+        }
+        var policies = [batch.policyFingerprint: batch.policy]
+        for fingerprint in Set(tails.values.flatMap { $0.map(\.policy) }) where policies[fingerprint] == nil {
+            policies[fingerprint] = try await writer.policy(fingerprint, on: connection)
+        }
+        for (id, stored) in snapshots {
+            let caseID = CaseID(id)
+            locked[caseID] = Result { () throws(StoreError) in
+                do {
+                    return try StateLoader.entry(
+                        of: caseID, number: stored.number, version: stored.version,
+                        snapshotVersion: stored.snapshotVersion, stored: stored.state, tail: tails[id] ?? []
+                    ) { fingerprint in
+                        guard let policy = policies[fingerprint] else {
+                            throw StoreError(.corrupt, "policy \(fingerprint) of case \(id)'s events is not in the store")
+                        }
+                        return policy
+                    }
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    throw StoreError(.corrupt, "case \(id) does not read", cause: error)
+                }
+            }
+        }
+    }
+
+    /// Takes `count` more case numbers from `case_numbers`.
+    private mutating func takeNumbers(_ count: Int) async throws {
+        guard count > 0 else { return }
+        for try await number in try await connection.query(
+            "SELECT nextval('case_numbers') FROM generate_series(1, \(Int64(count)))", logger: logger
+        ).decode(Int64.self) {
+            numbers.append(number)
+        }
+        numbers.reverse()
+    }
+
+    /// The next case number.
+    private mutating func nextNumber() async throws -> Int64 {
+        if numbers.isEmpty { try await takeNumbers(8) }
+        guard let number = numbers.popLast() else { throw StoreError(.io, "the sequence case_numbers gave no number") }
+        return number
+    }
+
+    // MARK: Apply
+
+    /// What one command will answer once the batch is written.
+    private enum Planned {
+        case settled(Result<BatchOutcome.Done, StoreError>)
+        /// Its event (an index of `events`), and every event it committed, its own first.
+        case applied(event: Int, committed: [Int])
+
+        func result(events: [PendingEvent], seqs: [Int64]) throws -> Result<BatchOutcome.Done, StoreError> {
+            switch self {
+            case .settled(let result): return result
+            case .applied(let event, let committed):
+                let done = committed.map { events[$0].committed(seq: seqs[$0]) }
+                let own = done[committed.firstIndex(of: event)!]
+                return .success(BatchOutcome.Done(result: .done(.applied(own)), committed: done))
+            }
+        }
+    }
+
+    private mutating func plan(_ submission: WriterBatch.Submission) async throws -> Planned {
+        if submission.key != nil {
+            throw StoreError(
+                .refused,
+                "a command with an idempotency key is not written to a PostgreSQL store yet (issue #19, design brief "
+                    + "§3.7): send it without the Idempotency-Key header, or run the service on a data folder")
+        }
+        if case .correctRecord = submission.command.event {
+            throw StoreError(
+                .refused,
+                "a correction of the record is not written to a PostgreSQL store yet (issue #19): make it on a data "
+                    + "folder's store")
+        }
+        var committed: [Int] = []
+        switch try await apply(submission.command, prepared: submission.prepared, committed: &committed) {
+        case .settled(let outcome):
+            return .settled(.success(BatchOutcome.Done(result: .done(outcome), committed: [])))
+        case .event(let index):
+            return .applied(event: index, committed: committed)
+        }
+    }
+
+    private enum Applied {
+        case settled(CommandOutcome)
+        case event(Int)
+    }
+
+    /// Applies the command in memory, as `BatchWriter.apply` does, and gathers what it writes.
+    private mutating func apply(
+        _ command: Command, prepared: PreparedTransition? = nil, committed: inout [Int]
+    ) async throws -> Applied {
+        let command = command.inWholeSeconds
+        let id: CaseID
+        let number: Int64
+        let state: CaseState
+        var version: Int
+        var snapshotVersion = 0
+        var before: ProjectionColumns?
+        if let existing = command.caseID {
+            let entry: StateCache.Entry
+            if let current = written[existing] {
+                entry = current
+            } else if let read = locked[existing] {
+                entry = try read.get()
+            } else {
+                return .settled(.notFound(existing))
+            }
+            id = existing
+            number = entry.number
+            version = entry.version
+            snapshotVersion = entry.snapshotVersion
+            state = entry.state
+            before = entry.columns
+        } else {
+            if let refusal = TransitionRules.refusalToOpen(command) { return .settled(refusal) }
+            number = try await nextNumber()
+            id = CaseID("C-\(number)")
+            state = CaseState(id: id)
+            version = 0
+        }
+        let worked = TransitionRules.transition(
+            of: command, from: state, version: version, prepared: prepared, policy: batch.policy)
+        if worked.tookPrepared { preparedTaken += 1 }
+        let transition: Transition
+        switch worked.result {
+        case .success(let made): transition = made
+        case .failure(let error): return .settled(.rejected(error, command.caseID))
+        }
+        version += 1
+        let new = transition.state
+        let snapshotDue = TransitionRules.snapshotDue(
+            version: version, snapshotVersion: snapshotVersion, stage: new.stage, corrected: false)
+        let snapshot = try TransitionRules.snapshot(of: new, version: version, due: snapshotDue)
+        if snapshotDue { snapshotVersion = version }
+        let columns = worked.columns ?? ProjectionColumns(new)
+
+        let index = events.count
+        events.append(
+            PendingEvent(command: command, version: version, state: new, from: state.stage, effects: transition.effects))
+        if cases[id] == nil {
+            caseOrder.append(id)
+            timersBefore[id] = state.timers
+        }
+        var row = cases[id] ?? CaseRow(id: id, number: number, isNew: before == nil)
+        row.version = version
+        row.updatedAt = command.at
+        row.columns = columns
+        if let snapshot { row.snapshot = (snapshot, snapshot.isEmpty ? 0 : version) }
+        cases[id] = row
+        written[id] = StateCache.Entry(
+            number: number, version: version, snapshotVersion: snapshotVersion, state: new, columns: columns)
+        if let before, before.team != columns.team {
+            taskChanges.append(.setTeam(case: id, team: columns.team))
+        }
+        for effect in transition.effects {
+            switch effect {
+            case .enqueue(let task):
+                taskChanges.append(.enqueue(task, caseNumber: number, team: columns.team))
+            case .resolveTask(let task, let resolution):
+                let attempts = command.answers.flatMap { $0.task == task.description ? $0.attempt : nil }
+                taskChanges.append(
+                    .resolve(
+                        task.description, resolution, at: command.at, attempts: attempts,
+                        queue: state.tasks[task]?.queue))
+            case .holdTask(let task, let holder):
+                taskChanges.append(.hold(task.description, holder: holder))
+            case .setTimer, .cancelTimer, .notify, .close, .openCase:
+                break
+            }
+        }
+        if let review = ReviewRecord(from: state, to: new, at: command.at) { reviews.append((id, review)) }
+        changes.moved(from: state, to: new)
+
+        var opened: [CaseID] = []
+        for referral in TransitionRules.referrals(in: transition.effects, from: id, at: command.at) {
+            if case .event(let opening) = try await apply(referral, committed: &committed) {
+                opened.append(events[opening].state.id)
+            }
+        }
+        events[index].opened = opened
+        committed.insert(index, at: 0)
+        return .event(index)
+    }
+
+    // MARK: Write
+
+    /// Inserts the events, in order, and returns their numbers (`seq`), in the same order.
+    private func insertEvents() async throws -> [Int64] {
+        guard !events.isEmpty else { return [] }
+        var seqs: [String: Int64] = [:]
+        seqs.reserveCapacity(events.count)
+        let rows = try await connection.query(
+            """
+            INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
+            SELECT c, v, n, d, a, w, r, \(batch.policyFingerprint), l, \(batch.recordedAt.timeIntervalSince1970)
+            FROM unnest(\(PostgresArray(events.map { .text($0.state.id.rawValue) }).literal)::text[],
+                \(PostgresArray(events.map { .int($0.version) }).literal)::bigint[],
+                \(PostgresArray(events.map { .text($0.command.event.name.rawValue) }).literal)::text[],
+                \(PostgresArray(events.map { .text($0.command.eventData) }).literal)::text[],
+                \(PostgresArray(events.map { .time($0.command.at) }).literal)::float8[],
+                \(PostgresArray(events.map { .text($0.command.actor) }).literal)::text[],
+                \(PostgresArray(events.map { .textOrNull($0.command.reason) }).literal)::text[],
+                \(PostgresArray(events.map { .realOrNull($0.command.late) }).literal)::float8[])
+                WITH ORDINALITY AS e(c, v, n, d, a, w, r, l, o)
+            ORDER BY o
+            RETURNING seq, case_id, version
+            """, logger: logger)
+        for try await (seq, id, version) in rows.decode((Int64, String, Int64).self) {
+            seqs["\(id) \(version)"] = seq
+        }
+        return try events.map { event in
+            guard let seq = seqs["\(event.state.id) \(event.version)"] else {
+                throw StoreError(.io, "the store gave the event \(event.version) of \(event.state.id) no number")
+            }
+            return seq
+        }
+    }
+
+    /// Inserts the new cases and updates the known ones, each to its final row in this batch.
+    private func writeCases() async throws {
+        let rows = caseOrder.map { cases[$0]! }
+        let names = ProjectionColumns.names
+        let types = ["text", "text", "text", "float8", "bigint", "float8", "text", "text", "text"]
+        /// The columns every row has, then the projection columns.
+        func arrays(_ rows: [CaseRow], into parameters: inout ArrayParameters) -> String {
+            ([
+                parameters.array(rows.map { .text($0.id.rawValue) }, "text"),
+                parameters.array(rows.map { .integer($0.number) }, "bigint"),
+                parameters.array(rows.map { .int($0.version) }, "bigint"),
+                parameters.array(rows.map { .time($0.updatedAt) }, "float8"),
+                parameters.array(rows.map { .blob([UInt8]($0.snapshot?.data ?? Data())) }, "bytea"),
+                parameters.array(rows.map { .int($0.snapshot?.version ?? 0) }, "bigint"),
+                parameters.array(rows.map { .flag($0.snapshot != nil) }, "bigint"),
+            ]
+                + names.indices.map { index in parameters.array(rows.map { $0.columns!.values[index] }, types[index]) })
+                .joined(separator: ", ")
+        }
+        let columns = "id, number, version, updated_at, state, state_version, snapshot, " + names.joined(separator: ", ")
+        let new = rows.filter(\.isNew)
+        if !new.isEmpty {
+            var parameters = ArrayParameters()
+            let sql = """
+                INSERT INTO cases (id, number, version, updated_at, state, state_version, \(names.joined(separator: ", ")))
+                SELECT id, number, version, updated_at, state, state_version, \(names.joined(separator: ", "))
+                FROM unnest(\(arrays(new, into: &parameters))) WITH ORDINALITY AS u(\(columns), o)
+                ORDER BY o
+                """
+            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+        }
+        let known = rows.filter { !$0.isNew }
+        guard !known.isEmpty else { return }
+        var parameters = ArrayParameters()
+        let sql = """
+            UPDATE cases c SET version = u.version, updated_at = u.updated_at,
+                state = CASE WHEN u.snapshot = 1 THEN u.state ELSE c.state END,
+                state_version = CASE WHEN u.snapshot = 1 THEN u.state_version ELSE c.state_version END,
+                \(names.map { "\($0) = u.\($0)" }.joined(separator: ", "))
+            FROM unnest(\(arrays(known, into: &parameters))) AS u(\(columns))
+            WHERE c.id = u.id
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+    }
+
+    /// Sets the timers each case has after the batch that it did not have before it (or had with another due
+    /// time), and deletes those it no longer has.
+    private func writeTimers() async throws {
+        var setCases: [String] = [], setNames: [String] = [], setDue: [Double] = []
+        var goneCases: [String] = [], goneNames: [String] = []
+        for id in caseOrder {
+            let old = timersBefore[id] ?? [:]
+            let new = written[id]!.state.timers
+            for (name, due) in new.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where old[name] != due {
+                setCases.append(id.rawValue)
+                setNames.append(name.rawValue)
+                setDue.append(due.timeIntervalSince1970)
+            }
+            for name in old.keys.sorted(by: { $0.rawValue < $1.rawValue }) where new[name] == nil {
+                goneCases.append(id.rawValue)
+                goneNames.append(name.rawValue)
+            }
+        }
+        if !goneCases.isEmpty {
+            try await connection.query(
+                """
+                DELETE FROM timers WHERE (case_id, name) IN (SELECT * FROM unnest(\(goneCases)::text[], \(goneNames)::text[]))
+                """, logger: logger
+            ).drain()
+        }
+        if !setCases.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO timers (case_id, name, due)
+                SELECT * FROM unnest(\(setCases)::text[], \(setNames)::text[], \(setDue)::float8[])
+                ON CONFLICT (case_id, name) DO UPDATE SET due = excluded.due
+                """, logger: logger
+            ).drain()
+        }
+    }
+
+    private func insertReviews() async throws {
+        guard !reviews.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO reviews_done (case_id, type, completed_at, due, on_time)
+            SELECT c, t, a, d, o FROM unnest(
+                \(PostgresArray(reviews.map { .text($0.0.rawValue) }).literal)::text[],
+                \(PostgresArray(reviews.map { .text($0.1.type.rawValue) }).literal)::text[],
+                \(PostgresArray(reviews.map { .time($0.1.completedAt) }).literal)::float8[],
+                \(PostgresArray(reviews.map { .time($0.1.due) }).literal)::float8[],
+                \(PostgresArray(reviews.map { .flag($0.1.onTime) }).literal)::bigint[])
+                WITH ORDINALITY AS r(c, t, a, d, o, n)
+            ORDER BY n
+            """, logger: logger
+        ).drain()
+    }
+}
+
+/// An event gathered to insert: its number (`seq`) is known once it is.
+struct PendingEvent {
+    let command: Command
+    let version: Int
+    let state: CaseState
+    let from: Stage
+    let effects: [Effect]
+    var opened: [CaseID] = []
+
+    func committed(seq: Int64) -> CommittedEvent {
+        CommittedEvent(
+            seq: seq, version: version, state: state, from: from, event: command.event, data: command.eventData,
+            actor: command.actor, reason: command.reason, effects: effects, at: command.at, opened: opened)
+    }
+}
+
+/// A case's row as the batch leaves it.
+struct CaseRow {
+    let id: CaseID
+    let number: Int64
+    /// Opened in this batch: inserted, not updated.
+    let isNew: Bool
+    var version = 0
+    var updatedAt = Date(timeIntervalSince1970: 0)
+    var columns: ProjectionColumns?
+    /// The last snapshot the batch wrote, and its version (0 for a new case's "none yet").
+    var snapshot: (data: Data, version: Int)?
+}

@@ -1,0 +1,244 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What a command does to the outbox (`tasks`), gathered as it is applied and carried out on the rows afterwards.
+enum TaskChange {
+    /// A task put on its queue: a new one inserted, or one put back (`retry-task`) reopened as new.
+    case enqueue(CareTask, caseNumber: Int64, team: StoreValue)
+    /// A task resolved, from `open` or `failed`; `queue` is the one its case held it on, when it did.
+    case resolve(String, TaskResolution, at: Date, attempts: Int?, queue: String?)
+    case hold(String, holder: String?)
+    /// A case's open tasks follow it to another team.
+    case setTeam(case: CaseID, team: StoreValue)
+
+    /// The task it is about, if one.
+    var taskID: String? {
+        switch self {
+        case .enqueue(let task, _, _): task.id.description
+        case .resolve(let id, _, _, _, _), .hold(let id, _): id
+        case .setTeam: nil
+        }
+    }
+
+    /// The case whose open tasks it touches, for a team's change.
+    var teamCase: String? {
+        if case .setTeam(let id, _) = self { return id.rawValue }
+        return nil
+    }
+}
+
+extension StoreNote {
+    /// The task the note is on.
+    var taskID: String {
+        switch self {
+        case .task(.progress(let id, _)), .task(.released(let id, _, _)), .task(.failed(let id, _, _)): id
+        }
+    }
+}
+
+/// The rows of `tasks` a batch touches, read once, changed in memory in the batch's order with the rules of
+/// `BatchWriter`'s statements (a note only on an open task; a resolution only from `open` or `failed`; a task put
+/// on its queue again reopened as new), then written: new rows inserted in the order they were made (their `ord`),
+/// changed rows updated, two statements.
+struct PostgresTaskRows {
+    /// A row of `tasks`, as the batch leaves it.
+    struct Row {
+        let id: String
+        let caseID: String
+        let caseNumber: StoreValue
+        let kind: String
+        let queue: String
+        let detail: String?
+        var status: String
+        let createdAt: Double
+        var resolvedAt: Double?
+        var attempts: Int64
+        var progress: String?
+        var lastError: String?
+        let due: Double?
+        var heldBy: String?
+        var team: StoreValue
+        var listed: Int64
+        let isNew: Bool
+        var changed = false
+    }
+
+    private var rows: [String: Row] = [:]
+    private var order: [String] = []
+
+    /// Reads the rows of tasks `ids` and the open tasks of the cases `openOf`.
+    static func read(
+        ids: [String], openOf cases: [String], on connection: PostgresConnection, logger: Logger
+    ) async throws -> PostgresTaskRows {
+        var found = PostgresTaskRows()
+        guard !ids.isEmpty || !cases.isEmpty else { return found }
+        let rows = try await connection.query(
+            """
+            SELECT id, case_id, case_number, kind, queue, detail, status, created_at, resolved_at, attempts, progress,
+                last_error, due, held_by, team, listed
+            FROM tasks WHERE id = ANY(\(Array(Set(ids)))::text[])
+                OR (case_id = ANY(\(Array(Set(cases)))::text[]) AND status = 'open')
+            ORDER BY ord
+            """, logger: logger)
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let id = try cells[0].decode(String.self)
+            let caseID = try cells[1].decode(String.self)
+            let caseNumber = try cells[2].decode(Int64?.self)
+            let kind = try cells[3].decode(String.self)
+            let queue = try cells[4].decode(String.self)
+            let detail = try cells[5].decode(String?.self)
+            let status = try cells[6].decode(String.self)
+            let createdAt = try cells[7].decode(Double.self)
+            let resolvedAt = try cells[8].decode(Double?.self)
+            let attempts = try cells[9].decode(Int64.self)
+            let progress = try cells[10].decode(String?.self)
+            let lastError = try cells[11].decode(String?.self)
+            let due = try cells[12].decode(Double?.self)
+            let heldBy = try cells[13].decode(String?.self)
+            let team = try cells[14].decode(String?.self)
+            let listed = try cells[15].decode(Int64.self)
+            found.add(
+                Row(
+                    id: id, caseID: caseID, caseNumber: caseNumber.map(StoreValue.integer) ?? .null, kind: kind,
+                    queue: queue, detail: detail, status: status, createdAt: createdAt, resolvedAt: resolvedAt,
+                    attempts: attempts, progress: progress, lastError: lastError, due: due, heldBy: heldBy,
+                    team: .textOrNull(team), listed: listed, isNew: false))
+        }
+        return found
+    }
+
+    private mutating func add(_ row: Row) {
+        if rows.updateValue(row, forKey: row.id) == nil { order.append(row.id) }
+    }
+
+    /// A note on a task's dispatch, as `BatchWriter` writes it: only on an open task.
+    mutating func apply(_ note: StoreNote, changes: inout StoreFigures) {
+        let note: TaskNote = switch note { case .task(let note): note }
+        switch note {
+        case .progress(let id, let progress):
+            change(id, ifStatus: [.open]) { $0.progress = progress }
+        case .released(let id, let attempts, let reason):
+            change(id, ifStatus: [.open]) {
+                $0.attempts = Int64(attempts)
+                $0.lastError = reason
+            }
+        case .failed(let id, let attempts, let reason):
+            change(id, ifStatus: [.open]) {
+                $0.status = TaskStatus.failed.rawValue
+                $0.attempts = Int64(attempts)
+                $0.lastError = reason
+                changes.task(on: $0.queue, from: .open, to: .failed)
+            }
+        }
+    }
+
+    /// What a command does to the tasks, as `BatchWriter.writeTasks` does it.
+    mutating func apply(_ change: TaskChange, policy: Policy, changes: inout StoreFigures) {
+        switch change {
+        case .enqueue(let task, let caseNumber, let team):
+            let listed: Int64 = policy.server(of: task.queue) == .people ? 1 : 0
+            guard let existing = rows[task.id.description] else {
+                var row = Row(
+                    id: task.id.description, caseID: task.id.caseID.rawValue, caseNumber: .integer(caseNumber),
+                    kind: task.kind.rawValue, queue: task.queue, detail: task.detail, status: TaskStatus.open.rawValue,
+                    createdAt: task.createdAt.timeIntervalSince1970, resolvedAt: nil, attempts: 0, progress: nil,
+                    lastError: nil, due: task.due?.timeIntervalSince1970, heldBy: task.heldBy, team: team,
+                    listed: listed, isNew: true)
+                row.changed = true
+                add(row)
+                changes.task(on: task.queue, from: nil, to: .open)
+                return
+            }
+            guard let old = TaskStatus(rawValue: existing.status), old == .failed || old == .open else { return }
+            self.change(existing.id, ifStatus: [old]) {
+                $0.status = TaskStatus.open.rawValue
+                $0.attempts = 0
+                $0.progress = nil
+                $0.lastError = nil
+                $0.resolvedAt = nil
+                $0.team = team
+                $0.listed = listed
+                changes.task(on: $0.queue, from: old, to: .open)
+            }
+        case .resolve(let id, let resolution, let at, let attempts, let queue):
+            guard let status = rows[id].flatMap({ TaskStatus(rawValue: $0.status) }), status == .open || status == .failed
+            else { return }
+            self.change(id, ifStatus: [status]) {
+                $0.status = resolution.rawValue
+                $0.resolvedAt = at.timeIntervalSince1970
+                if let attempts { $0.attempts = Int64(attempts) }
+                changes.task(on: queue ?? $0.queue, from: status, to: TaskStatus(resolution))
+            }
+        case .hold(let id, let holder):
+            self.change(id, ifStatus: nil) { $0.heldBy = holder }
+        case .setTeam(let caseID, let team):
+            for id in order where rows[id]!.caseID == caseID.rawValue {
+                self.change(id, ifStatus: [.open]) { $0.team = team }
+            }
+        }
+    }
+
+    /// Changes the row of `id` with `body` when it exists and its status is one of `statuses` (any when `nil`).
+    private mutating func change(_ id: String, ifStatus statuses: Set<TaskStatus>?, _ body: (inout Row) -> Void) {
+        guard var row = rows[id] else { return }
+        if let statuses {
+            guard let status = TaskStatus(rawValue: row.status), statuses.contains(status) else { return }
+        }
+        body(&row)
+        row.changed = true
+        rows[id] = row
+    }
+
+    /// Inserts the new rows, in the order they were made, and updates the changed ones.
+    func write(on connection: PostgresConnection, logger: Logger) async throws {
+        let changed = order.compactMap { rows[$0] }.filter(\.changed)
+        let columns = [
+            "id", "case_id", "case_number", "kind", "queue", "detail", "status", "created_at", "resolved_at", "attempts",
+            "progress", "last_error", "due", "held_by", "team", "listed",
+        ]
+        func arrays(_ rows: [Row], into parameters: inout ArrayParameters) -> String {
+            [
+                parameters.array(rows.map { .text($0.id) }, "text"),
+                parameters.array(rows.map { .text($0.caseID) }, "text"),
+                parameters.array(rows.map(\.caseNumber), "bigint"),
+                parameters.array(rows.map { .text($0.kind) }, "text"),
+                parameters.array(rows.map { .text($0.queue) }, "text"),
+                parameters.array(rows.map { .textOrNull($0.detail) }, "text"),
+                parameters.array(rows.map { .text($0.status) }, "text"),
+                parameters.array(rows.map { .real($0.createdAt) }, "float8"),
+                parameters.array(rows.map { .realOrNull($0.resolvedAt) }, "float8"),
+                parameters.array(rows.map { .integer($0.attempts) }, "bigint"),
+                parameters.array(rows.map { .textOrNull($0.progress) }, "text"),
+                parameters.array(rows.map { .textOrNull($0.lastError) }, "text"),
+                parameters.array(rows.map { .realOrNull($0.due) }, "float8"),
+                parameters.array(rows.map { .textOrNull($0.heldBy) }, "text"),
+                parameters.array(rows.map(\.team), "text"),
+                parameters.array(rows.map { .integer($0.listed) }, "bigint"),
+            ].joined(separator: ", ")
+        }
+        let new = changed.filter(\.isNew)
+        if !new.isEmpty {
+            var parameters = ArrayParameters()
+            let sql = """
+                INSERT INTO tasks (\(columns.joined(separator: ", ")))
+                SELECT \(columns.joined(separator: ", "))
+                FROM unnest(\(arrays(new, into: &parameters))) WITH ORDINALITY AS t(\(columns.joined(separator: ", ")), o)
+                ORDER BY o
+                """
+            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+        }
+        let known = changed.filter { !$0.isNew }
+        guard !known.isEmpty else { return }
+        var parameters = ArrayParameters()
+        let sql = """
+            UPDATE tasks t SET \(columns.dropFirst().map { "\($0) = u.\($0)" }.joined(separator: ", "))
+            FROM unnest(\(arrays(known, into: &parameters))) AS u(\(columns.joined(separator: ", ")))
+            WHERE t.id = u.id
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+    }
+}
