@@ -59,16 +59,7 @@ import Testing
         let store = try CaseStore(directory: folder)
         let engine = try Engine(
             store: store, writer: writer ?? store, policy: try shippedPolicy(), clock: ManualClock(start))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await engine.run()
-                return nil
-            }
-            let result = try await body(engine)
-            engine.stopAccepting()
-            try await group.waitForAll()
-            return result
-        }
+        return try await withRunning(engine) { try await body(engine) }
     }
 
     @Test func theSameCommandsWriteTheSameRowsAsSQLite() async throws {

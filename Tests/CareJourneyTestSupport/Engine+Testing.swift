@@ -15,16 +15,8 @@ public func withEngine<T: Sendable>(
     _ store: CaseStore, policy: Policy, _ body: @Sendable (Engine) async throws -> T
 ) async throws -> T {
     let engine = try Engine(store: store, policy: policy)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            await engine.run()
-            return nil
-        }
-        let result = try await body(engine)
-        engine.stopAccepting()
-        try await group.waitForAll()
-        return result
-    }
+    // Cancelled at the end, the engine takes no more commands and finishes those it has (`withRunning`).
+    return try await withRunning(engine) { try await body(engine) }
 }
 
 extension Engine {
