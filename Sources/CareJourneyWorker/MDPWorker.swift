@@ -136,8 +136,9 @@ public final class MDPWorker: Service, Sendable {
                         // Given a moment to leave: a broker that never hears it holds the worker for its liveness.
                         try? sockets[slot]?.send(farewell, dontWait: true)
                         sockets[slot]?.close(lingering: Self.farewellLinger)
+                    } else {
+                        sockets[slot]?.close()
                     }
-                    sockets[slot]?.close()
                     sockets[slot] = nil
                     poller = nil
                 case .answer(let slot, let request, let body):
