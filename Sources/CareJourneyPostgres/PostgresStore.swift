@@ -1,0 +1,77 @@
+import CareJourneyStore
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// A store of cases in a PostgreSQL database, which several `serve` nodes share (issue #19): the reads the pages,
+/// reports, timers and broker make go through a connection pool (`PostgresClient`), the engine's batches through
+/// one dedicated connection (`PostgresWriter`).
+///
+/// The pool works only while `run()` runs: run the store as a `Service` beside the engine (in the service group), or
+/// in a task of its own, before the first read.
+///
+/// ```swift
+/// let store = try await PostgresStore.open(address, node: try NodeName("care-1:8080"), logger: logger)
+/// async let pool: Void = store.run()
+/// let record = try await store.record(of: id)
+/// ```
+public final class PostgresStore: Service, Sendable {
+    /// Where the store is.
+    public let address: PostgresAddress
+    /// The node this process is, in a store shared by several: the owner of its timer claims and task leases.
+    public let node: NodeName
+    /// The pool the reads use.
+    let client: PostgresClient
+    /// The engine's writer: one connection, one transaction a batch.
+    public let postgresWriter: PostgresWriter
+    /// The timeouts every statement of the cluster's own runs under.
+    let timeouts: ClusterTimeouts
+    let logger: Logger
+
+    private init(
+        address: PostgresAddress, node: NodeName, client: PostgresClient, writer: PostgresWriter,
+        timeouts: ClusterTimeouts, logger: Logger
+    ) {
+        self.address = address
+        self.node = node
+        self.client = client
+        self.postgresWriter = writer
+        self.timeouts = timeouts
+        self.logger = logger
+    }
+
+    /// Opens the store at `address` as `node`: the database must hold this build's schema (`store migrate`, or the
+    /// first node's start); the writer's connection is made at once, so an unreachable database fails here.
+    ///
+    /// - Throws: `StoreError.unavailable` when the database cannot be reached or lacks this build's schema;
+    ///   `StoreError` with code `address` when the address's TLS settings cannot be used.
+    public static func open(
+        _ address: PostgresAddress, node: NodeName, timeouts: ClusterTimeouts = ClusterTimeouts(), logger: Logger
+    ) async throws(StoreError) -> PostgresStore {
+        let configuration = try address.clientConfiguration()
+        let writer = try await PostgresWriter.open(address, logger: logger)
+        return PostgresStore(
+            address: address, node: node, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+            writer: writer, timeouts: timeouts, logger: logger)
+    }
+
+    /// Runs the read pool until the task is cancelled (or the service group shuts down), then closes the writer's
+    /// connection.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.client.run()
+        }
+        await postgresWriter.close()
+    }
+
+    /// Runs `body` with one of the pool's connections, mapping any failure to a `StoreError` saying `what` was being
+    /// done (the server's own words as its cause).
+    func withConnection<T: Sendable>(
+        _ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
+        try await PostgresFailure.map(what()) {
+            try await client.withConnection { connection in try await body(connection) }
+        }
+    }
+}
