@@ -45,18 +45,61 @@ public struct ClusterTimeouts: Sendable, Equatable {
     }
 
     /// Runs `body` in a transaction of its own on `connection`, under these timeouts: one short unit of cluster
-    /// work (a claim, a renewal), so what it locks is held no longer than it runs.
+    /// work (a claim, a renewal), so what it locks is held no longer than it runs. The wait for its answer is bounded
+    /// too, on this side (`answered(within:)`): PostgreSQL ends the statement after `lock` + `statement`, but a
+    /// statement written to a connection in the instant it closes is never answered by postgres-nio (its fix for
+    /// that, vapor/postgres-nio#487, was reverted in #501), and a node must not wait for ever on it.
+    ///
+    /// - Throws: `StoreError.unavailable` when the connection is closed, or no answer came in time (the connection
+    ///   is then closed, for the caller to connect again); what PostgreSQL or `body` said otherwise.
     func transaction<T: Sendable>(
         _ what: String, on connection: PostgresConnection, logger: Logger,
-        _ body: (PostgresConnection) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {
         try connection.requireOpen(what)
         return try await PostgresFailure.map(what) {
-            try await connection.withTransaction(logger: logger) { connection in
-                try await apply(on: connection, logger: logger)
-                return try await body(connection)
+            try await Self.answered(within: lock + statement + Self.grace, what, closing: connection) {
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await apply(on: connection, logger: logger)
+                    return try await body(connection)
+                }
             }
         }
+    }
+
+    /// How long past the server's own limits the client waits for an answer before it gives the connection up.
+    static let grace = Duration.seconds(5)
+
+    /// `work`'s result, or `StoreError.unavailable` when it has not come within `limit`: then `connection` is
+    /// closed (a connection whose statement went unanswered is not used again) and `work` is left to end on its
+    /// own. Cancelling the caller cancels `work`.
+    static func answered<T: Sendable>(
+        within limit: Duration, _ what: String, closing connection: PostgresConnection,
+        _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let (answers, answer) = AsyncStream.makeStream(of: Result<T, any Error>.self, bufferingPolicy: .bufferingOldest(1))
+        let worker = Task {
+            do { answer.yield(.success(try await work())) } catch { answer.yield(.failure(error)) }
+        }
+        let timer = Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            answer.yield(
+                .failure(
+                    StoreError(
+                        .unavailable,
+                        "\(what) failed: the store gave no answer within \(limit.components.seconds) s, and the "
+                            + "connection was closed: connect again")))
+            try? await connection.close()
+        }
+        defer { timer.cancel() }
+        let first = await withTaskCancellationHandler {
+            var iterator = answers.makeAsyncIterator()
+            return await iterator.next()
+        } onCancel: {
+            worker.cancel()
+            answer.yield(.failure(CancellationError()))
+        }
+        return try (first ?? .failure(CancellationError())).get()
     }
 }
 

@@ -3,6 +3,7 @@ import CareJourneyStore
 import CareJourneyTestSupport
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import CareJourneyPostgres
@@ -157,9 +158,18 @@ import Testing
             }
             try #require(try await engine.store.stats().cases >= 5, "the load committed cases")
             let before = try await engine.store.stats().cases
-            let report = try await StoreCopy.copy(from: .directory(folder), to: .directory(target), logger: quietLogger)
+            // A latch, not luck: once the copy has its moment and reads its first rows, it waits (on its progress
+            // line) until the load has committed three more batches, however slow the machine.
+            let latch = CommitLatch()
+            engine.observe { _ in latch.committed() }
+            let report = try await StoreCopy.copy(
+                from: .directory(folder), to: .directory(target), logger: quietLogger,
+                progress: { step in
+                    if case .copying = step { latch.waitOnce(forCommits: 3) }
+                })
             load.cancel()
             _ = try? await load.value
+            #expect(latch.commitsWhileWaiting >= 3, "the service committed while the copy read")
             return (report, before)
         }
         // Replayed clean (StoreLoading.finish): no case's projection was read at another moment than its history.
@@ -167,6 +177,33 @@ import Testing
         #expect(replayed.cases >= committedBefore)
         #expect(try CaseStore(directory: target, access: .readOnly).verify().isClean)
         #expect(try contents(ofStoreIn: folder)["events"]!.count > replayed.events, "the service went on committing")
+    }
+
+    /// Holds a copy's progress line until the engine has committed so many batches after it (at most 60 seconds).
+    /// The engine's observers run on its writer thread, so blocking the copy's thread here never holds a commit up.
+    private final class CommitLatch: Sendable {
+        private let state = Mutex((waiting: false, done: false, commits: 0))
+        private let signal = DispatchSemaphore(value: 0)
+
+        func committed() {
+            let wake = state.withLock { state in
+                guard state.waiting else { return false }
+                state.commits += 1
+                return true
+            }
+            if wake { signal.signal() }
+        }
+
+        func waitOnce(forCommits count: Int) {
+            guard state.withLock({ state in
+                defer { (state.waiting, state.done) = (!state.done, true) }
+                return !state.done
+            }) else { return }
+            for _ in 0..<count where signal.wait(timeout: .now() + 60) == .timedOut { break }
+            state.withLock { $0.waiting = false }
+        }
+
+        var commitsWhileWaiting: Int { state.withLock { $0.commits } }
     }
 
     @Test func aTargetThatHoldsAStoreIsRefusedAndLeftAsItWas() async throws {
