@@ -80,7 +80,9 @@ import CareJourneyTestSupport
             // Another worker (the Swift SDK, MDP/0.2) gets it as attempt 2 once the first is taken for dead.
             let attempts = Attempts()
             let sdk = TaskWorker(
-                options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100))
+                // Heartbeats of half a second: on a starved machine (CI beside builds) a 300 ms silence took the
+                // broker for dead and the test counted a third attempt.
+                options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(500))
             ) { request, _ in
                 attempts.add(request.attempt)
                 return .done(["provider": "Peak District Support", "weeklyCost": 260])
@@ -202,7 +204,7 @@ import CareJourneyTestSupport
             let answered = Attempts()
             let sdk = TaskWorker(
                 options: WorkerOptions(
-                    brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100), slots: 3),
+                    brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(500), slots: 3),
                 answer: { request, progress in
                     progress("matching")
                     answered.add(request.attempt)
