@@ -49,6 +49,7 @@ public final class Broker: Service, Sendable {
         case committed([CommittedEvent])
         case completed(QueuedTask, Result<CommandOutcome, StoreError>)
         case loaded(service: String, [QueuedTask], exhausted: Bool)
+        case storeMayHaveMore
         case stop
     }
 
@@ -71,6 +72,12 @@ public final class Broker: Service, Sendable {
         self.logger = logger
         let mailbox = self.mailbox
         engine.observe { committed in mailbox.post(.committed(committed)) }
+    }
+
+    /// Has every queue with workers read the store's open tasks again, though it had read them to the end: on a
+    /// store shared by several nodes, another node's tasks come free when that node dies and their leases run out.
+    public func lookForTasksAgain() {
+        mailbox.post(.storeMayHaveMore)
     }
 
     /// The endpoints as bound (with the port chosen for `:*`), once listening; `nil` if it failed.
@@ -169,6 +176,8 @@ public final class Broker: Service, Sendable {
                         routing.on(.completed(queued, result), now: protocolClock.now(), into: &actions)
                     case .loaded(let service, let tasks, let exhausted):
                         routing.on(.loaded(tasks, service: service, exhausted: exhausted), now: protocolClock.now(), into: &actions)
+                    case .storeMayHaveMore:
+                        routing.on(.storeMayHaveMore, now: protocolClock.now(), into: &actions)
                     }
                 }
             }
@@ -227,7 +236,8 @@ public final class Broker: Service, Sendable {
         let full: ZMQSocket?
     }
 
-    /// New tasks join their queues, resolved ones leave, and every event is published.
+    /// New tasks join their queues (this node's: another node's are leased to it), resolved ones leave (wherever
+    /// they were resolved), and every event is published.
     private func take(
         _ events: [CommittedEvent], into routing: inout BrokerRouting, _ actions: inout [BrokerRouting.Action],
         publishers: Publishers
@@ -236,7 +246,7 @@ public final class Broker: Service, Sendable {
         for committed in events {
             for effect in committed.effects {
                 switch effect {
-                case .enqueue(let task):
+                case .enqueue(let task) where !committed.fromAnotherNode:
                     let brief = TaskBrief.forWorker(task, in: committed.state, calendar: calendar)
                     let queued = QueuedTask(task: task, brief: brief, attempts: 0)
                     routing.on(.taskReady(queued), now: now, into: &actions)

@@ -42,6 +42,10 @@ struct BrokerRouting {
         case completed(QueuedTask, Result<CommandOutcome, StoreError>)
         /// Time passed: heartbeats to send, dead workers, lapsed leases and expired requests.
         case tick
+        /// The store may hold open tasks the broker has not loaded, though it read each service's to the end: on a
+        /// store shared by several nodes, tasks whose node died and whose database lease ran out. Each service
+        /// with workers looks again.
+        case storeMayHaveMore
     }
 
     /// What the broker is to do.
@@ -135,6 +139,11 @@ struct BrokerRouting {
             completed(queued, result: result, now: now)
         case .tick:
             tick(now: now)
+        case .storeMayHaveMore:
+            for service in services.keys {
+                services[service]?.mayHaveMore = true
+                dispatch(service, now: now)
+            }
         }
     }
 

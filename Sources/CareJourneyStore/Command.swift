@@ -105,10 +105,13 @@ public final class CommittedEvent: Sendable {
     public let at: Date
     /// Cases it opened (a carer's case), committed in the same transaction.
     public let opened: [CaseID]
+    /// Whether another node of a store shared by several committed it (read from the nodes' feed, replayed here):
+    /// its tasks are that node's to hand out, its events this node's to show and publish.
+    public let fromAnotherNode: Bool
 
     package init(
         seq: Int64, version: Int, state: CaseState, from: Stage, event: Event, data: String, actor: String,
-        reason: String?, effects: [Effect], at: Date, opened: [CaseID]
+        reason: String?, effects: [Effect], at: Date, opened: [CaseID], fromAnotherNode: Bool = false
     ) {
         self.seq = seq
         self.version = version
@@ -121,6 +124,7 @@ public final class CommittedEvent: Sendable {
         self.effects = effects
         self.at = at
         self.opened = opened
+        self.fromAnotherNode = fromAnotherNode
     }
 }
 

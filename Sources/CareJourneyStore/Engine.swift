@@ -277,6 +277,21 @@ public final class Engine: Service, Sendable {
         return try result.get()
     }
 
+    /// Takes in what another node of a store shared by several committed (`fromAnotherNode` events, read from the
+    /// nodes' feed): the cases it changed or removed are forgotten from the cache (their next command reads them
+    /// again), its change to the store's figures is counted, and the observers see its events (the event stream,
+    /// live pages, metrics, the timer service; the broker takes none of their tasks).
+    public func absorb(_ events: [CommittedEvent], removed: [CaseID], figures: StoreFigures) {
+        cache.withLock { cache in
+            cache.forget(removed)
+            cache.forget(events.map(\.state.id))
+        }
+        figureChanges.withLock { $0 += figures }
+        if !events.isEmpty {
+            for observer in observers.withLock({ $0 }) { observer(events) }
+        }
+    }
+
     /// Takes no more commands; those already submitted are still written.
     public func stopAccepting() {
         queue.close()

@@ -52,6 +52,20 @@ import Testing
         #expect(RoutingProbe.completions(in: done).map(\.queued.attempts) == [2])
     }
 
+    @Test func aServiceReadToTheEndLooksInTheStoreAgainOnlyWhenToldItMayHoldMore() {
+        let probe = RoutingProbe()
+        let worker: [UInt8] = [1]
+        func loads(_ actions: [BrokerRouting.Action]) -> [String] {
+            actions.compactMap { if case .load(let service, _) = $0 { service } else { nil } }
+        }
+        // A worker's READY reads the store's backlog once; the probe's store is empty, so the service is read out.
+        #expect(loads(probe.send(ready, from: worker)) == ["brokerage"])
+        #expect(loads(probe.advance(60, heartbeatsFrom: [worker])).isEmpty, "time alone never reads it again")
+        // Another node died and its leases ran out: the store may hold its tasks now.
+        #expect(loads(probe.feed(.storeMayHaveMore)) == ["brokerage"])
+        #expect(loads(probe.feed(.tick)).isEmpty, "once, until told again")
+    }
+
     @Test func aWorkerSilentForThreeHeartbeatsIsRemovedAndItsTaskRedelivered() throws {
         let probe = RoutingProbe()
         let (dead, next): ([UInt8], [UInt8]) = ([1], [2])
