@@ -2,6 +2,7 @@ import CareJourneyStore
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A serving node's presence on a store shared by several nodes: a connection the node keeps for as long as it
 /// serves, holding the advisory lock `lockKey` *shared*, as each node on SQLite holds its data folder's lock.
@@ -24,14 +25,20 @@ public final class NodePresence: Sendable {
 
     /// The node present.
     public let node: NodeName
-    private let connection: PostgresConnection
+    /// The connection holding the lock: another after `retake`.
+    private let connection: Mutex<PostgresConnection>
     private let address: PostgresAddress
+    private let timeouts: ClusterTimeouts
     private let logger: Logger
 
-    private init(node: NodeName, connection: PostgresConnection, address: PostgresAddress, logger: Logger) {
+    private init(
+        node: NodeName, connection: PostgresConnection, address: PostgresAddress, timeouts: ClusterTimeouts,
+        logger: Logger
+    ) {
         self.node = node
-        self.connection = connection
+        self.connection = Mutex(connection)
         self.address = address
+        self.timeouts = timeouts
         self.logger = logger
     }
 
@@ -62,6 +69,14 @@ public final class NodePresence: Sendable {
         node: NodeName, address: PostgresAddress, at now: Date, timeouts: ClusterTimeouts = ClusterTimeouts(),
         logger: Logger
     ) async throws(StoreError) -> NodePresence {
+        let connection = try await lockedConnection(node: node, address: address, at: now, timeouts: timeouts, logger: logger)
+        return NodePresence(node: node, connection: connection, address: address, timeouts: timeouts, logger: logger)
+    }
+
+    /// A new connection holding the serving nodes' lock shared, with the node recorded as started at `now`.
+    private static func lockedConnection(
+        node: NodeName, address: PostgresAddress, at now: Date, timeouts: ClusterTimeouts, logger: Logger
+    ) async throws(StoreError) -> PostgresConnection {
         let connection = try await address.connect(logger: logger)
         let applicationName = "carejourney node \(node.rawValue)"
         do throws(StoreError) {
@@ -80,13 +95,27 @@ public final class NodePresence: Sendable {
                             + "let it finish, then start the node again")
                 }
             }
-            let presence = NodePresence(node: node, connection: connection, address: address, logger: logger)
             try await register(node, at: now, on: connection, logger: logger)
-            return presence
+            return connection
         } catch {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// Takes the presence again on a new connection, after `touch` found the old one gone (PostgreSQL restarted,
+    /// or failed over): the node holds the store again, unless an offline tool took it meanwhile.
+    ///
+    /// - Throws: `StoreError` with code `inUse` when an offline tool has the store (the node must stop serving),
+    ///   `unavailable` while the store cannot be reached (try again later).
+    public func retake(at now: Date) async throws(StoreError) {
+        let fresh = try await Self.lockedConnection(
+            node: node, address: address, at: now, timeouts: timeouts, logger: logger)
+        let old = connection.withLock { connection in
+            defer { connection = fresh }
+            return connection
+        }
+        try? await old.close()
     }
 
     /// Records `node` in `nodes` as started and seen at `now` (a node that served before keeps its row, started
@@ -110,17 +139,24 @@ public final class NodePresence: Sendable {
     /// - Throws: `StoreError` when the connection failed: the node no longer holds the store.
     public func touch(at now: Date) async throws(StoreError) {
         let what = "recording that the node \(node) serves the store at \(address)"
+        let (connection, node, logger) = (self.connection.withLock { $0 }, node, logger)
         try connection.requireOpen(what)
         try await PostgresFailure.map(what) {
-            try await connection.query(
-                "UPDATE nodes SET seen_at = \(now.timeIntervalSince1970) WHERE name = \(node.rawValue)", logger: logger
-            ).drain()
+            try await ClusterTimeouts.answered(
+                within: timeouts.statement + ClusterTimeouts.grace, what, closing: connection
+            ) {
+                try await connection.query(
+                    "UPDATE nodes SET seen_at = \(now.timeIntervalSince1970) WHERE name = \(node.rawValue)",
+                    logger: logger
+                ).drain()
+            }
         }
     }
 
     /// Gives up the node's presence: releases the lock, then closes its connection (which would release it too,
     /// but only once the server has ended the session).
     private func leave() async {
+        let connection = self.connection.withLock { $0 }
         try? await connection.query("SELECT pg_advisory_unlock_shared(\(Self.lockKey))", logger: logger).drain()
         try? await connection.close()
     }

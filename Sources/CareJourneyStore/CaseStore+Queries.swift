@@ -135,16 +135,16 @@ extension CaseStore {
 
 /// An events row, read before its data is typed.
 package struct HistoryRow: Sendable {
-    let seq: Int64
-    let caseID: String
-    let version: Int
-    let name: String
-    let data: String
-    let at: Double
-    let actor: String
-    let reason: String?
+    package let seq: Int64
+    package let caseID: String
+    package let version: Int
+    package let name: String
+    package let data: String
+    package let at: Double
+    package let actor: String
+    package let reason: String?
     package let policy: String
-    let late: Double?
+    package let late: Double?
 
     /// A row of `events` as read by any store.
     package init(
@@ -188,11 +188,16 @@ package struct HistoryRow: Sendable {
             reason: reason, policy: policy, late: late)
     }
 
-    func event() throws(StoreError) -> Event { try StateCodec.event(name: name, data: data) }
+    package func event() throws(StoreError) -> Event { try StateCodec.event(name: name, data: data) }
 
     /// `event` (this row's, or a corrected one) applied to `state` as this row's was: at its time, by its actor.
     func apply(_ event: Event, to state: CaseState, policy: Policy) throws(TransitionError) -> CaseState {
-        try Journey.apply(event, to: state, at: Date(timeIntervalSince1970: at), by: actor, policy: policy).state
+        try transition(event, from: state, policy: policy).state
+    }
+
+    /// `event` applied to `state` as this row's was, with the effects it had.
+    package func transition(_ event: Event, from state: CaseState, policy: Policy) throws(TransitionError) -> Transition {
+        try Journey.apply(event, to: state, at: Date(timeIntervalSince1970: at), by: actor, policy: policy)
     }
 }
 
