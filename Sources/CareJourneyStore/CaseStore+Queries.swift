@@ -136,7 +136,7 @@ extension CaseStore {
 /// An events row, read before its data is typed.
 package struct HistoryRow: Sendable {
     let seq: Int64
-    let caseID: String
+    package let caseID: String
     let version: Int
     let name: String
     let data: String
