@@ -48,6 +48,7 @@ import Testing
             try await compareChecks(sqlite, postgres)
             try await compareDisposal(sqlite, postgres, folder: folder, database: database, policy: policy)
             try await findDamage(sqlite, postgres, database: database)
+            try await rebuildNameSearch(postgres, database: database)
             pool.cancel()
             _ = await pool.result
         }
@@ -107,6 +108,10 @@ import Testing
         #expect(pgVerified.isClean, "\(pgVerified.differences)")
         #expect(pgVerified.cases == verified.cases && pgVerified.events == verified.events)
         #expect(try await postgres.verify(.sample(5), limit: 100, progress: nil).cases == 5)
+        let listed = try sqlite.verify(.cases(["C-3", "C-999"]))
+        #expect(listed.differences == ["case C-999 is not in the store: it has neither a projection nor a history"])
+        let pgListed = try await postgres.verify(.cases(["C-3", "C-999"]), limit: 100, progress: nil)
+        #expect(pgListed.differences == listed.differences && pgListed.cases == 1)
         #expect(try await postgres.contents() == sqlite.contents())
         let doctor = try await sqlite.doctor(limit: 100)
         let pgDoctor = try await postgres.doctor(dataDirectory: nil, limit: 100)
@@ -181,6 +186,22 @@ import Testing
         #expect(damaged.differences.contains { $0.hasPrefix("case \(open): timers table") })
         let one = try await postgres.verify(.cases(["C-5"]), limit: 100, progress: nil)
         #expect(one.cases == 1 && one.differences.count == 1, "\(one.differences)")
+    }
+}
+
+extension PostgresStoreMaintenanceTests {
+    /// The name search's rebuild on PostgreSQL reindexes the GIN (pg_trgm) index on the names: a new file, still valid.
+    func rebuildNameSearch(_ postgres: PostgresStore, database: PostgresAddress) async throws {
+        try await postgres.rebuildNameSearch()  // no such index yet: nothing to do
+        try await database.run("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        try await database.run("CREATE INDEX cases_name_trigrams ON cases USING gin (lower(name) gin_trgm_ops)")
+        let file = "SELECT pg_relation_filenode('cases_name_trigrams')::text"
+        let before = try await database.strings(file)
+        try await postgres.rebuildNameSearch()
+        #expect(try await database.strings(file) != before, "rebuilt into a new file")
+        #expect(
+            try await database.strings(
+                "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'cases_name_trigrams'::regclass") == ["true"])
     }
 }
 
