@@ -56,14 +56,9 @@ extension PostgresStore: StoreMaintenance {
             }
             var summary = VerificationSummary(limit: limit)
             results.forEach { summary.add($0) }
-            let undisposed = try await connection.integer(
-                """
-                SELECT COUNT(*) FROM disposal_certificates d
-                WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
-                    OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
-                    OR EXISTS (SELECT 1 FROM tasks WHERE \(unescaped: TaskRows.ofCase("d.case_id")))
-                """, logger: logger)
-            return summary.report(undisposed: undisposed)
+            return summary.report(
+                undisposed: try await connection.integer(
+                    "\(unescaped: VerificationSummary.countUndisposed)", logger: logger))
         }
     }
 

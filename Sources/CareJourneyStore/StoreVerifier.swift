@@ -44,6 +44,14 @@ package struct VerificationSummary {
         names.merge(result.names)
     }
 
+    /// Counts the cases certified disposed of that still have events, a projection or tasks (SQL both stores run).
+    package static let countUndisposed = """
+        SELECT COUNT(*) FROM disposal_certificates d
+        WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
+            OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
+            OR EXISTS (SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("d.case_id")))
+        """
+
     /// The report, ending with the projections without a history, the tasks without their case's number, and the
     /// `undisposed` cases (certified disposed of, with events, a projection or tasks still stored).
     package mutating func report(undisposed: Int) -> VerificationReport {
@@ -147,16 +155,8 @@ extension CaseStore {
             if case .all = scope {
                 try Self.compare(summary.names, withTheIndexIn: db) { summary.differ($0) }
             }
-            let undisposed =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM disposal_certificates d
-                        WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
-                            OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
-                            OR EXISTS (SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("d.case_id")))
-                        """) ?? 0
-            return summary.report(undisposed: undisposed)
+            return summary.report(
+                undisposed: try Int.fetchOne(db, sql: VerificationSummary.countUndisposed) ?? 0)
         }
     }
 

@@ -186,6 +186,15 @@ import Testing
         #expect(damaged.differences.contains { $0.hasPrefix("case \(open): timers table") })
         let one = try await postgres.verify(.cases(["C-5"]), limit: 100, progress: nil)
         #expect(one.cases == 1 && one.differences.count == 1, "\(one.differences)")
+        // A disposed case's history written again behind the store's back.
+        let disposed = try #require(try await database.strings("SELECT min(case_id) FROM disposal_certificates").first)
+        try await database.run(
+            """
+            INSERT INTO events (case_id, version, name, data, at, actor, policy, recorded_at)
+            SELECT '\(disposed ?? "")', 1, name, data, at, actor, policy, recorded_at FROM events WHERE seq = 1
+            """)
+        let undisposed = try await postgres.verify(.all, limit: 100, progress: nil).differences
+        #expect(undisposed.last == "1 disposed case(s) still have events, a projection or tasks", "\(undisposed)")
     }
 }
 
