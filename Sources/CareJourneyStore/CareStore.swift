@@ -185,7 +185,8 @@ public protocol StoreMaintenance: Sendable {
 
     /// Checks, from the projections alone, the invariants the engine relies on (every open case has a next step, a
     /// closed case has none pending, an overdue case is escalated), from one consistent read. `dataDirectory` is the
-    /// folder as the user named it, for the commands the findings give; listing stops after `limit` findings.
+    /// folder (or the database's address) as the user named it, for the commands the findings give; listing stops
+    /// after `limit` findings.
     func doctor(dataDirectory: String?, limit: Int) async throws(StoreError) -> DoctorReport
 
     /// Counts the store's cases and events and reads its last event, from one snapshot.
@@ -211,7 +212,8 @@ public protocol StoreMaintenance: Sendable {
     func lastDisposal() async throws(StoreError) -> Date?
 
     /// Indexes every case's name again: for tools that write cases straight into the store's tables, or to repair
-    /// the index if `store verify` finds it out of step.
+    /// the index if `store verify` finds it out of step. (PostgreSQL keeps its index of the names in step itself:
+    /// there this rebuilds it with `REINDEX`, a repair that is rarely needed.)
     func rebuildNameSearch() async throws(StoreError)
 }
 
