@@ -248,7 +248,8 @@ let package = Package(
         .testTarget(
             name: "CareJourneyPostgresTests",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyPostgres", "CareJourneyTestSupport",
+                "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyPostgres", "CareJourneySamples",
+                "CareJourneyTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -181,15 +181,16 @@ public protocol StoreMaintenance: Sendable {
     /// `progress` now and then with the cases checked and the total.
     func verify(
         _ scope: VerificationScope, limit: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
-    ) throws(StoreError) -> VerificationReport
+    ) async throws(StoreError) -> VerificationReport
 
     /// Checks, from the projections alone, the invariants the engine relies on (every open case has a next step, a
     /// closed case has none pending, an overdue case is escalated), from one consistent read. `dataDirectory` is the
-    /// folder as the user named it, for the commands the findings give; listing stops after `limit` findings.
+    /// folder (or the database's address) as the user named it, for the commands the findings give; listing stops
+    /// after `limit` findings.
     func doctor(dataDirectory: String?, limit: Int) async throws(StoreError) -> DoctorReport
 
     /// Counts the store's cases and events and reads its last event, from one snapshot.
-    func contents() throws(StoreError) -> StoreContents
+    func contents() async throws(StoreError) -> StoreContents
 
     /// Examines every closed case's history for those kept their full period by `date` under `schedule`.
     func planDisposal(
@@ -198,7 +199,9 @@ public protocol StoreMaintenance: Sendable {
     ) async throws(StoreError) -> DisposalPlan
 
     /// Carries out a disposal run in steps, each a transaction `perform` runs (on the engine's writer, beside a
-    /// running service: `Engine.dispose`).
+    /// running service: `Engine.dispose`). A store whose steps need not run on the engine's writer (PostgreSQL: each
+    /// step a transaction of its own that locks its cases' rows) runs a step itself and gives `perform` its outcome,
+    /// so that the engine's figures and its memory of the cases removed follow each step all the same.
     func carryOut(
         _ plan: DisposalPlan, by actor: String, at now: Date, batch: Int,
         progress: ((_ done: Int, _ total: Int) -> Void)?,
@@ -206,11 +209,12 @@ public protocol StoreMaintenance: Sendable {
     ) async throws(StoreError) -> DisposalReport
 
     /// When disposal last ran, if it has.
-    func lastDisposal() throws(StoreError) -> Date?
+    func lastDisposal() async throws(StoreError) -> Date?
 
     /// Indexes every case's name again: for tools that write cases straight into the store's tables, or to repair
-    /// the index if `store verify` finds it out of step.
-    func rebuildNameSearch() throws(StoreError)
+    /// the index if `store verify` finds it out of step. (PostgreSQL keeps its index of the names in step itself:
+    /// there this rebuilds it with `REINDEX`, a repair that is rarely needed.)
+    func rebuildNameSearch() async throws(StoreError)
 }
 
 extension StoreMaintenance {

@@ -10,6 +10,13 @@ public struct StageFigures: Codable, Sendable, Equatable {
     public let longestWait: TimeInterval
     /// Mean seconds since their last events.
     public let averageWait: TimeInterval
+
+    package init(stage: Stage, cases: Int, longestWait: TimeInterval, averageWait: TimeInterval) {
+        self.stage = stage
+        self.cases = cases
+        self.longestWait = longestWait
+        self.averageWait = averageWait
+    }
 }
 
 /// A queue's tasks as the store holds them.
@@ -19,6 +26,13 @@ public struct QueueFigures: Codable, Sendable, Equatable {
     public let failed: Int
     /// When the oldest open task was created.
     public let oldestOpen: Date?
+
+    package init(queue: String, open: Int, failed: Int, oldestOpen: Date?) {
+        self.queue = queue
+        self.open = open
+        self.failed = failed
+        self.oldestOpen = oldestOpen
+    }
 }
 
 /// Reviews due soon, overdue, and how the due ones went.
@@ -32,10 +46,23 @@ public struct ReviewFigures: Codable, Sendable, Equatable {
     /// Planned (12-month) reviews done in the last 365 days: on time and late.
     public let planned: OnTime
 
+    package init(dueThisWeek: [String: Int], overdue: Int, firstFormal: OnTime, planned: OnTime) {
+        self.dueThisWeek = dueThisWeek
+        self.overdue = overdue
+        self.firstFormal = firstFormal
+        self.planned = planned
+    }
+
     /// Reviews done by their due date and after it.
     public struct OnTime: Codable, Sendable, Equatable {
         public let onTime: Int
         public let late: Int
+
+        package init(onTime: Int, late: Int) {
+            self.onTime = onTime
+            self.late = late
+        }
+
         /// The share done on time, from 0 to 1; `nil` when none were due.
         public var rate: Double? { onTime + late == 0 ? nil : Double(onTime) / Double(onTime + late) }
     }

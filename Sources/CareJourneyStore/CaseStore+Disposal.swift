@@ -42,11 +42,21 @@ public struct DisposalStep: Sendable {
     package var figures = StoreFigures()
     package var removed: [CaseID] = []
     package var more = false
+
+    package init(entries: [DisposalReport.Entry] = [], figures: StoreFigures = StoreFigures(), removed: [CaseID] = []) {
+        self.entries = entries
+        self.figures = figures
+        self.removed = removed
+    }
+
+    init(more: Bool) {
+        self.more = more
+    }
 }
 
 extension CaseStore {
     /// The meta key that holds when disposal last ran (seconds since 1970), for the service's schedule.
-    static let lastDisposalKey = "disposal.last-run"
+    package static let lastDisposalKey = "disposal.last-run"
 
     /// The cases one step of a disposal run settles in one transaction: a few milliseconds of the writer's time, so
     /// that beside the running service commands and reads of personal data are committed between two steps rather

@@ -18,6 +18,13 @@ public struct PlanningStart: Sendable {
     /// New contacts a week over the last year.
     public var contactsPerWeek: Double { Double(contactsInLastYear) * 7 / 365 }
 
+    package init(asOf: Date, openCases: [CaseState], openCaseCount: Int, contactsInLastYear: Int) {
+        self.asOf = asOf
+        self.openCases = openCases
+        self.openCaseCount = openCaseCount
+        self.contactsInLastYear = contactsInLastYear
+    }
+
     /// The share of the open cases `openCases` holds (1 when it holds them all).
     public var sampledFraction: Double { openCaseCount == 0 ? 1 : Double(openCases.count) / Double(openCaseCount) }
 }
@@ -26,7 +33,7 @@ extension CaseStore {
     /// Cases whose states are read in one read transaction: short ones, so that a forecast over a large store never
     /// holds a snapshot that keeps the write-ahead log from being checkpointed (it grew by gigabytes under a
     /// million cases when one read held them all).
-    static let planningChunk = 1_000
+    package static let planningChunk = 1_000
 
     /// Reads the open cases (or an even sample of them) and the last year's contacts.
     ///

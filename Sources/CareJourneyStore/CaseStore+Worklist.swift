@@ -159,7 +159,7 @@ extension CaseStore {
             arguments: [worklistQueuesKey, now.sorted().joined(separator: "\n")])
     }
 
-    private static let worklistQueuesKey = "worklist-queues"
+    package static let worklistQueuesKey = "worklist-queues"
 
     /// The queues whose open tasks are on the worklists (`listed`), as `list(peopleQueues:in:)` last listed them;
     /// `nil` before it ever has.

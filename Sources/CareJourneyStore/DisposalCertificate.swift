@@ -18,6 +18,22 @@ public struct DisposalCertificate: Sendable, Equatable {
     /// The rows removed, by table (`CaseRows`).
     public var removed: [String: Int]
 
+    package init(
+        caseNumber: Int64, caseID: CaseID, openedAt: Date?, closedAt: Date, rule: String, keptFor: String,
+        policy: String, disposedBy: String, disposedAt: Date, removed: [String: Int]
+    ) {
+        self.caseNumber = caseNumber
+        self.caseID = caseID
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.rule = rule
+        self.keptFor = keptFor
+        self.policy = policy
+        self.disposedBy = disposedBy
+        self.disposedAt = disposedAt
+        self.removed = removed
+    }
+
     /// Every certificate of the store in the data folder `folder`, read without opening it as a store: a folder
     /// moved aside, whatever version of CareJourney last ran on it (certificates are kept from schema v12 on; an
     /// older store has none). Nothing is written, migrated or started.

@@ -11,7 +11,14 @@ public struct DisposalPlan: Sendable {
     /// Closed cases examined.
     public let examined: Int
     /// Each case past its period, with its version when examined: one that changed since is left for the next run.
-    let due: [(review: RetentionReview, version: Int)]
+    package let due: [(review: RetentionReview, version: Int)]
+
+    package init(asOf: Date, policy: String, examined: Int, due: [(review: RetentionReview, version: Int)]) {
+        self.asOf = asOf
+        self.policy = policy
+        self.examined = examined
+        self.due = due
+    }
 
     /// What a dry run lists: every case past its period, disposable ones `due`.
     public var listing: DisposalReport {
@@ -19,11 +26,11 @@ public struct DisposalPlan: Sendable {
     }
 
     /// Why a case past its period is kept, if it is.
-    func kept(_ review: RetentionReview) -> DisposalReport.Outcome? {
+    package func kept(_ review: RetentionReview) -> DisposalReport.Outcome? {
         review.hold != nil ? .held : review.openTasks > 0 ? .openWork : nil
     }
 
-    func report(_ entries: [DisposalReport.Entry], by actor: String?, at date: Date?) -> DisposalReport {
+    package func report(_ entries: [DisposalReport.Entry], by actor: String?, at date: Date?) -> DisposalReport {
         DisposalReport(
             asOf: asOf, dryRun: actor == nil, policy: policy, examined: examined, disposedBy: actor, disposedAt: date,
             cases: entries)

@@ -58,7 +58,7 @@ public struct DisposalReport: Codable, Sendable, Equatable {
             case openedAt, closedAt, dueAt, rule, keep, outcome, heldBy, heldSince, openTasks, removed
         }
 
-        init(_ review: RetentionReview, outcome: Outcome, removed: [String: Int]? = nil) {
+        package init(_ review: RetentionReview, outcome: Outcome, removed: [String: Int]? = nil) {
             caseID = review.caseID
             openedAt = review.openedAt
             closedAt = review.closedAt

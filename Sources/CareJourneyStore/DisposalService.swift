@@ -36,7 +36,7 @@ public final class DisposalService: Service, Sendable {
     /// Runs disposal on schedule until a graceful shutdown.
     public func run() async {
         await cancelWhenGracefulShutdown { [self] in
-            var next = ((try? engine.store.lastDisposal()) ?? nil).map(every.after) ?? clock.now()
+            var next = ((try? await engine.store.lastDisposal()) ?? nil).map(every.after) ?? clock.now()
             while !Task.isCancelled {
                 do {
                     try await clock.sleep(until: next)

@@ -4,7 +4,7 @@ import GRDB
 
 /// Replays stored histories case by case, each event under the policy it was applied under: what `store verify`
 /// compares with the projections and what reports read.
-enum HistoryReplay {
+package enum HistoryReplay {
     /// Replays the events `sql` selects (ordered by case, then version) and hands over each case's history when
     /// its last event is read.
     ///
@@ -35,15 +35,17 @@ enum HistoryReplay {
         if let done = replayer.finish() { try body(done) }
     }
 
-    /// Builds one case's history at a time from rows ordered by case, then version.
-    private struct Replayer {
+    /// Builds one case's history at a time from rows ordered by case, then version, whichever store streams them.
+    package struct Replayer {
         let policies: [String: Policy]
         var current: CaseHistory?
 
-        init(policies: [String: Policy]) { self.policies = policies }
+        package init(policies: [String: Policy]) { self.policies = policies }
 
         /// Adds `history`'s event; returns the previous case's history when `history` begins another case.
-        mutating func feed(_ history: HistoryRow, onFailure: (StoreError) throws -> Void) rethrows -> CaseHistory? {
+        package mutating func feed(_ history: HistoryRow, onFailure: (StoreError) throws -> Void) rethrows
+            -> CaseHistory?
+        {
             var done: CaseHistory?
             if current?.id.rawValue != history.caseID {
                 done = current
@@ -74,7 +76,7 @@ enum HistoryReplay {
         }
 
         /// The last case's history.
-        mutating func finish() -> CaseHistory? {
+        package mutating func finish() -> CaseHistory? {
             defer { current = nil }
             return current
         }

@@ -7,7 +7,7 @@ import GRDB
 /// two tallies compared. A name left out of the index, one indexed under another case's number or at the wrong place,
 /// or a name the index holds that no case has, changes the tally of its sequences; only the cases whose names hold a
 /// sequence that differs are then searched one by one, to say which.
-struct NameIndexTally: Sendable, Equatable {
+package struct NameIndexTally: Sendable, Equatable {
     /// Three characters (Unicode scalars), as FTS5's trigram tokenizer cuts them.
     struct Trigram: Hashable, Sendable {
         let a: UInt32, b: UInt32, c: UInt32

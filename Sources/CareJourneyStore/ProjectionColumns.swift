@@ -41,6 +41,11 @@ package struct ProjectionColumns: Equatable, Sendable, CustomStringConvertible {
         state.reviews.overdue != nil || (state.stage == .reablement && state.reablement?.overran == true)
     }
 
+    /// The columns as another store read them: `values` in the order of `names`.
+    package init(values: [StoreValue]) {
+        self.values = values
+    }
+
     /// The columns as stored in a row of `cases`.
     init(row: Row) {
         values = Self.names.map { name in StoreValue(row[name] as DatabaseValue) }

@@ -11,6 +11,12 @@ public struct StoreContents: Sendable, Equatable, CustomStringConvertible {
     /// The last event committed, if there is one.
     public var lastEvent: LastEvent?
 
+    package init(cases: Int, events: Int, lastEvent: LastEvent?) {
+        self.cases = cases
+        self.events = events
+        self.lastEvent = lastEvent
+    }
+
     /// An event, by where it stands in the store.
     public struct LastEvent: Sendable, Equatable {
         /// Its place in the store's one sequence of events.
@@ -23,6 +29,14 @@ public struct StoreContents: Sendable, Equatable, CustomStringConvertible {
         public var at: Date
         /// When it was committed, on the wall clock.
         public var committedAt: Date
+
+        package init(seq: Int64, caseID: String, name: String, at: Date, committedAt: Date) {
+            self.seq = seq
+            self.caseID = caseID
+            self.name = name
+            self.at = at
+            self.committedAt = committedAt
+        }
     }
 
     /// `120 case(s), 840 event(s); the last, #840 (sign-off on C-120), at … committed at …`.

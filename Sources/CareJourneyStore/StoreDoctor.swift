@@ -57,7 +57,7 @@ public struct DoctorReport: Sendable, Codable {
 /// The invariants the engine relies on that the projections alone show (`cases`, `timers`, `tasks` and their
 /// indexes; no history is read): every open case has a next step, a closed case has no timer and no journey task,
 /// and an overdue case is escalated. `store verify` replays histories; this answers in seconds over a million cases.
-enum StoreDoctor {
+package enum StoreDoctor {
     /// Open cases with no pending timer and no open (or failed) task, as `id, number, stage`. Driven by the index
     /// by stage, which holds each case's id (migration v15); the timers' primary key answers for most cases, and only
     /// those without a timer have their tasks looked at.
@@ -104,7 +104,7 @@ enum StoreDoctor {
 
     /// Overdue cases with no escalation task open (an overdue review's or reablement's overrun) and no
     /// `review.escalation` timer pending, as `id, number, stage`.
-    static let overdueNotEscalated = """
+    package static let overdueNotEscalated = """
         SELECT id, number, stage FROM cases WHERE overdue = 1
             AND NOT EXISTS (
                 SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("cases.id")) AND tasks.status IN ('open', 'failed')
@@ -115,60 +115,109 @@ enum StoreDoctor {
 
     /// Runs every check in `db`, listing up to `limit` findings.
     static func examine(_ db: Database, dataDirectory: String, limit: Int) throws -> DoctorReport {
-        var report = DoctorReport()
-        report.openCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage <> 'closed'") ?? 0
-        report.closedCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage = 'closed'") ?? 0
-        let verify = { (id: String) in "carejourney store verify --case \(id) --data-dir \(dataDirectory)" }
-        func find(_ problem: DoctorFinding.Problem, _ sql: String, _ describe: (Row) -> (detail: String, fix: String))
-            throws
-        {
-            var found = 0
-            var listed: [(Int64, DoctorFinding)] = []
-            for row in try Row.fetchAll(db, sql: sql) {
-                found += 1
-                guard report.findings.count + listed.count < limit else { continue }
-                let (detail, fix) = describe(row)
-                listed.append(
-                    (
-                        row["number"],
-                        DoctorFinding(
-                            problem: problem, caseID: row["id"], stage: row["stage"], detail: detail, fix: fix)
-                    ))
+        let commands = Commands(
+            verify: { id in "carejourney store verify --case \(id) --data-dir \(dataDirectory)" },
+            repair: { sql in "with the service stopped: sqlite3 \(dataDirectory)/\(CaseStore.fileName) \"\(sql)\"" })
+        let queries: [DoctorFinding.Problem: String] = [
+            .noNextStep: withoutNextStep, .timerOnClosedCase: timersOfClosedCases,
+            .taskOnClosedCase: journeyTasksOfClosedCases, .overdueNotEscalated: overdueNotEscalated,
+        ]
+        return try report(
+            openCases: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage <> 'closed'") ?? 0,
+            closedCases: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE stage = 'closed'") ?? 0,
+            limit: limit, commands: commands
+        ) { problem in
+            try Row.fetchAll(db, sql: queries[problem]!).map { row in
+                DoctorCase(
+                    id: row["id"], number: row["number"], stage: row["stage"], timer: row["name"], task: row["task"],
+                    kind: row["kind"])
             }
-            report.counts[problem.rawValue] = found
-            report.findings += listed.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        try find(.noNextStep, withoutNextStep) { row in
-            let id: String = row["id"]
-            return (
-                "case \(id) (\(row["stage"] as String)) is \(DoctorFinding.Problem.noNextStep.summary)",
-                "\(verify(id)): if it differs, the tables lost the step its history holds (restore, ops/runbook.md); "
-                    + "if it is clean, give the case its next step (start-review) or close it (close-case) at /cases/\(id)"
-            )
+    }
+}
+
+/// A case one of `store doctor`'s checks found, as any store reads it: with the timer (`timerOnClosedCase`) or the
+/// task and its kind (`taskOnClosedCase`) concerned.
+package struct DoctorCase: Sendable {
+    let id: String
+    let number: Int64
+    let stage: String
+    let timer: String?
+    let task: String?
+    let kind: String?
+
+    package init(
+        id: String, number: Int64, stage: String, timer: String? = nil, task: String? = nil, kind: String? = nil
+    ) {
+        self.id = id
+        self.number = number
+        self.stage = stage
+        self.timer = timer
+        self.task = task
+        self.kind = kind
+    }
+}
+
+extension StoreDoctor {
+    /// The commands a store's findings give: checking a case's history (`verify`, given the case's id), and putting a
+    /// row right by hand (`repair`, given the SQL statement): with what, and when.
+    package struct Commands {
+        let verify: (String) -> String
+        let repair: (String) -> String
+
+        package init(verify: @escaping (String) -> String, repair: @escaping (String) -> String) {
+            self.verify = verify
+            self.repair = repair
         }
-        try find(.timerOnClosedCase, timersOfClosedCases) { row in
-            let (id, name): (String, String) = (row["id"], row["name"])
-            return (
-                "case \(id) is closed, and its timer '\(name)' is still pending: it will fire and be refused",
-                "\(verify(id)); then, with the service stopped: sqlite3 \(dataDirectory)/\(CaseStore.fileName) "
-                    + "\"DELETE FROM timers WHERE case_id = '\(id)' AND name = '\(name)'\""
-            )
-        }
-        try find(.taskOnClosedCase, journeyTasksOfClosedCases) { row in
-            let (id, task, kind): (String, String, String) = (row["id"], row["task"], row["kind"])
-            return (
-                "case \(id) is closed, and its '\(kind)' task \(task) is still open: closing withdraws it",
-                "\(verify(id)); a worker's task: cancel-task \(task) at /cases/\(id); otherwise, with the service "
-                    + "stopped: sqlite3 \(dataDirectory)/\(CaseStore.fileName) "
-                    + "\"UPDATE tasks SET status = 'withdrawn' WHERE id = '\(task)'\""
-            )
-        }
-        try find(.overdueNotEscalated, overdueNotEscalated) { row in
-            let id: String = row["id"]
-            return (
-                "case \(id) (\(row["stage"] as String)) is \(DoctorFinding.Problem.overdueNotEscalated.summary)",
-                "\(verify(id)); if it is clean, the team manager takes the case up: start-review at /cases/\(id)"
-            )
+    }
+
+    /// The report of the cases each check found (`found`, asked once a problem, in `Problem.allCases`' order), with
+    /// `commands` in the fixes, listing up to `limit` findings by problem, then case number.
+    package static func report(
+        openCases: Int, closedCases: Int, limit: Int, commands: Commands,
+        found: (DoctorFinding.Problem) throws -> [DoctorCase]
+    ) rethrows -> DoctorReport {
+        var report = DoctorReport()
+        report.openCases = openCases
+        report.closedCases = closedCases
+        let verify = commands.verify
+        for problem in DoctorFinding.Problem.allCases {
+            let cases = try found(problem)
+            report.counts[problem.rawValue] = cases.count
+            report.findings += cases.prefix(max(0, limit - report.findings.count)).sorted { $0.number < $1.number }.map
+            {
+                row in
+                let (id, name, task, kind) = (row.id, row.timer ?? "", row.task ?? "", row.kind ?? "")
+                let (detail, fix): (String, String) =
+                    switch problem {
+                    case .noNextStep:
+                        (
+                            "case \(id) (\(row.stage)) is \(problem.summary)",
+                            "\(verify(id)): if it differs, the tables lost the step its history holds (restore, "
+                                + "ops/runbook.md); if it is clean, give the case its next step (start-review) or "
+                                + "close it (close-case) at /cases/\(id)"
+                        )
+                    case .timerOnClosedCase:
+                        (
+                            "case \(id) is closed, and its timer '\(name)' is still pending: it will fire and be refused",
+                            "\(verify(id)); then, "
+                                + commands.repair("DELETE FROM timers WHERE case_id = '\(id)' AND name = '\(name)'")
+                        )
+                    case .taskOnClosedCase:
+                        (
+                            "case \(id) is closed, and its '\(kind)' task \(task) is still open: closing withdraws it",
+                            "\(verify(id)); a worker's task: cancel-task \(task) at /cases/\(id); otherwise, "
+                                + commands.repair("UPDATE tasks SET status = 'withdrawn' WHERE id = '\(task)'")
+                        )
+                    case .overdueNotEscalated:
+                        (
+                            "case \(id) (\(row.stage)) is \(problem.summary)",
+                            "\(verify(id)); if it is clean, the team manager takes the case up: start-review at "
+                                + "/cases/\(id)"
+                        )
+                    }
+                return DoctorFinding(problem: problem, caseID: id, stage: row.stage, detail: detail, fix: fix)
+            }
         }
         return report
     }

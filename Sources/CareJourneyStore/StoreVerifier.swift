@@ -17,6 +17,51 @@ public struct VerificationReport: Sendable {
     public var isClean: Bool { differences.isEmpty }
 }
 
+/// What the checked batches of `store verify` add up to, whichever store they were read from: the cases and events
+/// checked, the differences listed (at most `limit`), and the counts said once at the end.
+package struct VerificationSummary {
+    private var listed = VerificationReport()
+    private let limit: Int
+    private var orphans = 0
+    private var misnumbered = 0
+    /// The names of every case checked, tallied (for the name search of the whole store).
+    package private(set) var names = NameIndexTally()
+
+    package init(limit: Int) { self.limit = limit }
+
+    /// Lists a difference, unless `limit` are listed already.
+    package mutating func differ(_ text: String) {
+        if listed.differences.count < limit { listed.differences.append(text) }
+    }
+
+    /// Adds a batch's result, in batch order.
+    package mutating func add(_ result: VerificationBatch.Result) {
+        listed.cases += result.cases
+        listed.events += result.events
+        result.differences.forEach { differ($0) }
+        orphans += result.orphans
+        misnumbered += result.misnumbered
+        names.merge(result.names)
+    }
+
+    /// Counts the cases certified disposed of that still have events, a projection or tasks (SQL both stores run).
+    package static let countUndisposed = """
+        SELECT COUNT(*) FROM disposal_certificates d
+        WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
+            OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
+            OR EXISTS (SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("d.case_id")))
+        """
+
+    /// The report, ending with the projections without a history, the tasks without their case's number, and the
+    /// `undisposed` cases (certified disposed of, with events, a projection or tasks still stored).
+    package mutating func report(undisposed: Int) -> VerificationReport {
+        if orphans > 0 { differ("\(orphans) case projection(s) have no history") }
+        if misnumbered > 0 { differ("\(misnumbered) task(s) do not carry their case's number") }
+        if undisposed > 0 { differ("\(undisposed) disposed case(s) still have events, a projection or tasks") }
+        return listed
+    }
+}
+
 /// The batches checked so far, from the threads that check them.
 final class VerificationTally: Sendable {
     private let state = Mutex<(checked: Int, results: [Int: VerificationBatch.Result])>((0, [:]))
@@ -51,7 +96,7 @@ public enum VerificationScope: Sendable {
 extension CaseStore {
     /// Cases read and checked together: large enough that each table is read in long ordered runs, small enough
     /// that a few batches in memory at once stay small (~2,000 cases and their ~14,000 events).
-    static let verificationBatch = 2_000
+    package static let verificationBatch = 2_000
 
     /// Rebuilds every case from its history (under the policy each event was applied under) and compares the
     /// result with the stored projection, the pending timers and the open tasks. Also checks that the name
@@ -105,37 +150,13 @@ extension CaseStore {
             group.wait()
             progress?(total, total)
 
-            var report = VerificationReport()
-            func differ(_ text: String) {
-                if report.differences.count < limit { report.differences.append(text) }
-            }
-            var names = NameIndexTally()
-            var orphans = 0
-            var misnumbered = 0
-            for result in tally.results {
-                report.cases += result.cases
-                report.events += result.events
-                result.differences.forEach(differ)
-                orphans += result.orphans
-                misnumbered += result.misnumbered
-                names.merge(result.names)
-            }
+            var summary = VerificationSummary(limit: limit)
+            tally.results.forEach { summary.add($0) }
             if case .all = scope {
-                try Self.compare(names, withTheIndexIn: db, differ: differ)
+                try Self.compare(summary.names, withTheIndexIn: db) { summary.differ($0) }
             }
-            if orphans > 0 { differ("\(orphans) case projection(s) have no history") }
-            if misnumbered > 0 { differ("\(misnumbered) task(s) do not carry their case's number") }
-            let undisposed =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM disposal_certificates d
-                        WHERE EXISTS (SELECT 1 FROM events WHERE case_id = d.case_id)
-                            OR EXISTS (SELECT 1 FROM cases WHERE id = d.case_id)
-                            OR EXISTS (SELECT 1 FROM tasks WHERE \(TaskRows.ofCase("d.case_id")))
-                        """) ?? 0
-            if undisposed > 0 { differ("\(undisposed) disposed case(s) still have events, a projection or tasks") }
-            return report
+            return summary.report(
+                undisposed: try Int.fetchOne(db, sql: VerificationSummary.countUndisposed) ?? 0)
         }
     }
 
@@ -186,7 +207,7 @@ extension CaseStore {
 extension VerificationScope {
     /// Whether cases are checked one by one (their names searched case by case) rather than the whole store (its
     /// names tallied).
-    var listsCases: Bool {
+    package var listsCases: Bool {
         if case .all = self { return false }
         return true
     }

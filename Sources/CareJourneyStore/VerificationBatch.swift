@@ -5,8 +5,8 @@ import GRDB
 /// Cases with ids in a range, as `store verify` reads them together: their rows, timers, tasks and events, each
 /// read in one ordered sweep of its table's index (the tasks' primary key sorts by case, `TaskRows`). Reading needs
 /// the database; checking (`check`) needs only what was read, so batches are checked in parallel while the next are
-/// read.
-struct VerificationBatch: Sendable {
+/// read. Another store fills a batch in from its own tables (`init(asked:)`) and checks it the same way.
+package struct VerificationBatch: Sendable {
     /// Case ids from `lower` (exclusive, or inclusive when `includesLower`) to `upper` (inclusive); `nil`: unbounded.
     struct Range: Sendable {
         var lower: String?
@@ -49,32 +49,54 @@ struct VerificationBatch: Sendable {
     }
 
     /// A case's row as stored.
-    struct StoredCase: Sendable {
+    package struct StoredCase: Sendable {
         let number: Int64
         let version: Int
         let snapshotVersion: Int
         let state: Data
         let columns: ProjectionColumns
         let name: String
+
+        package init(
+            number: Int64, version: Int, snapshotVersion: Int, state: Data, columns: ProjectionColumns, name: String
+        ) {
+            self.number = number
+            self.version = version
+            self.snapshotVersion = snapshotVersion
+            self.state = state
+            self.columns = columns
+            self.name = name
+        }
+
+        /// The `team` column's value.
+        package var team: StoreValue { columns.team }
     }
 
-    var cases: [String: StoredCase] = [:]
-    var timers: [String: [TimerName: Date]] = [:]
-    var openTasks: [String: Set<String>] = [:]
-    var events: [HistoryRow] = []
+    package var cases: [String: StoredCase] = [:]
+    package var timers: [String: [TimerName: Date]] = [:]
+    /// Open and failed tasks, by case.
+    package var openTasks: [String: Set<String>] = [:]
+    /// The events, by case then version.
+    package var events: [HistoryRow] = []
     /// Tasks whose `case_number` is not their case's number.
-    var misnumbered = 0
+    package var misnumbered = 0
     /// Open tasks that do not carry their case's team (which a team's worklist reads), by id.
-    var misteamed: [String] = []
+    package var misteamed: [String] = []
     /// Open tasks on the worklists (`listed`) though people do not serve their queue, or off them though people do:
     /// by id, with whether they are listed.
-    var mislisted: [(id: String, listed: Bool)] = []
+    package var mislisted: [(id: String, listed: Bool)] = []
     /// For a batch of a few cases (`--case`, `--sample`): whether the name search finds each case's name, searched
     /// case by case. `nil` for the whole store, whose names are tallied instead (`NameIndexTally`).
-    var nameFound: [String: Bool]?
+    package var nameFound: [String: Bool]?
 
     /// The case asked for, when the batch is one case listed on its own.
-    var asked: String?
+    package var asked: String?
+
+    /// An empty batch, for a store to fill in from its tables: `asked`, the case asked for when the batch is one
+    /// case listed on its own.
+    package init(asked: String?) {
+        self.asked = asked
+    }
 
     /// Reads the cases in `range` from `db`; `listed`: one case asked for, whose name is searched; `worklistQueues`:
     /// the queues whose open tasks are on the worklists (`CaseStore.worklistQueues`), if the store has listed any.
@@ -142,18 +164,18 @@ struct VerificationBatch: Sendable {
     }
 
     /// What checking a batch found.
-    struct Result: Sendable {
-        var cases = 0
-        var events = 0
-        var differences: [String] = []
-        var orphans = 0
-        var misnumbered = 0
-        var names = NameIndexTally()
+    package struct Result: Sendable {
+        package var cases = 0
+        package var events = 0
+        package var differences: [String] = []
+        package var orphans = 0
+        package var misnumbered = 0
+        package var names = NameIndexTally()
     }
 
     /// Replays every case's history under the policy each event was applied under and compares it with what was
     /// stored; tallies the names (for the whole store's check) unless they were searched one by one.
-    func check(policies: [String: Policy]) -> Result {
+    package func check(policies: [String: Policy]) -> Result {
         var result = Result(misnumbered: misnumbered)
         var seen = Set<String>()
         func differ(_ text: String) { result.differences.append(text) }

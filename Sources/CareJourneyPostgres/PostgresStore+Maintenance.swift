@@ -1,0 +1,181 @@
+import CareJourneyCore
+import CareJourneyStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Checking the store, and disposal (`PostgresStore+Disposal.swift`), with the meaning `CaseStore` gives them; each
+/// check is one consistent read (a `REPEATABLE READ` transaction), so it runs beside live nodes.
+extension PostgresStore: StoreMaintenance {
+    /// Rebuilds every case in `scope` from its history and compares the result with the stored projection, the
+    /// pending timers and the open tasks, as `CaseStore.verify` does (`VerificationBatch` checks both stores' cases),
+    /// from one consistent read: listing at most `limit` differences, calling `progress` now and then with the cases
+    /// checked and the total.
+    ///
+    /// The name search is not compared: PostgreSQL keeps its trigram index on the names itself, in the transaction
+    /// that changes a name, so there is no index of the store's own to fall out of step (`rebuildNameSearch`).
+    public func verify(
+        _ scope: VerificationScope, limit: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    ) async throws(StoreError) -> VerificationReport {
+        try await verify(scope, limit: limit, batch: CaseStore.verificationBatch, progress: progress)
+    }
+
+    /// `verify` reading `batch` cases at a time, checking up to twice as many batches at once as there are cores
+    /// while the next are read.
+    func verify(
+        _ scope: VerificationScope, limit: Int, batch: Int,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    ) async throws(StoreError) -> VerificationReport {
+        let logger = logger
+        return try await withSnapshot("verifying the store") { connection in
+            let policies = try await connection.policies(logger: logger)
+            let reader = try await PostgresVerificationReader(
+                scope: scope, batch: batch, on: connection, logger: logger)
+            let results = try await withThrowingTaskGroup(of: (Int, VerificationBatch.Result).self) { group in
+                var results: [Int: VerificationBatch.Result] = [:]
+                var (checked, total) = (0, reader.total)
+                var number = 0
+                var range = try await reader.first()
+                while let current = range {
+                    if number - results.count >= 2 * ProcessInfo.processInfo.activeProcessorCount,
+                        let checkedBatch = try await group.next()
+                    {
+                        results[checkedBatch.0] = checkedBatch.1
+                        checked += checkedBatch.1.cases
+                        progress?(checked, total)
+                    }
+                    let read = try await reader.batch(current)
+                    range = try await reader.after(current)
+                    group.addTask { [number] in (number, read.check(policies: policies)) }
+                    number += 1
+                }
+                for try await (done, result) in group { results[done] = result }
+                total = max(total, checked)
+                progress?(total, total)
+                return results.sorted { $0.key < $1.key }.map(\.value)
+            }
+            var summary = VerificationSummary(limit: limit)
+            results.forEach { summary.add($0) }
+            return summary.report(
+                undisposed: try await connection.integer(
+                    "\(unescaped: VerificationSummary.countUndisposed)", logger: logger))
+        }
+    }
+
+    /// Checks, from the projections alone, the invariants the engine relies on (`CaseStore.doctor`), from one
+    /// consistent read. `dataDirectory` names the store in the commands the findings give: the address as the user
+    /// gave it (without its password), the store's own by default.
+    public func doctor(dataDirectory: String?, limit: Int) async throws(StoreError) -> DoctorReport {
+        let logger = logger
+        let store = dataDirectory ?? address.description
+        let commands = StoreDoctor.Commands(
+            verify: { id in "carejourney store verify --case \(id) --store \(store)" },
+            repair: { sql in "with every node stopped: psql '\(store)' -c \"\(sql)\"" })
+        let outliving = TaskKind.outlivingTheCase.map(\.rawValue).sorted()
+        let queries: [(DoctorFinding.Problem, PostgresQuery)] = [
+            (.noNextStep, "\(unescaped: Self.withoutNextStep)"),
+            (
+                .timerOnClosedCase,
+                """
+                SELECT c.id, c.number, c.stage, t.name FROM cases c JOIN timers t ON t.case_id = c.id
+                WHERE c.stage = 'closed' ORDER BY c.number, t.name
+                """
+            ),
+            (
+                .taskOnClosedCase,
+                """
+                SELECT c.id, c.number, c.stage, t.id, t.kind FROM tasks t
+                JOIN cases c ON c.stage = 'closed' AND c.number = t.case_number
+                WHERE t.status IN ('open', 'failed') AND NOT t.kind = ANY(\(outliving)::text[])
+                ORDER BY c.number, t.id
+                """
+            ),
+            (.overdueNotEscalated, "\(unescaped: StoreDoctor.overdueNotEscalated) ORDER BY number"),
+        ]
+        return try await withSnapshot("examining the store") { connection in
+            var found: [DoctorFinding.Problem: [DoctorCase]] = [:]
+            for (problem, query) in queries {
+                var cases: [DoctorCase] = []
+                for try await row in try await connection.query(query, logger: logger) {
+                    let columns = row.makeRandomAccess()
+                    cases.append(
+                        DoctorCase(
+                            id: try columns[0].decode(String.self), number: try columns[1].decode(Int64.self),
+                            stage: try columns[2].decode(String.self),
+                            timer: problem == .timerOnClosedCase ? try columns[3].decode(String.self) : nil,
+                            task: problem == .taskOnClosedCase ? try columns[3].decode(String.self) : nil,
+                            kind: problem == .taskOnClosedCase ? try columns[4].decode(String.self) : nil))
+                }
+                found[problem] = cases
+            }
+            return StoreDoctor.report(
+                openCases: try await connection.integer(
+                    "SELECT COUNT(*) FROM cases WHERE stage <> 'closed'", logger: logger),
+                closedCases: try await connection.integer(
+                    "SELECT COUNT(*) FROM cases WHERE stage = 'closed'", logger: logger),
+                limit: limit, commands: commands
+            ) { found[$0] ?? [] }
+        }
+    }
+
+    /// Counts the store's cases and events and reads its last event, from one snapshot.
+    public func contents() async throws(StoreError) -> StoreContents {
+        let logger = logger
+        return try await withSnapshot("counting the store's contents") { connection in
+            var last: StoreContents.LastEvent?
+            for try await (seq, caseID, name, at, recordedAt) in try await connection.query(
+                "SELECT seq, case_id, name, at, recorded_at FROM events ORDER BY seq DESC LIMIT 1", logger: logger
+            ).decode((Int64, String, String, Double, Double).self) {
+                last = StoreContents.LastEvent(
+                    seq: seq, caseID: caseID, name: name, at: Date(timeIntervalSince1970: at),
+                    committedAt: Date(timeIntervalSince1970: recordedAt))
+            }
+            return StoreContents(
+                cases: try await connection.integer("SELECT COUNT(*) FROM cases", logger: logger),
+                events: try await connection.integer("SELECT COUNT(*) FROM events", logger: logger), lastEvent: last)
+        }
+    }
+
+    /// Rebuilds the name search's index: `REINDEX INDEX CONCURRENTLY` of every GIN index on `cases` (the pg_trgm
+    /// index of the names), which writers go on beside; none when the schema has no such index.
+    ///
+    /// Nothing needs this in the ordinary course: PostgreSQL updates the index in the transaction that writes a
+    /// name, including rows a tool writes straight into the table, so it cannot fall out of step as SQLite's FTS5
+    /// table can. It is here for the rare repair a damaged index needs, which PostgreSQL's own `amcheck` would show.
+    public func rebuildNameSearch() async throws(StoreError) {
+        let logger = logger
+        try await withConnection("rebuilding the name search's index") { connection in
+            var indexes: [String] = []
+            for try await name in try await connection.query(
+                """
+                SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                JOIN pg_am a ON a.oid = x.relam
+                WHERE i.indrelid = 'cases'::regclass AND a.amname = 'gin' ORDER BY 1
+                """, logger: logger
+            ).decode(String.self) {
+                indexes.append(name)
+            }
+            // Outside a transaction: REINDEX CONCURRENTLY cannot run inside one.
+            for index in indexes {
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "REINDEX INDEX CONCURRENTLY \(index)"), logger: logger
+                )
+                .drain()
+            }
+        }
+    }
+
+    /// When disposal last ran, if it has.
+    public func lastDisposal() async throws(StoreError) -> Date? {
+        let logger = logger
+        return try await withConnection("reading when disposal last ran") { connection in
+            var value: String?
+            for try await text in try await connection.query(
+                "SELECT value FROM meta WHERE key = \(CaseStore.lastDisposalKey)", logger: logger
+            ).decode(String.self) {
+                value = text
+            }
+            return value.flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+}
