@@ -22,6 +22,9 @@ import Synchronization
 public final class NodePresence: Sendable {
     /// The advisory lock serving nodes share and offline tools take alone: "CJserve" as 64 bits.
     static let lockKey: Int64 = 0x434A_7365_7276_6500
+    /// The space of each node's own lock, held by its presence (the second key is its name's hash): two processes
+    /// under one name would mix their feeds, so the second is refused. "CJnd" as 32 bits.
+    static let nodeLockSpace: Int32 = 0x434A_6E64
 
     /// The node present.
     public let node: NodeName
@@ -47,8 +50,9 @@ public final class NodePresence: Sendable {
     /// sighting: `now`), runs `body` with the presence, then gives the presence up (the lock, then the connection),
     /// whether `body` returned or threw.
     ///
-    /// - Throws: `StoreError` with code `inUse` when an offline tool holds the store, `unavailable` when the store
-    ///   cannot be reached; whatever `body` throws.
+    /// - Throws: `StoreError` with code `inUse` when an offline tool holds the store, `nodeTaken` when another
+    ///   process serves under the node's name, `unavailable` when the store cannot be reached; whatever `body`
+    ///   throws.
     public static func serving<T: Sendable>(
         node: NodeName, address: PostgresAddress, at now: Date, timeouts: ClusterTimeouts = ClusterTimeouts(),
         logger: Logger, _ body: (NodePresence) async throws -> T
@@ -95,6 +99,30 @@ public final class NodePresence: Sendable {
                             + "let it finish, then start the node again")
                 }
             }
+            try await PostgresFailure.map("taking the node \(node)'s own lock on \(address)") {
+                // A session of the node's last run may be ending still (a node restarted at once): wait for it as
+                // long as for an offline tool.
+                var taken = false
+                let giveUp = ContinuousClock.now + timeouts.lock
+                while !taken {
+                    for try await value in try await connection.query(
+                        "SELECT pg_try_advisory_lock(\(nodeLockSpace), hashtext(\(node.rawValue)))", logger: logger
+                    ).decode(Bool.self) {
+                        taken = value
+                    }
+                    guard !taken, ContinuousClock.now < giveUp else { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                guard taken else {
+                    throw StoreError(
+                        .nodeTaken,
+                        "the node name \(node) is in use on the store at \(address): another process serves under it. "
+                            + "Give each node its own --node name. If that process is gone (its machine lost), its "
+                            + "session ends once PostgreSQL notices (tcp_keepalives_idle), or end it now with "
+                            + "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
+                            + "'carejourney node %' AND pid <> pg_backend_pid(), choosing that node's row")
+                }
+            }
             try await register(node, at: now, on: connection, logger: logger)
             return connection
         } catch {
@@ -107,7 +135,8 @@ public final class NodePresence: Sendable {
     /// or failed over): the node holds the store again, unless an offline tool took it meanwhile.
     ///
     /// - Throws: `StoreError` with code `inUse` when an offline tool has the store (the node must stop serving),
-    ///   `unavailable` while the store cannot be reached (try again later).
+    ///   `nodeTaken` while the server still keeps the node's old session, `unavailable` while the store cannot be
+    ///   reached (try again later, for both).
     public func retake(at now: Date) async throws(StoreError) {
         let fresh = try await Self.lockedConnection(
             node: node, address: address, at: now, timeouts: timeouts, logger: logger)
@@ -153,11 +182,14 @@ public final class NodePresence: Sendable {
         }
     }
 
-    /// Gives up the node's presence: releases the lock, then closes its connection (which would release it too,
+    /// Gives up the node's presence: releases the locks, then closes its connection (which would release it too,
     /// but only once the server has ended the session).
     private func leave() async {
         let connection = self.connection.withLock { $0 }
-        try? await connection.query("SELECT pg_advisory_unlock_shared(\(Self.lockKey))", logger: logger).drain()
+        try? await connection.query(
+            "SELECT pg_advisory_unlock(\(Self.nodeLockSpace), hashtext(\(node.rawValue))), pg_advisory_unlock_shared(\(Self.lockKey))",
+            logger: logger
+        ).drain()
         try? await connection.close()
     }
 }
@@ -166,4 +198,7 @@ extension StoreError.Code {
     /// The store is in use in a way that excludes what was asked: a node serves it while an offline tool asked to
     /// have it alone, or the other way round.
     public static let inUse = StoreError.Code(rawValue: "in-use")
+    /// A node's name is held by another process serving the store (or by this node's own session from before a
+    /// network failure, which PostgreSQL has not yet ended).
+    public static let nodeTaken = StoreError.Code(rawValue: "node-taken")
 }

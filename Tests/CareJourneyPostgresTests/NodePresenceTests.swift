@@ -112,6 +112,60 @@ import Testing
         }
     }
 
+    @Test func aSecondProcessUnderANodesNameIsRefusedAndThePresenceIsTakenAgainAfterItsSessionEnds() async throws {
+        try await PostgresServer.with { server in
+            let store = try await server.newStore()
+            try await NodePresence.serving(node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger) {
+                presence in
+                let brief = ClusterTimeouts(lock: .milliseconds(500))
+                let taken = try await #require(throws: StoreError.self) {
+                    try await NodePresence.serving(
+                        node: node("care-1:8080"), address: store, at: clusterNow, timeouts: brief, logger: quietLogger
+                    ) { _ in }
+                }
+                #expect(taken.code == .nodeTaken)
+                #expect(taken.message.contains("the node name care-1:8080 is in use"), "\(taken)")
+                #expect(taken.message.contains("Give each node its own --node name"))
+                // Another name serves beside it.
+                try await NodePresence.serving(
+                    node: node("care-2:8080"), address: store, at: clusterNow, logger: quietLogger
+                ) { other in try await other.touch(at: clusterNow) }
+                // The server ends the node's session (a restart, a failover): the presence is lost, then taken again.
+                try await store.onConnection { connection in
+                    try await connection.query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'carejourney node care-1:8080'",
+                        logger: quietLogger
+                    ).drain()
+                }
+                var lost: StoreError?
+                for _ in 0..<100 where lost == nil {
+                    do throws(StoreError) { try await presence.touch(at: clusterNow) } catch { lost = error }
+                    if lost == nil { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(lost?.code == .unavailable)
+                // Its old session may still be ending: the retake waits for it.
+                try await presence.retake(at: clusterNow.addingTimeInterval(5))
+                try await presence.touch(at: clusterNow.addingTimeInterval(6))
+                let seen = try await store.onConnection { connection in
+                    try await connection.query("SELECT seen_at FROM nodes WHERE name = 'care-1:8080'", logger: quietLogger)
+                        .collect().first?.decode(Double.self)
+                }
+                #expect(seen == clusterNow.addingTimeInterval(6).timeIntervalSince1970)
+                // Its name is held again.
+                let again = try await #require(throws: StoreError.self) {
+                    try await NodePresence.serving(
+                        node: node("care-1:8080"), address: store, at: clusterNow, timeouts: brief, logger: quietLogger
+                    ) { _ in }
+                }
+                #expect(again.code == .nodeTaken)
+            }
+            // Given up with the presence: the name serves again.
+            try await NodePresence.serving(node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger) {
+                presence in try await presence.touch(at: clusterNow)
+            }
+        }
+    }
+
     @Test func aNodeNameIsCheckedAndARefusalNeverQuotesAnOddOne() throws {
         #expect(try NodeName("care-1.example:8080").rawValue == "care-1.example:8080")
         let empty = try #require(throws: StoreError.self) { try NodeName("") }
