@@ -16,7 +16,7 @@ package enum StateCodec {
         return decoder
     }()
 
-    static func encode<T: Encodable>(_ value: T) throws(StoreError) -> Data {
+    package static func encode<T: Encodable>(_ value: T) throws(StoreError) -> Data {
         do {
             return try encoder.encode(value)
         } catch {
