@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "CareJourneyPostgres",
             dependencies: [
-                "CareJourneyStore", "CareJourneyCore",
+                "CareJourneyClock", "CareJourneyStore", "CareJourneyCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
