@@ -3,6 +3,7 @@ import CareJourneyCore
 import CareJourneyStore
 import CareJourneyTestSupport
 import Foundation
+import PostgresNIO
 import Testing
 
 @testable import CareJourneyPostgres
@@ -84,6 +85,19 @@ import Testing
                 let postgres = stores[0]
                 try await Self.expectSameRecordsAndTasks(sqlite, postgres)
                 try await Self.expectSameCasePages(sqlite, postgres)
+                // A name query of three characters or more can be served by the trigram index (on so few cases the
+                // planner reads the table unless told not to).
+                let plan = try await postgres.address.onConnection { connection in
+                    try await connection.query("SET enable_seqscan = off", logger: quietLogger).drain()
+                    var lines: [String] = []
+                    for try await line in try await connection.query(
+                        "EXPLAIN SELECT number FROM cases c WHERE c.name ILIKE \("%ovelac%")", logger: quietLogger
+                    ).decode(String.self) {
+                        lines.append(line)
+                    }
+                    return lines.joined(separator: "\n")
+                }
+                #expect(plan.contains("cases_name_trigrams"), "\(plan)")
                 try await Self.expectSameWorklists(sqlite, postgres)
                 try await Self.expectSameAccessLog(sqlite, postgres)
                 // The store's own settings and figures.
