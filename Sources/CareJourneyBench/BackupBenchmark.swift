@@ -32,7 +32,7 @@ struct BackupBenchmark: AsyncParsableCommand {
         let directory = scratchDirectory("backup")
         try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules, progress: progress)
         let store = try CaseStore(directory: directory)
-        let engine = try Engine(store: store, policy: rules)
+        let engine = try await Engine(store: store, policy: rules)
         print("carejourney-bench backup: \(try store.contents()), \(clients) clients, synchronous=FULL")
         // First with nothing else running: the backup alone on the machine.
         let idle = try StoreBackup.take(of: directory, to: scratchDirectory("backup-idle") + "/backup.sqlite")

@@ -38,7 +38,7 @@ struct DisposalBenchmark: AsyncParsableCommand {
                 count: cases, into: directory, policy: rules, progress: progress.line("populate", counting: "cases")
             ) { number in CasePopulation.Copy(template: closed, name: "Person \(number)") }
             let store = try CaseStore(directory: directory)
-            let engine = try Engine(store: store, policy: rules)
+            let engine = try await Engine(store: store, policy: rules)
             let contact = try Event(
                 name: "contact", data: ["name": "Bench Person", "clientType": "adult", "route": "gp"])
             let (seconds, waits, disposed) = try await withThrowingTaskGroup(of: Void.self) { group in

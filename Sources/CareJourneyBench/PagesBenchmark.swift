@@ -131,7 +131,7 @@ struct PagesBenchmark: AsyncParsableCommand {
         guard due > 0 else { return }
         print("  settling: \(due) timers came due since the store was filled; firing them first")
         let started = ContinuousClock.now
-        let engine = try Engine(store: store, policy: try store.currentPolicy() ?? policy, clock: clock)
+        let engine = try await Engine(store: store, policy: try store.currentPolicy() ?? policy, clock: clock)
         let timers = TimerService(engine: engine, clock: clock, batch: 4_096)
         let line = progress.line("settling", counting: "timers")
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -60,7 +60,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     /// The engine runs because every search is recorded in the access log before it is answered: without it the
     /// first search waited for ever.
     static func overHTTP(_ mix: SearchMix, store: CaseStore, policy: Policy) async throws -> SearchMix.Timings {
-        let engine = try Engine(store: store, policy: policy)
+        let engine = try await Engine(store: store, policy: policy)
         let api = CaseAPI(engine: engine, clock: WallClock())
         var logger = Logger(label: "bench")
         logger.logLevel = .critical  // stopping the server at the end logs noise

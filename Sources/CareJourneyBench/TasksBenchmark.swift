@@ -114,7 +114,7 @@ private final class Setup: Sendable {
 
     init(policy: Policy) async throws {
         let store = try CaseStore(directory: scratchDirectory("tasks"))
-        engine = try Engine(store: store, policy: policy)
+        engine = try await Engine(store: store, policy: policy)
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
         broker = Broker(

@@ -42,7 +42,7 @@ struct TransitionsBenchmark: AsyncParsableCommand {
         logger.logLevel = .error
         var postgres: (writer: PostgresWriter, address: PostgresAddress)?
         if let address = self.store { postgres = try await Self.postgresWriter(address, logger: logger) }
-        let engine = try Engine(store: store, writer: postgres?.writer ?? store, policy: rules)
+        let engine = try await Engine(store: store, writer: postgres?.writer ?? store, policy: rules)
         let now = Date(timeIntervalSince1970: 1_767_603_600)
         let durability =
             try postgres.map { "PostgreSQL at \($0.address), synchronous_commit=on" }

@@ -288,9 +288,9 @@ public final class Broker: Service, Sendable {
                 let mailbox = self.mailbox
                 let logger = self.logger
                 // Read beside the socket thread, so a large queue does not hold up heartbeats.
-                Thread.detachNewThread {
+                Task {
                     do {
-                        let found = try engine.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
+                        let found = try await engine.openTasks(on: service, excluding: excluding, limit: BrokerRouting.page)
                         let tasks = found.map {
                             QueuedTask(
                                 task: $0.task, brief: TaskBrief.forWorker($0.task, in: $0.state, calendar: calendar),

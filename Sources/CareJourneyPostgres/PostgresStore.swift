@@ -1,8 +1,11 @@
+import CareJourneyClock
+import CareJourneyCore
 import CareJourneyStore
 import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// A store of cases in a PostgreSQL database, which several `serve` nodes share (issue #19): the reads the pages,
 /// reports, timers and broker make go through a connection pool (`PostgresClient`), the engine's batches through
@@ -27,33 +30,46 @@ public final class PostgresStore: Service, Sendable {
     public let postgresWriter: PostgresWriter
     /// The timeouts every statement of the cluster's own runs under.
     let timeouts: ClusterTimeouts
+    /// This node's claims on due timers (`timers(dueBy:limit:)`).
+    let timerClaims: TimerClaims
+    /// This node's leases on open tasks (`openTasks(on:excluding:limit:known:)`).
+    let taskLeases: TaskLeases
+    /// The clock claims and leases are taken by (nodes' clocks must agree to well within a lease).
+    let clock: any CareClock
+    /// Policies read so far, by fingerprint (they never change once stored).
+    let knownPolicies = Mutex<[String: Policy]>([:])
     let logger: Logger
 
     private init(
         address: PostgresAddress, node: NodeName, client: PostgresClient, writer: PostgresWriter,
-        timeouts: ClusterTimeouts, logger: Logger
+        timeouts: ClusterTimeouts, lease: Duration, clock: any CareClock, logger: Logger
     ) {
         self.address = address
         self.node = node
         self.client = client
         self.postgresWriter = writer
         self.timeouts = timeouts
+        timerClaims = TimerClaims(node: node, lease: lease, timeouts: timeouts)
+        taskLeases = TaskLeases(node: node, lease: lease, timeouts: timeouts)
+        self.clock = clock
         self.logger = logger
     }
 
     /// Opens the store at `address` as `node`: the database must hold this build's schema (`store migrate`, or the
     /// first node's start); the writer's connection is made at once, so an unreachable database fails here.
+    /// `lease` is how long this node's timer claims and task leases last; `clock` is what they are taken by.
     ///
     /// - Throws: `StoreError.unavailable` when the database cannot be reached or lacks this build's schema;
     ///   `StoreError` with code `address` when the address's TLS settings cannot be used.
     public static func open(
-        _ address: PostgresAddress, node: NodeName, timeouts: ClusterTimeouts = ClusterTimeouts(), logger: Logger
+        _ address: PostgresAddress, node: NodeName, timeouts: ClusterTimeouts = ClusterTimeouts(),
+        lease: Duration = .seconds(30), clock: any CareClock = WallClock(), logger: Logger
     ) async throws(StoreError) -> PostgresStore {
         let configuration = try address.clientConfiguration()
         let writer = try await PostgresWriter.open(address, logger: logger)
         return PostgresStore(
             address: address, node: node, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
-            writer: writer, timeouts: timeouts, logger: logger)
+            writer: writer, timeouts: timeouts, lease: lease, clock: clock, logger: logger)
     }
 
     /// Runs the read pool until the task is cancelled (or the service group shuts down), then closes the writer's
@@ -73,5 +89,43 @@ public final class PostgresStore: Service, Sendable {
         try await PostgresFailure.map(what()) {
             try await client.withConnection { connection in try await body(connection) }
         }
+    }
+}
+
+extension PostgresStore {
+    /// Runs `body` in a read-only transaction that sees one snapshot of the store (`REPEATABLE READ`), as SQLite's
+    /// reads do: a case's row, history and tasks read together agree with one another.
+    func withSnapshot<T: Sendable>(
+        _ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
+        try await withConnection(what()) { connection in
+            try await connection.query("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                .drain()
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger).drain()
+                return result
+            } catch {
+                try? await connection.query("ROLLBACK", logger: logger).drain()
+                throw error
+            }
+        }
+    }
+
+    /// The policy with `fingerprint`, from memory or the store's `policies`.
+    func policy(_ fingerprint: String, on connection: PostgresConnection) async throws -> Policy {
+        if let policy = knownPolicies.withLock({ $0[fingerprint] }) { return policy }
+        var body: String?
+        for try await text in try await connection.query(
+            "SELECT body FROM policies WHERE fingerprint = \(fingerprint)", logger: logger
+        ).decode(String.self) {
+            body = text
+        }
+        guard let body else {
+            throw StoreError(.corrupt, "the store holds events applied under policy \(fingerprint), but not the policy")
+        }
+        let policy = try StateCodec.decode(Policy.self, Data(body.utf8), what: "policy \(fingerprint)")
+        knownPolicies.withLock { $0[fingerprint] = policy }
+        return policy
     }
 }

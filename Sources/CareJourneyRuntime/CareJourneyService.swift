@@ -160,13 +160,13 @@ public struct CareJourneyService: Sendable {
             logger.info("seeded only: not serving", metadata: ["data": .string(store.path)])
             return
         }
-        let clock = try clock(for: store)
+        let clock = try await clock(for: store)
         if let calendar = policy.calendar?.calendar,
             let warning = BankHolidayFile.endingWarning(for: calendar, today: calendar.day(of: clock.now()))
         {
             logger.warning("\(warning)", metadata: ["policy": "\(policy.id)"])
         }
-        let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
+        let engine = try await Engine(store: store, policy: policy, clock: clock, logger: logger)
         let timers = TimerService(engine: engine, clock: clock, logger: logger)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
         let handle = GroupHandle()
@@ -208,7 +208,7 @@ public struct CareJourneyService: Sendable {
     private func seed(
         _ population: SamplePopulation, into store: any CareStore, policy: Policy, clock: any CareClock
     ) async throws -> SamplePopulation.Report {
-        let engine = try Engine(store: store, policy: policy, clock: clock, logger: logger)
+        let engine = try await Engine(store: store, policy: policy, clock: clock, logger: logger)
         let (progress, afterSeeding) = (options.onSeedingProgress, options.afterSeeding)
         return try await withThrowingTaskGroup(of: SamplePopulation.Report?.self) { group in
             group.addTask {
@@ -225,7 +225,7 @@ public struct CareJourneyService: Sendable {
             for try await done in group where done != nil { report = done }
             guard let report else { throw CancellationError() }
             let seededAt = ISO8601Text.format(clock.now())
-            try store.setMeta(
+            try await store.setMeta(
                 SamplePopulation.metaKey,
                 "\(report.cases) cases, seed \(population.seed), \(report.events) events, seeded \(seededAt)")
             logger.info(
@@ -272,17 +272,18 @@ public struct CareJourneyService: Sendable {
     /// The clock given, the wall clock, or a scaled one. A scaled clock keeps its origin in the store, so after a
     /// restart it reads as if it had run all along (downtime passes, scaled, as it does on the wall clock) and never
     /// goes back.
-    private func clock(for store: any CareStore) throws(StoreError) -> any CareClock {
+    private func clock(for store: any CareStore) async throws(StoreError) -> any CareClock {
         if let clock = options.clock { return clock }
         guard let scale = options.timeScale else { return WallClock() }
-        if let saved = try store.meta("clock.scaled"), let clock = ScaledClock(saved: saved), clock.scale == scale,
-            clock.now() >= (try store.latestEventTime() ?? .distantPast)
+        let latest = try await store.latestEventTime()
+        if let saved = try await store.meta("clock.scaled"), let clock = ScaledClock(saved: saved),
+            clock.scale == scale, clock.now() >= (latest ?? .distantPast)
         {
             return clock
         }
         let wallNow = WallClock().now()
-        let clock = ScaledClock(virtualOrigin: max(try store.latestEventTime() ?? wallNow, wallNow), scale: scale)
-        try store.setMeta("clock.scaled", clock.saved)
+        let clock = ScaledClock(virtualOrigin: max(latest ?? wallNow, wallNow), scale: scale)
+        try await store.setMeta("clock.scaled", clock.saved)
         return clock
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 ///
 /// ```swift
 /// let store: any CareStore = try CaseStore(directory: "/var/lib/carejourney")
-/// let engine = try Engine(store: store, policy: policy)
+/// let engine = try await Engine(store: store, policy: policy)
 /// ```
 public protocol CareStore: PolicyStore, CaseReading, FigureReading, HistoryReading, StoreMaintenance, TimerSource,
     TaskSource
@@ -33,23 +33,25 @@ public protocol CareStore: PolicyStore, CaseReading, FigureReading, HistoryReadi
 /// The policies the store's history was applied under, the one new events run under, and the store's own settings.
 public protocol PolicyStore: Sendable {
     /// The policy the store runs under, if one was set.
-    func currentPolicy() throws(StoreError) -> Policy?
+    func currentPolicy() async throws(StoreError) -> Policy?
 
     /// Records a policy (so history applied under it can be replayed) and, if `current`, makes it the one new events
     /// run under.
-    func register(_ policy: Policy, current: Bool, at now: Date) throws(StoreError)
+    func register(_ policy: Policy, current: Bool, at now: Date) async throws(StoreError)
 
     /// Every policy the history was applied under, by fingerprint.
-    func policies() throws(StoreError) -> [String: Policy]
+    func policies() async throws(StoreError) -> [String: Policy]
 
     /// A value kept in the store's meta table.
-    func meta(_ key: String) throws(StoreError) -> String?
+    func meta(_ key: String) async throws(StoreError) -> String?
 
     /// Sets a value in the store's meta table.
-    func setMeta(_ key: String, _ value: String) throws(StoreError)
+    func setMeta(_ key: String, _ value: String) async throws(StoreError)
 
     /// Recomputes the pending timers of every open case under `policy` (`carejourney policy apply`), `chunk` cases at
-    /// a time, each changed case with an audited `policy-applied` event; with `dryRun`, writes nothing.
+    /// a time, each changed case with an audited `policy-applied` event; with `dryRun`, writes nothing. It runs
+    /// while no engine does (its batches go straight to the store's writer, which blocks): a store on a server may
+    /// refuse it (PostgreSQL does, for now: run it on SQLite and copy the store).
     func apply(
         _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int,
         progress: ((_ done: Int, _ total: Int) -> Void)?
@@ -89,7 +91,7 @@ public protocol CaseReading: Sendable {
         -> [TaskListing]
 
     /// A task's status (`open`, `completed`, `withdrawn`, `failed`), or `nil` if there is no such task.
-    func taskStatus(_ id: String) throws(StoreError) -> String?
+    func taskStatus(_ id: String) async throws(StoreError) -> String?
 
     /// The reads of personal data `query` asks for, newest first: who looked at which cases, when, how and why.
     func accessLog(matching query: AccessQuery) async throws(StoreError) -> [AccessRecord]
@@ -98,7 +100,7 @@ public protocol CaseReading: Sendable {
     func isEmpty() async throws(StoreError) -> Bool
 
     /// When the latest event happened (a scaled clock continues from it after a restart).
-    func latestEventTime() throws(StoreError) -> Date?
+    func latestEventTime() async throws(StoreError) -> Date?
 }
 
 extension CaseReading {
@@ -233,7 +235,8 @@ extension StoreMaintenance {
 
 /// Pending timers, for the timer service.
 public protocol TimerSource: Sendable {
-    /// Pending timers due by `deadline`, earliest first, at most `limit`.
+    /// Pending timers due by `deadline`, earliest first, at most `limit`: on a store several nodes share, the due ones
+    /// among them are claimed for this node (its to fire) and another node's are left out.
     func timers(dueBy deadline: Date, limit: Int) async throws(StoreError) -> [TimerRecord]
 
     /// How many pending timers are due by `deadline`.
@@ -242,12 +245,13 @@ public protocol TimerSource: Sendable {
 
 /// Open tasks waiting on their queues, for the task broker.
 public protocol TaskSource: Sendable {
-    /// Open tasks on `queue`, oldest first, skipping `excluding`: up to `limit`. `known` gives a case's state at a
-    /// version when it is already in memory.
+    /// Open tasks on `queue`, oldest first, skipping `excluding`: up to `limit`, each one this node's broker may
+    /// dispatch (on a store several nodes share, leased to this node: another node's tasks are left out). `known`
+    /// gives a case's state at a version when it is already in memory.
     func openTasks(
         on queue: String, excluding: Set<String>, limit: Int,
         known: @escaping @Sendable (CaseID, Int) -> CaseState?
-    ) throws(StoreError) -> [OpenTask]
+    ) async throws(StoreError) -> [OpenTask]
 }
 
 extension CaseStore: CareStore {

@@ -14,6 +14,22 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public let policy: String
     /// For a timer that fired late: by how many seconds.
     public let late: Double?
+
+    /// Made field by field (by any store's reads).
+    package init(
+        seq: Int64, version: Int, name: String, data: JSONValue, at: Date, actor: String, reason: String?,
+        policy: String, late: Double?
+    ) {
+        self.seq = seq
+        self.version = version
+        self.name = name
+        self.data = data
+        self.at = at
+        self.actor = actor
+        self.reason = reason
+        self.policy = policy
+        self.late = late
+    }
 }
 
 /// A task as the outbox holds it.
@@ -32,6 +48,23 @@ public struct TaskRecord: Codable, Sendable, Equatable {
     public let progress: String?
     /// Why the last attempt ended without an outcome, or why the task failed.
     public let lastError: String?
+
+    /// Made field by field (by any store's reads).
+    package init(
+        id: String, kind: String, queue: String, detail: String?, status: String, createdAt: Date, resolvedAt: Date?,
+        attempts: Int, progress: String?, lastError: String?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.queue = queue
+        self.detail = detail
+        self.status = status
+        self.createdAt = createdAt
+        self.resolvedAt = resolvedAt
+        self.attempts = attempts
+        self.progress = progress
+        self.lastError = lastError
+    }
 }
 
 /// A pending timer.
@@ -39,6 +72,13 @@ public struct TimerRecord: Codable, Sendable, Equatable {
     public let caseID: CaseID
     public let name: TimerName
     public let due: Date
+
+    /// Made field by field (by any store's reads).
+    package init(caseID: CaseID, name: TimerName, due: Date) {
+        self.caseID = caseID
+        self.name = name
+        self.due = due
+    }
 }
 
 /// Everything about one case.
@@ -47,6 +87,14 @@ public struct CaseRecord: Sendable {
     public let version: Int
     public let history: [HistoryEntry]
     public let tasks: [TaskRecord]
+
+    /// Made field by field (by any store's reads).
+    package init(state: CaseState, version: Int, history: [HistoryEntry], tasks: [TaskRecord]) {
+        self.state = state
+        self.version = version
+        self.history = history
+        self.tasks = tasks
+    }
 }
 
 /// A case in a list: enough to see where it is and what comes next.
@@ -64,6 +112,24 @@ public struct CaseSummary: Codable, Sendable, Equatable {
     /// The team and allocated practitioner, when set.
     public let team: String?
     public let worker: String?
+
+    /// Made field by field (by any store's reads).
+    package init(
+        id: CaseID, stage: Stage, name: String, clientType: String?, openedAt: Date?, updatedAt: Date, overdue: Bool,
+        nextDue: Date?, nextTimer: String?, team: String?, worker: String?
+    ) {
+        self.id = id
+        self.stage = stage
+        self.name = name
+        self.clientType = clientType
+        self.openedAt = openedAt
+        self.updatedAt = updatedAt
+        self.overdue = overdue
+        self.nextDue = nextDue
+        self.nextTimer = nextTimer
+        self.team = team
+        self.worker = worker
+    }
 }
 
 /// Which cases to list.
@@ -104,6 +170,12 @@ public struct CasePage: Codable, Sendable, Equatable {
     public let cases: [CaseSummary]
     /// Pass as `cursor` for the next page; absent on the last page.
     public let nextCursor: String?
+
+    /// Made field by field (by any store's reads).
+    package init(cases: [CaseSummary], nextCursor: String?) {
+        self.cases = cases
+        self.nextCursor = nextCursor
+    }
 }
 
 /// Counts for the dashboard and alerting.

@@ -83,6 +83,24 @@ public struct TaskListing: Codable, Sendable, Equatable {
     public let due: Date?
     /// Who holds it (a task on a people's queue someone took or was allocated).
     public let heldBy: String?
+
+    /// Made field by field (by any store's reads).
+    package init(
+        id: String, caseID: CaseID, kind: String, queue: String, status: String, attempts: Int, createdAt: Date,
+        progress: String?, lastError: String?, due: Date?, heldBy: String?
+    ) {
+        self.id = id
+        self.caseID = caseID
+        self.kind = kind
+        self.queue = queue
+        self.status = status
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.progress = progress
+        self.lastError = lastError
+        self.due = due
+        self.heldBy = heldBy
+    }
 }
 
 extension TaskListing {

@@ -94,6 +94,13 @@ public struct OpenTask: Sendable {
     /// How many times it has been dispatched before.
     public let attempts: Int
     public let state: CaseState
+
+    /// Made field by field (by any store's reads).
+    package init(task: CareTask, attempts: Int, state: CaseState) {
+        self.task = task
+        self.attempts = attempts
+        self.state = state
+    }
 }
 
 extension CaseStore {
@@ -107,8 +114,8 @@ extension CaseStore {
     public func openTasks(
         on queue: String, excluding: Set<String>, limit: Int,
         known: @escaping @Sendable (CaseID, Int) -> CaseState? = { _, _ in nil }
-    ) throws(StoreError) -> [OpenTask] {
-        try read { db in
+    ) async throws(StoreError) -> [OpenTask] {
+        try await readAsync { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -176,7 +183,8 @@ package struct HistoryRow: Sendable {
         late = row["late"]
     }
 
-    func entry() throws(StoreError) -> HistoryEntry {
+    /// The row as a line of a case's history (its data parsed as JSON).
+    package func entry() throws(StoreError) -> HistoryEntry {
         let json: JSONValue
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: Data(data.utf8))

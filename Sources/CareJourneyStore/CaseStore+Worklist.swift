@@ -39,6 +39,14 @@ public struct WorklistItem: Sendable, Equatable {
     public let personName: String?
     public let stage: String
     public let team: String?
+
+    /// Made field by field (by any store's reads).
+    package init(task: TaskListing, personName: String?, stage: String, team: String?) {
+        self.task = task
+        self.personName = personName
+        self.stage = stage
+        self.team = team
+    }
 }
 
 /// A page of a worklist, and how many tasks match in all (counted up to `countLimit`).
@@ -67,6 +75,14 @@ public struct AllocatedCase: Sendable, Equatable {
     public let stage: String
     /// The case's next timer's due time.
     public let nextDue: Date?
+
+    /// Made field by field (by any store's reads).
+    package init(id: CaseID, personName: String?, stage: String, nextDue: Date?) {
+        self.id = id
+        self.personName = personName
+        self.stage = stage
+        self.nextDue = nextDue
+    }
 }
 
 extension CaseStore {

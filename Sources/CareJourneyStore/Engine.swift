@@ -89,8 +89,8 @@ public final class Engine: Service, Sendable {
     public convenience init(
         store: any CareStore, policy: Policy, clock: any CareClock = WallClock(),
         logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 20_000
-    ) throws(StoreError) {
-        try self.init(
+    ) async throws(StoreError) {
+        try await self.init(
             store: store, writer: store.writer, policy: policy, clock: clock, logger: logger, maxBatch: maxBatch,
             cacheCapacity: cacheCapacity)
     }
@@ -100,7 +100,7 @@ public final class Engine: Service, Sendable {
     package init(
         store: any CareStore, writer: any BatchCommitter, policy: Policy, clock: any CareClock = WallClock(),
         logger: Logger = Logger(label: "carejourney.engine"), maxBatch: Int = 4096, cacheCapacity: Int = 20_000
-    ) throws(StoreError) {
+    ) async throws(StoreError) {
         cache = Mutex(StateCache(capacity: cacheCapacity))
         self.store = store
         self.writer = writer
@@ -110,7 +110,7 @@ public final class Engine: Service, Sendable {
         self.maxBatch = maxBatch
         policyFingerprint = policy.fingerprint
         bankHolidaysEnd = Mutex(policy.calendar?.calendar.bankHolidaysEnd)
-        try store.register(policy, current: true, at: clock.now())
+        try await store.register(policy, current: true, at: clock.now())
     }
 
     /// Calls `observer` after every commit with the events it committed (for the timer service, say).
@@ -240,10 +240,10 @@ public final class Engine: Service, Sendable {
 
     /// Open tasks on `queue`, oldest first, skipping `excluding`: up to `limit`, with their cases' states (from
     /// memory where the engine holds them).
-    public func openTasks(on queue: String, excluding: Set<String>, limit: Int) throws(StoreError)
+    public func openTasks(on queue: String, excluding: Set<String>, limit: Int) async throws(StoreError)
         -> [OpenTask]
     {
-        try store.openTasks(on: queue, excluding: excluding, limit: limit) { [self] id, version in
+        try await store.openTasks(on: queue, excluding: excluding, limit: limit) { [self] id, version in
             cache.withLock { $0.state(of: id, at: version)?.state }
         }
     }

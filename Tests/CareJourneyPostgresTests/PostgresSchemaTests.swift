@@ -75,7 +75,9 @@ import Testing
                 SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'
                     AND indexname NOT LIKE '%_key' AND indexname NOT LIKE '%_by_ord' ORDER BY indexname
                 """)
-            #expect(indexes == (sqliteIndexes + ["task_leases_by_node"]).sorted(), "SQLite's, and the leases' by node (p2)")
+            #expect(
+                indexes == (sqliteIndexes + ["task_leases_by_node", "cases_name_trigrams"]).sorted(),
+                "SQLite's, the leases' by node (p2) and the names' trigrams (p3)")
             let unique = try await address.strings(
                 """
                 SELECT conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
@@ -116,8 +118,10 @@ import Testing
                 """)
             try await address.run("INSERT INTO timers (case_id, name, due) VALUES ('C-41', 'review.informal', 5)")
 
-            #expect(try await PostgresSchema.migrate(address, logger: quietLogger) == [PostgresSchema.clusterMigration.id])
-            #expect(PostgresSchema.version == "p2")
+            #expect(
+                try await PostgresSchema.migrate(address, logger: quietLogger)
+                    == [PostgresSchema.clusterMigration.id, PostgresSchema.searchMigration.id])
+            #expect(PostgresSchema.version == "p3")
             #expect(try await address.strings("SELECT nextval('case_numbers')::text") == ["58"], "past the disposed case's")
             #expect(try await address.strings("SELECT name || ' ' || coalesce(claimed_by, '-') FROM timers") == ["review.informal -"])
             for (table, columns) in [
@@ -194,7 +198,7 @@ import Testing
             #expect(error.code == .unavailable)
             #expect(
                 error.message.contains(
-                    "was written by a newer CareJourney (schema p99); this one knows schema p2 and older: run the "
+                    "was written by a newer CareJourney (schema p99); this one knows schema p3 and older: run the "
                         + "version that wrote it"), "\(error)")
             // Nor is it copied from.
             let copying = try await #require(throws: StoreError.self) {

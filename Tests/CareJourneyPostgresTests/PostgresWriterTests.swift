@@ -57,7 +57,7 @@ import Testing
         folder: String, writer: (any BatchCommitter)?, _ body: @Sendable (Engine) async throws -> T
     ) async throws -> T {
         let store = try CaseStore(directory: folder)
-        let engine = try Engine(
+        let engine = try await Engine(
             store: store, writer: writer ?? store, policy: try shippedPolicy(), clock: ManualClock(start))
         return try await withRunning(engine) { try await body(engine) }
     }

@@ -68,7 +68,7 @@ import CareJourneyTestSupport
         #expect((attributes[.posixPermissions] as? Int) == 0o600, "owner-only")
         // The next start, a day later: the engine has not counted the store yet, so the kept summary's counts
         // stand, as of when it was read.
-        let engine = try Engine(store: try CaseStore(directory: folder), policy: try shippedPolicy())
+        let engine = try await Engine(store: try CaseStore(directory: folder), policy: try shippedPolicy())
         let later = first.addingTimeInterval(86_400)
         let reader = OverviewReader(engine: engine, clock: ManualClock(later), workers: nil, logger: Logger(label: "t"))
         let shown = try #require(await reader.figures(waitingUpTo: .zero))

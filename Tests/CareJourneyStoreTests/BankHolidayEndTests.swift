@@ -37,7 +37,7 @@ import CareJourneyTestSupport
         let lines = Lines()
         let logger = Logger(label: "test") { _ in Warnings(lines: lines) }
         let store = try CaseStore(directory: temporaryDirectory())
-        let engine = try Engine(store: store, policy: try shippedPolicy(), logger: logger)
+        let engine = try await Engine(store: store, policy: try shippedPolicy(), logger: logger)
         let june = try at("2029-06-04T10:00:00Z")
         let december = try at("2030-12-02T10:00:00Z")
         let (late, later) = try await withThrowingTaskGroup(of: (CaseID, CaseID)?.self) { group in

@@ -31,7 +31,7 @@ public func withBroker<T: Sendable>(
     _ body: @Sendable (BrokerHarness) async throws -> T
 ) async throws -> T {
     let store = try CaseStore(directory: directory)
-    let engine = try Engine(store: store, policy: try shippedPolicy())
+    let engine = try await Engine(store: store, policy: try shippedPolicy())
     var logger = Logger(label: "test.broker")
     logger.logLevel = .critical
     let broker = Broker(engine: engine, clock: WallClock(), options: options, logger: logger)
