@@ -146,7 +146,7 @@ let package = Package(
             name: "CareJourneyRuntime",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
-                "CareJourneySamples", "CareJourneySimulation", "CareJourneyWire",
+                "CareJourneySamples", "CareJourneySimulation", "CareJourneyWire", "CareJourneyPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

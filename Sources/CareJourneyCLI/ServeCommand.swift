@@ -3,7 +3,9 @@ import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyFiles
 import CareJourneyKit
+import CareJourneyPostgres
 import CareJourneySimulation
+import CareJourneyStore
 import CareJourneyServer
 import CareJourneyRuntime
 import CareJourneySamples
@@ -18,6 +20,21 @@ struct ServeCommand: AsyncParsableCommand {
             "Run the store, timers, task broker and HTTP API until SIGTERM or SIGINT (then drain and exit 0).")
 
     @OptionGroup var data: DataDirectoryOption
+
+    @Option(
+        help: """
+            Serve a PostgreSQL store shared by several nodes, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE \
+            (?sslmode=verify-full&sslrootcert=FILE for TLS; the password may come from PGPASSWORD), instead of the \
+            SQLite store in --data-dir (which then only keeps the node's own files).
+            """)
+    var store: String?
+
+    @Option(
+        help: """
+            This node's name among the nodes serving one PostgreSQL store, unique to it (default: this host's name \
+            and the --http port, like care-1:8080).
+            """)
+    var node: String?
 
     @Option(help: "A council policy file (default: the store's own, else \(PolicyOption.defaultPath)).")
     var policy: String?
@@ -100,6 +117,20 @@ struct ServeCommand: AsyncParsableCommand {
         if let timeScale, !(timeScale > 0) { throw ValidationError("--time-scale must be more than 0") }
         if sample < 0 { throw ValidationError("--sample must be 0 or more") }
         if lease < 1 { throw ValidationError("--lease must be at least 1 second") }
+        if node != nil && store == nil { throw ValidationError("--node names a node of a PostgreSQL store: give --store postgres://… too") }
+    }
+
+    /// `--store` and `--node` as a node of a PostgreSQL store, or nil for the SQLite store in `--data-dir`.
+    func postgresServing(port: Int) throws(StoreError) -> PostgresServing? {
+        guard let store else { return nil }
+        guard case .postgres(let address) = try StoreLocation(store) else {
+            throw StoreError(
+                .address,
+                "--store takes a PostgreSQL address, postgres://USER@HOST[:PORT]/DATABASE; a SQLite store is served "
+                    + "from its folder with --data-dir")
+        }
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
+        return PostgresServing(address: address, node: try NodeName(node ?? "\(host):\(port)"))
     }
 
     func run() async throws {
@@ -127,6 +158,13 @@ struct ServeCommand: AsyncParsableCommand {
             printError("carejourney serve: \(error)")
             throw ExitCode.failure
         }
+        let postgres: PostgresServing?
+        do {
+            postgres = try postgresServing(port: port)
+        } catch {
+            printError("carejourney serve: \(error.message)")
+            throw ExitCode.failure
+        }
         let broker = BrokerOptions(
             endpoint: zmq, events: events == "off" ? nil : events, fullEvents: eventsFull,
             fullEventsOnLoopback: eventsFullOnLoopback, curve: curve, lease: .seconds(lease))
@@ -139,6 +177,7 @@ struct ServeCommand: AsyncParsableCommand {
             timeScale: timeScale, population: sample > 0 ? SamplePopulation(count: sample) : nil, broker: broker,
             tokens: people)
         options.publicURL = publicURL.flatMap(URL.init(string:))
+        options.postgres = postgres
         options.planProfile = Result { () throws(FileError) -> SimulationProfile in
             guard let path = planProfile ?? ProfileFile.findShipped() else {
                 throw FileError(

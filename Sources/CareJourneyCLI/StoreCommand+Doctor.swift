@@ -11,7 +11,7 @@ extension StoreCommand {
                 + "not escalated, from the projections alone (read-only, beside a running service; seconds over a "
                 + "million cases): exit 0 when there are none, 1 when there are.")
 
-        @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var store: StoreOption
 
         @Flag(help: "Print the report as JSON.")
         var json = false
@@ -21,8 +21,10 @@ extension StoreCommand {
 
         func run() async throws {
             do {
-                let report = try await CaseStore(directory: data.path, access: .readOnly).doctor(
-                    dataDirectory: data.path, limit: limit)
+                let (named, limit) = (store.named, limit)
+                let report = try await store.reading("doctor") { store in
+                    try await store.doctor(dataDirectory: named, limit: limit)
+                }
                 print(json ? try ReportCommand.json(report) : Self.text(report))
                 if !report.isClean { throw ExitCode.failure }
             } catch let error as StoreError {

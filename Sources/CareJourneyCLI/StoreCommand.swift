@@ -11,13 +11,13 @@ struct StoreCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Doctor.self, Backup.self, Restore.self, Copy.self, Dispose.self])
 
     /// Rebuilds every projection from history and reports differences.
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Rebuild every case from its history and compare (read-only, beside a running service): exit 0 when "
                 + "all agree, 1 when any differs.")
 
-        @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var store: StoreOption
 
         @Option(name: .customLong("case"), help: "Check this case only (C-n; may be given more than once).")
         var cases: [String] = []
@@ -36,13 +36,13 @@ struct StoreCommand: AsyncParsableCommand {
             if let sample, sample < 1 { throw ValidationError("--sample needs a number of cases, 1 or more") }
         }
 
-        func run() throws {
+        func run() async throws {
             let scope: VerificationScope =
                 if !cases.isEmpty { .cases(cases.map { CaseID($0) }) } else if let sample { .sample(sample) } else { .all }
             let progress = ProgressLine("verify", counting: "cases", quiet: quiet || json)
             do {
-                let report = try CaseStore(directory: data.path, access: .readOnly).verify(scope) { done, total in
-                    progress?.update(done: done, total: total)
+                let report = try await store.reading("verify") { store in
+                    try await store.verify(scope, limit: 100) { done, total in progress?.update(done: done, total: total) }
                 }
                 progress?.finish()
                 if json {

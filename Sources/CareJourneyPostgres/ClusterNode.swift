@@ -45,7 +45,6 @@ public final class ClusterNode: Service {
     private let options: Options
     private let leases: TaskLeases
     private let tasksMayHaveCome: @Sendable () -> Void
-    private let policies: PolicyBook
     private let logger: Logger
 
     /// A node's cluster duties for `engine`, which runs on `store`, while `presence` is held.
@@ -60,7 +59,6 @@ public final class ClusterNode: Service {
         self.options = options
         leases = TaskLeases(node: store.node, timeouts: store.timeouts)
         self.tasksMayHaveCome = tasksMayHaveCome
-        policies = PolicyBook(logger: logger)
         self.logger = logger
     }
 
@@ -140,7 +138,7 @@ public final class ClusterNode: Service {
     private func absorb(_ batches: [FeedBatch], on connection: PostgresConnection) async {
         var events: [CommittedEvent] = []
         do {
-            events = try await ForeignEvents.read(batches, on: connection, policies: policies, logger: logger)
+            events = try await ForeignEvents.read(batches, on: connection, policies: store.policies, logger: logger)
         } catch {
             let what = PostgresFailure.storeError(error, "reading another node's events")
             logger.error("another node's events are not shown on this node: \(what)")

@@ -37,7 +37,7 @@ public final class PostgresStore: Service, Sendable {
     /// The clock claims and leases are taken by (nodes' clocks must agree to well within a lease).
     let clock: any CareClock
     /// Policies read so far, by fingerprint (they never change once stored).
-    let knownPolicies = Mutex<[String: Policy]>([:])
+    let policies: PolicyBook
     let logger: Logger
 
     private init(
@@ -52,6 +52,7 @@ public final class PostgresStore: Service, Sendable {
         timerClaims = TimerClaims(node: node, lease: lease, timeouts: timeouts)
         taskLeases = TaskLeases(node: node, lease: lease, timeouts: timeouts)
         self.clock = clock
+        policies = PolicyBook(logger: logger)
         self.logger = logger
     }
 
@@ -93,39 +94,19 @@ public final class PostgresStore: Service, Sendable {
 }
 
 extension PostgresStore {
-    /// Runs `body` in a read-only transaction that sees one snapshot of the store (`REPEATABLE READ`), as SQLite's
-    /// reads do: a case's row, history and tasks read together agree with one another.
-    func withSnapshot<T: Sendable>(
-        _ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T
-    ) async throws(StoreError) -> T {
-        try await withConnection(what()) { connection in
-            try await connection.query("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                .drain()
-            do {
-                let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger).drain()
-                return result
-            } catch {
-                try? await connection.query("ROLLBACK", logger: logger).drain()
-                throw error
-            }
-        }
-    }
-
     /// The policy with `fingerprint`, from memory or the store's `policies`.
     func policy(_ fingerprint: String, on connection: PostgresConnection) async throws -> Policy {
-        if let policy = knownPolicies.withLock({ $0[fingerprint] }) { return policy }
-        var body: String?
-        for try await text in try await connection.query(
-            "SELECT body FROM policies WHERE fingerprint = \(fingerprint)", logger: logger
-        ).decode(String.self) {
-            body = text
-        }
-        guard let body else {
-            throw StoreError(.corrupt, "the store holds events applied under policy \(fingerprint), but not the policy")
-        }
-        let policy = try StateCodec.decode(Policy.self, Data(body.utf8), what: "policy \(fingerprint)")
-        knownPolicies.withLock { $0[fingerprint] = policy }
-        return policy
+        try await policies.policy(fingerprint, on: connection)
     }
+}
+
+extension PostgresStore: CareStore {
+    /// The database's address, without its password.
+    public var location: String { address.description }
+
+    /// None: a node keeps no files of the store's beside it (the figures are counted again at each start).
+    public var localFolder: String? { nil }
+
+    /// The engine's writer on this store.
+    public var writer: any BatchCommitter { postgresWriter }
 }

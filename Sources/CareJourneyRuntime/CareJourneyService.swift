@@ -2,6 +2,7 @@ import CareJourneyClock
 import CareJourneyBroker
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneyPostgres
 import CareJourneySamples
 import CareJourneySimulation
 import CareJourneyServer
@@ -17,7 +18,11 @@ import Synchronization
 public struct CareJourneyService: Sendable {
     /// How to run.
     public struct Options: Sendable {
+        /// The data folder of a SQLite store; with `postgres`, the folder the node keeps its own files in (figures
+        /// kept for the next start).
         public var dataDirectory: String
+        /// Serve one node of several on a PostgreSQL store rather than the SQLite store in `dataDirectory`.
+        public var postgres: PostgresServing?
         /// The policy named on the command line, if one was.
         public var policy: Policy?
         /// The policy to use when none is named and the store has none yet (none: such a store is refused).
@@ -146,18 +151,52 @@ public struct CareJourneyService: Sendable {
     public func run(onRunning: @escaping @Sendable (Listening) async -> Void = { _ in }) async throws {
         let access = try accessControl()
         DataDirectory.restrictNewFiles()
-        let lock = try DataDirectoryLock(directory: options.dataDirectory)
-        let store = try CaseStore(directory: options.dataDirectory)
+        guard let postgres = options.postgres else {
+            let lock = try DataDirectoryLock(directory: options.dataDirectory)
+            try await serve(try CaseStore(directory: options.dataDirectory), access: access, onRunning: onRunning)
+            withExtendedLifetime(lock) {}
+            return
+        }
+        let migrated = try await PostgresSchema.migrate(postgres.address, logger: logger)
+        if !migrated.isEmpty { logger.notice("migrated the store's schema: \(migrated.joined(separator: ", "))") }
+        let store = try await PostgresStore.open(
+            postgres.address, node: postgres.node, clock: options.clock ?? WallClock(), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { pool in
+            pool.addTask { try await store.run() }
+            defer { pool.cancelAll() }
+            try await NodePresence.serving(
+                node: postgres.node, address: postgres.address, at: (options.clock ?? WallClock()).now(), logger: logger
+            ) { presence in
+                try await serve(store, access: access, timerWindow: postgres.timerWindow, onRunning: onRunning) {
+                    engine, clock, broker in
+                    [
+                        ClusterNode(
+                            store: store, presence: presence, engine: engine, clock: clock, options: postgres.cluster,
+                            logger: logger
+                        ) { broker?.lookForTasksAgain() }
+                    ]
+                }
+            }
+        }
+    }
+
+    /// Serves `store`: seeds it if asked, then runs the engine, the timer and disposal services, the broker, the
+    /// services `beside` makes (a node's cluster duties) and the HTTP side until the group stops.
+    private func serve(
+        _ store: any CareStore, access: AccessControl, timerWindow: Double = 300,
+        onRunning: @escaping @Sendable (Listening) async -> Void,
+        beside: (Engine, any CareClock, Broker?) -> [any Service] = { _, _, _ in [] }
+    ) async throws {
         let policy = try Self.choosePolicy(
-            named: options.policy, stored: try store.currentPolicy(), fallback: options.defaultPolicy,
-            dataDirectory: options.dataDirectory)
+            named: options.policy, stored: try await store.currentPolicy(), fallback: options.defaultPolicy,
+            dataDirectory: store.location)
         try Self.checkTimeZone(of: policy)
         var seeded: SamplePopulation.Report?
         if let population = options.population, try await store.isEmpty() {
             seeded = try await seed(population, into: store, policy: policy, clock: options.clock ?? WallClock())
         }
         if options.seedOnly {
-            logger.info("seeded only: not serving", metadata: ["data": .string(store.path)])
+            logger.info("seeded only: not serving", metadata: ["data": .string(store.location)])
             return
         }
         let clock = try await clock(for: store)
@@ -167,7 +206,7 @@ public struct CareJourneyService: Sendable {
             logger.warning("\(warning)", metadata: ["policy": "\(policy.id)"])
         }
         let engine = try await Engine(store: store, policy: policy, clock: clock, logger: logger)
-        let timers = TimerService(engine: engine, clock: clock, logger: logger)
+        let timers = TimerService(engine: engine, clock: clock, window: timerWindow, logger: logger)
         let broker = options.broker.map { Broker(engine: engine, clock: clock, options: $0, logger: logger) }
         let handle = GroupHandle()
         let report = seeded
@@ -182,7 +221,9 @@ public struct CareJourneyService: Sendable {
                 Listening(
                     httpPort: port, mdp: endpoints?.mdp, events: endpoints?.events, seeded: report, group: handle))
         }
-        var services: [any Service] = [engine, timers]
+        var services: [any Service] = [engine]
+        services += beside(engine, clock, broker)
+        services.append(timers)
         if let disposal = DisposalService(engine: engine, clock: clock, logger: logger) { services.append(disposal) }
         if let broker {
             services.append(broker)
@@ -195,12 +236,11 @@ public struct CareJourneyService: Sendable {
         logger.info(
             "serving",
             metadata: [
-                "data": .string(store.path), "policy": .string(policy.id),
+                "data": .string(store.location), "policy": .string(policy.id),
                 "clock": .string(options.timeScale.map { "\($0)× virtual" } ?? "wall"),
             ])
         try await group.run()
         logger.info("stopped: every accepted command is committed")
-        withExtendedLifetime(lock) {}
     }
 
     /// Seeds `population` through an engine of its own, which is drained and stopped before serving starts, and
