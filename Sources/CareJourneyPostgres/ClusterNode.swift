@@ -153,7 +153,7 @@ public final class ClusterNode: Service {
         while !Task.isCancelled {
             try? await Task.sleep(for: options.leasesEvery)
             do throws(StoreError) {
-                let now = clock.now()
+                let now = store.clock.now()
                 let leases = self.leases
                 let logger = self.logger
                 _ = try await store.withConnection("renewing the node's task leases") { connection in

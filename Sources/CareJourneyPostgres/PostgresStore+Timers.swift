@@ -5,14 +5,14 @@ import PostgresNIO
 
 extension PostgresStore: TimerSource {
     /// Pending timers due by `deadline`, earliest first, at most `limit`, as this node's timer service should see
-    /// them on a store several nodes share: the timers due now (the store's clock) that it claims for itself
+    /// them on a store several nodes share: the timers due now (by the engine's clock, `timeTimers(by:)`) that it claims for itself
     /// (`TimerClaims`: no other node holds them, or another's claim lapsed), those it claimed before and has not
     /// fired yet, and, ahead of them, the timers due later by `deadline` that no node holds, which it will claim
     /// once they are due (the timer service sleeps until the first). A timer another node holds is left out: that
     /// node fires it. When a node dies, its claims lapse and are taken over at this node's next look (at the latest
     /// after the timer service's window).
     public func timers(dueBy deadline: Date, limit: Int) async throws(StoreError) -> [TimerRecord] {
-        let now = min(clock.now(), deadline)
+        let now = min(timerNow, deadline)
         let at = now.timeIntervalSince1970
         return try await withConnection("reading the timers due by \(deadline) at \(address)") { connection in
             let claimed = try await timerClaims.claim(dueBy: now, limit: limit, on: connection, logger: logger)

@@ -34,8 +34,11 @@ public final class PostgresStore: Service, Sendable {
     let timerClaims: TimerClaims
     /// This node's leases on open tasks (`openTasks(on:excluding:limit:known:)`).
     let taskLeases: TaskLeases
-    /// The clock claims and leases are taken by (nodes' clocks must agree to well within a lease).
+    /// The clock task leases are taken by: the wall clock, as the broker's own (nodes' clocks must agree to well
+    /// within a lease).
     let clock: any CareClock
+    /// The clock timer claims are taken by: the engine's, which timers are due by (`timeTimers(by:)`).
+    private let timerClock: Mutex<any CareClock>
     /// Policies read so far, by fingerprint (they never change once stored).
     let policies: PolicyBook
     let logger: Logger
@@ -52,6 +55,7 @@ public final class PostgresStore: Service, Sendable {
         timerClaims = TimerClaims(node: node, lease: lease, timeouts: timeouts)
         taskLeases = TaskLeases(node: node, lease: lease, timeouts: timeouts)
         self.clock = clock
+        timerClock = Mutex(clock)
         policies = PolicyBook(logger: logger)
         self.logger = logger
     }
@@ -94,6 +98,15 @@ public final class PostgresStore: Service, Sendable {
 }
 
 extension PostgresStore {
+    /// Takes timer claims by `clock` from now on: the engine's, once the service knows it (a scaled clock's origin
+    /// is kept in the store's meta, so it is read after the store is open). Every node of a store runs on the same.
+    public func timeTimers(by clock: any CareClock) {
+        timerClock.withLock { $0 = clock }
+    }
+
+    /// The time timer claims are taken at.
+    var timerNow: Date { timerClock.withLock { $0.now() } }
+
     /// The policy with `fingerprint`, from memory or the store's `policies`.
     func policy(_ fingerprint: String, on connection: PostgresConnection) async throws -> Policy {
         try await policies.policy(fingerprint, on: connection)

@@ -169,7 +169,8 @@ public struct CareJourneyService: Sendable {
             ) { presence in
                 try await serve(store, access: access, timerWindow: postgres.timerWindow, onRunning: onRunning) {
                     engine, clock, broker in
-                    [
+                    store.timeTimers(by: clock)
+                    return [
                         ClusterNode(
                             store: store, presence: presence, engine: engine, clock: clock, options: postgres.cluster,
                             logger: logger
