@@ -43,18 +43,19 @@ def free_port():
 class Server:
     """`carejourney serve` on `data_dir` at `port`, its log in serve.log beside the data folder."""
 
-    def __init__(self, binary, data_dir, port, time_scale=TIME_SCALE):
+    def __init__(self, binary, data_dir, port, time_scale=TIME_SCALE, extra=(), log_name="serve.log", env=None):
         self.binary, self.data_dir, self.port, self.time_scale = binary, data_dir, port, time_scale
         # The broker on a port of its own, so another serve on this machine (a demo, say) does not collide.
         self.mdp = f"tcp://127.0.0.1:{free_port()}"
         self.process = None
-        self.log = open(os.path.join(os.path.dirname(data_dir), "serve.log"), "ab")
+        self.extra, self.env = list(extra), env
+        self.log = open(os.path.join(os.path.dirname(data_dir), log_name), "ab")
 
     def start(self):
         self.process = subprocess.Popen(
             [self.binary, "serve", "--data-dir", self.data_dir, "--http", f"127.0.0.1:{self.port}",
-             "--time-scale", self.time_scale, "--zmq", self.mdp, "--events", "off"],
-            stdout=self.log, stderr=self.log)
+             "--time-scale", self.time_scale, "--zmq", self.mdp, "--events", "off"] + self.extra,
+            stdout=self.log, stderr=self.log, env=self.env)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -75,15 +76,29 @@ class Server:
 
 
 class Client(threading.Thread):
-    """Opens cases and walks them through the journey, retrying each command with its key until answered.
+    """Opens cases and walks them through the journey, retrying each command with its key until answered: on the
+    next of `port`'s servers when it is a list (nodes of one store), else on the same one.
 
     `answered` lists (key, path, name, status, body, when) with `when` the monotonic time the answer arrived."""
 
     def __init__(self, port, stop):
         super().__init__(daemon=True)
-        self.port, self.stop = port, stop
+        self.ports = port if isinstance(port, list) else [port]
+        self.stop = stop
         self.answered = []
         self.retries = 0
+        self.moved = 0  # retries sent to another server than the one that failed
+        self.turn = 0
+
+    @property
+    def port(self):
+        return self.ports[self.turn % len(self.ports)]
+
+    def failed(self):
+        self.retries += 1
+        if len(self.ports) > 1:
+            self.turn += 1
+            self.moved += 1
 
     def send(self, path, body):
         """Sends until answered: a command in flight is always seen through, even after the stop."""
@@ -101,7 +116,7 @@ class Client(threading.Thread):
                     return answer
             except urllib.error.HTTPError as e:
                 if e.code == 503:
-                    self.retries += 1
+                    self.failed()
                     time.sleep(0.05)
                     continue
                 answer = (key, path, body.get("name", "contact"), e.code, json.loads(e.read() or b"{}"),
@@ -109,7 +124,7 @@ class Client(threading.Thread):
                 self.answered.append(answer)
                 return answer
             except OSError:
-                self.retries += 1  # the server is down: same key again once it is back
+                self.failed()  # the server is down: same key again, once it is back or on another
                 time.sleep(0.05)
 
     def run(self):

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""The cluster drill (issue #19): three `serve` nodes on one PostgreSQL, under load, lose nodes and the database.
+
+PostgreSQL (Debian's, started here in a temporary folder with initdb/pg_ctl, as the `postgres` user when run as
+root, stopped by its PID) holds one store; three nodes serve it on a fast virtual clock, each with its own HTTP port
+and MDP broker. Clients open cases and walk them to sign-off, every command with an Idempotency-Key, retried with the
+same key on the NEXT node when a node fails to answer. A Python worker (examples/workers/python) connected to all
+three brokers finds providers for the brokerage tasks sign-off enqueues. Meanwhile a node is SIGKILLed every few
+seconds and started again, then PostgreSQL itself is restarted under the load. Afterwards:
+
+- every command answered 2xx is in the store once, at the version it was answered with, and the outcome the store
+  keeps for its key is that answer (so a retry on another node got the first answer);
+- no case holds a client event that was not answered 2xx (no command applied twice by its retries);
+- `store verify --store` is clean (every projection, timer and open task matches its history; no timer fired
+  twice), and no timer-fired event repeats;
+- no task is lost or completed twice: every brokerage task is completed, each by one reply event.
+
+Usage: cluster_drill.py PATH/TO/carejourney   (stdlib only; exits 1 with the reasons on failure)
+"""
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from load import Client, Server, free_port  # noqa: E402  (Tests/support: the server and clients the drills share)
+
+ROOT = Path(__file__).resolve().parents[2]
+NODES = 3
+KILLS = 5
+CLIENTS = 4
+PASSWORD = "drill-secret"
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster in `folder`, on a free loopback port."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = free_port()
+        self.bin = self.find_bin()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        os.makedirs(folder, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres")
+        self.data = os.path.join(folder, "data")
+        password_file = os.path.join(folder, "password")
+        with open(password_file, "w") as f:
+            f.write(PASSWORD + "\n")
+        if os.geteuid() == 0:
+            shutil.chown(password_file, "postgres")
+        self.run("initdb", "-D", self.data, "--locale=C", "-E", "UTF8", "-U", "carejourney",
+                 f"--pwfile={password_file}", "--auth=scram-sha-256", "--no-sync")
+
+    @staticmethod
+    def find_bin():
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+        if not versions:
+            raise SystemExit("PostgreSQL is not installed: scripts/setup test installs Debian's postgresql")
+        return versions[-1].parent
+
+    def run(self, program, *args):
+        result = subprocess.run(self.as_postgres + [str(self.bin / program), *args], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"{program} failed: {result.stdout}{result.stderr}")
+
+    def start(self):
+        self.run("pg_ctl", "start", "-w", "-t", "60", "-D", self.data, "-l", os.path.join(self.folder, "server.log"),
+                 "-o", f"-p {self.port} -h 127.0.0.1 -k {self.folder}")
+
+    def restart(self):
+        self.run("pg_ctl", "restart", "-w", "-t", "60", "-m", "fast", "-D", self.data, "-l",
+                 os.path.join(self.folder, "server.log"), "-o", f"-p {self.port} -h 127.0.0.1 -k {self.folder}")
+
+    def stop(self):
+        pid_file = os.path.join(self.data, "postmaster.pid")
+        if os.path.exists(pid_file):
+            with open(pid_file) as f:
+                pid = int(f.readline())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.time() + 60
+            while os.path.exists(pid_file) and time.time() < deadline:
+                time.sleep(0.1)
+
+    def url(self, database):
+        return f"postgres://carejourney@127.0.0.1:{self.port}/{database}?sslmode=disable"
+
+    def query(self, database, sql):
+        """The rows of `sql` as lists of text (NULL as None)."""
+        result = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "carejourney", "-d", database, "-X", "-A", "-t",
+             "-F", "\x1f", "-P", "null=\x1e", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            capture_output=True, text=True, env={**os.environ, "PGPASSWORD": PASSWORD})
+        if result.returncode != 0:
+            raise SystemExit(f"psql failed on {sql!r}: {result.stderr}")
+        rows = []
+        for line in result.stdout.splitlines():
+            rows.append([None if v == "\x1e" else v for v in line.split("\x1f")])
+        return rows
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/carejourney")
+    work = tempfile.mkdtemp(prefix="carejourney-cluster-")
+    postgres = Postgres(os.path.join(work, "postgres"))
+    postgres.start()
+    try:
+        problems = drill(binary, work, postgres)
+    finally:
+        postgres.stop()
+    if problems:
+        for p in problems[:20]:
+            print("  FAIL:", p)
+        print(f"cluster drill: {len(problems)} failed (logs in {work})")
+        sys.exit(1)
+    shutil.rmtree(work, ignore_errors=True)
+    print("cluster drill: 0 failed")
+
+
+def drill(binary, work, postgres):
+    postgres.query("postgres", "CREATE DATABASE care")
+    url = postgres.url("care")
+    env = {**os.environ, "PGPASSWORD": PASSWORD}
+    nodes = []
+    for n in range(NODES):
+        folder = os.path.join(work, f"node-{n + 1}", "data")
+        os.makedirs(folder)
+        nodes.append(Server(binary, folder, free_port(), extra=["--store", url, "--node", f"node-{n + 1}"],
+                            env=env))
+    nodes[0].extra += ["--policy", str(ROOT / "workflows" / "derbyshire.yaml")]
+    for node in nodes:
+        node.start()
+    worker_log = open(os.path.join(work, "worker.log"), "ab")
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage",
+         "--heartbeat", "0.5"] + [arg for node in nodes for arg in ("--broker", node.mdp)],
+        stdout=worker_log, stderr=worker_log)
+
+    stop = threading.Event()
+    ports = [node.port for node in nodes]
+    clients = [Client(ports[i:] + ports[:i], stop) for i in range(CLIENTS)]
+    for c in clients:
+        c.start()
+    rng = random.Random(19)
+    for _ in range(KILLS):
+        time.sleep(rng.uniform(1.5, 3.0))
+        victim = rng.choice(nodes)
+        victim.kill()
+        time.sleep(rng.uniform(0.5, 1.5))
+        victim.start()
+    time.sleep(2.0)
+    postgres.restart()  # every node's connections break at once; they connect again
+    time.sleep(4.0)
+    stop.set()
+    for c in clients:
+        c.join(timeout=180)
+    problems = []
+    if any(c.is_alive() for c in clients):
+        problems.append("a client was still waiting for an answer 180 s after the load stopped")
+    settle(postgres, problems)
+    for n, node in enumerate(nodes):
+        code = node.stop()
+        if code != 0:
+            problems.append(f"node-{n + 1} exited {code} on SIGTERM, not 0")
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    check(binary, url, env, postgres, clients, problems)
+    return problems
+
+
+def settle(postgres, problems):
+    """Waits up to a minute for the brokerage tasks to be found providers (the worker may be failing over)."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        left = postgres.query("care", "SELECT count(*) FROM tasks WHERE queue = 'brokerage' AND status = 'open'")
+        if left[0][0] == "0":
+            return
+        time.sleep(1)
+    problems.append(f"{left[0][0]} brokerage tasks still open a minute after the load stopped: lost on a node?")
+
+
+def check(binary, url, env, postgres, clients, problems):
+    verify = subprocess.run([binary, "store", "verify", "--store", url, "--quiet"], capture_output=True, text=True,
+                            env=env)
+    if verify.returncode != 0:
+        problems.append("store verify is not clean:\n" + verify.stdout + verify.stderr)
+
+    answered = [a for c in clients for a in c.answered]
+    ok = [a for a in answered if 200 <= a[3] < 300]
+    events = {(case, int(version)): name for case, version, name in postgres.query(
+        "care", "SELECT case_id, version, name FROM events WHERE actor = 'local'")}
+    kept = {key: outcome for key, outcome in postgres.query("care", "SELECT key, outcome FROM idempotency")}
+    per_case = {}
+    for key, path, name, status, body, _ in ok:
+        place = (body["id"], body["version"])
+        if events.get(place) != name:
+            problems.append(f"answered {status} for {name} at {place}, but the store has {events.get(place)!r} there")
+        per_case[body["id"]] = per_case.get(body["id"], 0) + 1
+        outcome = json.loads(kept.get(key) or "{}").get("applied", {}).get("_0", {})
+        if (outcome.get("caseID"), outcome.get("version"), outcome.get("event")) != (body["id"], body["version"], name):
+            problems.append(f"key {key}: the stored answer differs from the answer the client got")
+    clients_events = {}
+    for case, _ in events:
+        clients_events[case] = clients_events.get(case, 0) + 1
+    for case, count in clients_events.items():
+        if per_case.get(case, 0) != count:
+            problems.append(f"{case}: {count} events from clients, but {per_case.get(case, 0)} commands answered 2xx")
+    for case, data, count in postgres.query(
+            "care", "SELECT case_id, data, count(*) FROM events WHERE name = 'timer-fired' "
+                    "GROUP BY case_id, data HAVING count(*) > 1"):
+        problems.append(f"timer fired {count} times on {case}: {data}")
+    fires, late = postgres.query("care", "SELECT count(*), count(late) FROM events WHERE name = 'timer-fired'")[0]
+    tasks = postgres.query("care", "SELECT count(*) FROM tasks WHERE queue = 'brokerage'")[0][0]
+    for case, task, count in postgres.query(
+            "care", "SELECT case_id, data::json->>'task', count(*) FROM events WHERE actor = 'worker' "
+                    "GROUP BY case_id, data::json->>'task' HAVING count(*) > 1"):
+        problems.append(f"task {task} of {case} was completed {count} times")
+    refused = [a for a in answered if a[3] >= 300]
+    if refused:
+        problems.append(f"{len(refused)} commands were refused, e.g. {refused[0][2]}: {refused[0][4]}")
+    moved = sum(c.moved for c in clients)
+    if moved == 0:
+        problems.append("no command was retried on another node: the drill proved nothing (make the load longer)")
+    if int(fires) == 0:
+        problems.append("no timer fired: the drill did not exercise timers across nodes")
+    if int(tasks) == 0:
+        problems.append("no brokerage task was enqueued: the drill did not exercise tasks across nodes")
+    print(f"cluster drill: {len(answered)} commands answered ({len(ok)} 2xx) on {NODES} nodes across {KILLS} "
+          f"SIGKILLs and a PostgreSQL restart, {moved} retried on another node; {fires} timers fired ({late} late); "
+          f"{tasks} brokerage tasks")
+
+
+if __name__ == "__main__":
+    main()
