@@ -3,6 +3,7 @@ import CareJourneyCore
 import CareJourneyStore
 import CareJourneyTestSupport
 import Foundation
+import GRDB
 import PostgresNIO
 import Testing
 
@@ -104,15 +105,24 @@ import Testing
         }
     }
 
+    /// The scenario's figures, with a case that has no next step: opened, then its tasks deleted by hand (`tasks`).
+    static let stranded = try! Tests.batch([try Tests.contact("Emmy Noether")])
+    static let deleteStrandedTasks = "DELETE FROM tasks WHERE case_id = 'C-4'"
+
     @Test func theFiguresAreCountedAsSQLiteCountsThemFromOneRead() async throws {
         let folder = temporaryDirectory()
         _ = try await Tests.withEngine(folder: folder, writer: nil) { try await Tests.scenario($0) }
+        _ = try await Tests.commit(Self.stranded, to: try CaseStore(directory: folder))
+        try await DatabaseQueue(path: folder + "/carejourney.sqlite").write { try $0.execute(sql: Self.deleteStrandedTasks) }
         let sqlite = try await CaseStore(directory: folder).figuresSnapshot().figures()
         #expect(!sqlite.tasks.isEmpty && sqlite.cases.count >= 2 && sqlite.pendingTimers > 0, "\(sqlite)")
+        #expect(sqlite.withoutNextStep.values.reduce(0, +) == 1, "\(sqlite)")
         try await PostgresServer.with { server in
             let address = try await server.newStore()
             let writer = try await PostgresWriter.open(address, logger: quietLogger)
             _ = try await Tests.withEngine(folder: temporaryDirectory(), writer: writer) { try await Tests.scenario($0) }
+            _ = try await Tests.commit(Self.stranded, to: writer)
+            try await address.run(Self.deleteStrandedTasks)
             let postgres = try await PostgresWriterClusterTests.onThread { try writer.figuresSnapshot() }.figures()
             #expect(postgres == sqlite, "PostgreSQL \(postgres)\nSQLite \(sqlite)")
 

@@ -172,6 +172,7 @@ import Testing
                     Self.submission(try Self.command("C-1", "reassign", ["team": "north", "worker": "sw.jones"])),
                     try correct(fixName, minutes: 1),
                 ]))
+            try await twins.expectSameRows(["events", "cases"])
             // Corrected again in a later batch, twice (the second over the first), with a refusal between.
             let answers = try await twins.commit(
                 try Tests.batch([
