@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// One batch of the PostgreSQL writer, inside its transaction: lock and read, apply in memory, write, then answer
-/// (design brief §3.5). What a command writes is what `BatchWriter` writes on SQLite, by the same rules
+/// One batch of the PostgreSQL writer, inside its transaction: lock and read (its cases, then its idempotency keys),
+/// apply in memory, write (its node's feed row last), then answer (design brief §3.5). What a command writes is what `BatchWriter` writes on SQLite, by the same rules
 /// (`TransitionRules`); only the way of writing differs: rows gathered, then a statement a table.
 ///
 /// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read, a key
