@@ -43,9 +43,10 @@ import Testing
         try await address.run("CREATE TRIGGER lose AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION lose()")
     }
 
-    @Test(arguments: [
-        ("40001", nil), ("40P01", nil), ("23505", "events_case_id_version_key"), ("23505", "idempotency_pkey"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("40001", nil), ("40P01", nil), ("23505", "events_case_id_version_key"), ("23505", "idempotency_pkey"),
+        ] as [(String, String?)])
     func aBatchThatLosesToAnotherNodeIsRunAgainAndAppliedOnce(state: String, constraint: String?) async throws {
         try await PostgresServer.with { server in
             let address = try await server.newStore()
@@ -79,7 +80,8 @@ import Testing
                 if tries == "5" {
                     #expect(error?.message.contains("failed 5 times, each on a conflict with another node") == true)
                 }
-                #expect(try await address.strings("SELECT last_value::text FROM test_tries") == [tries], "\(constraint)")
+                #expect(
+                    try await address.strings("SELECT last_value::text FROM test_tries") == [tries], "\(constraint)")
                 #expect(try await address.strings("SELECT count(*)::text FROM cases") == ["0"])
             }
         }
@@ -147,7 +149,8 @@ import Testing
                 Node(try await PostgresWriter.open(address, node: node("n2"), logger: quietLogger)),
             ]
             _ = try await nodes[0].commit([
-                Keys.submission(try Tests.contact("Grace Hopper")), Keys.submission(try Tests.contact("Mary Somerville")),
+                Keys.submission(try Tests.contact("Grace Hopper")),
+                Keys.submission(try Tests.contact("Mary Somerville")),
             ])
             let rounds = 24
             let results = try await withThrowingTaskGroup(of: [(String, Result<BatchOutcome.Done, StoreError>)].self) {
@@ -157,13 +160,14 @@ import Testing
                         var results: [(String, Result<BatchOutcome.Done, StoreError>)] = []
                         for round in 0..<rounds {
                             var submissions = [
-                                Keys.submission(try Tests.contact("Client \(round)"), key: "key-\(round)"),
+                                Keys.submission(try Tests.contact("Client \(round)"), key: "key-\(round)")
                             ]
                             if round % 2 == 0 {
                                 for id: CaseID in ["C-1", "C-2"] {
                                     submissions.append(
                                         Keys.submission(
-                                            try Keys.command(id, "reassign", ["worker": .string("sw.\(index).\(round)")])))
+                                            try Keys.command(
+                                                id, "reassign", ["worker": .string("sw.\(index).\(round)")])))
                                 }
                             }
                             let answers = try await node.commit(submissions)
@@ -191,7 +195,9 @@ import Testing
                 let versions = try await address.strings(
                     "SELECT version::text FROM events WHERE case_id = '\(id)' ORDER BY events.version")
                 #expect(versions == (1...(1 + rounds)).map { String($0) }, "\(id)")
-                #expect(try await address.strings("SELECT version::text FROM cases WHERE id = '\(id)'") == ["\(1 + rounds)"])
+                #expect(
+                    try await address.strings("SELECT version::text FROM cases WHERE id = '\(id)'") == ["\(1 + rounds)"]
+                )
             }
             // Each key: applied once, the other node given the same outcome.
             for round in 0..<rounds {

@@ -39,7 +39,8 @@ import Testing
             let step = EventCatalog.pathToDelivery[0]
             let second = try await Tests.commit(
                 try Tests.batch([try Keys.command("C-1", step.name.rawValue, step.data)]), to: writer)
-            #expect(try await address.strings("SELECT node || ' ' || n FROM node_batches ORDER BY n") == ["n1 1", "n1 2"])
+            #expect(
+                try await address.strings("SELECT node || ' ' || n FROM node_batches ORDER BY n") == ["n1 1", "n1 2"])
 
             var reader = FeedReader(node: node("n2"))
             let batches = try await address.onConnection { try await reader.poll(on: $0, logger: quietLogger) }
@@ -88,7 +89,8 @@ import Testing
             #expect(try await address.strings(open).count >= 2, "both cases have open tasks")
             #expect(try await address.strings("SELECT count(*)::text FROM task_leases") == ["0"])
             try await address.run(
-                "INSERT INTO task_leases (task_id, node, expires) SELECT id, 'n2', 1e12 FROM tasks WHERE status = 'open'")
+                "INSERT INTO task_leases (task_id, node, expires) SELECT id, 'n2', 1e12 FROM tasks WHERE status = 'open'"
+            )
             let leasedBefore = Set(try await address.strings("SELECT task_id FROM task_leases"))
             let closed = try await Tests.commit(
                 try Tests.batch([try Keys.command("C-1", "close-case", ["reason": "needs-met"])]), to: writer)
@@ -101,7 +103,8 @@ import Testing
             #expect(!leased.isEmpty)
             let stillOpen = try await address.strings(open)
             #expect(leased == stillOpen.filter(leasedBefore.contains), "only the open tasks keep their leases")
-            #expect(stillOpen.contains { !leasedBefore.contains($0) }, "closing C-1 enqueued a task, and leased it to none")
+            #expect(
+                stillOpen.contains { !leasedBefore.contains($0) }, "closing C-1 enqueued a task, and leased it to none")
         }
     }
 
@@ -113,14 +116,18 @@ import Testing
         let folder = temporaryDirectory()
         _ = try await Tests.withEngine(folder: folder, writer: nil) { try await Tests.scenario($0) }
         _ = try await Tests.commit(Self.stranded, to: try CaseStore(directory: folder))
-        try await DatabaseQueue(path: folder + "/carejourney.sqlite").write { try $0.execute(sql: Self.deleteStrandedTasks) }
+        try await DatabaseQueue(path: folder + "/carejourney.sqlite").write {
+            try $0.execute(sql: Self.deleteStrandedTasks)
+        }
         let sqlite = try await CaseStore(directory: folder).figuresSnapshot().figures()
         #expect(!sqlite.tasks.isEmpty && sqlite.cases.count >= 2 && sqlite.pendingTimers > 0, "\(sqlite)")
         #expect(sqlite.withoutNextStep.values.reduce(0, +) == 1, "\(sqlite)")
         try await PostgresServer.with { server in
             let address = try await server.newStore()
             let writer = try await PostgresWriter.open(address, logger: quietLogger)
-            _ = try await Tests.withEngine(folder: temporaryDirectory(), writer: writer) { try await Tests.scenario($0) }
+            _ = try await Tests.withEngine(folder: temporaryDirectory(), writer: writer) {
+                try await Tests.scenario($0)
+            }
             _ = try await Tests.commit(Self.stranded, to: writer)
             try await address.run(Self.deleteStrandedTasks)
             let postgres = try await PostgresWriterClusterTests.onThread { try writer.figuresSnapshot() }.figures()

@@ -78,7 +78,8 @@ import Testing
                     case .done(.applied(let event)):
                         return "applied \(event.state.id) v\(event.version) #\(event.seq) \(event.event.name) "
                             + "\(event.data) opened \(event.opened) committed \(committed)"
-                    case .done(.rejected(let error, let id)): return "rejected \(id.map(\.rawValue) ?? "-"): \(error.message)"
+                    case .done(.rejected(let error, let id)):
+                        return "rejected \(id.map(\.rawValue) ?? "-"): \(error.message)"
                     case .done(.notFound(let id)): return "not found \(id)"
                     case .replayed(let kept): return "replayed \(kept)"
                     case .keyReused: return "key reused"
@@ -88,7 +89,8 @@ import Testing
         }
     }
 
-    static func submission(_ command: Command, key: String? = nil, fingerprint: String = "f") -> WriterBatch.Submission {
+    static func submission(_ command: Command, key: String? = nil, fingerprint: String = "f") -> WriterBatch.Submission
+    {
         WriterBatch.Submission(command: command, key: key.map { IdempotencyKey($0, fingerprint: fingerprint) })
     }
 
