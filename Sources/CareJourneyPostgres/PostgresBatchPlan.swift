@@ -4,15 +4,19 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// One batch of the PostgreSQL writer, inside its transaction: lock and read, apply in memory, write, then answer
-/// (design brief §3.5). What a command writes is what `BatchWriter` writes on SQLite, by the same rules
+/// One batch of the PostgreSQL writer, inside its transaction: lock and read (its cases, then its idempotency keys),
+/// apply in memory, write (its node's feed row last), then answer (design brief §3.5). What a command writes is what `BatchWriter` writes on SQLite, by the same rules
 /// (`TransitionRules`); only the way of writing differs: rows gathered, then a statement a table.
 ///
-/// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read) is found
-/// before that command adds anything to write, so it fails alone; a failing statement fails the whole batch.
+/// Everything that can fail for one command alone (an unknown case, a refusal, a state that does not read, a key
+/// reused) is found before that command adds anything to write, so it fails alone; a failing statement fails the
+/// whole batch.
 struct PostgresBatchPlan {
     let batch: WriterBatch
     let writer: PostgresWriter
+    /// Whether the states the engine's cache holds (`WriterBatch.known`) are taken when their row's version is the
+    /// cached one: not on an attempt after a conflict with another node, which reads every state afresh.
+    let trustCache: Bool
     var connection: PostgresConnection { writer.connection }
     var logger: Logger { writer.logger }
 
@@ -21,7 +25,7 @@ struct PostgresBatchPlan {
     /// Case numbers taken from `case_numbers`, not used yet.
     private var numbers: [Int64] = []
     /// The events to insert, in order.
-    private var events: [PendingEvent] = []
+    var events: [PendingEvent] = []
     /// The cases written: their final rows.
     private var cases: [CaseID: CaseRow] = [:]
     private var caseOrder: [CaseID] = []
@@ -33,15 +37,24 @@ struct PostgresBatchPlan {
     private var written: [CaseID: StateCache.Entry] = [:]
     private var changes = StoreFigures()
     private var preparedTaken = 0
+    /// The batch's idempotency keys: those kept before it, and those its commands record.
+    private var keys = PostgresKeys()
+    /// What the batch's corrections rewrite (`PostgresBatchPlan+Correction`).
+    var corrections = PostgresCorrections()
+    /// The number the node's feed gave this batch (`NodeFeed.append`), when the writer writes for a node and the
+    /// batch wrote something other nodes read: its doorbell's, once committed.
+    private(set) var feedBatch: Int64?
 
-    init(batch: WriterBatch, writer: PostgresWriter) {
+    init(batch: WriterBatch, writer: PostgresWriter, trustCache: Bool) {
         self.batch = batch
         self.writer = writer
+        self.trustCache = trustCache
     }
 
     /// Writes the batch and returns what each command did.
     mutating func write() async throws -> BatchOutcome {
         try await lockAndRead()
+        keys = try await PostgresKeys.read(batch.commands.compactMap(\.key?.key), on: connection, logger: logger)
         try await takeNumbers(batch.commands.filter { $0.command.caseID == nil }.count)
         var planned: [Planned] = []
         planned.reserveCapacity(batch.commands.count)
@@ -53,7 +66,9 @@ struct PostgresBatchPlan {
             }
         }
         try await PostgresAccessLog.insert(batch.reads, on: connection, logger: logger)
+        try await corrections.write(on: connection, logger: logger)
         let seqs = try await insertEvents()
+        try await keys.write(on: connection, logger: logger)
         try await writeCases()
         try await writeTimers()
         var tasks = try await PostgresTaskRows.read(
@@ -62,7 +77,14 @@ struct PostgresBatchPlan {
         for note in batch.notes { tasks.apply(note, changes: &changes) }
         for change in taskChanges { tasks.apply(change, policy: batch.policy, changes: &changes) }
         try await tasks.write(on: connection, logger: logger)
+        let leftOpen = tasks.leftOpen.compactMap { TaskID($0) }
+        if !leftOpen.isEmpty { try await TaskLeases.forgetResolved(leftOpen, on: connection, logger: logger) }
         try await insertReviews()
+        if let node = writer.node, !seqs.isEmpty || !corrections.cases.isEmpty || changes != StoreFigures() {
+            feedBatch = try await NodeFeed.append(
+                node: node, seqs: seqs, removed: corrections.cases, figures: changes, at: batch.recordedAt,
+                on: connection, logger: logger)
+        }
         return BatchOutcome(
             results: try planned.map { try $0.result(events: events, seqs: seqs) }, written: written,
             changes: changes, preparedTaken: preparedTaken)
@@ -84,7 +106,7 @@ struct PostgresBatchPlan {
         }
         var misses: [String] = []
         for row in rows {
-            if let entry = batch.known(row.id), entry.version == row.version, entry.number == row.number {
+            if trustCache, let entry = batch.known(row.id), entry.version == row.version, entry.number == row.number {
                 locked[row.id] = .success(entry)
             } else {
                 misses.append(row.id.rawValue)
@@ -175,26 +197,30 @@ struct PostgresBatchPlan {
         }
     }
 
+    /// A command with a key kept before (in an earlier batch, on any node, or earlier in this one) gets the kept
+    /// outcome, or `keyReused` for a different request, and changes nothing; a new key is kept with the command's
+    /// outcome, whatever it is, as `BatchWriter.carryOut` keeps it.
     private mutating func plan(_ submission: WriterBatch.Submission) async throws -> Planned {
-        if submission.key != nil {
-            throw StoreError(
-                .refused,
-                "a command with an idempotency key is not written to a PostgreSQL store yet (issue #19, design brief "
-                    + "§3.7): send it without the Idempotency-Key header, or run the service on a data folder")
-        }
-        if case .correctRecord = submission.command.event {
-            throw StoreError(
-                .refused,
-                "a correction of the record is not written to a PostgreSQL store yet (issue #19): make it on a data "
-                    + "folder's store")
+        if let key = submission.key, let kept = keys[key.key] {
+            guard kept.fingerprint == key.fingerprint else {
+                return .settled(.success(BatchOutcome.Done(result: .keyReused, committed: [])))
+            }
+            return .settled(.success(BatchOutcome.Done(result: .replayed(try kept.outcome()), committed: [])))
         }
         var committed: [Int] = []
+        let planned: Planned
+        let outcome: CommandOutcome
         switch try await apply(submission.command, prepared: submission.prepared, committed: &committed) {
-        case .settled(let outcome):
-            return .settled(.success(BatchOutcome.Done(result: .done(outcome), committed: [])))
+        case .settled(let settled):
+            outcome = settled
+            planned = .settled(.success(BatchOutcome.Done(result: .done(settled), committed: [])))
         case .event(let index):
-            return .applied(event: index, committed: committed)
+            // The kept outcome does not hold the event's number (`seq`), known only once it is inserted.
+            outcome = .applied(events[index].committed(seq: 0))
+            planned = .applied(event: index, committed: committed)
         }
+        if let key = submission.key { try keys.keep(key, outcome: outcome, at: submission.command.at) }
+        return planned
     }
 
     private enum Applied {
@@ -238,22 +264,39 @@ struct PostgresBatchPlan {
         let worked = TransitionRules.transition(
             of: command, from: state, version: version, prepared: prepared, policy: batch.policy)
         if worked.tookPrepared { preparedTaken += 1 }
-        let transition: Transition
+        var transition: Transition
         switch worked.result {
         case .success(let made): transition = made
         case .failure(let error): return .settled(.rejected(error, command.caseID))
         }
+        var preparedColumns = worked.columns
+        // A correction rewrites an earlier event and replays the case (`PostgresBatchPlan+Correction`).
+        var rewrite: TransitionRules.Rewrite?
+        if case .correctRecord(let correction) = command.event {
+            switch try await self.rewrite(id, by: correction, current: state, command: command) {
+            case .success(let worked):
+                rewrite = worked
+                transition = worked.transition
+                preparedColumns = nil
+            case .failure(let error):
+                return .settled(.rejected(error, id))
+            }
+        }
         version += 1
         let new = transition.state
         let snapshotDue = TransitionRules.snapshotDue(
-            version: version, snapshotVersion: snapshotVersion, stage: new.stage, corrected: false)
+            version: version, snapshotVersion: snapshotVersion, stage: new.stage, corrected: rewrite != nil)
         let snapshot = try TransitionRules.snapshot(of: new, version: version, due: snapshotDue)
         if snapshotDue { snapshotVersion = version }
-        let columns = worked.columns ?? ProjectionColumns(new)
+        if let rewrite { rewriteEvent(rewrite.version, of: id, to: rewrite.data) }
+        let columns = preparedColumns ?? ProjectionColumns(new)
 
         let index = events.count
         events.append(
-            PendingEvent(command: command, version: version, state: new, from: state.stage, effects: transition.effects))
+            PendingEvent(
+                command: command, event: rewrite?.recorded ?? command.event,
+                data: rewrite?.recordedData ?? command.eventData, version: version, state: new, from: state.stage,
+                effects: transition.effects))
         if cases[id] == nil {
             caseOrder.append(id)
             timersBefore[id] = state.timers
@@ -312,8 +355,8 @@ struct PostgresBatchPlan {
             SELECT c, v, n, d, a, w, r, \(batch.policyFingerprint), l, \(batch.recordedAt.timeIntervalSince1970)
             FROM unnest(\(PostgresArray(events.map { .text($0.state.id.rawValue) }).literal)::text[],
                 \(PostgresArray(events.map { .int($0.version) }).literal)::bigint[],
-                \(PostgresArray(events.map { .text($0.command.event.name.rawValue) }).literal)::text[],
-                \(PostgresArray(events.map { .text($0.command.eventData) }).literal)::text[],
+                \(PostgresArray(events.map { .text($0.event.name.rawValue) }).literal)::text[],
+                \(PostgresArray(events.map { .text($0.storedData) }).literal)::text[],
                 \(PostgresArray(events.map { .time($0.command.at) }).literal)::float8[],
                 \(PostgresArray(events.map { .text($0.command.actor) }).literal)::text[],
                 \(PostgresArray(events.map { .textOrNull($0.command.reason) }).literal)::text[],
@@ -435,16 +478,32 @@ struct PostgresBatchPlan {
 /// An event gathered to insert: its number (`seq`) is known once it is.
 struct PendingEvent {
     let command: Command
+    /// The event as recorded (a correction's without its value), and its data as the command's answer gives it.
+    let event: Event
+    let data: String
     let version: Int
     let state: CaseState
     let from: Stage
     let effects: [Effect]
     var opened: [CaseID] = []
+    /// The data the row stores: `data`, unless a later correction in the same batch rewrote it.
+    var storedData: String
+
+    init(command: Command, event: Event, data: String, version: Int, state: CaseState, from: Stage, effects: [Effect]) {
+        self.command = command
+        self.event = event
+        self.data = data
+        self.storedData = data
+        self.version = version
+        self.state = state
+        self.from = from
+        self.effects = effects
+    }
 
     func committed(seq: Int64) -> CommittedEvent {
         CommittedEvent(
-            seq: seq, version: version, state: state, from: from, event: command.event, data: command.eventData,
-            actor: command.actor, reason: command.reason, effects: effects, at: command.at, opened: opened)
+            seq: seq, version: version, state: state, from: from, event: event, data: data, actor: command.actor,
+            reason: command.reason, effects: effects, at: command.at, opened: opened)
     }
 }
 

@@ -68,6 +68,9 @@ struct PostgresTaskRows {
 
     private var rows: [String: Row] = [:]
     private var order: [String] = []
+    /// The tasks read from the store that the batch moves to a status other than open (resolves, or fails), in that
+    /// order: their leases (`TaskLeases`) go in the same transaction.
+    private(set) var leftOpen: [String] = []
 
     /// Reads the rows of tasks `ids` and the open tasks of the cases `openOf`.
     static func read(
@@ -188,9 +191,15 @@ struct PostgresTaskRows {
         if let statuses {
             guard let status = TaskStatus(rawValue: row.status), statuses.contains(status) else { return }
         }
+        let before = row.status
         body(&row)
         row.changed = true
         rows[id] = row
+        if row.status == TaskStatus.open.rawValue {
+            leftOpen.removeAll { $0 == id }
+        } else if row.status != before, !row.isNew, !leftOpen.contains(id) {
+            leftOpen.append(id)
+        }
     }
 
     /// Inserts the new rows, in the order they were made, and updates the changed ones.

@@ -8,50 +8,95 @@ import Synchronization
 
 /// The engine's writer on a PostgreSQL store (design brief §3.5): each batch is one transaction on one dedicated
 /// connection, in a handful of round trips however many commands it carries: the batch's known cases locked in id
-/// order and the states the engine's cache lacks read, every command applied in memory under the same rules as
-/// SQLite's writer (`TransitionRules`), then the rows written table by table with array (`unnest`) statements, and
-/// committed with `synchronous_commit = on`.
+/// order, the states the engine's cache lacks read, and the batch's idempotency keys read; every command applied in
+/// memory under the same rules as SQLite's writer (`TransitionRules`), corrections of the record (`correct-record`)
+/// included; then the rows written table by table with array (`unnest`) statements, one a table, and committed
+/// with `synchronous_commit = on`. The same commands write the same rows as SQLite's writer, and give the same
+/// answers.
 ///
 /// ```swift
-/// let writer = try await PostgresWriter.open(address, logger: logger)
+/// let writer = try await PostgresWriter.open(address, node: try NodeName("care-1:8080"), logger: logger)
 /// let engine = try Engine(store: store, writer: writer, policy: policy)   // the engine's writer thread calls commit
 /// ```
+///
+/// Several nodes, each with its writer, share one database:
+/// - A command with an idempotency key is kept with its outcome in `idempotency`, in its event's transaction; a
+///   retry with the key, on any node, in a later batch or the same one, gets the first outcome (`replayed`), and a
+///   different request with the key `keyReused`, as on SQLite.
+/// - A batch that fails because another node wrote first (SQLSTATE 40001 serialization_failure, 40P01
+///   deadlock_detected, or 23505 unique_violation on an event's `(case_id, version)` or an idempotency key) is rolled
+///   back and run again, its cases' states read afresh rather than taken from the engine's cache, up to
+///   `attempts` times; then its commands fail with `StoreError.io`, nothing of it committed.
+/// - With a `node`, each batch that stored events, corrected a case or changed the figures appends its row to the
+///   node's feed in its own transaction (`NodeFeed.append`) and, once committed, rings the doorbell on a second
+///   connection (`NodeFeed.ring`; a failed ring is logged: readers also poll). Corrected cases are the row's
+///   `removed`: other nodes forget what they cached of them.
+/// - The leases (`TaskLeases`) of tasks the batch resolves or fails are deleted in its transaction. Tasks it enqueues
+///   get none: a lease is taken by the broker that dispatches the task (`TaskLeases.claim`).
+///
+/// The connection's session sets `lock_timeout` and `statement_timeout` (`ClusterTimeouts`): a batch waiting on a
+/// row another node's stuck transaction holds fails instead of hanging.
 ///
 /// The engine calls `commit` on its writer thread, which is a thread of its own (`ServiceThread`), neither an event
 /// loop nor one of Swift's cooperative threads: `commit` runs the whole batch as one task and blocks that thread on a
 /// semaphore until the task ends. One hop a batch, however many round trips it makes; blocking a thread that
 /// does nothing else while its batch is written is what the writer thread is for (SQLite's blocks on `fsync`).
 ///
-/// Not yet (refused for that command alone, saying so): commands with an idempotency key (§3.7) and corrections of
-/// the record (`correct-record`). The store's figures are not counted from PostgreSQL yet (`figuresSnapshot`).
+/// The store's figures are counted from a read-only `REPEATABLE READ` transaction on a connection of their own
+/// (`figuresSnapshot`). `clearOverwrittenCopies` has nothing to do (see there).
 public final class PostgresWriter: BatchCommitter {
     let connection: PostgresConnection
     let logger: Logger
     /// The store's address, for messages.
     let address: PostgresAddress
+    /// The node this writer writes for, whose feed its batches append to; `nil` for a store no other node shares.
+    public let node: NodeName?
+    /// How many times a batch is run before a conflict with another node's writes fails it.
+    public let attempts: Int
     /// Policies older events were applied under, read once from `policies`.
     let policies = Mutex<[String: Policy]>([:])
+    /// The connection doorbells ring on (`NodeFeed.ring`), opened with the writer when it has a node, and again
+    /// when it was lost.
+    let bell: Mutex<PostgresConnection?>
 
-    private init(connection: PostgresConnection, logger: Logger, address: PostgresAddress) {
+    private init(
+        connection: PostgresConnection, bell: PostgresConnection?, logger: Logger, address: PostgresAddress,
+        node: NodeName?, attempts: Int
+    ) {
         self.connection = connection
+        self.bell = Mutex(bell)
         self.logger = logger
         self.address = address
+        self.node = node
+        self.attempts = attempts
     }
 
     /// Connects to the store at `address`, which must hold this build's schema, with the session's commits durable
-    /// (`synchronous_commit = on`, whatever the server's default).
+    /// (`synchronous_commit = on`, whatever the server's default) and its waits bounded by `timeouts`.
     ///
+    /// - Parameters:
+    ///   - node: the node the writer writes for (its feed, its doorbell); `nil` when no other node shares the store.
+    ///   - attempts: how many times a batch is run when it conflicts with another node's writes (at least 1).
     /// - Throws: `StoreError.unavailable` when the store cannot be reached or lacks this build's schema.
-    public static func open(_ address: PostgresAddress, logger: Logger) async throws(StoreError) -> PostgresWriter {
+    public static func open(
+        _ address: PostgresAddress, node: NodeName? = nil, attempts: Int = 5,
+        timeouts: ClusterTimeouts = ClusterTimeouts(), logger: Logger
+    ) async throws(StoreError) -> PostgresWriter {
         let connection = try await address.connect(logger: logger)
+        var bell: PostgresConnection?
         do throws(StoreError) {
             try await PostgresSchema.check(on: connection, logger: logger, at: address)
             try await PostgresFailure.map("setting up the writer's connection to \(address)") {
                 try await connection.query("SET synchronous_commit = on", logger: logger).drain()
+                try await timeouts.applyToSession(on: connection, logger: logger)
             }
-            return PostgresWriter(connection: connection, logger: logger, address: address)
+            if node != nil { bell = try await address.connect(logger: logger) }
+            return PostgresWriter(
+                connection: connection, bell: bell, logger: logger, address: address, node: node,
+                attempts: max(1, attempts))
         } catch {
             try? await connection.close()
+            try? await bell?.close()
             throw error
         }
     }
@@ -69,38 +114,33 @@ public final class PostgresWriter: BatchCommitter {
         }
     }
 
-    /// Closes the connection; `commit` fails after.
+    deinit {
+        // A writer dropped without `close` (its opener failed after opening it) closes its connections all the same.
+        connection.closeDropped()
+        bell.withLock { $0 }?.closeDropped()
+    }
+
+    /// Closes the connections; `commit` fails after.
     public func close() async {
         try? await connection.close()
+        try? await bell.withLock { $0 }?.close()
     }
 
-    /// Writes `batch` in one transaction (`BatchCommitter.commit`), blocking the calling thread until it is done: call
-    /// it from a thread of its own (the engine's writer thread), never from a task, whose cooperative thread the
-    /// batch's own task may need.
+    /// Writes `batch` in one transaction (`BatchCommitter.commit`), run again when it conflicts with another node's
+    /// writes, blocking the calling thread until it is done: call it from a thread of its own (the engine's writer
+    /// thread), never from a task, whose cooperative thread the batch's own task may need.
     public func commit(_ batch: WriterBatch) throws -> BatchOutcome {
-        try blocking { () async throws(StoreError) in
-            try await PostgresFailure.map("writing a batch of \(batch.commands.count) command(s) to \(self.address)") {
-                try await self.connection.withTransaction(logger: self.logger) { connection in
-                    var plan = PostgresBatchPlan(batch: batch, writer: self)
-                    return try await plan.write()
-                }
-            }
-        }
+        try blocking { () async throws(StoreError) in try await self.write(batch) }
     }
 
-    /// Nothing to clear: PostgreSQL keeps no WAL copy a reader could reach once committed (its dead tuples go at
-    /// `VACUUM`, which disposal runs).
+    /// Does nothing, and answers `true`: nothing is left that a writer can clear. What PostgreSQL keeps of a value a
+    /// correction overwrote is the row's dead version, in the table's pages until `VACUUM` (autovacuum's, or
+    /// disposal's) reuses the space, and in the server's WAL and its archive, which belong to the database's
+    /// operators: no reader sees it, and no statement of this writer removes it sooner.
     public func clearOverwrittenCopies() -> Bool { true }
 
-    public func figuresSnapshot() throws(StoreError) -> any FiguresSnapshot {
-        throw StoreError(
-            .unavailable,
-            "the figures of a PostgreSQL store are not counted yet (issue #19's next slice): run the service on a data "
-                + "folder for the dashboard's figures")
-    }
-
     /// Runs `body` as a task and waits for it on this thread (the engine's writer thread).
-    private func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) throws(StoreError)
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) throws(StoreError)
         -> T
     {
         let done = DispatchSemaphore(value: 0)

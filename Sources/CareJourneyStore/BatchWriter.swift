@@ -67,8 +67,8 @@ struct BatchWriter {
             try db.cachedStatement(
                 sql: "INSERT INTO idempotency (key, fingerprint, outcome, created_at, case_id) VALUES (?, ?, ?, ?, ?)"
             ).run(
-                key.key, key.fingerprint, String(decoding: try StateCodec.encode(RecordedOutcome(outcome)), as: UTF8.self),
-                command.at.timeIntervalSince1970, outcome.caseID?.rawValue)
+                key.key, key.fingerprint, try TransitionRules.keptOutcome(outcome), command.at.timeIntervalSince1970,
+                outcome.caseID?.rawValue)
         }
         return BatchOutcome.Done(result: .done(outcome), committed: committed)
     }
@@ -80,11 +80,10 @@ struct BatchWriter {
                 db.cachedStatement(sql: "SELECT fingerprint, outcome, status, body FROM idempotency WHERE key = ?"),
                 arguments: [key])
         else { return nil }
-        let fingerprint: String = row["fingerprint"]
-        if let text: String = row["outcome"] {
-            return (fingerprint, try StateCodec.decode(RecordedOutcome.self, Data(text.utf8), what: "the outcome kept for a key"))
-        }
-        return (fingerprint, .earlier(status: row["status"], body: row["body"]))
+        return (
+            row["fingerprint"],
+            try TransitionRules.keptOutcome(text: row["outcome"], status: row["status"], body: row["body"])
+        )
     }
 
     /// Applies the event to its case (or takes the transition `prepared` from the case's version it finds) and writes

@@ -54,4 +54,24 @@ package enum TransitionRules {
             return Command(caseID: nil, event: .contact(contact), actor: "referral from \(id)", at: at)
         }
     }
+
+    /// The text an outcome is kept as for its command's idempotency key, in the `idempotency` table's `outcome`
+    /// (`RecordedOutcome`, JSON), written in the same transaction as the command's event.
+    package static func keptOutcome(_ outcome: CommandOutcome) throws(StoreError) -> String {
+        String(decoding: try StateCodec.encode(RecordedOutcome(outcome)), as: UTF8.self)
+    }
+
+    /// The outcome a key's row keeps (`outcome`), or the HTTP answer a version before schema v13 kept instead
+    /// (`status`, `body`), as a retry of the command is given it.
+    ///
+    /// - Throws: `StoreError.corrupt` when the row holds neither, or an outcome that does not read.
+    package static func keptOutcome(text: String?, status: Int?, body: Data?) throws(StoreError) -> RecordedOutcome {
+        if let text {
+            return try StateCodec.decode(RecordedOutcome.self, Data(text.utf8), what: "the outcome kept for a key")
+        }
+        guard let status, let body else {
+            throw StoreError(.corrupt, "a row of idempotency keeps neither an outcome nor an answer")
+        }
+        return .earlier(status: status, body: body)
+    }
 }

@@ -89,15 +89,22 @@ import Testing
 
     /// A batch committed straight to the writer, its cache empty (every known case read from the store).
     static func batch(_ commands: [Command], at: Date = start) throws -> WriterBatch {
+        try batch(commands.map { WriterBatch.Submission(command: $0) }, at: at)
+    }
+
+    /// A batch of `submissions` (with their keys), its cache `known` (empty unless given).
+    static func batch(
+        _ submissions: [WriterBatch.Submission], at: Date = start,
+        known: @escaping @Sendable (CaseID) -> StateCache.Entry? = { _ in nil }
+    ) throws -> WriterBatch {
         let policy = try shippedPolicy()
         return WriterBatch(
-            commands: commands.map { WriterBatch.Submission(command: $0) }, policy: policy,
-            policyFingerprint: policy.fingerprint, recordedAt: at)
+            commands: submissions, policy: policy, policyFingerprint: policy.fingerprint, recordedAt: at, known: known)
     }
 
     /// Commits `batch` as the engine does, from a thread of its own: `commit` blocks its caller until the batch is
     /// written, which must never be one of Swift's cooperative threads (the batch's own task needs them).
-    static func commit(_ batch: WriterBatch, to writer: PostgresWriter) async throws -> BatchOutcome {
+    static func commit(_ batch: WriterBatch, to writer: any BatchCommitter) async throws -> BatchOutcome {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try writer.commit(batch) })
