@@ -79,6 +79,8 @@ struct PostgresBatchPlan {
         try await tasks.write(on: connection, logger: logger)
         let leftOpen = tasks.leftOpen.compactMap { TaskID($0) }
         if !leftOpen.isEmpty { try await TaskLeases.forgetResolved(leftOpen, on: connection, logger: logger) }
+        try await writer.leases?.grantEnqueued(
+            tasks.enqueued, at: writer.leaseClock.now(), on: connection, logger: logger)
         try await insertReviews()
         if let node = writer.node, !seqs.isEmpty || !corrections.cases.isEmpty || changes != StoreFigures() {
             feedBatch = try await NodeFeed.append(

@@ -71,7 +71,8 @@ public final class PostgresStore: Service, Sendable {
         lease: Duration = .seconds(30), clock: any CareClock = WallClock(), logger: Logger
     ) async throws(StoreError) -> PostgresStore {
         let configuration = try address.clientConfiguration()
-        let writer = try await PostgresWriter.open(address, logger: logger)
+        let writer = try await PostgresWriter.open(
+            address, node: node, lease: lease, leaseClock: clock, timeouts: timeouts, logger: logger)
         return PostgresStore(
             address: address, node: node, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
             writer: writer, timeouts: timeouts, lease: lease, clock: clock, logger: logger)

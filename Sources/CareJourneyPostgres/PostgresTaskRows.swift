@@ -71,6 +71,8 @@ struct PostgresTaskRows {
     /// The tasks read from the store that the batch moves to a status other than open (resolves, or fails), in that
     /// order: their leases (`TaskLeases`) go in the same transaction.
     private(set) var leftOpen: [String] = []
+    /// The tasks the batch enqueues that are open when it commits: their node's broker hands them out.
+    var enqueued: [String] { order.filter { rows[$0].map { $0.isNew && $0.status == "open" } ?? false } }
 
     /// Reads the rows of tasks `ids` and the open tasks of the cases `openOf`.
     static func read(

@@ -9,6 +9,7 @@ extension PostgresWriter {
     /// doorbell of its feed's row, if it appended one.
     func write(_ batch: WriterBatch) async throws(StoreError) -> BatchOutcome {
         let what = "writing a batch of \(batch.commands.count) command(s) to \(address)"
+        try await reconnectIfLost()
         var attempt = 1
         while true {
             do {

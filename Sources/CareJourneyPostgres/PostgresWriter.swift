@@ -1,3 +1,4 @@
+import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
 import Dispatch
@@ -45,7 +46,9 @@ import Synchronization
 /// The store's figures are counted from a read-only `REPEATABLE READ` transaction on a connection of their own
 /// (`figuresSnapshot`). `clearOverwrittenCopies` has nothing to do (see there).
 public final class PostgresWriter: BatchCommitter {
-    let connection: PostgresConnection
+    /// The connection batches are written on: a new one once PostgreSQL dropped it (a restart, a failover).
+    private let current: Mutex<PostgresConnection>
+    var connection: PostgresConnection { current.withLock { $0 } }
     let logger: Logger
     /// The store's address, for messages.
     let address: PostgresAddress
@@ -54,21 +57,34 @@ public final class PostgresWriter: BatchCommitter {
     /// How many times a batch is run before a conflict with another node's writes fails it.
     public let attempts: Int
     /// Policies older events were applied under, read once from `policies`.
-    let policies = Mutex<[String: Policy]>([:])
+    let policies: PolicyBook
+    /// This node's leases on the tasks its batches enqueue (its broker hands them out), and the clock they are
+    /// taken by (the broker's, the wall clock); none for a store no other node shares.
+    let leases: TaskLeases?
+    let leaseClock: any CareClock
+    /// The timeouts its session runs under, kept to set up a new connection the same way.
+    let timeouts: ClusterTimeouts
+    /// The longest the writer thread waits for a batch: past it, the connection is given up (a statement postgres-nio
+    /// leaves unanswered, a server gone without closing the connection) and the batch fails, nothing committed.
+    static let batchDeadline = Duration.seconds(120)
     /// The connection doorbells ring on (`NodeFeed.ring`), opened with the writer when it has a node, and again
     /// when it was lost.
     let bell: Mutex<PostgresConnection?>
 
     private init(
         connection: PostgresConnection, bell: PostgresConnection?, logger: Logger, address: PostgresAddress,
-        node: NodeName?, attempts: Int
+        node: NodeName?, attempts: Int, lease: Duration, leaseClock: any CareClock, timeouts: ClusterTimeouts
     ) {
-        self.connection = connection
+        current = Mutex(connection)
         self.bell = Mutex(bell)
         self.logger = logger
         self.address = address
         self.node = node
         self.attempts = attempts
+        policies = PolicyBook(logger: logger)
+        leases = node.map { TaskLeases(node: $0, lease: lease, timeouts: timeouts) }
+        self.leaseClock = leaseClock
+        self.timeouts = timeouts
     }
 
     /// Connects to the store at `address`, which must hold this build's schema, with the session's commits durable
@@ -77,28 +93,54 @@ public final class PostgresWriter: BatchCommitter {
     /// - Parameters:
     ///   - node: the node the writer writes for (its feed, its doorbell); `nil` when no other node shares the store.
     ///   - attempts: how many times a batch is run when it conflicts with another node's writes (at least 1).
+    ///   - lease: how long the node's lease on a task its batches enqueue lasts unless renewed (`TaskLeases`).
+    ///   - leaseClock: the clock those leases are taken by: the broker's (the wall clock).
     /// - Throws: `StoreError.unavailable` when the store cannot be reached or lacks this build's schema.
     public static func open(
-        _ address: PostgresAddress, node: NodeName? = nil, attempts: Int = 5,
-        timeouts: ClusterTimeouts = ClusterTimeouts(), logger: Logger
+        _ address: PostgresAddress, node: NodeName? = nil, attempts: Int = 5, lease: Duration = .seconds(30),
+        leaseClock: any CareClock = WallClock(), timeouts: ClusterTimeouts = ClusterTimeouts(), logger: Logger
     ) async throws(StoreError) -> PostgresWriter {
-        let connection = try await address.connect(logger: logger)
+        let connection = try await connect(address, timeouts: timeouts, logger: logger)
         var bell: PostgresConnection?
+        do throws(StoreError) {
+            if node != nil { bell = try await address.connect(logger: logger) }
+            return PostgresWriter(
+                connection: connection, bell: bell, logger: logger, address: address, node: node,
+                attempts: max(1, attempts), lease: lease, leaseClock: leaseClock, timeouts: timeouts)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// A connection for the writer: the schema checked, commits durable (`synchronous_commit = on`, whatever the
+    /// server's default), waits bounded by `timeouts`.
+    private static func connect(
+        _ address: PostgresAddress, timeouts: ClusterTimeouts, logger: Logger
+    ) async throws(StoreError) -> PostgresConnection {
+        let connection = try await address.connect(logger: logger)
         do throws(StoreError) {
             try await PostgresSchema.check(on: connection, logger: logger, at: address)
             try await PostgresFailure.map("setting up the writer's connection to \(address)") {
                 try await connection.query("SET synchronous_commit = on", logger: logger).drain()
                 try await timeouts.applyToSession(on: connection, logger: logger)
             }
-            if node != nil { bell = try await address.connect(logger: logger) }
-            return PostgresWriter(
-                connection: connection, bell: bell, logger: logger, address: address, node: node,
-                attempts: max(1, attempts))
+            return connection
         } catch {
             try? await connection.close()
-            try? await bell?.close()
             throw error
         }
+    }
+
+    /// Connects again when the writer's connection was lost (PostgreSQL restarted or failed over, the network
+    /// broke): the batch after the loss is written on a new one, once the store answers.
+    ///
+    /// - Throws: `StoreError.unavailable` while the store cannot be reached (the batch fails; the next tries again).
+    func reconnectIfLost() async throws(StoreError) {
+        guard connection.isClosed else { return }
+        let fresh = try await Self.connect(address, timeouts: timeouts, logger: logger)
+        current.withLock { $0 = fresh }
+        logger.notice("the writer connected to the store again", metadata: ["store": "\(address)"])
     }
 
     /// Whether the store holds no case.
@@ -139,7 +181,9 @@ public final class PostgresWriter: BatchCommitter {
     /// operators: no reader sees it, and no statement of this writer removes it sooner.
     public func clearOverwrittenCopies() -> Bool { true }
 
-    /// Runs `body` as a task and waits for it on this thread (the engine's writer thread).
+    /// Runs `body` as a task and waits for it on this thread (the engine's writer thread), at most `batchDeadline`:
+    /// past it the connection is closed (the batch's transaction, if the server still has it, is rolled back with
+    /// it), the batch fails, and the next batch connects again.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) throws(StoreError)
         -> T
     {
@@ -155,24 +199,21 @@ public final class PostgresWriter: BatchCommitter {
             result.withLock { $0 = outcome }
             done.signal()
         }
-        done.wait()
+        let (seconds, attoseconds) = Self.batchDeadline.components
+        if done.wait(timeout: .now() + .seconds(Int(seconds)) + .nanoseconds(Int(attoseconds / 1_000_000_000))) == .timedOut {
+            let lost = connection
+            Task { try? await lost.close() }
+            throw StoreError(
+                .unavailable,
+                "the store at \(address) did not answer a batch within \(seconds) s: the writer gave its connection up "
+                    + "and connects again for the next batch; nothing of this one was committed, unless the server "
+                    + "committed it as the connection closed: retry with the same Idempotency-Key")
+        }
         return try result.withLock { $0! }.get()
     }
 
     /// The policy with `fingerprint`, from memory or the store's `policies`.
     func policy(_ fingerprint: String, on connection: PostgresConnection) async throws -> Policy {
-        if let policy = policies.withLock({ $0[fingerprint] }) { return policy }
-        var body: String?
-        for try await text in try await connection.query(
-            "SELECT body FROM policies WHERE fingerprint = \(fingerprint)", logger: logger
-        ).decode(String.self) {
-            body = text
-        }
-        guard let body else {
-            throw StoreError(.corrupt, "the store holds events applied under policy \(fingerprint), but not the policy")
-        }
-        let policy = try StateCodec.decode(Policy.self, Data(body.utf8), what: "policy \(fingerprint)")
-        policies.withLock { $0[fingerprint] = policy }
-        return policy
+        try await policies.policy(fingerprint, on: connection)
     }
 }

@@ -110,6 +110,28 @@ public struct TaskLeases: Sendable {
         }
     }
 
+    /// Leases `tasks`, put on their queues by the transaction `connection` is in (the batch that enqueued them, or
+    /// enqueued them again), to this node until `now + lease`:
+    /// its broker hands them out as soon as they commit (the engine tells it), so no other node may
+    /// claim them while this one is alive. Their lease is renewed, or lapses with the node, as any other.
+    ///
+    /// - Throws: `StoreError` when the rows cannot be written: the batch's transaction must then roll back.
+    public func grantEnqueued(_ tasks: [String], at now: Date, on connection: PostgresConnection, logger: Logger)
+        async throws(StoreError)
+    {
+        guard !tasks.isEmpty else { return }
+        let until = now.timeIntervalSince1970 + lease.inSeconds
+        try await PostgresFailure.map("leasing the batch's new tasks to the node \(node)") {
+            try await connection.query(
+                """
+                INSERT INTO task_leases (task_id, node, expires)
+                SELECT id, \(node.rawValue), \(until) FROM unnest(\(tasks.sorted())::text[]) AS t(id)
+                ON CONFLICT (task_id) DO UPDATE SET node = excluded.node, expires = excluded.expires
+                """, logger: logger
+            ).drain()
+        }
+    }
+
     /// Forgets the leases of `tasks`, whichever node holds them, inside the transaction `connection` is in: the
     /// writer's batch that resolves them calls it, so a task's lease goes when the task is done, in the same commit
     /// (under the timeouts that transaction set with `ClusterTimeouts.apply`).

@@ -78,20 +78,23 @@ import Testing
         }
     }
 
-    @Test func tasksABatchResolvesLoseTheirLeasesAndTasksItEnqueuesGetNone() async throws {
+    @Test func tasksABatchResolvesLoseTheirLeasesAndTasksItEnqueuesAreLeasedToItsNode() async throws {
         try await PostgresServer.with { server in
             let address = try await server.newStore()
-            let writer = try await PostgresWriter.open(address, node: node("n1"), logger: quietLogger)
+            let writer = try await PostgresWriter.open(
+                address, node: node("n1"), leaseClock: ManualClock(clusterNow), logger: quietLogger)
             _ = try await Tests.commit(
                 try Tests.batch(try Self.toDelivery("Grace Hopper", "C-1") + Self.toDelivery("Mary Somerville", "C-2")),
                 to: writer)
             let open = "SELECT id FROM tasks WHERE status = 'open' ORDER BY id"
-            #expect(try await address.strings(open).count >= 2, "both cases have open tasks")
-            #expect(try await address.strings("SELECT count(*)::text FROM task_leases") == ["0"])
-            try await address.run(
-                "INSERT INTO task_leases (task_id, node, expires) SELECT id, 'n2', 1e12 FROM tasks WHERE status = 'open'"
-            )
-            let leasedBefore = Set(try await address.strings("SELECT task_id FROM task_leases"))
+            let leases = "SELECT task_id || ' ' || node || ' ' || expires::bigint FROM task_leases ORDER BY task_id"
+            let opened = try await address.strings(open).compactMap { $0 }
+            #expect(opened.count >= 2, "both cases have open tasks")
+            let until = Int64(clusterNow.timeIntervalSince1970) + 30
+            let leased = try await address.strings(leases)
+            #expect(leased == opened.map { "\($0) n1 \(until)" }, "each to its node, 30 s: \(leased)")
+            // Another node took them over (this one was thought dead): resolving them still ends their leases.
+            try await address.run("UPDATE task_leases SET node = 'n2', expires = 1e12")
             let closed = try await Tests.commit(
                 try Tests.batch([try Keys.command("C-1", "close-case", ["reason": "needs-met"])]), to: writer)
             await writer.close()
@@ -99,12 +102,12 @@ import Testing
             #expect(
                 try await address.strings("SELECT count(*)::text FROM tasks WHERE case_id = 'C-1' AND status <> 'open'")
                     != ["0"], "closing C-1 resolved its tasks")
-            let leased = try await address.strings("SELECT task_id FROM task_leases ORDER BY task_id")
-            #expect(!leased.isEmpty)
-            let stillOpen = try await address.strings(open)
-            #expect(leased == stillOpen.filter(leasedBefore.contains), "only the open tasks keep their leases")
-            #expect(
-                stillOpen.contains { !leasedBefore.contains($0) }, "closing C-1 enqueued a task, and leased it to none")
+            let stillOpen = try await address.strings(open).compactMap { $0 }
+            let enqueued = stillOpen.filter { !opened.contains($0) }
+            #expect(!enqueued.isEmpty, "closing C-1 enqueued a task")
+            let expected = stillOpen.map { enqueued.contains($0) ? "\($0) n1 \(until)" : "\($0) n2 1000000000000" }
+            let after = try await address.strings(leases)
+            #expect(after == expected, "only open tasks keep leases; new ones are n1's: \(after)")
         }
     }
 
