@@ -71,6 +71,7 @@ public final class ClusterNode: Service {
                 group.addTask { await self.followFeeds() }
                 group.addTask { await self.keepLeases() }
                 defer { group.cancelAll() }
+                // The first to end: a shutdown (all end quietly), or the presence lost for good (it throws).
                 try await group.next()
             }
         }
@@ -81,7 +82,8 @@ public final class ClusterNode: Service {
         var lost = false
         var wait = options.firstWait
         while !Task.isCancelled {
-            try await Task.sleep(for: lost ? wait : options.touchEvery)
+            try? await Task.sleep(for: lost ? wait : options.touchEvery)
+            guard !Task.isCancelled else { return }
             do throws(StoreError) {
                 if lost {
                     try await presence.retake(at: clock.now())
@@ -152,6 +154,7 @@ public final class ClusterNode: Service {
     private func keepLeases() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: options.leasesEvery)
+            guard !Task.isCancelled else { return }
             do throws(StoreError) {
                 let now = store.clock.now()
                 let leases = self.leases

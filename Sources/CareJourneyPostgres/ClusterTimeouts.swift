@@ -82,14 +82,10 @@ public struct ClusterTimeouts: Sendable, Equatable {
             do { answer.yield(.success(try await work())) } catch { answer.yield(.failure(error)) }
         }
         let timer = Task {
-            guard (try? await Task.sleep(for: limit)) != nil else { return }
-            answer.yield(
-                .failure(
-                    StoreError(
-                        .unavailable,
-                        "\(what) failed: the store gave no answer within \(limit.components.seconds) s, and the "
-                            + "connection was closed: connect again")))
-            try? await connection.close()
+            if let failure = await Self.unanswered(within: limit, what, on: connection) {
+                answer.yield(.failure(failure))
+                try? await connection.close()
+            }
         }
         defer { timer.cancel() }
         let first = await withTaskCancellationHandler {
@@ -100,6 +96,35 @@ public struct ClusterTimeouts: Sendable, Equatable {
             answer.yield(.failure(CancellationError()))
         }
         return try (first ?? .failure(CancellationError())).get()
+    }
+
+    /// How long an answer may still come after its connection closed (an answer already on its way) before the
+    /// wait is given up.
+    static let afterClose = Duration.seconds(2)
+
+    /// Waits until `limit` passes, or until `connection` has been closed for `afterClose` (its statement will never
+    /// be answered), and says why the answer is not coming; `nil` when cancelled first (the answer came).
+    static func unanswered(
+        within limit: Duration, _ what: String, on connection: PostgresConnection
+    ) async -> StoreError? {
+        let clock = ContinuousClock()
+        let end = clock.now + limit
+        var closedSince: ContinuousClock.Instant?
+        while clock.now < end {
+            guard (try? await Task.sleep(for: .milliseconds(250))) != nil else { return nil }
+            if connection.isClosed {
+                let since = closedSince ?? clock.now
+                closedSince = since
+                if clock.now - since >= afterClose {
+                    return StoreError(
+                        .unavailable, "\(what) failed: the connection to the store closed before it answered; connect again")
+                }
+            }
+        }
+        return StoreError(
+            .unavailable,
+            "\(what) failed: the store gave no answer within \(limit.components.seconds) s, and the connection was "
+                + "closed: connect again")
     }
 }
 

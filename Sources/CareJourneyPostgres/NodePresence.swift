@@ -185,11 +185,19 @@ public final class NodePresence: Sendable {
     /// Gives up the node's presence: releases the locks, then closes its connection (which would release it too,
     /// but only once the server has ended the session).
     private func leave() async {
-        let connection = self.connection.withLock { $0 }
-        try? await connection.query(
-            "SELECT pg_advisory_unlock(\(Self.nodeLockSpace), hashtext(\(node.rawValue))), pg_advisory_unlock_shared(\(Self.lockKey))",
-            logger: logger
-        ).drain()
+        let (connection, node, logger) = (self.connection.withLock { $0 }, node, logger)
+        if !connection.isClosed {
+            _ = try? await ClusterTimeouts.answered(
+                within: timeouts.statement, "giving up the node \(node)'s presence", closing: connection
+            ) {
+                try await connection.query(
+                    """
+                    SELECT pg_advisory_unlock(\(Self.nodeLockSpace), hashtext(\(node.rawValue))),
+                        pg_advisory_unlock_shared(\(Self.lockKey))
+                    """, logger: logger
+                ).drain()
+            }
+        }
         try? await connection.close()
     }
 }

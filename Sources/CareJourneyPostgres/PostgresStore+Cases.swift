@@ -8,7 +8,7 @@ extension PostgresStore: CaseReading {
     /// snapshot.
     public func record(of id: CaseID) async throws(StoreError) -> CaseRecord? {
         let read: (version: Int, state: CaseState, history: [HistoryRow], tasks: [TaskRecord])? =
-            try await withSnapshot("reading case \(id) at \(address)") { connection in
+            try await withSnapshot("reading case \(id) at \(address)") { [self] connection in
                 guard let current = try await currentStates(of: [id.rawValue], on: connection)[id.rawValue] else {
                     return nil
                 }
@@ -38,7 +38,7 @@ extension PostgresStore: CaseReading {
 
     /// The open cases allocated to `worker`, by case number (at most `limit`).
     public func cases(allocatedTo worker: String, limit: Int) async throws(StoreError) -> [AllocatedCase] {
-        try await withConnection("listing the cases allocated to \(worker) at \(address)") { connection in
+        try await withConnection("listing the cases allocated to \(worker) at \(address)") { [self] connection in
             var found: [AllocatedCase] = []
             for try await (id, name, stage, nextDue) in try await connection.query(
                 """
@@ -60,7 +60,7 @@ extension PostgresStore: CaseReading {
     /// `WorklistPage.countLimit`, from one snapshot.
     public func worklist(_ query: WorklistQuery) async throws(StoreError) -> WorklistPage {
         guard !query.queues.isEmpty else { return WorklistPage(items: [], total: 0) }
-        return try await withSnapshot("reading a worklist at \(address)") { connection in
+        return try await withSnapshot("reading a worklist at \(address)") { [self] connection in
             var count = PostgresStatement()
             count.sql =
                 "SELECT count(*) FROM (SELECT 1 FROM tasks t WHERE \(Self.worklistConditions(query, in: &count)) "
@@ -122,7 +122,7 @@ extension PostgresStore: CaseReading {
         if let after { statement.sql += " AND ord > (SELECT ord FROM tasks WHERE id = \(statement.bind(after)))" }
         statement.sql += " ORDER BY ord LIMIT \(statement.bind(Int64(limit)))"
         let query = statement.query
-        return try await withConnection("listing \(status) tasks at \(address)") { connection in
+        return try await withConnection("listing \(status) tasks at \(address)") { [self] connection in
             var found: [TaskListing] = []
             for try await row in try await connection.query(query, logger: logger).decode(
                 (String, String, String, String, String, Int64, Double, String?, String?, Double?, String?).self)
@@ -139,7 +139,7 @@ extension PostgresStore: CaseReading {
 
     /// A task's status (`open`, `completed`, `withdrawn`, `failed`), or `nil` if there is no such task.
     public func taskStatus(_ id: String) async throws(StoreError) -> String? {
-        try await withConnection("reading task \(id)'s status at \(address)") { connection in
+        try await withConnection("reading task \(id)'s status at \(address)") { [self] connection in
             var status: String?
             for try await value in try await connection.query(
                 "SELECT status FROM tasks WHERE id = \(id)", logger: logger
@@ -165,7 +165,7 @@ extension PostgresStore: CaseReading {
         if let end = query.to { statement.sql += " AND at < \(statement.bind(end.timeIntervalSince1970))" }
         statement.sql += " ORDER BY at DESC, id DESC LIMIT \(statement.bind(Int64(query.limit)))"
         let reads = statement.query
-        return try await withSnapshot("reading the access log at \(address)") { connection in
+        return try await withSnapshot("reading the access log at \(address)") { [self] connection in
             var rows:
                 [(
                     id: Int64, at: Double, actor: String, channel: String, query: String?, detail: String?,
@@ -194,7 +194,7 @@ extension PostgresStore: CaseReading {
 
     /// Whether the store has no cases yet (cheap, whatever its size).
     public func isEmpty() async throws(StoreError) -> Bool {
-        try await withConnection("reading whether \(address) holds cases") { connection in
+        try await withConnection("reading whether \(address) holds cases") { [self] connection in
             var empty = true
             for try await value in try await connection.query("SELECT NOT EXISTS (SELECT 1 FROM cases)", logger: logger)
                 .decode(Bool.self)
@@ -207,7 +207,7 @@ extension PostgresStore: CaseReading {
 
     /// When the latest event happened (a scaled clock continues from it after a restart).
     public func latestEventTime() async throws(StoreError) -> Date? {
-        try await withConnection("reading the latest event's time at \(address)") { connection in
+        try await withConnection("reading the latest event's time at \(address)") { [self] connection in
             var at: Double?
             for try await value in try await connection.query(
                 "SELECT at FROM events ORDER BY seq DESC LIMIT 1", logger: logger

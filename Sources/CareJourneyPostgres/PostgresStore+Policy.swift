@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresStore: PolicyStore {
     /// The policy the store runs under, if one was set.
     public func currentPolicy() async throws(StoreError) -> Policy? {
-        let body: String? = try await withConnection("reading the current policy at \(address)") { connection in
+        let body: String? = try await withConnection("reading the current policy at \(address)") { [self] connection in
             var body: String?
             for try await text in try await connection.query(
                 "SELECT p.body FROM meta m JOIN policies p ON p.fingerprint = m.value WHERE m.key = 'policy'",
@@ -28,7 +28,7 @@ extension PostgresStore: PolicyStore {
         let body = String(decoding: try StateCodec.encode(policy), as: UTF8.self)
         let fingerprint = policy.fingerprint
         let peopleQueues = Set(policy.peopleQueues)
-        try await withConnection("registering policy \(policy.id) at \(address)") { connection in
+        try await withConnection("registering policy \(policy.id) at \(address)") { [self] connection in
             try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     """
@@ -81,7 +81,7 @@ extension PostgresStore: PolicyStore {
 
     /// Every policy the history was applied under, by fingerprint.
     public func policies() async throws(StoreError) -> [String: Policy] {
-        let rows: [(String, String)] = try await withConnection("reading the policies at \(address)") { connection in
+        let rows: [(String, String)] = try await withConnection("reading the policies at \(address)") { [self] connection in
             var rows: [(String, String)] = []
             for try await row in try await connection.query("SELECT fingerprint, body FROM policies", logger: logger)
                 .decode((String, String).self)
@@ -99,7 +99,7 @@ extension PostgresStore: PolicyStore {
 
     /// A value kept in the store's meta table.
     public func meta(_ key: String) async throws(StoreError) -> String? {
-        try await withConnection("reading \(key) from the meta table at \(address)") { connection in
+        try await withConnection("reading \(key) from the meta table at \(address)") { [self] connection in
             var value: String?
             for try await text in try await connection.query(
                 "SELECT value FROM meta WHERE key = \(key)", logger: logger
@@ -113,7 +113,7 @@ extension PostgresStore: PolicyStore {
 
     /// Sets a value in the store's meta table.
     public func setMeta(_ key: String, _ value: String) async throws(StoreError) {
-        try await withConnection("setting \(key) in the meta table at \(address)") { connection in
+        try await withConnection("setting \(key) in the meta table at \(address)") { [self] connection in
             try await Self.upsertMeta(key, value, on: connection, logger: logger)
         }
     }

@@ -121,7 +121,7 @@ extension PostgresStore {
 
     /// A page of cases matching `filter`, a name query of one or two characters examining at most `window` cases.
     func cases(matching filter: CaseFilter, window: Int) async throws(StoreError) -> CasePage {
-        try await withSnapshot("listing cases at \(address)") { connection in
+        try await withSnapshot("listing cases at \(address)") { [self] connection in
             try await PostgresCaseSearch(filter: filter, window: window).page(on: connection, logger: logger)
         }
     }
@@ -132,7 +132,7 @@ extension PostgresStore {
     public func cases(ofPerson text: String, limit: Int) async throws(StoreError) -> [CaseSummary] {
         let digits = text.filter { !$0.isWhitespace }
         if digits.count == 10, digits.allSatisfy(\.isNumber) {
-            let ids: [String] = try await withConnection("finding a person's cases at \(address)") { connection in
+            let ids: [String] = try await withConnection("finding a person's cases at \(address)") { [self] connection in
                 var ids: [String] = []
                 for try await id in try await connection.query(
                     """

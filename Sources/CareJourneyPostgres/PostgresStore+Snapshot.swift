@@ -10,7 +10,7 @@ extension PostgresStore {
     /// default, `READ COMMITTED`, gives each statement a snapshot of its own). What the store calls "one consistent
     /// read".
     func withSnapshot<T: Sendable>(
-        _ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T
+        _ what: @autoclosure () -> String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {
         let logger = logger
         return try await withConnection(what()) { connection in

@@ -14,7 +14,7 @@ extension PostgresStore: TaskSource {
     ) async throws(StoreError) -> [OpenTask] {
         guard limit > 0 else { return [] }
         let now = clock.now()
-        return try await withConnection("reading the open tasks of \(queue) at \(address)") { connection in
+        return try await withConnection("reading the open tasks of \(queue) at \(address)") { [self] connection in
             var candidates: [(id: String, caseID: String, attempts: Int)] = []
             for try await (id, caseID, attempts) in try await connection.query(
                 """

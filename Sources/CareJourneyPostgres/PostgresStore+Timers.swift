@@ -14,7 +14,7 @@ extension PostgresStore: TimerSource {
     public func timers(dueBy deadline: Date, limit: Int) async throws(StoreError) -> [TimerRecord] {
         let now = min(timerNow, deadline)
         let at = now.timeIntervalSince1970
-        return try await withConnection("reading the timers due by \(deadline) at \(address)") { connection in
+        return try await withConnection("reading the timers due by \(deadline) at \(address)") { [self] connection in
             let claimed = try await timerClaims.claim(dueBy: now, limit: limit, on: connection, logger: logger)
             var timers = claimed.map { TimerRecord(caseID: $0.caseID, name: $0.name, due: $0.due) }
             for try await (caseID, name, due) in try await connection.query(
@@ -38,7 +38,7 @@ extension PostgresStore: TimerSource {
 
     /// How many pending timers are due by `deadline`, whichever node holds them.
     public func timerCount(dueBy deadline: Date) async throws(StoreError) -> Int {
-        try await withConnection("counting the timers due by \(deadline) at \(address)") { connection in
+        try await withConnection("counting the timers due by \(deadline) at \(address)") { [self] connection in
             var count = 0
             for try await value in try await connection.query(
                 "SELECT count(*) FROM timers WHERE due <= \(deadline.timeIntervalSince1970)", logger: logger

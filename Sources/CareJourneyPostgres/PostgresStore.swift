@@ -88,14 +88,24 @@ public final class PostgresStore: Service, Sendable {
     }
 
     /// Runs `body` with one of the pool's connections, mapping any failure to a `StoreError` saying `what` was being
-    /// done (the server's own words as its cause).
+    /// done (the server's own words as its cause). A connection that closes under `body` (PostgreSQL restarted)
+    /// fails it within seconds (`ClusterTimeouts.answered`): postgres-nio may never answer a statement written to a
+    /// connection as it closed, and a page or a drain at shutdown must not wait for ever.
     func withConnection<T: Sendable>(
-        _ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T
+        _ what: @autoclosure () -> String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {
-        try await PostgresFailure.map(what()) {
-            try await client.withConnection { connection in try await body(connection) }
+        let what = what()
+        return try await PostgresFailure.map(what) {
+            try await client.withConnection { connection in
+                try await ClusterTimeouts.answered(within: Self.longestRead, what, closing: connection) {
+                    try await body(connection)
+                }
+            }
         }
     }
+
+    /// The longest a read may run: a whole store's histories replayed for a report, at most.
+    static let longestRead = Duration.seconds(6 * 3600)
 }
 
 extension PostgresStore {

@@ -181,9 +181,10 @@ public final class PostgresWriter: BatchCommitter {
     /// operators: no reader sees it, and no statement of this writer removes it sooner.
     public func clearOverwrittenCopies() -> Bool { true }
 
-    /// Runs `body` as a task and waits for it on this thread (the engine's writer thread), at most `batchDeadline`:
-    /// past it the connection is closed (the batch's transaction, if the server still has it, is rolled back with
-    /// it), the batch fails, and the next batch connects again.
+    /// Runs `body` as a task and waits for it on this thread (the engine's writer thread), at most `batchDeadline`,
+    /// or until its connection has been closed for `ClusterTimeouts.afterClose`: then the batch fails (the
+    /// connection closed, the batch's transaction, if the server still has it, rolled back with it) and the next batch
+    /// connects again.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) throws(StoreError)
         -> T
     {
@@ -199,15 +200,33 @@ public final class PostgresWriter: BatchCommitter {
             result.withLock { $0 = outcome }
             done.signal()
         }
-        let (seconds, attoseconds) = Self.batchDeadline.components
-        if done.wait(timeout: .now() + .seconds(Int(seconds)) + .nanoseconds(Int(attoseconds / 1_000_000_000))) == .timedOut {
+        // Looked at four times a second: a connection that closed under the batch (PostgreSQL restarted) is given up
+        // at once, since postgres-nio may never answer a statement written to it as it closed.
+        let clock = ContinuousClock()
+        let end = clock.now + Self.batchDeadline
+        var closedSince: ContinuousClock.Instant?
+        while done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
             let lost = connection
-            Task { try? await lost.close() }
-            throw StoreError(
-                .unavailable,
-                "the store at \(address) did not answer a batch within \(seconds) s: the writer gave its connection up "
-                    + "and connects again for the next batch; nothing of this one was committed, unless the server "
-                    + "committed it as the connection closed: retry with the same Idempotency-Key")
+            if lost.isClosed {
+                let since = closedSince ?? clock.now
+                closedSince = since
+                guard clock.now - since >= ClusterTimeouts.afterClose else { continue }
+                throw StoreError(
+                    .unavailable,
+                    "the connection to the store at \(address) closed under a batch (PostgreSQL restarted, or the "
+                        + "network failed): nothing of it was committed, unless the server committed it as the "
+                        + "connection closed; the writer connects again for the next batch: retry with the same "
+                        + "Idempotency-Key")
+            }
+            guard clock.now < end else {
+                Task { try? await lost.close() }
+                throw StoreError(
+                    .unavailable,
+                    "the store at \(address) did not answer a batch within \(Self.batchDeadline.components.seconds) s: "
+                        + "the writer gave its connection up and connects again for the next batch; nothing of this "
+                        + "one was committed, unless the server committed it as the connection closed: retry with "
+                        + "the same Idempotency-Key")
+            }
         }
         return try result.withLock { $0! }.get()
     }

@@ -161,11 +161,11 @@ package struct DoctorCase: Sendable {
 extension StoreDoctor {
     /// The commands a store's findings give: checking a case's history (`verify`, given the case's id), and putting a
     /// row right by hand (`repair`, given the SQL statement): with what, and when.
-    package struct Commands {
-        let verify: (String) -> String
-        let repair: (String) -> String
+    package struct Commands: Sendable {
+        let verify: @Sendable (String) -> String
+        let repair: @Sendable (String) -> String
 
-        package init(verify: @escaping (String) -> String, repair: @escaping (String) -> String) {
+        package init(verify: @escaping @Sendable (String) -> String, repair: @escaping @Sendable (String) -> String) {
             self.verify = verify
             self.repair = repair
         }

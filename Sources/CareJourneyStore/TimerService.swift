@@ -38,12 +38,24 @@ public final class TimerService: Service, Sendable {
         self.logger = logger
     }
 
-    /// Fires timers until a graceful shutdown.
+    /// Fires timers until a graceful shutdown; while the store cannot be read, tries again, waiting longer each
+    /// time (up to half a minute).
     public func run() async throws {
         engine.observe { [weak self] committed in self?.wakeIfSooner(committed) }
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
+            var retry: Double = 1
             while !stopping.withLock({ $0 }) && !Task.isCancelled {
-                let next = try await fireDue()
+                let next: Date
+                do {
+                    next = try await fireDue()
+                    retry = 1
+                } catch {
+                    // A store that cannot be read now (a database restarting) is read again, later each time up
+                    // to half a minute: the timers wait in the store, and fire late, never lost.
+                    logger.warning("the due timers could not be read; looking again in \(Int(retry)) s: \(error)")
+                    next = clock.now().addingTimeInterval(retry * clock.scale)
+                    retry = min(retry * 2, 30)
+                }
                 nextWake.withLock { $0 = next }
                 let clock = self.clock
                 await doorbell.wait { try? await clock.sleep(until: next) }

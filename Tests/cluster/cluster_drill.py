@@ -109,6 +109,7 @@ class Postgres:
 def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/carejourney")
     work = tempfile.mkdtemp(prefix="carejourney-cluster-")
+    os.chmod(work, 0o711)  # the postgres user (when run as root) reaches its folder inside
     postgres = Postgres(os.path.join(work, "postgres"))
     postgres.start()
     try:
@@ -139,8 +140,8 @@ def drill(binary, work, postgres):
         node.start()
     worker_log = open(os.path.join(work, "worker.log"), "ab")
     worker = subprocess.Popen(
-        [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage",
-         "--heartbeat", "0.5"] + [arg for node in nodes for arg in ("--broker", node.mdp)],
+        [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage"]
+        + [arg for node in nodes for arg in ("--broker", node.mdp)],
         stdout=worker_log, stderr=worker_log)
 
     stop = threading.Event()
