@@ -4,8 +4,8 @@
 PostgreSQL (Debian's, started here in a temporary folder with initdb/pg_ctl, as the `postgres` user when run as
 root, stopped by its PID) holds one store; three nodes serve it on a fast virtual clock, each with its own HTTP port
 and MDP broker. Clients open cases and walk them to sign-off, every command with an Idempotency-Key, retried with the
-same key on the NEXT node when a node fails to answer. A Python worker (examples/workers/python) connected to all
-three brokers finds providers for the brokerage tasks sign-off enqueues. Meanwhile a node is SIGKILLed every few
+same key on the NEXT node when a node fails to answer. Three Python workers (examples/workers/python), each starting
+on its own node's broker and failing over to the others, find providers for the brokerage tasks sign-off enqueues. Meanwhile a node is SIGKILLed every few
 seconds and started again, then PostgreSQL itself is restarted under the load. Afterwards:
 
 - every command answered 2xx is in the store once, at the version it was answered with, and the outcome the store
@@ -138,11 +138,17 @@ def drill(binary, work, postgres):
     nodes[0].extra += ["--policy", str(ROOT / "workflows" / "derbyshire.yaml")]
     for node in nodes:
         node.start()
+    # One worker per node, each starting on its own node's broker and failing over to the others, as the SDK's
+    # slots spread over the nodes: a node's broker hands out the tasks its node leased.
     worker_log = open(os.path.join(work, "worker.log"), "ab")
-    worker = subprocess.Popen(
-        [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage"]
-        + [arg for node in nodes for arg in ("--broker", node.mdp)],
-        stdout=worker_log, stderr=worker_log)
+    brokers = [node.mdp for node in nodes]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage"]
+            + [arg for broker in brokers[i:] + brokers[:i] for arg in ("--broker", broker)],
+            stdout=worker_log, stderr=worker_log)
+        for i in range(NODES)
+    ]
 
     stop = threading.Event()
     ports = [node.port for node in nodes]
@@ -167,14 +173,19 @@ def drill(binary, work, postgres):
         problems.append("a client was still waiting for an answer 180 s after the load stopped")
     settle(postgres, problems)
     for n, node in enumerate(nodes):
-        code = node.stop()
+        try:
+            code = node.stop()
+        except subprocess.TimeoutExpired:
+            node.kill()
+            code = "nothing within 60 s (killed)"
         if code != 0:
             problems.append(f"node-{n + 1} exited {code} on SIGTERM, not 0")
-    worker.send_signal(signal.SIGTERM)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
     check(binary, url, env, postgres, clients, problems)
     return problems
 
