@@ -64,18 +64,49 @@ public final class ClusterNode: Service {
 
     /// Runs the duties until a graceful shutdown; throws only when the node must stop serving: an offline tool took
     /// the store.
+    ///
+    /// At a shutdown the duties are cancelled and given `stopWithin` to end: a statement postgres-nio never answers
+    /// (on a connection that closed as it was written) must not keep the node from stopping, and nothing they hold
+    /// needs them to end (the presence and the leases end with the process's connections).
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.keepPresence() }
-                group.addTask { await self.followFeeds() }
-                group.addTask { await self.keepLeases() }
-                defer { group.cancelAll() }
-                // The first to end: a shutdown (all end quietly), or the presence lost for good (it throws).
-                try await group.next()
+        let (ended, end) = AsyncStream.makeStream(of: Result<Void, any Error>.self, bufferingPolicy: .bufferingOldest(1))
+        let duties = Task {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await self.keepPresence() }
+                    group.addTask { await self.followFeeds() }
+                    group.addTask { await self.keepLeases() }
+                    defer { group.cancelAll() }
+                    // The first to end: a shutdown (all end quietly), or the presence lost for good (it throws).
+                    try await group.next()
+                }
+                end.yield(.success(()))
+            } catch {
+                end.yield(.failure(error))
             }
         }
+        let stop: @Sendable () -> Void = { [stopWithin = Self.stopWithin] in
+            duties.cancel()
+            Task {
+                try? await Task.sleep(for: stopWithin)
+                end.yield(.success(()))
+            }
+        }
+        let result = await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                var iterator = ended.makeAsyncIterator()
+                return await iterator.next() ?? .success(())
+            } onCancel: {
+                stop()
+            }
+        } onGracefulShutdown: {
+            stop()
+        }
+        try result.get()
     }
+
+    /// How long the duties have to end at a shutdown.
+    static let stopWithin = Duration.seconds(3)
 
     /// Touches the presence; after a failure takes it again, waiting longer each time the store does not answer.
     private func keepPresence() async throws {
