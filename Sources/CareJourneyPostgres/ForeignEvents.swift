@@ -18,8 +18,8 @@ enum ForeignEvents {
         guard !seqs.isEmpty else { return [] }
         let rows = try await historyRows(
             """
-            SELECT seq, case_id, version, name, data, at, actor, reason, policy, late FROM events
-            WHERE seq = ANY(\(seqs)::bigint[]) ORDER BY seq
+            SELECT \(unescaped: PostgresHistory.columns) FROM events e
+            WHERE e.seq = ANY(\(seqs)::bigint[]) ORDER BY e.seq
             """, on: connection, logger: logger)
         var first: [String: Int] = [:]
         for row in rows where first[row.caseID] == nil { first[row.caseID] = row.version }
@@ -36,7 +36,7 @@ enum ForeignEvents {
         let known = bases.keys.sorted()
         let tails = try await historyRows(
             """
-            SELECT e.seq, e.case_id, e.version, e.name, e.data, e.at, e.actor, e.reason, e.policy, e.late
+            SELECT \(unescaped: PostgresHistory.columns)
             FROM unnest(\(known)::text[], \(known.map { Int64(bases[$0]!.version) })::bigint[],
                         \(known.map { Int64(first[$0]!) })::bigint[]) AS k(id, base, first)
             JOIN events e ON e.case_id = k.id AND e.version > k.base AND e.version < k.first
@@ -81,14 +81,7 @@ enum ForeignEvents {
         _ query: PostgresQuery, on connection: PostgresConnection, logger: Logger
     ) async throws -> [HistoryRow] {
         var rows: [HistoryRow] = []
-        for try await (seq, id, version, name, data, at, actor, reason, policy, late) in try await connection.query(
-            query, logger: logger
-        ).decode((Int64, String, Int64, String, String, Double, String, String?, String, Double?).self) {
-            rows.append(
-                HistoryRow(
-                    seq: seq, caseID: id, version: Int(version), name: name, data: data, at: at, actor: actor,
-                    reason: reason, policy: policy, late: late))
-        }
+        try await connection.forEachEvent(query, logger: logger) { rows.append($0) }
         return rows
     }
 }

@@ -76,22 +76,9 @@ extension PostgresStore {
         progress: ((_ done: Int, _ total: Int) -> Void)?,
         perform: (@escaping @Sendable () throws(StoreError) -> DisposalStep) async throws(StoreError) -> DisposalStep
     ) async throws(StoreError) -> DisposalReport {
-        let size = max(1, batch)
-        var entries: [DisposalReport.Entry] = []
-        var done = 0
-        progress?(0, plan.due.count)
-        while done < plan.due.count {
-            if Task.isCancelled {
-                throw StoreError(
-                    .closed,
-                    "disposal stopped after \(done) of \(plan.due.count) cases: the service is shutting down; those "
-                        + "removed stay removed with their certificates, and the next run looks again")
-            }
-            let cases = Array(plan.due[done..<min(done + size, plan.due.count)])
+        let walked = try await plan.walk(inBatchesOf: batch, progress: progress) { cases throws(StoreError) in
             let removed = try await removeBatch(cases, of: plan, by: actor, at: now)
-            entries += try await perform { removed }.entries
-            done += cases.count
-            progress?(done, plan.due.count)
+            return try await perform { removed }
         }
         let logger = logger
         try await withConnection("recording when disposal ran") { connection in
@@ -102,7 +89,7 @@ extension PostgresStore {
                 """, logger: logger
             ).drain()
         }
-        return plan.report(entries, by: actor, at: now)
+        return plan.report(walked.entries, by: actor, at: now)
     }
 
     /// Removes `cases` of `plan` in one transaction, their rows locked first, each that may go leaving its

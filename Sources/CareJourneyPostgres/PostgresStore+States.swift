@@ -64,18 +64,11 @@ extension PostgresStore {
     func historyRows(_ condition: PostgresQuery, on connection: PostgresConnection) async throws -> [HistoryRow] {
         let query = PostgresQuery(
             unsafeSQL: """
-                SELECT e.seq, e.case_id, e.version, e.name, e.data, e.at, e.actor, e.reason, e.policy, e.late
+                SELECT \(PostgresHistory.columns)
                 FROM events e JOIN cases c ON c.id = e.case_id WHERE \(condition.sql) ORDER BY e.case_id, e.version
                 """, binds: condition.binds)
         var rows: [HistoryRow] = []
-        for try await (seq, id, version, name, data, at, actor, reason, policy, late) in try await connection.query(
-            query, logger: logger
-        ).decode((Int64, String, Int64, String, String, Double, String, String?, String, Double?).self) {
-            rows.append(
-                HistoryRow(
-                    seq: seq, caseID: id, version: Int(version), name: name, data: data, at: at, actor: actor,
-                    reason: reason, policy: policy, late: late))
-        }
+        try await connection.forEachEvent(query, logger: logger) { rows.append($0) }
         return rows
     }
 }

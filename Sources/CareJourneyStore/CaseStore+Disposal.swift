@@ -138,27 +138,10 @@ extension CaseStore {
         progress: ((_ done: Int, _ total: Int) -> Void)?,
         perform: (@escaping @Sendable () throws(StoreError) -> DisposalStep) async throws(StoreError) -> DisposalStep
     ) async throws(StoreError) -> DisposalReport {
-        let size = max(1, batch)
-        var entries: [DisposalReport.Entry] = []
-        var removedAny = false
-        var done = 0
-        progress?(0, plan.due.count)
-        while done < plan.due.count {
-            if Task.isCancelled {
-                throw StoreError(
-                    .closed,
-                    "disposal stopped after \(done) of \(plan.due.count) cases: the service is shutting down; those "
-                        + "removed stay removed with their certificates, and the next run looks again")
-            }
-            let cases = Array(plan.due[done..<min(done + size, plan.due.count)])
-            let step = try await perform { [self] () throws(StoreError) in
-                try removeBatch(cases, of: plan, by: actor, at: now)
-            }
-            entries += step.entries
-            removedAny = removedAny || !step.removed.isEmpty
-            done += cases.count
-            progress?(done, plan.due.count)
+        let walked = try await plan.walk(inBatchesOf: batch, progress: progress) { cases throws(StoreError) in
+            try await perform { [self] () throws(StoreError) in try removeBatch(cases, of: plan, by: actor, at: now) }
         }
+        let removedAny = walked.removedAny
         if removedAny {
             var more = try await perform { [self] () throws(StoreError) in
                 DisposalStep(more: try mergeNameSearch(starting: true))
@@ -174,7 +157,7 @@ extension CaseStore {
             if removedAny { truncateWAL() }
             return DisposalStep()
         }
-        return plan.report(entries, by: actor, at: now)
+        return plan.report(walked.entries, by: actor, at: now)
     }
 
     /// Removes `cases` of `plan` in one transaction, each that may go leaving its certificate.

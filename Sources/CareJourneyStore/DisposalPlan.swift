@@ -36,3 +36,42 @@ public struct DisposalPlan: Sendable {
             cases: entries)
     }
 }
+
+extension DisposalPlan {
+    /// The outcome of walking a plan's due cases: each case's entry, and whether any was removed.
+    package struct Walked: Sendable {
+        package var entries: [DisposalReport.Entry] = []
+        package var removedAny = false
+    }
+
+    /// Walks the due cases `batch` at a time, in order, `step` removing each batch (in a transaction of its own,
+    /// whichever store) and telling what it did; `progress` is told the cases done of all. Any store's disposal run
+    /// goes this way.
+    ///
+    /// - Throws: `StoreError.closed` when the task is cancelled between two batches (those removed stay removed, each
+    ///   with its certificate, and the next run looks again); what `step` throws.
+    package func walk(
+        inBatchesOf batch: Int, progress: ((_ done: Int, _ total: Int) -> Void)?,
+        _ step: ([(review: RetentionReview, version: Int)]) async throws(StoreError) -> DisposalStep
+    ) async throws(StoreError) -> Walked {
+        let size = max(1, batch)
+        var walked = Walked()
+        var done = 0
+        progress?(0, due.count)
+        while done < due.count {
+            if Task.isCancelled {
+                throw StoreError(
+                    .closed,
+                    "disposal stopped after \(done) of \(due.count) cases: the service is shutting down; those "
+                        + "removed stay removed with their certificates, and the next run looks again")
+            }
+            let cases = Array(due[done..<min(done + size, due.count)])
+            let outcome = try await step(cases)
+            walked.entries += outcome.entries
+            walked.removedAny = walked.removedAny || !outcome.removed.isEmpty
+            done += cases.count
+            progress?(done, due.count)
+        }
+        return walked
+    }
+}
