@@ -167,7 +167,7 @@ let package = Package(
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyFiles", "CareJourneyStore", "CareJourneyReports",
                 "CareJourneyBroker", "CareJourneyServer", "CareJourneySamples", "CareJourneyRuntime", "CareJourneyDemo",
-                "CareJourneySimulation", "CareJourneyPostgres",
+                "CareJourneySimulation", "CareJourneyPostgres", "ServiceThread",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

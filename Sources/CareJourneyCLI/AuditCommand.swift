@@ -42,7 +42,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print the cases and reads as JSON.")
         var json = false
 
-        @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var store: StoreOption
 
         func validate() throws {
             guard [person, caseID, actor].contains(where: { $0 != nil }) else {
@@ -53,37 +53,39 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let store = try CaseStore(directory: data.path, access: .readOnly)
-                // Days and times are the council's, on its policy's clocks.
-                let calendar =
-                    try store.currentPolicy()?.councilCalendar
-                    ?? CouncilCalendar(timeZone: ReportPeriod.england, bankHolidays: .none)
-                let period = try period(on: calendar)
-                var cases: [CaseSummary] = []
-                if let person {
-                    cases = try await store.cases(ofPerson: person)
-                    if cases.count > 200 {
-                        printError(
-                            "carejourney audit reads: more than 200 cases match '\(person)'; give the full name or "
-                                + "the NHS number")
-                        throw ExitCode.failure
+                let (person, caseID, actor, from, to, limit) = (person, caseID, actor, from, to, limit)
+                let (calendar, cases, ids, reads) = try await store.reading("audit") { store in
+                    // Days and times are the council's, on its policy's clocks.
+                    let calendar =
+                        try await store.currentPolicy()?.councilCalendar
+                        ?? CouncilCalendar(timeZone: ReportPeriod.england, bankHolidays: .none)
+                    let period = try Self.period(from: from, to: to, on: calendar)
+                    var cases: [CaseSummary] = []
+                    if let person {
+                        cases = try await store.cases(ofPerson: person)
+                        if cases.count > 200 {
+                            printError(
+                                "carejourney audit reads: more than 200 cases match '\(person)'; give the full name or "
+                                    + "the NHS number")
+                            throw ExitCode.failure
+                        }
                     }
+                    var ids = cases.map(\.id)
+                    if let caseID { ids.append(CaseID(caseID)) }
+                    let query = AccessQuery(
+                        cases: person == nil && caseID == nil ? nil : ids, actor: actor, from: period.from,
+                        to: period.to, limit: limit)
+                    return (calendar, cases, ids, try await store.accessLog(matching: query))
                 }
-                var ids = cases.map(\.id)
-                if let caseID { ids.append(CaseID(caseID)) }
-                let query = AccessQuery(
-                    cases: person == nil && caseID == nil ? nil : ids, actor: actor, from: period.from,
-                    to: period.to, limit: limit)
-                let reads = try await store.accessLog(matching: query)
                 let asked = [
                     person.map { "person=\($0)" }, caseID.map { "case=\($0)" }, actor.map { "actor=\($0)" },
                     from.map { "from=\($0)" }, to.map { "to=\($0)" },
                 ].compactMap { $0 }.joined(separator: " ")
-                try CaseStore.recordRead(
+                try await store.record(
                     AccessRecord(
                         actor: SystemUser.current, at: WallClock().now(), channel: .audit, cases: ids, query: asked,
                         detail: "\(reads.count) reads listed"),
-                    inStoreAt: data.path)
+                    by: "audit")
                 print(
                     json
                         ? try ReportCommand.json(Listing(cases: cases, reads: reads))
@@ -95,7 +97,9 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         /// The first and last instants asked for, as days on `calendar`; or the error printed and exit 1.
-        private func period(on calendar: CouncilCalendar) throws -> (from: Date?, to: Date?) {
+        private static func period(
+            from: String?, to: String?, on calendar: CouncilCalendar
+        ) throws -> (from: Date?, to: Date?) {
             do {
                 let today = calendar.day(of: WallClock().now()).description
                 let whole = try ReportPeriod(from: from ?? "1970-01-01", to: to ?? today, in: calendar.timeZone)

@@ -4,9 +4,11 @@ import CareJourneyCore
 import CareJourneyKit
 import CareJourneyStore
 import Foundation
+import ServiceThread
+import Synchronization
 
-/// `carejourney policy check FILE`.
-struct PolicyCommand: ParsableCommand {
+/// `carejourney policy check|apply`.
+struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Work with council policy files.", subcommands: [Check.self, Apply.self])
 
@@ -64,15 +66,21 @@ struct PolicyCommand: ParsableCommand {
     }
 
     /// Moves the store to a new policy, recomputing the pending timers of open cases.
-    struct Apply: ParsableCommand {
+    struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the pending timers of open cases under a new policy (stop the server first).",
-            discussion: "Each changed case gets an audited policy-applied event. Try --dry-run first.")
+            discussion: """
+                Each changed case gets an audited policy-applied event. Try --dry-run first (it writes nothing, and \
+                runs beside a running service). Without it the store must be the command's alone: on SQLite it takes \
+                the data folder's lock; on PostgreSQL (--store) the serving nodes' lock, and is refused, naming the \
+                nodes, while any `carejourney serve` runs on the store: stop them all, apply, then start them with \
+                the new file.
+                """)
 
         @Argument(help: "The new policy file.")
         var file: String
 
-        @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var store: StoreOption
 
         @Flag(name: .customLong("dry-run"), help: "Report what would change; write nothing.")
         var dryRun = false
@@ -83,23 +91,38 @@ struct PolicyCommand: ParsableCommand {
         @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
         var quiet = false
 
-        func run() throws {
+        func run() async throws {
             let policy = try loadPolicy(file)
             let progress = ProgressLine("policy apply", counting: "open cases", quiet: quiet)
-            do {
-                let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
-                let store = try CaseStore(directory: data.path)
-                let now = max(WallClock().now(), try store.latestEventTime() ?? .distantPast)
-                let report = try store.apply(policy, at: now, reason: reason, dryRun: dryRun) { done, total in
-                    progress?.update(done: done, total: total)
+            let (reason, dryRun) = (reason, dryRun)
+            let apply: @Sendable (any CareStore) async throws -> PolicyChangeReport = { store in
+                let now = max(WallClock().now(), try await store.latestEventTime() ?? .distantPast)
+                // Its batches block the thread they are written from (and on PostgreSQL, so do its reads): a thread
+                // of its own, not one of the few that run tasks.
+                let report = Mutex<PolicyChangeReport?>(nil)
+                try await ServiceThread.run(named: "policy apply", stop: {}) { () throws(StoreError) in
+                    let applied = try store.apply(policy, at: now, reason: reason, dryRun: dryRun) { done, total in
+                        progress?.update(done: done, total: total)
+                    }
+                    report.withLock { $0 = applied }
                 }
+                // Set whenever the thread returned rather than threw.
+                guard let applied = report.withLock({ $0 }) else {
+                    throw StoreError(.io, "policy apply ended without a report")
+                }
+                return applied
+            }
+            do {
+                let report =
+                    dryRun
+                    ? try await store.reading("policy-apply", apply)
+                    : try await store.alone("`carejourney policy apply`", apply)
                 progress?.finish()
                 let verb = dryRun ? "would change" : "changed"
                 print(
                     "\(report.examined) open case(s) examined; \(report.changed) \(verb) "
                         + "(\(report.timersMoved) timer(s) moved) under policy '\(policy.id)'"
                         + (dryRun ? " — nothing written; run again without --dry-run to apply" : ""))
-                withExtendedLifetime(lock) {}  // held until the change is written
             } catch {
                 progress?.finish()
                 printError("carejourney policy apply: \(error)")

@@ -73,7 +73,7 @@ struct ReportCommand: AsyncParsableCommand {
             var cld: CLDReturn
             do {
                 // Rows are written as cases are read, a few thousand at a time: only the counts stay in memory.
-                cld = try await source.fill(CLDReturn(period: try source.period(), laCode: code)) { cld in
+                cld = try await source.fill(CLDReturn(period: try await source.period(), laCode: code)) { cld in
                     if cld.rows.count >= 4096 { files.write(&cld) }
                 }
                 try files.finish(&cld)
@@ -92,7 +92,7 @@ struct ReportCommand: AsyncParsableCommand {
             let summary = "\(cld.rowCount) row(s) for \(cld.period): \(counts.joined(separator: ", "))"
             do {
                 if let incompleteOut {
-                    try source.recordExport("CLD incomplete rows to \(incompleteOut), \(cld.incompleteCount) rows")
+                    try await source.recordExport("CLD incomplete rows to \(incompleteOut), \(cld.incompleteCount) rows")
                     try files.keepIncompleteList()
                 }
                 if cld.incompleteCount > 0 && !allowIncomplete {
@@ -103,7 +103,7 @@ struct ReportCommand: AsyncParsableCommand {
                             + "--allow-incomplete")
                     throw ExitCode.failure
                 }
-                try source.recordExport(
+                try await source.recordExport(
                     "CLD return\(out.map { " to \($0)" } ?? " to standard output"), \(cld.rowCount) rows")
                 try files.keepReturn()
             } catch let error as ReportError {
@@ -184,8 +184,8 @@ struct ReportCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let report = try await source.fill(ASCOFReport(measured: try source.period()), json: json)
-            try source.recordExport("ascof measures")
+            let report = try await source.fill(ASCOFReport(measured: try await source.period()), json: json)
+            try await source.recordExport("ascof measures")
             let measures = report.measures(population18to64: population18to64, population65: population65)
             print(json ? try ReportCommand.json(measures) : measures.text)
         }
@@ -204,8 +204,8 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let figures = try await source.fill(
-                ReviewTimeliness(period: try source.period(), calendar: try source.calendar()), json: json)
-            try source.recordExport("review timeliness figures")
+                ReviewTimeliness(period: try await source.period(), calendar: try await source.calendar()), json: json)
+            try await source.recordExport("review timeliness figures")
             print(json ? try ReportCommand.json(figures) : figures.text)
         }
     }
@@ -221,8 +221,8 @@ struct ReportCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let outcomes = try await source.fill(RequestOutcomes(period: try source.period()), json: json)
-            try source.recordExport("request outcome figures")
+            let outcomes = try await source.fill(RequestOutcomes(period: try await source.period()), json: json)
+            try await source.recordExport("request outcome figures")
             print(json ? try ReportCommand.json(outcomes) : outcomes.text)
         }
     }

@@ -6,8 +6,9 @@ import CareJourneyReports
 import CareJourneyStore
 import Foundation
 
-/// The period of a report and where its histories come from: the store (`--data-dir`), or a scenario run on a
-/// virtual clock (`--scenario`), which needs no store and is how the examples are reported on.
+/// The period of a report and where its histories come from: the store (`--data-dir`, or `--store postgres://…`),
+/// read beside a running service, or a scenario run on a virtual clock (`--scenario`), which needs no store and is
+/// how the examples are reported on.
 struct ReportSourceOptions: ParsableArguments {
     @Option(help: "The first day of the period, YYYY-MM-DD (days in the policy's time zone).")
     var from: String?
@@ -21,8 +22,7 @@ struct ReportSourceOptions: ParsableArguments {
                 + "(2026-27Q2: 1 October 2025 to 30 September 2026).", valueName: "YYYY-YYQn"))
     var quarter: String?
 
-    @Option(name: .customLong("data-dir"), help: "The folder holding the store.")
-    var dataDirectory = "./carejourney-data"
+    @OptionGroup var store: StoreOption
 
     @Option(help: "Report on the cases of this scenario file instead of the store.")
     var scenario: String?
@@ -33,8 +33,8 @@ struct ReportSourceOptions: ParsableArguments {
     var quiet = false
 
     /// The period, as days in the policy's zone (`calendar()`), or the error printed and exit 1.
-    func period() throws -> ReportPeriod {
-        let zone = try calendar().timeZone
+    func period() async throws -> ReportPeriod {
+        let zone = try await calendar().timeZone
         do throws(ReportError) {
             switch (quarter, from, to) {
             case (let quarter?, nil, nil): return try ReportPeriod(quarter: quarter, in: zone)
@@ -63,15 +63,16 @@ struct ReportSourceOptions: ParsableArguments {
         defer { progress?.finish() }
         do {
             // Read-only: a report runs beside a live service and never migrates or writes its store.
-            let store = try CaseStore(directory: dataDirectory, access: .readOnly)
-            let total = progress == nil ? 0 : try await store.casesToReplay(activeFrom: report.period.start)
-            let filled = try await store.reduceHistories(activeFrom: report.period.start, into: report) {
-                report, history in
-                report.add(history)
-                added(&report)
-                progress?.advance(of: total)
+            return try await store.reading("report") { store in
+                let total = progress == nil ? 0 : try await store.casesToReplay(activeFrom: report.period.start)
+                let filled = try await store.reduceHistories(activeFrom: report.period.start, into: report) {
+                    report, history in
+                    report.add(history)
+                    added(&report)
+                    progress?.advance(of: total)
+                }
+                return try await store.reduceHistories(of: filled.casesToReadAgain, into: filled) { $0.addAgain($1) }
             }
-            return try await store.reduceHistories(of: filled.casesToReadAgain, into: filled) { $0.addAgain($1) }
         } catch {
             printError("carejourney report: \(error)")
             throw ExitCode.failure
@@ -80,11 +81,11 @@ struct ReportSourceOptions: ParsableArguments {
 
     /// The council's calendar the report judges days by: the scenario's policy, or the store's current one (the
     /// `--policy` given, or the shipped one, for a store that has none yet).
-    func calendar() throws -> CouncilCalendar {
+    func calendar() async throws -> CouncilCalendar {
         if let scenario {
             return try policy.load(fallback: (try? ScenarioFile.load(scenario))?.policyPath).councilCalendar
         }
-        let stored = try? CaseStore(directory: dataDirectory, access: .readOnly).currentPolicy()
+        let stored = try? await store.reading("report") { store in try await store.currentPolicy() }
         return try (stored ?? policy.load()).councilCalendar
     }
 
@@ -92,14 +93,14 @@ struct ReportSourceOptions: ParsableArguments {
     /// holds no one's data and is not recorded); prints why and exits 1 when it cannot be recorded.
     ///
     /// - Parameter detail: what is about to be written (`cld to q2.csv, 1,204 rows`).
-    func recordExport(_ detail: String) throws {
+    func recordExport(_ detail: String) async throws {
         guard scenario == nil else { return }
         do {
-            try CaseStore.recordRead(
+            try await store.record(
                 AccessRecord(
                     actor: SystemUser.current, at: WallClock().now(), channel: .export, cases: [],
                     query: quarter ?? "\(from ?? "") to \(to ?? "")", detail: detail),
-                inStoreAt: dataDirectory)
+                by: "report")
         } catch {
             printError("carejourney report: \(error)\n  nothing was written: every export is recorded first")
             throw ExitCode.failure

@@ -11,12 +11,20 @@ extension StoreCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Copy the store into FILE beside the running service (one read snapshot; the service goes on "
-                + "committing), check the copy, and say what it holds. FILE is owner-only and never overwritten.")
+                + "committing), check the copy, and say what it holds. FILE is owner-only and never overwritten.",
+            discussion: """
+                A SQLite store (--data-dir). A PostgreSQL store (--store) is backed up with PostgreSQL's own tools \
+                (pg_basebackup and WAL archiving: ops/cluster/README.md), and copied into a checked SQLite folder \
+                with `carejourney store copy --from postgres://… --to DIR`; given one, this says so.
+                """)
 
         @Option(name: .customLong("to"), help: "The backup file to write (it must not exist).")
-        var file: String
+        var file: String?
 
         @OptionGroup var data: DataDirectoryOption
+
+        @Option(help: "A PostgreSQL store: answered with how to back it up (PostgreSQL's tools, or `store copy`).")
+        var store: String?
 
         @Option(
             name: .customLong("encrypt-to"),
@@ -26,7 +34,13 @@ extension StoreCommand {
         @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
         var quiet = false
 
+        func validate() throws {
+            if store == nil && file == nil { throw ValidationError("--to FILE is needed: the backup file to write") }
+        }
+
         func run() throws {
+            if let store { try StoreCommand.refusePostgres("backup", store) }
+            let file = file ?? ""
             let progress = ProgressLine("backup", counting: "cases checked", quiet: quiet)
             do {
                 let recipient = try recipient.map { text throws(FileError) in try Self.recipient(text) }

@@ -15,11 +15,15 @@ extension StoreCommand {
                 + "leaving a certificate without personal data (stop the server first).",
             discussion: """
                 The schedule is the `retention:` key of the policy the store runs under (docs/policy-files.md). A case \
-                on legal hold, or with tasks still open, is kept and listed. Try --dry-run first. On a store written \
-                before schema v12, run once with --vacuum (docs/governance.md).
+                on legal hold, or with tasks still open, is kept and listed. Try --dry-run first (beside a running \
+                service). Without it the store must be the command's alone: on SQLite it takes the data folder's \
+                lock; on PostgreSQL (--store) the serving nodes' lock, and is refused while any node serves (running \
+                nodes dispose on the policy's schedule themselves, `retention.dispose-every`). On a store written \
+                before schema v12, run once with --vacuum (docs/governance.md); PostgreSQL's own autovacuum reclaims \
+                its space.
                 """)
 
-        @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var store: StoreOption
 
         @Flag(
             name: .customLong("dry-run"), help: "List what would be removed; remove nothing (beside a running service)."
@@ -43,44 +47,58 @@ extension StoreCommand {
         @Flag(help: "Show no progress line (it is shown only on a terminal, and never with --json).")
         var quiet = false
 
+        func validate() throws {
+            if vacuum && store.store != nil {
+                throw ValidationError(
+                    "--vacuum rebuilds a SQLite file; on PostgreSQL, autovacuum reclaims the space (or run VACUUM "
+                        + "in psql, as the database's operators decide)")
+            }
+        }
+
         func run() async throws {
+            let (dryRun, asOf, by, vacuum, quiet, json) = (dryRun, asOf, by, vacuum, quiet, json)
             do {
-                let lock: DataDirectoryLock? = dryRun ? nil : try DataDirectoryLock(directory: data.path)
-                let store = try CaseStore(directory: data.path, access: dryRun ? .readOnly : .readWrite)
-                guard let policy = try store.currentPolicy(), let schedule = policy.retention else {
-                    printError(
-                        "carejourney store dispose: the store's policy has no retention schedule, so nothing is due\n"
-                            + "  hint: add `retention:` to the policy file (docs/policy-files.md#retention), then "
-                            + "`carejourney policy apply FILE --data-dir \(data.path)`")
-                    throw ExitCode.failure
-                }
-                // Days are the council's, in its policy's zone.
-                let zone = policy.councilCalendar.timeZone
-                let day = asOf ?? ReportPeriod.day(of: WallClock().now(), in: zone)
-                let date = try end(of: day, in: zone)
-                let examining = ProgressLine("dispose: examining", counting: "closed cases", quiet: quiet || json)
-                defer { examining?.finish() }
-                let plan = try await store.planDisposal(asOf: date, under: schedule, policy: policy.id) { done, total in
-                    examining?.update(done: done, total: total)
-                }
-                examining?.finish()
-                let report: DisposalReport
-                if dryRun {
-                    report = plan.listing
-                } else {
-                    let removing = ProgressLine("dispose: removing", counting: "cases", quiet: quiet || json)
-                    defer { removing?.finish() }
-                    let now = max(WallClock().now(), try store.latestEventTime() ?? .distantPast)
-                    report = try await store.dispose(plan, by: by, at: now) { done, total in
-                        removing?.update(done: done, total: total)
+                let named = try store.address().map { "--store '\($0)'" } ?? "--data-dir \(store.data.path)"
+                let dispose: @Sendable (any CareStore) async throws -> String = { store in
+                    guard let policy = try await store.currentPolicy(), let schedule = policy.retention else {
+                        printError(
+                            "carejourney store dispose: the store's policy has no retention schedule, so nothing is "
+                                + "due\n  hint: add `retention:` to the policy file (docs/policy-files.md#retention), "
+                                + "then `carejourney policy apply FILE \(named)`")
+                        throw ExitCode.failure
                     }
-                    if vacuum {
-                        removing?.say("vacuuming the database file")
-                        try store.vacuum()
+                    // Days are the council's, in its policy's zone.
+                    let zone = policy.councilCalendar.timeZone
+                    let day = asOf ?? ReportPeriod.day(of: WallClock().now(), in: zone)
+                    let date = try Self.end(of: day, in: zone)
+                    let examining = ProgressLine("dispose: examining", counting: "closed cases", quiet: quiet || json)
+                    defer { examining?.finish() }
+                    let plan = try await store.planDisposal(asOf: date, under: schedule, policy: policy.id) {
+                        done, total in examining?.update(done: done, total: total)
                     }
+                    examining?.finish()
+                    let report: DisposalReport
+                    if dryRun {
+                        report = plan.listing
+                    } else {
+                        let removing = ProgressLine("dispose: removing", counting: "cases", quiet: quiet || json)
+                        defer { removing?.finish() }
+                        let now = max(WallClock().now(), try await store.latestEventTime() ?? .distantPast)
+                        report = try await store.carryOut(
+                            plan, by: by, at: now, batch: CaseStore.disposalBatch,
+                            progress: { done, total in removing?.update(done: done, total: total) }
+                        ) { step throws(StoreError) in try step() }
+                        if vacuum, let sqlite = store as? CaseStore {
+                            removing?.say("vacuuming the database file")
+                            try sqlite.vacuum()
+                        }
+                    }
+                    return json ? try Self.json(report) : Self.text(report, asOf: day, in: zone)
                 }
-                print(json ? try Self.json(report) : Self.text(report, asOf: day, in: zone))
-                withExtendedLifetime(lock) {}  // held until the store is written
+                print(
+                    dryRun
+                        ? try await store.reading("dispose", dispose)
+                        : try await store.alone("`carejourney store dispose`", dispose))
             } catch let error as StoreError {
                 printError("carejourney store dispose: \(error)")
                 throw ExitCode.failure
@@ -88,7 +106,7 @@ extension StoreCommand {
         }
 
         /// The end of the day `text` (`YYYY-MM-DD`) in `zone`: periods that ran out by then are over.
-        private func end(of text: String, in zone: TimeZone) throws -> Date {
+        private static func end(of text: String, in zone: TimeZone) throws -> Date {
             do {
                 return try ReportPeriod(from: text, to: text, in: zone).end
             } catch {

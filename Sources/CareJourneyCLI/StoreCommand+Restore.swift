@@ -10,13 +10,21 @@ extension StoreCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Restore a backup into a new or empty data folder (never over a store), check it, and say what it "
-                + "holds.")
+                + "holds.",
+            discussion: """
+                A PostgreSQL store (--store) is restored with PostgreSQL's own tools (a base backup and its WAL: \
+                ops/cluster/README.md); a SQLite backup is put on PostgreSQL by restoring it into a new folder, then \
+                `carejourney store copy --from DIR --to postgres://…`. Given --store, this says so.
+                """)
 
         @Argument(help: "The backup file (from `store backup`; .age files are decrypted).")
         var file: String
 
         @Option(name: .customLong("data-dir"), help: "The new or empty folder to restore into.")
-        var directory: String
+        var directory: String?
+
+        @Option(help: "A PostgreSQL store: answered with how to restore one (PostgreSQL's tools, or `store copy`).")
+        var store: String?
 
         @Option(
             name: .customLong("identity"),
@@ -34,7 +42,15 @@ extension StoreCommand {
         @Flag(help: "Show no progress line (it is shown only on a terminal anyway).")
         var quiet = false
 
+        func validate() throws {
+            if store == nil && directory == nil {
+                throw ValidationError("--data-dir DIR is needed: the new or empty folder to restore into")
+            }
+        }
+
         func run() throws {
+            if let store { try StoreCommand.refusePostgres("restore", store) }
+            let directory = directory ?? ""
             let progress = ProgressLine("restore", counting: "cases checked", quiet: quiet)
             do {
                 let key = try identity.map { path throws(FileError) in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareJourneyCore
 import CareJourneyKit
+import CareJourneyPostgres
 import CareJourneyStore
 import Foundation
 
@@ -78,6 +79,43 @@ struct StoreCommand: AsyncParsableCommand {
                 differences = report.differences
             }
         }
+    }
+
+    /// What `store backup` and `store restore` answer when given a PostgreSQL store: PostgreSQL's own tools back it
+    /// up and restore it, and `store copy` makes a checked SQLite copy of it, or moves one into it.
+    static func postgresBackups(_ command: String, at address: String) -> String {
+        let how =
+            command == "backup"
+            ? "a PostgreSQL store is backed up with PostgreSQL's own tools, not by this command: a base backup every "
+                + "night (pg_basebackup, checked with pg_verifybackup) and WAL archiving (archive_command) for "
+                + "point-in-time recovery"
+            : "a PostgreSQL store is restored with PostgreSQL's own tools, not by this command: a base backup "
+                + "(pg_basebackup's) put in place with the archived WAL replayed to a moment (restore_command, "
+                + "recovery_target_time)"
+        let copy =
+            command == "backup"
+            ? "for a copy in CareJourney's own terms, `carejourney store copy --from '\(address)' --to DIR` copies the "
+                + "whole store beside the running nodes into a new SQLite data folder, checked as it is made "
+                + "(`carejourney store verify --data-dir DIR` checks it again; `store backup --data-dir DIR` backs "
+                + "it up)"
+            : "to put a SQLite backup on PostgreSQL, restore it into a new folder (`carejourney store restore FILE "
+                + "--data-dir DIR`), then, with no node running, `carejourney store copy --from DIR --to '\(address)'` "
+                + "(an empty database)"
+        return "carejourney store \(command): \(how), as ops/cluster/README.md (\"Backups\") and ops/runbook.md "
+            + "(\"Several nodes on PostgreSQL\") describe; \(copy)"
+    }
+
+    /// Prints `postgresBackups(command, …)` for the store `--store` names (without its password; a value that is no
+    /// PostgreSQL address is answered the same, naming none) and exits 1.
+    static func refusePostgres(_ command: String, _ store: String) throws -> Never {
+        let address: String
+        if case .postgres(let named)? = try? StoreLocation(store) {
+            address = "\(named)"
+        } else {
+            address = "postgres://…"
+        }
+        printError(postgresBackups(command, at: address))
+        throw ExitCode.failure
     }
 
     /// `0.42 s`.

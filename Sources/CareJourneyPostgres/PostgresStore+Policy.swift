@@ -1,7 +1,9 @@
 import CareJourneyCore
 import CareJourneyStore
+import Dispatch
 import Foundation
 import PostgresNIO
+import Synchronization
 
 extension PostgresStore: PolicyStore {
     /// The policy the store runs under, if one was set.
@@ -118,18 +120,85 @@ extension PostgresStore: PolicyStore {
         }
     }
 
-    /// Not on PostgreSQL yet: `policy apply` retimes every open case through the store's writer while no engine runs,
-    /// which a store several nodes share cannot promise. Run it on a SQLite copy of the store, then copy it back.
+    /// Recomputes the pending timers of every open case under `policy`, as `CaseStore.apply` does (the same loop,
+    /// `PolicyChangeReport.retime`): each changed case gets an audited `policy-applied` event, a batch of the store's
+    /// writer a chunk, and `policy` becomes the store's current policy; with `dryRun`, nothing is written (a store
+    /// opened to read will do).
     ///
-    /// - Throws: `StoreError.unavailable`, always.
+    /// Run it while no node serves the store, on a store opened `offline` inside `NodePresence.excluding` (as
+    /// `carejourney policy apply --store` does): the nodes' engines would otherwise hold the cases' old timers. It
+    /// blocks the calling thread until done: call it from a thread of its own, never from a task.
+    ///
+    /// - Throws: `StoreError` with code `refused` when the store was opened to read and `dryRun` is false; what
+    ///   reading or writing the store throws.
     public func apply(
         _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int,
         progress: ((_ done: Int, _ total: Int) -> Void)?
     ) throws(StoreError) -> PolicyChangeReport {
-        throw StoreError(
-            .unavailable,
-            "`policy apply` is not on PostgreSQL yet: run it on SQLite (copy the store to a data folder with "
-                + "`carejourney store copy --from \(address) --to DIR`, apply the policy there, and copy it back "
-                + "with no node running)")
+        let writer: PostgresWriter? = try dryRun ? nil : writerToApply()
+        if !dryRun {
+            try waiting { () async throws(StoreError) in try await self.register(policy, current: true, at: now) }
+        }
+        let logger = logger
+        let total =
+            progress == nil
+            ? 0
+            : try waiting { () async throws(StoreError) in
+                try await self.withConnection("counting the open cases at \(self.address)") { connection in
+                    try await connection.integer("SELECT COUNT(*) FROM cases WHERE stage <> 'closed'", logger: logger)
+                }
+            }
+        let size = Int64(max(1, chunk))
+        return try PolicyChangeReport.retime(
+            under: policy, at: now, reason: reason, writingTo: writer, total: total, progress: progress
+        ) { after throws(StoreError) in
+            try waiting { () async throws(StoreError) in
+                try await self.withConnection("reading the open cases at \(self.address)") { connection in
+                    var rows: [(number: Int64, id: String)] = []
+                    for try await row in try await connection.query(
+                        """
+                        SELECT number, id FROM cases WHERE stage <> 'closed' AND number > \(after)
+                        ORDER BY number LIMIT \(size)
+                        """, logger: logger
+                    ).decode((Int64, String).self) {
+                        rows.append((number: row.0, id: row.1))
+                    }
+                    let states = try await self.currentStates(of: rows.map(\.id), on: connection)
+                    return rows.map { (number: $0.number, state: states[$0.id]?.state) }
+                }
+            }
+        }
+    }
+
+    /// The writer `apply` writes with, or why there is none.
+    private func writerToApply() throws(StoreError) -> PostgresWriter {
+        guard let postgresWriter else {
+            throw StoreError(
+                .refused,
+                "the store at \(address) was opened to read: `policy apply` writes, and runs on the store opened "
+                    + "offline (`carejourney policy apply --store`, with no node serving it)")
+        }
+        return postgresWriter
+    }
+
+    /// Runs `body` as a task and waits for it on this thread (one of its own, not a task's: see `apply`). Every
+    /// read `body` makes fails within seconds of its connection closing (`withConnection`), so the wait ends.
+    private func waiting<T: Sendable>(
+        _ body: @escaping @Sendable () async throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<T, StoreError>?>(nil)
+        Task {
+            let outcome: Result<T, StoreError>
+            do throws(StoreError) {
+                outcome = .success(try await body())
+            } catch {
+                outcome = .failure(error)
+            }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0! }.get()
     }
 }

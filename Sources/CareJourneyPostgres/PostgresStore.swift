@@ -26,8 +26,8 @@ public final class PostgresStore: Service, Sendable {
     public let node: NodeName
     /// The pool the reads use.
     let client: PostgresClient
-    /// The engine's writer: one connection, one transaction a batch.
-    public let postgresWriter: PostgresWriter
+    /// The engine's writer: one connection, one transaction a batch; `nil` on a store opened to read (`reading`).
+    public let postgresWriter: PostgresWriter?
     /// The timeouts every statement of the cluster's own runs under.
     let timeouts: ClusterTimeouts
     /// This node's claims on due timers (`timers(dueBy:limit:)`).
@@ -43,8 +43,8 @@ public final class PostgresStore: Service, Sendable {
     let policies: PolicyBook
     let logger: Logger
 
-    private init(
-        address: PostgresAddress, node: NodeName, client: PostgresClient, writer: PostgresWriter,
+    init(
+        address: PostgresAddress, node: NodeName, client: PostgresClient, writer: PostgresWriter?,
         timeouts: ClusterTimeouts, lease: Duration, clock: any CareClock, logger: Logger
     ) {
         self.address = address
@@ -84,7 +84,7 @@ public final class PostgresStore: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await self.client.run()
         }
-        await postgresWriter.close()
+        await postgresWriter?.close()
     }
 
     /// Runs `body` with one of the pool's connections, mapping any failure to a `StoreError` saying `what` was being
@@ -131,6 +131,6 @@ extension PostgresStore: CareStore {
     /// None: a node keeps no files of the store's beside it (the figures are counted again at each start).
     public var localFolder: String? { nil }
 
-    /// The engine's writer on this store.
-    public var writer: any BatchCommitter { postgresWriter }
+    /// The engine's writer on this store; on a store opened to read, one that refuses every batch.
+    public var writer: any BatchCommitter { postgresWriter ?? RefusedWrites(address: address) }
 }

@@ -50,8 +50,8 @@ public protocol PolicyStore: Sendable {
 
     /// Recomputes the pending timers of every open case under `policy` (`carejourney policy apply`), `chunk` cases at
     /// a time, each changed case with an audited `policy-applied` event; with `dryRun`, writes nothing. It runs
-    /// while no engine does (its batches go straight to the store's writer, which blocks): a store on a server may
-    /// refuse it (PostgreSQL does, for now: run it on SQLite and copy the store).
+    /// while no engine does (its batches go straight to the store's writer, which blocks: call it from a thread of
+    /// its own): on SQLite under the data folder's lock, on PostgreSQL with the serving nodes' lock held alone.
     func apply(
         _ policy: Policy, at now: Date, reason: String, dryRun: Bool, chunk: Int,
         progress: ((_ done: Int, _ total: Int) -> Void)?
