@@ -95,71 +95,23 @@ struct PostgresBatchPlan {
     // MARK: Lock and read
 
     /// Locks the rows of the batch's known cases, in id order (so that writers on several nodes lock in one order),
-    /// and reads the states the engine's cache lacks or holds at another version than the row's.
+    /// and reads the states the engine's cache lacks or holds at another version than the row's
+    /// (`PostgresHistory.states`).
     private mutating func lockAndRead() async throws {
         let ids = Set(batch.commands.compactMap { $0.command.caseID?.rawValue }).sorted()
         guard !ids.isEmpty else { return }
-        var rows: [(id: CaseID, number: Int64, version: Int)] = []
-        for try await (id, number, version) in try await connection.query(
-            "SELECT id, number, version FROM cases WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE",
-            logger: logger
-        ).decode((String, Int64, Int64).self) {
-            rows.append((CaseID(id), number, Int(version)))
-        }
-        var misses: [String] = []
-        for row in rows {
-            if trustCache, let entry = batch.known(row.id), entry.version == row.version, entry.number == row.number {
-                locked[row.id] = .success(entry)
-            } else {
-                misses.append(row.id.rawValue)
+        let (batch, trustCache, writer, connection) = (batch, trustCache, writer, connection)
+        let read = try await PostgresHistory.states(
+            of: ids, on: connection, logger: logger, locking: true,
+            known: { id, number, version in
+                guard trustCache, let entry = batch.known(id), entry.version == version, entry.number == number
+                else { return nil }
+                return entry
             }
+        ) { fingerprint in
+            fingerprint == batch.policyFingerprint ? batch.policy : try await writer.policy(fingerprint, on: connection)
         }
-        guard !misses.isEmpty else { return }
-        var snapshots: [String: (number: Int64, version: Int, snapshotVersion: Int, state: Data)] = [:]
-        for try await (id, number, version, snapshotVersion, state) in try await connection.query(
-            "SELECT id, number, version, state_version, state FROM cases WHERE id = ANY(\(misses)::text[])",
-            logger: logger
-        ).decode((String, Int64, Int64, Int64, ByteBuffer).self) {
-            snapshots[id] = (number, Int(version), Int(snapshotVersion), Data(state.readableBytesView))
-        }
-        var tails: [String: [HistoryRow]] = [:]
-        for try await (seq, id, version, name, data, at, actor, reason, policy, late) in try await connection.query(
-            """
-            SELECT e.seq, e.case_id, e.version, e.name, e.data, e.at, e.actor, e.reason, e.policy, e.late
-            FROM events e JOIN cases c ON c.id = e.case_id
-            WHERE c.id = ANY(\(misses)::text[]) AND e.version > c.state_version
-            ORDER BY e.case_id, e.version
-            """, logger: logger
-        ).decode((Int64, String, Int64, String, String, Double, String, String?, String, Double?).self) {
-            tails[id, default: []].append(
-                HistoryRow(
-                    seq: seq, caseID: id, version: Int(version), name: name, data: data, at: at, actor: actor,
-                    reason: reason, policy: policy, late: late))
-        }
-        var policies = [batch.policyFingerprint: batch.policy]
-        for fingerprint in Set(tails.values.flatMap { $0.map(\.policy) }) where policies[fingerprint] == nil {
-            policies[fingerprint] = try await writer.policy(fingerprint, on: connection)
-        }
-        for (id, stored) in snapshots {
-            let caseID = CaseID(id)
-            locked[caseID] = Result { () throws(StoreError) in
-                do {
-                    return try StateLoader.entry(
-                        of: caseID, number: stored.number, version: stored.version,
-                        snapshotVersion: stored.snapshotVersion, stored: stored.state, tail: tails[id] ?? []
-                    ) { fingerprint in
-                        guard let policy = policies[fingerprint] else {
-                            throw StoreError(.corrupt, "policy \(fingerprint) of case \(id)'s events is not in the store")
-                        }
-                        return policy
-                    }
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    throw StoreError(.corrupt, "case \(id) does not read", cause: error)
-                }
-            }
-        }
+        for (id, state) in read { locked[CaseID(id)] = state }
     }
 
     /// Takes `count` more case numbers from `case_numbers`.

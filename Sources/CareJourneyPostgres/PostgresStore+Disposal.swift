@@ -98,12 +98,12 @@ extension PostgresStore {
         _ cases: [(review: RetentionReview, version: Int)], of plan: DisposalPlan, by actor: String, at now: Date
     ) async throws(StoreError) -> DisposalStep {
         let logger = logger
-        return try await withConnection("disposing of \(cases.count) case(s)") { connection in
+        return try await withConnection("disposing of \(cases.count) case(s)") { [self] connection in
             try await connection.withTransaction(logger: logger) { connection in
-                let policies = try await connection.policies(logger: logger)
                 let states = try await PostgresHistory.states(
                     of: cases.filter { plan.kept($0.review) == nil }.map { $0.review.caseID.rawValue },
-                    on: connection, logger: logger, policies: policies, locking: true)
+                    on: connection, logger: logger, locking: true
+                ) { try await policy($0, on: connection) }
                 var step = DisposalStep()
                 for (review, version) in cases {
                     if let kept = plan.kept(review) {
@@ -111,7 +111,7 @@ extension PostgresStore {
                         continue
                     }
                     let id = review.caseID
-                    guard let entry = states[id.rawValue], entry.version == version else {
+                    guard let entry = try states[id.rawValue]?.get(), entry.version == version else {
                         step.entries.append(.init(review, outcome: .changed))
                         continue
                     }

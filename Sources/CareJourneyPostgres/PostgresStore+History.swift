@@ -139,11 +139,12 @@ extension PostgresStore: HistoryReading {
         states.reserveCapacity(chosen.count)
         for start in stride(from: 0, to: chosen.count, by: CaseStore.planningChunk) {
             let ids = Array(chosen[start..<min(start + CaseStore.planningChunk, chosen.count)])
-            let read = try await withSnapshot("reading the open cases' states") { connection in
-                try await PostgresHistory.states(
-                    of: ids, on: connection, logger: logger, policies: try await connection.policies(logger: logger))
+            let read = try await withSnapshot("reading the open cases' states") { [self] connection in
+                try await PostgresHistory.states(of: ids, on: connection, logger: logger) {
+                    try await policy($0, on: connection)
+                }.mapValues { try $0.get().state }
             }
-            states += ids.compactMap { read[$0]?.state }
+            states += ids.compactMap { read[$0] }
         }
         let contacts = try await contactsInYear(before: now, sample: sample)
         return PlanningStart(asOf: now, openCases: states, openCaseCount: open.count, contactsInLastYear: contacts)

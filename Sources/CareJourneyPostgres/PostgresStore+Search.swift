@@ -126,41 +126,21 @@ extension PostgresStore {
         }
     }
 
-    /// The cases of a person, for a subject access request: by NHS number (ten digits, spaces allowed) as recorded at
-    /// contact or since, else by name, as `CaseStore.cases(ofPerson:limit:)` finds them; the cases an NHS number
-    /// finds come in the order their first such event was recorded.
-    public func cases(ofPerson text: String, limit: Int) async throws(StoreError) -> [CaseSummary] {
-        let digits = text.filter { !$0.isWhitespace }
-        if digits.count == 10, digits.allSatisfy(\.isNumber) {
-            let ids: [String] = try await withConnection("finding a person's cases at \(address)") { [self] connection in
-                var ids: [String] = []
-                for try await id in try await connection.query(
-                    """
-                    SELECT case_id FROM events
-                    WHERE name IN ('contact', 'record-person-details') AND replace(data, ' ', '') LIKE \("%\"nhsNumber\":\"\(digits)\"%")
-                    GROUP BY case_id ORDER BY min(seq) LIMIT \(Int64(limit))
-                    """, logger: logger
-                ).decode(String.self) {
-                    ids.append(id)
-                }
-                return ids
+    /// The cases whose `contact` or `record-person-details` events record the NHS number `digits`, at most `limit`,
+    /// in the order their first such event was recorded (`CaseReading.caseIDs(withNHSNumber:limit:)`).
+    public func caseIDs(withNHSNumber digits: String, limit: Int) async throws(StoreError) -> [String] {
+        try await withConnection("finding a person's cases at \(address)") { [self] connection in
+            var ids: [String] = []
+            for try await id in try await connection.query(
+                """
+                SELECT case_id FROM events
+                WHERE name IN ('contact', 'record-person-details') AND replace(data, ' ', '') LIKE \("%\"nhsNumber\":\"\(digits)\"%")
+                GROUP BY case_id ORDER BY min(seq) LIMIT \(Int64(limit))
+                """, logger: logger
+            ).decode(String.self) {
+                ids.append(id)
             }
-            var found: [CaseSummary] = []
-            for id in ids {
-                found += try await cases(matching: CaseFilter(query: id, limit: 1)).cases.filter {
-                    $0.id.rawValue == id
-                }
-            }
-            return found
+            return ids
         }
-        var found: [CaseSummary] = []
-        var filter = CaseFilter(query: text, limit: 100)
-        while found.count <= limit {
-            let page = try await cases(matching: filter)
-            found += page.cases
-            guard let next = page.nextCursor else { break }
-            filter.cursor = next
-        }
-        return Array(found.prefix(limit + 1))
     }
 }

@@ -48,59 +48,6 @@ extension PostgresConnection {
     func forEachEvent(
         _ query: PostgresQuery, logger: Logger, _ body: (HistoryRow) throws -> Void
     ) async throws {
-        for try await (seq, caseID, version, name, data, at, actor, reason, policy, late) in try await self.query(
-            query, logger: logger
-        ).decode((Int64, String, Int64, String, String, Double, String, String?, String, Double?).self) {
-            try body(
-                HistoryRow(
-                    seq: seq, caseID: caseID, version: Int(version), name: name, data: data, at: at, actor: actor,
-                    reason: reason, policy: policy, late: late))
-        }
-    }
-}
-
-/// How the PostgreSQL store reads histories and the states they lead to.
-enum PostgresHistory {
-    /// The columns of `events` a `HistoryRow` is made of, in the order `forEachEvent` decodes them (`e` is `events`).
-    static let columns = "e.seq, e.case_id, e.version, e.name, e.data, e.at, e.actor, e.reason, e.policy, e.late"
-
-    /// The current states of the cases `ids` (those the store holds): each snapshot, with the events after it
-    /// replayed under `policies`, by id.
-    ///
-    /// - Parameter locking: whether to lock the cases' rows (`FOR UPDATE`) until the transaction ends.
-    static func states(
-        of ids: [String], on connection: PostgresConnection, logger: Logger, policies: [String: Policy],
-        locking: Bool = false
-    ) async throws -> [String: StateCache.Entry] {
-        var stored: [String: (number: Int64, version: Int, snapshotVersion: Int, state: Data)] = [:]
-        for try await (id, number, version, snapshotVersion, state) in try await connection.query(
-            """
-            SELECT id, number, version, state_version, state FROM cases WHERE id = ANY(\(ids)::text[])
-            \(unescaped: locking ? "ORDER BY id FOR UPDATE" : "")
-            """, logger: logger
-        ).decode((String, Int64, Int64, Int64, ByteBuffer).self) {
-            stored[id] = (number, Int(version), Int(snapshotVersion), Data(state.readableBytesView))
-        }
-        var tails: [String: [HistoryRow]] = [:]
-        try await connection.forEachEvent(
-            """
-            SELECT \(unescaped: columns) FROM events e JOIN cases c ON c.id = e.case_id
-            WHERE c.id = ANY(\(ids)::text[]) AND e.version > c.state_version ORDER BY e.case_id, e.version
-            """, logger: logger
-        ) { row in tails[row.caseID, default: []].append(row) }
-        var states: [String: StateCache.Entry] = [:]
-        for (id, row) in stored {
-            states[id] = try StateLoader.entry(
-                of: CaseID(id), number: row.number, version: row.version, snapshotVersion: row.snapshotVersion,
-                stored: row.state, tail: tails[id] ?? []
-            ) { fingerprint in
-                guard let policy = policies[fingerprint] else {
-                    throw StoreError(
-                        .corrupt, "the store holds events applied under policy \(fingerprint), but not the policy")
-                }
-                return policy
-            }
-        }
-        return states
+        for try await row in try await self.query(query, logger: logger) { try body(try HistoryRow(row)) }
     }
 }

@@ -4,60 +4,27 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    /// The current states of the cases `ids` (those that exist) and their versions, as `CaseStore` reads them: each case's snapshot with
-    /// the events after it replayed under the policies they were applied under (`StateLoader`). Two round trips
-    /// however many cases; `known` gives a state the caller holds in memory at the row's version, which is taken
-    /// instead.
+    /// The current states of the cases `ids` (those that exist) and their versions (`PostgresHistory.states`); `known`
+    /// gives a state the caller holds in memory at the row's version, which is taken instead.
+    ///
+    /// - Throws: `StoreError.corrupt` when one of them does not read; what PostgreSQL says.
     func currentStates(
-        of ids: [String], on connection: PostgresConnection,
-        known: (CaseID, Int) -> CaseState? = { _, _ in nil }
+        of ids: [String], on connection: PostgresConnection, known: ((CaseID, Int) -> CaseState?)? = nil
     ) async throws -> [String: (version: Int, state: CaseState)] {
-        guard !ids.isEmpty else { return [:] }
-        var states: [String: (version: Int, state: CaseState)] = [:]
-        var snapshots: [String: (number: Int64, version: Int, snapshotVersion: Int, state: Data)] = [:]
-        for try await (id, number, version, snapshotVersion, state) in try await connection.query(
-            "SELECT id, number, version, state_version, state FROM cases WHERE id = ANY(\(ids)::text[])",
-            logger: logger
-        ).decode((String, Int64, Int64, Int64, ByteBuffer).self) {
-            if let held = known(CaseID(id), Int(version)) {
-                states[id] = (Int(version), held)
-            } else {
-                snapshots[id] = (number, Int(version), Int(snapshotVersion), Data(state.readableBytesView))
+        let read = try await PostgresHistory.states(
+            of: ids, on: connection, logger: logger,
+            known: known.map { known in
+                { id, number, version in
+                    known(id, version).map {
+                        StateCache.Entry(number: number, version: version, snapshotVersion: version, state: $0)
+                    }
+                }
             }
+        ) { try await policy($0, on: connection) }
+        return try read.mapValues { entry in
+            let entry = try entry.get()
+            return (entry.version, entry.state)
         }
-        guard !snapshots.isEmpty else { return states }
-        var tails: [String: [HistoryRow]] = [:]
-        for row in try await historyRows(
-            "c.id = ANY(\(Array(snapshots.keys))::text[]) AND e.version > c.state_version", on: connection)
-        {
-            tails[row.caseID, default: []].append(row)
-        }
-        var policies: [String: Policy] = [:]
-        for fingerprint in Set(tails.values.flatMap { $0.map(\.policy) }) {
-            policies[fingerprint] = try await policy(fingerprint, on: connection)
-        }
-        for (id, stored) in snapshots {
-            do {
-                states[id] = (
-                    stored.version,
-                    try StateLoader.entry(
-                        of: CaseID(id), number: stored.number, version: stored.version,
-                        snapshotVersion: stored.snapshotVersion, stored: stored.state, tail: tails[id] ?? []
-                    ) { fingerprint in
-                        guard let policy = policies[fingerprint] else {
-                            throw StoreError(
-                                .corrupt, "policy \(fingerprint) of case \(id)'s events is not in the store")
-                        }
-                        return policy
-                    }.state
-                )
-            } catch let error as StoreError {
-                throw error
-            } catch {
-                throw StoreError(.corrupt, "case \(id) does not read", cause: error)
-            }
-        }
-        return states
     }
 
     /// The events of the cases `condition` picks (on `events e JOIN cases c`), by case and version.

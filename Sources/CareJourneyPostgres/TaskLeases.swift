@@ -115,21 +115,20 @@ public struct TaskLeases: Sendable {
     /// its broker hands them out as soon as they commit (the engine tells it), so no other node may
     /// claim them while this one is alive. Their lease is renewed, or lapses with the node, as any other.
     ///
-    /// - Throws: `StoreError` when the rows cannot be written: the batch's transaction must then roll back.
+    /// - Throws: what PostgreSQL says, as it says it (the batch's transaction must then roll back, and the writer
+    ///   runs it again when the SQLSTATE says it lost to another transaction: `PostgresWriter.conflict(in:)`).
     public func grantEnqueued(_ tasks: [String], at now: Date, on connection: PostgresConnection, logger: Logger)
-        async throws(StoreError)
+        async throws
     {
         guard !tasks.isEmpty else { return }
         let until = now.timeIntervalSince1970 + lease.inSeconds
-        try await PostgresFailure.map("leasing the batch's new tasks to the node \(node)") {
-            try await connection.query(
-                """
-                INSERT INTO task_leases (task_id, node, expires)
-                SELECT id, \(node.rawValue), \(until) FROM unnest(\(tasks.sorted())::text[]) AS t(id)
-                ON CONFLICT (task_id) DO UPDATE SET node = excluded.node, expires = excluded.expires
-                """, logger: logger
-            ).drain()
-        }
+        try await connection.query(
+            """
+            INSERT INTO task_leases (task_id, node, expires)
+            SELECT id, \(node.rawValue), \(until) FROM unnest(\(tasks.sorted())::text[]) AS t(id)
+            ON CONFLICT (task_id) DO UPDATE SET node = excluded.node, expires = excluded.expires
+            """, logger: logger
+        ).drain()
     }
 
     /// Forgets the leases of `tasks`, whichever node holds them, inside the transaction `connection` is in: the
@@ -137,14 +136,15 @@ public struct TaskLeases: Sendable {
     /// (under the timeouts that transaction set with `ClusterTimeouts.apply`).
     ///
     /// - Returns: how many leases were forgotten.
+    /// - Throws: what PostgreSQL says, as it says it: a deadlock with another node's claim (SQLSTATE 40P01) is one the
+    ///   writer runs its batch again for (`PostgresWriter.conflict(in:)`).
     @discardableResult
     public static func forgetResolved(
         _ tasks: [TaskID], on connection: PostgresConnection, logger: Logger
-    ) async throws(StoreError) -> Int {
+    ) async throws -> Int {
         let ids = tasks.map(\.description).sorted()
-        return try await PostgresFailure.map("forgetting the leases of resolved tasks") {
-            try await delete("DELETE FROM task_leases WHERE task_id = ANY(\(ids)::text[]) RETURNING 1", on: connection, logger: logger)
-        }
+        return try await delete(
+            "DELETE FROM task_leases WHERE task_id = ANY(\(ids)::text[]) RETURNING 1", on: connection, logger: logger)
     }
 
     private static func delete(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Int {

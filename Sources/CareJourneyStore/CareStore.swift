@@ -76,9 +76,10 @@ public protocol CaseReading: Sendable {
     /// A page of cases matching `filter`, oldest first (by case number).
     func cases(matching filter: CaseFilter) async throws(StoreError) -> CasePage
 
-    /// The cases of a person, for a subject access request: by NHS number as recorded at contact or since, else by
-    /// name; at most `limit`.
-    func cases(ofPerson text: String, limit: Int) async throws(StoreError) -> [CaseSummary]
+    /// The cases whose `contact` or `record-person-details` events record the NHS number `digits` (ten digits, no
+    /// spaces), at most `limit`, in the order their first such event was recorded: a number recorded and later
+    /// corrected still finds its case. No index holds it (about ten seconds over a million cases).
+    func caseIDs(withNHSNumber digits: String, limit: Int) async throws(StoreError) -> [String]
 
     /// The open cases allocated to `worker`, by case number (at most `limit`).
     func cases(allocatedTo worker: String, limit: Int) async throws(StoreError) -> [AllocatedCase]
@@ -107,6 +108,30 @@ extension CaseReading {
     /// Cases of the person `text` names, at most 200 (`cases(ofPerson:limit:)`).
     public func cases(ofPerson text: String) async throws(StoreError) -> [CaseSummary] {
         try await cases(ofPerson: text, limit: 200)
+    }
+
+    /// The cases of a person, for a subject access request: by NHS number (ten digits, spaces allowed) as recorded at
+    /// contact or since (`caseIDs(withNHSNumber:limit:)`), else by name, as the case search matches names: every
+    /// case whose name contains the text. At most `limit` cases by NHS number; by name `limit + 1` at most, and more
+    /// than `limit` means the text is too broad.
+    public func cases(ofPerson text: String, limit: Int) async throws(StoreError) -> [CaseSummary] {
+        let digits = text.filter { !$0.isWhitespace }
+        if digits.count == 10, digits.allSatisfy(\.isNumber) {
+            var found: [CaseSummary] = []
+            for id in try await caseIDs(withNHSNumber: digits, limit: limit) {
+                found += try await cases(matching: CaseFilter(query: id, limit: 1)).cases.filter { $0.id.rawValue == id }
+            }
+            return found
+        }
+        var found: [CaseSummary] = []
+        var filter = CaseFilter(query: text, limit: 100)
+        while found.count <= limit {
+            let page = try await cases(matching: filter)
+            found += page.cases
+            guard let next = page.nextCursor else { break }
+            filter.cursor = next
+        }
+        return Array(found.prefix(limit + 1))
     }
 
     /// The first `limit` tasks on `queue` with `status` (`tasks(on:status:limit:after:)`).

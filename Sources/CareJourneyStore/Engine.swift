@@ -203,7 +203,7 @@ public final class Engine: Service, Sendable {
     /// given and returns.
     public func run() async {
         await ServiceThread.run(named: "carejourney.engine", stop: { self.stopAccepting() }) {
-            while let batch = self.queue.take(upTo: self.maxBatch) {
+            while let batch = self.queue.take(upTo: self.maxBatch, gathering: .writer) {
                 self.commit(batch)
                 let used = Self.threadCPUSeconds()
                 self.counters.withLock { $0.writerCPUSeconds = used }

@@ -152,6 +152,50 @@ import Testing
         }
     }
 
+    /// A `LISTEN` the server never answers (its backend stopped here with SIGSTOP, as a statement postgres-nio never
+    /// answers looks from the node): the follow gives up within its timeouts, for its caller to connect again, and a
+    /// follow cancelled while it waits returns at once — a node never stays deaf to the others, nor hangs at a stop.
+    @Test func aReaderWhoseListenIsNeverAnsweredGivesUpInTimeAndACancelledOneReturnsAtOnce() async throws {
+        try await PostgresServer.with { server in
+            let store = try await server.newStore()
+            let quick = ClusterTimeouts(lock: .milliseconds(100), statement: .milliseconds(100))
+            for cancelled in [false, true] {
+                let (error, waited) = try await withDeadline(.seconds(60)) {
+                    try await store.onConnection { listening throws -> (StoreError?, Duration) in
+                        var pid: Int32 = 0
+                        for try await value in try await listening.query(
+                            "SELECT pg_backend_pid()", logger: quietLogger
+                        ).decode(Int32.self) { pid = value }
+                        kill(pid, SIGSTOP)
+                        defer { kill(pid, SIGCONT) }
+                        let following = Task { () -> StoreError? in
+                            var reader = FeedReader(node: node("reader"), timeouts: quick)
+                            do throws(StoreError) {
+                                try await reader.follow(on: listening, pollEvery: .milliseconds(50), logger: quietLogger) { _ in }
+                                return nil
+                            } catch {
+                                return error
+                            }
+                        }
+                        try await Task.sleep(for: .milliseconds(300))
+                        let started = ContinuousClock.now
+                        if cancelled { following.cancel() }
+                        let error = await following.value
+                        return (error, ContinuousClock.now - started)
+                    }
+                }
+                if cancelled {
+                    #expect(waited < .seconds(2), "a cancelled follow returns at once, not when LISTEN is answered")
+                } else {
+                    let failure = try #require(error, "the follow gave up with an error, for its caller to connect again")
+                    #expect(failure.code == .unavailable, "\(failure)")
+                    #expect(failure.message.contains("listening for the other nodes' doorbells"), "\(failure)")
+                    #expect(waited < .seconds(15), "within its timeouts (0.2 s) and the client's grace (5 s)")
+                }
+            }
+        }
+    }
+
     @Test func aLostDoorbellIsMadeUpForByPollingAndAReaderGoesOnAfterReconnecting() async throws {
         try await PostgresServer.with { server in
             let store = try await server.newStore()

@@ -108,6 +108,50 @@ import Testing
         }
     }
 
+    /// The batch that resolves tasks deletes their leases while another node may be claiming them: a deadlock there
+    /// must reach the writer as PostgreSQL's own error, whose SQLSTATE (40P01) has it run the batch again, not as a
+    /// store error that fails the batch's commands.
+    @Test func aDeadlockForgettingResolvedLeasesIsOneTheWriterRunsItsBatchAgainFor() async throws {
+        try await PostgresServer.with { server in
+            let store = try await server.newStore()
+            let (x, y) = (Self.tasks[0], Self.tasks[1])
+            try await store.onConnection { connection throws in
+                _ = try await TaskLeases(node: node("one")).claim([x, y], at: clusterNow, on: connection, logger: quietLogger)
+            }
+            let (holdsX, heldX) = AsyncStream.makeStream(of: Void.self)
+            let (holdsY, heldY) = AsyncStream.makeStream(of: Void.self)
+            let lock: @Sendable (TaskID) -> PostgresQuery = { "UPDATE task_leases SET expires = expires WHERE task_id = \($0.description)" }
+            // The writer's side holds y and deletes x and y; the other holds x and then wants y, 0.3 s after the writer
+            // began to wait for x: the writer looks for a deadlock 1 s into its wait (the other only after 10 s), and
+            // finds it.
+            async let writer: String? = store.onConnection { connection throws in
+                try await connection.query("SET deadlock_timeout = '1s'", logger: quietLogger).drain()
+                do {
+                    try await connection.withTransaction(logger: quietLogger) { connection in
+                        try await connection.query(lock(y), logger: quietLogger).drain()
+                        heldY.yield()
+                        for await _ in holdsX { break }
+                        _ = try await TaskLeases.forgetResolved([x, y], on: connection, logger: quietLogger)
+                    }
+                    return nil
+                } catch {
+                    return PostgresWriter.conflict(in: error)
+                }
+            }
+            try await store.onConnection { connection throws in
+                try await connection.query("SET deadlock_timeout = '10s'", logger: quietLogger).drain()
+                try await connection.withTransaction(logger: quietLogger) { connection in
+                    for await _ in holdsY { break }
+                    try await connection.query(lock(x), logger: quietLogger).drain()
+                    heldX.yield()
+                    try await Task.sleep(for: .milliseconds(300))  // the writer waits for x by now
+                    try await connection.query(lock(y), logger: quietLogger).drain()
+                }
+            }
+            #expect(try await writer == "40P01")
+        }
+    }
+
     @Test func aResolvedTaskIsNotLeasedAndALeaseItsResolutionRacedIsDroppedAtTheNextRenewal() async throws {
         try await PostgresServer.with { server in
             let store = try await server.newStore()

@@ -5,7 +5,7 @@ PostgreSQL (Debian's, started here in a temporary folder with initdb/pg_ctl, as 
 root, stopped by its PID) holds one store; three nodes serve it on a fast virtual clock, each with its own HTTP port
 and MDP broker. Clients open cases and walk them to sign-off, every command with an Idempotency-Key, retried with the
 same key on the NEXT node when a node fails to answer. Three Python workers (examples/workers/python), each starting
-on its own node's broker and failing over to the others, find providers for the brokerage tasks sign-off enqueues. Meanwhile a node is SIGKILLed every few
+on its own node's broker, failing over to the others and going back home 5 s later, find providers for the brokerage tasks sign-off enqueues. Meanwhile a node is SIGKILLed every few
 seconds and started again, then PostgreSQL itself is restarted under the load. Afterwards:
 
 - every command answered 2xx is in the store once, at the version it was answered with, and the outcome the store
@@ -77,7 +77,8 @@ def drill(binary, work, postgres):
     brokers = [node.mdp for node in nodes]
     workers = [
         subprocess.Popen(
-            [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage"]
+            [sys.executable, str(ROOT / "examples" / "workers" / "python" / "mdp_worker.py"), "--service", "brokerage",
+             "--return-home-after", "5"]
             + [arg for broker in brokers[i:] + brokers[:i] for arg in ("--broker", broker)],
             stdout=worker_log, stderr=worker_log)
         for i in range(NODES)

@@ -5,7 +5,9 @@ MDP/0.2 (rfc.zeromq.org/spec/18) by default, MDP/0.1 (spec/7) with --protocol 0.
 one service, heartbeats every 2.5 s, the broker taken for dead after 3 silent intervals (then reconnect), and
 one request at a time answered with a FINAL (0.2) or REPLY (0.1). Give --broker once for each node: a broker that
 goes quiet, or turns the worker away (DISCONNECT before any heartbeat), sends it on to the next one listed; a broker
-that says DISCONNECT after taking the worker is connected to again.
+that says DISCONNECT after taking the worker is connected to again. Away from the first broker listed (its home), the
+worker goes back there after --return-home-after seconds (60) between two tasks, so that a node that comes back gets
+its workers again; while home does not take it back, the wait doubles, up to 16 times.
 
 Task bodies are JSON (docs/tasks.md): the request names the task, case, queue, kind and attempt and carries a
 brief; the reply names the task and the data of its reply event.
@@ -71,11 +73,50 @@ def curve_keys(server, secret_file):
     return server.encode(), zmq.curve_public(secret), secret
 
 
+class Route:
+    """Which broker the worker talks to, and when it goes back to its home (the first listed): the rules of the
+    Swift SDK's worker session (Sources/CareJourneyWorker/WorkerSession.swift), with the time given, never read."""
+
+    def __init__(self, brokers, return_after):
+        self.brokers, self.return_after = brokers, return_after
+        self.broker = 0
+        self.wait = return_after
+        self.return_at = None
+
+    @property
+    def home(self):
+        return self.broker == 0
+
+    def taken(self):
+        """The broker answered (a heartbeat or a request): at home, the waits start again from the first."""
+        if self.home:
+            self.return_at, self.wait = None, self.return_after
+
+    def move_on(self, now, answered):
+        """On to the next broker listed. Leaving home, back after the wait, doubled first if home had not answered
+        on this connection."""
+        if self.home:
+            if not answered:
+                self.wait = min(self.wait * 2, 16 * self.return_after)
+            self.return_at = now + self.wait
+        self.broker = (self.broker + 1) % len(self.brokers)
+
+    def due_home(self, now):
+        """Away and due back (checked between tasks): the broker is home again, and the caller reconnects there."""
+        if self.return_at is None or now < self.return_at:
+            return False
+        self.return_at = None
+        if self.home:
+            return False
+        self.broker = 0
+        return True
+
+
 class Worker:
     def __init__(self, endpoints, service, protocol, handler, fail_after=None, heartbeat=HEARTBEAT_INTERVAL,
-                 curve=None):
+                 curve=None, return_after=60.0):
         self.endpoints, self.service, self.handler = endpoints, service, handler
-        self.broker = 0
+        self.route = Route(endpoints, return_after)
         self.curve = curve
         self.c = COMMANDS[protocol]
         self.protocol = protocol
@@ -97,7 +138,7 @@ class Worker:
         self.socket.linger = 0
         if self.curve:
             self.socket.curve_serverkey, self.socket.curve_publickey, self.socket.curve_secretkey = self.curve
-        self.socket.connect(self.endpoints[self.broker])
+        self.socket.connect(self.endpoints[self.route.broker])
         self.send("READY", self.service.encode())
         self.answered = False
         self.liveness = HEARTBEAT_LIVENESS
@@ -105,10 +146,18 @@ class Worker:
 
     def move_on(self, why):
         """Leaves a broker that went quiet or turned the worker away for the next one listed, after a second."""
-        self.broker = (self.broker + 1) % len(self.endpoints)
-        print(f"the broker {why}; trying {self.endpoints[self.broker]}", file=sys.stderr, flush=True)
+        self.route.move_on(time.time(), self.answered)
+        print(f"the broker {why}; trying {self.endpoints[self.route.broker]}", file=sys.stderr, flush=True)
         time.sleep(1)
         self.connect()
+
+    def go_home_if_due(self):
+        """Between two tasks: away for its wait, the worker says DISCONNECT where it is and goes back home."""
+        away = self.endpoints[self.route.broker]
+        if self.route.due_home(time.time()):
+            self.send("DISCONNECT")
+            print(f"going back to {self.endpoints[self.route.broker]} from {away}", file=sys.stderr, flush=True)
+            self.connect()
 
     def run(self):
         self.connect()
@@ -131,6 +180,7 @@ class Worker:
                 command = frames[1]
                 if command in (self.c["REQUEST"], self.c["HEARTBEAT"]):
                     self.answered = True
+                    self.route.taken()
                 if command == self.c["REQUEST"]:
                     client, body = frames[2], frames[4:]
                     task = json.loads(body[0])
@@ -152,6 +202,7 @@ class Worker:
                 self.liveness -= 1
                 if self.liveness == 0:
                     self.move_on("went quiet")
+            self.go_home_if_due()
             if time.time() > self.next_heartbeat:
                 self.send("HEARTBEAT")
                 self.next_heartbeat = time.time() + self.heartbeat
@@ -165,6 +216,9 @@ def main():
     parser.add_argument("--protocol", choices=["0.1", "0.2"], default="0.2")
     parser.add_argument("--heartbeat", type=float, default=HEARTBEAT_INTERVAL,
                         help="seconds between heartbeats (the broker's own interval)")
+    parser.add_argument("--return-home-after", type=float, default=60.0, metavar="SECONDS",
+                        help="away from the first broker listed, go back to it after this long (doubling while it "
+                             "does not take the worker back)")
     parser.add_argument("--die-after", type=int, default=None,
                         help="for tests: take the next task after N and never answer it")
     parser.add_argument("--curve-server", help="the broker's CURVE public key (with --curve-keys on the broker)")
@@ -176,9 +230,12 @@ def main():
     args = parser.parse_args()
     if bool(args.curve_server) != bool(args.curve_secret_file):
         parser.error("CURVE needs both --curve-server=KEY and --curve-secret-file FILE")
+    if args.return_home_after <= 0:
+        parser.error(f"--return-home-after takes a number of seconds above 0, not {args.return_home_after:g}")
     curve = curve_keys(args.curve_server, args.curve_secret_file) if args.curve_server else None
     try:
-        Worker(args.broker or ["tcp://127.0.0.1:5555"], args.service, args.protocol, outcome, args.die_after, args.heartbeat, curve).run()
+        Worker(args.broker or ["tcp://127.0.0.1:5555"], args.service, args.protocol, outcome, args.die_after,
+               args.heartbeat, curve, args.return_home_after).run()
     except KeyboardInterrupt:
         pass
 
