@@ -13,7 +13,7 @@ struct CareJourneyBench: AsyncParsableCommand {
         subcommands: [
             TransitionsBenchmark.self, MillionCasesBenchmark.self, SearchBenchmark.self, TasksBenchmark.self,
             ReportsBenchmark.self, BackupBenchmark.self, StartupProbe.self, PagesBenchmark.self, DisposalBenchmark.self,
-            PostgresInsertBenchmark.self,
+            PostgresInsertBenchmark.self, ClusterBenchmark.self,
         ],
         defaultSubcommand: TransitionsBenchmark.self)
 
@@ -51,6 +51,14 @@ func peakMemoryMiB() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
+}
+
+/// Processor time (user and system) this process has used, in seconds.
+func processorSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Resident memory of this process now, in MiB (from /proc; 0 where there is none).

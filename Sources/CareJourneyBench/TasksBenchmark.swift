@@ -5,7 +5,6 @@ import CareJourneyCore
 import CareJourneyKit
 import CareJourneyStore
 import CareJourneyWire
-import CareJourneyWorker
 import Foundation
 import Logging
 import Synchronization
@@ -54,7 +53,7 @@ struct TasksBenchmark: AsyncParsableCommand {
         let backlog = try await bench.openCases(tasks, withConcerns: true)
         let before = bench.engine.statistics
         let cpuBefore = processorSeconds()
-        let drained = try await bench.timeCompletions(backlog) { try await bench.startWorkers(workers, slots: slots) }
+        let drained = try await bench.timeCompletions(backlog) { bench.workers.start(workers, slots: slots) }
         let after = bench.engine.statistics
         let cpu = processorSeconds() - cpuBefore
         print(
@@ -73,7 +72,7 @@ struct TasksBenchmark: AsyncParsableCommand {
 
         // Pipelined, tasks created while workers serve: the creating commit is inside the measured path.
         let fresh = try await bench.openCases(tasks, withConcerns: false)
-        let flowing = try await bench.timeCompletions(fresh) { try await bench.raiseConcerns(on: fresh, clients: 512) }
+        let flowing = try await bench.timeCompletions(fresh) { try await bench.raiseConcerns(on: fresh) }
         print(
             String(
                 format:
@@ -101,18 +100,13 @@ struct TasksBenchmark: AsyncParsableCommand {
 private final class Setup: Sendable {
     let engine: Engine
     let broker: Broker
-    let endpoint: String
+    let workers: WorkerPool
     private let running: Task<Void, any Error>
-    private let workers = Mutex<[(TaskWorker, Task<Void, any Error>)]>([])
-    private let completed = Mutex(Completions())
-
-    struct Completions {
-        var waiting: Set<CaseID> = []
-        var done: [CaseID: ContinuousClock.Instant] = [:]
-        var whenAllDone: CheckedContinuation<Void, Never>?
-    }
+    private let outcomes: TaskOutcomes
+    private let concerns: SafeguardingConcerns
 
     init(policy: Policy) async throws {
+        concerns = try SafeguardingConcerns()
         let store = try CaseStore(directory: scratchDirectory("tasks"))
         engine = try await Engine(store: store, policy: policy)
         var quiet = Logger(label: "bench")
@@ -129,27 +123,12 @@ private final class Setup: Sendable {
             }
         }
         guard let bound = await broker.boundEndpoints() else { throw ValidationError("the broker did not start") }
-        endpoint = bound.mdp
-        engine.observe { [self] events in
-            let now = ContinuousClock.now
-            let resume = self.completed.withLock { state -> CheckedContinuation<Void, Never>? in
-                for event in events where event.event.name == .s42Decision {
-                    state.done[event.state.id] = now
-                    state.waiting.remove(event.state.id)
-                }
-                guard state.waiting.isEmpty, let waiter = state.whenAllDone else { return nil }
-                state.whenAllDone = nil
-                return waiter
-            }
-            resume?.resume()
-        }
+        workers = WorkerPool(endpoints: [bound.mdp])
+        outcomes = TaskOutcomes(watching: [engine])
     }
 
     func stop() async throws {
-        for (worker, serving) in workers.withLock({ $0 }) {
-            worker.stop()
-            try? await serving.value
-        }
+        await workers.stop()
         running.cancel()
         try await running.value
     }
@@ -157,101 +136,29 @@ private final class Setup: Sendable {
     /// Opens `count` cases (and, with `withConcerns`, raises a safeguarding concern on each: a task for the
     /// `safeguarding` queue), from many clients at once.
     func openCases(_ count: Int, withConcerns: Bool) async throws -> [CaseID] {
-        let contact = try Event(name: "contact", data: ["name": "Bench Person", "clientType": "adult", "route": "gp"])
-        let ids = try await withThrowingTaskGroup(of: [CaseID].self) { group in
-            let clients = 512
-            for client in 0..<clients {
-                let mine = count / clients + (client < count % clients ? 1 : 0)
-                group.addTask {
-                    var ids: [CaseID] = []
-                    for _ in 0..<mine {
-                        if case .applied(let opened) = try await self.engine.apply(
-                            Command(caseID: nil, event: contact, actor: "bench", at: Date()))
-                        {
-                            ids.append(opened.state.id)
-                        }
-                    }
-                    return ids
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
-        }
-        if withConcerns { try await raiseConcerns(on: ids, clients: 512) }
+        let ids = try await concerns.openCases(count, over: [engine])
+        if withConcerns { try await raiseConcerns(on: ids) }
         return ids
     }
 
-    func raiseConcerns(on ids: [CaseID], clients: Int) async throws {
-        let concern = try Event(name: "safeguarding-concern", data: ["note": "benchmark"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for client in 0..<clients {
-                group.addTask {
-                    for id in stride(from: client, to: ids.count, by: clients).map({ ids[$0] }) {
-                        _ = try await self.engine.apply(
-                            Command(caseID: id, event: concern, actor: "bench", at: Date()))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-    }
-
-    /// `count` MDP workers, `slots` to a thread (each thread a `TaskWorker` with its own libzmq context).
-    func startWorkers(_ count: Int, slots: Int) async throws {
-        var remaining = count
-        while remaining > 0 {
-            let mine = min(slots, remaining)
-            remaining -= mine
-            let worker = TaskWorker(
-                options: WorkerOptions(brokers: [endpoint], service: "safeguarding", slots: mine),
-                logger: Logger(label: "bench.worker"),
-                // Answered on each worker's socket thread: the work is instant.
-                answer: { _, _ in .done(["enquiry": false]) })
-            let serving = Task { try await worker.run() }
-            workers.withLock { $0.append((worker, serving)) }
-        }
-    }
-
-    /// Returns once the outcome of every case waited for is committed.
-    private func allDone() async {
-        await withCheckedContinuation { continuation in
-            let now = completed.withLock { state in
-                if state.waiting.isEmpty { return true }
-                state.whenAllDone = continuation
-                return false
-            }
-            if now { continuation.resume() }
-        }
+    func raiseConcerns(on ids: [CaseID]) async throws {
+        try await concerns.raise(on: ids, over: [engine])
     }
 
     /// Seconds from `start` until the outcome of every case in `ids` is committed.
     func timeCompletions(_ ids: [CaseID], start: () async throws -> Void) async throws -> Double {
-        completed.withLock { $0.waiting = Set(ids) }
-        let began = ContinuousClock.now
-        try await start()
-        await allDone()
-        return elapsed(since: began)
+        try await outcomes.time(ids, start: start)
     }
 
     /// Seconds from the commit that creates one task to the commit of its outcome.
     func lockStep(_ id: CaseID) async throws -> Double {
-        let concern = try Event(name: "safeguarding-concern", data: ["note": "benchmark"])
-        completed.withLock { $0.waiting = [id] }
-        let waited = Task { await allDone() }
-        _ = try await engine.apply(Command(caseID: id, event: concern, actor: "bench", at: Date()))
+        outcomes.expect([id])
+        let waited = Task { await outcomes.allDone() }
+        _ = try await engine.apply(Command(caseID: id, event: concerns.concern, actor: "bench", at: Date()))
         let committed = ContinuousClock.now
         await waited.value
-        let done = completed.withLock { $0.done[id] } ?? ContinuousClock.now
-        let duration = done - committed
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return ((outcomes.committed(id) ?? ContinuousClock.now) - committed).inSeconds
     }
-}
-
-/// Processor time (user and system) this process has used, in seconds.
-private func processorSeconds() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// The raw libzmq figure: a client DEALER, a ROUTER that forwards (the broker's one hop), a worker DEALER.

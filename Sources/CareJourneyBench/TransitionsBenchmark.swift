@@ -35,20 +35,18 @@ struct TransitionsBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let rules = try PolicyFile.load(policy)
-        let events = try EventCatalog.pathToDelivery.map { try Event(name: $0.name.rawValue, data: $0.data) }
-        let contact = try Event(name: "contact", data: ["name": "Bench Person", "clientType": "adult", "route": "gp"])
+        let mix = try TransitionMix(at: Date(timeIntervalSince1970: 1_767_603_600))
         let store = try CaseStore(directory: scratchDirectory("transitions"))
         var logger = Logger(label: "carejourney-bench.postgres")
         logger.logLevel = .error
         var postgres: (writer: PostgresWriter, address: PostgresAddress)?
         if let address = self.store { postgres = try await Self.postgresWriter(address, logger: logger) }
         let engine = try await Engine(store: store, writer: postgres?.writer ?? store, policy: rules)
-        let now = Date(timeIntervalSince1970: 1_767_603_600)
         let durability =
             try postgres.map { "PostgreSQL at \($0.address), synchronous_commit=on" }
             ?? "synchronous=\(store.synchronousLevel()) (2 = FULL)"
         print(
-            "carejourney-bench transitions: \(cases) cases × \(1 + events.count) transitions, \(clients) clients, \(durability), \(Allocator.name)"
+            "carejourney-bench transitions: \(cases) cases × \(mix.transitionsPerCase) transitions, \(clients) clients, \(durability), \(Allocator.name)"
         )
 
         let line = progress.line("transitions", counting: "cases")
@@ -58,36 +56,8 @@ struct TransitionsBenchmark: AsyncParsableCommand {
                 await engine.run()
                 return 0
             }
-            let perClient = (cases + clients - 1) / clients
-            var submitters: [Task<Int, any Error>] = []
-            for client in 0..<clients {
-                let count = min(perClient, max(0, cases - client * perClient))
-                submitters.append(
-                    Task {
-                        var done = 0
-                        for _ in 0..<count {
-                            guard
-                                case .applied(let opened) = try await engine.apply(
-                                    Command(caseID: nil, event: contact, actor: "bench", at: now))
-                            else { continue }
-                            done += 1
-                            for event in events {
-                                if case .applied = try await engine.apply(
-                                    Command(caseID: opened.state.id, event: event, actor: "bench", at: now))
-                                {
-                                    done += 1
-                                }
-                            }
-                            line?.advance(of: cases)
-                        }
-                        return done
-                    })
-            }
-            var total = 0
-            for submitter in submitters { total += try await submitter.value }
-            engine.stopAccepting()
-            try await group.waitForAll()
-            return total
+            defer { engine.stopAccepting() }
+            return try await mix.walk(cases: cases, clients: clients, over: [engine], line: line)
         }
         line?.finish()
         let seconds = elapsed(since: start)

@@ -136,6 +136,9 @@ public struct CareJourneyService: Sendable {
         public let events: String?
         /// What seeding did, when this run seeded the store.
         public let seeded: SamplePopulation.Report?
+        /// The engine the service runs: commands given to it are applied as the HTTP API's are (the benchmarks
+        /// submit through it, to measure the node without an HTTP client beside it on the same processors).
+        public let engine: Engine
         fileprivate let group: GroupHandle
 
         /// Stops the service as SIGTERM does: requests stop, commands in flight are drained and committed, then
@@ -220,7 +223,8 @@ public struct CareJourneyService: Sendable {
             let endpoints = await broker?.boundEndpoints()
             await onRunning(
                 Listening(
-                    httpPort: port, mdp: endpoints?.mdp, events: endpoints?.events, seeded: report, group: handle))
+                    httpPort: port, mdp: endpoints?.mdp, events: endpoints?.events, seeded: report, engine: engine,
+                    group: handle))
         }
         var services: [any Service] = [engine]
         services += beside(engine, clock, broker)
