@@ -173,6 +173,8 @@ public final class ClusterNode: Service {
         do {
             events = try await ForeignEvents.read(batches, on: connection, policies: store.policies, logger: logger)
         } catch {
+            // A node that stops cancels the read: nothing is missed that matters then.
+            guard !Task.isCancelled else { return }
             let what = PostgresFailure.storeError(error, "reading another node's events")
             logger.error("another node's events are not shown on this node: \(what)")
         }

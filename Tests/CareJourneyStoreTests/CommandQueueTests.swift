@@ -7,23 +7,37 @@ import Testing
 /// The writer's queue: a lone item is taken at once; items found waiting (a steady stream) are gathered into a
 /// fuller batch, for at most the gathering's time.
 @Suite struct CommandQueueTests {
-    /// `take` on a thread of its own (as the writer's), its batch and how long it took, once it returns.
+    /// `take` on a thread of its own (as the writer's), its batch and how long it took, once it returns; `started`
+    /// is signalled as the thread calls it.
     private static func take(
-        from queue: CommandQueue<Int>, gathering: CommandQueue<Int>.Gathering
+        from queue: CommandQueue<Int>, gathering: CommandQueue<Int>.Gathering,
+        started: DispatchSemaphore = DispatchSemaphore(value: 0)
     ) async -> (batch: [Int]?, waited: Duration) {
         await withCheckedContinuation { continuation in
             Thread {
-                let started = ContinuousClock.now
+                let start = ContinuousClock.now
+                started.signal()
                 let batch = queue.take(upTo: 100, gathering: gathering)
-                continuation.resume(returning: (batch, ContinuousClock.now - started))
+                continuation.resume(returning: (batch, ContinuousClock.now - start))
             }.start()
         }
     }
 
     @Test func aLoneItemIsTakenAtOnceWhateverTheGathering() async throws {
         let queue = CommandQueue<Int>()
-        let taking = Task { await Self.take(from: queue, gathering: .init(atLeast: 256, within: .seconds(30))) }
-        try await Task.sleep(for: .milliseconds(200))  // the writer waits on an empty queue
+        let started = DispatchSemaphore(value: 0)
+        let taking = Task {
+            await Self.take(from: queue, gathering: .init(atLeast: 256, within: .seconds(30)), started: started)
+        }
+        // The writer waits on an empty queue (the item must not come before it does: then it was waiting, and
+        // gathered).
+        await withCheckedContinuation { continuation in
+            Thread {
+                started.wait()
+                continuation.resume()
+            }.start()
+        }
+        try await Task.sleep(for: .milliseconds(200))
         #expect(queue.add(1))
         let (batch, waited) = await taking.value
         #expect(batch == [1])
