@@ -212,9 +212,10 @@ let package = Package(
             name: "CareJourneyTestSupport",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyKit", "CareJourneyStore", "CareJourneyBroker", "CareJourneyServer",
-                "CareJourneySamples", "CareJourneyRuntime", "CareJourneySimulation",
+                "CareJourneySamples", "CareJourneyRuntime", "CareJourneySimulation", "CareJourneyPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/CareJourneyTestSupport"
         ),

@@ -224,9 +224,21 @@ public final class Engine: Service, Sendable {
     ///
     /// - Throws: `StoreError.io` when the store cannot be read.
     public func countFigures() async throws(StoreError) {
-        let (snapshot, changesThen) = try committing.withLock { _ throws(StoreError) in
-            (try writer.figuresSnapshot(), figureChanges.withLock { $0 })
+        // Taken on a thread of its own: a store on a server blocks the taking thread until its answer, which comes
+        // through the cooperative pool; several engines of one process counting at once would otherwise hold every
+        // thread of that pool, and wait for ever.
+        let taken: Result<(any FiguresSnapshot, StoreFigures), StoreError> = await withCheckedContinuation {
+            continuation in
+            Thread.detachNewThread { [self] in
+                continuation.resume(
+                    returning: Result { () throws(StoreError) in
+                        try committing.withLock { _ throws(StoreError) in
+                            (try writer.figuresSnapshot(), figureChanges.withLock { $0 })
+                        }
+                    })
+            }
         }
+        let (snapshot, changesThen) = try taken.get()
         let counted = try await snapshot.figures()
         figureBase.withLock { $0 = (counted, changesThen) }
     }

@@ -6,32 +6,7 @@ import PostgresNIO
 
 @testable import CareJourneyPostgres
 
-/// A logger that says nothing but errors, for the tests' connections.
-let quietLogger: Logger = {
-    var logger = Logger(label: "test.postgres")
-    logger.logLevel = .error
-    return logger
-}()
-
-extension PostgresServer {
-    /// A new, empty database on the server (`CREATE DATABASE`): its address.
-    func newDatabase() async throws -> PostgresAddress {
-        let name = "store_" + UUID().uuidString.prefix(8).lowercased()
-        try await PostgresAddress(url(database: "postgres")).run("CREATE DATABASE \(name)")
-        return try PostgresAddress(url(database: name))
-    }
-}
-
 extension PostgresAddress {
-    /// Runs one statement, in a transaction of its own.
-    func run(_ sql: String) async throws {
-        try await withConnection(logger: quietLogger) { connection throws(StoreError) in
-            try await PostgresFailure.map("running \(sql)") {
-                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger).drain()
-            }
-        }
-    }
-
     /// The first column of every row `sql` returns, as text (`::text` in the query when it is not).
     func strings(_ sql: String) async throws -> [String?] {
         try await withConnection(logger: quietLogger) { connection throws(StoreError) in

@@ -242,13 +242,4 @@ import CareJourneyTestSupport
         let queues = try await server.get("/api/overview")["queues"]?.array ?? []
         return Int(queues.first { $0["queue"]?.string == "brokerage" }?["failed"]?.number ?? 0)
     }
-
-    private func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 }

@@ -10,7 +10,8 @@ import CareJourneyTestSupport
 
 /// The journey map's transitions are found by exploring the machines once a policy and build, then kept beside the
 /// store: a start of the same build under the same policy draws the map from the file.
-@Suite struct JourneyMapKeptTests {
+@Suite(.sqliteOnly("files kept beside a SQLite store: a node of a PostgreSQL store keeps none (`CareStore.localFolder`)"))
+struct JourneyMapKeptTests {
     @Test func theMapIsExploredOnceAPolicyAndDrawnFromTheFileAfter() throws {
         let store = try CaseStore(directory: temporaryDirectory())
         let policy = try shippedPolicy()

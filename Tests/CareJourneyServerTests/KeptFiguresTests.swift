@@ -11,7 +11,8 @@ import CareJourneyTestSupport
 
 /// The overview's review figures are kept beside the store, so that after a restart the pages show the last ones
 /// at once (as of when they were made) instead of "being read" for the minute a million cases take.
-@Suite struct KeptFiguresTests {
+@Suite(.sqliteOnly("files kept beside a SQLite store: a node of a PostgreSQL store keeps none (`CareStore.localFolder`)"))
+struct KeptFiguresTests {
     let calendar = try! shippedPolicy().councilCalendar
 
     func service(in folder: String, at now: Date) throws -> ReviewTimelinessService {

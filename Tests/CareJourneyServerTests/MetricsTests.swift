@@ -2,7 +2,6 @@ import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 import Testing
@@ -56,8 +55,8 @@ import CareJourneyTestSupport
     /// A case damaged by hand, its timers deleted and its tasks closed, is counted by the gauge at its stage when the
     /// service starts, shown in red on the overview, and listed with its fix on /doctor.
     @Test func aCaseWithoutANextStepIsCountedShownAndListed() async throws {
-        let directory = temporaryDirectory()
-        let id = try await LiveServer.with(directory: directory) { server in
+        let store = try await TestStore.fresh()
+        let id = try await LiveServer.with(store: store) { server in
             let metrics = try await server.metrics { $0.value("carejourney_pending_timers") != nil }
             for stage in Stage.allCases where stage.isOpen {
                 #expect(metrics.value("carejourney_cases_without_next_step", ["stage": stage.rawValue]) == 0)
@@ -69,11 +68,11 @@ import CareJourneyTestSupport
             }
             return "C-1"
         }
-        try await DatabaseQueue(path: directory + "/carejourney.sqlite").write { db in
-            try db.execute(sql: "DELETE FROM timers WHERE case_id = ?", arguments: [id])
-            try db.execute(sql: "UPDATE tasks SET status = 'withdrawn' WHERE case_id = ? AND status = 'open'", arguments: [id])
-        }
-        try await LiveServer.with(directory: directory) { server in
+        try await store.execute([
+            "DELETE FROM timers WHERE case_id = '\(id)'",
+            "UPDATE tasks SET status = 'withdrawn' WHERE case_id = '\(id)' AND status = 'open'",
+        ])
+        try await LiveServer.with(store: store) { server in
             let metrics = try await server.metrics { $0.value("carejourney_pending_timers") != nil }
             #expect(metrics.value("carejourney_cases_without_next_step", ["stage": "contact"]) == 1)
             #expect(metrics.all("carejourney_cases_without_next_step").map(\.value).reduce(0, +) == 1)
@@ -84,7 +83,7 @@ import CareJourneyTestSupport
             #expect(doctor.status == 200)
             #expect(doctor.text.contains(#"<tr data-case="C-1" data-problem="no-next-step">"#))
             #expect(!doctor.text.contains(#"data-case="C-2""#))
-            #expect(doctor.text.contains("carejourney store verify --case C-1 --data-dir \(directory)"))
+            #expect(doctor.text.contains("carejourney store verify --case C-1 \(store.commandLine)"))
         }
     }
 
@@ -143,24 +142,26 @@ import CareJourneyTestSupport
         let policy = try shippedPolicy("derbyshire")
         let origin = ContinuousClock.now
         let now = Mutex(origin)
-        let metrics = try await withEngine(try CaseStore(directory: temporaryDirectory()), policy: policy) { engine in
-            let metrics = ServiceMetrics(
-                engine: engine, workers: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
-            // Observers run in turn after each commit: this one, after the metrics', says the commit was recorded.
-            let (recorded, sink) = AsyncStream<Void>.makeStream()
-            engine.observe { _ in sink.yield() }
-            var commits = recorded.makeAsyncIterator()
-            let at = Date(timeIntervalSince1970: 1_767_603_600)
-            func send(_ id: CaseID?, _ name: String, _ data: JSONValue = [:], after seconds: Double) async throws {
-                now.withLock { $0 = origin + .milliseconds(Int(seconds * 1000)) }
-                if try await engine.send(id, name, data, at: at) != nil { await commits.next() }
+        let metrics = try await TestStore.fresh().withStore { store in
+            try await withEngine(store, policy: policy) { engine in
+                let metrics = ServiceMetrics(
+                    engine: engine, workers: nil, logger: Logger(label: "test"), now: { now.withLock { $0 } })
+                // Observers run in turn after each commit: this one, after the metrics', says the commit was recorded.
+                let (recorded, sink) = AsyncStream<Void>.makeStream()
+                engine.observe { _ in sink.yield() }
+                var commits = recorded.makeAsyncIterator()
+                let at = Date(timeIntervalSince1970: 1_767_603_600)
+                func send(_ id: CaseID?, _ name: String, _ data: JSONValue = [:], after seconds: Double) async throws {
+                    now.withLock { $0 = origin + .milliseconds(Int(seconds * 1000)) }
+                    if try await engine.send(id, name, data, at: at) != nil { await commits.next() }
+                }
+                // The contact opens a screening task; starting the assessment completes it 2.5 s later and opens the
+                // assessment's; closing the case withdraws that one, which is no completion.
+                try await send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], after: 0)
+                try await send("C-1", "start-assessment", after: 2.5)
+                try await send("C-1", "close-case", ["reason": "deceased"], after: 40)
+                return metrics
             }
-            // The contact opens a screening task; starting the assessment completes it 2.5 s later and opens the
-            // assessment's; closing the case withdraws that one, which is no completion.
-            try await send(nil, "contact", ["name": "Ada", "clientType": "adult", "route": "gp"], after: 0)
-            try await send("C-1", "start-assessment", after: 2.5)
-            try await send("C-1", "close-case", ["reason": "deceased"], after: 40)
-            return metrics
         }
         let text = MetricsText(String(decoding: metrics.exposition(), as: UTF8.self))
         let practice = ["queue": "practice"]

@@ -1,7 +1,6 @@
 import CareJourneyCore
 import CareJourneyKit
 import Foundation
-import GRDB
 import Testing
 import CareJourneyTestSupport
 
@@ -64,17 +63,20 @@ import CareJourneyTestSupport
             #expect(try await server.post("/api/cases", Self.contact).status == 201)
             #expect(try await server.get("/api/cases/C-1").status == 200)
             // The store refuses writes to the access log, as a full disk would.
-            let pool = try DatabasePool(path: server.dataDirectory + "/carejourney.sqlite")
-            try await pool.write { db in
-                try db.execute(
-                    sql: "CREATE TRIGGER refuse BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-            }
+            let store = try #require(server.store)
+            try await store.execute(
+                store.postgres == nil
+                    ? ["CREATE TRIGGER refuse BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END"]
+                    : [
+                        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'disk full'; END $$",
+                        "CREATE TRIGGER refuse BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse()",
+                    ])
             for path in ["/api/cases/C-1", "/api/cases?q=Ada", "/cases/C-1", "/cases", "/queues"] {
                 let refused = try await server.get(path)
                 #expect(refused.status == 503, "\(path)")
                 #expect(!refused.text.contains("Ada"), "\(path) showed the person")
             }
-            try await pool.write { db in try db.execute(sql: "DROP TRIGGER refuse") }
+            try await store.execute(["DROP TRIGGER refuse" + (store.postgres == nil ? "" : " ON access_log")])
             #expect(try await server.get("/api/cases/C-1").status == 200)
         }
     }

@@ -12,7 +12,7 @@ import Testing
 /// }
 /// ```
 public func withEngine<T: Sendable>(
-    _ store: CaseStore, policy: Policy, _ body: @Sendable (Engine) async throws -> T
+    _ store: any CareStore, policy: Policy, _ body: @Sendable (Engine) async throws -> T
 ) async throws -> T {
     let engine = try await Engine(store: store, policy: policy)
     // Cancelled at the end, the engine takes no more commands and finishes those it has (`withRunning`).

@@ -14,7 +14,8 @@ import Logging
     import FoundationNetworking
 #endif
 
-/// A real server on a free loopback port, in its own temporary data folder, for one test.
+/// A real server on a free loopback port, on a store of its own (`TestStore`: a temporary data folder, or a new
+/// PostgreSQL database when the tests run with `CAREJOURNEY_TEST_STORE=postgres`), for one test.
 ///
 /// Requests carry `token` as a bearer token when it is set (`signedIn(as:)`); cookies are neither kept nor sent
 /// unless a test sends them, and redirects are not followed, so tests see them.
@@ -24,32 +25,39 @@ public struct LiveServer: Sendable {
     public var token: String?
     /// The task broker's MDP endpoint, when the server runs one.
     public var mdp: String?
-    /// The server's data folder.
+    /// The server's data folder (on PostgreSQL, the node's own folder).
     public var dataDirectory = ""
+    /// The store it serves, when a test started it (`with`).
+    public var store: TestStore?
 
     /// A server already running at `base` (started by someone else: the demo, say).
-    public init(base: URL, token: String? = nil, mdp: String? = nil, dataDirectory: String = "") {
+    public init(
+        base: URL, token: String? = nil, mdp: String? = nil, dataDirectory: String = "", store: TestStore? = nil
+    ) {
         self.base = base
         self.token = token
         self.mdp = mdp
         self.dataDirectory = dataDirectory
+        self.store = store
     }
 
     /// Starts a server (with `tokens`, if given; on `clock`; with a broker on a free loopback port if `broker`; on
-    /// the store in `directory`, if given, or a new one; under `policy`, or the shipped Derbyshire one), runs `body`
-    /// against it, then stops it.
+    /// `store`, if given, or a new one, as the node `node` when it is a PostgreSQL one; under `policy`, or the shipped
+    /// Derbyshire one), runs `body` against it, then stops it.
     public static func with<T: Sendable>(
         sample: Int = 0, tokens: TokenFile? = nil, clock: (any CareClock)? = nil, broker: Bool = false,
-        publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil, directory: String? = nil,
-        planProfile: SimulationProfile? = nil, policy: Policy? = nil, _ body: @Sendable (LiveServer) async throws -> T
+        publicURL: URL? = nil, limits: HTTPLimits = HTTPLimits(), logger: Logger? = nil, store: TestStore? = nil,
+        node: String = "test", planProfile: SimulationProfile? = nil, policy: Policy? = nil,
+        _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         let policy = try policy ?? shippedPolicy()
-        let directory = directory ?? temporaryDirectory()
+        let store = if let store { store } else { try await TestStore.fresh() }
         var options = CareJourneyService.Options(
-            dataDirectory: directory, policy: nil, defaultPolicy: policy, port: 0,
+            dataDirectory: store.folder, policy: nil, defaultPolicy: policy, port: 0,
             population: sample > 0 ? SamplePopulation(count: sample) : nil,
             broker: broker ? BrokerOptions(endpoint: "tcp://127.0.0.1:*", events: nil) : nil, tokens: tokens,
             clock: clock)
+        options.postgres = try store.serving(as: node)
         options.publicURL = publicURL
         options.limits = limits
         if let planProfile { options.planProfile = .success(planProfile) }
@@ -57,6 +65,8 @@ public struct LiveServer: Sendable {
         let (ports, portSink) = AsyncStream<CareJourneyService.Listening>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
+                // A service that fails to start ends the stream, so its failure is thrown rather than waited on.
+                defer { portSink.finish() }
                 var quiet = Logger(label: "test")
                 quiet.logLevel = .critical  // cancelling the server at the end of a test logs noise
                 try await CareJourneyService(options: configured, logger: logger ?? quiet).run { listening in
@@ -65,11 +75,14 @@ public struct LiveServer: Sendable {
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
-            guard let listening = await iterator.next() else { throw CancellationError() }
+            guard let listening = await iterator.next() else {
+                try await group.waitForAll()
+                throw CancellationError()
+            }
             let result = try await body(
                 LiveServer(
                     base: URL(string: "http://127.0.0.1:\(listening.httpPort)")!, token: nil, mdp: listening.mdp,
-                    dataDirectory: directory))
+                    dataDirectory: store.folder, store: store))
             group.cancelAll()
             return result
         }
@@ -96,7 +109,7 @@ public struct LiveServer: Sendable {
 
     /// The same server, with `token` as the bearer token of every request.
     public func signedIn(as token: String) -> LiveServer {
-        LiveServer(base: base, token: token, mdp: mdp, dataDirectory: dataDirectory)
+        LiveServer(base: base, token: token, mdp: mdp, dataDirectory: dataDirectory, store: store)
     }
 
     public func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws
@@ -147,6 +160,17 @@ public struct LiveServer: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         return metrics
+    }
+
+    /// Opens the dashboard's live stream (`GET /live`, with the bearer token) on a connection of its own, and reads
+    /// its head: read its messages with `RawConnection.read(until:upTo:)`.
+    public func openLive() async throws -> RawConnection {
+        let connection = try RawConnection(port: base.port ?? 80)
+        let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        try connection.send("GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)\r\n")
+        let head = await connection.read(until: "\r\n\r\n", upTo: .seconds(10))
+        guard head.hasPrefix("HTTP/1.1 200") else { throw URLError(.badServerResponse) }
+        return connection
     }
 
     /// No shared cookie store (servers of parallel tests share a host) and no redirects followed.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -62,7 +63,38 @@ public struct PostgresServer: Sendable {
         }
     }
 
-    private static func start(_ programs: ServerPrograms, in folder: ClusterFolder) async throws -> PostgresServer {
+    /// The server this test process's live servers share (`TestStore`), started the first time it is asked for and
+    /// stopped, its folder removed, when the process exits; a process killed before then leaves it to
+    /// `removeAbandoned` at the next start of a test's server.
+    ///
+    /// - Throws: `PostgresServerError` as `with(_:)` does, to every caller once it failed.
+    public static func shared() async throws -> PostgresServer {
+        try await SharedServer.instance.server()
+    }
+
+    /// Starts the shared server and arranges its stop at exit.
+    fileprivate static func startShared() async throws -> PostgresServer {
+        let programs = try ServerPrograms.find()
+        await ClusterFolder.removeAbandoned()
+        let folder = try ClusterFolder()
+        do {
+            // Every test of a suite may run a server at once, each with its connections (the pool, the writer, the
+            // presence, the feed): more than the 100 PostgreSQL allows by default.
+            let server = try await start(programs, in: folder, settings: "-c max_connections=500")
+            SharedServer.atExit.withLock { $0 = (server.pid, folder.path) }
+            atexit { SharedServer.stopAtExit() }
+            return server
+        } catch {
+            await folder.stopLeftServer()
+            folder.remove()
+            throw error
+        }
+    }
+
+    /// Makes a cluster in `folder` and starts a server on it, with `settings` (`postgres` options) beside the port.
+    private static func start(_ programs: ServerPrograms, in folder: ClusterFolder, settings: String = "") async throws
+        -> PostgresServer
+    {
         try folder.write(password, to: "password")
         try await programs.run(
             "initdb", "-D", folder.data, "--locale=C", "-E", "UTF8", "-U", user, "--pwfile=\(folder.file("password"))",
@@ -73,7 +105,7 @@ public struct PostgresServer: Sendable {
             do {
                 try await programs.run(
                     "pg_ctl", "start", "-w", "-t", "60", "-D", folder.data, "-l", folder.file("server.log"), "-o",
-                    "-p \(port) -h 127.0.0.1 -k \(folder.path)", log: folder.file("pg_ctl.log"))
+                    "-p \(port) -h 127.0.0.1 -k \(folder.path) \(settings)", log: folder.file("pg_ctl.log"))
             } catch {
                 // Another process may have taken the port between its choice and the server's bind.
                 lastFailure = error
@@ -103,6 +135,36 @@ public struct PostgresServer: Sendable {
         kill(pid, SIGKILL)
         // Gone within moments; not waited for without end (a process no one reaps stays a zombie).
         for _ in 0..<500 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+}
+
+/// The one server of `PostgresServer.shared()`: started once, by the first to ask.
+private actor SharedServer {
+    static let instance = SharedServer()
+    /// What is stopped and removed at exit: the postmaster's PID and the cluster's folder.
+    static let atExit = Mutex<(pid: pid_t, folder: String)?>(nil)
+
+    private var started: Task<PostgresServer, any Error>?
+
+    func server() async throws -> PostgresServer {
+        if let started { return try await started.value }
+        let starting = Task { try await PostgresServer.startShared() }
+        started = starting
+        return try await starting.value
+    }
+
+    /// Stops the server as `PostgresServer.stop` does, without tasks (the process is ending), and removes its folder.
+    static func stopAtExit() {
+        guard let (pid, folder) = atExit.withLock({ $0 }) else { return }
+        kill(pid, SIGINT)
+        var waited = 0
+        while kill(pid, 0) == 0 || errno != ESRCH {
+            if waited == 3000 { kill(pid, SIGKILL) }
+            if waited > 3500 { break }
+            usleep(10_000)
+            waited += 1
+        }
+        try? FileManager.default.removeItem(atPath: folder)
     }
 }
 

@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 /// A plain TCP connection to a loopback port, for what an HTTP client library will not do: send half a request,
-/// trickle bytes, or send headers far too large.
-public final class RawConnection {
+/// trickle bytes, send headers far too large, or read a stream as it comes. One task uses it at a time.
+public final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
     /// Connects to 127.0.0.1:`port`.
@@ -76,19 +76,44 @@ public final class RawConnection {
 
     /// What the server sends until it closes the connection or `limit` passes.
     public func read(upTo limit: Duration) -> String {
+        String(decoding: receive(upTo: limit, stopWhenQuiet: true) { _ in false }, as: UTF8.self)
+    }
+
+    /// What the server sends until it has sent `text` (or closes the connection, or `limit` passes), read on a thread
+    /// of its own: the wait blocks none of the cooperative threads the servers under test answer on.
+    public func read(until text: String, upTo limit: Duration) async -> String {
+        let wanted = Array(text.utf8)
+        let received = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    returning: self.receive(upTo: limit, stopWhenQuiet: false) { received in
+                        received.count >= wanted.count
+                            && (0...(received.count - wanted.count)).contains {
+                                received[$0..<($0 + wanted.count)].elementsEqual(wanted)
+                            }
+                    })
+            }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Bytes received until `done` says so of them, the connection closes, `limit` passes, or (`stopWhenQuiet`)
+    /// nothing more comes for 50 ms once something has.
+    private func receive(upTo limit: Duration, stopWhenQuiet: Bool, done: ([UInt8]) -> Bool) -> [UInt8] {
         let deadline = ContinuousClock.now + limit
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline {
             var probe = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             guard poll(&probe, 1, 50) > 0 else {
-                if !received.isEmpty { break }
+                if stopWhenQuiet && !received.isEmpty { break }
                 continue
             }
             let count = recv(socket, &buffer, buffer.count, 0)
             if count <= 0 { break }
             received += buffer[0..<count]
+            if done(received) { break }
         }
-        return String(decoding: received, as: UTF8.self)
+        return received
     }
 }
