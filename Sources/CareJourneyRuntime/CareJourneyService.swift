@@ -18,8 +18,8 @@ import Synchronization
 public struct CareJourneyService: Sendable {
     /// How to run.
     public struct Options: Sendable {
-        /// The data folder of a SQLite store; with `postgres`, the folder the node keeps its own files in (figures
-        /// kept for the next start).
+        /// The data folder of a SQLite store; with `postgres`, unused: a node keeps no files of its own (its figures
+        /// are counted again at each start).
         public var dataDirectory: String
         /// Serve one node of several on a PostgreSQL store rather than the SQLite store in `dataDirectory`.
         public var postgres: PostgresServing?
@@ -91,24 +91,25 @@ public struct CareJourneyService: Sendable {
 
     /// The policy to run under: the one named, which must be the store's own if it has one (a change goes
     /// through `policy apply`, which retimes running cases); otherwise the store's; otherwise the default, when
-    /// there is one.
-    public static func choosePolicy(named: Policy?, stored: Policy?, fallback: Policy?, dataDirectory: String)
+    /// there is one. `store` is the store as the command line names it (`--data-dir DIR`, `--store postgres://…`),
+    /// for the messages.
+    public static func choosePolicy(named: Policy?, stored: Policy?, fallback: Policy?, store: String)
         throws(StoreError) -> Policy
     {
         switch (named, stored) {
         case (let named?, let stored?) where named.fingerprint != stored.fingerprint:
             throw StoreError(
                 .policyMismatch,
-                "the store in \(dataDirectory) runs under policy '\(stored.id)' (\(stored.fingerprint)), not '\(named.id)' "
+                "the store (\(store)) runs under policy '\(stored.id)' (\(stored.fingerprint)), not '\(named.id)' "
                     + "(\(named.fingerprint)); to change it for running cases use `carejourney policy apply FILE "
-                    + "--data-dir \(dataDirectory) --dry-run`, then without --dry-run")
+                    + "\(store) --dry-run`, then without --dry-run")
         case (let named?, _): return named
         case (nil, let stored?): return stored
         case (nil, nil):
             guard let fallback else {
                 throw StoreError(
                     .unavailable,
-                    "the store in \(dataDirectory) has no policy yet and none was given: pass --policy FILE "
+                    "the store (\(store)) has no policy yet and none was given: pass --policy FILE "
                         + "(a council's policy file, like workflows/derbyshire.yaml)")
             }
             return fallback
@@ -193,7 +194,7 @@ public struct CareJourneyService: Sendable {
     ) async throws {
         let policy = try Self.choosePolicy(
             named: options.policy, stored: try await store.currentPolicy(), fallback: options.defaultPolicy,
-            dataDirectory: store.location)
+            store: options.postgres.map { "--store \($0.address)" } ?? "--data-dir \(options.dataDirectory)")
         try Self.checkTimeZone(of: policy)
         var seeded: SamplePopulation.Report?
         if let population = options.population, try await store.isEmpty() {

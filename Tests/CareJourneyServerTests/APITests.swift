@@ -288,20 +288,23 @@ import CareJourneyTestSupport
         let derbyshire = try shippedPolicy("derbyshire")
         let wiltshire = try shippedPolicy("wiltshire")
         #expect(
-            try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: derbyshire, dataDirectory: "d")
+            try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: derbyshire, store: "--data-dir d")
                 == derbyshire)
         #expect(
-            try CareJourneyService.choosePolicy(named: nil, stored: wiltshire, fallback: derbyshire, dataDirectory: "d")
+            try CareJourneyService.choosePolicy(named: nil, stored: wiltshire, fallback: derbyshire, store: "--data-dir d")
                 == wiltshire)
-        #expect(throws: Error.self) {
+        let mismatch = #expect(throws: StoreError.self) {
             try CareJourneyService.choosePolicy(
-                named: derbyshire, stored: wiltshire, fallback: derbyshire, dataDirectory: "d")
+                named: derbyshire, stored: wiltshire, fallback: derbyshire, store: "--store postgres://care@db/care")
         }
         #expect(
-            try CareJourneyService.choosePolicy(named: nil, stored: wiltshire, fallback: nil, dataDirectory: "d")
+            mismatch?.message.contains("`carejourney policy apply FILE --store postgres://care@db/care --dry-run`")
+                == true, "the store named as the command line names it")
+        #expect(
+            try CareJourneyService.choosePolicy(named: nil, stored: wiltshire, fallback: nil, store: "--data-dir d")
                 == wiltshire)
         let none = #expect(throws: StoreError.self) {
-            try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: nil, dataDirectory: "d")
+            try CareJourneyService.choosePolicy(named: nil, stored: nil, fallback: nil, store: "--data-dir d")
         }
         #expect(none?.message.contains("pass --policy FILE") == true)
     }

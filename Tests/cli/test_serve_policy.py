@@ -69,3 +69,4 @@ def test_a_new_store_with_no_policy_named_is_refused_with_the_fix(tmp_path):
             process.wait()
     assert process.returncode == 1, output
     assert "has no policy yet and none was given: pass --policy FILE" in output
+    assert f"the store (--data-dir {tmp_path / 'data'})" in output, "the store named as the command line names it"
