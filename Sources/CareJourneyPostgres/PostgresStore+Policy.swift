@@ -1,9 +1,7 @@
 import CareJourneyCore
 import CareJourneyStore
-import Dispatch
 import Foundation
 import PostgresNIO
-import Synchronization
 
 extension PostgresStore: PolicyStore {
     /// The policy the store runs under, if one was set.
@@ -186,19 +184,6 @@ extension PostgresStore: PolicyStore {
     private func waiting<T: Sendable>(
         _ body: @escaping @Sendable () async throws(StoreError) -> T
     ) throws(StoreError) -> T {
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<T, StoreError>?>(nil)
-        Task {
-            let outcome: Result<T, StoreError>
-            do throws(StoreError) {
-                outcome = .success(try await body())
-            } catch {
-                outcome = .failure(error)
-            }
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-        done.wait()
-        return try result.withLock { $0! }.get()
+        try ThreadWait.outcome(of: body)
     }
 }

@@ -1,7 +1,6 @@
 import CareJourneyClock
 import CareJourneyCore
 import CareJourneyStore
-import Dispatch
 import Foundation
 import Logging
 import PostgresNIO
@@ -188,29 +187,17 @@ public final class PostgresWriter: BatchCommitter {
     func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) throws(StoreError)
         -> T
     {
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<T, StoreError>?>(nil)
-        Task {
-            let outcome: Result<T, StoreError>
-            do throws(StoreError) {
-                outcome = .success(try await body())
-            } catch {
-                outcome = .failure(error)
-            }
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
         // Looked at four times a second: a connection that closed under the batch (PostgreSQL restarted) is given up
         // at once, since postgres-nio may never answer a statement written to it as it closed.
         let clock = ContinuousClock()
         let end = clock.now + Self.batchDeadline
         var closedSince: ContinuousClock.Instant?
-        while done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+        return try ThreadWait.outcome(of: body) { () throws(StoreError) in
             let lost = connection
             if lost.isClosed {
                 let since = closedSince ?? clock.now
                 closedSince = since
-                guard clock.now - since >= ClusterTimeouts.afterClose else { continue }
+                guard clock.now - since >= ClusterTimeouts.afterClose else { return }
                 throw StoreError(
                     .unavailable,
                     "the connection to the store at \(address) closed under a batch (PostgreSQL restarted, or the "
@@ -228,7 +215,6 @@ public final class PostgresWriter: BatchCommitter {
                         + "the same Idempotency-Key")
             }
         }
-        return try result.withLock { $0! }.get()
     }
 
     /// The policy with `fingerprint`, from memory or the store's `policies`.
