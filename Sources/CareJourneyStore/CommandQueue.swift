@@ -1,3 +1,4 @@
+import CareJourneyClock
 import Foundation
 
 /// The engine's queue of submitted commands: any task adds to it; the writer thread takes whole batches,
@@ -50,8 +51,7 @@ final class CommandQueue<Item>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let gathering, items.count >= max(1, gathering.from), items.count < gathering.atLeast, accepting {
-            let (seconds, attoseconds) = gathering.within.components
-            let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+            let deadline = WaitDeadline.after(gathering.within)
             wakeAt = gathering.atLeast
             while items.count < gathering.atLeast && accepting && condition.wait(until: deadline) {}
             wakeAt = 1
