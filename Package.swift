@@ -93,11 +93,13 @@ let package = Package(
         ),
         // Statutory reports read from replayed histories: the CLD return, review timeliness, request outcomes. Pure.
         .target(name: "CareJourneyReports", dependencies: ["CareJourneyCore"]),
+        // SQLite's process-wide settings (`sqlite3_config`, which Swift cannot call), made as the process loads.
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The durable engine: event store, projections, timers and outbox in SQLite, with group commit.
         .target(
             name: "CareJourneyStore",
             dependencies: [
-                "CareJourneyClock", "CareJourneyCore", "ServiceThread",
+                "CareJourneyClock", "CareJourneyCore", "CSQLiteSettings", "ServiceThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, as GRDB links it: the writer binds its values straight to its statements.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -244,7 +246,8 @@ let package = Package(
             name: "CareJourneyStoreTests",
             dependencies: [
                 "CareJourneyClock", "CareJourneyCore", "CareJourneyStore", "CareJourneyKit", "CareJourneyReports", "CareJourneyTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "CareJourneyPostgresTests",

@@ -31,7 +31,8 @@ FORBIDDEN = {
                          "CareJourneyPostgres"},
     # PostgreSQL's side of the store (postgres-nio): the SQLite store and what it stands on, nothing above it; and
     # nothing a SQLite user's module links (the store, the server, the samples) depends on it.
-    "CareJourneyPostgres": {"*but": {"CareJourneyStore", "CareJourneyClock", "CareJourneyCore", "ServiceThread"}},
+    "CareJourneyPostgres": {"*but": {"CareJourneyStore", "CareJourneyClock", "CareJourneyCore", "CSQLiteSettings",
+                                     "ServiceThread"}},
     "CareJourneyFiles": "*",
     # The worker SDK: what a worker's program links, and no more (not Kit's YAML, crypto and simulation).
     "CareJourneyWorker": {"*but": {"CareJourneyCore", "CareJourneyWire", "CareJourneyClock", "CareJourneyFiles",
