@@ -52,7 +52,7 @@ import CareJourneyTestSupport
                 options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(100))
             ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
             try await withRunning(worker) { () async throws in
-                #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
+                #expect(try await harness.eventually(10) { try await harness.status(of: task) == "completed" })
             }
             let atEnd = residentMegabytes()
             let snapshot = harness.broker.snapshot

@@ -77,7 +77,7 @@ import ZeroMQ
                     body: [
                         TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5]).encoded()
                     ]))
-            #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+            #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
             #expect(
                 try await harness.eventually {
                     let dropped = harness.broker.snapshot.dropped
@@ -98,8 +98,8 @@ import ZeroMQ
             // provider-found needs a provider and a weekly cost.
             try worker.send(
                 MDP.fromWorker(.v02, .final, client: request[2], body: [TaskReply(task: task, data: [:]).encoded()]))
-            #expect(try await harness.eventually { try harness.status(of: task) == "failed" })
-            #expect(try harness.store.verify().isClean, "a failed task is still open in its case")
+            #expect(try await harness.eventually { try await harness.status(of: task) == "failed" })
+            #expect(try await harness.verify().isClean, "a failed task is still open in its case")
 
             // The operations team retries it: it is open again, offered anew, and this time answered.
             let retry = try Event(name: "retry-task", data: ["task": .string(task)])
@@ -110,11 +110,11 @@ import ZeroMQ
             #expect(try TaskRequest.decode(again[4]).attempt == 1, "a retried task counts its attempts from zero")
             let found = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5])
             try worker.send(MDP.fromWorker(.v02, .final, client: again[2], body: [found.encoded()]))
-            #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+            #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
             #expect(try await harness.count("provider-found", in: id) == 1)
-            return harness.store
+            return harness.testStore
         }
-        #expect(try store.verify().isClean)
+        #expect(try await store.verify().isClean)
     }
 
     @Test func onlyListedCurveKeysAreAdmittedEachForItsOwnServices() async throws {
@@ -152,7 +152,7 @@ import ZeroMQ
                         serverPublicKey: server.publicKey, publicKey: listed.publicKey, secretKey: listed.secretKey))
             ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
             try await withRunning(sdk) { () async throws in
-                #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+                #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
                 #expect(try await harness.eventually { harness.broker.snapshot.workers.map(\.name) == ["brokerage-1"] })
             }
         }

@@ -37,7 +37,7 @@ import CareJourneyTestSupport
                     .v02, .partial, client: client, body: [TaskReply(task: task, progress: "matching").encoded()]))
             let final = TaskReply(task: task, data: ["provider": "Sunrise Home Care", "weeklyCost": 215.5]).encoded()
             try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
-            #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+            #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
             // The same final reply again is dropped by the broker and changes nothing.
             try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
             #expect(try await harness.eventually { harness.broker.snapshot.dropped["no such request"] == 1 })
@@ -48,9 +48,9 @@ import CareJourneyTestSupport
             #expect(record.tasks.first { $0.id == task }?.attempts == 1)
             #expect(record.tasks.first { $0.id == task }?.progress == "matching")
             worker.close()
-            return harness.store
+            return harness.testStore
         }
-        #expect(try store.verify().isClean)
+        #expect(try await store.verify().isClean)
     }
 
     @Test func aWorkerKilledMidTaskHasItsTaskRedeliveredAndCompletedOnce() async throws {
@@ -88,16 +88,16 @@ import CareJourneyTestSupport
                 return .done(["provider": "Peak District Support", "weeklyCost": 260])
             }
             try await withRunning(sdk) {
-                #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+                #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
                 #expect(attempts.all == [2])
                 #expect(try await harness.count("provider-found", in: id) == 1)
                 let record = try #require(try await harness.store.record(of: id)?.tasks.first { $0.id == task })
                 #expect(record.attempts == 2)
                 #expect(record.lastError?.contains("no heartbeat") == true, "\(record.lastError ?? "no reason")")
             }
-            return harness.store
+            return harness.testStore
         }
-        #expect(try store.verify().isClean)
+        #expect(try await store.verify().isClean)
     }
 
     @Test func aLeaseThatRunsOutOffersTheTaskAgainAndTheLateReplyIsIgnored() async throws {
@@ -122,7 +122,7 @@ import CareJourneyTestSupport
                 MDP.fromWorker(
                     .v02, .final, client: request[2],
                     body: [TaskReply(task: task, data: ["provider": "Quick Care", "weeklyCost": 200]).encoded()]))
-            #expect(try await harness.eventually { try harness.status(of: task) == "completed" })
+            #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
             try slow.send(
                 MDP.fromWorker(
                     .v02, .final, client: first[2],
@@ -151,20 +151,20 @@ import CareJourneyTestSupport
             try await withBroker(options: fastOptions(endpoint: first)) { node in
                 worker.start(sdk)
                 let (_, task) = try await node.caseWithABrokerageTask(name: "Before")
-                #expect(try await node.eventually { try node.status(of: task) == "completed" })
+                #expect(try await node.eventually { try await node.status(of: task) == "completed" })
             }
             // The first node is down; a task waits on the second, which the worker moves on to.
             let (_, task) = try await standby.caseWithABrokerageTask(name: "After")
-            #expect(try await standby.eventually(10) { try standby.status(of: task) == "completed" })
+            #expect(try await standby.eventually(10) { try await standby.status(of: task) == "completed" })
             #expect(sdk.statistics.connections >= 2, "a connection to each node")
             try await worker.stopped()
         }
     }
 
     @Test func theBrokerRestartsAndWorkersReconnectWithNothingLost() async throws {
-        let directory = temporaryDirectory()
+        let store = try await TestStore.fresh()
         // A free endpoint, from a broker run only to bind it: the worker calls it, and the brokers bind it again.
-        let endpoint = try await withBroker(directory: directory) { probe in probe.endpoint }
+        let endpoint = try await withBroker(store: store) { probe in probe.endpoint }
         let done = Attempts()
         let sdk = TaskWorker(
             options: WorkerOptions(
@@ -174,25 +174,24 @@ import CareJourneyTestSupport
             done.add(request.attempt)
             return .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5])
         }
-        let second = try await withRunning(sdk) {
-            try await withBroker(directory: directory, options: fastOptions(endpoint: endpoint)) { first in
+        try await withRunning(sdk) {
+            try await withBroker(store: store, options: fastOptions(endpoint: endpoint)) { first in
                 let (_, before) = try await first.caseWithABrokerageTask(name: "Before")
-                #expect(try await first.eventually { try first.status(of: before) == "completed" })
+                #expect(try await first.eventually { try await first.status(of: before) == "completed" })
             }
 
             // While the broker is down, a task is committed: it waits in the store.
-            let (meanwhile, during) = try await withBroker(directory: directory, options: fastOptions()) { meanwhile in
-                (meanwhile.store, try await meanwhile.caseWithABrokerageTask(name: "During").1)
+            let during = try await withBroker(store: store, options: fastOptions()) { meanwhile in
+                let during = try await meanwhile.caseWithABrokerageTask(name: "During").1
+                #expect(try await meanwhile.status(of: during) == "open")
+                return during
             }
-            #expect(try meanwhile.taskStatus(during) == "open")
-            return try await withBroker(directory: directory, options: fastOptions(endpoint: endpoint)) {
-                second async throws in
-                #expect(try await second.eventually(10) { try second.status(of: during) == "completed" })
+            try await withBroker(store: store, options: fastOptions(endpoint: endpoint)) { second async throws in
+                #expect(try await second.eventually(10) { try await second.status(of: during) == "completed" })
                 #expect(sdk.statistics.connections >= 2, "the worker reconnected")
-                return second.store
             }
         }
-        #expect(try second.verify().isClean)
+        #expect(try await store.verify().isClean)
     }
 }
 
@@ -214,7 +213,10 @@ import CareJourneyTestSupport
             try await withRunning(sdk) { () async throws in
                 #expect(try await harness.eventually { harness.broker.snapshot.queues["brokerage"]?.workers == 3 })
                 #expect(
-                    try await harness.eventually { try all.allSatisfy { try harness.status(of: $0) == "completed" } })
+                    try await harness.eventually {
+                        for task in all where try await harness.status(of: task) != "completed" { return false }
+                        return true
+                    })
                 #expect(answered.all == Array(repeating: 1, count: 6))
                 #expect(sdk.statistics.connections == 3)
             }

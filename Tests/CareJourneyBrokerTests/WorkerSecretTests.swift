@@ -86,7 +86,7 @@ import CareJourneyTestSupport
             // From its own file, it serves.
             chmod(secretFile, 0o600)
             let worker = try python(["--curve-server=\(keys.serverPublicKey)", "--curve-secret-file", secretFile])
-            #expect(try await harness.eventually(10) { try harness.status(of: task) == "completed" })
+            #expect(try await harness.eventually(10) { try await harness.status(of: task) == "completed" })
             #expect(try await harness.eventually { harness.broker.snapshot.workers.map(\.name) == ["brokerage-1"] })
             kill(worker.processIdentifier, SIGKILL)
             worker.waitUntilExit()

@@ -14,41 +14,46 @@ public func fastOptions(
     BrokerOptions(endpoint: endpoint, events: nil, heartbeat: heartbeat, liveness: 3, lease: lease)
 }
 
-/// Runs `body` with a store in `directory` (a new one unless given), an engine and a broker running on it, then
-/// stops the broker and the engine (which commits what it holds). Structured, as `LiveServer.with` is: however
-/// `body` ends, returning or throwing, nothing it started on the broker's side is left running.
+/// Runs `body` with a store (a new one of the kind the tests run on, unless given: `TestStore`), an engine and a
+/// broker running on it, then stops the broker and the engine (which commits what it holds). Structured, as
+/// `LiveServer.with` is: however `body` ends, returning or throwing, nothing it started on the broker's side is left
+/// running. On PostgreSQL the engine and broker are the node `node`'s (two at once on one store are two nodes).
 ///
 /// ```swift
-/// let store = try await withBroker { harness in
+/// let store = try await TestStore.fresh()
+/// try await withBroker(store: store) { harness in
 ///     let (id, task) = try await harness.caseWithABrokerageTask()
 ///     …
-///     return harness.store
 /// }
-/// #expect(try store.verify().isClean)
+/// #expect(try await store.verify().isClean)
 /// ```
 public func withBroker<T: Sendable>(
-    directory: String = temporaryDirectory(), options: BrokerOptions = fastOptions(),
+    store: TestStore? = nil, node: String = "test", options: BrokerOptions = fastOptions(),
     _ body: @Sendable (BrokerHarness) async throws -> T
 ) async throws -> T {
-    let store = try CaseStore(directory: directory)
-    let engine = try await Engine(store: store, policy: try shippedPolicy())
-    var logger = Logger(label: "test.broker")
-    logger.logLevel = .critical
-    let broker = Broker(engine: engine, clock: WallClock(), options: options, logger: logger)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            await engine.run()
-            return nil
+    let testStore = if let store { store } else { try await TestStore.fresh() }
+    return try await testStore.withStore(node: node) { store in
+        let engine = try await Engine(store: store, policy: try shippedPolicy())
+        var logger = Logger(label: "test.broker")
+        logger.logLevel = .critical
+        let broker = Broker(engine: engine, clock: WallClock(), options: options, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await engine.run()
+                return nil
+            }
+            group.addTask {
+                try await broker.run()
+                return nil
+            }
+            let endpoint = try #require(await broker.boundEndpoints()?.mdp, "the broker is listening")
+            let harness = BrokerHarness(
+                store: store, testStore: testStore, engine: engine, broker: broker, endpoint: endpoint)
+            let result = try await body(harness)
+            group.cancelAll()
+            try await group.waitForAll()
+            return result
         }
-        group.addTask {
-            try await broker.run()
-            return nil
-        }
-        let endpoint = try #require(await broker.boundEndpoints()?.mdp, "the broker is listening")
-        let result = try await body(BrokerHarness(store: store, engine: engine, broker: broker, endpoint: endpoint))
-        group.cancelAll()
-        try await group.waitForAll()
-        return result
     }
 }
 
@@ -70,7 +75,10 @@ public func withRunning<T: Sendable>(_ service: some Service, _ body: @Sendable 
 
 /// A store, an engine and a broker running on it (`withBroker`), with what tests ask of them.
 public struct BrokerHarness: Sendable {
-    public let store: CaseStore
+    /// The store, open while `withBroker`'s body runs.
+    public let store: any CareStore
+    /// The same store, to open again once `withBroker` has returned (`TestStore.verify`).
+    public let testStore: TestStore
     public let engine: Engine
     public let broker: Broker
     /// The broker's MDP endpoint, as bound.
@@ -84,18 +92,18 @@ public struct BrokerHarness: Sendable {
     }
 
     /// The task's status in the store.
-    public func status(of task: String) throws -> String? {
-        try store.taskStatus(task)
+    public func status(of task: String) async throws -> String? {
+        try await store.taskStatus(task)
     }
 
-    /// Waits until `condition` holds (polling every 20 ms), up to `seconds`.
-    public func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try condition()
+    /// Waits until `condition` holds (asked every 20 ms), up to `seconds`.
+    public func eventually(_ seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
+        try await CareJourneyTestSupport.eventually(seconds, every: .milliseconds(20), condition)
+    }
+
+    /// Every case replayed from its history and compared with what is stored, while the engine runs.
+    public func verify() async throws -> VerificationReport {
+        try await store.verify(.all, limit: 100, progress: nil)
     }
 
     /// How many events of `name` the case has.

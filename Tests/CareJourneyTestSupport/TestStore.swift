@@ -79,14 +79,20 @@ public struct TestStore: Sendable {
     }
 
     /// Runs `body` with the store open (made first, if it is new), with no service around it; on PostgreSQL as the
-    /// node `test`, its pool running until `body` returns.
+    /// node `node`, its pool running until `body` returns.
     public func withStore<T: Sendable>(
-        clock: any CareClock = WallClock(), _ body: @Sendable (any CareStore) async throws -> T
+        node: String = "test", clock: any CareClock = WallClock(), _ body: @Sendable (any CareStore) async throws -> T
     ) async throws -> T {
         guard let postgres else { return try await body(try CaseStore(directory: folder)) }
         _ = try await PostgresSchema.migrate(postgres, logger: quietLogger)
-        let store = try await PostgresStore.open(postgres, node: try NodeName("test"), clock: clock, logger: quietLogger)
+        let store = try await PostgresStore.open(postgres, node: try NodeName(node), clock: clock, logger: quietLogger)
         return try await withRunning(store) { try await body(store) }
+    }
+
+    /// Every case replayed from its history and compared with what is stored (`carejourney store verify`), the store
+    /// open for this alone.
+    public func verify() async throws -> VerificationReport {
+        try await withStore { store in try await store.verify(.all, limit: 100, progress: nil) }
     }
 }
 
