@@ -10,23 +10,14 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "million", abstract: "Start-up time, memory and /metrics of serve over a million open cases.")
 
-    @Option(help: "How many open cases.")
-    var cases = 1_000_000
-
-    @Option(help: "Keep the store here (default: a scratch folder).")
-    var dataDir: String?
-
-    @Option(help: "The policy file.")
-    var policy = benchmarkPolicyPath()
-
-    @OptionGroup var progress: ProgressOption
+    @OptionGroup var population: PopulationOptions
 
     func run() async throws {
-        let rules = try PolicyFile.load(policy)
-        let directory = dataDir ?? scratchDirectory("million")
-        print("carejourney-bench million: \(cases) open cases in \(directory)")
+        let rules = try PolicyFile.load(population.policy)
+        let directory = population.dataDir ?? scratchDirectory("million")
+        print("carejourney-bench million: \(population.cases) open cases in \(directory)")
         let start = ContinuousClock.now
-        try Self.populate(directory: directory, cases: cases, policy: rules, progress: progress)
+        try Self.populate(directory: directory, cases: population.cases, policy: rules, progress: population.progress)
         print(String(format: "  populated in %.0f s (bulk load, not part of the figure)", elapsed(since: start)))
         let store = try CaseStore(directory: directory)
         let stats = try await store.stats()
@@ -37,7 +28,7 @@ struct MillionCasesBenchmark: AsyncParsableCommand {
         // Start-up is measured in a fresh process, as an operator would start the service.
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        probe.arguments = ["startup-probe", "--data-dir", directory, "--policy", policy]
+        probe.arguments = ["startup-probe", "--data-dir", directory, "--policy", population.policy]
         try probe.run()
         probe.waitUntilExit()
         if probe.terminationStatus != 0 { throw ExitCode(probe.terminationStatus) }

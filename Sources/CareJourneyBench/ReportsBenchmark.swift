@@ -9,26 +9,19 @@ import Foundation
 /// take to read from the histories, and the memory they need.
 struct ReportsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reports", abstract: "The CLD return and the review figures over many cases' histories.")
+        commandName: "reports", abstract: "The CLD return and the review figures over many cases' histories.",
+        discussion: "A store already in --data-dir is used as it is; otherwise one is populated first.")
 
-    @Option(help: "How many open cases.")
-    var cases = 1_000_000
-
-    @Option(help: "Keep the store here (default: a scratch folder); an existing store is used as it is.")
-    var dataDir: String?
-
-    @Option(help: "The policy file.")
-    var policy = benchmarkPolicyPath()
-
-    @OptionGroup var progress: ProgressOption
+    @OptionGroup var population: PopulationOptions
 
     func run() async throws {
-        let rules = try PolicyFile.load(policy)
-        let directory = dataDir ?? scratchDirectory("reports")
+        let rules = try PolicyFile.load(population.policy)
+        let directory = population.dataDir ?? scratchDirectory("reports")
         let file = URL(fileURLWithPath: directory).appendingPathComponent("carejourney.sqlite").path
         if !FileManager.default.fileExists(atPath: file) {
             let start = ContinuousClock.now
-            try MillionCasesBenchmark.populate(directory: directory, cases: cases, policy: rules, progress: progress)
+            try MillionCasesBenchmark.populate(
+                directory: directory, cases: population.cases, policy: rules, progress: population.progress)
             print(String(format: "  populated in %.0f s (bulk load, not part of the figures)", elapsed(since: start)))
         }
         let store = try CaseStore(directory: directory)
