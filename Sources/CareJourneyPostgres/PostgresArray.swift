@@ -6,45 +6,62 @@ import PostgresNIO
 /// (`$1::text[]`, `::bigint[]`, `::float8[]`, `::bytea[]`): how the writer sends a batch's rows as a handful of
 /// `unnest` statements, nulls included (postgres-nio's binary arrays carry no nulls).
 struct PostgresArray {
-    private var text = "{"
+    /// The literal's UTF-8 bytes so far, without its closing brace: built byte by byte, a string's bytes copied
+    /// whole where they need no escape (a batch's arrays hold every row's values, the states' snapshots among them).
+    private var bytes: [UInt8] = [UInt8(ascii: "{")]
     private var empty = true
 
     init() {}
 
     init(_ values: [StoreValue]) {
+        bytes.reserveCapacity(2 + values.count * 16)
         for value in values { append(value) }
     }
 
     /// Adds one element.
     mutating func append(_ value: StoreValue) {
-        if !empty { text += "," }
+        if !empty { bytes.append(UInt8(ascii: ",")) }
         empty = false
         switch value {
-        case .null: text += "NULL"
-        case .integer(let integer): text += String(integer)
-        case .real(let real): text += "\(real)"
+        case .null: bytes.append(contentsOf: "NULL".utf8)
+        case .integer(let integer): bytes.append(contentsOf: String(integer).utf8)
+        case .real(let real): bytes.append(contentsOf: real.description.utf8)
         case .text(let string): quote(string)
-        case .blob(let bytes):
+        case .blob(let blob):
             // bytea's hex input, `\x…`: the array literal's quoting takes one backslash away.
-            text += "\"\\\\x"
-            for byte in bytes {
-                text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+            bytes.append(contentsOf: #""\\x"#.utf8)
+            for byte in blob {
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
             }
-            text += "\""
+            bytes.append(UInt8(ascii: "\""))
         }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A quoted element: a backslash before each `"` and each backslash.
     private mutating func quote(_ string: String) {
-        text += "\""
-        for character in string.unicodeScalars {
-            if character == "\\" || character == "\"" { text += "\\" }
-            text.unicodeScalars.append(character)
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        bytes.append(quote)
+        let utf8 = string.utf8
+        if utf8.contains(where: { $0 == quote || $0 == backslash }) {
+            for byte in utf8 {
+                if byte == quote || byte == backslash { bytes.append(backslash) }
+                bytes.append(byte)
+            }
+        } else {
+            bytes.append(contentsOf: utf8)
         }
-        text += "\""
+        bytes.append(quote)
     }
 
     /// The literal.
-    var literal: String { text + "}" }
+    var literal: String {
+        var closed = bytes
+        closed.append(UInt8(ascii: "}"))
+        return String(decoding: closed, as: UTF8.self)
+    }
 }
 
 extension StoreValue {

@@ -1,0 +1,51 @@
+import CareJourneyStore
+import CareJourneyTestSupport
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import CareJourneyPostgres
+
+/// The array literals the writer binds a batch's columns as (`PostgresArray`): every kind of value written as
+/// PostgreSQL reads it back, quotes, backslashes, text outside ASCII, nulls and bytes included.
+@Suite struct PostgresArrayTests {
+    /// Values that need each of the literal's rules.
+    static let texts: [StoreValue] = [
+        .text(#"say "hi" \ "#), .text("Zoë"), .text(""), .text("NULL"), .text("{a,b}"), .null, .text(#"\\""#),
+    ]
+
+    @Test func aLiteralQuotesTextAndWritesEveryKind() {
+        #expect(PostgresArray(Self.texts).literal == #"{"say \"hi\" \\ ","Zoë","","NULL","{a,b}",NULL,"\\\\\""}"#)
+        #expect(PostgresArray([.integer(-7), .null, .integer(Int64.max)]).literal == "{-7,NULL,9223372036854775807}")
+        #expect(PostgresArray([.real(1.5), .real(1_767_603_600), .null]).literal == "{1.5,1767603600.0,NULL}")
+        #expect(PostgresArray([.blob([0x00, 0xAB, 0x7F]), .blob([])]).literal == #"{"\\x00ab7f","\\x"}"#)
+        #expect(PostgresArray([]).literal == "{}")
+    }
+
+    @Test func postgresReadsTheLiteralsBack() async throws {
+        try await PostgresServer.with { server in
+            let address = try await server.newDatabase()
+            try await address.onConnection { connection in
+                var texts: [String?] = []
+                for try await value in try await connection.query(
+                    "SELECT t FROM unnest(\(PostgresArray(Self.texts).literal)::text[]) WITH ORDINALITY AS u(t, o) ORDER BY o",
+                    logger: quietLogger
+                ).decode(String?.self) {
+                    texts.append(value)
+                }
+                #expect(texts == [#"say "hi" \ "#, "Zoë", "", "NULL", "{a,b}", nil, #"\\""#])
+                let blobs: [StoreValue] = [.blob([0x00, 0xAB, 0x7F, 0x5C, 0x22]), .blob([]), .null]
+                var hex: [String?] = []
+                for try await value in try await connection.query(
+                    """
+                    SELECT encode(b, 'hex') FROM unnest(\(PostgresArray(blobs).literal)::bytea[]) WITH ORDINALITY AS u(b, o)
+                    ORDER BY o
+                    """, logger: quietLogger
+                ).decode(String?.self) {
+                    hex.append(value)
+                }
+                #expect(hex == ["00ab7f5c22", "", nil])
+            }
+        }
+    }
+}
