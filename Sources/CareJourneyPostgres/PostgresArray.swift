@@ -77,14 +77,50 @@ extension StoreValue {
     static func flag(_ value: Bool) -> StoreValue { .integer(value ? 1 : 0) }
 }
 
-/// The parameters of a statement whose text is built: each column an array (`PostgresArray`) bound as one
-/// parameter, named in the text as `$n::type[]`.
+/// The parameters of a statement whose text is built: each column an array bound as one parameter, named in the
+/// text as `$n::type[]`. A column without nulls of `text`, `bigint`, `float8` or `bytea` is bound as postgres-nio's
+/// binary array, which PostgreSQL takes as it is (no literal to write here, nor to parse there, twice: its planner
+/// reads an `unnest` argument's length from it); any other column as a literal (`PostgresArray`).
 struct ArrayParameters {
     private(set) var bindings = PostgresBindings()
 
     /// Binds `values` as one array and returns its placeholder, cast to `type[]`.
     mutating func array(_ values: [StoreValue], _ type: String) -> String {
-        bindings.append(PostgresArray(values).literal)
+        bind(values, type)
         return "$\(bindings.count)::\(type)[]"
+    }
+
+    private mutating func bind(_ values: [StoreValue], _ type: String) {
+        /// Every value as `pick` takes it, or `nil` when one is not of its kind (a null among them).
+        func every<T>(_ pick: (StoreValue) -> T?) -> [T]? {
+            var picked: [T] = []
+            picked.reserveCapacity(values.count)
+            for value in values {
+                guard let one = pick(value) else { return nil }
+                picked.append(one)
+            }
+            return picked
+        }
+        switch type {
+        case "text":
+            if let strings = every({ if case .text(let string) = $0 { string } else { nil } }) {
+                return bindings.append(strings)
+            }
+        case "bigint":
+            if let integers = every({ if case .integer(let integer) = $0 { integer } else { nil } }) {
+                return bindings.append(integers)
+            }
+        case "float8":
+            if let reals = every({ if case .real(let real) = $0 { real } else { nil } }) {
+                return bindings.append(reals)
+            }
+        case "bytea":
+            if let blobs = every({ if case .blob(let bytes) = $0 { ByteBuffer(bytes: bytes) } else { nil } }) {
+                return bindings.append(blobs)
+            }
+        default:
+            break
+        }
+        bindings.append(PostgresArray(values).literal)
     }
 }

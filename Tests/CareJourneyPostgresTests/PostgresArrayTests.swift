@@ -48,4 +48,40 @@ import Testing
             }
         }
     }
+
+    /// Columns bound by `ArrayParameters`: binary arrays where there is no null, literals where there is one; either
+    /// way PostgreSQL reads the same values back.
+    @Test func everyColumnReadsBackWhetherBoundBinaryOrAsALiteral() async throws {
+        let columns: [(values: [StoreValue], type: String, read: String)] = [
+            ([.text(#"a "b" \ c"#), .text("Zoë")], "text", "x"),
+            ([.text("x"), .null], "text", "x"),
+            ([.integer(-7), .integer(Int64.max)], "bigint", "x::text"),
+            ([.integer(1), .null], "bigint", "x::text"),
+            ([.real(1.5), .real(1_767_603_600)], "float8", "x::text"),
+            ([.real(0.25), .null], "float8", "x::text"),
+            ([.blob([0x00, 0xFF, 0x22]), .blob([])], "bytea", "encode(x, 'hex')"),
+            ([.blob([0x5C]), .null], "bytea", "encode(x, 'hex')"),
+        ]
+        let expected: [[String?]] = [
+            [#"a "b" \ c"#, "Zoë"], ["x", nil], ["-7", "9223372036854775807"], ["1", nil], ["1.5", "1767603600"],
+            ["0.25", nil], ["00ff22", ""], ["5c", nil],
+        ]
+        try await PostgresServer.with { server in
+            let address = try await server.newDatabase()
+            try await address.onConnection { connection in
+                for (column, expected) in zip(columns, expected) {
+                    var parameters = ArrayParameters()
+                    let placeholder = parameters.array(column.values, column.type)
+                    let sql = "SELECT \(column.read) FROM unnest(\(placeholder)) WITH ORDINALITY AS u(x, o) ORDER BY o"
+                    var read: [String?] = []
+                    for try await value in try await connection.query(
+                        PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: quietLogger
+                    ).decode(String?.self) {
+                        read.append(value)
+                    }
+                    #expect(read == expected, "\(column.type) \(column.values)")
+                }
+            }
+        }
+    }
 }
