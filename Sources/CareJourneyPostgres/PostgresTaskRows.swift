@@ -67,7 +67,8 @@ struct PostgresTaskRows {
     }
 
     private var rows: [String: Row] = [:]
-    private var order: [String] = []
+    /// The ids of the rows, in the order they were read or added.
+    private(set) var order: [String] = []
     /// The tasks read from the store that the batch moves to a status other than open (resolves, or fails), in that
     /// order: their leases (`TaskLeases`) go in the same transaction.
     private(set) var leftOpen: [String] = []
@@ -80,14 +81,7 @@ struct PostgresTaskRows {
     ) async throws -> PostgresTaskRows {
         var found = PostgresTaskRows()
         guard !ids.isEmpty || !cases.isEmpty else { return found }
-        let rows = try await connection.query(
-            """
-            SELECT id, case_id, case_number, kind, queue, detail, status, created_at, resolved_at, attempts, progress,
-                last_error, due, held_by, team, listed
-            FROM tasks WHERE id = ANY(\(Array(Set(ids)))::text[])
-                OR (case_id = ANY(\(Array(Set(cases)))::text[]) AND status = 'open')
-            ORDER BY ord
-            """, logger: logger)
+        let rows = try await connection.query(query(ids: ids, openOf: cases), logger: logger)
         for try await row in rows {
             let cells = row.makeRandomAccess()
             let id = try cells[0].decode(String.self)
@@ -114,6 +108,25 @@ struct PostgresTaskRows {
                     team: .textOrNull(team), listed: listed, isNew: false))
         }
         return found
+    }
+
+    /// The query of `read`: the tasks by id, and each case's open tasks through the primary key's index, between
+    /// `case#` and `case$` (`TaskRows.ofCase`), case by case. No index leads by case: a condition on `case_id` read
+    /// every open task whenever a batch moved a case's team, and a join on it let the planner hash the whole table;
+    /// the subquery for each case (`OFFSET 0` keeps it one) reads that case's range alone.
+    static func query(ids: [String], openOf cases: [String]) -> PostgresQuery {
+        let columns = [
+            "id", "case_id", "case_number", "kind", "queue", "detail", "status", "created_at", "resolved_at", "attempts",
+            "progress", "last_error", "due", "held_by", "team", "listed", "ord",
+        ].map { "tasks." + $0 }.joined(separator: ", ")
+        return """
+            SELECT \(unescaped: columns) FROM tasks WHERE tasks.id = ANY(\(Array(Set(ids)))::text[])
+            UNION
+            SELECT t.* FROM unnest(\(Array(Set(cases)))::text[] COLLATE "C") AS c(id) CROSS JOIN LATERAL (
+                SELECT \(unescaped: columns) FROM tasks
+                WHERE \(unescaped: TaskRows.ofCase("c.id")) AND tasks.status = 'open' OFFSET 0) AS t
+            ORDER BY ord
+            """
     }
 
     private mutating func add(_ row: Row) {

@@ -1,0 +1,57 @@
+import CareJourneyStore
+import CareJourneyTestSupport
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import CareJourneyPostgres
+
+/// How a batch reads the rows of its tasks (`PostgresTaskRows.read`): by id, and a case's open tasks when the batch
+/// moves the case's team — through the primary key, never by reading the whole table.
+@Suite struct PostgresTaskRowsTests {
+    @Test func aCasesOpenTasksAreReadByTheirIdsRangeAloneAndInOrder() async throws {
+        try await PostgresServer.with { server in
+            let address = try await server.newDatabase()
+            _ = try await PostgresSchema.migrate(address, logger: quietLogger)
+            try await address.onConnection { connection in
+                // C-1 has two open tasks and a done one; C-10's ids begin with "C-1" too; C-2 has one open.
+                for (id, caseID, status) in [
+                    ("C-1#1", "C-1", "open"), ("C-10#1", "C-10", "open"), ("C-1#2", "C-1", "completed"),
+                    ("C-2#1", "C-2", "open"), ("C-1#3", "C-1", "open"),
+                ] {
+                    try await connection.query(
+                        """
+                        INSERT INTO tasks (id, case_id, kind, queue, status, created_at)
+                        VALUES (\(id), \(caseID), 'find-provider', 'brokerage', \(status), 0)
+                        """, logger: quietLogger
+                    ).drain()
+                }
+                let read = try await PostgresTaskRows.read(
+                    ids: ["C-2#1"], openOf: ["C-1"], on: connection, logger: quietLogger)
+                #expect(read.order == ["C-1#1", "C-2#1", "C-1#3"], "in the order they were written")
+
+                // Among 20,000 open tasks of 5,000 cases, a case's are found by a range of the primary key's index
+                // (the plan has that range as an index condition), not by reading every open task.
+                try await connection.query(
+                    """
+                    INSERT INTO tasks (id, case_id, kind, queue, status, created_at)
+                    SELECT 'D-' || (n / 4) || '#' || (n % 4), 'D-' || (n / 4), 'find-provider', 'brokerage', 'open', 0
+                    FROM generate_series(0, 19999) AS n
+                    """, logger: quietLogger
+                ).drain()
+                try await connection.query("ANALYZE tasks", logger: quietLogger).drain()
+                let query = PostgresTaskRows.query(ids: ["C-2#1"], openOf: ["C-1", "C-10"])
+                var plan: [String] = []
+                for try await line in try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: quietLogger
+                ).decode(String.self) {
+                    plan.append(line)
+                }
+                #expect(
+                    plan.contains { $0.contains("Index Cond: ((id >") }
+                        && !plan.contains { $0.contains("Seq Scan on tasks") || $0.contains("tasks_open_by_queue") },
+                    "\(plan.joined(separator: "\n"))")
+            }
+        }
+    }
+}
