@@ -140,6 +140,9 @@ public struct CareJourneyService: Sendable {
         /// The engine the service runs: commands given to it are applied as the HTTP API's are (the benchmarks
         /// submit through it, to measure the node without an HTTP client beside it on the same processors).
         public let engine: Engine
+        /// Whether the figures read in the background after start are in (the tests wait for them before their
+        /// first request).
+        public let startUpFigures: StartUpFigures
         fileprivate let group: GroupHandle
 
         /// Stops the service as SIGTERM does: requests stop, commands in flight are drained and committed, then
@@ -220,12 +223,12 @@ public struct CareJourneyService: Sendable {
         let http = CareJourneyHTTP(
             engine: engine, clock: clock, access: access, limits: options.limits, host: options.host,
             port: options.port, workers: workers, planProfile: options.planProfile, logger: logger
-        ) { port in
+        ) { port, startUpFigures in
             let endpoints = await broker?.boundEndpoints()
             await onRunning(
                 Listening(
                     httpPort: port, mdp: endpoints?.mdp, events: endpoints?.events, seeded: report, engine: engine,
-                    group: handle))
+                    startUpFigures: startUpFigures, group: handle))
         }
         var services: [any Service] = [engine]
         services += beside(engine, clock, broker)

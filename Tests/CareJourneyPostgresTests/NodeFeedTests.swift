@@ -160,14 +160,17 @@ import Testing
             let store = try await server.newStore()
             let quick = ClusterTimeouts(lock: .milliseconds(100), statement: .milliseconds(100))
             for cancelled in [false, true] {
+                // Continued whichever way the step ends: its deadline abandons it without running its `defer`s.
+                let stopped = StoppedBackend()
+                defer { stopped.resume() }
                 let (error, waited) = try await withDeadline(.seconds(60)) {
                     try await store.onConnection { listening throws -> (StoreError?, Duration) in
                         var pid: Int32 = 0
                         for try await value in try await listening.query(
                             "SELECT pg_backend_pid()", logger: quietLogger
                         ).decode(Int32.self) { pid = value }
-                        kill(pid, SIGSTOP)
-                        defer { kill(pid, SIGCONT) }
+                        stopped.stop(pid)
+                        defer { stopped.resume() }
                         let following = Task { () -> StoreError? in
                             var reader = FeedReader(node: node("reader"), timeouts: quick)
                             do throws(StoreError) {
@@ -303,6 +306,33 @@ import Testing
                 #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.n) == [4])
                 #expect(reader.missed == 1)
             }
+        }
+    }
+}
+
+/// A PostgreSQL backend a test stops with SIGSTOP, continued once (`resume`) whichever way the test ends; once
+/// resumed, it is stopped no more (a step its deadline abandoned may still come to `stop`).
+private final class StoppedBackend: Sendable {
+    private enum State {
+        case running
+        case stopped(pid_t)
+        case over
+    }
+
+    private let state = Mutex(State.running)
+
+    func stop(_ pid: pid_t) {
+        state.withLock { state in
+            guard case .running = state else { return }
+            kill(pid, SIGSTOP)
+            state = .stopped(pid)
+        }
+    }
+
+    func resume() {
+        state.withLock { state in
+            if case .stopped(let pid) = state { kill(pid, SIGCONT) }
+            state = .over
         }
     }
 }

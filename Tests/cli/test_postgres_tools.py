@@ -13,16 +13,14 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from carejourney import binary, free_port, sample_store
+from load import Server
 from postgres import PASSWORD, Postgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,34 +103,6 @@ def test_a_store_that_cannot_be_read_is_named_without_its_password(stores, tmp_p
     assert "--store takes a PostgreSQL address" in folder.stderr and "--data-dir" in folder.stderr, folder.stderr
 
 
-class Node:
-    """`carejourney serve --store URL --node NAME`, on loopback ports of its own."""
-
-    def __init__(self, url, name, folder):
-        self.port = free_port()
-        os.makedirs(folder, exist_ok=True)
-        self.log = open(os.path.join(folder, "serve.log"), "ab")
-        self.process = subprocess.Popen(
-            [binary(), "serve", "--store", url, "--node", name, "--data-dir", folder, "--http",
-             f"127.0.0.1:{self.port}", "--zmq", f"tcp://127.0.0.1:{free_port()}", "--events", "off"],
-            stdout=self.log, stderr=self.log, env=ENV)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError(f"the node did not come up within 60 s (see {self.log.name})")
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        assert self.process.wait(timeout=60) == 0, f"the node did not stop cleanly (see {self.log.name})"
-        self.log.close()
-
-
 def test_offline_tools_are_refused_while_a_node_serves_and_change_the_store_as_on_sqlite_after(stores, tmp_path):
     folder, url, postgres = stores
     # The offline tools change the stores: on copies of both, so that the other tests read them as they were.
@@ -142,7 +112,10 @@ def test_offline_tools_are_refused_while_a_node_serves_and_change_the_store_as_o
     offline = postgres.url("offline")
     dispose = ["store", "dispose", "--as-of", "2045-01-01", "--by", "records.officer"]
 
-    node = Node(offline, "care-1", str(tmp_path / "node"))
+    os.makedirs(tmp_path / "node" / "data")
+    node = Server(binary(), str(tmp_path / "node" / "data"), free_port(), time_scale=None,
+                  extra=["--store", offline, "--node", "care-1"], env=ENV)
+    node.start()
     try:
         for command in [["policy", "apply", WHAT_IF], dispose]:
             refused = carejourney(*command, "--store", offline)
@@ -155,7 +128,7 @@ def test_offline_tools_are_refused_while_a_node_serves_and_change_the_store_as_o
             assert beside.returncode == 0, beside.stderr
             assert beside.stdout == carejourney(*command, "--data-dir", sqlite).stdout
     finally:
-        node.stop()
+        assert node.stop() == 0, f"the node did not stop cleanly (see {node.log.name})"
 
     applied = carejourney("policy", "apply", WHAT_IF, "--store", offline, "--reason", "9-month reviews")
     assert applied.returncode == 0, applied.stderr

@@ -41,7 +41,9 @@ def free_port():
 
 
 class Server:
-    """`carejourney serve` on `data_dir` at `port`, its log in serve.log beside the data folder."""
+    """`carejourney serve` on `data_dir` at `port`, its log in serve.log beside the data folder: on a virtual clock
+    `time_scale` times the wall clock's (`None`: the wall clock), with `extra` arguments (a node of a PostgreSQL store:
+    `extra=["--store", url, "--node", name]`). `start` returns once it answers /healthz."""
 
     def __init__(self, binary, data_dir, port, time_scale=TIME_SCALE, extra=(), log_name="serve.log", env=None):
         self.binary, self.data_dir, self.port, self.time_scale = binary, data_dir, port, time_scale
@@ -52,9 +54,10 @@ class Server:
         self.log = open(os.path.join(os.path.dirname(data_dir), log_name), "ab")
 
     def start(self):
+        clock = ["--time-scale", self.time_scale] if self.time_scale else []
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--data-dir", self.data_dir, "--http", f"127.0.0.1:{self.port}",
-             "--time-scale", self.time_scale, "--zmq", self.mdp, "--events", "off"] + self.extra,
+            [self.binary, "serve", "--data-dir", self.data_dir, "--http", f"127.0.0.1:{self.port}", *clock,
+             "--zmq", self.mdp, "--events", "off"] + self.extra,
             stdout=self.log, stderr=self.log, env=self.env)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -64,6 +67,7 @@ class Server:
                         return
             except OSError:
                 time.sleep(0.05)
+        self.kill()
         raise SystemExit(f"the server did not come up within 60 s (see {self.log.name})")
 
     def kill(self):

@@ -36,6 +36,9 @@ final class OverviewReader: Service, Sendable {
         latest = Mutex(kept.read())
     }
 
+    /// Whether a summary has been read (or kept from the last run).
+    var hasSummary: Bool { latest.withLock { $0 } != nil }
+
     /// The figures now, with the last summary read; waits up to `patience` for the first count or summary after
     /// start-up. `nil` when there is neither yet, or the store cannot be read.
     func figures(waitingUpTo patience: Duration = .milliseconds(800)) async -> OverviewFigures? {

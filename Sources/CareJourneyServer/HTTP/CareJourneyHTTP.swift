@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// let http = CareJourneyHTTP(
 ///     engine: engine, clock: clock, access: AccessControl(tokens: tokens), host: "127.0.0.1", port: 8080,
 ///     workers: { broker.snapshot }, logger: logger
-/// ) { port in print("listening on \(port)") }
+/// ) { port, _ in print("listening on \(port)") }
 /// let group = ServiceGroup(services: [engine, timers] + http.services, gracefulShutdownSignals: [.sigterm], logger: logger)
 /// ```
 ///
@@ -34,12 +34,13 @@ public struct CareJourneyHTTP: Sendable {
     ///   - workers: the task broker's queues and workers now, when a broker runs.
     ///   - planProfile: the simulation profile the Plan page forecasts with (its mix, step durations and staff),
     ///     or the problem loading it, which the page shows.
-    ///   - onListening: told the port once the server listens (the one chosen, for port 0).
+    ///   - onListening: told the port once the server listens (the one chosen, for port 0), and whether the figures
+    ///     read after start are in yet (`StartUpFigures`).
     public init(
         engine: Engine, clock: any CareClock, access: AccessControl, limits: HTTPLimits = HTTPLimits(),
         host: String, port: Int, workers: (@Sendable () -> BrokerSnapshot)?,
         planProfile: Result<SimulationProfile, any Error> = .failure(PlanProfileMissing()), logger: Logger,
-        onListening: @escaping @Sendable (Int) async -> Void
+        onListening: @escaping @Sendable (Int, StartUpFigures) async -> Void
     ) {
         let live = LiveEvents(engine: engine, limits: limits, sessions: access.sessions)
         let timeliness = ReviewTimelinessService(
@@ -48,6 +49,7 @@ public struct CareJourneyHTTP: Sendable {
             store: engine.store, policy: engine.policy,
             profile: planProfile.mapError { .init(message: "\($0)") }, clock: clock, logger: logger)
         let overview = OverviewReader(engine: engine, clock: clock, workers: workers, logger: logger)
+        let startUp = StartUpFigures(engine: engine, overview: overview, reviews: timeliness)
         let commands = CaseCommands(engine: engine, clock: clock, access: access)
         let routes = CaseAPI(engine: engine, clock: clock).router(access: access)
         FiguresAPI(overview: overview, reviews: timeliness, commands: commands).add(to: routes)
@@ -65,7 +67,7 @@ public struct CareJourneyHTTP: Sendable {
             configuration: .init(
                 address: .hostname(host, port: port), serverName: "CareJourney",
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.connections)),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0, startUp) },
             logger: logger)
         services = [metrics, timeliness, plan, overview, app, live]
     }
