@@ -10,7 +10,7 @@ extension JSONValueEncoder {
 
         var codingPath: [any CodingKey] { encoder.codingPath + path }
 
-        private func set(_ value: JSONValue, _ key: Key) { object.fields[key.stringValue] = .value(value) }
+        private func set(_ value: JSONValue, _ key: Key) { object.set(value, for: key.stringValue) }
 
         mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
         mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
@@ -41,13 +41,15 @@ extension JSONValueEncoder {
         mutating func nestedContainer<NestedKey: CodingKey>(
             keyedBy _: NestedKey.Type, forKey key: Key
         ) -> KeyedEncodingContainer<NestedKey> {
-            let nested = encoder.object(in: &object.fields[key.stringValue], at: path + [key])
+            object.reopen(key.stringValue)
+            let nested = encoder.object(in: &object.open[key.stringValue], at: path + [key])
             return KeyedEncodingContainer(
                 KeyedContainer<NestedKey>(encoder: encoder, object: nested, path: path + [key]))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            let nested = encoder.array(in: &object.fields[key.stringValue], at: path + [key])
+            object.reopen(key.stringValue)
+            let nested = encoder.array(in: &object.open[key.stringValue], at: path + [key])
             return UnkeyedContainer(encoder: encoder, array: nested, path: path + [key])
         }
 
@@ -56,7 +58,7 @@ extension JSONValueEncoder {
 
         private func superEncoder(_ key: any CodingKey) -> any Encoder {
             let superEncoder = encoder.superEncoder(at: path, key)
-            object.fields[key.stringValue] = .encoder(superEncoder)
+            object.open[key.stringValue] = .encoder(superEncoder)
             return superEncoder
         }
     }
@@ -74,7 +76,7 @@ extension JSONValueEncoder {
         /// The index the next item takes.
         private var next: any CodingKey { JSONValueDecoder.PathKey.index(count) }
 
-        private func append(_ value: JSONValue) { array.items.append(.value(value)) }
+        private func append(_ value: JSONValue) { array.append(value) }
 
         mutating func encodeNil() throws { append(.null) }
         mutating func encode(_ value: Bool) throws { append(.bool(value)) }
@@ -105,20 +107,20 @@ extension JSONValueEncoder {
         ) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectBox()
             let nestedPath = path + [next]
-            array.items.append(.object(nested))
+            array.append(Slot.object(nested))
             return KeyedEncodingContainer(KeyedContainer<NestedKey>(encoder: encoder, object: nested, path: nestedPath))
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
             let nested = ArrayBox()
             let nestedPath = path + [next]
-            array.items.append(.array(nested))
+            array.append(Slot.array(nested))
             return UnkeyedContainer(encoder: encoder, array: nested, path: nestedPath)
         }
 
         mutating func superEncoder() -> any Encoder {
             let superEncoder = encoder.superEncoder(at: path, next)
-            array.items.append(.encoder(superEncoder))
+            array.append(Slot.encoder(superEncoder))
             return superEncoder
         }
     }

@@ -165,23 +165,55 @@ final class JSONValueEncoder: Encoder, SingleValueEncodingContainer {
         func value() throws -> JSONValue {
             switch self {
             case .value(let value): value
-            case .object(let box): .object(try box.fields.mapValues { try $0.value() })
-            case .array(let box): .array(try box.items.map { try $0.value() })
+            case .object(let box): try box.value()
+            case .array(let box): try box.value()
             case .encoder(let encoder): try encoder.take() ?? .object([:])
             }
         }
     }
 
-    /// The fields of an object being encoded.
+    /// The fields of an object being encoded: those finished, and those still being written (nested containers,
+    /// super encoders), which a later value at their key replaces.
     final class ObjectBox {
-        var fields: [String: Slot] = [:]
-        init(_ fields: [String: Slot] = [:]) { self.fields = fields }
+        private(set) var fields: [String: JSONValue]
+        var open: [String: Slot] = [:]
+        init(_ fields: [String: JSONValue] = [:]) { self.fields = fields }
+
+        func set(_ value: JSONValue, for key: String) {
+            fields[key] = value
+            if !open.isEmpty { open[key] = nil }
+        }
+
+        /// Moves a finished value at `key` into `open`, to write a nested container into.
+        func reopen(_ key: String) {
+            if open[key] == nil, let finished = fields.removeValue(forKey: key) { open[key] = .value(finished) }
+        }
+
+        func value() throws -> JSONValue {
+            var result = fields
+            for (key, slot) in open { result[key] = try slot.value() }
+            return .object(result)
+        }
     }
 
-    /// The items of an array being encoded.
+    /// The items of an array being encoded: `null` stands in `items` for each one still being written (`open`).
     final class ArrayBox {
-        var items: [Slot] = []
-        init(_ items: [Slot] = []) { self.items = items }
+        private(set) var items: [JSONValue]
+        private var open: [(index: Int, slot: Slot)] = []
+        init(_ items: [JSONValue] = []) { self.items = items }
+
+        func append(_ value: JSONValue) { items.append(value) }
+
+        func append(_ slot: Slot) {
+            open.append((items.count, slot))
+            items.append(.null)
+        }
+
+        func value() throws -> JSONValue {
+            var result = items
+            for (index, slot) in open { result[index] = try slot.value() }
+            return .array(result)
+        }
     }
 
     /// The object `slot` holds, at `path` below this encoder, made one if it holds nothing, or an object already
@@ -191,7 +223,7 @@ final class JSONValueEncoder: Encoder, SingleValueEncodingContainer {
         switch slot {
         case .object(let box): return box
         case .value(.object(let fields)):
-            let box = ObjectBox(fields.mapValues(Slot.value))
+            let box = ObjectBox(fields)
             slot = .object(box)
             return box
         case nil:
@@ -209,7 +241,7 @@ final class JSONValueEncoder: Encoder, SingleValueEncodingContainer {
         switch slot {
         case .array(let box): return box
         case .value(.array(let items)):
-            let box = ArrayBox(items.map(Slot.value))
+            let box = ArrayBox(items)
             slot = .array(box)
             return box
         case nil:

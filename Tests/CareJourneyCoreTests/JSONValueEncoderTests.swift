@@ -194,11 +194,12 @@ extension JSONValueEncoderTests {
     }
 
     /// Writes every kind of container: nested keyed and unkeyed containers from keyed and unkeyed ones, a key
-    /// written twice, a nested container asked for twice, nil written explicitly, and super encoders.
+    /// written twice, a nested container asked for twice or where an object was written, a value written over a
+    /// nested container, nil written explicitly, and super encoders.
     struct Containers: Encodable {
         var rows: [[Int]], name: String, extra: Double?
 
-        enum Key: String, CodingKey { case rows, name, extra, meta, list, again, twice }
+        enum Key: String, CodingKey { case rows, name, extra, meta, list, again, twice, reopened, replaced }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
@@ -224,6 +225,12 @@ extension JSONValueEncoderTests {
             try rows.encode(to: container.superEncoder(forKey: .rows))
             try Nothing().encode(to: list.superEncoder())
             try extra.encode(to: list.superEncoder())
+            try container.encode(["kept": 1], forKey: .reopened)
+            var reopened = container.nestedContainer(keyedBy: Key.self, forKey: .reopened)
+            try reopened.encode(name, forKey: .name)
+            var replaced = container.nestedUnkeyedContainer(forKey: .replaced)
+            try replaced.encode(1)
+            try container.encode("plain", forKey: .replaced)
             var items = container.nestedUnkeyedContainer(forKey: .again)
             try items.encode(UInt8(7))
             try items.encode(Shade.dark)
