@@ -102,8 +102,8 @@ public struct TaskBrief: Hashable, Sendable {
         self.fields = fields
     }
 
-    /// A value as JSON, as event data is written.
+    /// A value as JSON, as event data is written (`Event.encoder`) and read back; `{}` if it cannot be encoded.
     static func json(_ value: some Encodable) -> JSONValue {
-        (try? Event.decoder.decode(JSONValue.self, from: Event.encoder.encode(value))) ?? .object([:])
+        (try? JSONValueEncoder.encode(value)) ?? .object([:])
     }
 }
