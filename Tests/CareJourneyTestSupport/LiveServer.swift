@@ -94,8 +94,7 @@ public struct LiveServer: Sendable {
     /// connections too), and what the test times or gives 800 ms would be the start's. After a minute the test goes
     /// on regardless: one on a store that cannot be read finds that out for itself.
     private static func waitForStartUpFigures(_ figures: StartUpFigures) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !figures.areIn, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await eventually(60, every: .milliseconds(10)) { figures.areIn }
     }
 
     /// A response: status, headers and JSON body.
