@@ -201,6 +201,7 @@ public enum PostgresSchema {
             ]),
         clusterMigration,
         searchMigration,
+        roomMigration,
     ]
 
     /// Brings the database `connection` is open on to this build's schema, inside the transaction the connection

@@ -120,8 +120,14 @@ import Testing
 
             #expect(
                 try await PostgresSchema.migrate(address, logger: quietLogger)
-                    == [PostgresSchema.clusterMigration.id, PostgresSchema.searchMigration.id])
-            #expect(PostgresSchema.version == "p3")
+                    == [
+                        PostgresSchema.clusterMigration.id, PostgresSchema.searchMigration.id,
+                        PostgresSchema.roomMigration.id,
+                    ])
+            #expect(PostgresSchema.version == "p4")
+            #expect(
+                try await address.strings("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'cases'")
+                    == ["fillfactor=70"], "room on the cases' pages for heap-only updates")
             #expect(try await address.strings("SELECT nextval('case_numbers')::text") == ["58"], "past the disposed case's")
             #expect(try await address.strings("SELECT name || ' ' || coalesce(claimed_by, '-') FROM timers") == ["review.informal -"])
             for (table, columns) in [
@@ -198,8 +204,8 @@ import Testing
             #expect(error.code == .unavailable)
             #expect(
                 error.message.contains(
-                    "was written by a newer CareJourney (schema p99); this one knows schema p3 and older: run the "
-                        + "version that wrote it"), "\(error)")
+                    "was written by a newer CareJourney (schema p99); this one knows schema \(PostgresSchema.version) "
+                        + "and older: run the version that wrote it"), "\(error)")
             // Nor is it copied from.
             let copying = try await #require(throws: StoreError.self) {
                 try await StoreCopy.copy(from: .postgres(address), to: .directory(temporaryPath("copy")), logger: quietLogger)
