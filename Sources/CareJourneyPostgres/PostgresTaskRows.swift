@@ -44,26 +44,35 @@ extension StoreNote {
 /// on its queue again reopened as new), then written: new rows inserted in the order they were made (their `ord`),
 /// changed rows updated, two statements.
 struct PostgresTaskRows {
-    /// A row of `tasks`, as the batch leaves it.
+    /// A row of `tasks`, as the batch leaves it: the columns a batch may change, and what it is read or found by.
     struct Row {
         let id: String
         let caseID: String
-        let caseNumber: StoreValue
-        let kind: String
         let queue: String
-        let detail: String?
         var status: String
-        let createdAt: Double
         var resolvedAt: Double?
         var attempts: Int64
         var progress: String?
         var lastError: String?
-        let due: Double?
         var heldBy: String?
         var team: StoreValue
         var listed: Int64
-        let isNew: Bool
+        /// The rest of a row the batch enqueues, to insert; `nil` for a row read from the store, whose other columns
+        /// no batch changes (and none reads).
+        let enqueued: Enqueued?
         var changed = false
+
+        /// Made in this batch: inserted, not updated.
+        var isNew: Bool { enqueued != nil }
+    }
+
+    /// The columns of a new row that no batch changes after.
+    struct Enqueued {
+        let caseNumber: Int64
+        let kind: String
+        let detail: String?
+        let createdAt: Double
+        let due: Double?
     }
 
     private var rows: [String: Row] = [:]
@@ -83,29 +92,15 @@ struct PostgresTaskRows {
         guard !ids.isEmpty || !cases.isEmpty else { return found }
         let rows = try await connection.query(query(ids: ids, openOf: cases), logger: logger)
         for try await row in rows {
-            let cells = row.makeRandomAccess()
-            let id = try cells[0].decode(String.self)
-            let caseID = try cells[1].decode(String.self)
-            let caseNumber = try cells[2].decode(Int64?.self)
-            let kind = try cells[3].decode(String.self)
-            let queue = try cells[4].decode(String.self)
-            let detail = try cells[5].decode(String?.self)
-            let status = try cells[6].decode(String.self)
-            let createdAt = try cells[7].decode(Double.self)
-            let resolvedAt = try cells[8].decode(Double?.self)
-            let attempts = try cells[9].decode(Int64.self)
-            let progress = try cells[10].decode(String?.self)
-            let lastError = try cells[11].decode(String?.self)
-            let due = try cells[12].decode(Double?.self)
-            let heldBy = try cells[13].decode(String?.self)
-            let team = try cells[14].decode(String?.self)
-            let listed = try cells[15].decode(Int64.self)
+            let (id, caseID, queue, status, resolvedAt, attempts, progress, lastError, heldBy, team, listed, _) =
+                try row.decode(
+                    (String, String, String, String, Double?, Int64, String?, String?, String?, String?, Int64, Int64)
+                        .self)
             found.add(
                 Row(
-                    id: id, caseID: caseID, caseNumber: caseNumber.map(StoreValue.integer) ?? .null, kind: kind,
-                    queue: queue, detail: detail, status: status, createdAt: createdAt, resolvedAt: resolvedAt,
-                    attempts: attempts, progress: progress, lastError: lastError, due: due, heldBy: heldBy,
-                    team: .textOrNull(team), listed: listed, isNew: false))
+                    id: id, caseID: caseID, queue: queue, status: status, resolvedAt: resolvedAt, attempts: attempts,
+                    progress: progress, lastError: lastError, heldBy: heldBy, team: .textOrNull(team), listed: listed,
+                    enqueued: nil))
         }
         return found
     }
@@ -113,15 +108,14 @@ struct PostgresTaskRows {
     /// The query of `read`: the tasks by id, and each case's open tasks through the primary key's index, between
     /// `case#` and `case$` (`TaskRows.ofCase`), case by case. No index leads by case: a condition on `case_id` read
     /// every open task whenever a batch moved a case's team, and a join on it let the planner hash the whole table;
-    /// the subquery for each case (`OFFSET 0` keeps it one) reads that case's range alone.
+    /// the subquery for each case (`OFFSET 0` keeps it one) reads that case's range alone. A row both parts find
+    /// comes twice, side by side (`read` keeps one): cheaper than having PostgreSQL compare whole rows to drop it.
+    /// Only the columns a batch reads or changes (`Row`), and `ord`, the order.
     static func query(ids: [String], openOf cases: [String]) -> PostgresQuery {
-        let columns = [
-            "id", "case_id", "case_number", "kind", "queue", "detail", "status", "created_at", "resolved_at", "attempts",
-            "progress", "last_error", "due", "held_by", "team", "listed", "ord",
-        ].map { "tasks." + $0 }.joined(separator: ", ")
+        let columns = (identity + changing).map { "tasks." + $0.name }.joined(separator: ", ") + ", tasks.ord"
         return """
             SELECT \(unescaped: columns) FROM tasks WHERE tasks.id = ANY(\(Array(Set(ids)))::text[])
-            UNION
+            UNION ALL
             SELECT t.* FROM unnest(\(Array(Set(cases)))::text[] COLLATE "C") AS c(id) CROSS JOIN LATERAL (
                 SELECT \(unescaped: columns) FROM tasks
                 WHERE \(unescaped: TaskRows.ofCase("c.id")) AND tasks.status = 'open' OFFSET 0) AS t
@@ -161,11 +155,12 @@ struct PostgresTaskRows {
             let listed: Int64 = policy.server(of: task.queue) == .people ? 1 : 0
             guard let existing = rows[task.id.description] else {
                 var row = Row(
-                    id: task.id.description, caseID: task.id.caseID.rawValue, caseNumber: .integer(caseNumber),
-                    kind: task.kind.rawValue, queue: task.queue, detail: task.detail, status: TaskStatus.open.rawValue,
-                    createdAt: task.createdAt.timeIntervalSince1970, resolvedAt: nil, attempts: 0, progress: nil,
-                    lastError: nil, due: task.due?.timeIntervalSince1970, heldBy: task.heldBy, team: team,
-                    listed: listed, isNew: true)
+                    id: task.id.description, caseID: task.id.caseID.rawValue, queue: task.queue,
+                    status: TaskStatus.open.rawValue, resolvedAt: nil, attempts: 0, progress: nil, lastError: nil,
+                    heldBy: task.heldBy, team: team, listed: listed,
+                    enqueued: Enqueued(
+                        caseNumber: caseNumber, kind: task.kind.rawValue, detail: task.detail,
+                        createdAt: task.createdAt.timeIntervalSince1970, due: task.due?.timeIntervalSince1970))
                 row.changed = true
                 add(row)
                 changes.task(on: task.queue, from: nil, to: .open)
@@ -237,19 +232,20 @@ struct PostgresTaskRows {
         ("listed", "bigint", { .integer($0.listed) }),
     ]
 
-    /// Every column of a row, the id first.
-    private static let columns: [Column] = enqueued + changing
-
-    /// The columns a task has as it is enqueued, the id first, that no batch changes after.
-    private static let enqueued: [Column] = [
+    /// The columns a row is found by, the id first: a task's, for good.
+    private static let identity: [Column] = [
         ("id", "text", { .text($0.id) }),
         ("case_id", "text", { .text($0.caseID) }),
-        ("case_number", "bigint", { $0.caseNumber }),
-        ("kind", "text", { .text($0.kind) }),
         ("queue", "text", { .text($0.queue) }),
-        ("detail", "text", { .textOrNull($0.detail) }),
-        ("created_at", "float8", { .real($0.createdAt) }),
-        ("due", "float8", { .realOrNull($0.due) }),
+    ]
+
+    /// The other columns a new row is inserted with (`Enqueued`), which no batch changes after.
+    private static let enqueuedColumns: [Column] = [
+        ("case_number", "bigint", { $0.enqueued.map { .integer($0.caseNumber) } ?? .null }),
+        ("kind", "text", { $0.enqueued.map { .text($0.kind) } ?? .null }),
+        ("detail", "text", { .textOrNull($0.enqueued?.detail) }),
+        ("created_at", "float8", { $0.enqueued.map { .real($0.createdAt) } ?? .null }),
+        ("due", "float8", { .realOrNull($0.enqueued?.due) }),
     ]
 
     /// A column of `tasks`: its name, its type, and a row's value of it.
@@ -259,6 +255,7 @@ struct PostgresTaskRows {
     static func insert(_ rows: [Row]) -> PostgresQuery? {
         guard !rows.isEmpty else { return nil }
         var parameters = ArrayParameters()
+        let columns = identity + enqueuedColumns + changing
         let arrays = columns.map { parameters.array(rows.map($0.value), $0.type) }.joined(separator: ", ")
         let names = columns.map(\.name).joined(separator: ", ")
         return PostgresQuery(
@@ -271,7 +268,7 @@ struct PostgresTaskRows {
     /// The statement writing the changing columns of `rows`, read from the store; `nil` for none.
     static func update(_ rows: [Row]) -> PostgresQuery? {
         guard !rows.isEmpty else { return nil }
-        let updated = [columns[0]] + changing
+        let updated = [identity[0]] + changing
         var parameters = ArrayParameters()
         let arrays = updated.map { parameters.array(rows.map($0.value), $0.type) }.joined(separator: ", ")
         return PostgresQuery(

@@ -76,9 +76,9 @@ import Testing
             let ids = (0..<2_000).map { "D-\($0 * 2)#1" }
             let rows = ids.map { id in
                 PostgresTaskRows.Row(
-                    id: id, caseID: String(id.prefix { $0 != "#" }), caseNumber: .null, kind: "find-provider",
-                    queue: "brokerage", detail: nil, status: "completed", createdAt: 0, resolvedAt: 1, attempts: 1,
-                    progress: nil, lastError: nil, due: nil, heldBy: nil, team: .null, listed: 0, isNew: false)
+                    id: id, caseID: String(id.prefix { $0 != "#" }), queue: "brokerage", status: "completed",
+                    resolvedAt: 1, attempts: 1, progress: nil, lastError: nil, heldBy: nil, team: .null, listed: 0,
+                    enqueued: nil)
             }
             for query in [PostgresTaskRows.query(ids: ids, openOf: []), try #require(PostgresTaskRows.update(rows))] {
                 var plan: [String] = []
