@@ -301,7 +301,12 @@ struct PostgresBatchPlan {
     /// Inserts the events, in order, and returns their numbers (`seq`), in the same order.
     private func insertEvents() async throws -> [Int64] {
         guard !events.isEmpty else { return [] }
-        var seqs: [String: Int64] = [:]
+        /// Each event's number by its case and version.
+        struct Key: Hashable {
+            let id: String
+            let version: Int64
+        }
+        var seqs: [Key: Int64] = [:]
         seqs.reserveCapacity(events.count)
         var parameters = ArrayParameters()
         let columns = [
@@ -325,10 +330,10 @@ struct PostgresBatchPlan {
             """
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger)
         for try await (seq, id, version) in rows.decode((Int64, String, Int64).self) {
-            seqs["\(id) \(version)"] = seq
+            seqs[Key(id: id, version: version)] = seq
         }
         return try events.map { event in
-            guard let seq = seqs["\(event.state.id) \(event.version)"] else {
+            guard let seq = seqs[Key(id: event.state.id.rawValue, version: Int64(event.version))] else {
                 throw StoreError(.io, "the store gave the event \(event.version) of \(event.state.id) no number")
             }
             return seq
