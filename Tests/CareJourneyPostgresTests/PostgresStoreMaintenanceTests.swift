@@ -199,16 +199,37 @@ import Testing
 }
 
 extension PostgresStoreMaintenanceTests {
-    /// The name search's rebuild on PostgreSQL reindexes the GIN (pg_trgm) index on the names the schema made (p3):
-    /// a new file, still valid.
+    /// The name search's table (`case_names`) damaged by hand (a name missing, one changed, one of no case): the
+    /// rebuild makes the table again from the cases, and its trigram index into a new file, still valid.
     func rebuildNameSearch(_ postgres: PostgresStore, database: PostgresAddress) async throws {
-        let file = "SELECT pg_relation_filenode('cases_name_trigrams')::text"
+        let cases = try await database.strings("SELECT id || ' ' || name FROM cases WHERE name <> '' ORDER BY number")
+        let (missing, changed) = try (#require(cases[1]), #require(cases[2]))
+        let id = { (row: String) in String(row.prefix { $0 != " " }) }
+        let name = { (row: String) in String(row.drop { $0 != " " }.dropFirst()) }
+        try await database.run(
+            "DELETE FROM case_names WHERE number = (SELECT number FROM cases WHERE id = '\(id(missing))')")
+        try await database.run(
+            "UPDATE case_names SET name = 'Someone Else' WHERE number = (SELECT number FROM cases WHERE id = '\(id(changed))')"
+        )
+        try await database.run("INSERT INTO case_names (number, name) VALUES (100000, 'Zed')")
+        let outOfStep = """
+            SELECT count(*)::text FROM cases c FULL JOIN case_names n ON n.number = c.number
+            WHERE n.name IS DISTINCT FROM c.name
+            """
+        #expect(try await database.strings(outOfStep) == ["3"])
+        #expect(try await postgres.cases(matching: CaseFilter(query: name(missing))).cases.isEmpty)
+
+        let file = "SELECT pg_relation_filenode('case_names_trigrams')::text"
         let before = try await database.strings(file)
         try await postgres.rebuildNameSearch()
+        #expect(try await database.strings(outOfStep) == ["0"])
+        #expect(
+            try await postgres.cases(matching: CaseFilter(query: name(missing))).cases.map(\.id.rawValue).contains(
+                id(missing)))
         #expect(try await database.strings(file) != before, "rebuilt into a new file")
         #expect(
             try await database.strings(
-                "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'cases_name_trigrams'::regclass") == ["true"])
+                "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'case_names_trigrams'::regclass") == ["true"])
     }
 }
 
