@@ -152,6 +152,10 @@ import Testing
         let left = try contents(ofStoreIn: folder)
         #expect(left["disposal_certificates"]?.count == report.count(.disposed))
         #expect(try await database.contents() == left)
+        #expect(
+            try await database.strings(
+                "SELECT count(*)::text FROM case_names WHERE number NOT IN (SELECT number FROM cases)")
+                == ["0"], "the disposed cases' names are gone from the name search")
         #expect(try await postgres.lastDisposal() == asOf)
         #expect(try await postgres.verify(.all, limit: 100, progress: nil).isClean)
         #expect(try await postgres.stats() == sqlite.stats())
