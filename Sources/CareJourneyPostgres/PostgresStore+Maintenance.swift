@@ -12,7 +12,9 @@ extension PostgresStore: StoreMaintenance {
     /// from one consistent read: listing at most `limit` differences, calling `progress` now and then with the cases
     /// checked and the total.
     ///
-    /// The name search is not compared yet.
+    /// The name search's table (`case_names`) is compared too: a case whose row is missing or holds another name is
+    /// listed, and so, checking the whole store, are rows of no case (`rebuildNameSearch` repairs both), in the words
+    /// SQLite's check uses.
     public func verify(
         _ scope: VerificationScope, limit: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     ) async throws(StoreError) -> VerificationReport {
@@ -55,10 +57,33 @@ extension PostgresStore: StoreMaintenance {
             }
             var summary = VerificationSummary(limit: limit)
             results.forEach { summary.add($0) }
+            if case .all = scope {
+                try await Self.compareNamesOfNoCase(on: connection, logger: logger, summary: &summary)
+            }
             return summary.report(
                 undisposed: try await connection.integer(
                     "\(unescaped: VerificationSummary.countUndisposed)", logger: logger))
         }
+    }
+
+    /// Lists the name search's rows whose number is no case's (`verify`, for the whole store).
+    private static func compareNamesOfNoCase(
+        on connection: PostgresConnection, logger: Logger, summary: inout VerificationSummary
+    ) async throws {
+        var (count, sample): (Int64, [String]) = (0, [])
+        for try await (total, name) in try await connection.query(
+            """
+            SELECT count(*) OVER (), name FROM case_names n
+            WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.number = n.number) ORDER BY number LIMIT 5
+            """, logger: logger
+        ).decode((Int64, String).self) {
+            count = total
+            sample.append("'\(name)'")
+        }
+        guard count > 0 else { return }
+        summary.differ(
+            "the name search holds entries no case's name has (\(count) name(s), such as "
+                + "\(sample.sorted().joined(separator: ", "))): it is out of step with the names")
     }
 
     /// Checks, from the projections alone, the invariants the engine relies on (`CaseStore.doctor`), from one
