@@ -90,6 +90,12 @@ struct ArrayParameters {
         return "$\(bindings.count)::\(type)[]"
     }
 
+    /// Binds one value of the statement's own (not a column) and returns its placeholder, cast to `type`.
+    mutating func value<Value: PostgresDynamicTypeEncodable>(_ value: Value, _ type: String) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)::\(type)"
+    }
+
     private mutating func bind(_ values: [StoreValue], _ type: String) {
         /// Every value as `pick` takes it, or `nil` when one is not of its kind (a null among them).
         func every<T>(_ pick: (StoreValue) -> T?) -> [T]? {

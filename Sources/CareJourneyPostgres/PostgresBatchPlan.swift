@@ -307,22 +307,27 @@ struct PostgresBatchPlan {
         guard !events.isEmpty else { return [] }
         var seqs: [String: Int64] = [:]
         seqs.reserveCapacity(events.count)
-        let rows = try await connection.query(
-            """
+        var parameters = ArrayParameters()
+        let columns = [
+            parameters.array(events.map { .text($0.state.id.rawValue) }, "text"),
+            parameters.array(events.map { .int($0.version) }, "bigint"),
+            parameters.array(events.map { .text($0.event.name.rawValue) }, "text"),
+            parameters.array(events.map { .text($0.storedData) }, "text"),
+            parameters.array(events.map { .time($0.command.at) }, "float8"),
+            parameters.array(events.map { .text($0.command.actor) }, "text"),
+            parameters.array(events.map { .textOrNull($0.command.reason) }, "text"),
+            parameters.array(events.map { .realOrNull($0.command.late) }, "float8"),
+        ].joined(separator: ", ")
+        let policy = parameters.value(batch.policyFingerprint, "text")
+        let recordedAt = parameters.value(batch.recordedAt.timeIntervalSince1970, "float8")
+        let sql = """
             INSERT INTO events (case_id, version, name, data, at, actor, reason, policy, late, recorded_at)
-            SELECT c, v, n, d, a, w, r, \(batch.policyFingerprint), l, \(batch.recordedAt.timeIntervalSince1970)
-            FROM unnest(\(PostgresArray(events.map { .text($0.state.id.rawValue) }).literal)::text[],
-                \(PostgresArray(events.map { .int($0.version) }).literal)::bigint[],
-                \(PostgresArray(events.map { .text($0.event.name.rawValue) }).literal)::text[],
-                \(PostgresArray(events.map { .text($0.storedData) }).literal)::text[],
-                \(PostgresArray(events.map { .time($0.command.at) }).literal)::float8[],
-                \(PostgresArray(events.map { .text($0.command.actor) }).literal)::text[],
-                \(PostgresArray(events.map { .textOrNull($0.command.reason) }).literal)::text[],
-                \(PostgresArray(events.map { .realOrNull($0.command.late) }).literal)::float8[])
-                WITH ORDINALITY AS e(c, v, n, d, a, w, r, l, o)
+            SELECT c, v, n, d, a, w, r, \(policy), l, \(recordedAt)
+            FROM unnest(\(columns)) WITH ORDINALITY AS e(c, v, n, d, a, w, r, l, o)
             ORDER BY o
             RETURNING seq, case_id, version
-            """, logger: logger)
+            """
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger)
         for try await (seq, id, version) in rows.decode((Int64, String, Int64).self) {
             seqs["\(id) \(version)"] = seq
         }
@@ -431,19 +436,20 @@ struct PostgresBatchPlan {
 
     private func insertReviews() async throws {
         guard !reviews.isEmpty else { return }
-        try await connection.query(
-            """
+        var parameters = ArrayParameters()
+        let columns = [
+            parameters.array(reviews.map { .text($0.0.rawValue) }, "text"),
+            parameters.array(reviews.map { .text($0.1.type.rawValue) }, "text"),
+            parameters.array(reviews.map { .time($0.1.completedAt) }, "float8"),
+            parameters.array(reviews.map { .time($0.1.due) }, "float8"),
+            parameters.array(reviews.map { .flag($0.1.onTime) }, "bigint"),
+        ].joined(separator: ", ")
+        let sql = """
             INSERT INTO reviews_done (case_id, type, completed_at, due, on_time)
-            SELECT c, t, a, d, o FROM unnest(
-                \(PostgresArray(reviews.map { .text($0.0.rawValue) }).literal)::text[],
-                \(PostgresArray(reviews.map { .text($0.1.type.rawValue) }).literal)::text[],
-                \(PostgresArray(reviews.map { .time($0.1.completedAt) }).literal)::float8[],
-                \(PostgresArray(reviews.map { .time($0.1.due) }).literal)::float8[],
-                \(PostgresArray(reviews.map { .flag($0.1.onTime) }).literal)::bigint[])
-                WITH ORDINALITY AS r(c, t, a, d, o, n)
+            SELECT c, t, a, d, o FROM unnest(\(columns)) WITH ORDINALITY AS r(c, t, a, d, o, n)
             ORDER BY n
-            """, logger: logger
-        ).drain()
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
     }
 }
 

@@ -204,6 +204,7 @@ public enum PostgresSchema {
             ]),
         clusterMigration,
         searchMigration,
+        roomMigration,
         namesMigration,
     ]
 

@@ -69,9 +69,9 @@ struct PostgresTaskRows {
     private var rows: [String: Row] = [:]
     /// The ids of the rows, in the order they were read or added.
     private(set) var order: [String] = []
-    /// The tasks read from the store that the batch moves to a status other than open (resolves, or fails), in that
-    /// order: their leases (`TaskLeases`) go in the same transaction.
-    private(set) var leftOpen: [String] = []
+    /// The tasks read from the store that the batch moves to a status other than open (resolves, or fails): their
+    /// leases (`TaskLeases`) go in the same transaction.
+    private(set) var leftOpen: Set<String> = []
     /// The tasks the batch enqueues that are open when it commits: their node's broker hands them out.
     var enqueued: [String] { order.filter { rows[$0].map { $0.isNew && $0.status == "open" } ?? false } }
 
@@ -211,58 +211,74 @@ struct PostgresTaskRows {
         row.changed = true
         rows[id] = row
         if row.status == TaskStatus.open.rawValue {
-            leftOpen.removeAll { $0 == id }
-        } else if row.status != before, !row.isNew, !leftOpen.contains(id) {
-            leftOpen.append(id)
+            leftOpen.remove(id)
+        } else if row.status != before, !row.isNew {
+            leftOpen.insert(id)
         }
     }
 
     /// Inserts the new rows, in the order they were made, and updates the changed ones.
     func write(on connection: PostgresConnection, logger: Logger) async throws {
         let changed = order.compactMap { rows[$0] }.filter(\.changed)
-        let columns = [
-            "id", "case_id", "case_number", "kind", "queue", "detail", "status", "created_at", "resolved_at", "attempts",
-            "progress", "last_error", "due", "held_by", "team", "listed",
-        ]
-        func arrays(_ rows: [Row], into parameters: inout ArrayParameters) -> String {
-            [
-                parameters.array(rows.map { .text($0.id) }, "text"),
-                parameters.array(rows.map { .text($0.caseID) }, "text"),
-                parameters.array(rows.map(\.caseNumber), "bigint"),
-                parameters.array(rows.map { .text($0.kind) }, "text"),
-                parameters.array(rows.map { .text($0.queue) }, "text"),
-                parameters.array(rows.map { .textOrNull($0.detail) }, "text"),
-                parameters.array(rows.map { .text($0.status) }, "text"),
-                parameters.array(rows.map { .real($0.createdAt) }, "float8"),
-                parameters.array(rows.map { .realOrNull($0.resolvedAt) }, "float8"),
-                parameters.array(rows.map { .integer($0.attempts) }, "bigint"),
-                parameters.array(rows.map { .textOrNull($0.progress) }, "text"),
-                parameters.array(rows.map { .textOrNull($0.lastError) }, "text"),
-                parameters.array(rows.map { .realOrNull($0.due) }, "float8"),
-                parameters.array(rows.map { .textOrNull($0.heldBy) }, "text"),
-                parameters.array(rows.map(\.team), "text"),
-                parameters.array(rows.map { .integer($0.listed) }, "bigint"),
-            ].joined(separator: ", ")
+        for statement in [Self.insert(changed.filter(\.isNew)), Self.update(changed.filter { !$0.isNew })] {
+            if let statement { try await connection.query(statement, logger: logger).drain() }
         }
-        let new = changed.filter(\.isNew)
-        if !new.isEmpty {
-            var parameters = ArrayParameters()
-            let sql = """
-                INSERT INTO tasks (\(columns.joined(separator: ", ")))
-                SELECT \(columns.joined(separator: ", "))
-                FROM unnest(\(arrays(new, into: &parameters))) WITH ORDINALITY AS t(\(columns.joined(separator: ", ")), o)
-                ORDER BY o
-                """
-            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
-        }
-        let known = changed.filter { !$0.isNew }
-        guard !known.isEmpty else { return }
+    }
+
+    /// The columns a batch may change in a row it read (`apply`); the others are the task's as it was enqueued.
+    private static let changing: [Column] = [
+        ("status", "text", { .text($0.status) }),
+        ("resolved_at", "float8", { .realOrNull($0.resolvedAt) }),
+        ("attempts", "bigint", { .integer($0.attempts) }),
+        ("progress", "text", { .textOrNull($0.progress) }),
+        ("last_error", "text", { .textOrNull($0.lastError) }),
+        ("held_by", "text", { .textOrNull($0.heldBy) }),
+        ("team", "text", { $0.team }),
+        ("listed", "bigint", { .integer($0.listed) }),
+    ]
+
+    /// Every column of a row, the id first.
+    private static let columns: [Column] = enqueued + changing
+
+    /// The columns a task has as it is enqueued, the id first, that no batch changes after.
+    private static let enqueued: [Column] = [
+        ("id", "text", { .text($0.id) }),
+        ("case_id", "text", { .text($0.caseID) }),
+        ("case_number", "bigint", { $0.caseNumber }),
+        ("kind", "text", { .text($0.kind) }),
+        ("queue", "text", { .text($0.queue) }),
+        ("detail", "text", { .textOrNull($0.detail) }),
+        ("created_at", "float8", { .real($0.createdAt) }),
+        ("due", "float8", { .realOrNull($0.due) }),
+    ]
+
+    /// A column of `tasks`: its name, its type, and a row's value of it.
+    private typealias Column = (name: String, type: String, value: @Sendable (Row) -> StoreValue)
+
+    /// The statement inserting `rows`, in their order (their `ord`); `nil` for none.
+    static func insert(_ rows: [Row]) -> PostgresQuery? {
+        guard !rows.isEmpty else { return nil }
         var parameters = ArrayParameters()
-        let sql = """
-            UPDATE tasks t SET \(columns.dropFirst().map { "\($0) = u.\($0)" }.joined(separator: ", "))
-            FROM unnest(\(arrays(known, into: &parameters))) AS u(\(columns.joined(separator: ", ")))
-            WHERE t.id = u.id
-            """
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+        let arrays = columns.map { parameters.array(rows.map($0.value), $0.type) }.joined(separator: ", ")
+        let names = columns.map(\.name).joined(separator: ", ")
+        return PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO tasks (\(names)) SELECT \(names)
+                FROM unnest(\(arrays)) WITH ORDINALITY AS t(\(names), o) ORDER BY o
+                """, binds: parameters.bindings)
+    }
+
+    /// The statement writing the changing columns of `rows`, read from the store; `nil` for none.
+    static func update(_ rows: [Row]) -> PostgresQuery? {
+        guard !rows.isEmpty else { return nil }
+        let updated = [columns[0]] + changing
+        var parameters = ArrayParameters()
+        let arrays = updated.map { parameters.array(rows.map($0.value), $0.type) }.joined(separator: ", ")
+        return PostgresQuery(
+            unsafeSQL: """
+                UPDATE tasks t SET \(changing.map { "\($0.name) = u.\($0.name)" }.joined(separator: ", "))
+                FROM unnest(\(arrays)) AS u(\(updated.map(\.name).joined(separator: ", ")))
+                WHERE t.id = u.id
+                """, binds: parameters.bindings)
     }
 }

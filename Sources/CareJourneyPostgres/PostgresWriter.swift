@@ -113,7 +113,7 @@ public final class PostgresWriter: BatchCommitter {
     }
 
     /// A connection for the writer: the schema checked, commits durable (`synchronous_commit = on`, whatever the
-    /// server's default), waits bounded by `timeouts`.
+    /// server's default), its statements planned on indexes (`byKeySettings`), waits bounded by `timeouts`.
     private static func connect(
         _ address: PostgresAddress, timeouts: ClusterTimeouts, logger: Logger
     ) async throws(StoreError) -> PostgresConnection {
@@ -121,7 +121,9 @@ public final class PostgresWriter: BatchCommitter {
         do throws(StoreError) {
             try await PostgresSchema.check(on: connection, logger: logger, at: address)
             try await PostgresFailure.map("setting up the writer's connection to \(address)") {
-                try await connection.query("SET synchronous_commit = on", logger: logger).drain()
+                let settings = [("synchronous_commit", "on")] + byKeySettings.map { ($0, "off") }
+                let sql = "SELECT " + settings.map { "set_config('\($0)', '\($1)', false)" }.joined(separator: ", ")
+                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).drain()
                 try await timeouts.applyToSession(on: connection, logger: logger)
             }
             return connection
@@ -130,6 +132,15 @@ public final class PostgresWriter: BatchCommitter {
             throw error
         }
     }
+
+    /// The planner's methods the writer's session turns off, so that each of its statements reaches its rows through
+    /// their keys' indexes, a nested loop over the batch's keys (at most `Engine`'s largest batch): every statement
+    /// of a batch reads or writes rows by key. With these on, PostgreSQL's planner, going by statistics that lag a
+    /// table the writer itself grows (autovacuum's last `ANALYZE`), scanned and hashed the whole of `tasks` for a
+    /// batch's thousand task ids, each batch dearer than the last (measured: 22 of an update's 27 ms at 78,000
+    /// tasks, docs/operations.md). Only the writer's connection is set so: the pages' and reports' queries keep the
+    /// planner's every choice.
+    static let byKeySettings = ["enable_seqscan", "enable_hashjoin", "enable_mergejoin"]
 
     /// Connects again when the writer's connection was lost (PostgreSQL restarted or failed over, the network
     /// broke): the batch after the loss is written on a new one, once the store answers.

@@ -122,9 +122,12 @@ import Testing
                 try await PostgresSchema.migrate(address, logger: quietLogger)
                     == [
                         PostgresSchema.clusterMigration.id, PostgresSchema.searchMigration.id,
-                        PostgresSchema.namesMigration.id,
+                        PostgresSchema.roomMigration.id, PostgresSchema.namesMigration.id,
                     ])
             #expect(PostgresSchema.version == "p5")
+            #expect(
+                try await address.strings("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'cases'")
+                    == ["fillfactor=70"], "room on the cases' pages for heap-only updates")
             #expect(try await address.strings("SELECT number || ' ' || name FROM case_names") == ["41 A"])
             #expect(try await address.strings("SELECT nextval('case_numbers')::text") == ["58"], "past the disposed case's")
             #expect(try await address.strings("SELECT name || ' ' || coalesce(claimed_by, '-') FROM timers") == ["review.informal -"])
@@ -202,8 +205,8 @@ import Testing
             #expect(error.code == .unavailable)
             #expect(
                 error.message.contains(
-                    "was written by a newer CareJourney (schema p99); this one knows schema p5 and older: run the "
-                        + "version that wrote it"), "\(error)")
+                    "was written by a newer CareJourney (schema p99); this one knows schema \(PostgresSchema.version) "
+                        + "and older: run the version that wrote it"), "\(error)")
             // Nor is it copied from.
             let copying = try await #require(throws: StoreError.self) {
                 try await StoreCopy.copy(from: .postgres(address), to: .directory(temporaryPath("copy")), logger: quietLogger)

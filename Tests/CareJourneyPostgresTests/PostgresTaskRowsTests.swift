@@ -54,4 +54,44 @@ import Testing
             }
         }
     }
+
+    /// A batch's statements reach its rows by their keys on the writer's connection (`PostgresWriter.byKeySettings`),
+    /// however many keys and whatever the statistics: reading 2,000 of 20,000 tasks and updating them plans as index
+    /// lookups, never a scan of the whole table (a plain session's planner scans and hashes it).
+    @Test func theWritersStatementsReachTasksThroughTheirIndexes() async throws {
+        try await PostgresServer.with { server in
+            let address = try await server.newDatabase()
+            _ = try await PostgresSchema.migrate(address, logger: quietLogger)
+            let writer = try await PostgresWriter.open(address, logger: quietLogger)
+            defer { Task { await writer.close() } }
+            let connection = writer.connection
+            try await connection.query(
+                """
+                INSERT INTO tasks (id, case_id, kind, queue, status, created_at)
+                SELECT 'D-' || (n / 4) || '#' || (n % 4), 'D-' || (n / 4), 'find-provider', 'brokerage', 'open', 0
+                FROM generate_series(0, 19999) AS n
+                """, logger: quietLogger
+            ).drain()
+            try await connection.query("ANALYZE tasks", logger: quietLogger).drain()
+            let ids = (0..<2_000).map { "D-\($0 * 2)#1" }
+            let rows = ids.map { id in
+                PostgresTaskRows.Row(
+                    id: id, caseID: String(id.prefix { $0 != "#" }), caseNumber: .null, kind: "find-provider",
+                    queue: "brokerage", detail: nil, status: "completed", createdAt: 0, resolvedAt: 1, attempts: 1,
+                    progress: nil, lastError: nil, due: nil, heldBy: nil, team: .null, listed: 0, isNew: false)
+            }
+            for query in [PostgresTaskRows.query(ids: ids, openOf: []), try #require(PostgresTaskRows.update(rows))] {
+                var plan: [String] = []
+                for try await line in try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: quietLogger
+                ).decode(String.self) {
+                    plan.append(line)
+                }
+                #expect(
+                    plan.contains { $0.contains("Index") }
+                        && !plan.contains { $0.contains("Seq Scan on tasks") || $0.contains("Hash Join") },
+                    "\(plan.joined(separator: "\n"))")
+            }
+        }
+    }
 }
