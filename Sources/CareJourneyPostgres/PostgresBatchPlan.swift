@@ -29,6 +29,8 @@ struct PostgresBatchPlan {
     /// The cases written: their final rows.
     private var cases: [CaseID: CaseRow] = [:]
     private var caseOrder: [CaseID] = []
+    /// The names of the cases opened or renamed in the batch, by number: their rows in `case_names` (`writeNames`).
+    private var names: [Int64: StoreValue] = [:]
     /// Each written case's timers before the batch.
     private var timersBefore: [CaseID: [TimerName: Date]] = [:]
     /// What the commands do to tasks, in order.
@@ -70,6 +72,7 @@ struct PostgresBatchPlan {
         let seqs = try await insertEvents()
         try await keys.write(on: connection, logger: logger)
         try await writeCases()
+        try await writeNames()
         try await writeTimers()
         var tasks = try await PostgresTaskRows.read(
             ids: taskChanges.compactMap(\.taskID) + batch.notes.map(\.taskID),
@@ -263,6 +266,7 @@ struct PostgresBatchPlan {
         cases[id] = row
         written[id] = StateCache.Entry(
             number: number, version: version, snapshotVersion: snapshotVersion, state: new, columns: columns)
+        if before?.name != columns.name { names[number] = columns.name }
         if let before, before.team != columns.team {
             taskChanges.append(.setTeam(case: id, team: columns.team))
         }
@@ -381,6 +385,20 @@ struct PostgresBatchPlan {
                 \(names.map { "\($0) = u.\($0)" }.joined(separator: ", "))
             FROM unnest(\(arrays(known, into: &parameters))) AS u(\(columns))
             WHERE c.id = u.id
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+    }
+
+    /// Writes the name search's rows (`case_names`) of the cases opened or renamed in the batch, in number order.
+    private func writeNames() async throws {
+        guard !names.isEmpty else { return }
+        let named = names.sorted { $0.key < $1.key }
+        var parameters = ArrayParameters()
+        let sql = """
+            INSERT INTO case_names (number, name)
+            SELECT * FROM unnest(\(parameters.array(named.map { .integer($0.key) }, "bigint")),
+                \(parameters.array(named.map(\.value), "text")))
+            ON CONFLICT (number) DO UPDATE SET name = excluded.name
             """
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
     }

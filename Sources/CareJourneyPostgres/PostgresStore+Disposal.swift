@@ -15,10 +15,10 @@ import PostgresNIO
 /// reclaims any deleted row's: there is no `VACUUM` or checkpoint to run here, as SQLite's WAL needs.
 extension PostgresStore {
     /// Every kind of row a case has, and how disposal removes it (`$1` is the case's id), in the order they run,
-    /// under the names SQLite's certificates count them by (`CaseRows`). The name search has no rows of its own here:
-    /// a case's entry in the trigram index goes with its row in `cases`, counted as SQLite counts its entry.
+    /// under the names SQLite's certificates count them by (`CaseRows`): the name search's row (`case_names`) first,
+    /// while the case's row still gives its number.
     static let disposalSteps: [(table: String, sql: String)] = [
-        ("cases_name", "SELECT COUNT(*) FROM cases WHERE id = $1"),
+        ("cases_name", "DELETE FROM case_names WHERE number = (SELECT number FROM cases WHERE id = $1)"),
         ("events", "DELETE FROM events WHERE case_id = $1"),
         ("cases", "DELETE FROM cases WHERE id = $1"),
         ("timers", "DELETE FROM timers WHERE case_id = $1"),
@@ -147,8 +147,7 @@ extension PostgresStore {
         var removed: [String: Int] = [:]
         for (table, sql) in disposalSteps {
             // A count of the rows a statement changed, read back through RETURNING.
-            let counted =
-                sql.hasPrefix("SELECT") ? sql : "WITH changed AS (\(sql) RETURNING 1) SELECT COUNT(*) FROM changed"
+            let counted = "WITH changed AS (\(sql) RETURNING 1) SELECT COUNT(*) FROM changed"
             removed[table] = try await connection.integer(
                 PostgresQuery(unsafeSQL: counted, binds: caseBinding(certificate.caseID)), logger: logger)
         }

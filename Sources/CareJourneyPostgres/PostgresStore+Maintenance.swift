@@ -12,8 +12,9 @@ extension PostgresStore: StoreMaintenance {
     /// from one consistent read: listing at most `limit` differences, calling `progress` now and then with the cases
     /// checked and the total.
     ///
-    /// The name search is not compared: PostgreSQL keeps its trigram index on the names itself, in the transaction
-    /// that changes a name, so there is no index of the store's own to fall out of step (`rebuildNameSearch`).
+    /// The name search's table (`case_names`) is compared too: a case whose row is missing or holds another name is
+    /// listed, and so, checking the whole store, are rows of no case (`rebuildNameSearch` repairs both), in the words
+    /// SQLite's check uses.
     public func verify(
         _ scope: VerificationScope, limit: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     ) async throws(StoreError) -> VerificationReport {
@@ -56,10 +57,33 @@ extension PostgresStore: StoreMaintenance {
             }
             var summary = VerificationSummary(limit: limit)
             results.forEach { summary.add($0) }
+            if case .all = scope {
+                try await Self.compareNamesOfNoCase(on: connection, logger: logger, summary: &summary)
+            }
             return summary.report(
                 undisposed: try await connection.integer(
                     "\(unescaped: VerificationSummary.countUndisposed)", logger: logger))
         }
+    }
+
+    /// Lists the name search's rows whose number is no case's (`verify`, for the whole store).
+    private static func compareNamesOfNoCase(
+        on connection: PostgresConnection, logger: Logger, summary: inout VerificationSummary
+    ) async throws {
+        var (count, sample): (Int64, [String]) = (0, [])
+        for try await (total, name) in try await connection.query(
+            """
+            SELECT count(*) OVER (), name FROM case_names n
+            WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.number = n.number) ORDER BY number LIMIT 5
+            """, logger: logger
+        ).decode((Int64, String).self) {
+            count = total
+            sample.append("'\(name)'")
+        }
+        guard count > 0 else { return }
+        summary.differ(
+            "the name search holds entries no case's name has (\(count) name(s), such as "
+                + "\(sample.sorted().joined(separator: ", "))): it is out of step with the names")
     }
 
     /// Checks, from the projections alone, the invariants the engine relies on (`CaseStore.doctor`), from one
@@ -136,32 +160,21 @@ extension PostgresStore: StoreMaintenance {
         }
     }
 
-    /// Rebuilds the name search's index: `REINDEX INDEX CONCURRENTLY` of every GIN index on `cases` (the pg_trgm
-    /// index of the names), which writers go on beside; none when the schema has no such index.
+    /// Makes the name search's table (`case_names`) again from the cases' names — the rows of no case removed, those
+    /// missing or holding another name written (`PostgresSchema.repairCaseNames`) — then rebuilds its trigram index
+    /// (`REINDEX INDEX CONCURRENTLY`). Writers go on beside it; those opening or renaming a case wait for the rows'
+    /// repair.
     ///
-    /// Nothing needs this in the ordinary course: PostgreSQL updates the index in the transaction that writes a
-    /// name, including rows a tool writes straight into the table, so it cannot fall out of step as SQLite's FTS5
-    /// table can. It is here for the rare repair a damaged index needs, which PostgreSQL's own `amcheck` would show.
+    /// For tools that write cases straight into the store's tables, or to repair the table when `store verify` finds
+    /// it out of step; a damaged index, which PostgreSQL's own `amcheck` would show, is rebuilt too.
     public func rebuildNameSearch() async throws(StoreError) {
         let logger = logger
-        try await withConnection("rebuilding the name search's index") { connection in
-            var indexes: [String] = []
-            for try await name in try await connection.query(
-                """
-                SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
-                JOIN pg_am a ON a.oid = x.relam
-                WHERE i.indrelid = 'cases'::regclass AND a.amname = 'gin' ORDER BY 1
-                """, logger: logger
-            ).decode(String.self) {
-                indexes.append(name)
+        try await withConnection("rebuilding the name search") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                try await PostgresSchema.repairCaseNames(on: connection, logger: logger)
             }
             // Outside a transaction: REINDEX CONCURRENTLY cannot run inside one.
-            for index in indexes {
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "REINDEX INDEX CONCURRENTLY \(index)"), logger: logger
-                )
-                .drain()
-            }
+            try await connection.query("REINDEX INDEX CONCURRENTLY case_names_trigrams", logger: logger).drain()
         }
     }
 

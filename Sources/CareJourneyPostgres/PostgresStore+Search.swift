@@ -9,9 +9,11 @@ import PostgresNIO
 ///
 /// A page is the first cases after the cursor, by case number, that meet every condition. A name query matches the
 /// names it is part of as SQLite's `LIKE` does, ASCII letters in either case and every other character as it is
-/// (`ILIKE` on the names' `C` collation folds ASCII letters only), found through the trigram index of migration `p3`
-/// (`PostgresSchema.searchMigration`) and checked by `ILIKE` itself, so the index never changes an answer; a query is
-/// also looked up as a case id. Neither store forgives typos: a name is found by a part of it, as written.
+/// (`ILIKE` on the names' `C` collation folds ASCII letters only), found in the cases' names table `case_names` through
+/// its trigram index (migration `p5`, `PostgresSchema.namesMigration`) and checked by `ILIKE` itself, so the index
+/// never changes an answer; a query is also looked up as a case id. The two lookups give case numbers, joined to
+/// `cases` (a semi-join the planner combines with the other conditions). Neither store forgives typos: a name is found
+/// by a part of it, as written.
 ///
 /// A query of one or two characters has no trigram: a page examines at most `window` cases (those meeting every
 /// other condition) and may end early with a cursor to go on from, as on SQLite. One difference: SQLite examines the
@@ -49,18 +51,7 @@ struct PostgresCaseSearch {
                 examinedTo = last
             }
         }
-        var statement = PostgresStatement()
-        var conditions = others(after: cursor, in: &statement)
-        if let examinedTo { conditions += " AND c.number <= \(statement.bind(examinedTo))" }
-        if let query {
-            conditions +=
-                " AND (c.name ILIKE \(statement.bind(Self.pattern(containing: query)))"
-                + " OR c.id = \(statement.bind(query)))"
-        }
-        statement.sql = """
-            SELECT \(Self.columns) FROM cases c WHERE \(conditions)
-            ORDER BY c.number LIMIT \(statement.bind(Int64(filter.limit + 1)))
-            """
+        let statement = pageStatement(after: cursor, examinedTo: examinedTo)
         var found: [(number: Int64, summary: CaseSummary?)] = []
         for try await row in try await connection.query(statement.query, logger: logger).decode(
             (Int64, String, String, String, String?, Double?, Double, Int64, Double?, String?, String?, String?).self)
@@ -72,6 +63,30 @@ struct PostgresCaseSearch {
             cases: page.compactMap(\.summary),
             nextCursor: found.count > filter.limit
                 ? page.last.map { String($0.number) } : examinedTo.map { String($0) })
+    }
+
+    /// The statement that reads a page's cases (one more than the page, to know whether another follows) after the
+    /// case number `cursor`, up to `examinedTo` when a short name query's window ends there.
+    func pageStatement(after cursor: Int64, examinedTo: Int64?) -> PostgresStatement {
+        var statement = PostgresStatement()
+        var conditions = others(after: cursor, in: &statement)
+        if let examinedTo { conditions += " AND c.number <= \(statement.bind(examinedTo))" }
+        if let query = filter.query, !query.isEmpty {
+            // A short query's names bounded as the page is, so that only the names examined are read.
+            let examined = examinedTo.map {
+                "n.number > \(statement.bind(cursor)) AND n.number <= \(statement.bind($0)) AND "
+            }
+            conditions += """
+                 AND c.number IN (SELECT n.number FROM case_names n
+                    WHERE \(examined ?? "")n.name ILIKE \(statement.bind(Self.pattern(containing: query)))
+                    UNION ALL SELECT x.number FROM cases x WHERE x.id = \(statement.bind(query)))
+                """
+        }
+        statement.sql = """
+            SELECT \(Self.columns) FROM cases c WHERE \(conditions)
+            ORDER BY c.number LIMIT \(statement.bind(Int64(filter.limit + 1)))
+            """
+        return statement
     }
 
     /// The conditions other than the name's, after the cursor, as SQL on `cases c`, their values bound in `statement`.

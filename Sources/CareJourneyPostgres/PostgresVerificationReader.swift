@@ -7,7 +7,8 @@ import PostgresNIO
 /// Reads the cases `store verify` checks from PostgreSQL, a batch at a time in case id order, into the batches both
 /// stores check the same way (`VerificationBatch`): the whole store in slices of `batch` cases (the last open-ended,
 /// so that the events of a case with no projection are read too), or each case listed on its own. Every read runs
-/// in the caller's transaction.
+/// in the caller's transaction. Each case's name is looked up in the name search's table (`case_names`), whatever
+/// the scope: a row is a lookup by key, where SQLite's index has to be searched or tallied.
 struct PostgresVerificationReader {
     /// Case ids after `after` (or from `from`, inclusive) up to `upper` (inclusive); `nil`: unbounded.
     struct Range {
@@ -127,6 +128,18 @@ struct PostgresVerificationReader {
                 number: number, version: Int(version), snapshotVersion: Int(snapshotVersion),
                 state: Data(state.readableBytesView), columns: columns, name: name)
         }
+        // Each case's row in the name search (`case_names`): there, under its number, with its name.
+        var names: [String: Bool] = [:]
+        for try await (id, name, indexed) in try await connection.query(
+            query(
+                """
+                SELECT c.id, c.name, n.name FROM cases c LEFT JOIN case_names n ON n.number = c.number
+                WHERE \(cases("c.id"))
+                """), logger: logger
+        ).decode((String, String, String?).self) {
+            names[id] = indexed == name
+        }
+        batch.nameFound = names
         for try await (caseID, name, due) in try await connection.query(
             query("SELECT case_id, name, due FROM timers WHERE \(cases("case_id"))"), logger: logger
         ).decode((String, String, Double).self) {

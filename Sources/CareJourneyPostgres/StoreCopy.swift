@@ -54,8 +54,8 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
 /// - Into PostgreSQL, everything happens in one transaction: the schema migrated (under the migrations' advisory
 ///   lock, which the transaction holds to its end, so two copies into one database never interleave), the
 ///   database refused unless every table is empty, the rows inserted (a thousand a statement), the identity columns'
-///   sequences moved past the copied values, the copy checked. Any refusal or failure rolls it all back: the
-///   database is left as it was.
+///   sequences moved past the copied values, the copy checked, the name search's table filled from the cases' names.
+///   Any refusal or failure rolls it all back: the database is left as it was.
 /// - Into SQLite, the store is staged inside the data folder (which must be new or empty, and whose lock is held
 ///   throughout), filled, checked, its name search rebuilt, replayed whole (`store verify`), and only then moved
 ///   into place; a failure removes what was written (and the folder, when the copy made it).
@@ -193,6 +193,7 @@ public enum StoreCopy {
                         let tables = PostgresTables(connection: connection, logger: logger, address: address)
                         try await refuseOccupied(tables, at: address)
                         let result = try await fill(tables) { read throws(StoreError) in try await read(tables) }
+                        try await PostgresSchema.repairCaseNames(on: connection, logger: logger)
                         progress?(.finishing)
                         return result
                     }

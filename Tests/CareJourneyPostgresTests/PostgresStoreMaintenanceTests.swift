@@ -152,6 +152,10 @@ import Testing
         let left = try contents(ofStoreIn: folder)
         #expect(left["disposal_certificates"]?.count == report.count(.disposed))
         #expect(try await database.contents() == left)
+        #expect(
+            try await database.strings(
+                "SELECT count(*)::text FROM case_names WHERE number NOT IN (SELECT number FROM cases)")
+                == ["0"], "the disposed cases' names are gone from the name search")
         #expect(try await postgres.lastDisposal() == asOf)
         #expect(try await postgres.verify(.all, limit: 100, progress: nil).isClean)
         #expect(try await postgres.stats() == sqlite.stats())
@@ -199,16 +203,53 @@ import Testing
 }
 
 extension PostgresStoreMaintenanceTests {
-    /// The name search's rebuild on PostgreSQL reindexes the GIN (pg_trgm) index on the names the schema made (p3):
-    /// a new file, still valid.
+    /// The name search's table (`case_names`) damaged by hand: `store verify` finds a name missing, one changed and
+    /// one of no case, in SQLite's words, beside the damage found before; the rebuild makes the table again from the
+    /// cases (and its trigram index into a new file, still valid), after which only the damage before is found.
     func rebuildNameSearch(_ postgres: PostgresStore, database: PostgresAddress) async throws {
-        let file = "SELECT pg_relation_filenode('cases_name_trigrams')::text"
+        let damage = try await postgres.verify(.all, limit: 100, progress: nil).differences
+        #expect(!damage.contains { $0.contains("name search") }, "\(damage)")
+        let cases = try await database.strings("SELECT id || ' ' || name FROM cases WHERE name <> '' ORDER BY number")
+        let (missing, changed) = try (#require(cases[1]), #require(cases[2]))
+        let id = { (row: String) in String(row.prefix { $0 != " " }) }
+        let name = { (row: String) in String(row.drop { $0 != " " }.dropFirst()) }
+        try await database.run(
+            "DELETE FROM case_names WHERE number = (SELECT number FROM cases WHERE id = '\(id(missing))')")
+        try await database.run(
+            "UPDATE case_names SET name = 'Someone Else' WHERE number = (SELECT number FROM cases WHERE id = '\(id(changed))')"
+        )
+        try await database.run("INSERT INTO case_names (number, name) VALUES (100000, 'Zed')")
+        let outOfStep = """
+            SELECT count(*)::text FROM cases c FULL JOIN case_names n ON n.number = c.number
+            WHERE n.name IS DISTINCT FROM c.name
+            """
+        #expect(try await database.strings(outOfStep) == ["3"])
+        let found = try await postgres.verify(.all, limit: 100, batch: 7) { _, _ in }
+        #expect(
+            found.differences.sorted()
+                == (damage + [
+                    "case \(id(missing)): the name search does not find its name '\(name(missing))'",
+                    "case \(id(changed)): the name search does not find its name '\(name(changed))'",
+                    "the name search holds entries no case's name has (1 name(s), such as 'Zed'): it is out of step with "
+                        + "the names",
+                ]).sorted(), "\(found.differences)")
+        let one = try await postgres.verify(.cases([CaseID(id(changed))]), limit: 100, progress: nil)
+        #expect(
+            one.differences.first == "case \(id(changed)): the name search does not find its name '\(name(changed))'")
+        #expect(try await postgres.cases(matching: CaseFilter(query: name(missing))).cases.isEmpty)
+
+        let file = "SELECT pg_relation_filenode('case_names_trigrams')::text"
         let before = try await database.strings(file)
         try await postgres.rebuildNameSearch()
+        #expect(try await database.strings(outOfStep) == ["0"])
+        #expect(try await postgres.verify(.all, limit: 100, progress: nil).differences == damage)
+        #expect(
+            try await postgres.cases(matching: CaseFilter(query: name(missing))).cases.map(\.id.rawValue).contains(
+                id(missing)))
         #expect(try await database.strings(file) != before, "rebuilt into a new file")
         #expect(
             try await database.strings(
-                "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'cases_name_trigrams'::regclass") == ["true"])
+                "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'case_names_trigrams'::regclass") == ["true"])
     }
 }
 

@@ -92,6 +92,11 @@ import Testing
             #expect(there.tables.map(\.table) == StoreTable.all.map(\.name))
             #expect(there.tables.map(\.rows) == StoreTable.all.map { before[$0.name]!.count })
             #expect(try await database.contents() == before)
+            // The name search's table holds every copied case's name, by number.
+            #expect(
+                try await database.strings("SELECT number || ' ' || name FROM case_names ORDER BY number")
+                    == database.strings("SELECT number || ' ' || name FROM cases ORDER BY number"))
+            #expect(try await database.strings("SELECT count(*)::text FROM case_names") == ["\(before["cases"]!.count)"])
             // New rows on PostgreSQL take numbers past the copied ones, events past every number SQLite gave.
             #expect(try await database.strings("SELECT pg_sequence_last_value('events_seq_seq')::text") == ["\(highWater!)"])
             for (table, column) in [("tasks", "ord"), ("access_log", "id"), ("access_log_cases", "ord"), ("reviews_done", "ord")] {
