@@ -1,7 +1,7 @@
 extension PostgresSchema {
     /// `p4`: room left on each page of `cases` (`fillfactor` 70) for the row's next version, so that a transition
     /// which changes no indexed column (a plan updated, a financial assessment, a timer moved: the stage, team,
-    /// worker, overdue flag and name as they were) is a heap-only update: the new version goes on the same page and
+    /// worker and overdue flag as they were; since `p5` no index of `cases` holds the name) is a heap-only update: the new version goes on the same page and
     /// no index gains an entry (PostgreSQL's HOT). A full page sends every update elsewhere, and each of the table's
     /// indexes gains an entry for it. Measured with `scripts/bench-postgres` (docs/operations.md): the writer's case
     /// statement from 15.5 to 12.8 ms a batch of ~750 commands.

@@ -15,7 +15,7 @@ extension PostgresSchema {
     /// `p5`: the name search in a table of its own, `case_names` (each case's number and name), with the GIN index
     /// of its names' trigrams, in place of `p3`'s index on `cases`.
     ///
-    /// Most of the writer's updates of a case change an indexed column (`stage`, `next_due`), so PostgreSQL cannot
+    /// Most of the writer's updates of a case change an indexed column (`stage` above all), so PostgreSQL cannot
     /// update the row in place (HOT) and adds an entry to every index of the table, the trigram index's ~13 included,
     /// though the name did not change. A case's name changes almost never: the writer writes its row in
     /// `case_names` when a case is opened or its name changes (`PostgresBatchPlan`), disposal removes it, `store copy`
