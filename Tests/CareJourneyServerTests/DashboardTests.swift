@@ -61,6 +61,26 @@ import CareJourneyTestSupport
         }
     }
 
+    /// An open page hears of each commit (`/live`): a `case` message naming the case, its event and its stage, never
+    /// the person's name.
+    @Test func anOpenLivePageHearsOfACommitWithoutThePersonsName() async throws {
+        let people = try People([("sw.jones", .practitioner)])
+        try await LiveServer.with(tokens: people.file) { server in
+            let connection = try RawConnection(port: try #require(server.base.port))
+            try connection.send(
+                "GET /live HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(people["sw.jones"])\r\n\r\n")
+            #expect(await connection.read(until: "retry: 3000", upTo: .seconds(30)).hasPrefix("HTTP/1.1 200"))
+            let reply = try await server.signedIn(as: people["sw.jones"]).post(
+                "/api/cases", ["data": ["name": "Ada Lovelace", "clientType": "adult", "route": "gp"]])
+            #expect(reply.status == 201)
+            let id = try #require(reply["id"]?.string)
+            let heard = await connection.read(until: "\"case\":\"\(id)\"", upTo: .seconds(30))
+            #expect(heard.contains("event: case"), "\(heard)")
+            #expect(heard.contains("\"case\":\"\(id)\"") && heard.contains("\"event\":\"contact\""), "\(heard)")
+            #expect(!heard.contains("Lovelace"))
+        }
+    }
+
     @Test func theOverviewAPIAndPageAgreeWithTheStore() async throws {
         try await LiveServer.with(sample: 25) { server in
             let figures = try await server.get("/api/overview")

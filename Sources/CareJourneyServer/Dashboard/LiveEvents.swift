@@ -114,8 +114,10 @@ final class LiveEvents: Service, Sendable {
         for stream in ending { stream.finish() }
     }
 
+    /// Sends one commit's messages to every stream; with none open (the usual case between page views), builds none:
+    /// it runs on the engine's writer thread, between one batch and the next.
     private func publish(_ events: [CommittedEvent]) {
-        guard !events.isEmpty else { return }
+        guard !events.isEmpty, listeners > 0 else { return }
         var text = ""
         for committed in events {
             let message: JSONValue = [

@@ -81,11 +81,14 @@ final class ServiceMetrics: Service, Sendable {
                 timerLateness.record(max(0, event.at.timeIntervalSince(fire.due)))
             }
         }
+        // One histogram looked up a queue, not a task: a commit completes hundreds of tasks on a few queues, and
+        // this runs on the engine's writer thread, between one batch and the next.
         let family = MetricFamily.taskLatency
-        for task in tasks.withLock({ $0.take(events, at: instant) }) {
-            registry.makeValueHistogram(
-                descriptor: family.descriptor, labels: [("queue", task.queue)], buckets: family.buckets
-            ).record(task.seconds)
+        let byQueue = Dictionary(grouping: tasks.withLock { $0.take(events, at: instant) }, by: \.queue)
+        for (queue, completed) in byQueue {
+            let histogram = registry.makeValueHistogram(
+                descriptor: family.descriptor, labels: [("queue", queue)], buckets: family.buckets)
+            for task in completed { histogram.record(task.seconds) }
         }
     }
 
