@@ -55,10 +55,10 @@ struct PostgresKeys {
         new.append((key.key, key.fingerprint, text, at, RecordedOutcome(outcome).caseID))
     }
 
-    /// Inserts the keys this batch keeps.
-    func write(on connection: PostgresConnection, logger: Logger) async throws {
-        guard !new.isEmpty else { return }
-        try await connection.query(
+    /// The statement inserting the keys this batch keeps; `nil` for none.
+    func statement() -> PostgresQuery? {
+        guard !new.isEmpty else { return nil }
+        return
             """
             INSERT INTO idempotency (key, fingerprint, outcome, created_at, case_id)
             SELECT * FROM unnest(\(PostgresArray(new.map { .text($0.key) }).literal)::text[],
@@ -66,8 +66,7 @@ struct PostgresKeys {
                 \(PostgresArray(new.map { .text($0.outcome) }).literal)::text[],
                 \(PostgresArray(new.map { .time($0.at) }).literal)::float8[],
                 \(PostgresArray(new.map { .textOrNull($0.caseID?.rawValue) }).literal)::text[])
-            """, logger: logger
-        ).drain()
+            """
     }
 }
 

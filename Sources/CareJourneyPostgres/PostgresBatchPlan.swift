@@ -69,22 +69,29 @@ struct PostgresBatchPlan {
         }
         try await PostgresAccessLog.insert(batch.reads, on: connection, logger: logger)
         try await corrections.write(on: connection, logger: logger)
-        let seqs = try await insertEvents()
-        try await keys.write(on: connection, logger: logger)
-        try await writeCases()
-        try await writeNames()
-        try await writeTimers()
-        var tasks = try await PostgresTaskRows.read(
-            ids: taskChanges.compactMap(\.taskID) + batch.notes.map(\.taskID),
-            openOf: taskChanges.compactMap(\.teamCase), on: connection, logger: logger)
+        // The rows gathered, then the tasks the batch touches read, in one pipeline (`PostgresPipeline`).
+        let taskIDs = taskChanges.compactMap(\.taskID) + batch.notes.map(\.taskID)
+        let teamCases = taskChanges.compactMap(\.teamCase)
+        var gathered = PostgresPipeline(connection: connection, logger: logger)
+        let inserted = gathered.send(eventsStatement())
+        gathered.send(keys.statement())
+        gathered.send(caseStatements())
+        gathered.send(namesStatement())
+        gathered.send(timerStatements())
+        let read = gathered.send(
+            taskIDs.isEmpty && teamCases.isEmpty ? nil : PostgresTaskRows.query(ids: taskIDs, openOf: teamCases))
+        let answers = try await gathered.results()
+        let seqs = try inserted.map { try numbers(of: answers[$0]) } ?? []
+        var tasks = try read.map { try PostgresTaskRows(answers[$0]) } ?? PostgresTaskRows()
         for note in batch.notes { tasks.apply(note, changes: &changes) }
         for change in taskChanges { tasks.apply(change, policy: batch.policy, changes: &changes) }
-        try await tasks.write(on: connection, logger: logger)
-        let leftOpen = tasks.leftOpen.compactMap { TaskID($0) }
-        if !leftOpen.isEmpty { try await TaskLeases.forgetResolved(leftOpen, on: connection, logger: logger) }
-        try await writer.leases?.grantEnqueued(
-            tasks.enqueued, at: writer.leaseClock.now(), on: connection, logger: logger)
-        try await insertReviews()
+        // What the batch does to tasks and their leases, and the reviews done, in a second one.
+        var changed = PostgresPipeline(connection: connection, logger: logger)
+        changed.send(tasks.statements())
+        changed.send(TaskLeases.forgetStatement(tasks.leftOpen))
+        changed.send(writer.leases?.grantStatement(tasks.enqueued, at: writer.leaseClock.now()))
+        changed.send(reviewsStatement())
+        _ = try await changed.results()
         if let node = writer.node, !seqs.isEmpty || !corrections.cases.isEmpty || changes != StoreFigures() {
             feedBatch = try await NodeFeed.append(
                 node: node, seqs: seqs, removed: corrections.cases, figures: changes, at: batch.recordedAt,
@@ -302,16 +309,9 @@ struct PostgresBatchPlan {
 
     // MARK: Write
 
-    /// Inserts the events, in order, and returns their numbers (`seq`), in the same order.
-    private func insertEvents() async throws -> [Int64] {
-        guard !events.isEmpty else { return [] }
-        /// Each event's number by its case and version.
-        struct Key: Hashable {
-            let id: String
-            let version: Int64
-        }
-        var seqs: [Key: Int64] = [:]
-        seqs.reserveCapacity(events.count)
+    /// The statement inserting the events, in order, which returns their numbers (`seq`); `nil` for none.
+    private func eventsStatement() -> PostgresQuery? {
+        guard !events.isEmpty else { return nil }
         var parameters = ArrayParameters()
         let columns = [
             parameters.array(events.map { .text($0.state.id.rawValue) }, "text"),
@@ -332,8 +332,20 @@ struct PostgresBatchPlan {
             ORDER BY o
             RETURNING seq, case_id, version
             """
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger)
-        for try await (seq, id, version) in rows.decode((Int64, String, Int64).self) {
+        return PostgresQuery(unsafeSQL: sql, binds: parameters.bindings)
+    }
+
+    /// The events' numbers (`seq`), in the order of `events`, from what their statement returned.
+    private func numbers(of inserted: PostgresQueryResult) throws -> [Int64] {
+        /// Each event's number by its case and version.
+        struct Key: Hashable {
+            let id: String
+            let version: Int64
+        }
+        var seqs: [Key: Int64] = [:]
+        seqs.reserveCapacity(events.count)
+        for row in inserted {
+            let (seq, id, version) = try row.decode((Int64, String, Int64).self)
             seqs[Key(id: id, version: version)] = seq
         }
         return try events.map { event in
@@ -344,8 +356,8 @@ struct PostgresBatchPlan {
         }
     }
 
-    /// Inserts the new cases and updates the known ones, each to its final row in this batch.
-    private func writeCases() async throws {
+    /// The statements inserting the new cases and updating the known ones, each to its final row in this batch.
+    private func caseStatements() -> [PostgresQuery] {
         let rows = caseOrder.map { cases[$0]! }
         let names = ProjectionColumns.names
         let types = ["text", "text", "text", "float8", "bigint", "float8", "text", "text", "text"]
@@ -364,6 +376,7 @@ struct PostgresBatchPlan {
                 .joined(separator: ", ")
         }
         let columns = "id, number, version, updated_at, state, state_version, snapshot, " + names.joined(separator: ", ")
+        var statements: [PostgresQuery] = []
         let new = rows.filter(\.isNew)
         if !new.isEmpty {
             var parameters = ArrayParameters()
@@ -373,10 +386,10 @@ struct PostgresBatchPlan {
                 FROM unnest(\(arrays(new, into: &parameters))) WITH ORDINALITY AS u(\(columns), o)
                 ORDER BY o
                 """
-            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+            statements.append(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings))
         }
         let known = rows.filter { !$0.isNew }
-        guard !known.isEmpty else { return }
+        guard !known.isEmpty else { return statements }
         var parameters = ArrayParameters()
         let sql = """
             UPDATE cases c SET version = u.version, updated_at = u.updated_at,
@@ -386,12 +399,14 @@ struct PostgresBatchPlan {
             FROM unnest(\(arrays(known, into: &parameters))) AS u(\(columns))
             WHERE c.id = u.id
             """
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+        statements.append(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings))
+        return statements
     }
 
-    /// Writes the name search's rows (`case_names`) of the cases opened or renamed in the batch, in number order.
-    private func writeNames() async throws {
-        guard !names.isEmpty else { return }
+    /// The statement writing the name search's rows (`case_names`) of the cases opened or renamed in the batch, in
+    /// number order; `nil` for none.
+    private func namesStatement() -> PostgresQuery? {
+        guard !names.isEmpty else { return nil }
         let named = names.sorted { $0.key < $1.key }
         var parameters = ArrayParameters()
         let sql = """
@@ -400,12 +415,12 @@ struct PostgresBatchPlan {
                 \(parameters.array(named.map(\.value), "text")))
             ON CONFLICT (number) DO UPDATE SET name = excluded.name
             """
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+        return PostgresQuery(unsafeSQL: sql, binds: parameters.bindings)
     }
 
-    /// Sets the timers each case has after the batch that it did not have before it (or had with another due
-    /// time), and deletes those it no longer has.
-    private func writeTimers() async throws {
+    /// The statements setting the timers each case has after the batch that it did not have before it (or had with
+    /// another due time), and deleting those it no longer has.
+    private func timerStatements() -> [PostgresQuery] {
         var setCases: [String] = [], setNames: [String] = [], setDue: [Double] = []
         var goneCases: [String] = [], goneNames: [String] = []
         for id in caseOrder {
@@ -421,26 +436,27 @@ struct PostgresBatchPlan {
                 goneNames.append(name.rawValue)
             }
         }
+        var statements: [PostgresQuery] = []
         if !goneCases.isEmpty {
-            try await connection.query(
+            statements.append(
                 """
                 DELETE FROM timers WHERE (case_id, name) IN (SELECT * FROM unnest(\(goneCases)::text[], \(goneNames)::text[]))
-                """, logger: logger
-            ).drain()
+                """)
         }
         if !setCases.isEmpty {
-            try await connection.query(
+            statements.append(
                 """
                 INSERT INTO timers (case_id, name, due)
                 SELECT * FROM unnest(\(setCases)::text[], \(setNames)::text[], \(setDue)::float8[])
                 ON CONFLICT (case_id, name) DO UPDATE SET due = excluded.due
-                """, logger: logger
-            ).drain()
+                """)
         }
+        return statements
     }
 
-    private func insertReviews() async throws {
-        guard !reviews.isEmpty else { return }
+    /// The statement recording the reviews the batch completed; `nil` for none.
+    private func reviewsStatement() -> PostgresQuery? {
+        guard !reviews.isEmpty else { return nil }
         var parameters = ArrayParameters()
         let columns = [
             parameters.array(reviews.map { .text($0.0.rawValue) }, "text"),
@@ -454,7 +470,7 @@ struct PostgresBatchPlan {
             SELECT c, t, a, d, o FROM unnest(\(columns)) WITH ORDINALITY AS r(c, t, a, d, o, n)
             ORDER BY n
             """
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: logger).drain()
+        return PostgresQuery(unsafeSQL: sql, binds: parameters.bindings)
     }
 }
 

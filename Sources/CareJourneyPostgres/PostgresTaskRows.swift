@@ -88,21 +88,26 @@ struct PostgresTaskRows {
     static func read(
         ids: [String], openOf cases: [String], on connection: PostgresConnection, logger: Logger
     ) async throws -> PostgresTaskRows {
-        var found = PostgresTaskRows()
-        guard !ids.isEmpty || !cases.isEmpty else { return found }
-        let rows = try await connection.query(query(ids: ids, openOf: cases), logger: logger)
-        for try await row in rows {
+        guard !ids.isEmpty || !cases.isEmpty else { return PostgresTaskRows() }
+        return try await PostgresTaskRows(connection.query(query(ids: ids, openOf: cases), logger: logger).get())
+    }
+
+    /// No rows yet.
+    init() {}
+
+    /// The rows `query` read.
+    init(_ read: PostgresQueryResult) throws {
+        for row in read {
             let (id, caseID, queue, status, resolvedAt, attempts, progress, lastError, heldBy, team, listed, _) =
                 try row.decode(
                     (String, String, String, String, Double?, Int64, String?, String?, String?, String?, Int64, Int64)
                         .self)
-            found.add(
+            add(
                 Row(
                     id: id, caseID: caseID, queue: queue, status: status, resolvedAt: resolvedAt, attempts: attempts,
                     progress: progress, lastError: lastError, heldBy: heldBy, team: .textOrNull(team), listed: listed,
                     enqueued: nil))
         }
-        return found
     }
 
     /// The query of `read`: the tasks by id, and each case's open tasks through the primary key's index, between
@@ -212,12 +217,10 @@ struct PostgresTaskRows {
         }
     }
 
-    /// Inserts the new rows, in the order they were made, and updates the changed ones.
-    func write(on connection: PostgresConnection, logger: Logger) async throws {
+    /// The statements inserting the new rows, in the order they were made, and updating the changed ones.
+    func statements() -> [PostgresQuery] {
         let changed = order.compactMap { rows[$0] }.filter(\.changed)
-        for statement in [Self.insert(changed.filter(\.isNew)), Self.update(changed.filter { !$0.isNew })] {
-            if let statement { try await connection.query(statement, logger: logger).drain() }
-        }
+        return [Self.insert(changed.filter(\.isNew)), Self.update(changed.filter { !$0.isNew })].compactMap { $0 }
     }
 
     /// The columns a batch may change in a row it read (`apply`); the others are the task's as it was enqueued.

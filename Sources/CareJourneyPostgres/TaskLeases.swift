@@ -120,15 +120,19 @@ public struct TaskLeases: Sendable {
     public func grantEnqueued(_ tasks: [String], at now: Date, on connection: PostgresConnection, logger: Logger)
         async throws
     {
-        guard !tasks.isEmpty else { return }
+        guard let statement = grantStatement(tasks, at: now) else { return }
+        try await connection.query(statement, logger: logger).drain()
+    }
+
+    /// `grantEnqueued`'s statement, to send with the batch's others (`PostgresPipeline`); `nil` for no task.
+    func grantStatement(_ tasks: [String], at now: Date) -> PostgresQuery? {
+        guard !tasks.isEmpty else { return nil }
         let until = now.timeIntervalSince1970 + lease.inSeconds
-        try await connection.query(
-            """
+        return """
             INSERT INTO task_leases (task_id, node, expires)
             SELECT id, \(node.rawValue), \(until) FROM unnest(\(tasks.sorted())::text[]) AS t(id)
             ON CONFLICT (task_id) DO UPDATE SET node = excluded.node, expires = excluded.expires
-            """, logger: logger
-        ).drain()
+            """
     }
 
     /// Forgets the leases of `tasks`, whichever node holds them, inside the transaction `connection` is in: the
@@ -142,9 +146,15 @@ public struct TaskLeases: Sendable {
     public static func forgetResolved(
         _ tasks: [TaskID], on connection: PostgresConnection, logger: Logger
     ) async throws -> Int {
-        let ids = tasks.map(\.description).sorted()
-        return try await delete(
-            "DELETE FROM task_leases WHERE task_id = ANY(\(ids)::text[]) RETURNING 1", on: connection, logger: logger)
+        guard let statement = forgetStatement(tasks.map(\.description)) else { return 0 }
+        return try await delete(statement, on: connection, logger: logger)
+    }
+
+    /// `forgetResolved`'s statement (one row returned a lease forgotten), to send with the batch's others
+    /// (`PostgresPipeline`); `nil` for no task.
+    static func forgetStatement(_ tasks: some Collection<String>) -> PostgresQuery? {
+        guard !tasks.isEmpty else { return nil }
+        return "DELETE FROM task_leases WHERE task_id = ANY(\(tasks.sorted())::text[]) RETURNING 1"
     }
 
     private static func delete(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Int {
