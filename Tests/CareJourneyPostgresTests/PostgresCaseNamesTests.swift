@@ -81,14 +81,7 @@ import Testing
                 let statement = PostgresCaseSearch(filter: filter, window: 2_000)
                     .pageStatement(after: 0, examinedTo: examinedTo)
                 return try await address.onConnection { connection in
-                    var lines: [String] = []
-                    for try await line in try await connection.query(
-                        PostgresQuery(unsafeSQL: "EXPLAIN " + statement.sql, binds: statement.binds),
-                        logger: quietLogger
-                    ).decode(String.self) {
-                        lines.append(line)
-                    }
-                    return lines.joined(separator: "\n")
+                    try await connection.plan(of: statement.query).joined(separator: "\n")
                 }
             }
             // A fragment of three characters or more: the trigram index finds the names, the stage's index the rest.

@@ -91,14 +91,7 @@ import Testing
                     try await connection.query("SET enable_seqscan = off", logger: quietLogger).drain()
                     let statement = PostgresCaseSearch(filter: CaseFilter(query: "ovelac"), window: 2_000)
                         .pageStatement(after: 0, examinedTo: nil)
-                    var lines: [String] = []
-                    for try await line in try await connection.query(
-                        PostgresQuery(unsafeSQL: "EXPLAIN " + statement.sql, binds: statement.binds),
-                        logger: quietLogger
-                    ).decode(String.self) {
-                        lines.append(line)
-                    }
-                    return lines.joined(separator: "\n")
+                    return try await connection.plan(of: statement.query).joined(separator: "\n")
                 }
                 #expect(plan.contains("case_names_trigrams"), "\(plan)")
                 try await Self.expectSameWorklists(sqlite, postgres)

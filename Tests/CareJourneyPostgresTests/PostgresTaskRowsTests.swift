@@ -40,13 +40,7 @@ import Testing
                     """, logger: quietLogger
                 ).drain()
                 try await connection.query("ANALYZE tasks", logger: quietLogger).drain()
-                let query = PostgresTaskRows.query(ids: ["C-2#1"], openOf: ["C-1", "C-10"])
-                var plan: [String] = []
-                for try await line in try await connection.query(
-                    PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: quietLogger
-                ).decode(String.self) {
-                    plan.append(line)
-                }
+                let plan = try await connection.plan(of: PostgresTaskRows.query(ids: ["C-2#1"], openOf: ["C-1", "C-10"]))
                 #expect(
                     plan.contains { $0.contains("Index Cond: ((id >") }
                         && !plan.contains { $0.contains("Seq Scan on tasks") || $0.contains("tasks_open_by_queue") },
@@ -81,12 +75,7 @@ import Testing
                     enqueued: nil)
             }
             for query in [PostgresTaskRows.query(ids: ids, openOf: []), try #require(PostgresTaskRows.update(rows))] {
-                var plan: [String] = []
-                for try await line in try await connection.query(
-                    PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: quietLogger
-                ).decode(String.self) {
-                    plan.append(line)
-                }
+                let plan = try await connection.plan(of: query)
                 #expect(
                     plan.contains { $0.contains("Index") }
                         && !plan.contains { $0.contains("Seq Scan on tasks") || $0.contains("Hash Join") },

@@ -35,6 +35,19 @@ extension PostgresAddress {
     }
 }
 
+extension PostgresConnection {
+    /// The lines of PostgreSQL's plan for `query` (`EXPLAIN`), as this connection's session would run it.
+    func plan(of query: PostgresQuery) async throws -> [String] {
+        var lines: [String] = []
+        for try await line in try await self.query(
+            PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds), logger: quietLogger
+        ).decode(String.self) {
+            lines.append(line)
+        }
+        return lines
+    }
+}
+
 /// Every row of every store table of the SQLite store in `folder`, in key order.
 func contents(ofStoreIn folder: String) throws -> [String: [[StoreValue]]] {
     let reader = try CaseStore(directory: folder, access: .readOnly).tableReader()
