@@ -32,14 +32,7 @@ import Testing
 
                 // Among 20,000 open tasks of 5,000 cases, a case's are found by a range of the primary key's index
                 // (the plan has that range as an index condition), not by reading every open task.
-                try await connection.query(
-                    """
-                    INSERT INTO tasks (id, case_id, kind, queue, status, created_at)
-                    SELECT 'D-' || (n / 4) || '#' || (n % 4), 'D-' || (n / 4), 'find-provider', 'brokerage', 'open', 0
-                    FROM generate_series(0, 19999) AS n
-                    """, logger: quietLogger
-                ).drain()
-                try await connection.query("ANALYZE tasks", logger: quietLogger).drain()
+                try await Self.addOpenTasks(on: connection)
                 let plan = try await connection.plan(of: PostgresTaskRows.query(ids: ["C-2#1"], openOf: ["C-1", "C-10"]))
                 #expect(
                     plan.contains { $0.contains("Index Cond: ((id >") }
@@ -59,14 +52,7 @@ import Testing
             let writer = try await PostgresWriter.open(address, logger: quietLogger)
             defer { Task { await writer.close() } }
             let connection = writer.connection
-            try await connection.query(
-                """
-                INSERT INTO tasks (id, case_id, kind, queue, status, created_at)
-                SELECT 'D-' || (n / 4) || '#' || (n % 4), 'D-' || (n / 4), 'find-provider', 'brokerage', 'open', 0
-                FROM generate_series(0, 19999) AS n
-                """, logger: quietLogger
-            ).drain()
-            try await connection.query("ANALYZE tasks", logger: quietLogger).drain()
+            try await Self.addOpenTasks(on: connection)
             let ids = (0..<2_000).map { "D-\($0 * 2)#1" }
             let rows = ids.map { id in
                 PostgresTaskRows.Row(
@@ -82,5 +68,17 @@ import Testing
                     "\(plan.joined(separator: "\n"))")
             }
         }
+    }
+
+    /// Adds 20,000 open tasks of 5,000 cases (`D-0#0` … `D-4999#3`), and has PostgreSQL analyse the table.
+    static func addOpenTasks(on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO tasks (id, case_id, kind, queue, status, created_at)
+            SELECT 'D-' || (n / 4) || '#' || (n % 4), 'D-' || (n / 4), 'find-provider', 'brokerage', 'open', 0
+            FROM generate_series(0, 19999) AS n
+            """, logger: quietLogger
+        ).drain()
+        try await connection.query("ANALYZE tasks", logger: quietLogger).drain()
     }
 }
