@@ -29,7 +29,7 @@ struct PostgresBatchPlan {
     /// The cases written: their final rows.
     private var cases: [CaseID: CaseRow] = [:]
     private var caseOrder: [CaseID] = []
-    /// The names of the cases opened or renamed in the batch, by number: their rows in `case_names` (`writeNames`).
+    /// The names of the cases opened or renamed in the batch, by number: their rows in `case_names` (`namesStatement`).
     private var names: [Int64: StoreValue] = [:]
     /// Each written case's timers before the batch.
     private var timersBefore: [CaseID: [TimerName: Date]] = [:]

@@ -14,7 +14,7 @@ import PostgresNIO
 /// let inserted = pipeline.send(insertEvents)
 /// pipeline.send(updateCases)
 /// let results = try await pipeline.results()
-/// for row in results[inserted] { … }
+/// if let inserted { for row in results[inserted] { … } }
 /// ```
 struct PostgresPipeline {
     let connection: PostgresConnection

@@ -178,6 +178,23 @@ extension PostgresStore: StoreMaintenance {
         }
     }
 
+    /// Repairs the name search's table when it is out of step with the cases' names, as a node starts; reads only
+    /// when it is in step. A node of a build before migration `p5`, still serving while another was upgraded, writes
+    /// cases without their rows in `case_names` (it knows nothing of the table): each node that starts heals what such
+    /// nodes wrote, so once the last one is upgraded and started, the search finds every case again.
+    ///
+    /// - Returns: whether the table was out of step (and is repaired now).
+    public func healNameSearch() async throws(StoreError) -> Bool {
+        let logger = logger
+        return try await withConnection("checking the name search against the cases' names") { connection in
+            guard try await PostgresSchema.caseNamesOutOfStep(on: connection, logger: logger) else { return false }
+            try await connection.withTransaction(logger: logger) { connection in
+                try await PostgresSchema.repairCaseNames(on: connection, logger: logger)
+            }
+            return true
+        }
+    }
+
     /// When disposal last ran, if it has.
     public func lastDisposal() async throws(StoreError) -> Date? {
         let logger = logger

@@ -110,21 +110,12 @@ public struct TaskLeases: Sendable {
         }
     }
 
-    /// Leases `tasks`, put on their queues by the transaction `connection` is in (the batch that enqueued them, or
-    /// enqueued them again), to this node until `now + lease`:
-    /// its broker hands them out as soon as they commit (the engine tells it), so no other node may
-    /// claim them while this one is alive. Their lease is renewed, or lapses with the node, as any other.
-    ///
-    /// - Throws: what PostgreSQL says, as it says it (the batch's transaction must then roll back, and the writer
-    ///   runs it again when the SQLSTATE says it lost to another transaction: `PostgresWriter.conflict(in:)`).
-    public func grantEnqueued(_ tasks: [String], at now: Date, on connection: PostgresConnection, logger: Logger)
-        async throws
-    {
-        guard let statement = grantStatement(tasks, at: now) else { return }
-        try await connection.query(statement, logger: logger).drain()
-    }
-
-    /// `grantEnqueued`'s statement, to send with the batch's others (`PostgresPipeline`); `nil` for no task.
+    /// The statement leasing `tasks`, put on their queues by the batch whose transaction it runs in (the batch that
+    /// enqueued them, or enqueued them again), to this node until `now + lease`: its broker hands them out as soon as
+    /// they commit (the engine tells it), so no other node may claim them while this one is alive. Their lease is
+    /// renewed, or lapses with the node, as any other. Sent with the batch's other statements (`PostgresPipeline`);
+    /// if it fails, the batch's transaction rolls back, and the writer runs it again when the SQLSTATE says it lost
+    /// to another transaction (`PostgresWriter.conflict(in:)`). `nil` for no task.
     func grantStatement(_ tasks: [String], at now: Date) -> PostgresQuery? {
         guard !tasks.isEmpty else { return nil }
         let until = now.timeIntervalSince1970 + lease.inSeconds

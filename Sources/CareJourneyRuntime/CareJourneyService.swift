@@ -174,6 +174,9 @@ public struct CareJourneyService: Sendable {
             try await NodePresence.serving(
                 node: postgres.node, address: postgres.address, at: (options.clock ?? WallClock()).now(), logger: logger
             ) { presence in
+                if try await store.healNameSearch() {
+                    logger.notice("the name search missed cases' names (written by a node of an older build): repaired")
+                }
                 try await serve(store, access: access, timerWindow: postgres.timerWindow, onRunning: onRunning) {
                     engine, clock, broker in
                     store.timeTimers(by: clock)
