@@ -27,7 +27,9 @@ extension NodePresence {
                 for try await name in try await connection.query(
                     """
                     SELECT substr(a.application_name, 18) FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid
-                    WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = \(lockKey >> 32)
+                    WHERE l.locktype = 'advisory' AND l.granted
+                        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        AND l.classid::bigint = \(lockKey >> 32)
                         AND l.objid::bigint = \(lockKey & 0xFFFF_FFFF) AND l.objsubid = 1
                         AND a.application_name LIKE 'carejourney node %'
                     ORDER BY 1

@@ -120,7 +120,8 @@ public final class NodePresence: Sendable {
                             + "Give each node its own --node name. If that process is gone (its machine lost), its "
                             + "session ends once PostgreSQL notices (tcp_keepalives_idle), or end it now with "
                             + "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
-                            + "'carejourney node %' AND pid <> pg_backend_pid(), choosing that node's row")
+                            + "'carejourney node %' AND datname = current_database() AND pid <> pg_backend_pid(), "
+                            + "choosing that node's row")
                 }
             }
             try await register(node, at: now, on: connection, logger: logger)

@@ -21,94 +21,92 @@ import Testing
     }
 
     @Test func threeWritersAppendingAtOnceAreReadOnceEachInEachWritersOrder() async throws {
-        try await PostgresServer.with { server in
-            let store = try await server.newStore()
-            let (writers, batches) = (3, 60)
-            try await store.onConnection { connection throws in
-                for name in ["reader"] + (1...writers).map({ "writer-\($0)" }) {
-                    try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
-                }
+        let server = try await PostgresServer.shared()
+        let store = try await server.newStore()
+        let (writers, batches) = (3, 60)
+        try await store.onConnection { connection throws in
+            for name in ["reader"] + (1...writers).map({ "writer-\($0)" }) {
+                try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
             }
-            let read = try await withDeadline(.seconds(120)) {
-                try await withThrowingTaskGroup(of: [FeedBatch].self) { group in
-                    group.addTask {
-                        // The reader follows (a few batches a read, to page), while the writers write.
-                        var reader = FeedReader(node: node("reader"), limit: 7)
-                        var read: [FeedBatch] = []
-                        try await store.onConnection { connection throws in
-                            try await reader.follow(on: connection, pollEvery: .milliseconds(50), logger: quietLogger) {
-                                arrived in
-                                read += arrived
-                                if read.count >= writers * batches { withUnsafeCurrentTask { $0?.cancel() } }
-                            }
-                        }
-                        #expect(reader.missed == 0)
-                        return read
-                    }
-                    for w in 1...writers {
-                        group.addTask {
-                            try await store.onConnection { connection throws in
-                                try await store.onConnection { doorbell throws in
-                                    for n in 1...batches {
-                                        let number = try await NodeFeed.commitBatch(
-                                            node("writer-\(w)"), seqs: [Int64(w * 1000 + n), Int64(w * 1000 + n) + 500],
-                                            removed: [CaseID("C-\(w)-\(n)")], figures: Self.figures(w, n),
-                                            on: connection, ringingOn: doorbell)
-                                        #expect(number == Int64(n), "numbered without gaps")
-                                    }
-                                }
-                            }
-                            return []
-                        }
-                    }
+        }
+        let read = try await withDeadline(.seconds(120)) {
+            try await withThrowingTaskGroup(of: [FeedBatch].self) { group in
+                group.addTask {
+                    // The reader follows (a few batches a read, to page), while the writers write.
+                    var reader = FeedReader(node: node("reader"), limit: 7)
                     var read: [FeedBatch] = []
-                    for try await batches in group { read += batches }
+                    try await store.onConnection { connection throws in
+                        try await reader.follow(on: connection, pollEvery: .milliseconds(50), logger: quietLogger) {
+                            arrived in
+                            read += arrived
+                            if read.count >= writers * batches { withUnsafeCurrentTask { $0?.cancel() } }
+                        }
+                    }
+                    #expect(reader.missed == 0)
                     return read
                 }
+                for w in 1...writers {
+                    group.addTask {
+                        try await store.onConnection { connection throws in
+                            try await store.onConnection { doorbell throws in
+                                for n in 1...batches {
+                                    let number = try await NodeFeed.commitBatch(
+                                        node("writer-\(w)"), seqs: [Int64(w * 1000 + n), Int64(w * 1000 + n) + 500],
+                                        removed: [CaseID("C-\(w)-\(n)")], figures: Self.figures(w, n),
+                                        on: connection, ringingOn: doorbell)
+                                    #expect(number == Int64(n), "numbered without gaps")
+                                }
+                            }
+                        }
+                        return []
+                    }
+                }
+                var read: [FeedBatch] = []
+                for try await batches in group { read += batches }
+                return read
             }
-            #expect(read.count == writers * batches, "every batch once")
-            for w in 1...writers {
-                let mine = read.filter { $0.node == node("writer-\(w)") }
-                #expect(mine.map(\.n) == (1...batches).map(Int64.init), "writer \(w)'s batches once each, in order")
-                #expect(mine.map(\.seqs) == (1...batches).map { [Int64(w * 1000 + $0), Int64(w * 1000 + $0) + 500] })
-                #expect(mine.map(\.removed) == (1...batches).map { [CaseID("C-\(w)-\($0)")] })
-                #expect(mine.map(\.figures) == (1...batches).map { Self.figures(w, $0) })
-                #expect(mine.allSatisfy { $0.at == clusterNow })
-            }
+        }
+        #expect(read.count == writers * batches, "every batch once")
+        for w in 1...writers {
+            let mine = read.filter { $0.node == node("writer-\(w)") }
+            #expect(mine.map(\.n) == (1...batches).map(Int64.init), "writer \(w)'s batches once each, in order")
+            #expect(mine.map(\.seqs) == (1...batches).map { [Int64(w * 1000 + $0), Int64(w * 1000 + $0) + 500] })
+            #expect(mine.map(\.removed) == (1...batches).map { [CaseID("C-\(w)-\($0)")] })
+            #expect(mine.map(\.figures) == (1...batches).map { Self.figures(w, $0) })
+            #expect(mine.allSatisfy { $0.at == clusterNow })
         }
     }
 
     @Test func aDoorbellWakesAWaitingReader() async throws {
-        try await PostgresServer.with { server in
-            let store = try await server.newStore()
-            // Its steps wait for the reader: a reader that is never woken fails the test, never hangs it.
-            try await withDeadline(.seconds(90)) {
-                let (deliveries, delivered) = AsyncStream<[FeedBatch]>.makeStream()
-                try await store.onConnection { connection throws in
-                    try await store.onConnection { doorbell throws in
-                        for name in ["reader", "writer"] {
-                            try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
-                        }
-                        try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)
-                        try await withThrowingTaskGroup(of: Void.self) { group in
-                            group.addTask {
-                                // It polls once an hour: only the doorbell can wake it within the test.
-                                var reader = FeedReader(node: node("reader"))
-                                try await store.onConnection { listening throws in
-                                    try await reader.follow(on: listening, pollEvery: .seconds(3600), logger: quietLogger) {
-                                        delivered.yield($0)
-                                    }
+        let server = try await PostgresServer.shared()
+        let store = try await server.newStore()
+        // Its steps wait for the reader: a reader that is never woken fails the test, never hangs it.
+        try await withDeadline(.seconds(90)) {
+            let (deliveries, delivered) = AsyncStream<[FeedBatch]>.makeStream()
+            try await store.onConnection { connection throws in
+                try await store.onConnection { doorbell throws in
+                    for name in ["reader", "writer"] {
+                        try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
+                    }
+                    try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            // It polls once an hour: only the doorbell can wake it within the test.
+                            var reader = FeedReader(node: node("reader"))
+                            try await store.onConnection { listening throws in
+                                try await reader.follow(on: listening, pollEvery: .seconds(3600), logger: quietLogger) {
+                                    delivered.yield($0)
                                 }
                             }
-                            var iterator = deliveries.makeAsyncIterator()
-                            // The first read, as it starts (listening already), finds the batch committed before it.
-                            #expect(await iterator.next()?.map(\.n) == [1])
-                            try await NodeFeed.commitBatch(node("writer"), seqs: [2], on: connection, ringingOn: doorbell)
-                            let woken = await iterator.next()
-                            #expect(woken?.map(\.n) == [2])
-                            #expect(woken?.first?.seqs == [2])
-                            group.cancelAll()
                         }
+                        var iterator = deliveries.makeAsyncIterator()
+                        // The first read, as it starts (listening already), finds the batch committed before it.
+                        #expect(await iterator.next()?.map(\.n) == [1])
+                        try await NodeFeed.commitBatch(node("writer"), seqs: [2], on: connection, ringingOn: doorbell)
+                        let woken = await iterator.next()
+                        #expect(woken?.map(\.n) == [2])
+                        #expect(woken?.first?.seqs == [2])
+                        group.cancelAll()
                     }
                 }
             }
@@ -116,46 +114,46 @@ import Testing
     }
 
     @Test func aReaderWhoseConnectionIsCutStopsAtOnceNotAtItsNextPoll() async throws {
-        try await PostgresServer.with { server in
-            let store = try await server.newStore()
-            // It polls once an hour: only the end of its doorbells' stream can stop it within the deadline.
-            let error = try await withDeadline(.seconds(60)) {
-                try await store.onConnection { connection throws in
-                    try await NodePresence.register(node("reader"), at: clusterNow, on: connection, logger: quietLogger)
-                    return try await store.onConnection { listening throws -> StoreError? in
-                        var pid = ""
-                        for try await value in try await listening.query(
-                            "SELECT pg_backend_pid()::text", logger: quietLogger
-                        ).decode(String.self) { pid = value }
-                        return try await withThrowingTaskGroup(of: StoreError?.self) { group in
-                            group.addTask {
-                                var reader = FeedReader(node: node("reader"))
-                                do {
-                                    try await reader.follow(on: listening, pollEvery: .seconds(3600), logger: quietLogger) { _ in }
-                                    return nil
-                                } catch {
-                                    return error as? StoreError
-                                }
+        let server = try await PostgresServer.shared()
+        let store = try await server.newStore()
+        // It polls once an hour: only the end of its doorbells' stream can stop it within the deadline.
+        let error = try await withDeadline(.seconds(60)) {
+            try await store.onConnection { connection throws in
+                try await NodePresence.register(node("reader"), at: clusterNow, on: connection, logger: quietLogger)
+                return try await store.onConnection { listening throws -> StoreError? in
+                    var pid = ""
+                    for try await value in try await listening.query(
+                        "SELECT pg_backend_pid()::text", logger: quietLogger
+                    ).decode(String.self) { pid = value }
+                    return try await withThrowingTaskGroup(of: StoreError?.self) { group in
+                        group.addTask {
+                            var reader = FeedReader(node: node("reader"))
+                            do {
+                                try await reader.follow(on: listening, pollEvery: .seconds(3600), logger: quietLogger) { _ in }
+                                return nil
+                            } catch {
+                                return error as? StoreError
                             }
-                            // The server ends the reader's session (a restart, a failover, an administrator).
-                            try await Task.sleep(for: .milliseconds(500))
-                            try await store.run("SELECT pg_terminate_backend(\(pid))")
-                            let ended = try await group.next() ?? nil
-                            group.cancelAll()
-                            return ended
                         }
+                        // The server ends the reader's session (a restart, a failover, an administrator).
+                        try await Task.sleep(for: .milliseconds(500))
+                        try await store.run("SELECT pg_terminate_backend(\(pid))")
+                        let ended = try await group.next() ?? nil
+                        group.cancelAll()
+                        return ended
                     }
                 }
             }
-            let failure = try #require(error, "the follow ended with an error, for its caller to connect again")
-            #expect(failure.code == .unavailable || failure.code == .io, "\(failure)")
         }
+        let failure = try #require(error, "the follow ended with an error, for its caller to connect again")
+        #expect(failure.code == .unavailable || failure.code == .io, "\(failure)")
     }
 
     /// A `LISTEN` the server never answers (its backend stopped here with SIGSTOP, as a statement postgres-nio never
     /// answers looks from the node): the follow gives up within its timeouts, for its caller to connect again, and a
     /// follow cancelled while it waits returns at once — a node never stays deaf to the others, nor hangs at a stop.
     @Test func aReaderWhoseListenIsNeverAnsweredGivesUpInTimeAndACancelledOneReturnsAtOnce() async throws {
+        // A server of its own: a stopped backend holds up statements that wait for every backend (`DROP DATABASE`).
         try await PostgresServer.with { server in
             let store = try await server.newStore()
             let quick = ClusterTimeouts(lock: .milliseconds(100), statement: .milliseconds(100))
@@ -200,112 +198,109 @@ import Testing
     }
 
     @Test func aLostDoorbellIsMadeUpForByPollingAndAReaderGoesOnAfterReconnecting() async throws {
-        try await PostgresServer.with { server in
-            let store = try await server.newStore()
-            // Its steps wait for the reader: a reader that is never woken fails the test, never hangs it.
-            try await withDeadline(.seconds(90)) {
-                let (deliveries, delivered) = AsyncStream<[FeedBatch]>.makeStream()
-                let firstConnection = try await store.connect(logger: quietLogger)
-                try await store.onConnection { connection throws in
-                    for name in ["reader", "writer"] {
-                        try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
-                    }
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            var reader = FeedReader(node: node("reader"))
-                            // Followed until its connection is lost…
-                            do throws(StoreError) {
-                                try await reader.follow(on: firstConnection, pollEvery: .milliseconds(100), logger: quietLogger) {
-                                    delivered.yield($0)
-                                }
-                                Issue.record("the follow ended, though its connection was not closed yet")
-                            } catch {
-                                #expect(error.code == .unavailable, "\(error)")
+        let server = try await PostgresServer.shared()
+        let store = try await server.newStore()
+        // Its steps wait for the reader: a reader that is never woken fails the test, never hangs it.
+        try await withDeadline(.seconds(90)) {
+            let (deliveries, delivered) = AsyncStream<[FeedBatch]>.makeStream()
+            let firstConnection = try await store.connect(logger: quietLogger)
+            try await store.onConnection { connection throws in
+                for name in ["reader", "writer"] {
+                    try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var reader = FeedReader(node: node("reader"))
+                        // Followed until its connection is lost…
+                        do throws(StoreError) {
+                            try await reader.follow(on: firstConnection, pollEvery: .milliseconds(100), logger: quietLogger) {
+                                delivered.yield($0)
                             }
-                            delivered.yield([])
-                            // …then again on a new one, from where it was.
-                            try await store.onConnection { again throws in
-                                try await reader.follow(on: again, pollEvery: .milliseconds(100), logger: quietLogger) {
-                                    delivered.yield($0)
-                                }
+                            Issue.record("the follow ended, though its connection was not closed yet")
+                        } catch {
+                            #expect(error.code == .unavailable, "\(error)")
+                        }
+                        delivered.yield([])
+                        // …then again on a new one, from where it was.
+                        try await store.onConnection { again throws in
+                            try await reader.follow(on: again, pollEvery: .milliseconds(100), logger: quietLogger) {
+                                delivered.yield($0)
                             }
                         }
-                        var iterator = deliveries.makeAsyncIterator()
-                        // No doorbell rings: the reader finds the batch by polling.
-                        try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)
-                        #expect(await iterator.next()?.map(\.n) == [1])
-                        try await firstConnection.close()
-                        #expect(await iterator.next() == [], "the follow failed with its connection")
-                        // Committed while the reader is down: any doorbell then is lost.
-                        try await NodeFeed.commitBatch(node("writer"), seqs: [2], on: connection, ringingOn: connection)
-                        try await NodeFeed.commitBatch(node("writer"), seqs: [3], on: connection, ringingOn: connection)
-                        var after: [Int64] = []
-                        while after.count < 2, let batches = await iterator.next() { after += batches.map(\.n) }
-                        #expect(after == [2, 3], "each once, in order, none read again")
-                        try await NodeFeed.commitBatch(node("writer"), seqs: [4], on: connection, ringingOn: nil)
-                        #expect(await iterator.next()?.map(\.n) == [4])
-                        group.cancelAll()
                     }
+                    var iterator = deliveries.makeAsyncIterator()
+                    // No doorbell rings: the reader finds the batch by polling.
+                    try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)
+                    #expect(await iterator.next()?.map(\.n) == [1])
+                    try await firstConnection.close()
+                    #expect(await iterator.next() == [], "the follow failed with its connection")
+                    // Committed while the reader is down: any doorbell then is lost.
+                    try await NodeFeed.commitBatch(node("writer"), seqs: [2], on: connection, ringingOn: connection)
+                    try await NodeFeed.commitBatch(node("writer"), seqs: [3], on: connection, ringingOn: connection)
+                    var after: [Int64] = []
+                    while after.count < 2, let batches = await iterator.next() { after += batches.map(\.n) }
+                    #expect(after == [2, 3], "each once, in order, none read again")
+                    try await NodeFeed.commitBatch(node("writer"), seqs: [4], on: connection, ringingOn: nil)
+                    #expect(await iterator.next()?.map(\.n) == [4])
+                    group.cancelAll()
                 }
             }
         }
     }
 
     @Test func aReaderStartedLateBeginsAtTheEndAndNeverReadsItsOwnBatches() async throws {
-        try await PostgresServer.with { server in
-            let store = try await server.newStore()
-            try await store.onConnection { connection throws in
-                for name in ["reader", "writer"] {
-                    try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
-                }
-                for seq in 1...5 {
-                    try await NodeFeed.commitBatch(node("writer"), seqs: [Int64(seq)], on: connection, ringingOn: nil)
-                }
-                try await NodeFeed.commitBatch(node("reader"), seqs: [100], on: connection, ringingOn: nil)
-                var reader = FeedReader(node: node("reader"))
-                try await reader.startAtEnd(on: connection, logger: quietLogger)
-                #expect(reader.positions == [node("writer"): 5])
-                #expect(try await reader.poll(on: connection, logger: quietLogger).isEmpty)
-                try await NodeFeed.commitBatch(node("writer"), seqs: [6], on: connection, ringingOn: nil)
-                try await NodeFeed.commitBatch(node("reader"), seqs: [101], on: connection, ringingOn: nil)
-                #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.seqs) == [[6]])
-                // A node that joins after the reader started is read from its first batch.
-                try await NodePresence.register(node("joiner"), at: clusterNow, on: connection, logger: quietLogger)
-                try await NodeFeed.commitBatch(node("joiner"), seqs: [7], on: connection, ringingOn: nil)
-                try await NodeFeed.commitBatch(node("joiner"), seqs: [8], on: connection, ringingOn: nil)
-                let joined = try await reader.poll(on: connection, logger: quietLogger)
-                #expect(joined.map(\.node) == [node("joiner"), node("joiner")])
-                #expect(joined.map(\.n) == [1, 2])
-                #expect(try await reader.poll(on: connection, logger: quietLogger).isEmpty)
-                #expect(reader.missed == 0)
+        let server = try await PostgresServer.shared()
+        let store = try await server.newStore()
+        try await store.onConnection { connection throws in
+            for name in ["reader", "writer"] {
+                try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
             }
+            for seq in 1...5 {
+                try await NodeFeed.commitBatch(node("writer"), seqs: [Int64(seq)], on: connection, ringingOn: nil)
+            }
+            try await NodeFeed.commitBatch(node("reader"), seqs: [100], on: connection, ringingOn: nil)
+            var reader = FeedReader(node: node("reader"))
+            try await reader.startAtEnd(on: connection, logger: quietLogger)
+            #expect(reader.positions == [node("writer"): 5])
+            #expect(try await reader.poll(on: connection, logger: quietLogger).isEmpty)
+            try await NodeFeed.commitBatch(node("writer"), seqs: [6], on: connection, ringingOn: nil)
+            try await NodeFeed.commitBatch(node("reader"), seqs: [101], on: connection, ringingOn: nil)
+            #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.seqs) == [[6]])
+            // A node that joins after the reader started is read from its first batch.
+            try await NodePresence.register(node("joiner"), at: clusterNow, on: connection, logger: quietLogger)
+            try await NodeFeed.commitBatch(node("joiner"), seqs: [7], on: connection, ringingOn: nil)
+            try await NodeFeed.commitBatch(node("joiner"), seqs: [8], on: connection, ringingOn: nil)
+            let joined = try await reader.poll(on: connection, logger: quietLogger)
+            #expect(joined.map(\.node) == [node("joiner"), node("joiner")])
+            #expect(joined.map(\.n) == [1, 2])
+            #expect(try await reader.poll(on: connection, logger: quietLogger).isEmpty)
+            #expect(reader.missed == 0)
         }
     }
 
     @Test func aBatchRolledBackLeavesNoRowAndNoGap() async throws {
-        try await PostgresServer.with { server in
-            let store = try await server.newStore()
-            try await store.onConnection { connection throws in
-                try await NodePresence.register(node("writer"), at: clusterNow, on: connection, logger: quietLogger)
-                try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)
-                _ = try? await connection.withTransaction(logger: quietLogger) { connection in
-                    #expect(
-                        try await NodeFeed.append(
-                            node: node("writer"), seqs: [2], removed: [], figures: StoreFigures(), at: clusterNow,
-                            on: connection, logger: quietLogger) == 2)
-                    throw CancellationError()
-                }
-                #expect(try await NodeFeed.commitBatch(node("writer"), seqs: [3], on: connection, ringingOn: nil) == 2)
-                var reader = FeedReader(node: node("reader"))
-                #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.seqs) == [[1], [3]])
-                #expect(reader.missed == 0)
-                // A batch missing from the middle (deleted while the reader was behind) is counted as missed.
-                try await NodeFeed.commitBatch(node("writer"), seqs: [4], on: connection, ringingOn: nil)
-                try await NodeFeed.commitBatch(node("writer"), seqs: [5], on: connection, ringingOn: nil)
-                try await connection.query("DELETE FROM node_batches WHERE n = 3", logger: quietLogger).drain()
-                #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.n) == [4])
-                #expect(reader.missed == 1)
+        let server = try await PostgresServer.shared()
+        let store = try await server.newStore()
+        try await store.onConnection { connection throws in
+            try await NodePresence.register(node("writer"), at: clusterNow, on: connection, logger: quietLogger)
+            try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)
+            _ = try? await connection.withTransaction(logger: quietLogger) { connection in
+                #expect(
+                    try await NodeFeed.append(
+                        node: node("writer"), seqs: [2], removed: [], figures: StoreFigures(), at: clusterNow,
+                        on: connection, logger: quietLogger) == 2)
+                throw CancellationError()
             }
+            #expect(try await NodeFeed.commitBatch(node("writer"), seqs: [3], on: connection, ringingOn: nil) == 2)
+            var reader = FeedReader(node: node("reader"))
+            #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.seqs) == [[1], [3]])
+            #expect(reader.missed == 0)
+            // A batch missing from the middle (deleted while the reader was behind) is counted as missed.
+            try await NodeFeed.commitBatch(node("writer"), seqs: [4], on: connection, ringingOn: nil)
+            try await NodeFeed.commitBatch(node("writer"), seqs: [5], on: connection, ringingOn: nil)
+            try await connection.query("DELETE FROM node_batches WHERE n = 3", logger: quietLogger).drain()
+            #expect(try await reader.poll(on: connection, logger: quietLogger).map(\.n) == [4])
+            #expect(reader.missed == 1)
         }
     }
 }

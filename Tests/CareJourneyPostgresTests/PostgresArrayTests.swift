@@ -23,29 +23,28 @@ import Testing
     }
 
     @Test func postgresReadsTheLiteralsBack() async throws {
-        try await PostgresServer.with { server in
-            let address = try await server.newDatabase()
-            try await address.onConnection { connection in
-                var texts: [String?] = []
-                for try await value in try await connection.query(
-                    "SELECT t FROM unnest(\(PostgresArray(Self.texts).literal)::text[]) WITH ORDINALITY AS u(t, o) ORDER BY o",
-                    logger: quietLogger
-                ).decode(String?.self) {
-                    texts.append(value)
-                }
-                #expect(texts == [#"say "hi" \ "#, "Zoë", "", "NULL", "{a,b}", nil, #"\\""#])
-                let blobs: [StoreValue] = [.blob([0x00, 0xAB, 0x7F, 0x5C, 0x22]), .blob([]), .null]
-                var hex: [String?] = []
-                for try await value in try await connection.query(
-                    """
-                    SELECT encode(b, 'hex') FROM unnest(\(PostgresArray(blobs).literal)::bytea[]) WITH ORDINALITY AS u(b, o)
-                    ORDER BY o
-                    """, logger: quietLogger
-                ).decode(String?.self) {
-                    hex.append(value)
-                }
-                #expect(hex == ["00ab7f5c22", "", nil])
+        let server = try await PostgresServer.shared()
+        let address = try await server.newDatabase()
+        try await address.onConnection { connection in
+            var texts: [String?] = []
+            for try await value in try await connection.query(
+                "SELECT t FROM unnest(\(PostgresArray(Self.texts).literal)::text[]) WITH ORDINALITY AS u(t, o) ORDER BY o",
+                logger: quietLogger
+            ).decode(String?.self) {
+                texts.append(value)
             }
+            #expect(texts == [#"say "hi" \ "#, "Zoë", "", "NULL", "{a,b}", nil, #"\\""#])
+            let blobs: [StoreValue] = [.blob([0x00, 0xAB, 0x7F, 0x5C, 0x22]), .blob([]), .null]
+            var hex: [String?] = []
+            for try await value in try await connection.query(
+                """
+                SELECT encode(b, 'hex') FROM unnest(\(PostgresArray(blobs).literal)::bytea[]) WITH ORDINALITY AS u(b, o)
+                ORDER BY o
+                """, logger: quietLogger
+            ).decode(String?.self) {
+                hex.append(value)
+            }
+            #expect(hex == ["00ab7f5c22", "", nil])
         }
     }
 
@@ -66,21 +65,20 @@ import Testing
             [#"a "b" \ c"#, "Zoë"], ["x", nil], ["-7", "9223372036854775807"], ["1", nil], ["1.5", "1767603600"],
             ["0.25", nil], ["00ff22", ""], ["5c", nil],
         ]
-        try await PostgresServer.with { server in
-            let address = try await server.newDatabase()
-            try await address.onConnection { connection in
-                for (column, expected) in zip(columns, expected) {
-                    var parameters = ArrayParameters()
-                    let placeholder = parameters.array(column.values, column.type)
-                    let sql = "SELECT \(column.read) FROM unnest(\(placeholder)) WITH ORDINALITY AS u(x, o) ORDER BY o"
-                    var read: [String?] = []
-                    for try await value in try await connection.query(
-                        PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: quietLogger
-                    ).decode(String?.self) {
-                        read.append(value)
-                    }
-                    #expect(read == expected, "\(column.type) \(column.values)")
+        let server = try await PostgresServer.shared()
+        let address = try await server.newDatabase()
+        try await address.onConnection { connection in
+            for (column, expected) in zip(columns, expected) {
+                var parameters = ArrayParameters()
+                let placeholder = parameters.array(column.values, column.type)
+                let sql = "SELECT \(column.read) FROM unnest(\(placeholder)) WITH ORDINALITY AS u(x, o) ORDER BY o"
+                var read: [String?] = []
+                for try await value in try await connection.query(
+                    PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: quietLogger
+                ).decode(String?.self) {
+                    read.append(value)
                 }
+                #expect(read == expected, "\(column.type) \(column.values)")
             }
         }
     }

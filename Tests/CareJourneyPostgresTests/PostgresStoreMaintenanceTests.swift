@@ -37,21 +37,20 @@ import Testing
 
     @Test func everyAnswerIsTheSameOnPostgreSQLAsOnSQLite() async throws {
         let (folder, policy) = try await populatedStore()
-        try await PostgresServer.with { server in
-            let database = try await server.newDatabase()
-            _ = try await StoreCopy.copy(from: .directory(folder), to: .postgres(database), logger: quietLogger)
-            let postgres = try await PostgresStore.open(database, node: try NodeName("test-1"), logger: quietLogger)
-            let pool = Task { try await postgres.run() }
-            defer { pool.cancel() }
-            let sqlite = try CaseStore(directory: folder)
-            try await compareFiguresAndHistories(sqlite, postgres)
-            try await compareChecks(sqlite, postgres)
-            try await compareDisposal(sqlite, postgres, folder: folder, database: database, policy: policy)
-            try await findDamage(sqlite, postgres, database: database)
-            try await rebuildNameSearch(postgres, database: database)
-            pool.cancel()
-            _ = await pool.result
-        }
+        let server = try await PostgresServer.shared()
+        let database = try await server.newDatabase()
+        _ = try await StoreCopy.copy(from: .directory(folder), to: .postgres(database), logger: quietLogger)
+        let postgres = try await PostgresStore.open(database, node: try NodeName("test-1"), logger: quietLogger)
+        let pool = Task { try await postgres.run() }
+        defer { pool.cancel() }
+        let sqlite = try CaseStore(directory: folder)
+        try await compareFiguresAndHistories(sqlite, postgres)
+        try await compareChecks(sqlite, postgres)
+        try await compareDisposal(sqlite, postgres, folder: folder, database: database, policy: policy)
+        try await findDamage(sqlite, postgres, database: database)
+        try await rebuildNameSearch(postgres, database: database)
+        pool.cancel()
+        _ = await pool.result
     }
 
     /// The figures, the replayed histories (in one read, in chunks, and of listed cases) and planning's start.

@@ -80,35 +80,34 @@ import Testing
 
     @Test func everyReadAnswersWhatSQLiteAnswers() async throws {
         let sqlite = try await Self.sqliteStore(count: 120)
-        try await PostgresServer.with { server in
-            try await Self.withCopy(of: sqlite, on: server, clock: ManualClock(Self.start)) { stores in
-                let postgres = stores[0]
-                try await Self.expectSameRecordsAndTasks(sqlite, postgres)
-                try await Self.expectSameCasePages(sqlite, postgres)
-                // A name query of three characters or more can be served by the trigram index (on so few cases the
-                // planner reads the table unless told not to).
-                let plan = try await postgres.address.onConnection { connection in
-                    try await connection.query("SET enable_seqscan = off", logger: quietLogger).drain()
-                    let statement = PostgresCaseSearch(filter: CaseFilter(query: "ovelac"), window: 2_000)
-                        .pageStatement(after: 0, examinedTo: nil)
-                    return try await connection.plan(of: statement.query).joined(separator: "\n")
-                }
-                #expect(plan.contains("case_names_trigrams"), "\(plan)")
-                try await Self.expectSameWorklists(sqlite, postgres)
-                try await Self.expectSameAccessLog(sqlite, postgres)
-                // The store's own settings and figures.
-                #expect(try await postgres.isEmpty() == false)
-                #expect(try await postgres.latestEventTime() == sqlite.latestEventTime())
-                #expect(try await postgres.currentPolicy() == sqlite.currentPolicy())
-                #expect(try await postgres.policies() == sqlite.policies())
-                #expect(try await postgres.meta("worklist-queues") == sqlite.meta("worklist-queues"))
-                #expect(try await postgres.meta("no such key") == nil)
-                try await postgres.setMeta("clock.scaled", "1 2 3")
-                #expect(try await postgres.meta("clock.scaled") == "1 2 3")
-                for days in [0.0, 30, 400] {
-                    let deadline = Self.start.addingTimeInterval(days * 86_400)
-                    #expect(try await postgres.timerCount(dueBy: deadline) == sqlite.timerCount(dueBy: deadline))
-                }
+        let server = try await PostgresServer.shared()
+        try await Self.withCopy(of: sqlite, on: server, clock: ManualClock(Self.start)) { stores in
+            let postgres = stores[0]
+            try await Self.expectSameRecordsAndTasks(sqlite, postgres)
+            try await Self.expectSameCasePages(sqlite, postgres)
+            // A name query of three characters or more can be served by the trigram index (on so few cases the
+            // planner reads the table unless told not to).
+            let plan = try await postgres.address.onConnection { connection in
+                try await connection.query("SET enable_seqscan = off", logger: quietLogger).drain()
+                let statement = PostgresCaseSearch(filter: CaseFilter(query: "ovelac"), window: 2_000)
+                    .pageStatement(after: 0, examinedTo: nil)
+                return try await connection.plan(of: statement.query).joined(separator: "\n")
+            }
+            #expect(plan.contains("case_names_trigrams"), "\(plan)")
+            try await Self.expectSameWorklists(sqlite, postgres)
+            try await Self.expectSameAccessLog(sqlite, postgres)
+            // The store's own settings and figures.
+            #expect(try await postgres.isEmpty() == false)
+            #expect(try await postgres.latestEventTime() == sqlite.latestEventTime())
+            #expect(try await postgres.currentPolicy() == sqlite.currentPolicy())
+            #expect(try await postgres.policies() == sqlite.policies())
+            #expect(try await postgres.meta("worklist-queues") == sqlite.meta("worklist-queues"))
+            #expect(try await postgres.meta("no such key") == nil)
+            try await postgres.setMeta("clock.scaled", "1 2 3")
+            #expect(try await postgres.meta("clock.scaled") == "1 2 3")
+            for days in [0.0, 30, 400] {
+                let deadline = Self.start.addingTimeInterval(days * 86_400)
+                #expect(try await postgres.timerCount(dueBy: deadline) == sqlite.timerCount(dueBy: deadline))
             }
         }
     }
@@ -257,25 +256,24 @@ import Testing
         let due = try await sqlite.timers(dueBy: now, limit: 10_000)
         #expect(due.count > 20)
         let clock = ManualClock(now)
-        try await PostgresServer.with { server in
-            try await Self.withCopy(of: sqlite, on: server, nodes: ["care-1", "care-2"], clock: clock) { stores in
-                let (one, two) = (stores[0], stores[1])
-                // Timers due at the same time are claimed in any order among themselves.
-                let first = try await one.timers(dueBy: now, limit: 7)
-                #expect(first.count == 7 && first.map(\.due) == due.prefix(7).map(\.due), "the earliest")
-                let second = try await two.timers(dueBy: now, limit: 10_000)
-                #expect(first.allSatisfy { !second.contains($0) }, "none of the first node's")
-                #expect((first + second).sorted(by: Self.timerOrder) == due, "between them, every due timer")
-                #expect(second == second.sorted(by: Self.timerOrder))
-                #expect(try await one.timers(dueBy: now, limit: 10_000) == first, "its own claims, no one else's")
-                #expect(try await one.timerCount(dueBy: now) == due.count, "every pending timer is counted")
-                // The second node dies; once its claims lapse, the first takes them over.
-                clock.advance(by: 29)
-                #expect(try await one.timers(dueBy: clock.now(), limit: 10_000) == first)
-                clock.advance(by: 2)
-                #expect(try await one.timers(dueBy: clock.now(), limit: 10_000) == due)
-                #expect(try await two.timers(dueBy: clock.now(), limit: 10_000).isEmpty, "the first node holds all")
-            }
+        let server = try await PostgresServer.shared()
+        try await Self.withCopy(of: sqlite, on: server, nodes: ["care-1", "care-2"], clock: clock) { stores in
+            let (one, two) = (stores[0], stores[1])
+            // Timers due at the same time are claimed in any order among themselves.
+            let first = try await one.timers(dueBy: now, limit: 7)
+            #expect(first.count == 7 && first.map(\.due) == due.prefix(7).map(\.due), "the earliest")
+            let second = try await two.timers(dueBy: now, limit: 10_000)
+            #expect(first.allSatisfy { !second.contains($0) }, "none of the first node's")
+            #expect((first + second).sorted(by: Self.timerOrder) == due, "between them, every due timer")
+            #expect(second == second.sorted(by: Self.timerOrder))
+            #expect(try await one.timers(dueBy: now, limit: 10_000) == first, "its own claims, no one else's")
+            #expect(try await one.timerCount(dueBy: now) == due.count, "every pending timer is counted")
+            // The second node dies; once its claims lapse, the first takes them over.
+            clock.advance(by: 29)
+            #expect(try await one.timers(dueBy: clock.now(), limit: 10_000) == first)
+            clock.advance(by: 2)
+            #expect(try await one.timers(dueBy: clock.now(), limit: 10_000) == due)
+            #expect(try await two.timers(dueBy: clock.now(), limit: 10_000).isEmpty, "the first node holds all")
         }
     }
 
@@ -290,13 +288,12 @@ import Testing
         let window = Self.start.addingTimeInterval(60 * 86_400)
         let expected = try await sqlite.timers(dueBy: window, limit: 10_000)
         #expect(!expected.isEmpty)
-        try await PostgresServer.with { server in
-            try await Self.withCopy(of: sqlite, on: server, nodes: ["care-1", "care-2"], clock: clock) {
-                (stores: [PostgresStore]) async throws in
-                #expect(try await stores[0].timers(dueBy: window, limit: 10_000) == expected)
-                #expect(try await stores[1].timers(dueBy: window, limit: 10_000) == expected, "none claimed yet")
-                #expect(try await stores[0].timers(dueBy: window, limit: 3) == Array(expected.prefix(3)))
-            }
+        let server = try await PostgresServer.shared()
+        try await Self.withCopy(of: sqlite, on: server, nodes: ["care-1", "care-2"], clock: clock) {
+            (stores: [PostgresStore]) async throws in
+            #expect(try await stores[0].timers(dueBy: window, limit: 10_000) == expected)
+            #expect(try await stores[1].timers(dueBy: window, limit: 10_000) == expected, "none claimed yet")
+            #expect(try await stores[0].timers(dueBy: window, limit: 3) == Array(expected.prefix(3)))
         }
     }
 
@@ -305,22 +302,21 @@ import Testing
         let open = try await sqlite.openTasks(on: "practice", excluding: [], limit: 10_000).map(\.task.id)
         #expect(open.count > 5)
         let clock = ManualClock(Self.start)
-        try await PostgresServer.with { server in
-            try await Self.withCopy(of: sqlite, on: server, nodes: ["care-1", "care-2"], clock: clock) { stores in
-                let (one, two) = (stores[0], stores[1])
-                func tasks(_ store: PostgresStore, limit: Int = 10_000) async throws -> [TaskID] {
-                    try await store.openTasks(on: "practice", excluding: [], limit: limit) { _, _ in nil }.map(
-                        \.task.id)
-                }
-                let first = try await tasks(one, limit: 4)
-                #expect(first == Array(open.prefix(4)))
-                let second = try await tasks(two)
-                #expect(second == Array(open.dropFirst(4)), "the rest: none the first node leased")
-                #expect(try await tasks(one) == first, "its own leases, renewed, and no other node's")
-                clock.advance(by: 31)
-                #expect(try await tasks(one) == open, "the second node's leases lapsed: taken over")
-                #expect(try await tasks(two).isEmpty)
+        let server = try await PostgresServer.shared()
+        try await Self.withCopy(of: sqlite, on: server, nodes: ["care-1", "care-2"], clock: clock) { stores in
+            let (one, two) = (stores[0], stores[1])
+            func tasks(_ store: PostgresStore, limit: Int = 10_000) async throws -> [TaskID] {
+                try await store.openTasks(on: "practice", excluding: [], limit: limit) { _, _ in nil }.map(
+                    \.task.id)
             }
+            let first = try await tasks(one, limit: 4)
+            #expect(first == Array(open.prefix(4)))
+            let second = try await tasks(two)
+            #expect(second == Array(open.dropFirst(4)), "the rest: none the first node leased")
+            #expect(try await tasks(one) == first, "its own leases, renewed, and no other node's")
+            clock.advance(by: 31)
+            #expect(try await tasks(one) == open, "the second node's leases lapsed: taken over")
+            #expect(try await tasks(two).isEmpty)
         }
     }
 }

@@ -22,6 +22,16 @@ extension PostgresAddress {
         }
     }
 
+    /// Whether the backend `pid` waits for a lock (a row another session holds) within 60 s, polling its activity:
+    /// true as soon as it does.
+    func waitsForALock(_ pid: Int32) async throws -> Bool {
+        for _ in 0..<1200 {
+            if try await strings("SELECT wait_event_type FROM pg_stat_activity WHERE pid = \(pid)") == ["Lock"] { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     /// Every row of every store table, in key order (`StoreTable.all`), read in one transaction.
     func contents() async throws -> [String: [[StoreValue]]] {
         try await withConnection(logger: quietLogger) { connection throws(StoreError) in

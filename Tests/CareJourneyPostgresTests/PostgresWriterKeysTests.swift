@@ -22,19 +22,18 @@ import Testing
         let postgres: PostgresWriter
 
         static func with(_ body: @Sendable (Twins) async throws -> Void) async throws {
-            try await PostgresServer.with { server in
-                let folder = temporaryDirectory()
-                let sqlite = try CaseStore(directory: folder)
-                try sqlite.register(try shippedPolicy(), current: true, at: start)
-                let address = try await server.newStore()
-                let postgres = try await PostgresWriter.open(address, node: node("n1"), logger: quietLogger)
-                do {
-                    try await body(Twins(folder: folder, sqlite: sqlite, address: address, postgres: postgres))
-                    await postgres.close()
-                } catch {
-                    await postgres.close()
-                    throw error
-                }
+            let server = try await PostgresServer.shared()
+            let folder = temporaryDirectory()
+            let sqlite = try CaseStore(directory: folder)
+            try sqlite.register(try shippedPolicy(), current: true, at: start)
+            let address = try await server.newStore()
+            let postgres = try await PostgresWriter.open(address, node: node("n1"), logger: quietLogger)
+            do {
+                try await body(Twins(folder: folder, sqlite: sqlite, address: address, postgres: postgres))
+                await postgres.close()
+            } catch {
+                await postgres.close()
+                throw error
             }
         }
 

@@ -66,25 +66,24 @@ import Testing
         let sqliteFolder = temporaryDirectory()
         let sqliteAnswers = try await Self.withEngine(folder: sqliteFolder, writer: nil) { try await Self.scenario($0) }
         let sqlite = try contents(ofStoreIn: sqliteFolder)
-        try await PostgresServer.with { server in
-            let address = try await server.newStore()
-            let writer = try await PostgresWriter.open(address, logger: quietLogger)
-            let answers = try await Self.withEngine(folder: temporaryDirectory(), writer: writer) {
-                try await Self.scenario($0)
-            }
-            await writer.close()
-            #expect(answers == sqliteAnswers)
-            #expect(answers.count == 3)
-            let postgres = try await address.contents()
-            for table in Self.written {
-                let rows = try #require(sqlite[table])
-                #expect(!rows.isEmpty, "the scenario writes \(table)")
-                #expect(postgres[table] == rows, "\(table) differs:\nSQLite \(rows)\nPostgreSQL \(postgres[table] ?? [])")
-            }
-            let taskStatus = StoreTable.all.first { $0.name == "tasks" }!.columns.firstIndex { $0.name == "status" }!
-            let statuses = Set(sqlite["tasks"]!.map { $0[taskStatus] })
-            #expect(statuses.count >= 3, "tasks of several fates: \(statuses)")
+        let server = try await PostgresServer.shared()
+        let address = try await server.newStore()
+        let writer = try await PostgresWriter.open(address, logger: quietLogger)
+        let answers = try await Self.withEngine(folder: temporaryDirectory(), writer: writer) {
+            try await Self.scenario($0)
         }
+        await writer.close()
+        #expect(answers == sqliteAnswers)
+        #expect(answers.count == 3)
+        let postgres = try await address.contents()
+        for table in Self.written {
+            let rows = try #require(sqlite[table])
+            #expect(!rows.isEmpty, "the scenario writes \(table)")
+            #expect(postgres[table] == rows, "\(table) differs:\nSQLite \(rows)\nPostgreSQL \(postgres[table] ?? [])")
+        }
+        let taskStatus = StoreTable.all.first { $0.name == "tasks" }!.columns.firstIndex { $0.name == "status" }!
+        let statuses = Set(sqlite["tasks"]!.map { $0[taskStatus] })
+        #expect(statuses.count >= 3, "tasks of several fates: \(statuses)")
     }
 
     /// A batch committed straight to the writer, its cache empty (every known case read from the store).
@@ -119,77 +118,75 @@ import Testing
     }
 
     @Test func aCommandThatFailsFailsAloneAndAStateNotCachedIsReadFromTheStore() async throws {
-        try await PostgresServer.with { server in
-            let address = try await server.newStore()
-            let writer = try await PostgresWriter.open(address, logger: quietLogger)
-            let first = try await Self.commit(try Self.batch([try Self.contact("Grace Hopper")]), to: writer)
-            guard case .success(let done) = first.results.first, case .done(.applied(let opened)) = done.result else {
-                Issue.record("the contact was not applied: \(first.results)")
-                return
-            }
-            let id = opened.state.id
-            let step = EventCatalog.pathToDelivery[0]
-            let firstStep = try Event(name: step.name.rawValue, data: step.data)
-            let outcome = try await Self.commit(
-                try Self.batch([
-                    Command(caseID: id, event: try Event(name: "sign-off", data: [:]), actor: "test", at: Self.start),
-                    Command(caseID: "C-404", event: firstStep, actor: "test", at: Self.start),
-                    Command(caseID: id, event: firstStep, actor: "test", at: Self.start),
-                    try Self.contact("Mary Somerville"),
-                ]), to: writer)
-            #expect(outcome.results.count == 4)
-            guard case .success(let refusal) = outcome.results[0], case .done(.rejected(_, let refusedID)) = refusal.result
-            else {
-                Issue.record("sign-off at contact was not refused: \(outcome.results[0])")
-                return
-            }
-            #expect(refusedID == id)
-            guard case .success(let missing) = outcome.results[1], case .done(.notFound(let missingID)) = missing.result
-            else {
-                Issue.record("C-404 was not answered not found: \(outcome.results[1])")
-                return
-            }
-            #expect(missingID == "C-404")
-            guard case .success(let applied) = outcome.results[2], case .done(.applied(let moved)) = applied.result else {
-                Issue.record("the first step to delivery was not applied: \(outcome.results[2])")
-                return
-            }
-            #expect(moved.version == 2 && moved.seq == 2)
-            #expect(outcome.written[id]?.version == 2)
-            #expect(try await address.strings("SELECT case_id || ' ' || version FROM events ORDER BY seq")
-                == ["C-1 1", "C-1 2", "C-2 1"])
-            #expect(try await address.strings("SELECT version::text FROM cases ORDER BY number") == ["2", "1"])
-            await writer.close()
+        let server = try await PostgresServer.shared()
+        let address = try await server.newStore()
+        let writer = try await PostgresWriter.open(address, logger: quietLogger)
+        let first = try await Self.commit(try Self.batch([try Self.contact("Grace Hopper")]), to: writer)
+        guard case .success(let done) = first.results.first, case .done(.applied(let opened)) = done.result else {
+            Issue.record("the contact was not applied: \(first.results)")
+            return
         }
+        let id = opened.state.id
+        let step = EventCatalog.pathToDelivery[0]
+        let firstStep = try Event(name: step.name.rawValue, data: step.data)
+        let outcome = try await Self.commit(
+            try Self.batch([
+                Command(caseID: id, event: try Event(name: "sign-off", data: [:]), actor: "test", at: Self.start),
+                Command(caseID: "C-404", event: firstStep, actor: "test", at: Self.start),
+                Command(caseID: id, event: firstStep, actor: "test", at: Self.start),
+                try Self.contact("Mary Somerville"),
+            ]), to: writer)
+        #expect(outcome.results.count == 4)
+        guard case .success(let refusal) = outcome.results[0], case .done(.rejected(_, let refusedID)) = refusal.result
+        else {
+            Issue.record("sign-off at contact was not refused: \(outcome.results[0])")
+            return
+        }
+        #expect(refusedID == id)
+        guard case .success(let missing) = outcome.results[1], case .done(.notFound(let missingID)) = missing.result
+        else {
+            Issue.record("C-404 was not answered not found: \(outcome.results[1])")
+            return
+        }
+        #expect(missingID == "C-404")
+        guard case .success(let applied) = outcome.results[2], case .done(.applied(let moved)) = applied.result else {
+            Issue.record("the first step to delivery was not applied: \(outcome.results[2])")
+            return
+        }
+        #expect(moved.version == 2 && moved.seq == 2)
+        #expect(outcome.written[id]?.version == 2)
+        #expect(try await address.strings("SELECT case_id || ' ' || version FROM events ORDER BY seq")
+            == ["C-1 1", "C-1 2", "C-2 1"])
+        #expect(try await address.strings("SELECT version::text FROM cases ORDER BY number") == ["2", "1"])
+        await writer.close()
     }
 
     @Test func aWriteThatFailsFailsTheWholeBatchAndLeavesNothing() async throws {
-        try await PostgresServer.with { server in
-            let address = try await server.newStore()
-            try await address.run(
-                """
-                CREATE FUNCTION refuse_second() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN IF NEW.number = 2 THEN RAISE EXCEPTION 'the test refuses case 2'; END IF; RETURN NEW; END $$
-                """)
-            try await address.run(
-                "CREATE TRIGGER refuse_second BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_second()")
-            let writer = try await PostgresWriter.open(address, logger: quietLogger)
-            await #expect(throws: StoreError.self) {
-                try await Self.commit(
-                    try Self.batch([try Self.contact("Grace Hopper"), try Self.contact("Mary Somerville")]), to: writer)
-            }
-            for table in Self.written {
-                #expect(try await address.strings("SELECT count(*)::text FROM \(table)") == ["0"], "\(table) is empty")
-            }
-            // The connection is usable again: the next batch commits.
-            let next = try await Self.commit(try Self.batch([try Self.contact("Ada Lovelace")]), to: writer)
-            guard case .success(let done) = next.results.first, case .done(.applied(let opened)) = done.result else {
-                Issue.record("the next batch was not applied: \(next.results)")
-                return
-            }
-            #expect(opened.state.id == "C-3", "numbers of a failed batch are not given again")
-            #expect(try await address.strings("SELECT count(*)::text FROM events") == ["1"])
-            await writer.close()
+        let server = try await PostgresServer.shared()
+        let address = try await server.newStore()
+        try await address.run(
+            """
+            CREATE FUNCTION refuse_second() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.number = 2 THEN RAISE EXCEPTION 'the test refuses case 2'; END IF; RETURN NEW; END $$
+            """)
+        try await address.run(
+            "CREATE TRIGGER refuse_second BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_second()")
+        let writer = try await PostgresWriter.open(address, logger: quietLogger)
+        await #expect(throws: StoreError.self) {
+            try await Self.commit(
+                try Self.batch([try Self.contact("Grace Hopper"), try Self.contact("Mary Somerville")]), to: writer)
         }
+        for table in Self.written {
+            #expect(try await address.strings("SELECT count(*)::text FROM \(table)") == ["0"], "\(table) is empty")
+        }
+        // The connection is usable again: the next batch commits.
+        let next = try await Self.commit(try Self.batch([try Self.contact("Ada Lovelace")]), to: writer)
+        guard case .success(let done) = next.results.first, case .done(.applied(let opened)) = done.result else {
+            Issue.record("the next batch was not applied: \(next.results)")
+            return
+        }
+        #expect(opened.state.id == "C-3", "numbers of a failed batch are not given again")
+        #expect(try await address.strings("SELECT count(*)::text FROM events") == ["1"])
+        await writer.close()
     }
 }

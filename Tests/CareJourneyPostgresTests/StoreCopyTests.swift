@@ -85,64 +85,63 @@ import Testing
         }
         #expect(try #require(highWater) > (highestEvent ?? 0), "the disposed case's events were the last numbered")
 
-        try await PostgresServer.with { server in
-            let database = try await server.newDatabase()
-            let there = try await StoreCopy.copy(from: .directory(original), to: .postgres(database), logger: quietLogger)
-            #expect(there.replayed == nil)
-            #expect(there.tables.map(\.table) == StoreTable.all.map(\.name))
-            #expect(there.tables.map(\.rows) == StoreTable.all.map { before[$0.name]!.count })
-            #expect(try await database.contents() == before)
-            // The name search's table holds every copied case's name, by number.
+        let server = try await PostgresServer.shared()
+        let database = try await server.newDatabase()
+        let there = try await StoreCopy.copy(from: .directory(original), to: .postgres(database), logger: quietLogger)
+        #expect(there.replayed == nil)
+        #expect(there.tables.map(\.table) == StoreTable.all.map(\.name))
+        #expect(there.tables.map(\.rows) == StoreTable.all.map { before[$0.name]!.count })
+        #expect(try await database.contents() == before)
+        // The name search's table holds every copied case's name, by number.
+        #expect(
+            try await database.strings("SELECT number || ' ' || name FROM case_names ORDER BY number")
+                == database.strings("SELECT number || ' ' || name FROM cases ORDER BY number"))
+        #expect(try await database.strings("SELECT count(*)::text FROM case_names") == ["\(before["cases"]!.count)"])
+        // New rows on PostgreSQL take numbers past the copied ones, events past every number SQLite gave.
+        #expect(try await database.strings("SELECT pg_sequence_last_value('events_seq_seq')::text") == ["\(highWater!)"])
+        for (table, column) in [("tasks", "ord"), ("access_log", "id"), ("access_log_cases", "ord"), ("reviews_done", "ord")] {
             #expect(
-                try await database.strings("SELECT number || ' ' || name FROM case_names ORDER BY number")
-                    == database.strings("SELECT number || ' ' || name FROM cases ORDER BY number"))
-            #expect(try await database.strings("SELECT count(*)::text FROM case_names") == ["\(before["cases"]!.count)"])
-            // New rows on PostgreSQL take numbers past the copied ones, events past every number SQLite gave.
-            #expect(try await database.strings("SELECT pg_sequence_last_value('events_seq_seq')::text") == ["\(highWater!)"])
-            for (table, column) in [("tasks", "ord"), ("access_log", "id"), ("access_log_cases", "ord"), ("reviews_done", "ord")] {
-                #expect(
-                    try await database.strings(
-                        "SELECT (pg_sequence_last_value(pg_get_serial_sequence('\(table)', '\(column)')) = max(\(column)))::text FROM \(table)")
-                        == ["true"], "\(table)")
-            }
-
-            // New case numbers come after every copied one, the disposed cases' included.
-            let numbers =
-                before["cases"]!.map { $0[StoreTable.all.first { $0.name == "cases" }!.columns.firstIndex { $0.name == "number" }!] }
-                + before["disposal_certificates"]!.map { $0[0] }
-            let highestNumber = numbers.compactMap { value -> Int64? in
-                guard case .integer(let number) = value else { return nil }
-                return number
-            }.max()!
-            #expect(try await database.strings("SELECT nextval('case_numbers')::text") == ["\(highestNumber + 1)"])
-
-            // A read recorded there takes the next number after the copied ones, its case links too.
-            let lastID = before["access_log"]!.count
-            try await database.recordRead(
-                AccessRecord(
-                    actor: "auditor", at: Self.start, channel: .export, cases: ["C-1", "C-2"], detail: "a test"),
-                logger: quietLogger)
-            let recorded = try await database.contents()
-            #expect(recorded["access_log"]!.count == lastID + 1)
-            #expect(recorded["access_log"]!.last?.prefix(4) == [.integer(Int64(highestID(before["access_log"]!) + 1)), .real(Self.start.timeIntervalSince1970), .text("auditor"), .text("export")])
-            #expect(recorded["access_log_cases"]!.suffix(2).map { Array($0.suffix(2)) } == [
-                [.integer(Int64(highestID(before["access_log"]!) + 1)), .text("C-1")],
-                [.integer(Int64(highestID(before["access_log"]!) + 1)), .text("C-2")],
-            ])
-            try await database.run("DELETE FROM access_log WHERE actor = 'auditor'")
-
-            let back = temporaryPath("back")
-            let returned = try await StoreCopy.copy(from: .postgres(database), to: .directory(back), logger: quietLogger)
-            #expect(returned.tables == there.tables, "the same rows and digests both ways")
-            #expect(returned.replayed?.cases == before["cases"]!.count)
-            #expect(try contents(ofStoreIn: back) == before)
-            let copy = try CaseStore(directory: back, access: .readOnly)
-            #expect(try copy.tableReader().eventsHighWater() == highWater)
-            #expect(try copy.verify().isClean)
-            // The name search is rebuilt from the copied names: the corrected name is found, the old one not.
-            #expect(try await copy.cases(matching: CaseFilter(query: "Brewster")).cases.map(\.id) == ["C-1"])
-            #expect(try await copy.cases(matching: CaseFilter(query: "Somerville")).cases.map(\.id) == ["C-2"])
+                try await database.strings(
+                    "SELECT (pg_sequence_last_value(pg_get_serial_sequence('\(table)', '\(column)')) = max(\(column)))::text FROM \(table)")
+                    == ["true"], "\(table)")
         }
+
+        // New case numbers come after every copied one, the disposed cases' included.
+        let numbers =
+            before["cases"]!.map { $0[StoreTable.all.first { $0.name == "cases" }!.columns.firstIndex { $0.name == "number" }!] }
+            + before["disposal_certificates"]!.map { $0[0] }
+        let highestNumber = numbers.compactMap { value -> Int64? in
+            guard case .integer(let number) = value else { return nil }
+            return number
+        }.max()!
+        #expect(try await database.strings("SELECT nextval('case_numbers')::text") == ["\(highestNumber + 1)"])
+
+        // A read recorded there takes the next number after the copied ones, its case links too.
+        let lastID = before["access_log"]!.count
+        try await database.recordRead(
+            AccessRecord(
+                actor: "auditor", at: Self.start, channel: .export, cases: ["C-1", "C-2"], detail: "a test"),
+            logger: quietLogger)
+        let recorded = try await database.contents()
+        #expect(recorded["access_log"]!.count == lastID + 1)
+        #expect(recorded["access_log"]!.last?.prefix(4) == [.integer(Int64(highestID(before["access_log"]!) + 1)), .real(Self.start.timeIntervalSince1970), .text("auditor"), .text("export")])
+        #expect(recorded["access_log_cases"]!.suffix(2).map { Array($0.suffix(2)) } == [
+            [.integer(Int64(highestID(before["access_log"]!) + 1)), .text("C-1")],
+            [.integer(Int64(highestID(before["access_log"]!) + 1)), .text("C-2")],
+        ])
+        try await database.run("DELETE FROM access_log WHERE actor = 'auditor'")
+
+        let back = temporaryPath("back")
+        let returned = try await StoreCopy.copy(from: .postgres(database), to: .directory(back), logger: quietLogger)
+        #expect(returned.tables == there.tables, "the same rows and digests both ways")
+        #expect(returned.replayed?.cases == before["cases"]!.count)
+        #expect(try contents(ofStoreIn: back) == before)
+        let copy = try CaseStore(directory: back, access: .readOnly)
+        #expect(try copy.tableReader().eventsHighWater() == highWater)
+        #expect(try copy.verify().isClean)
+        // The name search is rebuilt from the copied names: the corrected name is found, the old one not.
+        #expect(try await copy.cases(matching: CaseFilter(query: "Brewster")).cases.map(\.id) == ["C-1"])
+        #expect(try await copy.cases(matching: CaseFilter(query: "Somerville")).cases.map(\.id) == ["C-2"])
     }
 
     @Test func aStoreIsCopiedAsItStoodAtOneMomentWhileTheServiceGoesOnCommitting() async throws {
@@ -217,60 +216,58 @@ import Testing
         _ = try await withEngine(try CaseStore(directory: second), policy: try shippedPolicy()) { engine in
             try await engine.caseInDelivery(at: Self.start, name: "Someone Else")
         }
-        try await PostgresServer.with { server in
-            let database = try await server.newDatabase()
-            _ = try await StoreCopy.copy(from: .directory(first), to: .postgres(database), logger: quietLogger)
-            let held = try await database.contents()
-            let refused = try await #require(throws: StoreError.self) {
-                try await StoreCopy.copy(from: .directory(second), to: .postgres(database), logger: quietLogger)
-            }
-            #expect(refused.code == .refused)
-            #expect(refused.message.contains("already holds a store (rows in policies, meta, cases, events"), "\(refused)")
-            #expect(refused.message.contains("Copy into a new, empty database"), "says how to proceed")
-            #expect(try await database.contents() == held)
-
-            // Nor is a folder holding a store overwritten.
-            let refusedFolder = try await #require(throws: StoreError.self) {
-                try await StoreCopy.copy(from: .postgres(database), to: .directory(second), logger: quietLogger)
-            }
-            #expect(refusedFolder.code == .refused)
-            #expect(refusedFolder.message.contains("already holds a store; a copy never overwrites one"))
-            #expect(try contents(ofStoreIn: second)["cases"]?.count == 1)
+        let server = try await PostgresServer.shared()
+        let database = try await server.newDatabase()
+        _ = try await StoreCopy.copy(from: .directory(first), to: .postgres(database), logger: quietLogger)
+        let held = try await database.contents()
+        let refused = try await #require(throws: StoreError.self) {
+            try await StoreCopy.copy(from: .directory(second), to: .postgres(database), logger: quietLogger)
         }
+        #expect(refused.code == .refused)
+        #expect(refused.message.contains("already holds a store (rows in policies, meta, cases, events"), "\(refused)")
+        #expect(refused.message.contains("Copy into a new, empty database"), "says how to proceed")
+        #expect(try await database.contents() == held)
+
+        // Nor is a folder holding a store overwritten.
+        let refusedFolder = try await #require(throws: StoreError.self) {
+            try await StoreCopy.copy(from: .postgres(database), to: .directory(second), logger: quietLogger)
+        }
+        #expect(refusedFolder.code == .refused)
+        #expect(refusedFolder.message.contains("already holds a store; a copy never overwrites one"))
+        #expect(try contents(ofStoreIn: second)["cases"]?.count == 1)
     }
 
     @Test func aCopyThatFailsLeavesNothingBehind() async throws {
-        try await PostgresServer.with { server in
-            // Into PostgreSQL: a name that cannot be copied as it is (it holds a NUL, which PostgreSQL's text cannot
-            // hold) fails the copy halfway, after two tables were written; the transaction rolls back, the schema's
-            // migration with it.
-            let original = try await storeWithHistory()
-            try CaseStore(directory: original).execute("UPDATE cases SET name = 'Mary' || char(0) || 'S' WHERE number = 2")
-            let database = try await server.newDatabase()
-            let failed = try await #require(throws: StoreError.self) {
-                try await StoreCopy.copy(from: .directory(original), to: .postgres(database), logger: quietLogger)
-            }
-            #expect(failed.code == .corrupt)
-            #expect(
-                failed.message.contains(
-                    "the row of cases with key (2) holds text that is not UTF-8 or holds a NUL character in its column "
-                        + "name"), "\(failed)")
-            #expect(try await database.strings("SELECT to_regclass('schema_migrations')::text") == [nil])
-
-            // Into SQLite: a store whose projection differs from its history fails the replay at the end; the
-            // staged store is removed, and the folder the copy made with it.
-            let clean = try await storeWithHistory()
-            let source = try await server.newDatabase()
-            _ = try await StoreCopy.copy(from: .directory(clean), to: .postgres(source), logger: quietLogger)
-            try await source.run("UPDATE cases SET stage = 'closed' WHERE number = 2")
-            let target = temporaryPath("target")
-            let differs = try await #require(throws: StoreError.self) {
-                try await StoreCopy.copy(from: .postgres(source), to: .directory(target), logger: quietLogger)
-            }
-            #expect(differs.code == .corrupt)
-            #expect(differs.message.contains("does not replay clean"), "\(differs)")
-            #expect(!FileManager.default.fileExists(atPath: target))
+        let server = try await PostgresServer.shared()
+        // Into PostgreSQL: a name that cannot be copied as it is (it holds a NUL, which PostgreSQL's text cannot
+        // hold) fails the copy halfway, after two tables were written; the transaction rolls back, the schema's
+        // migration with it.
+        let original = try await storeWithHistory()
+        try CaseStore(directory: original).execute("UPDATE cases SET name = 'Mary' || char(0) || 'S' WHERE number = 2")
+        let database = try await server.newDatabase()
+        let failed = try await #require(throws: StoreError.self) {
+            try await StoreCopy.copy(from: .directory(original), to: .postgres(database), logger: quietLogger)
         }
+        #expect(failed.code == .corrupt)
+        #expect(
+            failed.message.contains(
+                "the row of cases with key (2) holds text that is not UTF-8 or holds a NUL character in its column "
+                    + "name"), "\(failed)")
+        #expect(try await database.strings("SELECT to_regclass('schema_migrations')::text") == [nil])
+
+        // Into SQLite: a store whose projection differs from its history fails the replay at the end; the
+        // staged store is removed, and the folder the copy made with it.
+        let clean = try await storeWithHistory()
+        let source = try await server.newDatabase()
+        _ = try await StoreCopy.copy(from: .directory(clean), to: .postgres(source), logger: quietLogger)
+        try await source.run("UPDATE cases SET stage = 'closed' WHERE number = 2")
+        let target = temporaryPath("target")
+        let differs = try await #require(throws: StoreError.self) {
+            try await StoreCopy.copy(from: .postgres(source), to: .directory(target), logger: quietLogger)
+        }
+        #expect(differs.code == .corrupt)
+        #expect(differs.message.contains("does not replay clean"), "\(differs)")
+        #expect(!FileManager.default.fileExists(atPath: target))
     }
 }
 

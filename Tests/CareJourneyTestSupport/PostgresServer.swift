@@ -92,6 +92,10 @@ public struct PostgresServer: Sendable {
     }
 
     /// Makes a cluster in `folder` and starts a server on it, with `settings` (`postgres` options) beside the port.
+    ///
+    /// A test's cluster is thrown away after it, and no test outlives the machine: its server does not wait for the
+    /// disk (`fsync=off`), which every test's server shares with the build's writes. Commits are still synchronous
+    /// (`synchronous_commit=on`, as a node's are).
     private static func start(_ programs: ServerPrograms, in folder: ClusterFolder, settings: String = "") async throws
         -> PostgresServer
     {
@@ -105,7 +109,7 @@ public struct PostgresServer: Sendable {
             do {
                 try await programs.run(
                     "pg_ctl", "start", "-w", "-t", "60", "-D", folder.data, "-l", folder.file("server.log"), "-o",
-                    "-p \(port) -h 127.0.0.1 -k \(folder.path) \(settings)", log: folder.file("pg_ctl.log"))
+                    "-p \(port) -h 127.0.0.1 -k \(folder.path) -c fsync=off \(settings)", log: folder.file("pg_ctl.log"))
             } catch {
                 // Another process may have taken the port between its choice and the server's bind.
                 lastFailure = error
