@@ -29,7 +29,8 @@ final class Dashboard: Sendable {
     private let map = Mutex<JourneyMap?>(nil)
 
     /// The dashboard over `engine`; the journey map is drawn in the background, from its transitions kept beside the
-    /// store when the policy has not changed, else by exploring the machines (once a policy: `JourneyMap.Kept`).
+    /// store when the policy has not changed, else by exploring the machines (once a policy: `JourneyMap.Kept`; once
+    /// a policy in the process: `JourneyMapExplorations`).
     init(
         engine: Engine, clock: any CareClock, overview: OverviewReader, commands: CaseCommands, live: LiveEvents,
         reviews: ReviewTimelinessService, plan: PlanForecastService
@@ -45,7 +46,9 @@ final class Dashboard: Sendable {
         let policy = engine.policy
         let kept = KeptFile<JourneyMap.Kept>("journey-map.json", beside: engine.store)
         Thread.detachNewThread { [self] in
-            let drawn = JourneyMap.Kept.map(of: policy, in: kept, logger: Logger(label: "carejourney.dashboard"))
+            let drawn = JourneyMap.Kept.map(
+                of: policy, in: kept, logger: Logger(label: "carejourney.dashboard"),
+                explore: JourneyMapExplorations.shared.links(of:))
             map.withLock { $0 = drawn }
         }
     }

@@ -25,7 +25,8 @@ struct JourneyMap: Sendable {
     }
 
     /// The transitions between stages under `policy`, once each, found by exploring its machines (`JourneyDiagram`):
-    /// seconds and hundreds of megabytes, so `Kept` keeps them beside the store for the next start.
+    /// seconds and hundreds of megabytes, so `Kept` keeps them beside the store for the next start and
+    /// `JourneyMapExplorations` for the process's other servers.
     static func links(of policy: Policy) -> [(from: Stage, to: Stage)] {
         var stages = policy
         stages.charging = nil
