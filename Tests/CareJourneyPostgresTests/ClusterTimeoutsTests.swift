@@ -10,8 +10,7 @@ import Testing
 /// the instant it closes): the wait has a limit on the client's side too.
 @Suite struct ClusterTimeoutsTests {
     @Test func aStatementLeftUnansweredFailsInTimeAndItsConnectionIsClosed() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let connection = try await store.connect(logger: quietLogger)
         let started = ContinuousClock.now
         let error = try await #require(throws: StoreError.self) {
@@ -33,8 +32,7 @@ import Testing
     }
 
     @Test func anAnswerInTimeIsGivenAndAFailureIsTheStatementsOwn() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await store.onConnection { connection in
             let answer = try await ClusterTimeouts.answered(within: .seconds(30), "counting", closing: connection) {
                 try await connection.query("SELECT 41 + 1", logger: quietLogger).collect().first?.decode(Int.self)
@@ -51,8 +49,7 @@ import Testing
     }
 
     @Test func aCancelledCallerReturnsAtOnce() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await store.onConnection { connection in
             let waiting = Task {
                 try await ClusterTimeouts.answered(within: .seconds(3600), "waiting", closing: connection) {

@@ -12,8 +12,7 @@ import Testing
 /// node's observers saw: the same state, stage left, effects, data and actor, marked as another node's.
 @Suite struct ForeignEventsTests {
     @Test func anotherNodesEventsReplayedFromTheStoreAreTheEventsItCommitted() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let policy = try shippedPolicy()
         try await address.onConnection { connection in
             let body = String(decoding: try StateCodec.encode(policy), as: UTF8.self)

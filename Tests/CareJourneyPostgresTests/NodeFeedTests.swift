@@ -21,8 +21,7 @@ import Testing
     }
 
     @Test func threeWritersAppendingAtOnceAreReadOnceEachInEachWritersOrder() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let (writers, batches) = (3, 60)
         try await store.onConnection { connection throws in
             for name in ["reader"] + (1...writers).map({ "writer-\($0)" }) {
@@ -78,8 +77,7 @@ import Testing
     }
 
     @Test func aDoorbellWakesAWaitingReader() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         // Its steps wait for the reader: a reader that is never woken fails the test, never hangs it.
         try await withDeadline(.seconds(90)) {
             let (deliveries, delivered) = AsyncStream<[FeedBatch]>.makeStream()
@@ -198,8 +196,7 @@ import Testing
     }
 
     @Test func aLostDoorbellIsMadeUpForByPollingAndAReaderGoesOnAfterReconnecting() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         // Its steps wait for the reader: a reader that is never woken fails the test, never hangs it.
         try await withDeadline(.seconds(90)) {
             let (deliveries, delivered) = AsyncStream<[FeedBatch]>.makeStream()
@@ -249,8 +246,7 @@ import Testing
     }
 
     @Test func aReaderStartedLateBeginsAtTheEndAndNeverReadsItsOwnBatches() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await store.onConnection { connection throws in
             for name in ["reader", "writer"] {
                 try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
@@ -279,8 +275,7 @@ import Testing
     }
 
     @Test func aBatchRolledBackLeavesNoRowAndNoGap() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await store.onConnection { connection throws in
             try await NodePresence.register(node("writer"), at: clusterNow, on: connection, logger: quietLogger)
             try await NodeFeed.commitBatch(node("writer"), seqs: [1], on: connection, ringingOn: nil)

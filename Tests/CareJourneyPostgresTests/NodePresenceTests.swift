@@ -74,8 +74,7 @@ import Testing
     }
 
     @Test func aNodeCannotStartWhileAnOfflineToolHasTheStoreAndSaysSoInsteadOfWaiting() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let quick = ClusterTimeouts(lock: .milliseconds(300))
         try await NodePresence.excluding("`carejourney policy apply`", address: store, logger: quietLogger) { _ throws(StoreError) in
             do {
@@ -108,8 +107,7 @@ import Testing
     }
 
     @Test func aPresenceOrAClaimOnALostConnectionFailsAtOnceSayingToConnectAgain() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let presence = try await NodePresence.serving(
             node: node("care-1:8080"), address: store, at: clusterNow, logger: quietLogger
         ) { presence in presence }

@@ -23,8 +23,7 @@ import Testing
     }
 
     @Test func postgresReadsTheLiteralsBack() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         try await address.onConnection { connection in
             var texts: [String?] = []
             for try await value in try await connection.query(
@@ -65,8 +64,7 @@ import Testing
             [#"a "b" \ c"#, "Zoë"], ["x", nil], ["-7", "9223372036854775807"], ["1", nil], ["1.5", "1767603600"],
             ["0.25", nil], ["00ff22", ""], ["5c", nil],
         ]
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         try await address.onConnection { connection in
             for (column, expected) in zip(columns, expected) {
                 var parameters = ArrayParameters()

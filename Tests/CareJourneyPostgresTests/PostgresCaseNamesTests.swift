@@ -17,8 +17,7 @@ import Testing
     }
 
     @Test func aStoreWithTheCasesTrigramIndexMovesItsNamesIntoTheirTable() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         // A store an earlier build made, up to p3 (the trigram index on `cases`), with cases.
         let earlier = PostgresSchema.migrations.prefix { $0.id != PostgresSchema.namesMigration.id }
         #expect(earlier.last?.id.hasPrefix("p3:") == true || earlier.last?.id.hasPrefix("p4:") == true)
@@ -55,8 +54,7 @@ import Testing
     }
 
     @Test func theTrigramIndexServesTheSearchBesideItsOtherConditions() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         // 200,000 cases, a fifth at each stage, their names random enough that a fragment is rare.
         try await address.run(
             """
@@ -99,8 +97,7 @@ import Testing
 
     @Test func theWriterWritesANameOnlyWhenItIsNewOrChanged() async throws {
         typealias Tests = PostgresWriterTests
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let writer = try await PostgresWriter.open(address, node: node("n1"), logger: quietLogger)
         do {
             func commit(_ commands: [Command]) async throws {

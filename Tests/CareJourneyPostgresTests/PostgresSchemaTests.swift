@@ -45,8 +45,7 @@ import Testing
             #expect(sqliteColumns[table.name] == described, "\(table.name)")
         }
 
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         #expect(try await PostgresSchema.migrate(address, logger: quietLogger) == PostgresSchema.migrations.map(\.id))
         let postgresTypes: [StoreTable.Column.Kind: String] = [
             .integer: "bigint", .real: "double precision", .text: "text", .blob: "bytea",
@@ -191,8 +190,7 @@ import Testing
     }
 
     @Test func aSchemaANewerCareJourneyWroteIsRefused() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         try await PostgresSchema.migrate(address, logger: quietLogger)
         #expect(try await PostgresSchema.migrate(address, logger: quietLogger).isEmpty, "migrated once")
         try await address.run("INSERT INTO schema_migrations (id) VALUES ('p99: from a later version')")

@@ -37,8 +37,7 @@ import Testing
 
     @Test func everyAnswerIsTheSameOnPostgreSQLAsOnSQLite() async throws {
         let (folder, policy) = try await populatedStore()
-        let server = try await PostgresServer.shared()
-        let database = try await server.newDatabase()
+        let database = try await PostgresServer.shared().newDatabase()
         _ = try await StoreCopy.copy(from: .directory(folder), to: .postgres(database), logger: quietLogger)
         let postgres = try await PostgresStore.open(database, node: try NodeName("test-1"), logger: quietLogger)
         let pool = Task { try await postgres.run() }

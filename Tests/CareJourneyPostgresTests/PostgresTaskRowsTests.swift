@@ -10,8 +10,7 @@ import Testing
 /// moves the case's team — through the primary key, never by reading the whole table.
 @Suite struct PostgresTaskRowsTests {
     @Test func aCasesOpenTasksAreReadByTheirIdsRangeAloneAndInOrder() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         _ = try await PostgresSchema.migrate(address, logger: quietLogger)
         try await address.onConnection { connection in
             // C-1 has two open tasks and a done one; C-10's ids begin with "C-1" too; C-2 has one open.
@@ -45,8 +44,7 @@ import Testing
     /// however many keys and whatever the statistics: reading 2,000 of 20,000 tasks and updating them plans as index
     /// lookups, never a scan of the whole table (a plain session's planner scans and hashes it).
     @Test func theWritersStatementsReachTasksThroughTheirIndexes() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newDatabase()
+        let address = try await PostgresServer.shared().newDatabase()
         _ = try await PostgresSchema.migrate(address, logger: quietLogger)
         let writer = try await PostgresWriter.open(address, logger: quietLogger)
         do {

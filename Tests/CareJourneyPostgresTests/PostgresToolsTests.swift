@@ -69,8 +69,7 @@ import Testing
         changed.reviews.firstFormalDue = .weeks(7)
         let sooner = changed
         let at = Self.now.addingTimeInterval(3600)
-        let server = try await PostgresServer.shared()
-        let database = try await server.newDatabase()
+        let database = try await PostgresServer.shared().newDatabase()
         _ = try await StoreCopy.copy(from: .directory(folder), to: .postgres(database), logger: quietLogger)
         let sqlite = try CaseStore(directory: folder)
         let dryRun = try sqlite.apply(sooner, at: at, reason: "new review standard", dryRun: true)

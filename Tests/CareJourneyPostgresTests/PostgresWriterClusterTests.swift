@@ -48,8 +48,7 @@ import Testing
             ("40001", nil), ("40P01", nil), ("23505", "events_case_id_version_key"), ("23505", "idempotency_pkey"),
         ] as [(String, String?)])
     func aBatchThatLosesToAnotherNodeIsRunAgainAndAppliedOnce(state: String, constraint: String?) async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         try await Self.loseTo(state, constraint: constraint, losses: 2, at: address)
         let writer = try await PostgresWriter.open(address, logger: quietLogger)
         let outcome = try await Tests.commit(
@@ -67,8 +66,7 @@ import Testing
 
     @Test func aBatchThatKeepsLosingFailsAfterItsAttemptsAndAnotherFailureAtOnce() async throws {
         for (constraint, tries) in [("events_case_id_version_key", "5"), ("cases_number_key", "1")] {
-            let server = try await PostgresServer.shared()
-            let address = try await server.newStore()
+            let address = try await PostgresServer.shared().newStore()
             try await Self.loseTo("23505", constraint: constraint, losses: 100, at: address)
             let writer = try await PostgresWriter.open(address, logger: quietLogger)
             let error = await #expect(throws: StoreError.self) {
@@ -86,8 +84,7 @@ import Testing
     }
 
     @Test func twoNodesKeepingOneKeyAtOnceGiveTheFirstAnswer() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let writers = [
             try await PostgresWriter.open(address, node: node("n1"), logger: quietLogger),
             try await PostgresWriter.open(address, node: node("n2"), logger: quietLogger),
@@ -143,8 +140,7 @@ import Testing
     }
 
     @Test func twoNodesWritingTheSameCasesApplyEveryCommandOnceInOrder() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let nodes = [
             Node(try await PostgresWriter.open(address, node: node("n1"), logger: quietLogger)),
             Node(try await PostgresWriter.open(address, node: node("n2"), logger: quietLogger)),

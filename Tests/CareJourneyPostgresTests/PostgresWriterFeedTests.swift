@@ -23,8 +23,7 @@ import Testing
     }
 
     @Test func eachBatchAppendsOneFeedRowThatAnotherNodeReadsOnceAndRingsItsDoorbell() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         try await address.onConnection { connection in
             for name in ["n1", "n2"] {
                 try await NodePresence.register(node(name), at: clusterNow, on: connection, logger: quietLogger)
@@ -78,8 +77,7 @@ import Testing
     }
 
     @Test func tasksABatchResolvesLoseTheirLeasesAndTasksItEnqueuesAreLeasedToItsNode() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let writer = try await PostgresWriter.open(
             address, node: node("n1"), leaseClock: ManualClock(clusterNow), logger: quietLogger)
         _ = try await Tests.commit(
@@ -123,8 +121,7 @@ import Testing
         let sqlite = try await CaseStore(directory: folder).figuresSnapshot().figures()
         #expect(!sqlite.tasks.isEmpty && sqlite.cases.count >= 2 && sqlite.pendingTimers > 0, "\(sqlite)")
         #expect(sqlite.withoutNextStep.values.reduce(0, +) == 1, "\(sqlite)")
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let writer = try await PostgresWriter.open(address, logger: quietLogger)
         _ = try await Tests.withEngine(folder: temporaryDirectory(), writer: writer) {
             try await Tests.scenario($0)

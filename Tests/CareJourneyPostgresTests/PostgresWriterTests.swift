@@ -66,8 +66,7 @@ import Testing
         let sqliteFolder = temporaryDirectory()
         let sqliteAnswers = try await Self.withEngine(folder: sqliteFolder, writer: nil) { try await Self.scenario($0) }
         let sqlite = try contents(ofStoreIn: sqliteFolder)
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let writer = try await PostgresWriter.open(address, logger: quietLogger)
         let answers = try await Self.withEngine(folder: temporaryDirectory(), writer: writer) {
             try await Self.scenario($0)
@@ -118,8 +117,7 @@ import Testing
     }
 
     @Test func aCommandThatFailsFailsAloneAndAStateNotCachedIsReadFromTheStore() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         let writer = try await PostgresWriter.open(address, logger: quietLogger)
         let first = try await Self.commit(try Self.batch([try Self.contact("Grace Hopper")]), to: writer)
         guard case .success(let done) = first.results.first, case .done(.applied(let opened)) = done.result else {
@@ -162,8 +160,7 @@ import Testing
     }
 
     @Test func aWriteThatFailsFailsTheWholeBatchAndLeavesNothing() async throws {
-        let server = try await PostgresServer.shared()
-        let address = try await server.newStore()
+        let address = try await PostgresServer.shared().newStore()
         try await address.run(
             """
             CREATE FUNCTION refuse_second() RETURNS trigger LANGUAGE plpgsql AS $$

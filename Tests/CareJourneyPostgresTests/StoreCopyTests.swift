@@ -85,8 +85,7 @@ import Testing
         }
         #expect(try #require(highWater) > (highestEvent ?? 0), "the disposed case's events were the last numbered")
 
-        let server = try await PostgresServer.shared()
-        let database = try await server.newDatabase()
+        let database = try await PostgresServer.shared().newDatabase()
         let there = try await StoreCopy.copy(from: .directory(original), to: .postgres(database), logger: quietLogger)
         #expect(there.replayed == nil)
         #expect(there.tables.map(\.table) == StoreTable.all.map(\.name))
@@ -216,8 +215,7 @@ import Testing
         _ = try await withEngine(try CaseStore(directory: second), policy: try shippedPolicy()) { engine in
             try await engine.caseInDelivery(at: Self.start, name: "Someone Else")
         }
-        let server = try await PostgresServer.shared()
-        let database = try await server.newDatabase()
+        let database = try await PostgresServer.shared().newDatabase()
         _ = try await StoreCopy.copy(from: .directory(first), to: .postgres(database), logger: quietLogger)
         let held = try await database.contents()
         let refused = try await #require(throws: StoreError.self) {

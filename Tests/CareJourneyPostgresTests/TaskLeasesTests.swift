@@ -13,8 +13,7 @@ import Testing
     private static let tasks = (1...300).map { TaskID(caseID: CaseID("C-\($0 % 37)"), number: $0) }
 
     @Test func concurrentClaimsOfTheSameTasksGiveEachToExactlyOneNode() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         // Four nodes claim the same 300 tasks at once, each in its own order, in overlapping slices.
         let granted = try await withThrowingTaskGroup(of: (NodeName, [TaskID]).self) { group in
             for index in 1...4 {
@@ -48,8 +47,7 @@ import Testing
     }
 
     @Test func aLapsedLeaseIsTakenOverAndARenewedOneIsKept() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let first = TaskLeases(node: node("first"), lease: .seconds(30))
         let second = TaskLeases(node: node("second"), lease: .seconds(30))
         let (kept, lost) = (Array(Self.tasks[0..<5]), Array(Self.tasks[5..<10]))
@@ -79,8 +77,7 @@ import Testing
     }
 
     @Test func aReleasedLeaseIsClaimableAtOnceAndAResolvedTaskForgetsItsLease() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let one = TaskLeases(node: node("one"))
         let two = TaskLeases(node: node("two"))
         let tasks = Array(Self.tasks[0..<4])
@@ -109,8 +106,7 @@ import Testing
     /// must reach the writer as PostgreSQL's own error, whose SQLSTATE (40P01) has it run the batch again, not as a
     /// store error that fails the batch's commands.
     @Test func aDeadlockForgettingResolvedLeasesIsOneTheWriterRunsItsBatchAgainFor() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let (x, y) = (Self.tasks[0], Self.tasks[1])
         try await store.onConnection { connection throws in
             _ = try await TaskLeases(node: node("one")).claim([x, y], at: clusterNow, on: connection, logger: quietLogger)
@@ -155,8 +151,7 @@ import Testing
     }
 
     @Test func aResolvedTaskIsNotLeasedAndALeaseItsResolutionRacedIsDroppedAtTheNextRenewal() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let leases = TaskLeases(node: node("one"))
         let (open, done) = (TaskID(caseID: "C-1", number: 1), TaskID(caseID: "C-1", number: 2))
         try await store.run(
@@ -176,8 +171,7 @@ import Testing
     }
 
     @Test func aClaimThatWaitsOnALockLongerThanItsTimeoutFailsInsteadOfHanging() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let leases = TaskLeases(node: node("one"), timeouts: ClusterTimeouts(lock: .milliseconds(200)))
         try await store.onConnection { holder throws in
             // Another session inserted the same lease and has not committed (a node stuck mid-transaction).

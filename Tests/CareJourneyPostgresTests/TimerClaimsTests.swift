@@ -20,8 +20,7 @@ import Testing
     }
 
     @Test func aThousandDueTimersAreEachClaimedOnceByFourRacingNodes() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await insertDueTimers(1000, into: store)
         // Four nodes, each on a connection of its own, claim 25 at a time until nothing is left.
         let claims = try await withThrowingTaskGroup(of: (NodeName, [ClaimedTimer]).self) { group in
@@ -61,8 +60,7 @@ import Testing
     }
 
     @Test func aLapsedClaimIsTakenOverByAnotherNodeAndALiveOneIsNot() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await insertDueTimers(10, into: store)
         let dead = TimerClaims(node: node("dead"), lease: .seconds(30))
         let alive = TimerClaims(node: node("alive"), lease: .seconds(30))
@@ -87,8 +85,7 @@ import Testing
     }
 
     @Test func aTimerSetAgainToAnotherTimeLosesItsClaim() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await insertDueTimers(3, into: store)
         let first = TimerClaims(node: node("first"))
         let second = TimerClaims(node: node("second"))
@@ -122,8 +119,7 @@ import Testing
     }
 
     @Test func aReleasedClaimIsClaimableAtOnceAndOnlyItsOwnNodeReleasesIt() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         try await insertDueTimers(2, into: store)
         let one = TimerClaims(node: node("one"))
         let two = TimerClaims(node: node("two"))
@@ -138,8 +134,7 @@ import Testing
     }
 
     @Test func theNextClaimableTimeIsTheEarliestFreeTimerAndATimerOfAnUnknownNameIsLeftAlone() async throws {
-        let server = try await PostgresServer.shared()
-        let store = try await server.newStore()
+        let store = try await PostgresServer.shared().newStore()
         let claims = TimerClaims(node: node("one"))
         let t = clusterNow.timeIntervalSince1970
         try await store.onConnection { connection throws in
