@@ -78,8 +78,7 @@ struct PostgresBatchPlan {
         gathered.send(caseStatements())
         gathered.send(namesStatement())
         gathered.send(timerStatements())
-        let read = gathered.send(
-            taskIDs.isEmpty && teamCases.isEmpty ? nil : PostgresTaskRows.query(ids: taskIDs, openOf: teamCases))
+        let read = gathered.send(PostgresTaskRows.query(ids: taskIDs, openOf: teamCases))
         let answers = try await gathered.results()
         let seqs = try inserted.map { try numbers(of: answers[$0]) } ?? []
         var tasks = try read.map { try PostgresTaskRows(answers[$0]) } ?? PostgresTaskRows()

@@ -126,23 +126,10 @@ public struct TaskLeases: Sendable {
             """
     }
 
-    /// Forgets the leases of `tasks`, whichever node holds them, inside the transaction `connection` is in: the
-    /// writer's batch that resolves them calls it, so a task's lease goes when the task is done, in the same commit
-    /// (under the timeouts that transaction set with `ClusterTimeouts.apply`).
-    ///
-    /// - Returns: how many leases were forgotten.
-    /// - Throws: what PostgreSQL says, as it says it: a deadlock with another node's claim (SQLSTATE 40P01) is one the
-    ///   writer runs its batch again for (`PostgresWriter.conflict(in:)`).
-    @discardableResult
-    public static func forgetResolved(
-        _ tasks: [TaskID], on connection: PostgresConnection, logger: Logger
-    ) async throws -> Int {
-        guard let statement = forgetStatement(tasks.map(\.description)) else { return 0 }
-        return try await delete(statement, on: connection, logger: logger)
-    }
-
-    /// `forgetResolved`'s statement (one row returned a lease forgotten), to send with the batch's others
-    /// (`PostgresPipeline`); `nil` for no task.
+    /// The statement forgetting the leases of `tasks`, whichever node holds them (one row returned a lease
+    /// forgotten), sent with the other statements of the writer's batch that resolves them (`PostgresPipeline`), so a
+    /// task's lease goes when the task is done, in the same commit; `nil` for no task. A deadlock with another node's
+    /// claim (SQLSTATE 40P01) is one the writer runs its batch again for (`PostgresWriter.conflict(in:)`).
     static func forgetStatement(_ tasks: some Collection<String>) -> PostgresQuery? {
         guard !tasks.isEmpty else { return nil }
         return "DELETE FROM task_leases WHERE task_id = ANY(\(tasks.sorted())::text[]) RETURNING 1"

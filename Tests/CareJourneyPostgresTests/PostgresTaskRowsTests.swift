@@ -32,7 +32,8 @@ import Testing
             // Among 20,000 open tasks of 5,000 cases, a case's are found by a range of the primary key's index
             // (the plan has that range as an index condition), not by reading every open task.
             try await Self.addOpenTasks(on: connection)
-            let plan = try await connection.plan(of: PostgresTaskRows.query(ids: ["C-2#1"], openOf: ["C-1", "C-10"]))
+            let query = try #require(PostgresTaskRows.query(ids: ["C-2#1"], openOf: ["C-1", "C-10"]))
+            let plan = try await connection.plan(of: query)
             #expect(
                 plan.contains { $0.contains("Index Cond: ((id >") }
                     && !plan.contains { $0.contains("Seq Scan on tasks") || $0.contains("tasks_open_by_queue") },
@@ -58,7 +59,7 @@ import Testing
                     enqueued: nil)
             }
             let update = try #require(PostgresTaskRows.update(rows))
-            for query in [PostgresTaskRows.query(ids: ids, openOf: []), update] {
+            for query in [try #require(PostgresTaskRows.query(ids: ids, openOf: [])), update] {
                 let plan = try await connection.plan(of: query)
                 #expect(
                     plan.contains { $0.contains("Index") }
