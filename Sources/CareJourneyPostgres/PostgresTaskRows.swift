@@ -103,12 +103,13 @@ struct PostgresTaskRows {
     }
 
     /// The query reading the rows of tasks `ids` and the open tasks of the cases `openOf`, sent with the batch's
-    /// other statements (`PostgresPipeline`); `nil` when there is nothing to read. The tasks by id, and each case's open tasks through the primary key's index, between
-    /// `case#` and `case$` (`TaskRows.ofCase`), case by case. No index leads by case: a condition on `case_id` read
-    /// every open task whenever a batch moved a case's team, and a join on it let the planner hash the whole table;
-    /// the subquery for each case (`OFFSET 0` keeps it one) reads that case's range alone. A row both parts find
-    /// comes twice, side by side (`init(_:)` keeps one): cheaper than having PostgreSQL compare whole rows to drop it.
-    /// Only the columns a batch reads or changes (`Row`), and `ord`, the order.
+    /// other statements (`PostgresPipeline`); `nil` when there is nothing to read. The tasks by id, and each case's
+    /// open tasks through the primary key's index, between `case#` and `case$` (`TaskRows.ofCase`), case by case.
+    /// No index leads by case: a condition on `case_id` read every open task whenever a batch moved a case's team,
+    /// and a join on it let the planner hash the whole table; the subquery for each case (`OFFSET 0` keeps it one)
+    /// reads that case's range alone. A row both parts find comes twice, side by side (`init(_:)` keeps one):
+    /// cheaper than having PostgreSQL compare whole rows to drop it. Only the columns a batch reads or changes
+    /// (`Row`), and `ord`, the order.
     static func query(ids: [String], openOf cases: [String]) -> PostgresQuery? {
         guard !ids.isEmpty || !cases.isEmpty else { return nil }
         let columns = (identity + changing).map { "tasks." + $0.name }.joined(separator: ", ") + ", tasks.ord"

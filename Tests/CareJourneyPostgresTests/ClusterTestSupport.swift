@@ -1,8 +1,6 @@
-import CareJourneyCore
 import CareJourneyStore
 import CareJourneyTestSupport
 import Foundation
-import Logging
 import PostgresNIO
 
 @testable import CareJourneyPostgres
@@ -37,28 +35,4 @@ extension PostgresAddress {
 /// `name` as a node's name (the tests' names are valid ones).
 func node(_ name: String) -> NodeName {
     try! NodeName(name)
-}
-
-extension PostgresTaskRows {
-    /// The rows a writer's batch reads (`query`), read alone on `connection`.
-    static func read(
-        ids: [String], openOf cases: [String], on connection: PostgresConnection, logger: Logger
-    ) async throws -> PostgresTaskRows {
-        guard let query = query(ids: ids, openOf: cases) else { return PostgresTaskRows() }
-        return try await PostgresTaskRows(connection.query(query, logger: logger).get())
-    }
-}
-
-extension TaskLeases {
-    /// Forgets the leases of `tasks` as a writer's batch that resolves them does (`forgetStatement`), inside the
-    /// transaction `connection` is in.
-    ///
-    /// - Returns: how many leases were forgotten.
-    @discardableResult
-    static func forgetResolved(_ tasks: [TaskID], on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        guard let statement = forgetStatement(tasks.map(\.description)) else { return 0 }
-        var forgotten = 0
-        for try await _ in try await connection.query(statement, logger: logger) { forgotten += 1 }
-        return forgotten
-    }
 }

@@ -6,8 +6,9 @@ import Testing
 
 @testable import CareJourneyPostgres
 
-/// How a batch reads the rows of its tasks (`PostgresTaskRows.read`): by id, and a case's open tasks when the batch
-/// moves the case's team — through the primary key, never by reading the whole table.
+/// How a batch reads the rows of its tasks (`PostgresTaskRows.query`, sent in its pipeline; read alone here): by id,
+/// and a case's open tasks when the batch moves the case's team — through the primary key, never by reading the
+/// whole table.
 @Suite struct PostgresTaskRowsTests {
     @Test func aCasesOpenTasksAreReadByTheirIdsRangeAloneAndInOrder() async throws {
         let address = try await PostgresServer.shared().newDatabase()

@@ -118,6 +118,7 @@ import Testing
         // x, wants y: the writer looks for a deadlock 1 s into its wait (the other only after 60 s), and finds it,
         // however slowly the machine runs.
         async let writer: String? = store.onConnection { connection throws in
+            defer { heldY.finish() }  // the other side never waits for a writer that failed before holding y
             try await connection.query("SET deadlock_timeout = '1s'", logger: quietLogger).drain()
             let pid = try await connection.query("SELECT pg_backend_pid()", logger: quietLogger).decode(Int32.self)
                 .first { _ in true }

@@ -5,11 +5,13 @@ import Synchronization
     import Glibc
 #endif
 
-/// A PostgreSQL server of a test's own, from Debian's `postgresql` package: a new cluster in a temporary folder
+/// A PostgreSQL server for the tests, from Debian's `postgresql` package: a new cluster in a temporary folder
 /// (`initdb --locale=C -E UTF8`, a password-protected superuser), listening on a free loopback port, stopped by the
-/// PID it started and its folder removed, however the test ends.
+/// PID it started and its folder removed — one the test process shares (`shared()`, a database each), or, for a
+/// test that stops the server or one of its backends, one of its own (`with`), however the test ends.
 ///
 /// ```swift
+/// let store = try await PostgresServer.shared().newDatabase()   // a database of this test's own
 /// try await PostgresServer.with { server in
 ///     let url = server.url(database: "postgres")   // postgres://carejourney:…@127.0.0.1:PORT/postgres?sslmode=disable
 ///     …
@@ -63,9 +65,9 @@ public struct PostgresServer: Sendable {
         }
     }
 
-    /// The server this test process's live servers share (`TestStore`), started the first time it is asked for and
-    /// stopped, its folder removed, when the process exits; a process killed before then leaves it to
-    /// `removeAbandoned` at the next start of a test's server.
+    /// The server this test process's tests share, a database each (`TestStore`, the PostgreSQL store's tests:
+    /// `newDatabase`), started the first time it is asked for and stopped, its folder removed, when the process
+    /// exits; a process killed before then leaves it to `removeAbandoned` at the next start of a test's server.
     ///
     /// - Throws: `PostgresServerError` as `with(_:)` does, to every caller once it failed.
     public static func shared() async throws -> PostgresServer {
