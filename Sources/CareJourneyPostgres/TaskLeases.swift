@@ -135,7 +135,8 @@ public struct TaskLeases: Sendable {
         return "DELETE FROM task_leases WHERE task_id = ANY(\(tasks.sorted())::text[]) RETURNING 1"
     }
 
-    private static func delete(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// Runs a `DELETE … RETURNING 1` of leases on `connection`, and returns how many rows it deleted.
+    static func delete(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         var count = 0
         for try await _ in try await connection.query(query, logger: logger) { count += 1 }
         return count

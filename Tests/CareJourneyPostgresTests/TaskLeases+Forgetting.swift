@@ -12,8 +12,6 @@ extension TaskLeases {
     @discardableResult
     static func forgetResolved(_ tasks: [TaskID], on connection: PostgresConnection, logger: Logger) async throws -> Int {
         guard let statement = forgetStatement(tasks.map(\.description)) else { return 0 }
-        var forgotten = 0
-        for try await _ in try await connection.query(statement, logger: logger) { forgotten += 1 }
-        return forgotten
+        return try await delete(statement, on: connection, logger: logger)
     }
 }
