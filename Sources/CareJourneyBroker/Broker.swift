@@ -93,8 +93,11 @@ public final class Broker: Service, Sendable {
         return state.withLock { state in state.endpoint.map { ($0, state.eventsEndpoint, state.fullEventsEndpoint) } }
     }
 
-    /// Queues and workers as they stand.
+    /// Queues and workers as they stand, at most `snapshotEvery` ago.
     public var snapshot: BrokerSnapshot { state.withLock { $0.snapshot } }
+
+    /// How often the socket thread publishes `snapshot` while anything happens (five times a second).
+    static let snapshotEvery: TimeInterval = 0.2
 
     public func run() async throws {
         if let error = options.refusal() {
@@ -156,12 +159,16 @@ public final class Broker: Service, Sendable {
         // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
         var actions: [BrokerRouting.Action] = []
         var lastSnapshot = Date.distantPast
+        // Whether a pass came too soon after the last snapshot to publish its own: the loop then wakes when the next
+        // one is due, so that the snapshot is at most `snapshotEvery` behind, however quiet the broker is after it.
+        var unpublished = false
         let poller = try ZMQPoller()
         try poller.add(router)
         try poller.add(fileDescriptor: mailbox.fileDescriptor)
         if let zap { try poller.add(zap) }
         while true {
-            let wait = protocolClock.milliseconds(until: routing.nextDeadline(), atMost: 1000)
+            let snapshotDue = unpublished ? lastSnapshot.addingTimeInterval(Self.snapshotEvery) : .distantFuture
+            let wait = protocolClock.milliseconds(until: min(routing.nextDeadline(), snapshotDue), atMost: 1000)
             let ready = try poller.wait(milliseconds: wait)
             if ready[1] {
                 for mail in mailbox.drain() {
@@ -200,7 +207,8 @@ public final class Broker: Service, Sendable {
             routing.on(.tick, now: protocolClock.now(), into: &actions)
             carryOut(actions, on: router)
             actions.removeAll(keepingCapacity: true)
-            if protocolClock.now().timeIntervalSince(lastSnapshot) > 0.2 {
+            unpublished = protocolClock.now().timeIntervalSince(lastSnapshot) < Self.snapshotEvery
+            if !unpublished {
                 lastSnapshot = protocolClock.now()
                 let snapshot = routing.snapshot()
                 published { $0.snapshot = snapshot }

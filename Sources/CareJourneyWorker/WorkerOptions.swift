@@ -15,7 +15,12 @@ public struct WorkerOptions: Sendable {
     /// The protocol spoken: MDP/0.2 (partial replies) by default.
     public var version: MDP.Version
     /// How often heartbeats go to the broker; the broker is taken for dead after `liveness` of them in silence.
+    ///
+    /// MDP does not negotiate heartbeats: the broker drops a worker silent for three of *its* heartbeats (7.5 s with
+    /// `serve`), so keep this well under that, and `heartbeat × liveness` well over the broker's 2.5 s. The
+    /// defaults match the broker's.
     public var heartbeat: Duration
+    /// How many of this worker's heartbeats the broker may be silent for before it is taken for dead.
     public var liveness: Int
     /// The first wait before reconnecting; it doubles after each failed attempt, up to `maxReconnectDelay`.
     public var reconnectDelay: Duration

@@ -40,7 +40,9 @@ import CareJourneyTestSupport
             #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
             // The same final reply again is dropped by the broker and changes nothing.
             try worker.send(MDP.fromWorker(.v02, .final, client: client, body: [final]))
-            #expect(try await harness.eventually { harness.broker.snapshot.dropped["no such request"] == 1 })
+            #expect(
+                try await harness.eventually { harness.broker.snapshot.dropped["no such request"] == 1 },
+                "dropped: \(harness.broker.snapshot.dropped)")
             #expect(try await harness.count("provider-found", in: id) == 1)
             let record = try #require(try await harness.store.record(of: id))
             #expect(record.state.provider?.provider == "Sunrise Home Care")
@@ -54,7 +56,11 @@ import CareJourneyTestSupport
     }
 
     @Test func aWorkerKilledMidTaskHasItsTaskRedeliveredAndCompletedOnce() async throws {
-        let store = try await withBroker { harness in
+        // Heartbeats of a second on every side, each taken for dead after three silent ones: the killed worker after
+        // three seconds, the SDK's below (which hears the broker every second, and is heard as often) only in a stall
+        // of two. With the tests' usual 100 ms broker, the SDK's worker was taken for dead too whenever the machine
+        // ran slowly (a 300 ms window), and its task went out a third time.
+        let store = try await withBroker(options: fastOptions(heartbeat: .seconds(1))) { harness in
             let (id, task) = try await harness.caseWithABrokerageTask()
             // A Python worker (MDP/0.1 from the RFC) takes the task and never answers; then it is killed.
             let python = Process()
@@ -62,7 +68,7 @@ import CareJourneyTestSupport
             python.arguments = [
                 "python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path,
                 "--broker", harness.endpoint, "--service", "brokerage", "--protocol", "0.1", "--die-after", "0",
-                "--heartbeat", "0.1",
+                "--heartbeat", "1",
             ]
             let output = Pipe()
             python.standardOutput = output
@@ -80,15 +86,13 @@ import CareJourneyTestSupport
             // Another worker (the Swift SDK, MDP/0.2) gets it as attempt 2 once the first is taken for dead.
             let attempts = Attempts()
             let sdk = TaskWorker(
-                // Heartbeats of half a second: on a starved machine (CI beside builds) a 300 ms silence took the
-                // broker for dead and the test counted a third attempt.
-                options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(500))
+                options: WorkerOptions(brokers: [harness.endpoint], service: "brokerage", heartbeat: .seconds(1))
             ) { request, _ in
                 attempts.add(request.attempt)
                 return .done(["provider": "Peak District Support", "weeklyCost": 260])
             }
             try await withRunning(sdk) {
-                #expect(try await harness.eventually { try await harness.status(of: task) == "completed" })
+                #expect(try await harness.eventually(15) { try await harness.status(of: task) == "completed" })
                 #expect(attempts.all == [2])
                 #expect(try await harness.count("provider-found", in: id) == 1)
                 let record = try #require(try await harness.store.record(of: id)?.tasks.first { $0.id == task })
@@ -197,13 +201,16 @@ import CareJourneyTestSupport
 
 @Suite(.serialized) struct WorkerSlotsTests {
     @Test func oneWorkerThreadServesSeveralMDPWorkersAtOnce() async throws {
-        try await withBroker { harness in
+        // Heartbeats of two seconds on both sides: each side hears the other well within the other's liveness (six
+        // seconds), so only a stall of seconds reconnects a slot. With the broker's 100 ms (taken for dead after
+        // 300 ms) and the worker's 500 ms, every slot was dropped and reconnected whenever the test ran slowly (CI).
+        try await withBroker(options: fastOptions(heartbeat: .seconds(2))) { harness in
             var tasks: [String] = []
             for n in 0..<6 { tasks.append(try await harness.caseWithABrokerageTask(name: "Person \(n)").1) }
             let answered = Attempts()
             let sdk = TaskWorker(
                 options: WorkerOptions(
-                    brokers: [harness.endpoint], service: "brokerage", heartbeat: .milliseconds(500), slots: 3),
+                    brokers: [harness.endpoint], service: "brokerage", heartbeat: .seconds(2), slots: 3),
                 answer: { request, progress in
                     progress("matching")
                     answered.add(request.attempt)
