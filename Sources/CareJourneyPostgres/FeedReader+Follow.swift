@@ -32,8 +32,9 @@ extension FeedReader {
                     for try await _ in doorbells { wake.yield() }
                 }
                 group.addTask {
+                    // Ends quietly when cancelled: an error the group throws is the doorbells'.
                     while !Task.isCancelled {
-                        try await Task.sleep(for: pollEvery)
+                        try? await Task.sleep(for: pollEvery)
                         wake.yield()
                     }
                 }
@@ -48,9 +49,10 @@ extension FeedReader {
                 }
                 group.cancelAll()
                 guard !Task.isCancelled else { return }
-                // The doorbells ended (the first child to finish: the poll's timer runs until cancelled): their
-                // error is the follow's, and a quiet end is a closed connection.
-                _ = try await group.next()
+                // The doorbells ended: their error is the follow's, and a quiet end is a closed connection. (Both
+                // children are awaited: the timer, cancelled just now, may end first; it once did, and its
+                // cancellation was taken for the follow's error.)
+                while try await group.next() != nil {}
                 try connection.requireOpen(what)
                 throw StoreError(.unavailable, "\(what) stopped: the store stopped listening; connect again")
             }

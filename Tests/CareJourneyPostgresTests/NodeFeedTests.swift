@@ -144,7 +144,7 @@ import Testing
             }
         }
         let failure = try #require(error, "the follow ended with an error, for its caller to connect again")
-        #expect(failure.code == .unavailable || failure.code == .io, "\(failure)")
+        #expect(failure.code == .unavailable, "\(failure)")
     }
 
     /// A `LISTEN` the server never answers (its backend stopped here with SIGSTOP, as a statement postgres-nio never
@@ -167,8 +167,11 @@ import Testing
                         ).decode(Int32.self) { pid = value }
                         stopped.stop(pid)
                         defer { stopped.resume() }
+                        // The cancelled pass waits a minute before giving up of itself: a return within seconds is
+                        // the cancellation's, however slowly the machine runs.
+                        let timeouts = cancelled ? ClusterTimeouts(lock: .milliseconds(100), statement: .seconds(60)) : quick
                         let following = Task { () -> StoreError? in
-                            var reader = FeedReader(node: node("reader"), timeouts: quick)
+                            var reader = FeedReader(node: node("reader"), timeouts: timeouts)
                             do throws(StoreError) {
                                 try await reader.follow(on: listening, pollEvery: .milliseconds(50), logger: quietLogger) { _ in }
                                 return nil
@@ -184,7 +187,7 @@ import Testing
                     }
                 }
                 if cancelled {
-                    #expect(waited < .seconds(2), "a cancelled follow returns at once, not when LISTEN is answered")
+                    #expect(waited < .seconds(15), "a cancelled follow returns at once, not when it gives up (60 s)")
                 } else {
                     let failure = try #require(error, "the follow gave up with an error, for its caller to connect again")
                     #expect(failure.code == .unavailable, "\(failure)")
