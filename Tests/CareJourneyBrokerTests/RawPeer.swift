@@ -29,8 +29,10 @@ final class RawPeer {
 
     func send(_ frames: [String]) throws { try socket.send(frames.map { Array($0.utf8) }) }
 
-    /// The next message, or `nil` after `seconds`; heartbeats are skipped unless `heartbeats`.
-    func receive(within seconds: Double = 3, heartbeats: Bool = false) throws -> [[UInt8]]? {
+    /// The next message, or `nil` after `seconds`; heartbeats are skipped unless `heartbeats`. A wait for a message
+    /// that must come is long (a slow machine's broker may first read the store); a check that none comes passes
+    /// its own short `seconds`.
+    func receive(within seconds: Double = 15, heartbeats: Bool = false) throws -> [[UInt8]]? {
         let deadline = Date().addingTimeInterval(seconds)
         let poller = try ZMQPoller()
         try poller.add(socket)

@@ -105,8 +105,10 @@ import CareJourneyTestSupport
     }
 
     @Test func aLeaseThatRunsOutOffersTheTaskAgainAndTheLateReplyIsIgnored() async throws {
-        // Heartbeats of seconds: the slow worker must outlive its lease, not be taken for dead on a busy machine.
-        try await withBroker(options: fastOptions(lease: .milliseconds(400), heartbeat: .seconds(2))) { harness in
+        // Heartbeats of seconds: the slow worker must outlive its lease, not be taken for dead on a busy machine. The
+        // lease is the quick worker's too: three seconds, so that only a stall of that long between its request and
+        // its reply makes that reply late as well (with 400 ms, a slow moment did).
+        try await withBroker(options: fastOptions(lease: .seconds(3), heartbeat: .seconds(2))) { harness in
             let (id, task) = try await harness.caseWithABrokerageTask()
             let slow = try RawPeer(harness.endpoint)
             try slow.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
@@ -115,7 +117,8 @@ import CareJourneyTestSupport
             let quick = try RawPeer(harness.endpoint)
             try quick.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
             var second: [[UInt8]]?
-            for _ in 0..<10 where second == nil {
+            let deadline = Date().addingTimeInterval(20)
+            while second == nil && Date() < deadline {
                 try slow.send(MDP.fromWorker(.v02, .heartbeat))
                 try quick.send(MDP.fromWorker(.v02, .heartbeat))
                 second = try quick.receive(within: 0.1)
@@ -141,25 +144,28 @@ import CareJourneyTestSupport
         // Two free endpoints, from brokers run only to bind them; the nodes' brokers bind them again.
         let first = try await withBroker { probe in probe.endpoint }
         let second = try await withBroker { probe in probe.endpoint }
+        // Heartbeats of a second on every side, each taken for dead after three silent ones: the worker moves on from
+        // the first node three seconds after it goes, and only a stall of two seconds moves it (or drops it) sooner.
+        // (With a broker's 100 ms, a worker silent for 300 ms on a busy machine was dropped; with the worker's one
+        // second of silence, a broker held up that long sent it to the standby, from which it returns after a minute.)
         let sdk = TaskWorker(
             options: WorkerOptions(
-                // A second of silence before moving on: a busy machine can hold heartbeats back for 300 ms.
-                brokers: [first, second], service: "brokerage", heartbeat: .milliseconds(100), liveness: 10,
+                brokers: [first, second], service: "brokerage", heartbeat: .seconds(1),
                 reconnectDelay: .milliseconds(50), maxReconnectDelay: .milliseconds(200))
         ) { _, _ in .done(["provider": "Sunrise Home Care", "weeklyCost": 215.5]) }
-        try await withBroker(options: fastOptions(endpoint: second)) { standby in
+        try await withBroker(options: fastOptions(endpoint: second, heartbeat: .seconds(1))) { standby in
             // The worker starts once the first node is up (it would move on from a first node still starting), and
             // runs on after that node has gone; a failed expectation stops it too.
             let worker = StartedLater()
             defer { worker.cancel() }
-            try await withBroker(options: fastOptions(endpoint: first)) { node in
+            try await withBroker(options: fastOptions(endpoint: first, heartbeat: .seconds(1))) { node in
                 worker.start(sdk)
                 let (_, task) = try await node.caseWithABrokerageTask(name: "Before")
-                #expect(try await node.eventually { try await node.status(of: task) == "completed" })
+                #expect(try await node.eventually(15) { try await node.status(of: task) == "completed" })
             }
             // The first node is down; a task waits on the second, which the worker moves on to.
             let (_, task) = try await standby.caseWithABrokerageTask(name: "After")
-            #expect(try await standby.eventually(10) { try await standby.status(of: task) == "completed" })
+            #expect(try await standby.eventually(20) { try await standby.status(of: task) == "completed" })
             #expect(sdk.statistics.connections >= 2, "a connection to each node")
             try await worker.stopped()
         }

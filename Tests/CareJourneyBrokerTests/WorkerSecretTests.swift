@@ -56,7 +56,9 @@ import CareJourneyTestSupport
 
     @Test func thePythonWorkerReadsItsSecretFromAFileAndServesACurveBroker() async throws {
         let (keys, secretFile, _) = try admitted()
-        var options = fastOptions()
+        // Heartbeats of a second on both sides (a worker taken for dead after three): a slow moment does not drop the
+        // worker and make it shake hands again.
+        var options = fastOptions(heartbeat: .seconds(1))
         options.curve = keys
         try await withBroker(options: options) { harness in
             let (_, task) = try await harness.caseWithABrokerageTask()
@@ -65,7 +67,7 @@ import CareJourneyTestSupport
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments =
                     ["python3", Repository.root.appendingPathComponent("examples/workers/python/mdp_worker.py").path]
-                    + ["--broker", harness.endpoint, "--service", "brokerage", "--heartbeat", "0.1"] + arguments
+                    + ["--broker", harness.endpoint, "--service", "brokerage", "--heartbeat", "1"] + arguments
                 process.standardOutput = Pipe()
                 process.standardError = Pipe()
                 try process.run()

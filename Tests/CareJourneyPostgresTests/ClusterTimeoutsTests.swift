@@ -23,8 +23,7 @@ import Testing
         #expect(error.code == .unavailable)
         #expect(error.message.contains("reading the feeds failed: the store gave no answer within"), "\(error)")
         // The connection is not used again: the next statement on it is refused at once.
-        for _ in 0..<100 where !connection.isClosed { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(connection.isClosed)
+        #expect(try await eventually(30, every: .milliseconds(20)) { connection.isClosed })
         let refused = try await #require(throws: StoreError.self) {
             try await TimerClaims(node: node("a")).nextClaimable(at: clusterNow, on: connection, logger: quietLogger)
         }

@@ -50,10 +50,13 @@ import CareJourneyTestSupport
             let backup = try StoreBackup.take(of: folder, to: file)
             // The engine goes on committing: the backup took no lock its writer waits for.
             let after = answered.events.withLock { $0.count }
-            try await Task.sleep(for: .milliseconds(300))
+            // However slowly the machine runs (a fixed 300 ms here once saw no commit on a busy one).
+            let committedAfter = try await eventually(30, every: .milliseconds(20)) {
+                answered.events.withLock { $0.count } > after
+            }
             load.cancel()
             _ = try? await load.value
-            #expect(answered.events.withLock { $0.count } > after)
+            #expect(committedAfter)
             return (backup, before)
         }
         #expect(mode(file) == 0o600)

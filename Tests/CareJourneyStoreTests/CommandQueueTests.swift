@@ -37,7 +37,7 @@ import Testing
                 continuation.resume()
             }.start()
         }
-        try await Task.sleep(for: .milliseconds(200))
+        try await Task.sleep(for: .seconds(1))  // time enough for the thread to reach its wait, however busy the machine
         #expect(queue.add(1))
         let (batch, waited) = await taking.value
         #expect(batch == [1])

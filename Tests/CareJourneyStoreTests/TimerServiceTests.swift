@@ -73,10 +73,8 @@ import CareJourneyTestSupport
                 // brought the wake-up forward to it.
                 try await Task.sleep(for: .milliseconds(50))
                 clock.advance(to: due)
-                var fired = false
-                for _ in 0..<300 where !fired {
-                    try await Task.sleep(for: .milliseconds(10))
-                    fired = try await store.record(of: id)?.state.timers[.reviewInformal] == nil
+                let fired = try await eventually(30, every: .milliseconds(10)) {
+                    try await store.record(of: id)?.state.timers[.reviewInformal] == nil
                 }
                 #expect(fired, "the timer set while the service slept fired when it came due")
                 group.cancelAll()

@@ -160,14 +160,16 @@ public struct LiveServer: Sendable {
             "POST", path, body: Data(body.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"])
     }
 
-    /// `GET /metrics`, asked again (up to two seconds) until `ready` says the figures are in.
+    /// `GET /metrics`, asked again (for up to 30 seconds: a slow machine's timer or refresh can take a few) until
+    /// `ready` says the figures are in; the last figures if they never are.
     public func metrics(until ready: (MetricsText) -> Bool = { _ in true }) async throws -> MetricsText {
         var metrics = MetricsText("")
-        for _ in 0..<200 {
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
             metrics = MetricsText(String(decoding: try await get("/metrics").body, as: UTF8.self))
             if ready(metrics) { break }
             try await Task.sleep(for: .milliseconds(10))
-        }
+        } while Date() < deadline
         return metrics
     }
 

@@ -77,7 +77,9 @@ def test_a_worker_leaves_the_broker_it_fled_to_and_goes_home_when_due():
     home.close(linger=0)  # home is down at first: the worker hears nothing there and moves on
     away_port = away.bind_to_random_port("tcp://127.0.0.1")
     worker = subprocess.Popen(
-        [sys.executable, str(WORKER), "--service", "brokerage", "--heartbeat", "0.2", "--return-home-after", "2",
+        # Heartbeats of a second (silence for three moves it on): the away broker below answers only from this loop,
+        # and at 0.2 s a slow moment here sent the worker fleeing again, each flight doubling its wait to go home.
+        [sys.executable, str(WORKER), "--service", "brokerage", "--heartbeat", "1", "--return-home-after", "2",
          "--broker", f"tcp://127.0.0.1:{home_port}", "--broker", f"tcp://127.0.0.1:{away_port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
