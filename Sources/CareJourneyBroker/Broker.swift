@@ -93,7 +93,7 @@ public final class Broker: Service, Sendable {
         return state.withLock { state in state.endpoint.map { ($0, state.eventsEndpoint, state.fullEventsEndpoint) } }
     }
 
-    /// Queues and workers as they stand, at most `snapshotEvery` ago.
+    /// Queues and workers as they stood at most 0.2 s ago.
     public var snapshot: BrokerSnapshot { state.withLock { $0.snapshot } }
 
     /// How often the socket thread publishes `snapshot` while anything happens (five times a second).

@@ -50,9 +50,8 @@ extension FeedReader {
                 group.cancelAll()
                 guard !Task.isCancelled else { return }
                 // The doorbells ended: their error is the follow's, and a quiet end is a closed connection. (Both
-                // children are awaited: the timer, cancelled just now, may end first; it once did, and its
-                // cancellation was taken for the follow's error.)
-                while try await group.next() != nil {}
+                // children are awaited: the timer, cancelled just now, may end first.)
+                try await group.waitForAll()
                 try connection.requireOpen(what)
                 throw StoreError(.unavailable, "\(what) stopped: the store stopped listening; connect again")
             }

@@ -40,7 +40,7 @@ import CareJourneyTestSupport
             let done = try await manager.postForm(
                 "/bulk/tasks", form.merging(["confirmed": "yes", "expected": "\(open.count)"]) { $1 })
             #expect(done.text.contains("\(open.count) tasks on brokerage: retry done."), "\(done.text)")
-            // The overview's figures are refreshed every second: they follow (however slowly the machine runs).
+            // The overview's figures are refreshed in the background: they follow.
             #expect(try await eventually(15) { try await failedOnBrokerage(manager) == 0 })
 
             // Each case's timeline says who retried its task, and why; a working worker then completes them.
