@@ -96,9 +96,6 @@ public final class Broker: Service, Sendable {
     /// Queues and workers as they stood at most 0.2 s ago.
     public var snapshot: BrokerSnapshot { state.withLock { $0.snapshot } }
 
-    /// How often the socket thread publishes `snapshot` while anything happens (five times a second).
-    static let snapshotEvery: TimeInterval = 0.2
-
     public func run() async throws {
         if let error = options.refusal() {
             published { $0.failure = error.description }
@@ -158,17 +155,14 @@ public final class Broker: Service, Sendable {
         var routing = BrokerRouting(options: options, admission: admission, logLevel: logger.logLevel, now: protocolClock.now())
         // One buffer for the actions of every input, emptied (keeping its capacity) once they are carried out.
         var actions: [BrokerRouting.Action] = []
-        var lastSnapshot = Date.distantPast
-        // Whether a pass came too soon after the last snapshot to publish its own: the loop then wakes when the next
-        // one is due, so that the snapshot is at most `snapshotEvery` behind, however quiet the broker is after it.
-        var unpublished = false
+        var pace = SnapshotPace()
         let poller = try ZMQPoller()
         try poller.add(router)
         try poller.add(fileDescriptor: mailbox.fileDescriptor)
         if let zap { try poller.add(zap) }
         while true {
-            let snapshotDue = unpublished ? lastSnapshot.addingTimeInterval(Self.snapshotEvery) : .distantFuture
-            let wait = protocolClock.milliseconds(until: min(routing.nextDeadline(), snapshotDue), atMost: 1000)
+            let wait = protocolClock.milliseconds(
+                until: min(routing.nextDeadline(), pace.due ?? .distantFuture), atMost: 1000)
             let ready = try poller.wait(milliseconds: wait)
             if ready[1] {
                 for mail in mailbox.drain() {
@@ -207,9 +201,7 @@ public final class Broker: Service, Sendable {
             routing.on(.tick, now: protocolClock.now(), into: &actions)
             carryOut(actions, on: router)
             actions.removeAll(keepingCapacity: true)
-            unpublished = protocolClock.now().timeIntervalSince(lastSnapshot) < Self.snapshotEvery
-            if !unpublished {
-                lastSnapshot = protocolClock.now()
+            if pace.passed(at: protocolClock.now()) {
                 let snapshot = routing.snapshot()
                 published { $0.snapshot = snapshot }
             }

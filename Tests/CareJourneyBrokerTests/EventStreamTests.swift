@@ -48,13 +48,12 @@ import ZeroMQ
     /// round (each still deaf socket listens a tenth of a second), until each has heard one (for up to 15 s).
     func hear(_ sockets: [ZMQSocket], through harness: BrokerHarness) async throws -> Bool {
         var deaf = sockets
-        let deadline = Date().addingTimeInterval(15)
-        while !deaf.isEmpty && Date() < deadline {
+        return try await eventually(15, every: .zero) {
             _ = try await harness.engine.send(
                 nil, "contact", ["name": "Warm Up", "clientType": "adult", "route": "gp"], at: Date())
             deaf = try deaf.filter { try collect($0, count: 1, within: 0.1).isEmpty }
+            return deaf.isEmpty
         }
-        return deaf.isEmpty
     }
 
     @Test func theDefaultStreamCarriesNoPersonalDataAndTheFullOneEverything() async throws {

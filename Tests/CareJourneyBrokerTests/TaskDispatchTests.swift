@@ -117,11 +117,11 @@ import CareJourneyTestSupport
             let quick = try RawPeer(harness.endpoint)
             try quick.send(MDP.fromWorker(.v02, .ready, service: "brokerage"))
             var second: [[UInt8]]?
-            let deadline = Date().addingTimeInterval(20)
-            while second == nil && Date() < deadline {
+            _ = try await eventually(20, every: .zero) {
                 try slow.send(MDP.fromWorker(.v02, .heartbeat))
                 try quick.send(MDP.fromWorker(.v02, .heartbeat))
                 second = try quick.receive(within: 0.1)
+                return second != nil
             }
             let request = try #require(second)
             #expect(try TaskRequest.decode(request[4]).attempt == 2)

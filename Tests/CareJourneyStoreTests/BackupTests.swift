@@ -45,7 +45,7 @@ import CareJourneyTestSupport
                     }
                 }
             }
-            while answered.events.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(try await eventually(30, every: .milliseconds(20)) { answered.events.withLock { $0.count } >= 5 })
             let before = answered.events.withLock { $0 }
             let backup = try StoreBackup.take(of: folder, to: file)
             // The engine goes on committing: the backup took no lock its writer waits for.

@@ -164,12 +164,10 @@ public struct LiveServer: Sendable {
     /// `ready` says the figures are in; the last figures if they never are.
     public func metrics(until ready: (MetricsText) -> Bool = { _ in true }) async throws -> MetricsText {
         var metrics = MetricsText("")
-        let deadline = Date().addingTimeInterval(30)
-        repeat {
+        _ = try await eventually(30, every: .milliseconds(10)) {
             metrics = MetricsText(String(decoding: try await get("/metrics").body, as: UTF8.self))
-            if ready(metrics) { break }
-            try await Task.sleep(for: .milliseconds(10))
-        } while Date() < deadline
+            return ready(metrics)
+        }
         return metrics
     }
 

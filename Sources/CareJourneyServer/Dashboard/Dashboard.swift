@@ -46,9 +46,7 @@ final class Dashboard: Sendable {
         let policy = engine.policy
         let kept = KeptFile<JourneyMap.Kept>("journey-map.json", beside: engine.store)
         Thread.detachNewThread { [self] in
-            let drawn = JourneyMap.Kept.map(
-                of: policy, in: kept, logger: Logger(label: "carejourney.dashboard"),
-                explore: JourneyMapExplorations.shared.links(of:))
+            let drawn = JourneyMap.Kept.map(of: policy, in: kept, logger: Logger(label: "carejourney.dashboard"))
             map.withLock { $0 = drawn }
         }
     }

@@ -16,17 +16,12 @@ struct JourneyMap: Sendable {
     private static let row = 96.0
     private static let margin = 16.0
 
-    /// The map of the journey under `policy`.
-    ///
-    /// Charging, the plan items and Kent's checklist add conditions and machines beside the journey, never a stage
-    /// or a link between stages: the map, which shows the stages only, is drawn without them.
-    init(policy: Policy) {
-        self.init(links: Self.links(of: policy))
-    }
-
     /// The transitions between stages under `policy`, once each, found by exploring its machines (`JourneyDiagram`):
     /// seconds and hundreds of megabytes, so `Kept` keeps them beside the store for the next start and
     /// `JourneyMapExplorations` for the process's other servers.
+    ///
+    /// Charging, the plan items and Kent's checklist add conditions and machines beside the journey, never a stage
+    /// or a link between stages: the map, which shows the stages only, is drawn without them.
     static func links(of policy: Policy) -> [(from: Stage, to: Stage)] {
         var stages = policy
         stages.charging = nil
@@ -197,11 +192,11 @@ extension JourneyMap {
             return "\(size) bytes, modified \(Int(modified))"
         }()
 
-        /// The map of `policy`: from `file` if it holds the map of that policy, else explored (by `explore`) and
-        /// then kept there.
+        /// The map of `policy`: from `file` if it holds the map of that policy, else explored (by `explore`: the
+        /// process's one exploration of each policy, unless a test gives its own) and then kept there.
         static func map(
             of policy: Policy, in file: KeptFile<Kept>, logger: Logger,
-            explore: (Policy) -> [(from: Stage, to: Stage)] = JourneyMap.links(of:)
+            explore: (Policy) -> [(from: Stage, to: Stage)] = JourneyMapExplorations.shared.links(of:)
         ) -> JourneyMap {
             if let kept = file.read(), kept.policy == policy.fingerprint, kept.build == Kept.build,
                 kept.links.allSatisfy({ $0.count == 2 })
